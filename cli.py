@@ -1,0 +1,284 @@
+"""The ``deniable`` command line: parse arguments, call one library function, print.
+
+Each handler is a thin translation from arguments to a library call; the work
+lives in the subpackages.  Every :class:`~deniable.errors.DeniableError` becomes
+one line on stderr and exit status 1 (2 for usage errors); ``--debug`` shows
+tracebacks for anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from rich.console import Console
+
+from deniable.errors import DeniableError, RuleError, UsageError
+
+DEFAULT_DB = "deniable.db"
+
+Handler = Callable[[argparse.Namespace, Console], int | None]
+
+
+def _version() -> str:
+    try:
+        return version("deniable")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "0+unknown"
+
+
+def _default_db() -> str:
+    return os.environ.get("DENIABLE_DB") or DEFAULT_DB
+
+
+# --------------------------------------------------------------------------- handlers
+# Each handler imports lazily so that `deniable --help` stays fast and a broken
+# optional part cannot stop the others from running.
+
+
+def _ingest(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts.store import FactStore
+    from deniable.grammar.ingest import ingest_paths
+
+    with FactStore.open(args.db) as store:
+        report = ingest_paths(
+            [Path(p) for p in args.paths],
+            store,
+            entities=Path(args.entities) if args.entities else None,
+            replace=args.replace,
+            console=console,
+        )
+    console.print(report)
+    return 0 if report.ok else 1
+
+
+def _derive(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts.store import FactStore
+    from deniable.rules.workbench import derive_store
+
+    with FactStore.open(args.db, create=False) as store:
+        summary = derive_store(
+            store,
+            rules_dirs=[Path(d) for d in args.rules],
+            engine=args.engine,
+            console=console,
+        )
+    console.print(summary)
+    return 0
+
+
+def _query(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts.store import FactStore
+    from deniable.repl.render import print_answers
+    from deniable.rules.workbench import query_store
+
+    with FactStore.open(args.db, create=False) as store:
+        answers = query_store(store, args.atom, rules_dirs=[Path(d) for d in args.rules])
+    print_answers(answers, console, fmt=args.format)
+    return 0
+
+
+def _why(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts.store import FactStore
+    from deniable.repl.render import print_proofs
+    from deniable.rules.workbench import explain_store
+
+    with FactStore.open(args.db, create=False) as store:
+        proofs = explain_store(
+            store, args.atom, rules_dirs=[Path(d) for d in args.rules], limit=args.limit
+        )
+    print_proofs(proofs, console)
+    return 0
+
+
+def _repl(args: argparse.Namespace, console: Console) -> int:
+    from deniable.repl.shell import run_shell
+
+    return run_shell(Path(args.db), rules_dirs=[Path(d) for d in args.rules], console=console)
+
+
+def _export(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts.export import export_store
+    from deniable.facts.store import FactStore
+
+    with FactStore.open(args.db, create=False) as store:
+        written = export_store(store, fmt=args.format, out_dir=Path(args.out))
+    for path in written:
+        console.print(str(path), highlight=False)
+    return 0
+
+
+def _check(args: argparse.Namespace, console: Console) -> int:
+    from deniable.rules.program import check_files
+
+    checked = check_files([Path(p) for p in args.files])
+    for warning in checked.warnings:
+        _print_diagnostic(warning)
+    console.print(f"ok: {len(checked.clauses)} clauses, {len(checked.relations)} relations")
+    return 0
+
+
+def _run(args: argparse.Namespace, console: Console) -> int:
+    from deniable.rules.program import run_program
+
+    run_program(
+        Path(args.program),
+        facts_dir=Path(args.facts_dir),
+        out_dir=Path(args.output_dir),
+        engine=args.engine,
+        console=console,
+    )
+    return 0
+
+
+def _demo(args: argparse.Namespace, console: Console) -> int:
+    from deniable.repl.demo import run_demo
+
+    return run_demo(Path(args.db), console=console, engine=args.engine)
+
+
+def _score(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts.score import score_store
+    from deniable.facts.store import FactStore
+
+    with FactStore.open(args.db, create=False) as store:
+        report = score_store(store, Path(args.gold_dir))
+    console.print(report)
+    return 0
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``deniable`` command."""
+    parser = argparse.ArgumentParser(
+        prog="deniable",
+        description="A fact database with a Datalog query layer: check what officials "
+        "say against what is reported.",
+    )
+    parser.add_argument("--version", action="version", version=f"deniable {_version()}")
+    parser.add_argument(
+        "--db",
+        default=_default_db(),
+        metavar="PATH",
+        help="the fact store (default: $DENIABLE_DB or ./deniable.db)",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    def rules_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--rules",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="extra rule folder (repeatable; ./rules is used when present)",
+        )
+
+    def engine_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--engine", choices=["sql", "pydatalog"], default="sql")
+
+    p = add("ingest", _ingest, "read articles into the fact store")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    p.add_argument("--entities", metavar="FILE", help="entity file (TOML) to use")
+    p.add_argument("--replace", action="store_true", help="re-extract stored documents")
+
+    p = add("derive", _derive, "evaluate the standard and user rules over the store")
+    rules_option(p)
+    engine_option(p)
+
+    p = add("query", _query, "answer a query atom, e.g. 'contact(a, b)'")
+    p.add_argument("atom", help="an atom; identifiers are variables, quoted strings constants")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    rules_option(p)
+
+    p = add("why", _why, "explain a derived row as a proof tree down to sentences")
+    p.add_argument("atom", help="an atom naming the row(s) to explain")
+    p.add_argument("--limit", type=int, default=10, help="explain at most this many rows")
+    rules_option(p)
+
+    p = add("repl", _repl, "interactive shell over the store")
+    rules_option(p)
+
+    p = add("export", _export, "write fact tables for other tools")
+    p.add_argument("--format", choices=["csv", "tsv", "jsonl"], default="csv")
+    p.add_argument("--out", default="export", metavar="DIR", help="output folder")
+
+    p = add("check", _check, "check rule files without running them")
+    p.add_argument("files", nargs="+", metavar="FILE")
+
+    p = add("run", _run, "evaluate a standalone program like `souffle -F -D`")
+    p.add_argument("program", metavar="PROG.dl")
+    p.add_argument("-F", "--facts-dir", default=".", metavar="DIR", help="input .facts folder")
+    p.add_argument("-D", "--output-dir", default=".", metavar="DIR", help="output .csv folder")
+    engine_option(p)
+
+    p = add("demo", _demo, "ingest the seed articles, derive, show contradicted denials")
+    engine_option(p)
+
+    p = add("score", _score, "score stored facts against gold files (precision, recall, F1)")
+    p.add_argument("gold_dir", metavar="GOLD_DIR")
+    return parser
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _print_diagnostic(d: object) -> None:
+    print(str(d), file=sys.stderr)
+    context = getattr(d, "context", "")
+    if context:
+        print(context, file=sys.stderr)
+
+
+def _report(error: DeniableError) -> None:
+    if isinstance(error, RuleError):
+        for d in error.diagnostics:
+            _print_diagnostic(d)
+        return
+    _print_diagnostic(error)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "handler", None) is None:
+        parser.print_help(sys.stderr)
+        return 2
+    console = Console()
+    try:
+        return int(args.handler(args, console) or 0)
+    except DeniableError as error:
+        if args.debug:
+            raise
+        _report(error)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `deniable query ... | head` closes the pipe early; that is not an error.
+        return 0
+    except Exception as error:  # noqa: BLE001 - the last line of defence for users
+        if args.debug:
+            raise
+        print(
+            f"error: internal error ({type(error).__name__}: {error}); "
+            "rerun with --debug and report it",
+            file=sys.stderr,
+        )
+        return 70
+
+
+__all__ = ["UsageError", "build_parser", "main"]

@@ -1,0 +1,1 @@
+"""Sentence to facts: tokens, entities and aliases, the clause grammar, lexicons, modality."""

@@ -1,0 +1,1 @@
+"""Evaluation engines behind one protocol: SQL inside SQLite (default) and pyDatalog."""
