@@ -1,0 +1,57 @@
+"""The command line: help, version, global options, one-line errors and exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from deniable.cli import build_parser, main
+
+COMMANDS = ("ingest", "derive", "query", "why", "repl", "export", "check", "run", "demo", "score")
+
+
+def _run(*args: str, **kw) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "deniable", *args], capture_output=True, text=True, **kw
+    )
+
+
+def test_help_lists_every_command() -> None:
+    result = _run("--help")
+    assert result.returncode == 0
+    for command in COMMANDS:
+        assert command in result.stdout
+
+
+def test_version() -> None:
+    result = _run("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("deniable ")
+
+
+def test_db_defaults_to_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DENIABLE_DB", "/tmp/elsewhere.db")
+    assert build_parser().parse_args(["derive"]).db == "/tmp/elsewhere.db"
+    assert build_parser().parse_args(["--db", "x.db", "derive"]).db == "x.db"
+    monkeypatch.delenv("DENIABLE_DB")
+    assert build_parser().parse_args(["derive"]).db == "deniable.db"
+
+
+def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+
+
+def test_unknown_command_exits_2() -> None:
+    result = _run("frobnicate")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_store_is_one_line(tmp_path) -> None:
+    result = _run("--db", str(tmp_path / "none.db"), "query", "called(a, b)")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "none.db" in result.stderr
