@@ -98,7 +98,12 @@ def _why(args: argparse.Namespace, console: Console) -> int:
 def _repl(args: argparse.Namespace, console: Console) -> int:
     from deniable.repl.shell import run_shell
 
-    return run_shell(Path(args.db), rules_dirs=[Path(d) for d in args.rules], console=console)
+    return run_shell(
+        Path(args.db),
+        rules_dirs=[Path(d) for d in args.rules],
+        console=console,
+        engine=args.engine,
+    )
 
 
 def _export(args: argparse.Namespace, console: Console) -> int:
@@ -148,6 +153,14 @@ def _score(args: argparse.Namespace, console: Console) -> int:
     with FactStore.open(args.db, create=False) as store:
         report = score_store(store, Path(args.gold_dir))
     console.print(report)
+    if args.errors:
+        for title, items in (
+            ("false positives", report.false_positives),
+            ("missed (false negatives)", report.false_negatives),
+        ):
+            console.print(f"{title}: {len(items)}", highlight=False)
+            for article, (pred, a, b) in items:
+                console.print(f"  {article}  {pred}({a!r}, {b!r})", highlight=False, markup=False)
     return 0
 
 
@@ -209,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("repl", _repl, "interactive shell over the store")
     rules_option(p)
+    engine_option(p)
 
     p = add("export", _export, "write fact tables for other tools")
     p.add_argument("--format", choices=["csv", "tsv", "jsonl"], default="csv")
@@ -228,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("score", _score, "score stored facts against gold files (precision, recall, F1)")
     p.add_argument("gold_dir", metavar="GOLD_DIR")
+    p.add_argument("--errors", action="store_true", help="also list false positives and misses")
     return parser
 
 
@@ -270,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # `deniable query ... | head` closes the pipe early; that is not an error.
         return 0
-    except Exception as error:  # noqa: BLE001 - the last line of defence for users
+    except Exception as error:  # the last line of defence for users
         if args.debug:
             raise
         print(

@@ -7,7 +7,7 @@ back; they carry no database identity.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 #: The predicates extraction produces, each binary.
 PREDICATES: tuple[str, ...] = (
@@ -23,7 +23,7 @@ PREDICATES: tuple[str, ...] = (
 SYMMETRIC: frozenset[str] = frozenset({"called", "met", "pictured_with"})
 
 
-class Modality(str, Enum):
+class Modality(StrEnum):
     """How an article states a fact.
 
     Only asserted, reported and alleged facts are positive: a negated or
@@ -46,7 +46,7 @@ class Modality(str, Enum):
         return {"asserted": 3, "reported": 2, "alleged": 1}.get(self.value, 0)
 
 
-class EntityType(str, Enum):
+class EntityType(StrEnum):
     PERSON = "person"
     ORG = "org"
     PLACE = "place"

@@ -9,7 +9,7 @@ nodes and never see rule text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from deniable.errors import Location
 
@@ -36,7 +36,7 @@ def _span() -> Span:
     return field(default=NO_SPAN, compare=False, repr=False)  # type: ignore[return-value]
 
 
-class BaseType(str, Enum):
+class BaseType(StrEnum):
     """Soufflé's primitive types."""
 
     SYMBOL = "symbol"

@@ -1,1 +1,29 @@
 """Evaluation engines behind one protocol: SQL inside SQLite (default) and pyDatalog."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from deniable.errors import UsageError
+
+if TYPE_CHECKING:
+    from deniable.rules.engines.base import Engine
+
+ENGINES = ("sql", "pydatalog")
+
+
+def get_engine(name: str) -> Engine:
+    """Return the engine called ``name`` (``sql`` or ``pydatalog``), imported lazily.
+
+    Raises:
+        UsageError: for an unknown name.
+    """
+    if name == "sql":
+        from deniable.rules.engines.sqlite import SqliteEngine
+
+        return SqliteEngine()
+    if name == "pydatalog":
+        from deniable.rules.engines.pydatalog import PyDatalogEngine
+
+        return PyDatalogEngine()
+    raise UsageError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

@@ -9,7 +9,8 @@ Contract for every engine:
 * After ``derive``: every relation defined by clauses exists as a table named
   after it, with the attribute columns followed by ``_rule`` (the ``Clause.index``
   that first derived the row) and ``_height`` (proof height: 1 + the greatest
-  height of the body rows; rows of input relations have height 0).  Older tables
+  height of the body rows, counting only positive atoms outside aggregates; rows of
+  input relations and program facts have height 0).  Older tables
   of those names are replaced in one transaction.  Set semantics: no duplicate rows.
 
 A third backend (DuckDB, PostgreSQL) implements this protocol in a new module.

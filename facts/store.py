@@ -1,0 +1,546 @@
+"""The fact store: documents, sentences, entities and facts with evidence in one SQLite file.
+
+:class:`FactStore` wraps a :class:`sqlite_utils.Database` whose schema
+(:mod:`deniable.facts.schema`) keeps the data in tables and presents the
+relations rules read as views.  Every write happens in one transaction, so a
+failed write leaves the store as it was.  Values always travel as SQL
+parameters; the few identifiers built at run time go through
+:func:`sqlite_utils.db.quote_identifier`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import quote_identifier
+
+from deniable.errors import StoreError
+from deniable.facts import schema
+from deniable.facts.keys import content_hash, fold, fts_query
+from deniable.facts.model import SYMMETRIC, Entity, Extraction, Fact, Modality, Sentence
+from deniable.facts.records import (
+    EntityFact,
+    EntityInfo,
+    EvidenceRow,
+    SearchHit,
+    StoreStats,
+    evidence_row,
+)
+from deniable.facts.timeexpr import interval
+
+__all__ = [
+    "EntityFact",
+    "EntityInfo",
+    "EvidenceRow",
+    "FactStore",
+    "SearchHit",
+    "StoreStats",
+    "content_hash",
+    "fold",
+    "fts_query",
+]
+
+
+class FactStore:
+    """A deniable fact store over one SQLite database.
+
+    Open with :meth:`open` (a file) or :meth:`memory` (tests); use as a context
+    manager to close it.  ``db`` is the underlying :class:`sqlite_utils.Database`.
+    """
+
+    def __init__(self, db: Database, path: Path | None) -> None:
+        self.db = db
+        self.path = path
+        # SQLite leaves foreign keys off unless each connection asks.
+        db.execute("PRAGMA foreign_keys = ON")
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True) -> FactStore:
+        """Open the store at ``path``, creating it when missing and ``create`` is true.
+
+        Raises:
+            StoreError: the file is missing (``create=False``), unreadable, not a
+                deniable database, or of another schema version.
+        """
+        path = Path(path)
+        if path.is_dir():
+            raise StoreError(f"{path} is a folder, not a fact store; give a file with --db")
+        if not path.exists():
+            if not create:
+                raise StoreError(
+                    f"no fact store at {path}; run `deniable ingest` or `deniable demo` first"
+                )
+            if not path.parent.exists():
+                raise StoreError(f"cannot create a fact store at {path}: no folder {path.parent}")
+        try:
+            # The REPL may complete names from a worker thread; sqlite3 serialises access.
+            db = Database(sqlite3.connect(str(path), check_same_thread=False))
+            tables = db.table_names()
+        except sqlite3.Error as error:
+            raise StoreError(f"{path} is not a deniable fact store ({error})") from None
+        try:
+            if not tables and create:
+                schema.create_schema(db)
+            else:
+                schema.check_schema(db, str(path))
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, path)
+
+    @classmethod
+    def memory(cls) -> FactStore:
+        """Return a new, empty store in memory."""
+        db = Database(memory=True)
+        schema.create_schema(db)
+        return cls(db, None)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> FactStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"FactStore({str(self.path) if self.path else ':memory:'})"
+
+    # ------------------------------------------------------------------ writing
+
+    def add_extraction(self, extraction: Extraction, *, replace: bool = False) -> int:
+        """Store a document with its sentences, entities and facts; return the document id.
+
+        A document whose content hash is already stored is skipped (its id is
+        returned) unless ``replace`` is true, in which case its sentences and
+        statements are replaced.  A different text under a stored name needs
+        ``replace``.  All of it happens in one transaction.
+
+        Raises:
+            StoreError: a name clash without ``replace``, or a fact that is not
+                well-formed (unknown modality, evidence outside the document).
+        """
+        doc = extraction.document
+        sha = doc.sha256 or content_hash(doc.text)
+        try:
+            with self.db.atomic():
+                by_hash = self._one("SELECT id FROM documents WHERE sha256 = ?", [sha])
+                by_name = self._one("SELECT id FROM documents WHERE name = ?", [doc.name])
+                if by_hash is not None and not replace:
+                    return int(by_hash[0])
+                if by_name is not None and by_hash is None and not replace:
+                    raise StoreError(
+                        f"a different text named {doc.name!r} is already stored; "
+                        "ingest with --replace to re-extract it"
+                    )
+                for old in {r[0] for r in (by_hash, by_name) if r is not None}:
+                    self._delete_document(old)
+                doc_id = self._insert_document(extraction, sha)
+                sentence_ids = self._insert_sentences(doc_id, extraction.sentences)
+                for entity in extraction.entities:
+                    self._upsert_entity(entity)
+                for fact in extraction.facts:
+                    self._insert_statement(doc_id, doc.date, extraction, sentence_ids, fact)
+                return doc_id
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot store {doc.name!r}: {error}") from None
+
+    def add_entities(self, entities: Iterable[Entity]) -> int:
+        """Store canonical entities with their aliases and part_of links; return how many.
+
+        An entity already stored gets its type updated and new aliases and links
+        added (nothing is removed).
+        """
+        n = 0
+        try:
+            with self.db.atomic():
+                for entity in entities:
+                    self._upsert_entity(entity)
+                    n += 1
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot store entities: {error}") from None
+        return n
+
+    def delete_document(self, name: str) -> bool:
+        """Remove a document and everything read from it; return whether it existed."""
+        with self.db.atomic():
+            row = self._one("SELECT id FROM documents WHERE name = ?", [name])
+            if row is None:
+                return False
+            self._delete_document(row[0])
+            return True
+
+    def _delete_document(self, doc_id: int) -> None:
+        fact_ids = [
+            r[0]
+            for r in self._all("SELECT DISTINCT fact_id FROM statements WHERE doc_id = ?", [doc_id])
+        ]
+        self.db.execute("DELETE FROM statements WHERE doc_id = ?", [doc_id])
+        self.db.execute("DELETE FROM sentences WHERE doc_id = ?", [doc_id])
+        self.db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+        for fact_id in fact_ids:
+            self.db.execute(
+                "DELETE FROM facts WHERE id = ? "
+                "AND NOT EXISTS (SELECT 1 FROM statements WHERE fact_id = ?)",
+                [fact_id, fact_id],
+            )
+
+    def _insert_document(self, extraction: Extraction, sha: str) -> int:
+        doc = extraction.document
+        if not doc.name:
+            raise StoreError("a document needs a name")
+        cursor = self.db.execute(
+            "INSERT INTO documents (name, title, url, date, outlet, sha256, text, ingested_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [doc.name, doc.title, doc.url, doc.date, doc.outlet, sha, doc.text, _now()],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _insert_sentences(self, doc_id: int, sentences: Iterable[Sentence]) -> dict[int, int]:
+        ids: dict[int, int] = {}
+        for s in sentences:
+            cursor = self.db.execute(
+                "INSERT INTO sentences (doc_id, position, char_start, char_end, text) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [doc_id, s.index, s.start, s.end, s.text],
+            )
+            ids[s.index] = int(cursor.lastrowid or 0)
+        return ids
+
+    def _entity_id(self, name: str, type_: str = schema.UNKNOWN_TYPE) -> int:
+        """Return the id of entity ``name``, creating it (as not known) when missing."""
+        if not isinstance(name, str) or not name:
+            raise StoreError(f"an entity name must be a non-empty string, not {name!r}")
+        row = self._one("SELECT id FROM entities WHERE name = ?", [name])
+        if row is not None:
+            return int(row[0])
+        cursor = self.db.execute(
+            "INSERT INTO entities (name, type, known) VALUES (?, ?, 0)", [name, type_]
+        )
+        entity_id = int(cursor.lastrowid or 0)
+        self._add_alias(entity_id, name)
+        return entity_id
+
+    def _add_alias(self, entity_id: int, alias: str) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO aliases (alias, folded, entity_id) VALUES (?, ?, ?)",
+            [alias, fold(alias), entity_id],
+        )
+
+    def _upsert_entity(self, entity: Entity) -> int:
+        type_ = getattr(entity.type, "value", entity.type) or schema.UNKNOWN_TYPE
+        entity_id = self._entity_id(entity.name, str(type_))
+        row = self._one("SELECT known FROM entities WHERE id = ?", [entity_id])
+        # A discovered entity must not overwrite what an entity file said.
+        if entity.known or not (row and row[0]):
+            self.db.execute(
+                "UPDATE entities SET type = ?, known = max(known, ?) WHERE id = ?",
+                [str(type_), int(entity.known), entity_id],
+            )
+        for alias in entity.aliases:
+            if alias:
+                self._add_alias(entity_id, alias)
+        for whole in entity.part_of:
+            whole_id = self._entity_id(whole)
+            self.db.execute(
+                "INSERT OR IGNORE INTO entity_links (part_id, whole_id) VALUES (?, ?)",
+                [entity_id, whole_id],
+            )
+        return entity_id
+
+    def _insert_statement(
+        self,
+        doc_id: int,
+        doc_date: str,
+        extraction: Extraction,
+        sentence_ids: dict[int, int],
+        fact: Fact,
+    ) -> None:
+        where = f"{extraction.document.name}: fact {fact.pred}{tuple(fact.args)!r}"
+        if not isinstance(fact.pred, str) or not fact.pred:
+            raise StoreError(f"{where}: a predicate must be a non-empty string")
+        if len(fact.args) != 2:
+            raise StoreError(f"{where}: a fact needs exactly two arguments")
+        try:
+            modality = Modality(fact.modality)
+        except ValueError:
+            raise StoreError(f"{where}: unknown modality {fact.modality!r}") from None
+        ev = fact.evidence
+        if not 0 <= ev.start <= ev.end <= len(extraction.document.text):
+            raise StoreError(
+                f"{where}: evidence span {ev.start}..{ev.end} lies outside the document "
+                f"({len(extraction.document.text)} characters)"
+            )
+        sentence_id = sentence_ids.get(ev.sentence) or self._sentence_at(doc_id, ev.start, ev.end)
+        if sentence_id is None:
+            raise StoreError(
+                f"{where}: evidence names sentence {ev.sentence} (chars {ev.start}..{ev.end}), "
+                "which the document does not have"
+            )
+        a_id, b_id = (self._entity_id(arg) for arg in fact.args)
+        self.db.execute(
+            "INSERT OR IGNORE INTO facts (pred, a_id, b_id) VALUES (?, ?, ?)",
+            [fact.pred, a_id, b_id],
+        )
+        fact_id = self._one(
+            "SELECT id FROM facts WHERE pred = ? AND a_id = ? AND b_id = ?",
+            [fact.pred, a_id, b_id],
+        )[0]
+        span = interval(fact.when, doc_date=doc_date) if fact.when else None
+        self.db.execute(
+            "INSERT INTO statements (fact_id, doc_id, sentence_id, modality, source, "
+            "char_start, char_end, pattern, count, when_text, where_text, claim, role, "
+            "time_start, time_end, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                fact_id,
+                doc_id,
+                sentence_id,
+                modality.value,
+                fact.source,
+                ev.start,
+                ev.end,
+                ev.pattern,
+                fact.count,
+                fact.when,
+                fact.where,
+                fact.claim,
+                fact.role,
+                span[0] if span else None,
+                span[1] if span else None,
+                json.dumps([list(kv) for kv in fact.extra], ensure_ascii=False),
+            ],
+        )
+
+    def _sentence_at(self, doc_id: int, start: int, end: int) -> int | None:
+        row = self._one(
+            "SELECT id FROM sentences WHERE doc_id = ? AND char_start <= ? AND char_end >= ? "
+            "ORDER BY position LIMIT 1",
+            [doc_id, start, end],
+        )
+        return int(row[0]) if row else None
+
+    # ------------------------------------------------------------------ reading
+
+    def has_document(self, sha256: str) -> bool:
+        """Return whether a document with this content hash is stored."""
+        return self._one("SELECT 1 FROM documents WHERE sha256 = ?", [sha256]) is not None
+
+    def document_id(self, name: str) -> int | None:
+        """Return the id of the document named ``name``, or ``None``."""
+        row = self._one("SELECT id FROM documents WHERE name = ?", [name])
+        return int(row[0]) if row else None
+
+    def document_names(self) -> list[str]:
+        """Return the names of the stored documents, sorted."""
+        return [r[0] for r in self._all("SELECT name FROM documents ORDER BY name")]
+
+    def evidence_for(self, pred: str, args: tuple[str, ...]) -> list[EvidenceRow]:
+        """Return every stored statement of ``pred(args)``, all modalities, in reading order.
+
+        For symmetric predicates (called, met, pictured_with) both argument orders match.
+        """
+        if len(args) != 2:
+            return []
+        a, b = args
+        orders = [(a, b), (b, a)] if pred in SYMMETRIC and a != b else [(a, b)]
+        match = " OR ".join("(ea.name = ? AND eb.name = ?)" for _ in orders)
+        params: list[Any] = [pred, *(x for pair in orders for x in pair)]
+        rows = self._all(
+            f"""SELECT s.id, f.pred, ea.name, eb.name, s.modality, s.source,
+                   CASE WHEN s.source <> '' THEN s.source WHEN d.outlet <> '' THEN d.outlet
+                        ELSE d.name END,
+                   d.name, d.title, d.outlet, d.date, se.position, se.text, se.char_start,
+                   s.char_start, s.char_end, s.pattern, s.count, s.when_text, s.where_text,
+                   s.claim, s.role
+            FROM statements s
+            JOIN facts f ON f.id = s.fact_id
+            JOIN entities ea ON ea.id = f.a_id
+            JOIN entities eb ON eb.id = f.b_id
+            JOIN documents d ON d.id = s.doc_id
+            JOIN sentences se ON se.id = s.sentence_id
+            WHERE f.pred = ? AND ({match})
+            ORDER BY d.name, se.position, s.char_start, s.id""",
+            params,
+        )
+        return [evidence_row(r) for r in rows]
+
+    def entity(self, name: str) -> EntityInfo | None:
+        """Return what the store knows of an entity (by canonical name or alias), or ``None``."""
+        canonical = self.resolve_entity(name)
+        if canonical is None:
+            return None
+        entity_id, type_, known = self._one(
+            "SELECT id, type, known FROM entities WHERE name = ?", [canonical]
+        )
+        aliases = tuple(
+            r[0]
+            for r in self._all(
+                "SELECT alias FROM aliases WHERE entity_id = ? ORDER BY alias", [entity_id]
+            )
+        )
+        part_of = tuple(
+            r[0]
+            for r in self._all(
+                "SELECT w.name FROM entity_links l JOIN entities w ON w.id = l.whole_id "
+                "WHERE l.part_id = ? ORDER BY w.name",
+                [entity_id],
+            )
+        )
+        facts = tuple(
+            EntityFact(pred, (a, b), n, positive)
+            for pred, a, b, n, positive in self._all(
+                f"""SELECT f.pred, ea.name, eb.name, count(s.id),
+                       sum(s.modality IN ({", ".join("?" * len(schema.POSITIVE_MODALITIES))}))
+                FROM facts f
+                JOIN entities ea ON ea.id = f.a_id
+                JOIN entities eb ON eb.id = f.b_id
+                JOIN statements s ON s.fact_id = f.id
+                WHERE f.a_id = ? OR f.b_id = ?
+                GROUP BY f.id ORDER BY f.pred, ea.name, eb.name""",
+                [*schema.POSITIVE_MODALITIES, entity_id, entity_id],
+            )
+        )
+        return EntityInfo(canonical, type_, bool(known), aliases, part_of, facts)
+
+    def resolve_entity(self, text: str) -> str | None:
+        """Return the canonical name an alias (case/accent/quote-insensitive) stands for."""
+        row = self._one("SELECT name FROM entities WHERE name = ?", [text])
+        if row is not None:
+            return str(row[0])
+        # An exact alias beats a folded one; a known entity beats a discovered one.
+        row = self._one(
+            """SELECT e.name FROM aliases a JOIN entities e ON e.id = a.entity_id
+               WHERE a.folded = ?
+               ORDER BY a.alias = ? DESC, e.known DESC, e.id LIMIT 1""",
+            [fold(text), text],
+        )
+        return str(row[0]) if row else None
+
+    def entity_names(self) -> list[str]:
+        """Return every canonical entity name, sorted."""
+        return [r[0] for r in self._all("SELECT name FROM entities ORDER BY name")]
+
+    def search(self, text: str, limit: int = 20) -> list[SearchHit]:
+        """Return sentences containing every word of ``text``, best match first.
+
+        User text is searched literally (see :func:`fts_query`); it can never
+        cause an FTS syntax error.
+        """
+        query = fts_query(text)
+        if not query or limit <= 0:
+            return []
+        try:
+            rows = self._all(
+                """SELECT d.name, s.position, s.text, s.char_start, s.char_end
+                FROM sentences_fts
+                JOIN sentences s ON s.id = sentences_fts.rowid
+                JOIN documents d ON d.id = s.doc_id
+                WHERE sentences_fts MATCH ?
+                ORDER BY sentences_fts.rank, d.name, s.position LIMIT ?""",
+                [query, int(limit)],
+            )
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot search for {text!r}: {error}") from None
+        return [SearchHit(*r) for r in rows]
+
+    def relations(self) -> dict[str, tuple[str, ...]]:
+        """Return the relations the store offers to rules: name -> base types of the columns."""
+        return {name: tuple(t for _, t in columns) for name, columns in schema.RELATIONS.items()}
+
+    def relation_columns(self, name: str) -> tuple[str, ...]:
+        """Return the column names of a store relation, in order."""
+        try:
+            return tuple(c for c, _ in schema.RELATIONS[name])
+        except KeyError:
+            raise StoreError(f"the store has no relation {name!r}") from None
+
+    def rows(self, name: str) -> list[tuple[Any, ...]]:
+        """Return the rows of a store relation (a view), sorted."""
+        columns = ", ".join(quote_identifier(c) for c in self.relation_columns(name))
+        return self._all(f"SELECT {columns} FROM {quote_identifier(name)} ORDER BY {columns}")
+
+    def derived_tables(self) -> list[str]:
+        """Return the names of the relations rule engines wrote into this store."""
+        return [r[0] for r in self._all("SELECT name FROM derived_relations ORDER BY name")]
+
+    def stats(self) -> StoreStats:
+        """Return counts of documents, sentences, entities, facts and statements."""
+        by_pred: dict[str, dict[str, int]] = {}
+        for pred, modality, n in self._all(
+            "SELECT f.pred, s.modality, count(*) FROM statements s "
+            "JOIN facts f ON f.id = s.fact_id GROUP BY f.pred, s.modality ORDER BY 1, 2"
+        ):
+            by_pred.setdefault(pred, {})[modality] = n
+
+        def count(table: str) -> int:
+            return int(self._one(f"SELECT count(*) FROM {quote_identifier(table)}")[0])
+
+        return StoreStats(
+            documents=count("documents"),
+            sentences=count("sentences"),
+            entities=count("entities"),
+            facts=count("facts"),
+            statements=count("statements"),
+            by_predicate=by_pred,
+        )
+
+    def iter_statements(self) -> Iterator[dict[str, Any]]:
+        """Yield every statement as a dict (the jsonl export's fields), in document order."""
+        cursor = self.db.execute(
+            """SELECT f.pred, ea.name, eb.name, s.modality, s.source, d.name, se.position,
+                      se.text, s.char_start, s.char_end, s.pattern, s.count, s.when_text,
+                      s.where_text, s.claim, s.role, s.extra
+            FROM statements s
+            JOIN facts f ON f.id = s.fact_id
+            JOIN entities ea ON ea.id = f.a_id
+            JOIN entities eb ON eb.id = f.b_id
+            JOIN documents d ON d.id = s.doc_id
+            JOIN sentences se ON se.id = s.sentence_id
+            ORDER BY d.name, se.position, s.char_start, s.id"""
+        )
+        for r in cursor:
+            yield {
+                "pred": r[0],
+                "args": [r[1], r[2]],
+                "modality": r[3],
+                "source": r[4],
+                "doc": r[5],
+                "sentence_index": r[6],
+                "sentence": r[7],
+                "start": r[8],
+                "end": r[9],
+                "pattern": r[10],
+                "count": r[11],
+                "when": r[12],
+                "where": r[13],
+                "claim": r[14],
+                "role": r[15],
+                "extra": json.loads(r[16]),
+            }
+
+    # ------------------------------------------------------------------ helpers
+
+    def _one(self, sql: str, params: list[Any] | None = None) -> Any:
+        return self.db.execute(sql, params or []).fetchone()
+
+    def _all(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        return list(self.db.execute(sql, params or []).fetchall())
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

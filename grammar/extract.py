@@ -1,0 +1,258 @@
+"""Article to facts: sentences, mentions, coreference, roles, clauses, patterns and modality."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from deniable.facts.model import Document, Entity, EntityType, Evidence, Extraction, Fact, Sentence
+from deniable.grammar import denials, patterns, roles, roleverbs
+from deniable.grammar.coref import DocState, find_descriptions
+from deniable.grammar.entities import Knowledge
+from deniable.grammar.lexicon import lexicon
+from deniable.grammar.mentions import Mention, tag
+from deniable.grammar.modality import modality
+from deniable.grammar.tokens import Token, split_sentences, tokenize
+from deniable.grammar.transform import clauses
+from deniable.grammar.view import View
+
+__all__ = ["Knowledge", "extract"]
+
+_YEAR_RANGE = re.compile(r"\bbetween (\d{4}) and (\d{4})\b")
+_YEAR = re.compile(
+    r"\b(?:in|since|during) ((?:(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December) )?(?:19|20)\d\d)\b"
+)
+_DAY = re.compile(
+    r"\bon ((?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December) \d{1,2})\b"
+)
+_CLOCK = re.compile(r"\b(around noon|around midnight|this morning|last night)\b")
+_EVENT_PREDS = frozenset({"called", "met", "indicted_by", "pictured_with"})
+
+
+def extract(document: Document, knowledge: Knowledge | None = None) -> Extraction:
+    """Read ``document`` and return its sentences and facts with evidence and modality.
+
+    Args:
+        document: the article; evidence offsets refer to ``document.text``.
+        knowledge: entities from an entity file (may be empty); names the file does not know
+            are discovered from the text.
+    """
+    knowledge = knowledge or Knowledge()
+    lex = lexicon()
+    state = DocState(knowledge, lex, knowledge.index.copy())
+    sentences = split_sentences(document.text)
+    tagged: list[tuple[Sentence, list[Token], list[Mention]]] = []
+    for s in sentences:
+        toks = tokenize(s.text, s.start)
+        tagged.append((s, toks, tag(toks, knowledge, state.index, lex, state.discovered)))
+    # First pass: roles stated with names, so that descriptions can be resolved by role even
+    # before the name appears ("Putin's chief of staff ... Anton Vayno, who is chief of staff").
+    for s, toks, ments in tagged:
+        v = _view(
+            s,
+            toks,
+            [dataclasses.replace(m) for m in ments if m.kind != "pron"],
+            state,
+            document.text,
+        )
+        for pattern in (*roles.PATTERNS, *roleverbs.PATTERNS):
+            pattern(v)
+    state.history.clear()
+    facts: list[Fact] = []
+    for s, toks, ments in tagged:
+        v = _view(s, toks, _resolve(s.index, toks, ments, state), state, document.text)
+        for pattern in (*roles.PATTERNS, *roleverbs.PATTERNS):
+            pattern(v)
+        roles.role_description(v)
+        clauses(v)
+        for pattern in (*patterns.PATTERNS, *denials.PATTERNS):
+            pattern(v)
+        facts.extend(_facts(document, v, s))
+        for m in v.mentions:
+            possessor = v.low(m.end) == "'s" and m.kind != "desc"
+            if (m.kind in ("name", "country") or m.name) and not possessor:
+                state.note(s.index, m)
+        state.recent_sentences.append((v.lows, v.mentions))
+    return Extraction(document, tuple(sentences), tuple(_dedupe(facts)), _entities(facts, state))
+
+
+def _view(s: Sentence, toks: list[Token], ments: list[Mention], state: DocState, text: str) -> View:
+    line_start = s.start == 0 or text[s.start - 1] == "\n"
+    rest = text[s.end : s.end + 200]
+    line_end = (
+        s.end >= len(text)
+        or rest.split("\n", 1)[0].strip() in ("",)
+        or rest.lstrip(" ").startswith(("Credit", "\n"))
+    )
+    ordered = sorted(ments, key=lambda m: (m.start, -(m.end - m.start)))
+    v = View(
+        s.index,
+        toks,
+        [t.low for t in toks],
+        ordered,
+        state,
+        line_start,
+        line_end,
+    )
+    # Descriptions win the start position (a possessor "Putin's aide" is not the object);
+    # the innermost mention wins the coverage of each token.
+    v.at = {}
+    for m in ordered:
+        if m.start not in v.at or m.kind == "desc":
+            v.at[m.start] = m
+    v.cover = {}
+    for m in sorted(ordered, key=lambda m: -(m.end - m.start)):
+        for k in range(m.start, m.end):
+            v.cover[k] = m
+    return v
+
+
+def _resolve(sent: int, toks: list[Token], ments: list[Mention], state: DocState) -> list[Mention]:
+    """Resolve pronouns and descriptions of a sentence, in reading order."""
+    lex = state.lex
+    base = [dataclasses.replace(m) for m in ments]
+    descs = find_descriptions(toks, base, lex)
+    lows = [t.low for t in toks]
+    allm = sorted([*base, *descs], key=lambda m: (m.start, -(m.end - m.start)))
+    done: list[Mention] = []
+    for m in allm:
+        if m.kind == "desc":
+            _prepare(sent, m, state)
+            nxt = next(
+                (
+                    x
+                    for x in base
+                    if x.start in (m.end + 1,) and lows[m.end : m.end + 1] in ([","], ["("])
+                ),
+                None,
+            )
+            if (
+                m.etype == "person"
+                and nxt is not None
+                and nxt.name
+                and state.etype(nxt.name) == "person"
+            ):
+                m.name = nxt.name
+            elif m.etype == "person" and not m.role_class and not m.org and not m.owner:
+                # "the businessman": a plain description is as salient as a pronoun.
+                local = [x for x in done if x.kind != "country"]
+                probe = dataclasses.replace(m, etype="person")
+                m.name = state.resolve_desc(sent, m, set()) or state.resolve_pronoun(
+                    sent, probe, local, set()
+                )
+            else:
+                m.name = state.resolve_desc(sent, m, set())
+            if m.name:
+                words = {w for w in m.words if w.isalpha()}
+                state.describe(m.name, words)
+        elif m.kind == "pron":
+            exclude: set[str] = set()
+            if m.etype == "person_obj":
+                subj = next((x for x in done if x.name and state.etype(x.name) == "person"), None)
+                if subj:
+                    exclude.add(subj.name)  # type: ignore[arg-type]
+            local = [x for x in done if x.kind != "country"]
+            m.name = state.resolve_pronoun(sent, m, local, exclude)
+        elif m.kind == "name" and m.name and state.etype(m.name) in ("person", "org"):
+            pre = [lows[k] for k in range(max(0, m.start - 3), m.start)]
+            if state.etype(m.name) == "org":
+                pre += [w for w in lows[m.end : m.end + 2] if toks[m.end].text.islower()]
+            state.describe(
+                m.name,
+                {
+                    w
+                    for w in pre
+                    if w.isalpha()
+                    and w.islower()
+                    and w not in ("the", "a", "an", "and", "of", "with", "to", "by")
+                },
+            )
+        done.append(m)
+    return allm
+
+
+def _prepare(sent: int, m: Mention, state: DocState) -> None:
+    """Resolve a description's complement and possessor into the organisation it names."""
+    t = m.target
+    if t is not None and t.name is None and t.kind == "desc":
+        _prepare(sent, t, state)
+        t.name = state.resolve_desc(sent, t, set())
+    if m.etype != "person":
+        return
+    if t is not None and t.name:
+        kind = state.etype(t.name)
+        if kind == "person":
+            m.owner = m.owner or t.name
+        elif m.org is None or t.kind != "country":
+            m.org = t.name
+    if m.org is None and m.owner:
+        m.org = state.office_of(m.owner)
+
+
+def _facts(document: Document, v: View, s: Sentence) -> list[Fact]:
+    out: list[Fact] = []
+    when = _time(s.text)
+    photo_sentence = False
+    for c in v.cands:
+        mod, source = modality(v, c)
+        if c.pred == "met" and mod.positive:
+            v.state.last_met = v.state.last_met or c.a
+        if c.pred == "met" and mod.positive and c.pattern.startswith("clause"):
+            v.state.last_met = c.a
+        if c.pred == "pictured_with" and mod.positive and c.pattern.startswith("clause"):
+            # everyone in this sentence's photograph, for "X was also in the photograph"
+            seen = list(v.state.last_pictured) if photo_sentence else []
+            photo_sentence = True
+            v.state.last_pictured = tuple(dict.fromkeys([*seen, c.a, c.b]))
+        start = v.toks[c.start].start
+        end = v.toks[max(c.start, c.end - 1)].end
+        ev = Evidence(document.name, s.index, start, end, c.pattern)
+        out.append(
+            Fact(
+                c.pred,
+                (c.a, c.b),
+                mod,
+                ev,
+                source=source,
+                count=c.count,
+                when=c.when or (when if c.pred in _EVENT_PREDS else ""),
+                where=c.where,
+                claim=c.claim,
+                role=c.role,
+            )
+        )
+    return out
+
+
+def _time(text: str) -> str:
+    m = _YEAR_RANGE.search(text)
+    if m:
+        return f"{m.group(1)}..{m.group(2)}"
+    m = _DAY.search(text) or _YEAR.search(text) or _CLOCK.search(text)
+    return m.group(1) if m else ""
+
+
+def _dedupe(facts: list[Fact]) -> list[Fact]:
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for f in facts:
+        key = (f.pred, f.args, f.modality, f.evidence.sentence, f.role)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out
+
+
+def _entities(facts: list[Fact], state: DocState) -> tuple[Entity, ...]:
+    names = sorted({a for f in facts for a in f.args})
+    out = []
+    for n in names:
+        known = state.knowledge.entities.get(n)
+        if known is not None:
+            out.append(known)
+        else:
+            out.append(Entity(n, EntityType(state.etype(n)), (), (), known=False))
+    return tuple(out)

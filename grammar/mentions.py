@@ -1,0 +1,392 @@
+"""Entity mentions in a sentence: known aliases, countries, discovered names and pronouns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from deniable.grammar.entities import AliasIndex, Knowledge
+from deniable.grammar.lexicon import Lexicon
+from deniable.grammar.tokens import Token, fold
+
+PRONOUNS: dict[str, str] = {
+    "he": "person",
+    "she": "person",
+    "him": "person_obj",
+    "her": "person_obj",
+    "they": "plural",
+    "them": "plural",
+    "it": "org",
+}
+# Nouns for the people of an organisation: "Wagner soldiers" are the organisation itself.
+MEMBER_NOUNS = frozenset(
+    [
+        "soldiers",
+        "troops",
+        "mercenaries",
+        "fighters",
+        "forces",
+        "members",
+        "chiefs",
+        "commanders",
+        "leaders",
+        "officials",
+        "leadership",
+        "personnel",
+        "units",
+        "staff",
+        "operatives",
+        "army",
+    ]
+)
+_ORG_SUFFIX = frozenset(
+    [
+        "corp",
+        "corp.",
+        "corporation",
+        "inc",
+        "inc.",
+        "ltd",
+        "ltd.",
+        "llc",
+        "plc",
+        "group",
+        "agency",
+        "ministry",
+        "department",
+        "council",
+        "service",
+        "committee",
+        "company",
+        "bank",
+        "party",
+        "union",
+        "university",
+        "times",
+        "post",
+        "news",
+        "court",
+        "office",
+        "foundation",
+        "institute",
+        "association",
+        "commission",
+        "army",
+        "force",
+        "forces",
+        "guard",
+        "police",
+        "network",
+        "organisation",
+        "organization",
+        "parliament",
+        "assembly",
+        "senate",
+        "brigade",
+        "fund",
+        "holdings",
+        "industries",
+        "airlines",
+        "media",
+        "press",
+        "tribunal",
+        "bureau",
+        "directorate",
+        "federation",
+        "alliance",
+        "coalition",
+        "energy",
+        "oil",
+        "gas",
+        "capital",
+        "partners",
+        "systems",
+        "technologies",
+        "motors",
+        "pharma",
+        "labs",
+        "ventures",
+        "logistics",
+        "solutions",
+        "consulting",
+        "security",
+        "airways",
+        "railways",
+        "telecom",
+        "trust",
+    ]
+)
+_NAME_STOP = frozenset(
+    [
+        "later",
+        "earlier",
+        "meanwhile",
+        "yesterday",
+        "today",
+        "now",
+        "then",
+        "still",
+        "after",
+        "before",
+        "since",
+        "during",
+        "also",
+        "last",
+        "next",
+        "instead",
+        "finally",
+        "separately",
+        "both",
+        "the",
+        "a",
+        "an",
+        "and",
+        "but",
+        "or",
+        "however",
+        "but",
+        "yet",
+        "so",
+        "if",
+        "when",
+        "while",
+        "as",
+        "at",
+        "in",
+        "on",
+        "of",
+        "for",
+        "to",
+        "from",
+        "by",
+        "with",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "you",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "my",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "read",
+        "more",
+        "don't",
+        "source",
+        "credit",
+        "according",
+        "killed",
+        "dead",
+        "accusations",
+        "mercenary",
+        "making",
+        "pictures",
+        "kremlin",
+    ]
+)
+
+
+@dataclass(slots=True)
+class Mention:
+    """A span of tokens ``[start, end)`` that names or points at an entity."""
+
+    start: int
+    end: int
+    name: str | None
+    etype: str
+    # name | country | pron | desc
+    kind: str = "name"
+    surface: str = ""
+    role: str = ""
+    role_class: str = ""
+    org: str | None = None
+    hedged: bool = False
+    former: bool = False
+    words: frozenset[str] = field(default_factory=frozenset)
+    # A description's complement ("head of <target>") and person possessor ("Putin's aide").
+    target: Mention | None = None
+    owner: str | None = None
+
+
+def _is_cap(tok: Token) -> bool:
+    c = tok.text[:1]
+    return c.isupper() and tok.low not in _NAME_STOP
+
+
+def tag(
+    toks: list[Token],
+    knowledge: Knowledge,
+    index: AliasIndex,
+    lex: Lexicon,
+    discovered: dict[str, str],
+) -> list[Mention]:
+    """Find the mentions of one sentence; ``discovered`` (name -> type) grows with new names.
+
+    New names found by discovery are added to ``index`` so later sentences (and their
+    surnames) match them.
+    """
+    keys = [fold(t.text) for t in toks]
+    out: list[Mention] = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        m = _known(toks, keys, i, knowledge, index) or _country(toks, i, lex, knowledge)
+        if m is not None and m.kind == "name" and m.surface.lower() in lex.country_names:
+            m.kind = "country"  # "Russia", "Moscow": the state, when it acts
+        if m is None:
+            m = _discover(toks, i, lex, knowledge, index, discovered)
+        if m is None and toks[i].low in PRONOUNS and toks[i].text[:1] != "I":
+            m = Mention(i, i + 1, None, PRONOUNS[toks[i].low], "pron", toks[i].text)
+        if m is None:
+            i += 1
+            continue
+        m = _extend_members(toks, m)
+        out.append(m)
+        i = m.end
+    return out
+
+
+def _etype(knowledge: Knowledge, discovered: dict[str, str], name: str) -> str:
+    e = knowledge.entities.get(name)
+    return e.type.value if e else discovered.get(name, "person")
+
+
+def _known(
+    toks: list[Token], keys: list[str], i: int, knowledge: Knowledge, index: AliasIndex
+) -> Mention | None:
+    hit = index.match(toks, keys, i)
+    if hit is None and keys[i].endswith("s") and toks[i].text[:1].isupper():
+        # "Prigozhins secret meeting": a possessive written without its apostrophe.
+        stem = [*keys[:i], keys[i][:-1], *keys[i + 1 :]]
+        hit = index.match(toks, stem, i)
+        if hit and hit[0] != 1:
+            hit = None
+    if hit is None:
+        return None
+    length, name = hit
+    etype = knowledge.entities[name].type.value if name in knowledge.entities else "person"
+    return Mention(
+        i, i + length, name, etype, "name", " ".join(t.text for t in toks[i : i + length])
+    )
+
+
+def _country(toks: list[Token], i: int, lex: Lexicon, knowledge: Knowledge) -> Mention | None:
+    """A country or capital name, or "<adjective> authorities/government": the state."""
+    if not toks[i].text[:1].isupper():
+        return None
+    for length in (3, 2, 1):
+        phrase = " ".join(t.low for t in toks[i : i + length])
+        c = lex.country_names.get(phrase)
+        if c is None or len(toks) < i + length:
+            continue
+        nxt = toks[i + length].low if i + length < len(toks) else ""
+        if nxt in ("authorities", "government", "administration", "regime"):
+            return Mention(i, i + length + 1, c.government, "org", "country", phrase)
+        if phrase == c.adjective.lower() and phrase not in (c.name.lower(), c.capital.lower()):
+            return None
+        return Mention(i, i + length, c.government, "org", "country", phrase)
+    return None
+
+
+def _discover(
+    toks: list[Token],
+    i: int,
+    lex: Lexicon,
+    knowledge: Knowledge,
+    index: AliasIndex,
+    discovered: dict[str, str],
+) -> Mention | None:
+    """A run of capitalised words the entity file does not know: a new person or org."""
+    if not _is_cap(toks[i]) or toks[i].low in lex.country_names:
+        return None
+    j = i
+    keys = [fold(t.text) for t in toks]
+    while j < len(toks) and (
+        _is_cap(toks[j]) or (j > i and toks[j].low in ("al", "bin", "de", "van", "von", "la"))
+    ):
+        if j > i and (lex.titles.match([t.low for t in toks], j) or index.match(toks, keys, j)):
+            break  # a title or a known name starts here
+        j += 1
+    words = toks[i:j]
+    if not words:
+        return None
+    # Titles ("President", "General") are not part of the name.
+    lows = [t.low for t in toks]
+    t = lex.titles.match(lows, i)
+    if t:
+        return None
+    suffix = words[-1].low in _ORG_SUFFIX
+    titled = i > 0 and bool(_title_before(lows, i, lex))
+    if len(words) == 1 and not titled:
+        return None
+    if any(w.low in lex.country_names for w in words) and not suffix:
+        return None
+    if i == 0 and len(words) == 2 and not titled and words[0].low in _NAME_STOP:
+        return None
+    name = " ".join(w.text for w in words)
+    after_role = (
+        i >= 2
+        and lows[i - 1] in ("of", "at", "for")
+        and bool(lex.roles.match(lows, i - 2) or lex.nouns.match(lows, i - 2))
+    )
+    etype = "org" if suffix or after_role else "person"
+    if name not in discovered and name not in knowledge.entities:
+        discovered[name] = etype
+        index.add(name, name)
+        if etype == "person" and len(words) >= 2:
+            index.add(words[-1].text, name)
+    return Mention(i, j, name, etype, "name", name)
+
+
+def _title_before(lows: list[str], i: int, lex: Lexicon) -> str:
+    for k in range(max(0, i - 3), i):
+        m = lex.titles.match(lows, k)
+        if m and k + m[0] == i:
+            return " ".join(lows[k:i])
+    return ""
+
+
+def _extend_members(toks: list[Token], m: Mention) -> Mention:
+    """ "Wagner soldiers", "the National Guard leadership": members stand for the organisation."""
+    if m.etype != "org" or m.kind == "country":
+        return m
+    j = m.end
+    if (
+        j < len(toks)
+        and toks[j].low in ("group", "group's")
+        and m.surface.lower().endswith("group")
+    ):
+        return m
+    if j + 1 < len(toks) and toks[j].low == "army" and toks[j + 1].low in MEMBER_NOUNS:
+        j += 1
+    if j < len(toks) and toks[j].low in MEMBER_NOUNS:
+        m.end = j + 1
+    return m

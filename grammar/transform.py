@@ -1,0 +1,494 @@
+"""The clause grammar run over a sentence's token classes, and its trees turned into candidates."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedInput
+
+from deniable.facts.model import Modality
+from deniable.grammar.mentions import Mention
+from deniable.grammar.view import View
+
+_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "twice": 2,
+}
+_DIGITS = re.compile(r"^\d{1,6}$")
+# Contexts after which an ambiguous word ("calls", "contact", "meeting") is a noun.
+_NOMINAL_BEFORE = frozenset({"LIGHT", "DET", "COUNT", "MOD", "REFUSE1"})
+_GENERIC_PLURALS = frozenset(
+    [
+        "officials",
+        "members",
+        "representatives",
+        "aides",
+        "sources",
+        "people",
+        "staff",
+        "commanders",
+        "leaders",
+        "figures",
+        "diplomats",
+        "executives",
+        "others",
+    ]
+)
+_COUNTRY_OK = frozenset({"indicted_by", "denies"})
+
+
+@dataclass(slots=True)
+class Item:
+    """One terminal of the clause grammar: a class over tokens ``[start, end)``."""
+
+    cls: str
+    start: int
+    end: int
+    mention: Mention | None = None
+
+
+@functools.cache
+def _parser() -> Lark:
+    return Lark.open_from_package("deniable.grammar", "sentence.lark", parser="lalr", lexer="basic")
+
+
+def items(v: View) -> list[Item]:
+    """The sentence as grammar terminals: mentions and absorbed appositions become NP."""
+    lex = v.state.lex
+    spans: dict[int, tuple[int, Mention]] = {}
+    merged: list[list[Any]] = []
+    for start, end, head in sorted(v.absorbed, key=lambda a: (a[0], -a[1])):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)  # overlapping appositions: one phrase
+        else:
+            merged.append([start, end, head])
+    for start, end, head in merged:
+        spans[start] = (end, head)
+    out: list[Item] = []
+    k = 0
+    n = len(v.toks)
+    while k < n:
+        if k in spans and spans[k][0] > k:
+            end, head = spans[k]
+            out.append(Item("NP", k, end, head))
+            k = end
+            continue
+        if v.lows[k] in ('"', "'"):
+            k += 1
+            continue
+        m = v.at.get(k)
+        if m is not None:
+            out.append(_np_item(v, m))
+            k = m.end
+            if v.low(k) == "'s":
+                out[-1].cls = "POSSNP"
+                k += 1
+            continue
+        low = v.lows[k]
+        if low in _GENERIC_PLURALS:
+            item = _generic(v, k)
+            out.append(item)
+            k = item.end
+            continue
+        if low == "and" and _verbal(lex, v, k + 1, strict=False):
+            if out and out[-1].cls == "NP" and _copular(v, out[-1]):
+                # "X is reported to be Y and has been photographed": the first verb was folded
+                k += 1
+                continue
+            out.append(Item("ANDV", k, k + 1))  # "and" joining verb phrases, not names
+            k += 1
+            continue
+        hit = lex.words.match(v.lows, k)
+        if hit:
+            length, cls = hit
+            prev = out[-1].cls if out else ""
+            if prev == "REFUSE" and out[-1].end - out[-1].start == 1:
+                prev = "REFUSE1"
+            out.append(Item(_disambiguate(cls, prev), k, k + length))
+            k += length
+            continue
+        if low == "," and out and out[-1].cls == "NP":
+            skip = _aside(v, k)
+            if skip:
+                k = skip  # "X, far right, is photographed": an aside before the verb
+                continue
+        if low in ("who", "whose", "which", "that", "whom"):
+            out.append(Item("REL", k, k + 1))  # a relative pronoun never starts a name
+        elif _DIGITS.match(low):
+            out.append(Item("COUNT", k, k + 1))
+        elif low == ",":
+            out.append(Item("COMMA", k, k + 1))
+        else:
+            out.append(Item("W", k, k + 1))
+        k += 1
+    return out
+
+
+def _copular(v: View, it: Item) -> bool:
+    m = it.mention
+    return m is not None and it.end > m.end and v.low(m.end) in ("is", "was", "has")
+
+
+def _aside(v: View, k: int) -> int:
+    """End of ", [a few words,] " after a noun phrase when a verb follows, else 0."""
+    if _verbal(v.state.lex, v, k + 1, strict=False):
+        return k + 1
+    if v.low(k + 1) in ("who", "which"):
+        # ", who denies any wrongdoing, had ...": a relative clause before the verb
+        for j in range(k + 2, min(len(v.lows), k + 14)):
+            if v.lows[j] in (".", ";", '"'):
+                break
+            if v.lows[j] == ",":
+                return j + 1 if _verbal(v.state.lex, v, j + 1) else 0
+    for width in (1, 2, 3):
+        j = k + 1 + width
+        words = v.lows[k + 1 : j]
+        plain = all(w.isalpha() and w not in ("and", "or") for w in words)
+        named = any((k + 1 + x) in v.cover for x in range(width))
+        if v.low(j) == "," and plain and not named and _verbal(v.state.lex, v, j + 1):
+            return j + 1
+    return 0
+
+
+def _verbal(lex: object, v: View, k: int, strict: bool = True) -> bool:
+    hit = v.state.lex.words.match(v.lows, k) if k < len(v.lows) else None
+    if not hit:
+        return False
+    first = hit[1].split("|")[0]
+    if first in ("AUX", "LIGHT", "ATTEMPT", "REFUSE", "NEG_AUX"):
+        return True
+    return not strict and first.startswith("V_")
+
+
+def _np_item(v: View, m: Mention) -> Item:
+    if m.name is None:
+        return Item("XNP", m.start, m.end, m)
+    return Item("NP", m.start, m.end, m)
+
+
+def _generic(v: View, k: int) -> Item:
+    """ "members of X" is X; "officials close to him" is nobody we can name."""
+    if v.low(k + 1) == "of" and (k + 2) in v.at and v.at[k + 2].name:
+        m = v.at[k + 2]
+        if v.state.etype(m.name or "") in ("org", "group"):
+            return Item("NP", k, m.end, m)
+    if v.low(k + 1) == "close" and v.low(k + 2) == "to" and (k + 3) in v.at:
+        return Item("XNP", k, v.at[k + 3].end)
+    return Item("XNP", k, k + 1)
+
+
+def _disambiguate(cls: str, prev: str) -> str:
+    if "|" not in cls:
+        return cls
+    options = cls.split("|")
+    if "LIGHT" in options:
+        return "LIGHT"
+    if "BEING" in options:
+        return "AUX"
+    nominal = prev in _NOMINAL_BEFORE
+    for o in options:
+        if nominal and (o.startswith("N_") or o == "MOD"):
+            return o
+        if not nominal and o.startswith("V_"):
+            return o
+    return options[0]
+
+
+class _ToCandidates(Transformer):
+    """Parse tree -> (subject item indices, verb phrase descriptions)."""
+
+    def np(self, c: list[Token]) -> int:
+        return int(c[-1].value)
+
+    def np_list(self, c: list[Any]) -> list[int]:
+        return [x for x in c if isinstance(x, int)]
+
+    def subject(self, c: list[Any]) -> list[int]:
+        return c[0]
+
+    def object(self, c: list[Any]) -> list[int]:
+        return next((x for x in c if isinstance(x, list)), [])
+
+    def verb(self, c: list[Token]) -> str:
+        return c[0].type
+
+    def verbs(self, c: list[Any]) -> list[str]:
+        return [x for x in c if isinstance(x, str) and not isinstance(x, Token)]
+
+    def noun(self, c: list[Token]) -> str:
+        return c[0].type
+
+    def count(self, c: list[Token]) -> int | None:
+        return next((_number(t) for t in c if t.type == "COUNT"), None)
+
+    def quantity(self, c: list[Token]) -> dict[str, Any]:
+        return {"quantity": next((_number(t) for t in c if t.type == "COUNT"), None)}
+
+    def prep(self, c: list[Token]) -> str:
+        return c[0].type
+
+    def pre(self, c: list[Token]) -> str:
+        return c[0].type
+
+    def verb_clause(self, c: list[Any]) -> dict[str, Any]:
+        verbs = c[0]
+        objs = next((x for x in c[1:] if isinstance(x, list)), [])
+        count = next((x for x in c[1:] if isinstance(x, int) and not isinstance(x, bool)), None)
+        return {"kinds": verbs, "objs": objs, "count": count, "last": _last(c)}
+
+    def nominal_clause(self, c: list[Any]) -> dict[str, Any]:
+        noun = next(x for x in c if isinstance(x, str) and x.startswith("N_"))
+        objs = next((x for x in c if isinstance(x, list)), [])
+        q = next((x["quantity"] for x in c if isinstance(x, dict)), None)
+        count = next((x for x in c if isinstance(x, int) and not isinstance(x, bool)), None)
+        return {"kinds": [noun], "objs": objs, "count": count or q, "last": _last(c)}
+
+    def passive_clause(self, c: list[Any]) -> dict[str, Any]:
+        kind = c[0].type
+        return {"kinds": [kind], "objs": c[-1], "count": None, "last": _last(c)}
+
+    def attempt_clause(self, c: list[Any]) -> dict[str, Any]:
+        inner = dict(c[-1])
+        inner["attempted"] = True
+        if "NEG_AUX" in c:
+            inner["negated"] = True
+        return inner
+
+    def refuse_clause(self, c: list[Any]) -> dict[str, Any]:
+        inner = next((x for x in c if isinstance(x, dict) and "kinds" in x), None)
+        if inner is None:
+            inner = self.nominal_clause(c)
+        inner = dict(inner)
+        inner["negated"] = True
+        inner["refused"] = True
+        return inner
+
+    def core(self, c: list[Any]) -> dict[str, Any]:
+        return c[0]
+
+    def vp(self, c: list[Any]) -> dict[str, Any]:
+        core = dict(c[-1])
+        if "NEG_AUX" in c[:-1]:
+            core["negated"] = True
+        return core
+
+    def vps(self, c: list[Any]) -> list[dict[str, Any]]:
+        return [x for x in c if isinstance(x, dict)]
+
+    def start(self, c: list[Any]) -> tuple[list[int], list[dict[str, Any]]]:
+        return c[0], c[1]
+
+
+def _last(c: list[Any]) -> int:
+    best = -1
+    for x in c:
+        if isinstance(x, Token):
+            best = max(best, int(x.value.split(":", 1)[0]))
+        elif isinstance(x, list):
+            best = max([best, *[y for y in x if isinstance(y, int)]])
+        elif isinstance(x, dict):
+            best = max(best, x.get("last", -1))
+    return best
+
+
+def _number(t: Token) -> int | None:
+    text = t.value.split(":", 1)[1] if ":" in t.value else ""
+    if text.isdigit():
+        return int(text)
+    return _NUMBERS.get(text)
+
+
+_PRED = {
+    "V_CALL": "called",
+    "V_CONTACT": "called",
+    "N_CALL": "called",
+    "N_CONTACT": "called",
+    "V_SPEAK": "called",
+    "V_MEET": "met",
+    "N_MEET": "met",
+    "V_MEET_BY": "met",
+    "V_PICTURE_MEET": "met",
+    "V_PICTURE": "pictured_with",
+    "V_INDICT": "indicted_by",
+}
+
+
+def clauses(v: View) -> None:
+    """Run the clause grammar from every noun phrase and add the longest clause's candidates."""
+    seq = items(v)
+    if not any(it.cls in _TRIGGERS for it in seq):
+        return
+    parser = _parser()
+    covered_until = -1
+    for i, it in enumerate(seq):
+        if it.cls != "NP" or i <= covered_until:
+            continue
+        if (
+            it.mention is not None
+            and it.mention.kind == "pron"
+            and it.mention.etype == "person_obj"
+        ):
+            continue
+        tree, last = _longest(parser, seq, i, v)
+        if tree is None:
+            continue
+        covered_until = last
+        subjects, vps = _ToCandidates().transform(tree)
+        _emit(v, seq, subjects, vps)
+
+
+def _longest(parser: Lark, seq: list[Item], i: int, v: View) -> tuple[Any, int]:
+    """Feed terminals from ``seq[i]`` on; return the tree of the longest complete clause."""
+    ip = parser.parse_interactive(start="start")
+    states = ip.parser_state.parse_conf.parse_table.states
+    snapshots: list[tuple[Any, int]] = []
+    for j in range(i, len(seq)):
+        it = seq[j]
+        if it.cls not in _TERMINALS:
+            break
+        text = v.lows[it.start] if it.cls == "COUNT" else ""
+        tok = Token(it.cls, f"{j}:{text}") if it.cls == "COUNT" else Token(it.cls, str(j))
+        try:
+            ip.feed_token(tok)
+        except UnexpectedInput:
+            break
+        # Reading the parse table is much cheaper than InteractiveParser.accepts().
+        if "$END" in states[ip.parser_state.position]:
+            snapshots.append((ip.copy(), j))
+    for snap, last in reversed(snapshots):
+        try:
+            return snap.feed_eof(), last
+        except UnexpectedInput:
+            continue
+    return None, -1
+
+
+_TRIGGERS = frozenset(
+    [
+        "V_CALL",
+        "V_CONTACT",
+        "V_SPEAK",
+        "V_MEET",
+        "V_PICTURE",
+        "V_PICTURE_MEET",
+        "N_CALL",
+        "N_MEET",
+        "N_CONTACT",
+        "V_INDICT",
+        "V_MEET_BY",
+    ]
+)
+_TERMINALS = frozenset(
+    [
+        "NP",
+        "XNP",
+        "W",
+        "COMMA",
+        "AND",
+        "ANDV",
+        "AUX",
+        "LIGHT",
+        "NEG_AUX",
+        "V_CALL",
+        "V_CONTACT",
+        "V_SPEAK",
+        "V_MEET",
+        "V_PICTURE",
+        "V_PICTURE_MEET",
+        "TO",
+        "WITH",
+        "ATTEMPT",
+        "REFUSE",
+        "MOD",
+        "DET",
+        "COUNT",
+        "TIMES",
+        "N_CALL",
+        "N_MEET",
+        "N_CONTACT",
+        "BETWEEN",
+        "BY",
+        "V_INDICT",
+        "V_MEET_BY",
+    ]
+)
+
+
+def _emit(v: View, seq: list[Item], subjects: list[int], vps: list[dict[str, Any]]) -> None:
+    subj = [seq[s] for s in subjects]
+    start = subj[0].start
+    for vp in vps:
+        end = seq[vp["last"]].end if vp.get("last", -1) >= 0 else subj[-1].end
+        objs = [seq[o] for o in vp["objs"]]
+        modality = None
+        if vp.get("negated"):
+            modality = Modality.NEGATED
+        elif vp.get("attempted"):
+            modality = Modality.ATTEMPTED
+        for kind in vp["kinds"]:
+            pred = _PRED.get(kind)
+            if pred is None:
+                continue
+            if kind == "V_SPEAK" and modality is None:
+                continue  # "spoke to" says neither phone nor meeting: only its negation counts
+            if kind == "V_CALL" and objs and v.low(objs[-1].end) in ("a", "an", "the", '"', "'"):
+                continue  # "called him a traitor": naming, not phoning
+            preds = [pred]
+            if kind == "N_CONTACT" and modality is Modality.NEGATED:
+                preds = ["called", "met"]
+            for p in preds:
+                _pairs(v, p, subj, objs, start, end, vp.get("count"), modality)
+
+
+def _pairs(
+    v: View,
+    pred: str,
+    subj: list[Item],
+    objs: list[Item],
+    start: int,
+    end: int,
+    count: int | None,
+    modality: Modality | None,
+) -> None:
+    names = [_arg(v, it, pred) for it in subj]
+    targets = [_arg(v, it, pred) for it in objs]
+    pattern = f"clause:{pred}"
+    if not targets and pred == "met" and len(names) >= 2:
+        # "X and Y met": everyone in the subject met everyone else.
+        for a_i, a in enumerate(names):
+            for b in names[a_i + 1 :]:
+                v.add(pred, a, b, start, end, pattern, count=count, modality=modality)
+        return
+    for a in names:
+        for b in targets:
+            v.add(pred, a, b, start, end, pattern, count=count, modality=modality)
+    if pred == "pictured_with" and len(targets) > 1:
+        for t_i, a in enumerate(targets):
+            for b in targets[t_i + 1 :]:
+                v.add(pred, a, b, start, end, pattern, modality=modality)
+
+
+def _arg(v: View, it: Item, pred: str) -> str | None:
+    m = it.mention
+    if m is None or m.name is None:
+        return None
+    if m.kind == "country" and pred not in _COUNTRY_OK:
+        return None
+    if pred in ("called", "met", "pictured_with") and v.state.etype(m.name) == "place":
+        return None
+    return m.name

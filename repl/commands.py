@@ -1,0 +1,312 @@
+"""The shell's statements: ``:commands`` in a registry with generated help, queries and rules.
+
+Commands register with :func:`special_command` (litecli style); :func:`execute`
+runs one statement of any kind against a :class:`~deniable.repl.session.Session`
+and prints into a Rich console.  A failing statement prints its one-line error
+(with a caret where there is source) and leaves the session as it was.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from deniable.errors import DeniableError, UsageError
+from deniable.repl.render import (
+    MODALITY_STYLES,
+    evidence_text,
+    format_error,
+    format_row,
+    print_answers,
+    print_proofs,
+)
+
+if TYPE_CHECKING:
+    from deniable.repl.session import Session
+
+Handler = Callable[["Session", Console, str], None]
+
+
+class Quit(Exception):
+    """Raised by ``:quit``: the shell ends normally."""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A ``:command``: its handler, how to call it and what it does (one line)."""
+
+    name: str
+    handler: Handler
+    syntax: str
+    description: str
+    aliases: tuple[str, ...] = ()
+
+
+#: Every command by name, in the order they were registered (the order of ``:help``).
+COMMANDS: dict[str, Command] = {}
+_ALIASES: dict[str, str] = {}
+
+
+def special_command(
+    name: str, syntax: str, description: str, *, aliases: tuple[str, ...] = ()
+) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the ``:name`` command."""
+
+    def register(handler: Handler) -> Handler:
+        COMMANDS[name] = Command(name, handler, syntax, description, aliases)
+        for alias in aliases:
+            _ALIASES[alias] = name
+        return handler
+
+    return register
+
+
+def lookup(name: str) -> Command:
+    """The command called ``name`` (or one of its aliases).
+
+    Raises:
+        UsageError: no such command; the message suggests the closest one.
+    """
+    name = _ALIASES.get(name, name)
+    if name in COMMANDS:
+        return COMMANDS[name]
+    close = difflib.get_close_matches(name, [*COMMANDS, *_ALIASES], n=1)
+    hint = f"did you mean :{_ALIASES.get(close[0], close[0])}?" if close else "type :help"
+    raise UsageError(f"unknown command :{name}; {hint}", code="unknown-command")
+
+
+def command_names() -> list[tuple[str, str]]:
+    """``(name, description)`` of every command, for completion."""
+    return [(c.name, c.description) for c in COMMANDS.values()]
+
+
+# --------------------------------------------------------------------------- statements
+
+
+def execute(
+    statement: str, session: Session, console: Console, *, errors: Console | None = None
+) -> bool:
+    """Run one statement; return whether it succeeded.
+
+    A statement is a ``:command`` line, a query ``?- atom.``, or rule text
+    (rules, facts, declarations) that extends the session program.
+
+    Args:
+        statement: one finished statement (see :func:`~deniable.repl.suggest.split_statements`).
+        session: the state the statement reads and extends.
+        console: where results go.
+        errors: where errors go (default ``console``).
+
+    Raises:
+        Quit: the statement was ``:quit``.
+    """
+    text = statement.strip()
+    if not text:
+        return True
+    try:
+        if text.startswith(":") and not text.startswith(":-"):
+            name, _, arg = text[1:].partition(" ")
+            command = lookup(name.strip())
+            command.handler(session, console, arg.strip())
+        elif text.startswith("?-"):
+            print_answers(session.query(_atom_text(text[2:])), console)
+        else:
+            defined = session.add(text)
+            names = ", ".join(defined) if defined else "nothing new"
+            console.print(Text(f"ok: {names}", style="dim"))
+            for warning in session.warnings:
+                (errors or console).print(Text(str(warning), style="yellow"))
+    except DeniableError as error:
+        (errors or console).print(format_error(error))
+        return False
+    return True
+
+
+def _atom_text(text: str) -> str:
+    """The atom of a query or ``:why`` argument, without the closing ``.``."""
+    text = text.strip()
+    if text.endswith("."):
+        text = text[:-1].rstrip()
+    if not text:
+        raise UsageError("give an atom, e.g. ?- contact(x, y).", code="no-atom")
+    return text
+
+
+def _no_argument(name: str, arg: str) -> None:
+    if arg:
+        raise UsageError(f":{name} takes no argument", code="usage")
+
+
+def _need_argument(name: str, arg: str, what: str) -> str:
+    if not arg:
+        raise UsageError(f":{name} needs {what}; see :help {name}", code="usage")
+    return arg
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@special_command("help", ":help [COMMAND]", "list the commands, or explain one", aliases=("h", "?"))
+def _help(session: Session, console: Console, arg: str) -> None:
+    if arg:
+        command = lookup(arg.lstrip(":"))
+        console.print(Text(f"{command.syntax}  {command.description}"))
+        return
+    width = max(len(c.syntax) for c in COMMANDS.values())
+    for command in COMMANDS.values():
+        console.print(Text(command.syntax.ljust(width + 2)) + Text(command.description))
+    console.print(
+        Text(
+            "Statements: ?- atom. asks a query; rules, facts and .decl typed in extend the "
+            "session (they end with a dot and may span lines)."
+        )
+    )
+
+
+@special_command(
+    "relations", ":relations", "relations with arity, kind (fact/derived/session) and rows"
+)
+def _relations(session: Session, console: Console, arg: str) -> None:
+    _no_argument("relations", arg)
+    table = Table()
+    table.add_column("name")
+    table.add_column("arity", justify="right")
+    table.add_column("kind")
+    table.add_column("rows", justify="right")
+    for r in session.relations():
+        table.add_row(Text(r.name), str(r.arity), r.kind, "-" if r.rows is None else str(r.rows))
+    console.print(table)
+
+
+@special_command("facts", ":facts PRED", "rows of a relation, with modality and source for facts")
+def _facts(session: Session, console: Console, arg: str) -> None:
+    pred = _need_argument("facts", arg, "a relation name")
+    print_answers(session.facts(pred), console)
+
+
+@special_command("entity", ":entity NAME", "what is known about an entity, with sources")
+def _entity(session: Session, console: Console, arg: str) -> None:
+    name = _need_argument("entity", _unquote(arg), "an entity name or alias")
+    info = session.store.entity(name)
+    if info is None:
+        raise UsageError(f"no entity called {name!r}; try :search {name}", code="no-entity")
+    head = Text(info.name, style="bold")
+    head.append(f"  {info.type}" + ("" if info.known else " (discovered in text)"), style="dim")
+    console.print(head)
+    aliases = [a for a in info.aliases if a != info.name]
+    if aliases:
+        console.print(Text("aliases: ") + Text(", ".join(aliases)))
+    if info.part_of:
+        console.print(Text("part of: ") + Text(", ".join(info.part_of)))
+    if not info.facts:
+        console.print(Text("no facts mention it", style="dim"))
+    for fact in info.facts:
+        console.print(Text(format_row(fact.pred, fact.args), style="bold"))
+        # One line per kind of statement: the same modality, source and article
+        # said twice is counted, not repeated.
+        lines: dict[str, tuple[Text, int]] = {}
+        for row in session.store.evidence_for(fact.pred, fact.args):
+            line = evidence_text(row).split("\n")[0]
+            seen = lines.get(line.plain)
+            lines[line.plain] = (line, seen[1] + 1 if seen else 1)
+        for line, count in lines.values():
+            suffix = Text(f" (×{count})", style="dim") if count > 1 else Text()
+            console.print(Text("  ") + line + suffix)
+
+
+@special_command("search", ":search TEXT", "full-text search over the stored sentences")
+def _search(session: Session, console: Console, arg: str) -> None:
+    text = _need_argument("search", arg, "words to find")
+    hits = session.store.search(text)
+    if not hits:
+        console.print(Text(f"no sentence contains {text!r}", style="dim"))
+        return
+    table = Table()
+    table.add_column("document")
+    table.add_column("#", justify="right")
+    table.add_column("sentence", overflow="fold")
+    for hit in hits:
+        sentence = Text(hit.text)
+        sentence.highlight_words(text.split(), "bold", case_sensitive=False)
+        table.add_row(Text(hit.doc), str(hit.sentence_index), sentence)
+    console.print(table)
+    console.print(Text(f"{len(hits)} sentence" + ("" if len(hits) == 1 else "s"), style="dim"))
+
+
+@special_command("why", ":why ATOM", "explain rows matching an atom down to the sentences")
+def _why(session: Session, console: Console, arg: str) -> None:
+    atom = _atom_text(_need_argument("why", arg, "an atom, e.g. :why contact(x, y)"))
+    print_proofs(session.explain(atom), console)
+
+
+@special_command("rules", ":rules", "the rule files loaded and the rules typed in this session")
+def _rules(session: Session, console: Console, arg: str) -> None:
+    _no_argument("rules", arg)
+    files = session.rule_files()
+    console.print(Text("rule files:", style="bold"))
+    for path in files:
+        console.print(Text(f"  {path}"))
+    if not files:
+        console.print(Text("  (none)", style="dim"))
+    console.print(Text("session rules:", style="bold"))
+    for statement in session.statements:
+        console.print(Text("  " + " ".join(statement.split())))
+    if not session.statements:
+        console.print(Text("  (none)", style="dim"))
+    if session.declarations:
+        console.print(Text("declarations inferred for session relations:", style="bold"))
+        for line in session.declarations:
+            console.print(Text("  " + line))
+
+
+@special_command("reload", ":reload", "read the rule files again (session rules stay)")
+def _reload(session: Session, console: Console, arg: str) -> None:
+    _no_argument("reload", arg)
+    count = session.reload()
+    console.print(Text(f"reloaded {count} rule file" + ("" if count == 1 else "s"), style="dim"))
+
+
+@special_command(
+    "export", ":export [csv|tsv|jsonl] [DIR]", "write the fact tables like `deniable export`"
+)
+def _export(session: Session, console: Console, arg: str) -> None:
+    fmt, out = "csv", "export"
+    for word in shlex.split(arg):
+        if word in ("csv", "tsv", "jsonl"):
+            fmt = word
+        else:
+            out = word
+    for path in session.export(fmt, Path(out)):
+        console.print(Text(str(path)))
+
+
+@special_command("quit", ":quit", "leave the shell (Ctrl-D works too)", aliases=("q", "exit"))
+def _quit(session: Session, console: Console, arg: str) -> None:
+    raise Quit
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
+
+
+__all__ = [
+    "COMMANDS",
+    "MODALITY_STYLES",
+    "Command",
+    "Quit",
+    "command_names",
+    "execute",
+    "lookup",
+    "special_command",
+]

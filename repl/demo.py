@@ -1,0 +1,302 @@
+"""`deniable demo`: ingest the packaged seed articles, derive, and show the contradicted denials.
+
+The first thing a new user runs.  It reads only package data (the seed articles
+and their entity file travel in the wheel), builds a fresh store next to nothing
+else, and leaves a ``deniable.db`` to explore with ``query``, ``why`` and ``repl``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from deniable.errors import StoreError
+from deniable.facts.store import FactStore
+from deniable.repl.render import MODALITY_STYLES, SPAN_STYLE
+from deniable.rules.workbench import (
+    Answers,
+    Proof,
+    constant_text,
+    derive_store,
+    explain_store,
+    query_store,
+)
+
+__all__ = ["demo_conclusions", "run_demo", "seed_files"]
+
+#: The conclusions the demo shows, in this order: relation, query, column headings.
+_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "denial_contradicted_by_contact",
+        "denial_contradicted_by_contact_strength(denier, subject, insider, kind, strength)",
+        ("denier", "denied links to", "yet in contact", "how", "strength"),
+    ),
+    (
+        "denial_contradicted_by_role",
+        "denial_contradicted_by_role_strength(denier, org, strength)",
+        ("denier", "denied leading or belonging to", "strength"),
+    ),
+    (
+        "conflicting_reports",
+        "conflicting_reports_by(a, b, kind, reporter, refuter)",
+        ("reported contact", "with", "kind", "reported by", "denied by"),
+    ),
+)
+
+#: How long a quoted sentence may get in the demo's short proofs.
+_QUOTE_WIDTH = 160
+
+
+def seed_files() -> tuple[list[Traversable], Traversable | None]:
+    """Return the packaged seed articles (sorted) and their entity file, if shipped."""
+    seeds = resources.files("deniable.seeds")
+    articles = sorted(
+        (f for f in seeds.iterdir() if f.is_file() and f.name.endswith((".txt", ".md", ".jsonl"))),
+        key=lambda f: f.name,
+    )
+    entities = seeds / "entities.toml"
+    return articles, entities if entities.is_file() else None
+
+
+def run_demo(db_path: Path, *, console: Console, engine: str = "sql") -> int:
+    """Build a fresh store of the seed articles at ``db_path``, derive, print the conclusions.
+
+    An existing file at ``db_path`` is replaced only when it is a deniable store;
+    the new store is built beside it and moved into place at the end, so a failed
+    demo leaves the old file as it was.
+
+    Raises:
+        StoreError: ``db_path`` exists and is not a deniable store, or is a folder.
+    """
+    db_path = Path(db_path)
+    _check_replaceable(db_path)
+    started = time.perf_counter()
+    with _fresh_file(db_path) as scratch, FactStore.open(scratch, create=True) as store:
+        report = _ingest_seeds(store, console)
+        summary = derive_store(store, engine=engine, console=None, cwd_rules=False)
+        sections = demo_conclusions(store)
+        proofs = _short_proofs(store, sections)
+    elapsed = time.perf_counter() - started
+    console.print(
+        Text.assemble(
+            ("deniable demo", "bold"),
+            f": {_ingest_line(report)}; derived {sum(summary.sizes.values())} rows "
+            f"with the {summary.engine} engine in {elapsed:.1f} s → {db_path}",
+        )
+    )
+    console.print()
+    for (rel, _query, headings), answers in zip(_SECTIONS, sections, strict=True):
+        console.print(_section_table(rel, headings, answers))
+        console.print()
+    if proofs:
+        console.print(Text("Why: one short proof per contradicted denial", style="bold"))
+        for tree in proofs:
+            console.print(tree)
+        console.print()
+    console.print(_closing_hint(db_path, sections))
+    return 0
+
+
+def demo_conclusions(store: FactStore) -> list[Answers]:
+    """The rows the demo shows, one :class:`Answers` per section, from a derived store."""
+    return [query_store(store, query, rules_dirs=()) for _rel, query, _h in _SECTIONS]
+
+
+# --------------------------------------------------------------------------- the store file
+
+
+def _check_replaceable(db_path: Path) -> None:
+    if db_path.is_dir():
+        raise StoreError(f"{db_path} is a folder; give a file with --db")
+    if not db_path.exists():
+        if not db_path.parent.exists():
+            raise StoreError(f"cannot create {db_path}: no folder {db_path.parent}")
+        return
+    try:
+        FactStore.open(db_path, create=False).close()
+    except StoreError:
+        raise StoreError(
+            f"{db_path} exists and is not a deniable fact store; the demo will not replace "
+            "it: give another --db or move the file"
+        ) from None
+
+
+@contextlib.contextmanager
+def _fresh_file(db_path: Path) -> Iterator[Path]:
+    """A new file beside ``db_path`` that replaces it when the block succeeds."""
+    fd, name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
+    os.close(fd)
+    scratch = Path(name)
+    scratch.unlink()  # FactStore creates a store only where no file is
+    try:
+        yield scratch
+        os.replace(scratch, db_path)
+    finally:
+        for leftover in (scratch, Path(f"{scratch}-journal"), Path(f"{scratch}-wal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+def _ingest_seeds(store: FactStore, console: Console) -> Any:
+    from deniable.grammar.ingest import ingest_paths
+
+    articles, entities = seed_files()
+    with contextlib.ExitStack() as stack:
+        paths = [stack.enter_context(resources.as_file(a)) for a in articles]
+        entity_path = stack.enter_context(resources.as_file(entities)) if entities else None
+        quiet = Console(file=open(os.devnull, "w"), width=console.width)  # noqa: SIM115
+        stack.callback(quiet.file.close)
+        return ingest_paths(paths, store, entities=entity_path, replace=False, console=quiet)
+
+
+def _ingest_line(report: Any) -> str:
+    documents = getattr(report, "documents", None)
+    facts = getattr(report, "facts", None)
+    if isinstance(documents, int | list | tuple) and facts is not None:
+        n_docs = documents if isinstance(documents, int) else len(documents)
+        n_facts = facts if isinstance(facts, int) else sum(_counts(facts))
+        return f"read {n_docs} seed articles, {n_facts} statements"
+    return "read the seed articles"
+
+
+def _counts(value: Any) -> Sequence[int]:
+    if isinstance(value, dict):
+        return [int(v) if isinstance(v, int) else sum(_counts(v)) for v in value.values()]
+    return [int(value)]
+
+
+# --------------------------------------------------------------------------- printing
+
+
+def _section_table(rel: str, headings: tuple[str, ...], answers: Answers) -> Table:
+    table = Table(
+        title=Text(rel, style="bold"),
+        title_justify="left",
+        caption=f"{len(answers.rows)} row" + ("" if len(answers.rows) == 1 else "s"),
+        caption_justify="left",
+    )
+    for heading in headings:
+        table.add_column(Text(heading), overflow="fold")
+    for row in answers.rows:
+        cells = [Text(str(v)) for v in row]
+        if answers.columns and answers.columns[-1] == "strength":
+            cells[-1].stylize(MODALITY_STYLES.get(str(row[-1]), ""))
+        table.add_row(*cells)
+    if not answers.rows:
+        table.add_row(*(Text("—", style="dim") for _ in headings))
+    return table
+
+
+def _short_proofs(store: FactStore, sections: list[Answers]) -> list[Tree]:
+    """One compact tree per contradicted denial: the conclusion and a sentence per leaf fact."""
+    trees: list[Tree] = []
+    contact, role, _conflict = sections
+    for denier, subject, insider, kind, strength in contact.rows:
+        atom = (
+            "denial_contradicted_by_contact("
+            f"{constant_text(denier)}, {constant_text(subject)}, "
+            f"{constant_text(insider)}, {constant_text(kind)})"
+        )
+        trees += _trees(store, atom, strength)
+    for denier, org, strength in role.rows:
+        atom = f"denial_contradicted_by_role({constant_text(denier)}, {constant_text(org)})"
+        trees += _trees(store, atom, strength)
+    return trees
+
+
+def _trees(store: FactStore, atom: str, strength: str) -> list[Tree]:
+    trees = []
+    for proof in explain_store(store, atom, rules_dirs=(), limit=1):
+        label = Text(atom, style="bold")
+        label.append(f"  {strength}", style=MODALITY_STYLES.get(strength, ""))
+        tree = Tree(label)
+        for line in _leaf_lines(proof):
+            tree.add(line)
+        trees.append(tree)
+    return trees
+
+
+def _leaf_lines(proof: Proof) -> list[Text | Group]:
+    """The statements a proof rests on, one line each, with the sentence that says it."""
+    lines: list[Text | Group] = []
+    seen: set[int] = set()
+    for leaf in proof.leaves():
+        key = (leaf.rel, tuple(leaf.row or ()))
+        for item in proof.evidence.get(key, [])[:1]:
+            if item.statement_id in seen:
+                continue
+            seen.add(item.statement_id)
+            lines.append(_evidence_line(item))
+        if not proof.evidence.get(key) and leaf.rel == "part_of":
+            lines.append(
+                Text.assemble(
+                    (f"{leaf.row[0]} is part of {leaf.row[1]}", ""), ("  (entity file)", "dim")
+                )
+            )
+    return lines
+
+
+def _evidence_line(item: Any) -> Text:
+    modality = item.modality.value
+    text = Text()
+    text.append(f"{item.pred}({item.args[0]}, {item.args[1]})", style="bold")
+    text.append(" ")
+    text.append(modality, style=MODALITY_STYLES.get(modality, ""))
+    if item.source:
+        text.append(f" by {item.source}")
+    text.append(f" in {item.doc}\n  ", style="")
+    # Same length as the stored sentence, so the span offsets still fit.
+    sentence = item.sentence.replace("\n", " ").replace("\t", " ")
+    lo = min(max(item.sentence_start, 0), len(sentence))
+    hi = min(max(item.sentence_end, lo), len(sentence))
+    body = Text(sentence)
+    if lo < hi:
+        body.stylize(SPAN_STYLE, lo, hi)
+    if len(sentence) > _QUOTE_WIDTH:
+        # Keep the span in view: cut the sentence around it.
+        cut_from = max(0, min(lo - 20, len(sentence) - _QUOTE_WIDTH))
+        body = body[cut_from : cut_from + _QUOTE_WIDTH]
+        if cut_from:
+            body = Text("…") + body
+        if cut_from + _QUOTE_WIDTH < len(sentence):
+            body.append("…")
+    text.append("“")
+    text.append_text(body)
+    text.append("”")
+    return text
+
+
+def _closing_hint(db_path: Path, sections: list[Answers]) -> Text:
+    db = "" if db_path == Path("deniable.db") else f"--db {db_path} "
+    example = 'denial_contradicted_by_contact("Russian government", "Yevgeny Prigozhin", p, k)'
+    contact = sections[0]
+    if contact.rows:
+        denier, subject = contact.rows[0][0], contact.rows[0][1]
+        example = (
+            f"denial_contradicted_by_contact({constant_text(denier)}, "
+            f"{constant_text(subject)}, p, k)"
+        )
+    text = Text("Next: explore the store this demo left in ", style="bold")
+    text.append(str(db_path), style="bold")
+    text.append("\n")
+    for command in (
+        f"deniable {db}query 'denial_contradicted_by_contact(d, s, p, k)'",
+        f"deniable {db}why '{example}'",
+        f"deniable {db}repl",
+    ):
+        text.append("  $ ", style="dim")
+        text.append(command + "\n", style="cyan")
+    text.rstrip()
+    return text

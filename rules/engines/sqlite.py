@@ -1,0 +1,357 @@
+"""The default engine: semi-naive evaluation of a checked program as SQL inside SQLite.
+
+Each stratum compiles to ``INSERT OR IGNORE ... SELECT`` statements (see
+:mod:`deniable.rules.sql`).  Rows are never deleted during a derive, so the rows a
+round adds are exactly those with a rowid above the previous high-water mark: the
+delta of a relation is a rowid window of its own table, with no copies.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections import defaultdict
+
+from sqlite_utils import Database
+
+from deniable.errors import EvaluationError
+from deniable.rules.ast import Atom, Clause, Num, Str, Term, Var, Wildcard
+from deniable.rules.checked import CheckedProgram, Stratum
+from deniable.rules.engines.base import Derivation, Limits
+from deniable.rules.sql import (
+    FUNCTIONS,
+    HEIGHT_COLUMN,
+    RULE_COLUMN,
+    Compiler,
+    Schema,
+    Statement,
+    compile_rule,
+    create_table,
+    delta_positions,
+    lookup_columns,
+    quote,
+    table_columns,
+)
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Register the functors SQLite lacks (power, regex match, ...) on ``conn``."""
+    for name, (nargs, fn) in FUNCTIONS.items():
+        conn.create_function(name, nargs, fn, deterministic=True)
+
+
+def _objects(db: Database) -> dict[str, str]:
+    rows = db.execute(
+        "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') "
+        "UNION ALL SELECT name, type FROM sqlite_temp_master WHERE type IN ('table', 'view')"
+    ).fetchall()
+    return {name: kind for name, kind in rows}
+
+
+def _columns(db: Database, name: str) -> tuple[str, ...]:
+    return tuple(row[1] for row in db.execute(f"PRAGMA table_info({quote(name)})").fetchall())
+
+
+def is_derived_table(columns: tuple[str, ...]) -> bool:
+    """A table an engine wrote ends with the ``_rule`` and ``_height`` columns."""
+    return columns[-2:] == (RULE_COLUMN, HEIGHT_COLUMN)
+
+
+def relation_schema(db: Database, program: CheckedProgram) -> Schema:
+    """The :class:`Schema` of ``program``'s relations as they exist in ``db`` now."""
+    objects = _objects(db)
+    columns: dict[str, tuple[str, ...]] = {}
+    derived = set()
+    for name, info in program.relations.items():
+        if name in objects:
+            cols = _columns(db, name)
+            if is_derived_table(cols):
+                derived.add(name)
+                cols = cols[:-2]
+            columns[name] = cols
+        elif name in program.idb:
+            columns[name] = table_columns(info.attributes)
+            derived.add(name)
+    types = {name: info.types for name, info in program.relations.items()}
+    return Schema(columns, types, frozenset(derived))
+
+
+def _used_relations(clauses: tuple[Clause, ...]) -> set[str]:
+    used: set[str] = set()
+    for clause in clauses:
+        used.update(rel for rel, _ in lookup_columns(clause))
+        # lookup_columns skips atoms without bound positions; collect those too.
+        stack: list[object] = list(clause.body)
+        while stack:
+            node = stack.pop()
+            atom = getattr(node, "atom", node)
+            if isinstance(atom, Atom):
+                used.add(atom.rel)
+            for attr in ("body", "left", "right"):
+                value = getattr(node, attr, None)
+                if isinstance(value, tuple):
+                    stack.extend(value)
+                elif value is not None:
+                    stack.append(value)
+    return used
+
+
+class SqliteEngine:
+    """Evaluate a checked program inside SQLite; the default engine (``--engine sql``)."""
+
+    name = "sql"
+
+    def derive(
+        self, program: CheckedProgram, db: Database, *, limits: Limits | None = None
+    ) -> Derivation:
+        """Evaluate ``program`` over ``db`` and materialise every derived relation.
+
+        All writes happen in one transaction: on any error the previous derived
+        tables are left as they were.
+
+        Raises:
+            EvaluationError: a missing input relation, a name clash with a stored
+                table that is not derived, or a limit of ``limits`` reached.
+        """
+        limits = limits or Limits()
+        started = time.perf_counter()
+        register_functions(db.conn)
+        _tune(db)
+        idb = program.idb
+        objects = _objects(db)
+        self._check_names(program, db, objects)
+        with db.atomic():
+            for rel in idb:
+                if rel in objects:
+                    db.execute(f"DROP TABLE {quote(rel)}")
+            schema = relation_schema(db, program)
+            for rel in idb:
+                info = program.relations[rel]
+                for ddl in create_table(rel, schema.columns[rel], info.types):
+                    db.execute(ddl)
+            _create_indexes(db, program, schema, set(idb))
+            for stratum in program.strata:
+                _evaluate(db, stratum, schema, limits)
+                _analyze(db, stratum.relations)
+            sizes = {rel: _count(db, rel) for rel in idb}
+        return Derivation(self.name, sizes, time.perf_counter() - started)
+
+    def _check_names(self, program: CheckedProgram, db: Database, objects: dict) -> None:
+        idb = set(program.idb)
+        for rel in program.idb:
+            kind = objects.get(rel)
+            if kind is None:
+                continue
+            if kind == "view" or not is_derived_table(_columns(db, rel)):
+                raise EvaluationError(
+                    f"relation {rel} is defined by rules but the store already has a "
+                    f"{kind} {rel} that rules did not derive; rename the relation"
+                )
+        for rel in sorted(_used_relations(program.clauses) - idb):
+            if rel not in objects:
+                raise EvaluationError(
+                    f"input relation {rel} has no table or view in the database; "
+                    "load it with .input or ingest facts first"
+                )
+            arity = program.relations[rel].arity if rel in program.relations else 0
+            if len(_columns(db, rel)) < arity:
+                raise EvaluationError(
+                    f"input relation {rel} needs {arity} columns but the stored {rel} "
+                    f"has {len(_columns(db, rel))}"
+                )
+
+
+def _tune(db: Database) -> None:
+    if db.conn.in_transaction:
+        return
+    # Connection-local settings only: the store file's journal mode is its owner's choice.
+    db.execute("PRAGMA temp_store = MEMORY")
+    if db.execute("PRAGMA cache_size").fetchone()[0] > -262144:
+        db.execute("PRAGMA cache_size = -262144")
+
+
+def _create_indexes(db: Database, program: CheckedProgram, schema: Schema, idb: set[str]) -> None:
+    wanted: dict[str, set[tuple[int, ...]]] = defaultdict(set)
+    for clause in program.clauses:
+        for rel, positions in lookup_columns(clause):
+            if rel in idb:
+                wanted[rel].add(positions)
+    for rel, sets in wanted.items():
+        arity = program.relations[rel].arity
+        for positions in sorted(sets):
+            if positions == tuple(range(len(positions))) or len(positions) == arity:
+                continue  # a prefix of the unique key serves this lookup
+            cols = ", ".join(quote(schema.columns[rel][j]) for j in positions)
+            name = f"{rel}:by:{'_'.join(map(str, positions))}"
+            db.execute(f"CREATE INDEX IF NOT EXISTS {quote(name)} ON {quote(rel)} ({cols})")
+
+
+def index_inputs(db: Database, program: CheckedProgram) -> None:
+    """Index the input tables of ``program`` on the columns its rules look up.
+
+    For tables the caller owns (``deniable run`` loads them); views are skipped.
+    """
+    objects = _objects(db)
+    idb = set(program.idb)
+    seen = set()
+    for clause in program.clauses:
+        for rel, positions in lookup_columns(clause):
+            if rel in idb or objects.get(rel) != "table" or (rel, positions) in seen:
+                continue
+            seen.add((rel, positions))
+            cols = ", ".join(quote(_columns(db, rel)[j]) for j in positions)
+            name = f"{rel}:by:{'_'.join(map(str, positions))}"
+            db.execute(f"CREATE INDEX IF NOT EXISTS {quote(name)} ON {quote(rel)} ({cols})")
+    _analyze(db, {rel for rel, _ in seen})
+
+
+def _analyze(db: Database, relations: tuple[str, ...] | set[str]) -> None:
+    # A bounded ANALYZE gives the planner row counts without scanning big tables.
+    db.execute("PRAGMA analysis_limit = 1000")
+    for rel in relations:
+        db.execute(f"ANALYZE {quote(rel)}")
+
+
+def _count(db: Database, rel: str) -> int:
+    return int(db.execute(f"SELECT count(*) FROM {quote(rel)}").fetchone()[0])
+
+
+def _high(db: Database, rel: str) -> int:
+    # Rows are only ever appended, so max(rowid) is both a count and a watermark.
+    return int(db.execute(f"SELECT coalesce(max(rowid), 0) FROM {quote(rel)}").fetchone()[0])
+
+
+def _run(db: Database, stmt: Statement, extra: dict[str, int] | None = None) -> None:
+    params = {**stmt.params, **extra} if extra else stmt.params
+    try:
+        db.execute(stmt.sql, params)
+    except sqlite3.Error as error:
+        raise EvaluationError(f"SQLite failed while evaluating: {error}") from error
+
+
+def _evaluate(db: Database, stratum: Stratum, schema: Schema, limits: Limits) -> None:
+    rels = stratum.relations
+    variants: list[tuple[Statement, str]] = []
+    for clause in stratum.clauses:
+        positions = delta_positions(clause, rels) if stratum.recursive else ()
+        if not positions:
+            _run(db, compile_rule(clause, schema))
+            _check_rows(db, clause.head.rel, limits)
+            continue
+        positives = [lit for lit in clause.body if isinstance(lit, Atom)]
+        for pos in positions:
+            variants.append((compile_rule(clause, schema, delta=pos), positives[pos].rel))
+    if not variants:
+        return
+    low = dict.fromkeys(rels, 0)
+    high = {rel: _high(db, rel) for rel in rels}
+    rounds = 0
+    while any(high[r] > low[r] for r in rels):
+        rounds += 1
+        if rounds > limits.max_iterations:
+            grown = ", ".join(r for r in rels if high[r] > low[r])
+            raise EvaluationError(
+                f"relation {grown} still grows after {limits.max_iterations} rounds "
+                "(limit max_iterations); is there runaway arithmetic recursion?"
+            )
+        for stmt, rel in variants:
+            if high[rel] > low[rel]:
+                _run(db, stmt, {"dlo": low[rel], "dhi": high[rel]})
+        low, high = high, {rel: _high(db, rel) for rel in rels}
+        for rel in rels:
+            if high[rel] > limits.max_rows:
+                raise _too_many(rel, limits)
+
+
+def _check_rows(db: Database, rel: str, limits: Limits) -> None:
+    if _high(db, rel) > limits.max_rows:
+        raise _too_many(rel, limits)
+
+
+def _too_many(rel: str, limits: Limits) -> EvaluationError:
+    return EvaluationError(
+        f"relation {rel} has more than {limits.max_rows} rows (limit max_rows); "
+        "is there runaway arithmetic recursion?"
+    )
+
+
+def select_atom(
+    db: Database, program: CheckedProgram, atom: Atom, *, limit: int | None = None
+) -> tuple[list[str], list[tuple]]:
+    """Rows of ``atom.rel`` matching ``atom``: constants filter, repeated variables join,
+    wildcards match anything.
+
+    Returns:
+        The variable names (first occurrence order) and the distinct, sorted rows of
+        their values.
+    """
+    names = [a.name for a in atom.args if isinstance(a, Var)]
+    columns = list(dict.fromkeys(names))
+    sql, params = _select_sql(db, program, atom, [f"_v{i}" for i in range(len(columns))])
+    order = ", ".join(str(i + 1) for i in range(len(columns)))
+    text = f"SELECT DISTINCT {sql}" + (f" ORDER BY {order}" if order else "")
+    if limit is not None:
+        text += " LIMIT :limit"
+        params = {**params, "limit": int(limit)}
+    rows = [tuple(r) for r in db.execute(text, params).fetchall()]
+    if not columns:
+        rows = [()] if rows else []
+    return columns, rows
+
+
+def _select_sql(
+    db: Database, program: CheckedProgram, atom: Atom, labels: list[str]
+) -> tuple[str, dict[str, object]]:
+    for arg in atom.args:
+        if not isinstance(arg, (Var, Wildcard, Str, Num)):
+            raise EvaluationError("a query atom takes only variables, constants and _")
+    schema = relation_schema(db, program)
+    if atom.rel not in _objects(db):
+        raise EvaluationError(f"relation {atom.rel} is not in the database; derive first")
+    comp = Compiler(schema)
+    body = comp.body([atom])
+    seen = list(dict.fromkeys(a.name for a in atom.args if isinstance(a, Var)))
+    picked = ", ".join(
+        f"{body.env[n]} AS {quote(lab)}" for n, lab in zip(seen, labels, strict=True)
+    )
+    return (picked or "1") + body.from_sql() + body.where_sql(), comp.params
+
+
+def matching_rows(
+    db: Database, program: CheckedProgram, atom: Atom, *, limit: int | None = None
+) -> list[tuple]:
+    """Whole rows (every attribute) of ``atom.rel`` that match ``atom``, sorted."""
+    schema = relation_schema(db, program)
+    if atom.rel not in _objects(db):
+        raise EvaluationError(f"relation {atom.rel} is not in the database; derive first")
+    rows = select_matching(db, atom.rel, schema.columns[atom.rel][: len(atom.args)], atom.args)
+    return rows if limit is None else rows[:limit]
+
+
+def relation_columns(db: Database, rel: str) -> tuple[str, ...]:
+    """The attribute columns of table or view ``rel`` (without ``_rule``/``_height``)."""
+    cols = _columns(db, rel)
+    return cols[:-2] if is_derived_table(cols) else cols
+
+
+def select_matching(
+    db: Database, rel: str, columns: tuple[str, ...], args: tuple[Term, ...]
+) -> list[tuple]:
+    """Whole rows of ``rel`` (its ``columns``) matching ``args``: constants filter, repeated
+    variables must be equal, wildcards match anything.  Rows are distinct and sorted."""
+    if len(args) != len(columns):
+        raise EvaluationError(f"{rel} has {len(columns)} columns, the atom gives {len(args)}")
+    for arg in args:
+        if not isinstance(arg, (Var, Wildcard, Str, Num)):
+            raise EvaluationError("a query atom takes only variables, constants and _")
+    schema = Schema({rel: tuple(columns)}, {})
+    comp = Compiler(schema)
+    body = comp.body([Atom(rel, tuple(args))])
+    alias = body.atoms[0][1]
+    cols = [f"{alias}.{quote(c)}" for c in columns] or ["1"]
+    text = f"SELECT DISTINCT {', '.join(cols)}{body.from_sql()}{body.where_sql()}"
+    text += f" ORDER BY {', '.join(str(i + 1) for i in range(len(cols)))}"
+    rows = [tuple(r) for r in db.execute(text, comp.params).fetchall()]
+    if not columns:
+        return [()] if rows else []
+    return rows

@@ -1,0 +1,241 @@
+"""Rule programs from files: parse and check them as one program (and, below, run them).
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "a.dl").write_text('.decl e(x: symbol)\\ne("a").')
+>>> len(check_files([folder / "a.dl"]).clauses)
+1
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from deniable.errors import InputError
+from deniable.rules.ast import Atom, Clause, Directive, Var
+from deniable.rules.checked import CheckedProgram, RelationInfo, Stratum
+from deniable.rules.checks import InputSchema, check
+from deniable.rules.parser import parse_files
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from sqlite_utils import Database
+
+    from deniable.rules.engines.base import Derivation, Limits
+
+
+def load_program(
+    paths: Sequence[Path], inputs: InputSchema | None = None, *, infer_decls: bool = False
+) -> CheckedProgram:
+    """Parse ``paths`` as one program (like their concatenation) and check it.
+
+    Args:
+        paths: rule files, in order; each may ``#include`` others.
+        inputs: relations that exist outside the program (name -> types or
+            (attribute, type) pairs), e.g. the fact store's views.
+        infer_decls: infer missing ``.decl`` lines instead of reporting them.
+
+    Raises:
+        RuleError: syntax or check errors, every one with its location.
+        InputError: a named file cannot be read.
+    """
+    program = parse_files([Path(p) for p in paths])
+    return check(program, inputs=inputs, infer_decls=infer_decls)
+
+
+def check_files(paths: list[Path], *, inputs: InputSchema | None = None) -> CheckedProgram:
+    """Check rule files without running them (``deniable check``).
+
+    Without ``inputs`` the relations of the fact store (``called``, ``statement``
+    ...) count as declared inputs, as they do for ``deniable derive``; pass
+    ``inputs={}`` to check a standalone Soufflé program.
+    """
+    if inputs is None:
+        inputs = _store_relations()
+    return load_program(paths, inputs)
+
+
+def _store_relations() -> InputSchema:
+    from deniable.facts.schema import RELATIONS
+
+    return RELATIONS
+
+
+# --------------------------------------------------------------------------- run_program
+
+
+def run_program(
+    path: Path,
+    *,
+    facts_dir: Path = Path("."),
+    out_dir: Path = Path("."),
+    engine: str = "sql",
+    console: Console | None = None,
+    stdout: IO[str] | None = None,
+    limits: Limits | None = None,
+) -> Derivation:
+    """Evaluate a standalone program like ``souffle -F facts_dir -D out_dir``.
+
+    ``.input`` relations come from ``facts_dir/<rel>.facts``, ``.output`` relations go
+    to ``out_dir/<rel>.csv`` (or to stdout with ``IO=stdout``), ``.printsize`` prints
+    ``<rel>\\t<size>``; all in Soufflé's formats.
+
+    Raises:
+        RuleError: the program does not parse or check.
+        InputError: a facts file is missing or has a bad line (``file:line: error: ...``).
+        EvaluationError: evaluation failed (limit reached).
+    """
+    db, checked, derivation = evaluate_program(
+        path, facts_dir=facts_dir, engine=engine, limits=limits
+    )
+    try:
+        out = stdout or (console.file if console is not None else sys.stdout)
+        _store_outputs(db, checked, out_dir, out)
+    finally:
+        db.close()
+    return derivation
+
+
+def evaluate_program(
+    path: Path,
+    *,
+    facts_dir: Path = Path("."),
+    engine: str = "sql",
+    limits: Limits | None = None,
+) -> tuple[Database, CheckedProgram, Derivation]:
+    """Check ``path``, load its ``.input`` facts into a new in-memory database and derive.
+
+    Returns the database (the caller closes it), the program as evaluated (with a
+    feeder clause for each ``.input`` relation that rules also define) and the
+    derivation.
+    """
+    from sqlite_utils import Database
+
+    from deniable.rules.engines import get_engine
+    from deniable.rules.engines.sqlite import index_inputs
+
+    checked = load_program([path])
+    db = Database(memory=True)
+    try:
+        checked = _load_inputs(db, checked, facts_dir)
+        index_inputs(db, checked)
+        derivation = get_engine(engine).derive(checked, db, limits=limits)
+    except BaseException:
+        db.close()
+        raise
+    return db, checked, derivation
+
+
+def _load_inputs(db: Database, checked: CheckedProgram, facts_dir: Path) -> CheckedProgram:
+    from deniable.rules.soufflio import fact_path, read_facts
+    from deniable.rules.sql import create_table, quote, table_columns
+
+    idb = set(checked.idb)
+    extra: list[tuple[str, str]] = []
+    for directive in checked.directives:
+        if directive.kind != "input":
+            continue
+        io = directive.param("IO", "file")
+        if io != "file":
+            raise InputError(
+                f".input {directive.rel}: IO={io} is not supported; use IO=file",
+                directive.span.location,
+            )
+        info = checked.relations[directive.rel]
+        # An input relation that rules also define is loaded aside and fed in by a clause.
+        table = directive.rel if directive.rel not in idb else f"{directive.rel}:input"
+        columns = table_columns(info.attributes)
+        with db.atomic():
+            if table not in db.table_names():
+                for ddl in create_table(table, columns, info.types, provenance=False):
+                    db.execute(ddl)
+            rows = read_facts(fact_path(directive, facts_dir), info.types, directive)
+            if columns:
+                marks = ", ".join(["?"] * len(columns))
+                db.conn.executemany(f"INSERT OR IGNORE INTO {quote(table)} VALUES ({marks})", rows)
+            elif any(True for _ in rows) and not _size(db, table):
+                db.execute(f"INSERT INTO {quote(table)} DEFAULT VALUES")
+        if table != directive.rel and (directive.rel, table) not in extra:
+            extra.append((directive.rel, table))
+    for rel, table in extra:
+        checked = _feed(checked, rel, table)
+    return checked
+
+
+def _feed(checked: CheckedProgram, rel: str, table: str) -> CheckedProgram:
+    """Add ``rel(x0..xn) :- "rel:input"(x0..xn).`` to the stratum of ``rel``."""
+    info = checked.relations[rel]
+    args = tuple(Var(f"x{i}") for i in range(info.arity))
+    index = max((c.index for c in checked.clauses), default=-1) + 1
+    clause = Clause(Atom(rel, args), (Atom(table, args),), index)
+    relations = dict(checked.relations)
+    relations[table] = dataclasses.replace(info, name=table, is_input=True, is_output=False)
+    strata = tuple(
+        Stratum(s.relations, (*s.clauses, clause), s.recursive) if rel in s.relations else s
+        for s in checked.strata
+    )
+    return dataclasses.replace(
+        checked, relations=relations, clauses=(*checked.clauses, clause), strata=strata
+    )
+
+
+def _store_outputs(db: Database, checked: CheckedProgram, out_dir: Path, out: IO[str]) -> None:
+    from deniable.rules.soufflio import write_output
+
+    order = {rel: i for i, rel in enumerate(checked.idb)}
+    directives = [d for d in checked.directives if d.kind in ("output", "printsize")]
+    # Soufflé stores a relation once its stratum is done: inputs first, then by stratum.
+    directives.sort(key=lambda d: order.get(d.rel, -1))
+    for directive in directives:
+        info = checked.relations[directive.rel]
+        if directive.kind == "printsize":
+            out.write(f"{directive.rel}\t{_size(db, directive.rel)}\n")
+            continue
+        rows, types = _rows(db, directive, info)
+        write_output(directive, rows, info.attributes, out_dir, out, types)
+
+
+def _size(db: Database, rel: str) -> int:
+    from deniable.rules.sql import quote
+
+    if rel not in db.table_names():
+        return 0
+    return int(db.execute(f"SELECT count(*) FROM {quote(rel)}").fetchone()[0])
+
+
+def _rows(
+    db: Database, directive: Directive, info: RelationInfo
+) -> tuple[list[tuple[Any, ...]], tuple[str, ...]]:
+    """The sorted rows to write and their types; plain rows come back as ready lines."""
+    from deniable.rules.engines.sqlite import relation_columns
+    from deniable.rules.soufflio import delimiter_of
+    from deniable.rules.sql import quote
+
+    rel = directive.rel
+    if rel not in db.table_names():
+        return [], info.types
+    cols = relation_columns(db, rel)[: info.arity]
+    if not cols:
+        return ([()] if _size(db, rel) else []), ()
+    picked = ", ".join(quote(c) for c in cols)
+    delimiter, rfc4180 = delimiter_of(directive)
+    if not rfc4180 and set(info.types) <= {"number", "symbol"}:
+        # SQLite joins the fields: integers and symbols print as Soufflé prints them.
+        line = " || :d || ".join(quote(c) for c in cols)
+        sql = f"SELECT {line} FROM {quote(rel)} ORDER BY {picked}"
+        return db.execute(sql, {"d": delimiter}).fetchall(), ("symbol",)
+    rows = db.execute(f"SELECT {picked} FROM {quote(rel)} ORDER BY {picked}").fetchall()
+    fixes = [_unwrap if t == "unsigned" else None for t in info.types]
+    if any(fixes):
+        rows = [tuple(f(v) if f else v for f, v in zip(fixes, r, strict=True)) for r in rows]
+        rows.sort()
+    return rows, info.types
+
+
+def _unwrap(value: int) -> int:
+    # Unsigned values above 2**63 - 1 are stored wrapped into SQLite's signed integers.
+    return value + 2**64 if value < 0 else value

@@ -1,0 +1,644 @@
+"""Compile rule clauses to SQLite statements: SQL text with named parameters, and delta variants.
+
+Every constant of a program becomes a named parameter (``:p0``, ``:p1``...); every
+identifier goes through :func:`quote`.  A clause compiles to one ``INSERT OR IGNORE
+... SELECT``; for semi-naive evaluation :func:`delta_positions` lists the body atoms
+that read the previous round's new rows (Mangle's ``makeDeltaRules`` as data) and
+:func:`compile_rule` restricts that atom to a rowid window ``(:dlo, :dhi]``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils.db import quote_identifier
+
+from deniable.errors import EvaluationError
+from deniable.rules.ast import (
+    Aggregate,
+    Atom,
+    BinOp,
+    BoolLit,
+    Call,
+    Clause,
+    Comparison,
+    Constraint,
+    Literal,
+    Negation,
+    Num,
+    Str,
+    Term,
+    UnOp,
+    Var,
+    Wildcard,
+)
+
+RULE_COLUMN = "_rule"
+HEIGHT_COLUMN = "_height"
+SQL_TYPES = {"symbol": "TEXT", "number": "INTEGER", "unsigned": "INTEGER", "float": "REAL"}
+
+
+def quote(name: str) -> str:
+    """Quote a table, column or index name; the one path identifiers take into SQL.
+
+    >>> quote('a"b')
+    '"a""b"'
+    """
+    if "\x00" in name:
+        raise EvaluationError(f"name {name[:40]!r} contains a NUL character; rename it")
+    return quote_identifier(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    """What the compiler knows about relations: column names, base types, derived tables."""
+
+    columns: Mapping[str, tuple[str, ...]]
+    types: Mapping[str, tuple[str, ...]]
+    # Relations stored as derived tables (with _rule/_height); others have height 0.
+    derived: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One SQL statement and its named parameters."""
+
+    sql: str
+    params: dict[str, object]
+
+
+@dataclass(slots=True)
+class Body:
+    """A compiled conjunctive body: FROM items, WHERE conditions and variable bindings."""
+
+    tables: list[str] = field(default_factory=list)
+    where: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    types: dict[str, str | None] = field(default_factory=dict)
+    # Positive atoms with their table alias, in body order.
+    atoms: list[tuple[Atom, str]] = field(default_factory=list)
+
+    def from_sql(self) -> str:
+        return f" FROM {', '.join(self.tables)}" if self.tables else ""
+
+    def where_sql(self) -> str:
+        return f" WHERE {' AND '.join(self.where)}" if self.where else ""
+
+
+class _Unbound(Exception):
+    """A term mentions a variable that is not bound yet; try the literal later."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+_INFIX = {"+": "+", "-": "-", "*": "*", "%": "%", "band": "&", "bor": "|", "bshl": "<<"}
+_INFIX.update({"bshr": ">>"})
+_COMPARE = {"=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_FUNCTIONS = {
+    "^": "deniable_pow",
+    "bxor": "deniable_bxor",
+    "bshru": "deniable_bshru",
+    "substr": "deniable_substr",
+    "ord": "deniable_ord",
+    "to_string": "deniable_to_string",
+    "to_number": "deniable_to_number",
+    "to_unsigned": "deniable_to_number",
+    "to_float": "deniable_to_float",
+    "match": "deniable_match",
+}
+
+
+class Compiler:
+    """Compiles the literals of one clause; holds its parameters and alias counter."""
+
+    def __init__(self, schema: Schema, clause: Clause | None = None) -> None:
+        self.schema = schema
+        self.params: dict[str, object] = {}
+        self._aliases = 0
+        # Variables visible outside the aggregate being compiled (Soufflé scoping).
+        self._scope: set[str] = set()
+        if clause is not None:
+            self._scope = set(_var_counts([clause.head, *clause.body], shallow=True))
+
+    # ------------------------------------------------------------------ helpers
+    def param(self, value: object) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def alias(self) -> str:
+        self._aliases += 1
+        return f"t{self._aliases}"
+
+    def columns(self, rel: str, arity: int) -> tuple[str, ...]:
+        cols = self.schema.columns.get(rel)
+        if cols is None or len(cols) < arity:
+            raise EvaluationError(f"relation {rel} has no table or view with {arity} columns")
+        return cols[:arity]
+
+    # ------------------------------------------------------------------ bodies
+    def body(
+        self,
+        literals: Iterable[Literal],
+        *,
+        outer: Body | None = None,
+        delta: int | None = None,
+    ) -> Body:
+        """Compile a conjunction; ``delta`` is the position (among positive atoms) read as delta."""
+        out = Body()
+        if outer is not None:
+            out.env = dict(outer.env)
+            out.types = dict(outer.types)
+        pending: list[Literal | tuple[str, Term, str | None]] = []
+        positives = [lit for lit in literals if isinstance(lit, Atom)]
+        others = [lit for lit in literals if not isinstance(lit, Atom)]
+        order = list(range(len(positives)))
+        if delta is not None:
+            # The delta atom leads the FROM list: it is the small side of every join.
+            order = [delta, *[i for i in order if i != delta]]
+        aliased: dict[int, str] = {}
+        for i in order:
+            atom = positives[i]
+            alias = self.alias()
+            aliased[i] = alias
+            out.tables.append(f"{quote(atom.rel)} AS {alias}")
+            if i == delta:
+                out.where.append(f"{alias}.rowid > :dlo AND {alias}.rowid <= :dhi")
+            self._bind_atom(atom, alias, out, pending)
+        out.atoms = [(positives[i], aliased[i]) for i in range(len(positives))]
+        pending.extend(others)
+        self._resolve(pending, out)
+        return out
+
+    def _bind_atom(self, atom: Atom, alias: str, out: Body, pending: list) -> None:
+        cols = self.columns(atom.rel, len(atom.args))
+        types = self.schema.types.get(atom.rel, ())
+        for j, arg in enumerate(atom.args):
+            col = f"{alias}.{quote(cols[j])}"
+            typ = types[j] if j < len(types) else None
+            if isinstance(arg, Var):
+                if arg.name in out.env:
+                    out.where.append(f"{col} = {out.env[arg.name]}")
+                else:
+                    out.env[arg.name] = col
+                    out.types[arg.name] = typ
+            elif isinstance(arg, (Str, Num)):
+                out.where.append(f"{col} = {self.param(arg.value)}")
+            elif not isinstance(arg, Wildcard):
+                pending.append((col, arg, typ))
+
+    def _resolve(self, pending: list, out: Body) -> None:
+        while pending:
+            progress = False
+            for item in list(pending):
+                try:
+                    self._condition(item, out)
+                except _Unbound:
+                    continue
+                pending.remove(item)
+                progress = True
+            if not progress:
+                missing = self._first_unbound(pending[0], out)
+                raise EvaluationError(
+                    f"variable {missing} is not bound by a positive atom; "
+                    "bind it in a positive body atom"
+                )
+
+    def _first_unbound(self, item: object, out: Body) -> str:
+        try:
+            self._condition(item, out)  # type: ignore[arg-type]
+        except _Unbound as unbound:
+            return unbound.name
+        return "?"
+
+    def _condition(self, item: Literal | tuple[str, Term, str | None], out: Body) -> None:
+        if isinstance(item, tuple):
+            col, term, typ = item
+            out.where.append(f"{col} = {self.term(term, out, typ)[0]}")
+        elif isinstance(item, Comparison):
+            self._comparison(item, out)
+        elif isinstance(item, Negation):
+            out.where.append(self._negation(item.atom, out))
+        elif isinstance(item, Constraint):
+            out.where.append(self._constraint(item, out))
+        elif isinstance(item, BoolLit):
+            if not item.value:
+                out.where.append("0")
+        else:
+            raise EvaluationError(f"unsupported literal {type(item).__name__}")
+
+    def _comparison(self, cmp: Comparison, out: Body) -> None:
+        if cmp.op == "=":
+            for var, other in ((cmp.left, cmp.right), (cmp.right, cmp.left)):
+                if isinstance(var, Var) and var.name not in out.env:
+                    sql, typ = self.term(other, out, None)
+                    out.env[var.name] = sql
+                    out.types[var.name] = typ
+                    return
+        left, ltype = self.term(cmp.left, out, None)
+        right, rtype = self.term(cmp.right, out, ltype)
+        if ltype is None and rtype is not None and isinstance(cmp.left, (BinOp, UnOp)):
+            left = self.term(cmp.left, out, rtype)[0]
+        out.where.append(f"{left} {_COMPARE[cmp.op]} {right}")
+
+    def _negation(self, atom: Atom, out: Body) -> str:
+        alias = self.alias()
+        cols = self.columns(atom.rel, len(atom.args))
+        types = self.schema.types.get(atom.rel, ())
+        conds = []
+        for j, arg in enumerate(atom.args):
+            if isinstance(arg, Wildcard):
+                continue
+            typ = types[j] if j < len(types) else None
+            conds.append(f"{alias}.{quote(cols[j])} = {self.term(arg, out, typ)[0]}")
+        where = f" WHERE {' AND '.join(conds)}" if conds else ""
+        return f"NOT EXISTS (SELECT 1 FROM {quote(atom.rel)} AS {alias}{where})"
+
+    def _constraint(self, c: Constraint, out: Body) -> str:
+        args = [self.term(a, out, "symbol")[0] for a in c.args]
+        if c.name == "contains" and len(args) == 2:
+            sql = f"(instr({args[1]}, {args[0]}) > 0)"
+        elif c.name == "match" and len(args) == 2:
+            sql = f"deniable_match({args[0]}, {args[1]})"
+        else:
+            raise EvaluationError(f"unknown constraint {c.name}/{len(args)}")
+        return f"NOT {sql}" if c.negated else sql
+
+    # ------------------------------------------------------------------ terms
+    def term(self, term: Term, out: Body, want: str | None) -> tuple[str, str | None]:
+        """Return the SQL of ``term`` and its base type (``None`` when unknown)."""
+        if isinstance(term, Var):
+            if term.name not in out.env:
+                raise _Unbound(term.name)
+            return out.env[term.name], out.types.get(term.name)
+        if isinstance(term, Str):
+            return self.param(term.value), "symbol"
+        if isinstance(term, Num):
+            value = term.value
+            if want == "float" and isinstance(value, int):
+                value = float(value)
+            return self.param(value), "float" if isinstance(value, float) else "number"
+        if isinstance(term, BinOp):
+            return self._binop(term, out, want)
+        if isinstance(term, UnOp):
+            operand, typ = self.term(term.operand, out, want)
+            op = {"-": "-", "bnot": "~", "lnot": "NOT"}[term.op]
+            if term.op == "lnot":
+                return f"(({operand}) = 0)", "number"
+            return f"({op} {operand})", typ
+        if isinstance(term, Call):
+            return self._call(term, out, want)
+        if isinstance(term, Aggregate):
+            return self._aggregate(term, out, want)
+        if isinstance(term, Wildcard):
+            raise EvaluationError("a wildcard _ cannot be used as a value here")
+        raise EvaluationError(f"unsupported term {type(term).__name__}")
+
+    def _binop(self, term: BinOp, out: Body, want: str | None) -> tuple[str, str | None]:
+        hint = want if want in ("float", "number", "unsigned") else None
+        left, ltype = self.term(term.left, out, hint)
+        right, rtype = self.term(term.right, out, hint or ltype)
+        typ = "float" if "float" in (ltype, rtype, want) else (ltype or rtype)
+        op = term.op
+        if op in ("land", "lor"):
+            word = "AND" if op == "land" else "OR"
+            return f"(({left}) <> 0 {word} ({right}) <> 0)", "number"
+        if op == "/":
+            if typ == "float":
+                return f"(CAST({left} AS REAL) / {right})", typ
+            # SQLite's integer division truncates toward zero, as Soufflé's does.
+            return f"({left} / {right})", typ
+        if op in _INFIX:
+            return f"({left} {_INFIX[op]} {right})", typ
+        if op in _FUNCTIONS:
+            return f"{_FUNCTIONS[op]}({left}, {right})", typ
+        raise EvaluationError(f"unknown operator {op}")
+
+    def _call(self, call: Call, out: Body, want: str | None) -> tuple[str, str | None]:
+        name = call.name
+        if name in ("min", "max"):
+            args = [self.term(a, out, want) for a in call.args]
+            if len(args) == 1:
+                return args[0]
+            typ = next((t for _, t in args if t), None)
+            # Multi-argument min()/max() are SQLite's scalar functions, not aggregates.
+            return f"{name}({', '.join(a for a, _ in args)})", typ
+        args = [self.term(a, out, None) for a in call.args]
+        sqls = [a for a, _ in args]
+        if name == "cat":
+            return f"({' || '.join(sqls)})" if sqls else "''", "symbol"
+        if name == "strlen" and len(sqls) == 1:
+            return f"length({sqls[0]})", "number"
+        if name in ("contains", "match") and len(sqls) == 2:
+            return self._constraint(Constraint(name, call.args), out), "number"
+        result = {
+            "substr": "symbol",
+            "ord": "number",
+            "to_string": "symbol",
+            "to_number": "number",
+            "to_unsigned": "unsigned",
+            "to_float": "float",
+        }
+        if name in result:
+            return f"{_FUNCTIONS[name]}({', '.join(sqls)})", result[name]
+        raise EvaluationError(f"unknown functor {name}/{len(sqls)}")
+
+    def _aggregate(self, agg: Aggregate, out: Body, want: str | None) -> tuple[str, str | None]:
+        parts = [*agg.body, *([agg.target] if agg.target is not None else [])]
+        inside = _var_counts(parts)
+        for name in inside:
+            # A variable also used outside the aggregate is bound from outside (Soufflé).
+            if name in self._scope and name not in out.env:
+                raise _Unbound(name)
+        scope = Body(env={k: v for k, v in out.env.items() if k in inside and k in self._scope})
+        scope.types = {k: out.types.get(k) for k in scope.env}
+        saved = self._scope
+        self._scope = saved | set(_var_counts(parts, shallow=True))
+        try:
+            inner = self.body(agg.body, outer=scope)
+        finally:
+            self._scope = saved
+        cols = [
+            f"{alias}.{quote(c)}"
+            for atom, alias in inner.atoms
+            for c in self.columns(atom.rel, len(atom.args))
+        ]
+        typ: str | None = "number"
+        if agg.target is not None:
+            self._scope = saved | set(inside)
+            try:
+                target, typ = self.term(agg.target, inner, want)
+            finally:
+                self._scope = saved
+            cols.append(target)
+        picked = ", ".join(f"{c} AS a{i}" for i, c in enumerate(cols)) or "1 AS a0"
+        rows = f"SELECT DISTINCT {picked}{inner.from_sql()}{inner.where_sql()}"
+        last = f"a{max(len(cols) - 1, 0)}"
+        if agg.func == "count":
+            return f"(SELECT count(*) FROM ({rows}))", "number"
+        if agg.func == "sum":
+            return f"(SELECT coalesce(sum({last}), 0) FROM ({rows}))", typ
+        func = {"min": "min", "max": "max", "mean": "avg"}.get(agg.func)
+        if func is None or agg.target is None:
+            raise EvaluationError(f"unknown aggregate {agg.func}")
+        sql = f"(SELECT {func}({last}) FROM ({rows}))"
+        # An empty min/max/mean yields no value, so the clause yields no row (Soufflé).
+        out.where.append(f"{sql} IS NOT NULL")
+        return sql, "float" if agg.func == "mean" else typ
+
+    # ------------------------------------------------------------------ heads
+    def head(self, atom: Atom, body: Body) -> list[str]:
+        types = self.schema.types.get(atom.rel, ())
+        return [
+            self.term(arg, body, types[j] if j < len(types) else None)[0]
+            for j, arg in enumerate(atom.args)
+        ]
+
+    def height(self, body: Body) -> str:
+        heights = [
+            f"{alias}.{quote(HEIGHT_COLUMN)}"
+            for atom, alias in body.atoms
+            if atom.rel in self.schema.derived
+        ]
+        if not heights:
+            return "1"
+        if len(heights) == 1:
+            return f"{heights[0]} + 1"
+        return f"max({', '.join(heights)}) + 1"
+
+
+def _var_counts(nodes: Iterable[object], *, shallow: bool = False) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Var):
+            counts[node.name] += 1
+        elif isinstance(node, (Atom, Call, Constraint)):
+            stack.extend(node.args)
+        elif isinstance(node, Negation):
+            stack.append(node.atom)
+        elif isinstance(node, (Comparison, BinOp)):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, UnOp):
+            stack.append(node.operand)
+        elif isinstance(node, Aggregate) and not shallow:
+            stack.extend(node.body)
+            if node.target is not None:
+                stack.append(node.target)
+    return counts
+
+
+def delta_positions(clause: Clause, stratum: Iterable[str]) -> tuple[int, ...]:
+    """Positions (among the positive body atoms) of atoms over relations of ``stratum``.
+
+    One semi-naive variant of the clause reads the delta of each such atom.
+
+    >>> c = Clause(Atom("p", ()), (Atom("e", ()), Atom("p", ())))
+    >>> delta_positions(c, ["p"])
+    (1,)
+    """
+    rels = set(stratum)
+    positives = [lit for lit in clause.body if isinstance(lit, Atom)]
+    return tuple(i for i, atom in enumerate(positives) if atom.rel in rels)
+
+
+def table_columns(attributes: Iterable[str]) -> tuple[str, ...]:
+    """Column names for a derived table: the attributes, made unique without regard to case.
+
+    >>> table_columns(["a", "A", "_rule"])
+    ('a', 'A_2', '_rule_3')
+    """
+    seen = {RULE_COLUMN.lower(), HEIGHT_COLUMN.lower()}
+    cols = []
+    for i, name in enumerate(attributes, start=1):
+        col = name
+        if col.lower() in seen:
+            col = f"{name}_{i}"
+        seen.add(col.lower())
+        cols.append(col)
+    return tuple(cols)
+
+
+def create_table(
+    rel: str, columns: tuple[str, ...], types: tuple[str, ...], *, provenance: bool = True
+) -> list[str]:
+    """DDL of a table and its unique index (set semantics); derived tables get ``provenance``
+    columns ``_rule`` and ``_height``."""
+    defs = [
+        f"{quote(c)} {SQL_TYPES.get(t, '')} NOT NULL" for c, t in zip(columns, types, strict=True)
+    ]
+    if provenance:
+        defs += [f"{quote(RULE_COLUMN)} INTEGER", f"{quote(HEIGHT_COLUMN)} INTEGER"]
+    if not defs:
+        defs = ["_present INTEGER"]
+    ddl = [f"CREATE TABLE {quote(rel)} ({', '.join(defs)})"]
+    if columns:
+        cols = ", ".join(quote(c) for c in columns)
+        ddl.append(f"CREATE UNIQUE INDEX {quote(f'{rel}:key')} ON {quote(rel)} ({cols})")
+    return ddl
+
+
+def compile_rule(clause: Clause, schema: Schema, *, delta: int | None = None) -> Statement:
+    """Compile ``clause`` to ``INSERT OR IGNORE INTO head SELECT ...``.
+
+    Args:
+        clause: the clause; its head relation must be a derived table of ``schema``.
+        schema: column names and types of every relation.
+        delta: position of the positive body atom restricted to rowids in ``(:dlo, :dhi]``.
+    """
+    comp = Compiler(schema, clause)
+    body = comp.body(clause.body, delta=delta)
+    head = comp.head(clause.head, body)
+    rule = comp.param(clause.index)
+    height = "0" if clause.is_fact else comp.height(body)
+    cols = [quote(c) for c in comp.columns(clause.head.rel, len(clause.head.args))]
+    target = ", ".join([*cols, quote(RULE_COLUMN), quote(HEIGHT_COLUMN)])
+    select = ", ".join([*head, rule, height])
+    where = body.where_sql()
+    if not clause.head.args:
+        # Nullary relations have no key to be unique on: insert at most one row.
+        cond = f"NOT EXISTS (SELECT 1 FROM {quote(clause.head.rel)})"
+        where = f"{where} AND {cond}" if where else f" WHERE {cond}"
+        where += " LIMIT 1"
+    sql = (
+        f"INSERT OR IGNORE INTO {quote(clause.head.rel)} ({target}) "
+        f"SELECT {select}{body.from_sql()}{where}"
+    )
+    return Statement(sql, comp.params)
+
+
+def lookup_columns(clause: Clause) -> list[tuple[str, tuple[int, ...]]]:
+    """For each body atom (positive, negated, in aggregates): its relation and the argument
+    positions bound by a constant or a variable shared with another literal; those are the
+    columns an index should cover."""
+    counts = _var_counts([clause.head, *clause.body])
+    found: list[tuple[str, tuple[int, ...]]] = []
+    stack: list[object] = list(clause.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Negation):
+            node = node.atom
+        if isinstance(node, Aggregate):
+            stack.extend(node.body)
+            continue
+        if isinstance(node, Comparison):
+            stack.extend(n for n in (node.left, node.right) if isinstance(n, Aggregate))
+            continue
+        if not isinstance(node, Atom):
+            continue
+        local = _var_counts([node])
+        bound = tuple(
+            j
+            for j, arg in enumerate(node.args)
+            if isinstance(arg, (Str, Num))
+            or (isinstance(arg, Var) and counts[arg.name] > local[arg.name])
+        )
+        if bound:
+            found.append((node.rel, bound))
+    return found
+
+
+# ----------------------------------------------------------------------------- functions
+# Python implementations of the operators and functors SQLite lacks; the engine
+# registers them on its connection as deterministic functions.
+
+
+def _wrap64(value: int) -> int:
+    # Soufflé's numbers wrap around like C integers; SQLite would overflow instead.
+    return (value + 2**63) % 2**64 - 2**63
+
+
+def _pow(base: object, exp: object) -> object:
+    if base is None or exp is None:
+        return None
+    if isinstance(base, int) and isinstance(exp, int):
+        if exp < 0:
+            return 0 if abs(base) != 1 else base**exp
+        return _wrap64(pow(base, exp, 2**64) if exp > 64 else base**exp)
+    try:
+        return float(base) ** float(exp)  # type: ignore[arg-type]
+    except (OverflowError, ZeroDivisionError, ValueError):
+        return None
+
+
+def _bxor(a: int | None, b: int | None) -> int | None:
+    return None if a is None or b is None else a ^ b
+
+
+def _bshru(a: int | None, b: int | None) -> int | None:
+    if a is None or b is None or b < 0:
+        return None
+    return _wrap64((a % 2**64) >> b)
+
+
+def _substr(s: str | None, start: int | None, length: int | None) -> str | None:
+    if s is None or start is None or length is None:
+        return None
+    if start < 0 or start > len(s):
+        return ""  # Soufflé warns and yields the empty string
+    return s[start:] if length < 0 else s[start : start + length]
+
+
+def _ord(s: str | None) -> int | None:
+    return ord(s[0]) if s else None
+
+
+def _to_string(value: object) -> str | None:
+    from deniable.rules.soufflio import format_value
+
+    return None if value is None else format_value(value)
+
+
+def _to_number(value: object) -> int | None:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value)
+    try:
+        return _wrap64(int(str(value).strip(), 10))
+    except ValueError:
+        return None
+
+
+def _to_float(value: object) -> float | None:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def _regex(pattern: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None
+
+
+def _match(pattern: str | None, s: str | None) -> int:
+    # Soufflé's match uses std::regex_match: the whole string must match.
+    if pattern is None or s is None:
+        return 0
+    compiled = _regex(pattern)
+    return int(compiled is not None and compiled.fullmatch(s) is not None)
+
+
+FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {
+    "deniable_pow": (2, _pow),
+    "deniable_bxor": (2, _bxor),
+    "deniable_bshru": (2, _bshru),
+    "deniable_substr": (3, _substr),
+    "deniable_ord": (1, _ord),
+    "deniable_to_string": (1, _to_string),
+    "deniable_to_number": (1, _to_number),
+    "deniable_to_float": (1, _to_float),
+    "deniable_match": (2, _match),
+}

@@ -1,0 +1,624 @@
+"""The investigator's workbench: derive, query and explain conclusions over a fact store.
+
+The CLI (``derive``, ``query``, ``why``), the REPL and the demo call these
+functions; they glue the rule program (the standard library in ``rules/std``
+plus the user's rules) to a :class:`~deniable.facts.store.FactStore` and one
+engine.  Nothing here builds SQL: the store and the engines own the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.table import Table
+from rich.text import Text
+
+from deniable.errors import (
+    DeniableError,
+    Diagnostic,
+    Location,
+    RuleError,
+    UsageError,
+    caret_context,
+)
+from deniable.facts.model import Modality
+from deniable.facts.store import EvidenceRow, FactStore
+from deniable.rules.ast import Atom, Num, Program, Wildcard
+from deniable.rules.checked import CheckedProgram, RelationInfo
+
+__all__ = [
+    "Answers",
+    "DeriveSummary",
+    "Proof",
+    "derive_store",
+    "explain_store",
+    "load_program",
+    "load_store_program",
+    "query_store",
+    "rule_files",
+    "rule_paths",
+    "standard_rule_files",
+]
+
+#: Where a query typed on the command line is said to be, in error messages.
+QUERY_PATH = "<query>"
+#: The fact predicates whose views hold positive facts only.
+_POSITIVE_VIEWS = frozenset({"called", "met", "denies", "indicted_by", "role", "pictured_with"})
+_POSITIVE = frozenset(m.value for m in Modality if m.positive)
+#: The bookkeeping columns engines add to every derived table.
+_ENGINE_COLUMNS = frozenset({"_rule", "_height"})
+_BASE_TYPES = {"TEXT": "symbol", "INTEGER": "number", "REAL": "float"}
+_WORD = re.compile(r"[^\W\d_]+")
+
+#: Relations ``derive`` prepares from the store for rules: name -> ((column, type), ...).
+PREPARED_INPUTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "claim_word": (("id", "number"), ("word", "symbol")),
+}
+
+RulePath = Traversable | Path
+
+
+# --------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """The rows of ``relation`` that match a query; ``columns`` are the query's variables."""
+
+    relation: str
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Proof:
+    """One explained row: its proof tree, and the stored statements behind each leaf fact.
+
+    ``evidence`` maps ``(relation, row)`` of a leaf to the statements it rests on,
+    in reading order (see :meth:`FactStore.evidence_for`).
+    """
+
+    tree: Any
+    evidence: dict[tuple[str, tuple[Any, ...]], list[EvidenceRow]] = field(default_factory=dict)
+
+    def leaves(self) -> list[Any]:
+        """The leaf nodes of the tree, left to right."""
+        found: list[Any] = []
+        _collect_leaves(self.tree, found)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class DeriveSummary:
+    """What ``derive`` materialised: rows per derived relation, engine and time."""
+
+    engine: str
+    sizes: dict[str, int]
+    seconds: float
+    rule_files: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        table = Table(
+            title=Text(f"derived with the {self.engine} engine"),
+            title_justify="left",
+            caption=Text(
+                f"{len(self.sizes)} relations, {sum(self.sizes.values())} rows, "
+                f"{len(self.rule_files)} rule files, {self.seconds:.2f} s"
+            ),
+            caption_justify="left",
+        )
+        table.add_column("relation")
+        table.add_column("rows", justify="right")
+        for name, rows in self.sizes.items():
+            table.add_row(Text(name), str(rows))
+        yield table
+        if self.dropped:
+            yield Text(
+                "removed conclusions no rule derives any more: " + ", ".join(self.dropped),
+                style="dim",
+            )
+
+
+# --------------------------------------------------------------------------- rule files
+
+
+def standard_rule_files() -> list[Traversable]:
+    """Return the standard rule library (``deniable.rules/std/*.dl``), sorted by name."""
+    std = resources.files("deniable.rules") / "std"
+    return sorted((f for f in std.iterdir() if f.name.endswith(".dl")), key=lambda f: f.name)
+
+
+def rule_paths(rules_dirs: Sequence[Path] = (), *, cwd_rules: bool = True) -> list[RulePath]:
+    """Return the rule files of a program: the standard library, ``./rules/*.dl``, then each dir.
+
+    Args:
+        rules_dirs: extra folders given with ``--rules``, in order.
+        cwd_rules: include ``./rules/*.dl`` of the working directory when present
+            (the demo turns this off: it reads nothing from the working directory).
+
+    Raises:
+        UsageError: a ``--rules`` folder does not exist or is not a folder.
+    """
+    paths: list[RulePath] = list(standard_rule_files())
+    seen: set[Path] = set()
+    folders: list[Path] = []
+    local = Path("rules")
+    if cwd_rules and local.is_dir():
+        folders.append(local)
+    for folder in rules_dirs:
+        if not folder.is_dir():
+            raise UsageError(f"{folder}: no such rules folder; give a folder of .dl files")
+        folders.append(folder)
+    for folder in folders:
+        for path in sorted(folder.glob("*.dl")):
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                paths.append(path)
+    return paths
+
+
+def load_store_program(
+    store: FactStore, rules_dirs: Sequence[Path] = (), *, cwd_rules: bool = True
+) -> CheckedProgram:
+    """Parse every rule file as one program and check it against the store's relations.
+
+    Raises:
+        RuleError: every diagnostic of every file, sorted by location.
+        UsageError: a ``--rules`` folder does not exist.
+    """
+    from deniable.rules.checks import check
+    from deniable.rules.parser import parse_files
+
+    paths = rule_paths(rules_dirs, cwd_rules=cwd_rules)
+    with contextlib.ExitStack() as stack:
+        # Package data is a real file in every ordinary install; as_file covers zips.
+        files = [
+            p if isinstance(p, Path) else stack.enter_context(resources.as_file(p)) for p in paths
+        ]
+        program = parse_files(files)
+    return check(program, inputs=store_inputs(store))
+
+
+def store_inputs(store: FactStore) -> dict[str, tuple[str, ...]]:
+    """The relations rules may read: the store's views and the inputs derive prepares."""
+    prepared = {name: tuple(t for _, t in cols) for name, cols in PREPARED_INPUTS.items()}
+    return {**store.relations(), **prepared}
+
+
+def claim_words(claim: str) -> list[str]:
+    """The distinct lower-case words of a denied claim, in order.
+
+    >>> claim_words("Links to Prigozhin, links!")
+    ['links', 'to', 'prigozhin']
+    """
+    return list(dict.fromkeys(_WORD.findall(claim.casefold())))
+
+
+def _prepare_inputs(store: FactStore) -> None:
+    """Write ``claim_word(id, word)`` from the claims of the stored statements.
+
+    Rules cannot look inside a string on every engine (pyDatalog has no string
+    functions), so the words of each claim are laid out as a relation instead.
+    """
+    rows = {
+        (statement_id, word)
+        for statement_id, key, value in store.rows("statement_detail")
+        if key == "claim"
+        for word in claim_words(str(value))
+    }
+    store.db["claim_word"].drop(ignore=True)
+    store.db.create_table("claim_word", {"id": int, "word": str}, not_null={"id", "word"})
+    store.db["claim_word"].insert_all(
+        ({"id": i, "word": w} for i, w in sorted(rows)), batch_size=500
+    )
+
+
+# --------------------------------------------------------------------------- derive
+
+
+def derive_store(
+    store: FactStore,
+    *,
+    rules_dirs: Sequence[Path] = (),
+    engine: str = "sql",
+    console: Console | None = None,
+    cwd_rules: bool = True,
+) -> DeriveSummary:
+    """Evaluate the rules over the store and keep every derived relation as a table in it.
+
+    Everything happens in one transaction: a failure leaves the store, and the
+    conclusions of the previous ``derive``, as they were.  Tables of relations
+    that an earlier run derived and no rule defines any more are removed, so a
+    query never answers from stale conclusions.
+
+    Raises:
+        RuleError: the rules are wrong, or a rule would overwrite a table of the store.
+        EvaluationError: the engine failed (limit reached, unsupported construct).
+    """
+    from deniable.rules.engines import get_engine
+
+    paths = rule_paths(rules_dirs, cwd_rules=cwd_rules)
+    checked = load_store_program(store, rules_dirs, cwd_rules=cwd_rules)
+    previous = set(store.derived_tables())
+    _refuse_store_names(store, checked, previous)
+    backend = get_engine(engine)
+    started = time.perf_counter()
+    if console is not None and console.is_terminal:
+        status = console.status(f"deriving with the {engine} engine…")
+    else:
+        status = None
+    with status if status is not None else _nothing(), store.db.atomic():
+        _prepare_inputs(store)
+        derivation = backend.derive(checked, store.db)
+        dropped = sorted(previous - set(checked.idb))
+        for name in dropped:
+            store.db[name].drop(ignore=True)
+        sizes = {name: int(derivation.sizes.get(name, 0)) for name in checked.idb}
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        registry = store.db["derived_relations"]
+        for name in dropped:
+            registry.delete_where("name = ?", [name])
+        registry.upsert_all(
+            [
+                {"name": name, "engine": derivation.engine, "derived_at": stamp, "rows": rows}
+                for name, rows in sizes.items()
+            ],
+            pk="name",
+        )
+    return DeriveSummary(
+        engine=derivation.engine,
+        sizes=sizes,
+        seconds=time.perf_counter() - started,
+        rule_files=tuple(_path_name(p) for p in paths),
+        dropped=tuple(dropped),
+    )
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _refuse_store_names(store: FactStore, checked: CheckedProgram, previous: set[str]) -> None:
+    """A rule must never replace one of the store's own tables or views."""
+    taken = set(store.db.table_names()) | set(store.db.view_names())
+    problems = []
+    for name in checked.idb:
+        if name in taken and name not in previous:
+            info = checked.relations.get(name)
+            span = info.span if info is not None else None
+            problems.append(
+                Diagnostic(
+                    "store-name",
+                    f"relation {name} would overwrite the store's own {name!r}; "
+                    "rename the relation",
+                    span.location if span is not None else None,
+                )
+            )
+    if problems:
+        raise RuleError(problems)
+
+
+def _path_name(path: RulePath) -> str:
+    return str(path) if isinstance(path, Path) else f"std/{path.name}"
+
+
+# --------------------------------------------------------------------------- query
+
+
+def query_store(
+    store: FactStore,
+    atom_text: str,
+    *,
+    rules_dirs: Sequence[Path] = (),
+    evaluate: bool = False,
+    engine: str = "sql",
+) -> Answers:
+    """Answer one atom: constants filter, each variable becomes a column, ``_`` is ignored.
+
+    The relation may be one the store offers (``called``, ``statement`` …) or one
+    that ``deniable derive`` materialised.  Rows are distinct and sorted.
+
+    Args:
+        evaluate: answer relations that rules define from a fresh evaluation of the
+            rules (rolled back afterwards, the store is not changed) instead of
+            the tables of the last ``derive``; the REPL uses this for rules typed in.
+
+    Raises:
+        RuleError: the atom does not parse (one line with a caret).
+        DeniableError: unknown relation, wrong number of arguments, or a derived
+            relation that is not in the store yet ("run `deniable derive` first").
+    """
+    from deniable.rules.engines.sqlite import select_atom
+
+    atom = _parse_query(atom_text)
+    with _answering(store, atom, atom_text, rules_dirs, evaluate, engine) as program:
+        names, rows = select_atom(store.db, program, atom)
+    return Answers(atom.rel, tuple(names), list(rows))
+
+
+def _parse_query(atom_text: str) -> Atom:
+    from deniable.rules.parser import parse_atom
+
+    text = atom_text.strip()
+    if text.startswith("?-"):
+        text = text[2:].strip()
+    if text.endswith("."):
+        text = text[:-1].rstrip()
+    if not text:
+        raise UsageError("empty query; write an atom such as 'contact(a, b)'")
+    return parse_atom(text)
+
+
+class _Rollback(Exception):
+    """Raised inside a scratch transaction to undo it."""
+
+
+@contextlib.contextmanager
+def _answering(
+    store: FactStore,
+    atom: Atom,
+    atom_text: str,
+    rules_dirs: Sequence[Path],
+    evaluate: bool,
+    engine: str,
+) -> Iterator[CheckedProgram]:
+    """The program to select ``atom`` with, the relation checked to exist with its arity.
+
+    With ``evaluate`` a relation defined by rules is evaluated first inside a
+    transaction that is rolled back when the block ends.
+    """
+    rel = atom.rel
+    if rel in store.relations():
+        program = _one_relation(store, rel, list(store.relation_columns(rel)))
+        _check_arity(program, atom, atom_text)
+        yield program
+        return
+    if rel in PREPARED_INPUTS and store.db[rel].exists():
+        program = _one_relation(store, rel, [c for c, _ in PREPARED_INPUTS[rel]])
+        _check_arity(program, atom, atom_text)
+        yield program
+        return
+    checked: CheckedProgram | None = None
+    if evaluate or rel not in store.derived_tables():
+        checked = _program_or_none(store, rules_dirs, strict=evaluate)
+    if evaluate and checked is not None and rel in checked.idb:
+        from deniable.rules.engines import get_engine
+
+        _check_arity(checked, atom, atom_text)
+        try:
+            with store.db.atomic():
+                _prepare_inputs(store)
+                get_engine(engine).derive(checked, store.db)
+                yield checked
+                raise _Rollback
+        except _Rollback:
+            pass
+        return
+    if rel in store.derived_tables():
+        program = _one_relation(store, rel, _derived_columns(store, rel))
+        _check_arity(program, atom, atom_text)
+        yield program
+        return
+    raise _unknown_relation(store, atom, atom_text, checked)
+
+
+def _program_or_none(
+    store: FactStore, rules_dirs: Sequence[Path], *, strict: bool
+) -> CheckedProgram | None:
+    try:
+        return load_store_program(store, rules_dirs)
+    except DeniableError:
+        if strict:
+            raise
+        return None
+
+
+def _derived_columns(store: FactStore, rel: str) -> list[Any]:
+    return [c for c in store.db[rel].columns if c.name not in _ENGINE_COLUMNS]
+
+
+def _one_relation(store: FactStore, rel: str, columns: Sequence[Any]) -> CheckedProgram:
+    """A program that only declares ``rel`` as it stands in the store, for selecting rows."""
+    names = tuple(getattr(c, "name", c) for c in columns)
+    if rel in store_inputs(store):
+        types = store_inputs(store)[rel]
+    else:
+        types = tuple(_BASE_TYPES.get(str(c.type).upper(), "symbol") for c in columns)
+    info = RelationInfo(rel, names, types, is_input=True)
+    return CheckedProgram(Program(), {rel: info}, (), ())
+
+
+def _check_arity(program: CheckedProgram, atom: Atom, atom_text: str) -> None:
+    info = program.relations[atom.rel]
+    if len(atom.args) != info.arity:
+        raise _query_error(
+            f"{atom.rel} has {info.arity} argument{'' if info.arity == 1 else 's'} "
+            f"({', '.join(info.attributes)}), the query gives {len(atom.args)}",
+            atom,
+            atom_text,
+        )
+
+
+def _unknown_relation(
+    store: FactStore, atom: Atom, atom_text: str, program: CheckedProgram | None
+) -> DeniableError:
+    known = set(store.relations()) | set(store.derived_tables())
+    if program is not None and atom.rel in program.idb:
+        return _query_error(
+            f"{atom.rel} is derived by rules but is not in the store yet; "
+            "run `deniable derive` first",
+            atom,
+            atom_text,
+        )
+    if program is not None:
+        known |= set(program.idb)
+    close = difflib.get_close_matches(atom.rel, sorted(known), n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return _query_error(f"unknown relation {atom.rel}{hint}", atom, atom_text)
+
+
+def _query_error(message: str, atom: Atom, atom_text: str) -> DeniableError:
+    """A one-line error with a caret under the relation name of the query."""
+    text = atom_text.strip()
+    if text.startswith("?-"):
+        text = text[2:].strip()
+    column = text.find(atom.rel) + 1 or 1
+    return DeniableError(
+        message,
+        Location(QUERY_PATH, 1, column),
+        code="query",
+        context=caret_context(text, column, max(len(atom.rel), 1)),
+    )
+
+
+# --------------------------------------------------------------------------- why
+
+
+def explain_store(
+    store: FactStore,
+    atom_text: str,
+    *,
+    rules_dirs: Sequence[Path] = (),
+    limit: int = 10,
+    evaluate: bool = False,
+    engine: str = "sql",
+) -> list[Proof]:
+    """Explain each derived row matching the atom (at most ``limit``) down to the sentences.
+
+    For a relation the store offers (``called``, ``denies`` …) each matching fact
+    is its own proof: a leaf with the statements behind it.  ``evaluate`` as in
+    :func:`query_store`.
+
+    Raises:
+        RuleError, DeniableError: as :func:`query_store`.
+    """
+    from deniable.rules.engines.sqlite import matching_rows
+    from deniable.rules.explain import explain
+
+    if limit < 1:
+        raise UsageError(f"--limit must be at least 1, not {limit}")
+    atom = _parse_query(atom_text)
+    with _answering(store, atom, atom_text, rules_dirs, evaluate, engine) as program:
+        rows = matching_rows(store.db, program, atom, limit=limit)
+        if atom.rel in store_inputs(store):
+            return [_fact_proof(store, atom.rel, row) for row in rows]
+        checked = program if atom.rel in program.idb else load_store_program(store, rules_dirs)
+        if atom.rel not in checked.idb:
+            raise _query_error(
+                f"no rule defines {atom.rel} any more; run `deniable derive` again",
+                atom,
+                atom_text,
+            )
+        proofs = []
+        for row in rows:
+            tree = explain(store.db, checked, atom.rel, tuple(row))
+            proofs.append(Proof(tree, _leaf_evidence(store, tree)))
+    return proofs
+
+
+@dataclass(frozen=True, slots=True)
+class _FactLeaf:
+    """A proof of a stored fact: the fact itself, with no rule."""
+
+    rel: str
+    row: tuple[Any, ...]
+    rule: None = None
+    bindings: tuple[tuple[str, Any], ...] = ()
+    children: tuple[Any, ...] = ()
+    leaf: bool = True
+    note: str = ""
+
+
+def _fact_proof(store: FactStore, rel: str, row: tuple[Any, ...]) -> Proof:
+    leaf = _FactLeaf(rel, tuple(row))
+    return Proof(leaf, _leaf_evidence(store, leaf))
+
+
+def _collect_leaves(node: Any, found: list[Any]) -> None:
+    children = getattr(node, "children", ()) or ()
+    if getattr(node, "leaf", False) or not children:
+        found.append(node)
+        return
+    for child in children:
+        _collect_leaves(child, found)
+
+
+def _leaf_evidence(
+    store: FactStore, tree: Any
+) -> dict[tuple[str, tuple[Any, ...]], list[EvidenceRow]]:
+    leaves: list[Any] = []
+    _collect_leaves(tree, leaves)
+    evidence: dict[tuple[str, tuple[Any, ...]], list[EvidenceRow]] = {}
+    for leaf in leaves:
+        rel, row = leaf.rel, tuple(leaf.row or ())
+        if getattr(leaf, "rule", None) is not None or (rel, row) in evidence:
+            continue
+        found = evidence_of_fact(store, rel, row)
+        if found:
+            evidence[(rel, row)] = found
+    return evidence
+
+
+def evidence_of_fact(store: FactStore, rel: str, row: Sequence[Any]) -> list[EvidenceRow]:
+    """The stored statements behind one row of a store relation (none for other relations).
+
+    ``called("A", "B")`` gets its positive statements, ``negated("met", "A", "B")``
+    its negated ones, and ``statement(7, …)`` or ``statement_detail(7, …)`` the
+    statement with id 7.
+    """
+    if rel in _POSITIVE_VIEWS and len(row) == 2:
+        return [
+            e for e in store.evidence_for(rel, (row[0], row[1])) if e.modality.value in _POSITIVE
+        ]
+    if rel in ("negated", "attempted") and len(row) == 3:
+        return [e for e in store.evidence_for(row[0], (row[1], row[2])) if e.modality.value == rel]
+    if rel == "statement" and len(row) == 7:
+        return [e for e in store.evidence_for(row[1], (row[2], row[3])) if e.statement_id == row[0]]
+    if rel in ("statement_detail", "statement_time", "claim_word") and row:
+        return _statement_by_id(store, row[0])
+    return []
+
+
+def _statement_by_id(store: FactStore, statement_id: Any) -> list[EvidenceRow]:
+    from deniable.rules.engines.sqlite import matching_rows
+
+    columns = store.relation_columns("statement")
+    program = _one_relation(store, "statement", list(columns))
+    atom = Atom("statement", (Num(int(statement_id)), *(Wildcard() for _ in columns[1:])))
+    for row in matching_rows(store.db, program, atom, limit=1):
+        return evidence_of_fact(store, "statement", tuple(row))
+    return []
+
+
+def constant_text(value: Any) -> str:
+    """A value written as a constant of the rule language (for hints such as `why` commands)."""
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
+
+
+def rule_files(rules_dirs: Sequence[Path] = ()) -> list[RulePath]:
+    """The rule files of the program (same as :func:`rule_paths`; the REPL's name for it)."""
+    return rule_paths(rules_dirs)
+
+
+def load_program(store: FactStore, rules_dirs: Sequence[Path] = ()) -> CheckedProgram:
+    """The checked program over ``store`` (same as :func:`load_store_program`)."""
+    return load_store_program(store, rules_dirs)

@@ -1,0 +1,196 @@
+"""The shell as a user meets it: piped statements, and a pseudo-terminal (pexpect)."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from deniable.facts.store import FactStore
+from deniable.repl.session import Session
+from deniable.repl.shell import history_path, run_script
+
+
+def _repl(db: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "deniable", "--db", str(db), "repl", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "", "TERM": "xterm-256color"},
+    )
+
+
+def _script(session: Session, text: str) -> tuple[int, str, str]:
+    out = Console(file=io.StringIO(), width=100, color_system=None)
+    err = Console(file=io.StringIO(), width=100, color_system=None)
+    status = run_script(io.StringIO(text), session, out, errors=err)
+    return status, out.file.getvalue(), err.file.getvalue()  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- piped input
+
+
+def test_piped_query_prints_plain_text(small_db: Path) -> None:
+    result = _repl(small_db, '?- called(x, "Anton Vaino").\n')
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "\x1b" not in result.stdout
+    assert result.stdout == (
+        "called\n"
+        "┏━━━━━━━━━━━━━━━━━━━┓\n"
+        "┃ x                 ┃\n"
+        "┡━━━━━━━━━━━━━━━━━━━┩\n"
+        "│ Yevgeny Prigozhin │\n"
+        "└───────────────────┘\n"
+        "1 row\n"
+    )
+
+
+def test_piped_failure_goes_to_stderr_and_exits_1(small_db: Path) -> None:
+    result = _repl(small_db, "?- nothere(x).\n:facts part_of\n")
+    assert result.returncode == 1
+    assert result.stderr.startswith("<query>:1:")
+    assert "unknown relation nothere" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Wagner Group" in result.stdout  # later statements still run
+
+
+def test_piped_missing_store_is_one_line(tmp_path: Path) -> None:
+    result = _repl(tmp_path / "none.db", ":help\n")
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "none.db" in result.stderr
+
+
+def test_statements_span_lines(small_store: FactStore) -> None:
+    with Session(small_store, []) as session:
+        status, out, err = _script(
+            session,
+            'linked(x, y) :-\n  called(x, y).\n?- linked(\n  "Yevgeny Prigozhin",\n  y).\n',
+        )
+    assert (status, err) == (0, "")
+    assert out == (
+        "ok: linked\n"
+        "linked\n"
+        "┏━━━━━━━━━━━━━┓\n"
+        "┃ y           ┃\n"
+        "┡━━━━━━━━━━━━━┩\n"
+        "│ Anton Vaino │\n"
+        "└─────────────┘\n"
+        "1 row\n"
+    )
+
+
+def test_error_keeps_the_session(small_store: FactStore) -> None:
+    with Session(small_store, []) as session:
+        status, out, err = _script(
+            session,
+            'r(x) :- called(x, _).\nr(x :- nope.\nr2(x) :- r(x), !met(x, "z").\n?- r2(x).\n',
+        )
+        assert session.statements == ["r(x) :- called(x, _).", 'r2(x) :- r(x), !met(x, "z").']
+    assert status == 1
+    assert err.startswith("<input>:1:")
+    assert "r(x :- nope." in err and "^" in err
+    assert out.endswith("│ Yevgeny Prigozhin │\n└───────────────────┘\n1 row\n")
+
+
+def test_unfinished_statement_at_end_of_input(small_store: FactStore) -> None:
+    with Session(small_store, []) as session:
+        status, _, err = _script(session, "?- called(x,\n")
+    assert status == 1
+    assert err == "error: input ended inside a statement: ?- called(x, …\n"
+
+
+def test_quit_stops_reading(small_store: FactStore) -> None:
+    with Session(small_store, []) as session:
+        status, out, _ = _script(session, ":quit\n:help\n")
+    assert (status, out) == (0, "")
+
+
+def test_history_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DENIABLE_HISTORY", str(tmp_path / "h"))
+    assert history_path() == tmp_path / "h"
+    monkeypatch.delenv("DENIABLE_HISTORY")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert history_path() == tmp_path / "deniable" / "history"
+
+
+# --------------------------------------------------------------------------- terminal
+
+pexpect = pytest.importorskip("pexpect")
+
+
+def _spawn(db: Path, history: Path):  # type: ignore[no-untyped-def]
+    env = {
+        **os.environ,
+        "TERM": "xterm",
+        "DENIABLE_HISTORY": str(history),
+        # No cursor-position requests: pexpect never answers them.
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+    }
+    try:
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "deniable", "--db", str(db), "repl"],
+            env=env,
+            encoding="utf-8",
+            timeout=30,
+            dimensions=(40, 120),
+        )
+    except (OSError, pexpect.ExceptionPexpect) as error:
+        pytest.skip(f"no pseudo-terminal: {error}")
+    child.expect("deniable>")
+    return child
+
+
+def _leave(child) -> int:  # type: ignore[no-untyped-def]
+    child.send("\x04")  # Ctrl-D
+    child.expect(pexpect.EOF)
+    child.close()
+    return int(child.exitstatus or 0)
+
+
+def test_tab_completes_a_command(small_db: Path, tmp_path: Path) -> None:
+    child = _spawn(small_db, tmp_path / "history")
+    child.send(":he\t")
+    child.expect("help")
+    child.send("\r")
+    child.expect("list the commands")
+    child.send(":entity prig\t")
+    child.expect("Yevgeny Prigozhin")
+    child.send("\r")
+    child.expect("part of: Wagner Group")
+    assert _leave(child) == 0
+
+
+def test_history_across_sessions(small_db: Path, tmp_path: Path) -> None:
+    history = tmp_path / "history"
+    first = _spawn(small_db, history)
+    first.send(":facts part_of\r")
+    first.expect("Wagner Group")
+    assert _leave(first) == 0
+    second = _spawn(small_db, history)
+    second.send("\x1b[A")  # up arrow recalls the last statement
+    second.expect("part_of")
+    second.send("\r")
+    second.expect("Wagner Group")
+    assert _leave(second) == 0
+
+
+def test_multi_line_query_and_why(small_db: Path, tmp_path: Path) -> None:
+    child = _spawn(small_db, tmp_path / "history")
+    child.send("?- called(x,\r")
+    child.expect(r"\.\.\.")  # the continuation prompt: the statement is not finished
+    child.send("y).\r")
+    child.expect("Anton Vaino")
+    child.send(':why called("Yevgeny Prigozhin", y).\r')
+    child.expect("leaked records")
+    child.expect("99 times")
+    assert _leave(child) == 0

@@ -1,0 +1,127 @@
+"""Tests of ``deniable run PROG.dl -F FACTS -D OUT``: Soufflé's file formats and one-line errors."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from deniable.cli import main
+from deniable.errors import EvaluationError
+from deniable.rules.engines.base import Limits
+from deniable.rules.program import run_program
+
+TC = """
+.decl edge(x: number, y: number)
+.input edge
+.decl path(x: number, y: number)
+.output path
+path(x, y) :- edge(x, y).
+path(x, z) :- path(x, y), edge(y, z).
+"""
+
+
+def setup(tmp_path: Path, program: str, **facts: str) -> tuple[Path, Path, Path]:
+    prog = tmp_path / "prog.dl"
+    prog.write_text(program, encoding="utf-8")
+    facts_dir = tmp_path / "facts"
+    facts_dir.mkdir()
+    for name, text in facts.items():
+        (facts_dir / name).write_text(text, encoding="utf-8")
+    return prog, facts_dir, tmp_path / "out"
+
+
+def cli(prog: Path, facts_dir: Path, out: Path) -> int:
+    return main(["run", str(prog), "-F", str(facts_dir), "-D", str(out)])
+
+
+def test_run_writes_sorted_tab_separated_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prog, facts, out = setup(tmp_path, TC, **{"edge.facts": "2\t3\n1\t2\n1\t2\n"})
+    assert cli(prog, facts, out) == 0
+    assert (out / "path.csv").read_text() == "1\t2\n1\t3\n2\t3\n"
+    assert capsys.readouterr().err == ""
+
+
+def test_missing_facts_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    prog, facts, out = setup(tmp_path, TC)
+    assert cli(prog, facts, out) == 1
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err
+    assert "cannot open fact file" in err and "edge.facts" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1\t2\n3\n", r"edge\.facts:2: error: expected 2 fields .* found 1"),
+        ("1\t2\n1\t2\t3\n", r"edge\.facts:2: error: expected 2 fields .* found 3"),
+        ("1\t2\nx\t2\n", r"edge\.facts:2: error: cannot convert 'x' in column 1 to number"),
+        ("1\t99999999999999999999\n", r"edge\.facts:1: error: cannot convert .* column 2"),
+    ],
+)
+def test_bad_facts_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
+    prog, facts, out = setup(tmp_path, TC, **{"edge.facts": text})
+    assert cli(prog, facts, out) == 1
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Traceback" not in err
+    assert re.search(message, err), err
+
+
+def test_stdout_and_printsize_formats(tmp_path: Path) -> None:
+    program = TC.replace(".output path", ".output path(IO=stdout)\n.printsize path")
+    prog, facts, out = setup(tmp_path, program, **{"edge.facts": "1\t2\n2\t3\n"})
+    buffer = io.StringIO()
+    run_program(prog, facts_dir=facts, out_dir=out, stdout=buffer)
+    assert buffer.getvalue() == (
+        "---------------\npath\n===============\n1\t2\n1\t3\n2\t3\n===============\npath\t3\n"
+    )
+
+
+def test_unsigned_float_and_headers(tmp_path: Path) -> None:
+    program = """
+    .decl v(u: unsigned, f: float, s: symbol)
+    .input v
+    .decl w(u: unsigned, f: float, s: symbol)
+    .output w(headers=true)
+    w(u, f * 2.0, s) :- v(u, f, s).
+    """
+    prog, facts, out = setup(
+        tmp_path, program, **{"v.facts": "0x10\t0.25\ta b\n18446744073709551615\t1e3\tz\n"}
+    )
+    run_program(prog, facts_dir=facts, out_dir=out, stdout=io.StringIO())
+    assert (out / "w.csv").read_text() == ("u\tf\ts\n16\t0.5\ta b\n18446744073709551615\t2000\tz\n")
+
+
+def test_rfc4180_input(tmp_path: Path) -> None:
+    program = """
+    .decl q(a: symbol, b: symbol)
+    .input q(rfc4180=true)
+    .decl r(a: symbol, b: symbol)
+    .output r
+    r(a, b) :- q(a, b).
+    """
+    prog, facts, out = setup(tmp_path, program, **{"q.facts": '"x, ""y""",plain\r\n'})
+    run_program(prog, facts_dir=facts, out_dir=out, stdout=io.StringIO())
+    assert (out / "r.csv").read_text() == 'x, "y"\tplain\n'
+
+
+def test_runaway_recursion_is_an_error(tmp_path: Path) -> None:
+    program = ".decl n(x: number)\n.output n\nn(0).\nn(x + 1) :- n(x).\n"
+    prog, facts, out = setup(tmp_path, program)
+    with pytest.raises(EvaluationError, match="relation n"):
+        run_program(prog, facts_dir=facts, out_dir=out, limits=Limits(max_iterations=100))
+    assert not (out / "n.csv").exists()
+
+
+def test_engine_option_reaches_the_engine(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prog, facts, out = setup(tmp_path, TC, **{"edge.facts": "1\t2\n"})
+    assert main(["run", str(prog), "-F", str(facts), "-D", str(out), "--engine", "sql"]) == 0
+    assert (out / "path.csv").read_text() == "1\t2\n"

@@ -1,0 +1,188 @@
+"""Seeds → ingest → derive → the golden conclusions, on both engines; and `deniable demo`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from deniable.cli import main
+from deniable.facts.store import FactStore
+from deniable.repl.demo import run_demo, seed_files
+from deniable.rules.workbench import derive_store, explain_store, query_store
+
+ENGINES = ("sql", "pydatalog")
+GOLDEN = Path(__file__).parent / "golden" / "conclusions"
+
+#: Golden file -> the query whose answers it pins.
+CASES = {
+    "denial_contradicted_by_contact.csv": (
+        "denial_contradicted_by_contact_strength(denier, subject, insider, kind, strength)"
+    ),
+    "denial_contradicted_by_role.csv": "denial_contradicted_by_role_strength(denier, org, strength)",
+    "conflicting_reports.csv": "conflicting_reports_by(a, b, kind, reporter, refuter)",
+}
+
+
+def _console() -> Console:
+    return Console(file=io.StringIO(), width=100, color_system=None)
+
+
+@pytest.fixture(scope="module")
+def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the packaged seed articles, ingested once for the whole module."""
+    from importlib import resources
+
+    from deniable.grammar.ingest import ingest_paths
+
+    path = tmp_path_factory.mktemp("seeds") / "seeds.db"
+    articles, entities = seed_files()
+    assert len(articles) == 5 and entities is not None
+    with FactStore.open(path, create=True) as store:
+        paths = [Path(str(resources.files("deniable.seeds") / a.name)) for a in articles]
+        ingest_paths(
+            paths,
+            store,
+            entities=Path(str(entities)),
+            replace=False,
+            console=_console(),
+        )
+    return path
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def derived(request: pytest.FixtureRequest, seeds_db: Path, tmp_path_factory) -> Iterator[Any]:
+    """The seed store derived by one engine (a copy per engine)."""
+    path = tmp_path_factory.mktemp(request.param) / "seeds.db"
+    shutil.copy(seeds_db, path)
+    with FactStore.open(path, create=False) as store:
+        derive_store(store, engine=request.param, cwd_rules=False)
+        yield store
+
+
+def _read_golden(name: str) -> list[tuple[str, ...]]:
+    with (GOLDEN / name).open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        next(reader)
+        return [tuple(row) for row in reader]
+
+
+def _write_golden(name: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    GOLDEN.mkdir(parents=True, exist_ok=True)
+    with (GOLDEN / name).open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_golden_conclusions(derived: FactStore, name: str, update_goldens: bool) -> None:
+    answers = query_store(derived, CASES[name])
+    got = [tuple(str(v) for v in row) for row in answers.rows]
+    if update_goldens:
+        _write_golden(name, answers.columns, got)
+    assert got == _read_golden(name)
+
+
+def test_the_issue_conclusions_are_derived(derived: FactStore) -> None:
+    """The conclusions issue 5 names, whatever else the golden files hold."""
+    contact = set(query_store(derived, "denial_contradicted_by_contact(d, s, i, k)").rows)
+    moscow, chef = "Russian government", "Yevgeny Prigozhin"
+    assert (moscow, chef, "Dmitry Peskov", "called") in contact
+    assert (moscow, chef, "Anton Vaino", "called") in contact
+    assert (moscow, chef, "Sergei Shoigu", "met") in contact
+    role = set(query_store(derived, "denial_contradicted_by_role(d, o)").rows)
+    assert (chef, "Wagner Group") in role
+    conflicts = set(query_store(derived, "conflicting_reports_by(a, b, k, r, f)").rows)
+    assert {(a, b, k) for a, b, k, _r, _f in conflicts} >= {
+        (chef, "Vladimir Putin", "met"),
+        ("Vladimir Putin", chef, "met"),
+    }
+
+
+def test_engines_agree_on_every_derived_relation(seeds_db: Path, tmp_path: Path) -> None:
+    results = {}
+    for engine in ENGINES:
+        path = tmp_path / f"{engine}.db"
+        shutil.copy(seeds_db, path)
+        with FactStore.open(path, create=False) as store:
+            summary = derive_store(store, engine=engine, cwd_rules=False)
+            results[engine] = {
+                rel: set(query_store(store, _all_of(store, rel)).rows) for rel in summary.sizes
+            }
+    assert results["sql"] == results["pydatalog"]
+    assert results["sql"]["denial_contradicted_by_contact"]
+
+
+def _all_of(store: FactStore, rel: str) -> str:
+    columns = [c.name for c in store.db[rel].columns if c.name not in ("_rule", "_height")]
+    return f"{rel}({', '.join(f'v{i}' for i in range(len(columns)))})"
+
+
+def test_why_reaches_the_sentences(derived: FactStore) -> None:
+    proofs = explain_store(
+        derived,
+        'denial_contradicted_by_contact("Russian government", "Yevgeny Prigozhin", '
+        '"Dmitry Peskov", "called")',
+    )
+    assert len(proofs) == 1
+    sentences = [e.sentence for items in proofs[0].evidence.values() for e in items]
+    assert any("Moscow has denied links" in s for s in sentences)
+    assert any("Peskov" in s and "144" in s for s in sentences)
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def test_demo_from_another_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A ./rules folder in the working directory must not leak into the demo.
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "broken.dl").write_text("this is not datalog\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    console = _console()
+    assert run_demo(Path("deniable.db"), console=console) == 0
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "denial_contradicted_by_contact" in out
+    assert "Dmitry Peskov" in out and "Sergei Shoigu" in out
+    assert "Moscow has denied links" in out
+    assert "deniable why" in out and "deniable repl" in out
+    with FactStore.open(tmp_path / "deniable.db", create=False) as store:
+        assert "denial_contradicted_by_role" in store.derived_tables()
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+def test_demo_replaces_an_old_store(tmp_path: Path) -> None:
+    db = tmp_path / "deniable.db"
+    FactStore.open(db, create=True).close()
+    assert run_demo(db, console=_console()) == 0
+    with FactStore.open(db, create=False) as store:
+        assert store.stats().documents == 5
+
+
+def test_demo_refuses_to_replace_another_file(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "deniable.db"
+    db.write_text("my notes, not a database\n", encoding="utf-8")
+    assert main(["--db", str(db), "demo"]) == 1
+    err = capsys.readouterr().err
+    assert "not a deniable fact store" in err and len(err.strip().splitlines()) == 1
+    assert db.read_text(encoding="utf-8") == "my notes, not a database\n"
+
+
+def test_cli_query_and_why_after_demo(tmp_path: Path, capsys) -> None:
+    db = str(tmp_path / "d.db")
+    assert main(["--db", db, "demo"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "query", "denial_contradicted_by_role(d, o)", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "d,o"
+    assert "Yevgeny Prigozhin,Wagner Group" in out
+    query = 'denial_contradicted_by_role("Yevgeny Prigozhin", "Wagner Group")'
+    assert main(["--db", db, "why", query]) == 0
+    assert "denies" in capsys.readouterr().out
