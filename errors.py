@@ -103,9 +103,7 @@ class RuleError(DeniableError):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         ordered = sorted(diagnostics, key=_diagnostic_key)
         first = ordered[0]
-        super().__init__(
-            first.message, first.location, code=first.code, context=first.context
-        )
+        super().__init__(first.message, first.location, code=first.code, context=first.context)
         self.diagnostics = ordered
 
     def __str__(self) -> str:

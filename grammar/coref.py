@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from deniable.grammar.entities import AliasIndex, Knowledge
-from deniable.grammar.lexicon import Lexicon
+from deniable.grammar.lexicon import Country, Lexicon
 from deniable.grammar.mentions import Mention
 from deniable.grammar.tokens import Token, fold
 
@@ -66,9 +66,17 @@ class DocState:
         e = self.knowledge.entities.get(name)
         if e is not None:
             return e.type.value
-        if name.endswith(" government"):
+        if name.endswith(" government") or name.lower() in self.lex.seat_names:
             return "org"
         return self.discovered.get(name, "person")
+
+    def speaker(self, name: str) -> str:
+        """Who speaks when ``name`` speaks: "the Kremlin" denies for the Russian government."""
+        if name in self.knowledge.speaks_for:
+            return self.knowledge.speaks_for[name]
+        if name not in self.knowledge.entities:
+            return self.lex.seats.get(name.lower(), name)
+        return name
 
     def note(self, sent: int, m: Mention) -> None:
         if m.name:
@@ -132,6 +140,24 @@ class DocState:
         if not scores:
             return None
         return max(scores, key=lambda n: scores[n])
+
+    def main_government(self) -> str | None:
+        """The government named most often so far ("authorities" stands for it)."""
+        counts: dict[str, int] = {}
+        for _s, _start, name, _t in self.history:
+            gov = self.speaker(name)
+            if gov.endswith(" government"):
+                counts[gov] = counts.get(gov, 0) + 1
+        return max(counts, key=lambda n: counts[n]) if counts else None
+
+    def protagonist(self, sent: int) -> str | None:
+        """The person mentioned most often so far (the latest on a tie): "the businessman"."""
+        counts: dict[str, tuple[int, int]] = {}
+        for s, start, name, t in self.history:
+            if t == "person" and s <= sent:
+                n, _last = counts.get(name, (0, 0))
+                counts[name] = (n + 1, s * 10_000 + start)
+        return max(counts, key=lambda n: counts[n]) if counts else None
 
     # --------------------------------------------------------------- descriptions
 
@@ -215,10 +241,9 @@ class DocState:
         if best is not None and best[0] >= 1.5:
             return best[1]
         if d.role_class == "" and (d.words & _GENERIC_HEADS):
-            # "the businessman": the most salient person.
-            for _s, n in recent:
-                if n not in exclude:
-                    return n
+            # "the businessman": the article's main person, not merely the last one named.
+            main = self.protagonist(sent)
+            return main if main not in exclude else None
         return None
 
     def _resolve_org(self, sent: int, d: Mention, exclude: set[str]) -> str | None:
@@ -251,6 +276,30 @@ class DocState:
         return best[1] if best else None
 
 
+@dataclass(slots=True)
+class _Scan:
+    """The sentence a description is read from."""
+
+    toks: list[Token]
+    lows: list[str]
+    covered: dict[int, Mention]
+    starts: dict[int, Mention]
+    lex: Lexicon
+
+
+@dataclass(slots=True)
+class _Parts:
+    """What a description says before its head word."""
+
+    start: int
+    org: str | None = None
+    org_is_person: bool = False
+    country: Country | None = None
+    hedged: bool = False
+    former: bool = False
+    words: list[str] = field(default_factory=list)
+
+
 def find_descriptions(toks: list[Token], mentions: list[Mention], lex: Lexicon) -> list[Mention]:
     """Descriptions not covered by a mention: "the alleged mercenary leader", "the group".
 
@@ -258,17 +307,15 @@ def find_descriptions(toks: list[Token], mentions: list[Mention], lex: Lexicon) 
     ends at a role word or a person/organisation noun, with an optional "of/to/in X".  A role
     word directly before a name is a title, not a description.
     """
-    lows = [t.low for t in toks]
     covered: dict[int, Mention] = {}
     for m in mentions:
         for k in range(m.start, m.end):
             covered[k] = m
-    starts = {m.start: m for m in mentions}
+    scan = _Scan(toks, [t.low for t in toks], covered, {m.start: m for m in mentions}, lex)
     out: list[Mention] = []
     i = 0
-    n = len(toks)
-    while i < n:
-        d = _description_at(toks, lows, i, covered, starts, lex)
+    while i < len(toks):
+        d = _description_at(scan, i)
         if d is None:
             i += 1
             continue
@@ -277,19 +324,23 @@ def find_descriptions(toks: list[Token], mentions: list[Mention], lex: Lexicon) 
     return out
 
 
-def _description_at(
-    toks: list[Token],
-    lows: list[str],
-    i: int,
-    covered: dict[int, Mention],
-    starts: dict[int, Mention],
-    lex: Lexicon,
-) -> Mention | None:
-    if i in covered:
+def _description_at(scan: _Scan, i: int) -> Mention | None:
+    toks, lows, covered, starts, lex = scan.toks, scan.lows, scan.covered, scan.starts, scan.lex
+    head = starts.get(i)
+    org_first = (
+        head is not None
+        and head.kind == "name"
+        and head.etype in ("org", "group")
+        and bool(lex.roles.match(lows, head.end))
+        and (i == 0 or lows[i - 1] not in _DETS)
+    )
+    if i in covered and not org_first:
         return None
     j = i
     possessor: Mention | None = None
-    if lows[i] == "whose" and i > 0:
+    if org_first:
+        pass  # "with Wagner chief": an organisation and a role word name a person
+    elif lows[i] == "whose" and i > 0:
         # "X, whose leader": the organisation before "whose" owns the role.
         k0 = i - 2 if lows[i - 1] == "," else i - 1
         if k0 in covered and covered[k0].etype in ("org", "group"):
@@ -301,117 +352,63 @@ def _description_at(
     elif lows[i] == "'s" and i - 1 in covered:
         possessor = covered[i - 1]
         j = i + 1
-    elif i > 0 and not (i == 0 or lows[i - 1] in (",", ":", '"', "'")):
+    elif i > 0 and lows[i - 1] not in (",", ":", '"', "'"):
         return None
-    start = i if possessor is None or lows[i - 1] == "whose" else possessor.start
-    words: list[str] = []
-    org: str | None = possessor.name if possessor else None
-    org_is_person = possessor is not None and possessor.etype == "person"
-    hedged = former = False
-    country = None
+    parts = _Parts(i if possessor is None or lows[i - 1] == "whose" else possessor.start)
+    parts.org = possessor.name if possessor else None
+    parts.org_is_person = possessor is not None and possessor.etype == "person"
     k = j
     while k < len(toks) and k - j < 6:
         if k in starts and starts[k].etype in ("org", "group") and starts[k].kind == "name":
-            org = starts[k].name
+            parts.org = starts[k].name
             k = starts[k].end
             continue
         if k in covered:
             return None
         r = lex.roles.match(lows, k)
         if r:
-            length, rclass = r
-            role = " ".join(lows[k : k + length])
-            end = k + length
+            end = k + r[0]
             if end < len(toks) and end in starts and starts[end].etype == "person":
                 return None  # a title before a name
             if _name_follows(toks, lows, end, starts):
                 return None  # "head of military intelligence Alexey Dyumin" is a title too
-            return _finish(
-                toks,
-                lows,
-                start,
-                end,
-                role,
-                rclass,
-                "person",
-                org,
-                org_is_person,
-                country,
-                hedged,
-                former,
-                words,
-                covered,
-                starts,
-                lex,
-            )
+            return _finish(scan, parts, end, " ".join(lows[k:end]), r[1], "person")
         noun = lex.nouns.match(lows, k)
         if noun and (k + 1) in starts and starts[k + 1].kind == "name":
             return None  # "security firm Wagner Group": a title before a name
-        if (
-            noun
-            and noun[1] in ("org", "person")
-            and (k + 1 >= len(toks) or not _is_noun(lows, k + 1, lex))
-        ):
-            kind = noun[1]
-            head = lows[k]
-            return _finish(
-                toks,
-                lows,
-                start,
-                k + 1,
-                head,
-                "",
-                kind,
-                org,
-                org_is_person,
-                country,
-                hedged,
-                former,
-                words,
-                covered,
-                starts,
-                lex,
-            )
+        if noun and noun[1] in ("org", "person") and not _is_noun(lows, k + 1, lex):
+            return _finish(scan, parts, k + 1, lows[k], "", noun[1])
         if lows[k] in ("mercenaries", "soldiers", "fighters", "troops") and (
-            words or lows[i] in _DETS
+            parts.words or lows[i] in _DETS
         ):
-            return _finish(
-                toks,
-                lows,
-                start,
-                k + 1,
-                lows[k],
-                "",
-                "group",
-                org,
-                False,
-                country,
-                hedged,
-                former,
-                words,
-                covered,
-                starts,
-                lex,
-            )
-        w = toks[k].text
-        if lows[k] in _HEDGES:
-            hedged = True
-        elif lows[k] in _FORMER or lows[k] == "-":
-            former = former or lows[k] != "-"
-        elif lows[k] in lex.country_names and w[:1].isupper():
-            # Only "the Russian president": a country right before the role word.
-            nxt = lex.roles.match(lows, k + 1) or lex.titles.match(lows, k + 1)
-            country = lex.country_names[lows[k]] if nxt else None
-        elif (
-            not w.isalpha()
-            or not w.islower()
-            or lex.words.match(lows, k)
-            or lex.hedges.match(lows, k)
-        ):
+            parts.org_is_person = False
+            return _finish(scan, parts, k + 1, lows[k], "", "group")
+        if not _modifier(scan, parts, k):
             return None
-        words.append(lows[k])
+        parts.words.append(lows[k])
         k += 1
     return None
+
+
+def _modifier(scan: _Scan, parts: _Parts, k: int) -> bool:
+    """Read one word before a description's head; False when it cannot be part of one."""
+    w, low, lex = scan.toks[k].text, scan.lows[k], scan.lex
+    if low in _HEDGES:
+        parts.hedged = True
+    elif low in _FORMER or low == "-":
+        parts.former = parts.former or low != "-"
+    elif low in lex.country_names and w[:1].isupper():
+        # Only "the Russian president": a country right before the role word.
+        nxt = lex.roles.match(scan.lows, k + 1) or lex.titles.match(scan.lows, k + 1)
+        parts.country = lex.country_names[low] if nxt else None
+    elif (
+        not w.isalpha()
+        or not w.islower()
+        or lex.words.match(scan.lows, k)
+        or lex.hedges.match(scan.lows, k)
+    ):
+        return False
+    return True
 
 
 def _name_follows(toks: list[Token], lows: list[str], k: int, starts: dict[int, Mention]) -> bool:
@@ -432,25 +429,9 @@ def _is_noun(lows: list[str], k: int, lex: Lexicon) -> bool:
     return bool(lex.nouns.match(lows, k) or lex.roles.match(lows, k))
 
 
-def _finish(
-    toks,
-    lows,
-    start,
-    end,
-    role,
-    rclass,
-    etype,
-    org,
-    org_is_person,
-    country,
-    hedged,
-    former,
-    words,
-    covered,
-    starts,
-    lex,
-) -> Mention:
+def _finish(scan: _Scan, parts: _Parts, end: int, role: str, rclass: str, etype: str) -> Mention:
     """Attach an "of/to/in X" complement and build the description mention."""
+    toks, lows, starts = scan.toks, scan.lows, scan.starts
     target: Mention | None = None
     k = end
     if k < len(toks) and lows[k] in ("of", "to", "in", "at") and k + 1 < len(toks):
@@ -462,19 +443,20 @@ def _finish(
             target = starts[j + 1]
             end = target.end
         elif lows[j] in _DETS:
-            inner = _description_at(toks, lows, j, covered, starts, lex)
+            inner = _description_at(scan, j)
             if inner is not None and inner.etype != "person":
                 target = inner
                 end = inner.end
+    start = parts.start
     m = Mention(start, end, None, etype, "desc", " ".join(t.text for t in toks[start:end]))
-    m.role, m.role_class, m.hedged, m.former = role, rclass, hedged, former
-    m.words = frozenset([*words, role])
-    if org_is_person:
-        m.owner = org
-    elif org:
-        m.org = org
-    if country is not None and m.org is None:
-        m.org = country.government
+    m.role, m.role_class, m.hedged, m.former = role, rclass, parts.hedged, parts.former
+    m.words = frozenset([*parts.words, role])
+    if parts.org_is_person:
+        m.owner = parts.org
+    elif parts.org:
+        m.org = parts.org
+    if parts.country is not None and m.org is None:
+        m.org = parts.country.government
     if target is not None:
         m.target = target
         m.words = m.words | {"#" + lows[k]}

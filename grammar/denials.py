@@ -6,6 +6,9 @@ the one the denied claim is about, other than the denier.
 
 from __future__ import annotations
 
+import functools
+
+from deniable.grammar.lexicon import lexicon
 from deniable.grammar.mentions import Mention
 from deniable.grammar.view import View
 
@@ -106,17 +109,40 @@ def deny_links(v: View) -> None:
             v.low(j) in _ANAPHORIC and v.low(j + 1) in _CLAIM_NOUNS | {"strikes", "occurrence"}
         ) or (v.low(j) in _CLAIM_NOUNS and v.low(j + 1) == "of"):
             continue  # handled by deny_claims
-        targets = _deny_targets(v, j, denier)
+        if v.low(j) in _CLAIM_NOUNS and v.low(j + 1) == "that":
+            j += 1  # "denied reports that X met Y"
+        targets = _that_targets(v, j, denier) or _deny_targets(v, j, denier)
+        # The claim: the words before the first target ("links to") and each target's name.
+        lead = " ".join(t.text for t in v.toks[j : targets[0].start]) if targets else ""
+        that = _that_clause(v, j)
         for t in targets:
-            v.add(
-                "denies",
-                denier,
-                t.name,
-                _denier_start(v, k),
-                t.end,
-                "deny_links",
-                claim=" ".join(v.toks[x].text for x in range(k + 1, min(t.end, k + 12))),
-            )
+            claim = that or f"{lead} {t.surface or t.name}".strip()
+            v.add("denies", denier, t.name, _denier_start(v, k), t.end, "deny_links", claim=claim)
+
+
+def _that_targets(v: View, j: int, denier: str) -> list[Mention]:
+    """Everyone named in a denied that-clause: "denied that A met B" is about A and B."""
+    if v.low(j) != "that":
+        return []
+    out: list[Mention] = []
+    for m in v.mentions:
+        if m.start <= j or m.name is None or m.kind == "country":
+            continue
+        if any(x in (".", ";", ",") for x in v.lows[j : m.start]):
+            break
+        if v.state.speaker(m.name) != denier and m.name not in [o.name for o in out]:
+            out.append(m)
+    return out
+
+
+def _that_clause(v: View, j: int) -> str:
+    """ "denied that X was an agent": the denied clause itself, up to the next punctuation."""
+    if v.low(j) != "that":
+        return ""
+    end = j + 1
+    while end < len(v.toks) and v.lows[end] not in (".", ",", ";", '"'):
+        end += 1
+    return " ".join(t.text for t in v.toks[j + 1 : end])
 
 
 def _denier(v: View, k: int) -> str | None:
@@ -127,12 +153,12 @@ def _denier(v: View, k: int) -> str | None:
         spans = [(b - a, h) for a, b, h in v.absorbed if a <= j < b]
         head = max(spans, key=lambda x: x[0])[1] if spans else None
         if head is not None and head.name:
-            return v.state.knowledge.speaks_for.get(head.name, head.name)
+            return v.state.speaker(head.name)
         if j in v.cover:
             m = v.cover[j]
             if m.name is None:
                 return None
-            return v.state.knowledge.speaks_for.get(m.name, m.name)
+            return v.state.speaker(m.name)
         low = v.lows[j]
         if low in (
             "has",
@@ -288,6 +314,8 @@ def deny_claims(v: View) -> None:
         pointing = {"such", "these", "those"} & set(v.lows[k + 1 : j])
         if not (noun in _CLAIM_NOUNS or (pointing and noun.isalpha())):
             continue
+        if v.low(j + 1) == "that" and not pointing:
+            continue  # "denied reports that X ...": the content is given, deny_links reads it
         denier = _denier(v, k)
         if denier is None:
             continue
@@ -362,9 +390,10 @@ def _target_after(toks: list[str], mentions: list[Mention], i: int, denier: str)
 
 def deny_no_information(v: View) -> None:
     """ "X said it had no information about Y", "X refused to talk about Y"."""
-    lex = v.state.lex
+    if "information" not in v.lows and not _deny_starts() & set(v.lows):
+        return
     for k in range(len(v.lows)):
-        hit = lex.hedges.match(v.lows, k)
+        hit = v.hedge(k)
         phrase = None
         if hit and hit[1] == "DENY" and hit[0] > 1:
             phrase = hit[0]
@@ -392,7 +421,7 @@ def deny_no_information(v: View) -> None:
         if j < 0 or j not in v.cover or v.cover[j].name is None:
             continue
         who = v.cover[j]
-        denier = v.state.knowledge.speaks_for.get(who.name, who.name)  # type: ignore[arg-type]
+        denier = v.state.speaker(who.name)  # type: ignore[arg-type]
         for m in v.mentions:
             if k + phrase <= m.start <= k + phrase + 6 and m.name and m.name != denier:
                 v.add("denies", denier, m.name, who.start, m.end, "deny_no_information")
@@ -475,6 +504,15 @@ def dismiss_suspicion(v: View) -> None:
                         "dismiss_suspicion",
                     )
                 break
+
+
+@functools.cache
+def _deny_starts() -> frozenset[str]:
+    """First words of the denial phrases ("refused to talk about")."""
+    hedges = lexicon().hedges
+    return frozenset(
+        p[0] for entries in hedges.by_first.values() for p, c in entries if c == "DENY"
+    )
 
 
 PATTERNS = (

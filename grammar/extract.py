@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
+import copy
+import functools
 import re
 
 from deniable.facts.model import Document, Entity, EntityType, Evidence, Extraction, Fact, Sentence
@@ -49,22 +50,21 @@ def extract(document: Document, knowledge: Knowledge | None = None) -> Extractio
         tagged.append((s, toks, tag(toks, knowledge, state.index, lex, state.discovered)))
     # First pass: roles stated with names, so that descriptions can be resolved by role even
     # before the name appears ("Putin's chief of staff ... Anton Vayno, who is chief of staff").
+    cues = _role_cues()
     for s, toks, ments in tagged:
-        v = _view(
-            s,
-            toks,
-            [dataclasses.replace(m) for m in ments if m.kind != "pron"],
-            state,
-            document.text,
-        )
+        if not any(t.low in cues for t in toks):
+            continue  # no role word, title or role verb: nothing for the role patterns
+        names = [copy.copy(m) for m in ments if m.kind != "pron"]
+        v = _view(s, toks, names, state, document.text)
         for pattern in (*roles.PATTERNS, *roleverbs.PATTERNS):
             pattern(v)
     state.history.clear()
     facts: list[Fact] = []
     for s, toks, ments in tagged:
         v = _view(s, toks, _resolve(s.index, toks, ments, state), state, document.text)
-        for pattern in (*roles.PATTERNS, *roleverbs.PATTERNS):
-            pattern(v)
+        if any(t.low in cues for t in toks):
+            for pattern in (*roles.PATTERNS, *roleverbs.PATTERNS):
+                pattern(v)
         roles.role_description(v)
         clauses(v)
         for pattern in (*patterns.PATTERNS, *denials.PATTERNS):
@@ -76,6 +76,20 @@ def extract(document: Document, knowledge: Knowledge | None = None) -> Extractio
                 state.note(s.index, m)
         state.recent_sentences.append((v.lows, v.mentions))
     return Extraction(document, tuple(sentences), tuple(_dedupe(facts)), _entities(facts, state))
+
+
+@functools.cache
+def _role_cues() -> frozenset[str]:
+    """Every word that can start or carry a role statement (a cheap pre-check)."""
+    lex = lexicon()
+    words = {
+        w
+        for table in (lex.roles, lex.titles)
+        for e in table.by_first.values()
+        for p, _ in e
+        for w in p
+    }
+    return frozenset(words | set(roleverbs.ROLE_VERBS) | {"founded", "whose", "called", "named"})
 
 
 def _view(s: Sentence, toks: list[Token], ments: list[Mention], state: DocState, text: str) -> View:
@@ -112,7 +126,7 @@ def _view(s: Sentence, toks: list[Token], ments: list[Mention], state: DocState,
 def _resolve(sent: int, toks: list[Token], ments: list[Mention], state: DocState) -> list[Mention]:
     """Resolve pronouns and descriptions of a sentence, in reading order."""
     lex = state.lex
-    base = [dataclasses.replace(m) for m in ments]
+    base = [copy.copy(m) for m in ments]
     descs = find_descriptions(toks, base, lex)
     lows = [t.low for t in toks]
     allm = sorted([*base, *descs], key=lambda m: (m.start, -(m.end - m.start)))
@@ -137,16 +151,14 @@ def _resolve(sent: int, toks: list[Token], ments: list[Mention], state: DocState
                 m.name = nxt.name
             elif m.etype == "person" and not m.role_class and not m.org and not m.owner:
                 # "the businessman": a plain description is as salient as a pronoun.
-                local = [x for x in done if x.kind != "country"]
-                probe = dataclasses.replace(m, etype="person")
-                m.name = state.resolve_desc(sent, m, set()) or state.resolve_pronoun(
-                    sent, probe, local, set()
-                )
+                m.name = state.resolve_desc(sent, m, set()) or state.protagonist(sent)
             else:
                 m.name = state.resolve_desc(sent, m, set())
             if m.name:
                 words = {w for w in m.words if w.isalpha()}
                 state.describe(m.name, words)
+        elif m.kind == "country" and m.name is None:
+            m.name = state.main_government()
         elif m.kind == "pron":
             exclude: set[str] = set()
             if m.etype == "person_obj":
@@ -197,6 +209,8 @@ def _facts(document: Document, v: View, s: Sentence) -> list[Fact]:
     photo_sentence = False
     for c in v.cands:
         mod, source = modality(v, c)
+        if mod is None:
+            continue
         if c.pred == "met" and mod.positive:
             v.state.last_met = v.state.last_met or c.a
         if c.pred == "met" and mod.positive and c.pattern.startswith("clause"):
@@ -218,12 +232,88 @@ def _facts(document: Document, v: View, s: Sentence) -> list[Fact]:
                 source=source,
                 count=c.count,
                 when=c.when or (when if c.pred in _EVENT_PREDS else ""),
-                where=c.where,
+                where=c.where or (_place(v, c.end) if c.pred in _EVENT_PREDS else ""),
                 claim=c.claim,
                 role=c.role,
             )
         )
     return out
+
+
+_VENUES = frozenset(
+    [
+        "event",
+        "ceremony",
+        "function",
+        "forum",
+        "summit",
+        "meeting",
+        "dinner",
+        "reception",
+        "rally",
+        "conference",
+        "gala",
+        "party",
+        "fundraiser",
+        "hotel",
+        "palace",
+        "residence",
+        "office",
+        "headquarters",
+        "base",
+    ]
+)
+
+
+def _place(v: View, k: int) -> str:
+    """Where an event happened: "in Geneva", "at a Kremlin ceremony", within a few words."""
+    for j in range(k, min(len(v.toks) - 1, k + 6)):
+        low = v.lows[j]
+        if low in (".", ";", "but", "while", "who", "which"):
+            return ""
+        if low not in ("in", "at"):
+            continue
+        nxt = v.toks[j + 1]
+        if nxt.text[:1].isupper() and nxt.text.isalpha() and v.lows[j + 1] not in _MONTHS:
+            m = v.cover.get(j + 1)
+            if m is not None and v.state.etype(m.name or "") == "person":
+                return ""
+            end = j + 2
+            while (
+                end < len(v.toks) and v.toks[end].text[:1].isupper() and v.toks[end].text.isalpha()
+            ):
+                end += 1
+            return " ".join(t.text for t in v.toks[j + 1 : end])
+        if v.lows[j + 1] in ("a", "an", "the"):
+            for e in range(j + 2, min(len(v.toks), j + 6)):
+                if v.lows[e] in _VENUES:
+                    return " ".join(t.text for t in v.toks[j + 2 : e + 1])
+    return ""
+
+
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
+)
 
 
 def _time(text: str) -> str:

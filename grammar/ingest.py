@@ -79,7 +79,9 @@ def ingest_paths(
 
     Folders are walked recursively in sorted order.  An ``entities.toml`` in a folder is
     used for the articles under it unless ``entities`` names a file.  Each document is
-    stored in its own transaction; a failing file is reported and the rest go on.
+    stored in its own transaction; a failing file is reported and the rest go on.  A
+    transient progress bar goes to stderr (``console`` when it writes there) for more than
+    five documents on a terminal.
 
     Raises:
         InputError: a path does not exist, or the entity file is unreadable.
@@ -105,13 +107,15 @@ def ingest_paths(
         documents.extend((item, knowledge) for item in read(path))
     if explicit is not None:
         store.add_entities(explicit.entities.values())
-    show = console is not None and console.is_terminal and len(documents) > _PROGRESS_OVER
+    # The bar goes to stderr, so a report piped from stdout stays clean.
+    bar_console = console if console is not None and console.stderr else Console(stderr=True)
+    show = bar_console.is_terminal and len(documents) > _PROGRESS_OVER
     progress = Progress(
         TextColumn("ingesting"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
-        console=console,
+        console=bar_console,
         transient=True,
         disable=not show,
     )

@@ -26,26 +26,38 @@ class PhraseTable:
     """Lower-case phrases (as token tuples) mapped to a class; looked up longest first."""
 
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+    # Lookup structures: one-word phrases, and longer ones keyed by their first two words.
+    single: dict[str, str] = field(default_factory=dict)
+    by_two: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
 
     def add(self, phrase: tuple[str, ...], cls: str) -> None:
         entries = self.by_first.setdefault(phrase[0], [])
         for old_phrase, old_cls in entries:
-            if old_phrase == phrase and cls not in old_cls.split("|"):
+            if old_phrase == phrase:
                 # A word of two classes ("call": verb and noun) keeps both; context decides.
-                cls = f"{old_cls}|{cls}"
+                cls = old_cls if cls in old_cls.split("|") else f"{old_cls}|{cls}"
         entries[:] = [e for e in entries if e[0] != phrase]
         entries.append((phrase, cls))
         entries.sort(key=lambda e: -len(e[0]))
+        if len(phrase) == 1:
+            self.single[phrase[0]] = cls
+        else:
+            two = self.by_two.setdefault(phrase[:2], [])
+            two[:] = [e for e in two if e[0] != phrase]
+            two.append((phrase, cls))
+            two.sort(key=lambda e: -len(e[0]))
 
     def match(self, words: list[str], i: int) -> tuple[int, str] | None:
         """Return (length, class) of the longest phrase starting at ``words[i]``."""
         if not 0 <= i < len(words):
             return None
-        for phrase, cls in self.by_first.get(words[i], ()):
-            n = len(phrase)
-            if tuple(words[i : i + n]) == phrase:
-                return n, cls
-        return None
+        if i + 1 < len(words):
+            for phrase, cls in self.by_two.get((words[i], words[i + 1]), ()):
+                n = len(phrase)
+                if n == 2 or tuple(words[i : i + n]) == phrase:
+                    return n, cls
+        cls = self.single.get(words[i])
+        return (1, cls) if cls is not None else None
 
 
 @dataclass(slots=True)
@@ -61,6 +73,12 @@ class Lexicon:
     # lower-case country name, capital, adjective or other name -> Country
     country_names: dict[str, Country]
     role_words: frozenset[str]
+    # first words of every country name, capital and adjective (a fast pre-check)
+    country_first: frozenset[str] = frozenset()
+    # seats of government that speak for it ("kremlin" -> "Russian government")
+    seats: dict[str, str] = field(default_factory=dict)
+    seat_names: dict[str, str] = field(default_factory=dict)
+    seat_first: frozenset[str] = frozenset()
 
 
 def _phrase(text: str) -> tuple[str, ...]:
@@ -87,12 +105,18 @@ def lexicon() -> Lexicon:
     """Load the lexicons from the package (cached)."""
     countries = []
     names: dict[str, Country] = {}
+    seats: dict[str, str] = {}
+    seat_names: dict[str, str] = {}
     for line in _read("countries.txt"):
         parts = [p.strip() for p in line.split("|")]
         others = (
             tuple(o.strip() for o in parts[3].split(";") if o.strip()) if len(parts) > 3 else ()
         )
         c = Country(parts[0], parts[1], parts[2], others)
+        for seat in (s.strip() for s in (parts[4].split(";") if len(parts) > 4 else [])):
+            if seat:
+                seats[seat.lower()] = c.government
+                seat_names[seat.lower()] = seat
         countries.append(c)
         for n in (c.name, c.adjective, c.capital, *others):
             if n:
@@ -108,4 +132,8 @@ def lexicon() -> Lexicon:
         countries=tuple(countries),
         country_names=names,
         role_words=role_words,
+        country_first=frozenset(n.split()[0] for n in names),
+        seats=seats,
+        seat_names=seat_names,
+        seat_first=frozenset(n.split()[0] for n in seat_names),
     )

@@ -203,12 +203,6 @@ _NAME_STOP = frozenset(
         "source",
         "credit",
         "according",
-        "killed",
-        "dead",
-        "accusations",
-        "mercenary",
-        "making",
-        "pictures",
         "kremlin",
     ]
 )
@@ -263,6 +257,9 @@ def tag(
             m.kind = "country"  # "Russia", "Moscow": the state, when it acts
         if m is None:
             m = _discover(toks, i, lex, knowledge, index, discovered)
+        if m is None and toks[i].low == "authorities":
+            # bare "authorities": the government of the country the article is about
+            m = Mention(i, i + 1, None, "org", "country", toks[i].text)
         if m is None and toks[i].low in PRONOUNS and toks[i].text[:1] != "I":
             m = Mention(i, i + 1, None, PRONOUNS[toks[i].low], "pron", toks[i].text)
         if m is None:
@@ -283,7 +280,12 @@ def _known(
     toks: list[Token], keys: list[str], i: int, knowledge: Knowledge, index: AliasIndex
 ) -> Mention | None:
     hit = index.match(toks, keys, i)
-    if hit is None and keys[i].endswith("s") and toks[i].text[:1].isupper():
+    if (
+        hit is None
+        and keys[i].endswith("s")
+        and toks[i].text[:1].isupper()
+        and keys[i][:-1] in index.by_first
+    ):
         # "Prigozhins secret meeting": a possessive written without its apostrophe.
         stem = [*keys[:i], keys[i][:-1], *keys[i + 1 :]]
         hit = index.match(toks, stem, i)
@@ -300,6 +302,11 @@ def _known(
 
 def _country(toks: list[Token], i: int, lex: Lexicon, knowledge: Knowledge) -> Mention | None:
     """A country or capital name, or "<adjective> authorities/government": the state."""
+    seat = _seat(toks, i, lex)
+    if seat is not None:
+        return seat
+    if toks[i].low not in lex.country_first:
+        return None
     if not toks[i].text[:1].isupper():
         return None
     for length in (3, 2, 1):
@@ -316,6 +323,18 @@ def _country(toks: list[Token], i: int, lex: Lexicon, knowledge: Knowledge) -> M
     return None
 
 
+def _seat(toks: list[Token], i: int, lex: Lexicon) -> Mention | None:
+    """ "the Kremlin", "the White House": an organisation that speaks for a government."""
+    if toks[i].low not in lex.seat_first:
+        return None
+    for length in (2, 1):
+        phrase = " ".join(t.low for t in toks[i : i + length])
+        if phrase in lex.seat_names and toks[i].text[:1].isupper():
+            name = lex.seat_names[phrase]
+            return Mention(i, i + length, name, "org", "name", name)
+    return None
+
+
 def _discover(
     toks: list[Token],
     i: int,
@@ -327,6 +346,8 @@ def _discover(
     """A run of capitalised words the entity file does not know: a new person or org."""
     if not _is_cap(toks[i]) or toks[i].low in lex.country_names:
         return None
+    if i + 1 < len(toks) and toks[i + 1].low == ":":
+        return None  # "Killed: X and Y", a caption label
     j = i
     keys = [fold(t.text) for t in toks]
     while j < len(toks) and (
@@ -335,6 +356,8 @@ def _discover(
         if j > i and (lex.titles.match([t.low for t in toks], j) or index.match(toks, keys, j)):
             break  # a title or a known name starts here
         j += 1
+    while i < j - 1 and (lex.nouns.match([toks[i].low], 0) or lex.roles.match([toks[i].low], 0)):
+        i += 1  # "Billionaire Oleg Marin": the noun is not part of the name
     words = toks[i:j]
     if not words:
         return None

@@ -25,6 +25,9 @@ _ATTEMPT = frozenset(
     ["tried", "attempted", "sought", "try", "tries", "attempt", "attempts", "seek", "seeks"]
 )
 _CLAUSE_BREAK = frozenset({".", ";", "but", "while", "although", "whereas", "however"})
+_SAY_AUX = frozenset(
+    ["has", "have", "had", "also", "later", "previously", "then", "reportedly", "allegedly"]
+)
 _SAY_SOURCE = frozenset(
     [
         "claims",
@@ -37,11 +40,27 @@ _SAY_SOURCE = frozenset(
         "show",
         "showed",
         "reveals",
+        "told",
+        "tells",
+        "admitted",
+        "alleged",
+        "alleges",
+        "insisted",
+        "testified",
+        "wrote",
+        "admits",
+        "confirmed",
+        "confirms",
+        "revealed",
+        "announced",
+        "disclosed",
+        "suggests",
+        "suggested",
     ]
 )
 
 
-def modality(v: View, c: Candidate) -> tuple[Modality, str]:
+def modality(v: View, c: Candidate) -> tuple[Modality | None, str]:
     """Return the modality and attributed source of candidate ``c`` in sentence ``v``.
 
     Negation and attempt win over every hedge ("allegedly tried to call" is attempted);
@@ -49,7 +68,13 @@ def modality(v: View, c: Candidate) -> tuple[Modality, str]:
     """
     if c.modality in (Modality.NEGATED, Modality.ATTEMPTED):
         return c.modality, ""
+    if c.pred in _EVENTS and _hypothetical(v, c.start):
+        return None, ""  # "If X met Y", "whether X met Y": no statement either way
     if c.pred in _EVENTS:
+        denier = _denied_by(v, c.start)
+        if denier is not None:
+            # "X denied that A met B": the meeting is what X denies, never a positive fact.
+            return Modality.NEGATED, denier
         guard = _event_guard(v, c)
         if guard is not None:
             return guard, ""
@@ -61,6 +86,50 @@ def modality(v: View, c: Candidate) -> tuple[Modality, str]:
     return Modality.ASSERTED, ""
 
 
+_DENY_THAT = frozenset(
+    [
+        "denied",
+        "denies",
+        "deny",
+        "denying",
+        "rejected",
+        "rejects",
+        "dismissed",
+        "dismisses",
+        "disputed",
+        "disputes",
+        "refuted",
+        "false",
+        "untrue",
+    ]
+)
+
+
+def _denied_by(v: View, start: int) -> str | None:
+    """Who denies the clause starting at ``start`` ("X denied that ..."), if anyone."""
+    for k in range(start - 1, max(-1, start - 4), -1):
+        if v.lows[k] in _DENY_THAT:
+            who = next((m for m in reversed(v.mentions) if m.end <= k and m.name), None)
+            return who.name if who and who.name else "denial"
+        if v.lows[k] not in ("that", "claims", "reports", "suggestions", "allegations"):
+            return None
+    return None
+
+
+_MODALS = frozenset(["may", "might", "could", "would", "should", "will", "can", "shall", "must"])
+_IFS = frozenset(["if", "whether", "unless", "suppose", "supposing"])
+
+
+def _hypothetical(v: View, start: int) -> bool:
+    """Whether the clause at ``start`` is a condition or an indirect question."""
+    for k in range(start - 1, max(-1, start - 6), -1):
+        if v.lows[k] in _IFS:
+            return True
+        if v.lows[k] in (",", ";", "."):
+            return False
+    return False
+
+
 def _event_guard(v: View, c: Candidate) -> Modality | None:
     start = c.start
     while start > 0 and v.lows[start - 1] not in _CLAUSE_BREAK:
@@ -70,13 +139,15 @@ def _event_guard(v: View, c: Candidate) -> Modality | None:
         return Modality.ATTEMPTED
     if any(w in _NEG for w in window):
         return Modality.NEGATED
+    for k, w in enumerate(window):
+        if w in _MODALS and (k + 1 >= len(window) or window[k + 1] != "have"):
+            return Modality.ATTEMPTED  # "may meet", "will call": an intention, not an event
     return None
 
 
 def _hedged(v: View, c: Candidate) -> bool:
-    lex = v.state.lex
     for k in range(max(0, c.start - 3), min(len(v.lows), c.end)):
-        hit = lex.hedges.match(v.lows, k)
+        hit = v.hedge(k)
         if hit and hit[1] == "ALLEGED":
             return True
     return False
@@ -84,10 +155,9 @@ def _hedged(v: View, c: Candidate) -> bool:
 
 def _source(v: View, c: Candidate) -> str:
     """The attributed source: "according to X", "X claims", "leaked records show", ..."""
-    lex = v.state.lex
     lows = v.lows
     for k in range(len(lows)):
-        hit = lex.hedges.match(lows, k)
+        hit = v.hedge(k)
         if hit is None or hit[1] != "REPORT":
             continue
         n = hit[0]
@@ -95,13 +165,50 @@ def _source(v: View, c: Candidate) -> str:
         phrase = " ".join(v.toks[x].text for x in range(k, k + n))
         if named:
             return named
+        if v.lows[k + n - 1] in ("to", "by"):
+            words = []
+            for j in range(k + n, min(len(v.lows), k + n + 4)):
+                if not v.toks[j].text.isalpha() or (v.lows[j] in ("the", "a", "an") and words):
+                    break
+                words.append(v.toks[j].text)
+            if words:
+                return " ".join(w for w in words if w.lower() not in ("the", "a", "an"))
         return phrase.removeprefix("the ").removesuffix(" show").removesuffix(" says").strip()
     for k, low in enumerate(lows):
-        if low in _SAY_SOURCE and k > 0 and (k - 1) in v.cover:
-            m = v.cover[k - 1]
-            if m.name and m.name not in (c.a, c.b) and (k >= c.end or k < c.start):
-                return m.name
+        if low not in _SAY_SOURCE or k == 0 or (k >= c.start and k < c.end):
+            continue
+        j = k - 1
+        while j > 0 and v.lows[j] in _SAY_AUX:
+            j -= 1
+        speaker = _speaker(v, j)
+        if speaker is None and v.toks[j].text[:1].isupper() and v.toks[j].text.isalpha():
+            speaker = v.toks[j].text  # "the newspaper Vedomosti reported"
+        if speaker is None:
+            continue
+        # "Y met Z, X said" is X's word; "X said he met Z" is X's own account.
+        if speaker not in (c.a, c.b) or k < c.start:
+            return speaker
     return ""
+
+
+def _speaker(v: View, k: int) -> str | None:
+    """The name ending at token ``k``, through an apposition folded into it."""
+    spans = [(b - a, h) for a, b, h in v.absorbed if a <= k < b]
+    if spans:
+        return max(spans, key=lambda x: x[0])[1].name
+    if v.low(k) == ",":
+        k -= 1
+    m = v.cover.get(k)
+    if m is None:
+        return None
+    # "X, a close ally of Y, said": the speaker is X, before the apposition.
+    for j in range(m.start - 1, max(-1, m.start - 9), -1):
+        if v.lows[j] == "," and (j - 1) in v.cover:
+            between = v.toks[j + 1 : m.start]
+            if between and all(t.text.islower() for t in between):
+                return v.cover[j - 1].name
+            break
+    return m.name
 
 
 def _mention_near(v: View, k: int, c: Candidate) -> str:

@@ -12,6 +12,8 @@ from deniable.grammar.view import View
 _PHOTO = frozenset(["photograph", "photo", "picture", "image", "footage", "video", "snapshot"])
 
 _MEET_NOUNS = frozenset(["meeting", "meetings", "encounter", "talks", "summit"])
+_CALL_NOUNS = frozenset(["call", "calls", "conversation", "conversations"])
+_INTRO_MODS = frozenset(["phone", "telephone", "private", "secret", "recent", "brief", "lengthy"])
 
 _NEG_WORDS = frozenset(
     ["not", "n't", "never", "no", "refused", "refuses", "refusal", "declined", "denied", "without"]
@@ -136,14 +138,12 @@ def meeting_between(v: View) -> None:
     """ "meeting/encounter between X and Y", "X and Y's secret meeting", "X's meeting with Y"."""
     lows = v.lows
     for k, low in enumerate(lows):
+        if low in _CALL_NOUNS and v.low(k + 1) == "between":
+            _between(v, k, "called")
         if low not in _MEET_NOUNS:
             continue
         if v.low(k + 1) == "between":
-            a = v.at.get(k + 2)
-            if a is not None and v.low(a.end) == "and":
-                b = v.at.get(a.end + 1)
-                if b is not None:
-                    v.add("met", _people(v, a), _people(v, b), k, b.end, "meeting_between")
+            _between(v, k, "met")
             continue
         # X and Y's [secret] meeting
         j = k - 1
@@ -166,6 +166,43 @@ def meeting_between(v: View) -> None:
                         modality=_clause_modality(v, a.start, k),
                     )
                     v.state.last_met = a.name
+
+
+def _between(v: View, k: int, pred: str) -> None:
+    a = v.at.get(k + 2)
+    if a is None or v.low(a.end) != "and":
+        return
+    b = v.at.get(a.end + 1)
+    if b is not None:
+        mod = _clause_modality(v, 0, k)
+        v.add(pred, _people(v, a), _people(v, b), k, b.end, f"{pred}_between", modality=mod)
+
+
+def contact_intro(v: View) -> None:
+    """ "In a phone call with X, Y said ...", "During a meeting with X, Y ...": Y and X."""
+    if v.low(0) not in ("in", "during", "at", "after"):
+        return
+    k = 1
+    while v.low(k) in ("a", "an", "the", "their", "his", "her", "its") or v.low(k) in _INTRO_MODS:
+        k += 1
+    pred = "called" if v.low(k) in _CALL_NOUNS else "met" if v.low(k) in _MEET_NOUNS else None
+    if pred is None or v.low(k + 1) != "with" or (k + 2) not in v.at:
+        return
+    other = v.at[k + 2]
+    j = _absorbed_end(v, other)
+    if v.low(j) != "," or (j + 1) not in v.at:
+        return
+    subject = v.at[j + 1]
+    end = _absorbed_end(v, subject)
+    v.add(
+        pred,
+        _people(v, subject),
+        _people(v, other),
+        0,
+        end,
+        "contact_intro",
+        modality=_clause_modality(v, 0, end),
+    )
 
 
 def arrest_warrant(v: View) -> None:
@@ -259,5 +296,6 @@ PATTERNS = (
     also_in_photo,
     also_present,
     meeting_between,
+    contact_intro,
     arrest_warrant,
 )

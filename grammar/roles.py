@@ -66,7 +66,16 @@ def lookup_org(state: DocState, phrase: str) -> str | None:
             exact.append(name)
     if exact:
         return exact[0]
-    return tail[0] if len(set(tail)) == 1 else None
+    named = {n for _s, _k, n, _t in state.history}
+    tail = [t for t in dict.fromkeys(tail) if t in named or _country_named(state, t, named)]
+    return tail[0] if len(tail) == 1 else None
+
+
+def _country_named(state: DocState, org: str, named: set[str]) -> bool:
+    """Whether the document has named the country an organisation belongs to."""
+    first = org.split()[0].lower()
+    country = state.lex.country_names.get(first)
+    return country is not None and country.government in named
 
 
 def org_for_role(
@@ -79,6 +88,8 @@ def org_for_role(
 ) -> str | None:
     """Which organisation a role word relates a person to, from the words around it."""
     words = role.split()
+    if country_gov is None and possessor is not None and possessor.kind == "country":
+        country_gov = possessor.name  # "Russia's defence minister"
     country_adj = country_gov.removesuffix(" government") if country_gov else None
     if words[-1] == "minister" and len(words) > 1 and words[0] not in ("prime", "deputy"):
         domain = " ".join(words[:-1]) + " ministry"
@@ -153,7 +164,11 @@ def _role_class(v: View, role: str) -> str:
     return r[1] if r else "head"
 
 
-def _title_before(v: View, p: Mention):
+# start, role word, possessor, country government, complement, hedged, former
+_Title = tuple[int, str, Mention | None, str | None, Mention | None, bool, bool]
+
+
+def _title_before(v: View, p: Mention) -> _Title | None:
     """Find [possessor 's | country adj] [mods] ROLE [of/to X] right before mention ``p``."""
     for rs in range(p.start - 1, max(-1, p.start - 9), -1):
         rp = role_phrase(v, rs)
@@ -252,6 +267,33 @@ def role_apposition(v: View) -> None:
         _appositive_role(v, p, k, hedged)
 
 
+_OUT_OF_SCOPE = frozenset(
+    [
+        "denied",
+        "denies",
+        "deny",
+        "denying",
+        "rejected",
+        "rejects",
+        "dismissed",
+        "disputed",
+        "disputes",
+        "whether",
+        "if",
+        "not",
+        "never",
+        "n't",
+        "no",
+    ]
+)
+
+
+def out_of_scope(v: View, start: int, end: int) -> bool:
+    """Whether a role stated at tokens [start, end) sits under a denial, negation or question."""
+    before = v.lows[max(0, start - 8) : start]
+    return bool(set(before) & _OUT_OF_SCOPE) or bool(set(v.lows[start:end]) & _OUT_OF_SCOPE)
+
+
 def _appositive_role(v: View, p: Mention, k: int, hedged: bool) -> None:
     former = False
     if v.low(k) in _PRE_ROLE:
@@ -267,9 +309,12 @@ def _appositive_role(v: View, p: Mention, k: int, hedged: bool) -> None:
         k += 1
     org_mod: Mention | None = None
     country: str | None = None
-    if k in v.at and v.at[k].name and v.state.etype(v.at[k].name) in ("org",):
-        org_mod = v.at[k]
+    inner = v.cover.get(k)
+    if inner is not None and inner.start == k and inner.name and v.state.etype(inner.name) == "org":
+        org_mod = inner
         k = org_mod.end
+        if v.low(k) == "'s":
+            k += 1  # "X, Acme's chief executive"
     elif _country_adj(v, k):
         country = _country_adj(v, k)
         k += 1
@@ -315,6 +360,9 @@ def _appositive_role(v: View, p: Mention, k: int, hedged: bool) -> None:
             and v.toks[k].text.islower()
             and v.low(k) not in ("who", "and", "has", "had", "is", "was")
         ):
+            if v.low(k) in ("in", "at") and (k + 1) in v.at:
+                k = v.at[k + 1].end  # "commander of X in Ukraine"
+                break
             k += 1  # "of Wagner security force": trailing descriptive nouns
             extra += 1
     if k < len(v.lows) and v.low(k) not in (
@@ -334,7 +382,7 @@ def _appositive_role(v: View, p: Mention, k: int, hedged: bool) -> None:
         return
     org = org_mod.name if org_mod else None
     org = org or org_for_role(v.state, role, p.name, None, country, complement)
-    if p.name is None:
+    if p.name is None or (v.low(p.end) != "," and out_of_scope(v, p.start, k)):
         return
     v.absorb(p.start, k, p)  # the apposition belongs to its name even when no role is known
     if org is None:
@@ -417,4 +465,23 @@ def _role_org(state: DocState, person: str, role: str) -> str | None:
     return None
 
 
-PATTERNS = (role_title, role_apposition)
+def role_in_name(v: View) -> None:
+    """A person known by a role ("Putin's domestic politics boss") holds it in that office."""
+    for m in v.mentions:
+        if m.kind != "name" or m.name is None or v.state.etype(m.name) != "person":
+            continue
+        lows = v.lows[m.start : m.end]
+        if "'s" not in lows or not v.state.lex.roles.match(lows, len(lows) - 1):
+            continue
+        cut = lows.index("'s")
+        keys = tuple(fold(t.text) for t in v.toks[m.start : m.start + cut])
+        owners = [n for k, _c, n in v.state.index.by_first.get(keys[0], ()) if k == keys]
+        if not owners or v.state.etype(owners[0]) != "person":
+            continue
+        office = v.state.office_of(owners[0])
+        if office:
+            role = " ".join(lows[cut + 1 :])
+            v.add("role", m.name, office, m.start, m.end, "role_in_name", role=role)
+
+
+PATTERNS = (role_title, role_apposition, role_in_name)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from deniable.grammar.mentions import Mention
-from deniable.grammar.roles import role_phrase
+from deniable.grammar.roles import out_of_scope, role_phrase
 from deniable.grammar.view import View
 
-_ROLE_VERBS = {
+ROLE_VERBS = {
     "headed": ("head", "head"),
     "heads": ("head", "head"),
     "runs": ("head", "head"),
@@ -53,9 +53,9 @@ _NEG_BEFORE = frozenset(
 def role_verb(v: View) -> None:
     """ "X, who once headed up the FSB", "he funded Y", "who formerly worked for Z"."""
     for k, low in enumerate(v.lows):
-        if low not in _ROLE_VERBS:
+        if low not in ROLE_VERBS:
             continue
-        role, rclass = _ROLE_VERBS[low]
+        role, rclass = ROLE_VERBS[low]
         subj = _subject_before(v, k)
         if subj is None or subj.name is None:
             continue
@@ -75,6 +75,8 @@ def role_verb(v: View) -> None:
         hedged = bool((window | before) & _HEDGE_CUES)
         former = bool(window & _FORMER_CUES)
         if window & _NEG_BEFORE or v.low(k - 1) in ("the", "a", "an"):
+            continue
+        if "who" not in window and out_of_scope(v, subj.start, k):
             continue
         v.add(
             "role",

@@ -15,6 +15,7 @@ from deniable.grammar.mentions import Mention
 from deniable.grammar.view import View
 
 _NUMBERS = {
+    "thrice": 3,
     "one": 1,
     "two": 2,
     "three": 3,
@@ -67,21 +68,25 @@ def _parser() -> Lark:
     return Lark.open_from_package("deniable.grammar", "sentence.lark", parser="lalr", lexer="basic")
 
 
-def items(v: View) -> list[Item]:
-    """The sentence as grammar terminals: mentions and absorbed appositions become NP."""
+def items(v: View, start: int = 0, stop: int | None = None, asides: bool = True) -> list[Item]:
+    """The sentence as grammar terminals: mentions and absorbed appositions become NP.
+
+    ``start``/``stop`` read a part of the sentence (a relative clause); ``asides`` drops
+    parentheticals and relative clauses between a subject and its verb.
+    """
     lex = v.state.lex
     spans: dict[int, tuple[int, Mention]] = {}
     merged: list[list[Any]] = []
-    for start, end, head in sorted(v.absorbed, key=lambda a: (a[0], -a[1])):
-        if merged and start < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)  # overlapping appositions: one phrase
+    for a_start, a_end, head in sorted(v.absorbed, key=lambda a: (a[0], -a[1])):
+        if merged and a_start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], a_end)  # overlapping appositions: one phrase
         else:
-            merged.append([start, end, head])
-    for start, end, head in merged:
-        spans[start] = (end, head)
+            merged.append([a_start, a_end, head])
+    for a_start, a_end, head in merged:
+        spans[a_start] = (a_end, head)
     out: list[Item] = []
-    k = 0
-    n = len(v.toks)
+    k = start
+    n = len(v.toks) if stop is None else stop
     while k < n:
         if k in spans and spans[k][0] > k:
             end, head = spans[k]
@@ -122,7 +127,7 @@ def items(v: View) -> list[Item]:
             out.append(Item(_disambiguate(cls, prev), k, k + length))
             k += length
             continue
-        if low == "," and out and out[-1].cls == "NP":
+        if low == "," and asides and out and out[-1].cls == "NP":
             skip = _aside(v, k)
             if skip:
                 k = skip  # "X, far right, is photographed": an aside before the verb
@@ -154,7 +159,7 @@ def _aside(v: View, k: int) -> int:
             if v.lows[j] in (".", ";", '"'):
                 break
             if v.lows[j] == ",":
-                return j + 1 if _verbal(v.state.lex, v, j + 1) else 0
+                return j + 1 if _verbal(v.state.lex, v, j + 1, strict=False) else 0
     for width in (1, 2, 3):
         j = k + 1 + width
         words = v.lows[k + 1 : j]
@@ -213,7 +218,7 @@ class _ToCandidates(Transformer):
     """Parse tree -> (subject item indices, verb phrase descriptions)."""
 
     def np(self, c: list[Token]) -> int:
-        return int(c[-1].value)
+        return int(c[-1].value.split(":", 1)[0])
 
     def np_list(self, c: list[Any]) -> list[int]:
         return [x for x in c if isinstance(x, int)]
@@ -234,7 +239,7 @@ class _ToCandidates(Transformer):
         return c[0].type
 
     def count(self, c: list[Token]) -> int | None:
-        return next((_number(t) for t in c if t.type == "COUNT"), None)
+        return next((_number(t) for t in c if t.type in ("COUNT", "COUNTX")), None)
 
     def quantity(self, c: list[Token]) -> dict[str, Any]:
         return {"quantity": next((_number(t) for t in c if t.type == "COUNT"), None)}
@@ -290,7 +295,12 @@ class _ToCandidates(Transformer):
     def vps(self, c: list[Any]) -> list[dict[str, Any]]:
         return [x for x in c if isinstance(x, dict)]
 
+    def possessive_clause(self, c: list[Any]) -> tuple[list[int], list[dict[str, Any]]]:
+        return [int(c[0].value.split(":", 1)[0])], [self.nominal_clause(c)]
+
     def start(self, c: list[Any]) -> tuple[list[int], list[dict[str, Any]]]:
+        if len(c) == 1:
+            return c[0]
         return c[0], c[1]
 
 
@@ -336,7 +346,7 @@ def clauses(v: View) -> None:
     parser = _parser()
     covered_until = -1
     for i, it in enumerate(seq):
-        if it.cls != "NP" or i <= covered_until:
+        if it.cls not in ("NP", "POSSNP") or i <= covered_until:
             continue
         if (
             it.mention is not None
@@ -347,24 +357,58 @@ def clauses(v: View) -> None:
         tree, last = _longest(parser, seq, i, v)
         if tree is None:
             continue
-        covered_until = last
+        covered_until = i + last
+        subjects, vps = _ToCandidates().transform(tree)
+        _emit(v, seq[i:], subjects, vps)
+    for k in range(2, len(v.lows)):
+        if v.lows[k] == "who" and v.lows[k - 1] == ",":
+            _relative_clause(v, parser, k)
+
+
+def _relative_clause(v: View, parser: Lark, k: int) -> None:
+    """ "X, who met Y in 2019, ...": the clause after "who" with X as its subject."""
+    spans = [(b - a, h) for a, b, h in v.absorbed if a <= k - 2 < b]
+    head = max(spans, key=lambda x: x[0])[1] if spans else v.cover.get(k - 2)
+    if head is None or head.name is None:
+        return
+    stop = next((j for j in range(k + 1, len(v.lows)) if v.lows[j] in (",", ".", ";")), None)
+    seq = [Item("NP", k, k + 1, head), *items(v, k + 1, stop, asides=False)]
+    tree, _last = _longest(parser, seq, 0, v)
+    if tree is not None:
         subjects, vps = _ToCandidates().transform(tree)
         _emit(v, seq, subjects, vps)
 
 
+# Parses by terminal sequence: the tree only depends on the classes (and counts) fed.
+_PARSES: dict[tuple[str, ...], tuple[Any, int]] = {}
+_PARSES_MAX = 50_000
+
+
 def _longest(parser: Lark, seq: list[Item], i: int, v: View) -> tuple[Any, int]:
-    """Feed terminals from ``seq[i]`` on; return the tree of the longest complete clause."""
+    """The tree of the longest clause from ``seq[i]`` and its last item, relative to ``i``."""
+    run: list[str] = []
+    for it in seq[i:]:
+        if it.cls not in _TERMINALS:
+            break
+        run.append(f"{it.cls}:{v.lows[it.start]}" if it.cls in ("COUNT", "COUNTX") else it.cls)
+    key = tuple(run)
+    hit = _PARSES.get(key)
+    if hit is None:
+        hit = _parse_longest(parser, key)
+        if len(_PARSES) >= _PARSES_MAX:
+            _PARSES.clear()
+        _PARSES[key] = hit
+    return hit
+
+
+def _parse_longest(parser: Lark, run: tuple[str, ...]) -> tuple[Any, int]:
     ip = parser.parse_interactive(start="start")
     states = ip.parser_state.parse_conf.parse_table.states
     snapshots: list[tuple[Any, int]] = []
-    for j in range(i, len(seq)):
-        it = seq[j]
-        if it.cls not in _TERMINALS:
-            break
-        text = v.lows[it.start] if it.cls == "COUNT" else ""
-        tok = Token(it.cls, f"{j}:{text}") if it.cls == "COUNT" else Token(it.cls, str(j))
+    for j, cls in enumerate(run):
+        kind, _, text = cls.partition(":")
         try:
-            ip.feed_token(tok)
+            ip.feed_token(Token(kind, f"{j}:{text}"))
         except UnexpectedInput:
             break
         # Reading the parse table is much cheaper than InteractiveParser.accepts().
@@ -396,6 +440,7 @@ _TRIGGERS = frozenset(
 _TERMINALS = frozenset(
     [
         "NP",
+        "POSSNP",
         "XNP",
         "W",
         "COMMA",
@@ -418,6 +463,7 @@ _TERMINALS = frozenset(
         "DET",
         "COUNT",
         "TIMES",
+        "COUNTX",
         "N_CALL",
         "N_MEET",
         "N_CONTACT",
@@ -444,15 +490,92 @@ def _emit(v: View, seq: list[Item], subjects: list[int], vps: list[dict[str, Any
             pred = _PRED.get(kind)
             if pred is None:
                 continue
-            if kind == "V_SPEAK" and modality is None:
+            if kind == "V_SPEAK" and modality is None and not _by_phone(v, objs):
                 continue  # "spoke to" says neither phone nor meeting: only its negation counts
-            if kind == "V_CALL" and objs and v.low(objs[-1].end) in ("a", "an", "the", '"', "'"):
-                continue  # "called him a traitor": naming, not phoning
+            if kind == "V_CALL" and objs and _naming(v, objs[-1].end):
+                continue  # "called him a traitor", "called X incompetent": naming, not phoning
             preds = [pred]
             if kind == "N_CONTACT" and modality is Modality.NEGATED:
                 preds = ["called", "met"]
             for p in preds:
                 _pairs(v, p, subj, objs, start, end, vp.get("count"), modality)
+
+
+_AFTER_CALL = frozenset(
+    [
+        ".",
+        ",",
+        ";",
+        ":",
+        "and",
+        "but",
+        "in",
+        "on",
+        "at",
+        "from",
+        "during",
+        "before",
+        "after",
+        "over",
+        "about",
+        "times",
+        "twice",
+        "again",
+        "last",
+        "yesterday",
+        "today",
+        "repeatedly",
+        "several",
+        "to",
+        "for",
+        "while",
+        "when",
+        "as",
+        "by",
+        "(",
+        "-",
+        "either",
+        "too",
+        "back",
+        "personally",
+        "directly",
+        "first",
+        "later",
+        "now",
+        "then",
+        "soon",
+        "immediately",
+        "afterwards",
+        "regularly",
+        "often",
+        "daily",
+        "weekly",
+        "every",
+        "each",
+        "early",
+        "late",
+        "via",
+        "through",
+        "using",
+        "with",
+    ]
+)
+
+
+def _naming(v: View, k: int) -> bool:
+    """Whether the words after "called X" make it naming X rather than phoning X."""
+    if k >= len(v.lows):
+        return False
+    low = v.lows[k]
+    return not (low in _AFTER_CALL or low.isdigit() or low in _NUMBERS)
+
+
+def _by_phone(v: View, objs: list[Item]) -> bool:
+    """ "spoke to X by phone": a call after all."""
+    if not objs:
+        return False
+    after = " ".join(v.lows[objs[-1].end : objs[-1].end + 3])
+    return after.startswith(("by phone", "by telephone", "on the phone", "over the phone"))
 
 
 def _pairs(
@@ -468,8 +591,8 @@ def _pairs(
     names = [_arg(v, it, pred) for it in subj]
     targets = [_arg(v, it, pred) for it in objs]
     pattern = f"clause:{pred}"
-    if not targets and pred == "met" and len(names) >= 2:
-        # "X and Y met": everyone in the subject met everyone else.
+    if not targets and pred in ("met", "called") and len(names) >= 2:
+        # "X and Y met", "X and Y spoke by phone": everyone in the subject with everyone else.
         for a_i, a in enumerate(names):
             for b in names[a_i + 1 :]:
                 v.add(pred, a, b, start, end, pattern, count=count, modality=modality)

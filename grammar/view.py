@@ -45,6 +45,7 @@ class View:
     # spans (start, end) that appositions and titles fold into their head mention
     absorbed: list[tuple[int, int, Mention]] = field(default_factory=list)
     cands: list[Candidate] = field(default_factory=list)
+    _hedges: list[tuple[int, str] | None] | None = None
 
     def __post_init__(self) -> None:
         self.reindex()
@@ -61,6 +62,13 @@ class View:
         if types and self.state.etype(m.name) not in types:
             return None
         return m
+
+    def hedge(self, k: int) -> tuple[int, str] | None:
+        """(length, class) of the modality cue starting at token ``k`` (cached per sentence)."""
+        if self._hedges is None:
+            table = self.state.lex.hedges
+            self._hedges = [table.match(self.lows, j) for j in range(len(self.lows))]
+        return self._hedges[k] if 0 <= k < len(self._hedges) else None
 
     def low(self, k: int) -> str:
         return self.lows[k] if 0 <= k < len(self.lows) else ""

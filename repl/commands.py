@@ -11,9 +11,10 @@ from __future__ import annotations
 import difflib
 import shlex
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -113,19 +114,22 @@ def execute(
         return True
     try:
         if text.startswith(":") and not text.startswith(":-"):
-            name, _, arg = text[1:].partition(" ")
+            name, _, arg = text[1:].replace("\t", " ").partition(" ")
             command = lookup(name.strip())
             command.handler(session, console, arg.strip())
         elif text.startswith("?-"):
-            print_answers(session.query(_atom_text(text[2:])), console)
+            atom = _atom_text(text[2:])
+            with _evaluating(session, console):
+                answers = session.query(atom)
+            print_answers(answers, console)
         else:
             defined = session.add(text)
             names = ", ".join(defined) if defined else "nothing new"
             console.print(Text(f"ok: {names}", style="dim"))
             for warning in session.warnings:
-                (errors or console).print(Text(str(warning), style="yellow"))
+                (errors or console).print(Text(str(warning), style="yellow"), soft_wrap=True)
     except DeniableError as error:
-        (errors or console).print(format_error(error))
+        (errors or console).print(format_error(error), soft_wrap=True)
         return False
     return True
 
@@ -138,6 +142,13 @@ def _atom_text(text: str) -> str:
     if not text:
         raise UsageError("give an atom, e.g. ?- contact(x, y).", code="no-atom")
     return text
+
+
+def _evaluating(session: Session, console: Console) -> AbstractContextManager[Any]:
+    """A spinner at a terminal while the session program may be evaluated."""
+    if console.is_terminal and session.stale:
+        return console.status("evaluating the rules…")
+    return nullcontext()
 
 
 def _no_argument(name: str, arg: str) -> None:
@@ -176,12 +187,14 @@ def _help(session: Session, console: Console, arg: str) -> None:
 )
 def _relations(session: Session, console: Console, arg: str) -> None:
     _no_argument("relations", arg)
+    with _evaluating(session, console):
+        relations = session.relations()
     table = Table()
     table.add_column("name")
     table.add_column("arity", justify="right")
     table.add_column("kind")
     table.add_column("rows", justify="right")
-    for r in session.relations():
+    for r in relations:
         table.add_row(Text(r.name), str(r.arity), r.kind, "-" if r.rows is None else str(r.rows))
     console.print(table)
 
@@ -189,7 +202,9 @@ def _relations(session: Session, console: Console, arg: str) -> None:
 @special_command("facts", ":facts PRED", "rows of a relation, with modality and source for facts")
 def _facts(session: Session, console: Console, arg: str) -> None:
     pred = _need_argument("facts", arg, "a relation name")
-    print_answers(session.facts(pred), console)
+    with _evaluating(session, console):
+        answers = session.facts(pred)
+    print_answers(answers, console)
 
 
 @special_command("entity", ":entity NAME", "what is known about an entity, with sources")
@@ -244,7 +259,9 @@ def _search(session: Session, console: Console, arg: str) -> None:
 @special_command("why", ":why ATOM", "explain rows matching an atom down to the sentences")
 def _why(session: Session, console: Console, arg: str) -> None:
     atom = _atom_text(_need_argument("why", arg, "an atom, e.g. :why contact(x, y)"))
-    print_proofs(session.explain(atom), console)
+    with _evaluating(session, console):
+        proofs = session.explain(atom)
+    print_proofs(proofs, console)
 
 
 @special_command("rules", ":rules", "the rule files loaded and the rules typed in this session")

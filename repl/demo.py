@@ -11,7 +11,7 @@ import contextlib
 import os
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from deniable.errors import StoreError
+from deniable.errors import InputError, StoreError
 from deniable.facts.store import FactStore
 from deniable.repl.render import MODALITY_STYLES, SPAN_STYLE
 from deniable.rules.workbench import (
@@ -55,19 +55,36 @@ _SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
 )
 
+#: The numeric level of each strength (rules/std/strength.dl).
+_LEVELS = {"asserted": 3, "reported": 2, "alleged": 1}
+
 #: How long a quoted sentence may get in the demo's short proofs.
 _QUOTE_WIDTH = 160
 
 
 def seed_files() -> tuple[list[Traversable], Traversable | None]:
     """Return the packaged seed articles (sorted) and their entity file, if shipped."""
-    seeds = resources.files("deniable.seeds")
+    seeds = _seeds_folder()
     articles = sorted(
         (f for f in seeds.iterdir() if f.is_file() and f.name.endswith((".txt", ".md", ".jsonl"))),
         key=lambda f: f.name,
     )
     entities = seeds / "entities.toml"
     return articles, entities if entities.is_file() else None
+
+
+def _seeds_folder() -> Traversable:
+    try:
+        return resources.files("deniable.seeds")
+    except NotADirectoryError:
+        # Python 3.11 with an editable install: the namespace package's path holds the
+        # installer's path-hook placeholder besides the real folder, which files() rejects.
+        import deniable.seeds
+
+        for entry in deniable.seeds.__path__:
+            if Path(entry).is_dir():
+                return Path(entry)
+        raise
 
 
 def run_demo(db_path: Path, *, console: Console, engine: str = "sql") -> int:
@@ -85,6 +102,9 @@ def run_demo(db_path: Path, *, console: Console, engine: str = "sql") -> int:
     started = time.perf_counter()
     with _fresh_file(db_path) as scratch, FactStore.open(scratch, create=True) as store:
         report = _ingest_seeds(store, console)
+        if not report.ok:
+            console.print(report)
+            raise InputError("the packaged seed articles could not be read; reinstall deniable")
         summary = derive_store(store, engine=engine, console=None, cwd_rules=False)
         sections = demo_conclusions(store)
         proofs = _short_proofs(store, sections)
@@ -101,7 +121,7 @@ def run_demo(db_path: Path, *, console: Console, engine: str = "sql") -> int:
         console.print(_section_table(rel, headings, answers))
         console.print()
     if proofs:
-        console.print(Text("Why: one short proof per contradicted denial", style="bold"))
+        console.print(Text("Why: the statements behind each conclusion", style="bold"))
         for tree in proofs:
             console.print(tree)
         console.print()
@@ -162,19 +182,8 @@ def _ingest_seeds(store: FactStore, console: Console) -> Any:
 
 
 def _ingest_line(report: Any) -> str:
-    documents = getattr(report, "documents", None)
-    facts = getattr(report, "facts", None)
-    if isinstance(documents, int | list | tuple) and facts is not None:
-        n_docs = documents if isinstance(documents, int) else len(documents)
-        n_facts = facts if isinstance(facts, int) else sum(_counts(facts))
-        return f"read {n_docs} seed articles, {n_facts} statements"
-    return "read the seed articles"
-
-
-def _counts(value: Any) -> Sequence[int]:
-    if isinstance(value, dict):
-        return [int(v) if isinstance(v, int) else sum(_counts(v)) for v in value.values()]
-    return [int(value)]
+    facts = sum(getattr(report, "facts", {}).values())
+    return f"read {getattr(report, 'ingested', 0)} seed articles ({facts} statements)"
 
 
 # --------------------------------------------------------------------------- printing
@@ -200,26 +209,44 @@ def _section_table(rel: str, headings: tuple[str, ...], answers: Answers) -> Tab
 
 
 def _short_proofs(store: FactStore, sections: list[Answers]) -> list[Tree]:
-    """One compact tree per contradicted denial: the conclusion and a sentence per leaf fact."""
+    """One compact tree per conclusion: the conclusion and a sentence per statement it rests on.
+
+    The tree explains the conclusion's strongest chain (its ``*_at`` row at the
+    best level), so the sentences shown are the ones that give it its strength.
+    """
     trees: list[Tree] = []
-    contact, role, _conflict = sections
+    contact, role, conflict = sections
     for denier, subject, insider, kind, strength in contact.rows:
-        atom = (
-            "denial_contradicted_by_contact("
-            f"{constant_text(denier)}, {constant_text(subject)}, "
-            f"{constant_text(insider)}, {constant_text(kind)})"
-        )
-        trees += _trees(store, atom, strength)
+        args = _constants(denier, subject, insider, kind)
+        trees += _trees(store, "denial_contradicted_by_contact", args, strength)
     for denier, org, strength in role.rows:
-        atom = f"denial_contradicted_by_role({constant_text(denier)}, {constant_text(org)})"
-        trees += _trees(store, atom, strength)
+        trees += _trees(store, "denial_contradicted_by_role", _constants(denier, org), strength)
+    shown: set[tuple[str, str]] = set()
+    for a, b, kind, reporter, refuter in conflict.rows:
+        if (b, a) in shown or (a, b) in shown:
+            continue
+        shown.add((a, b))
+        strengths = query_store(
+            store, f"conflicting_reports_strength({_constants(a, b)}, s)", rules_dirs=()
+        )
+        strength = strengths.rows[0][0] if strengths.rows else "alleged"
+        trees += _trees(store, "conflicting_reports", _constants(a, b), strength)
     return trees
 
 
-def _trees(store: FactStore, atom: str, strength: str) -> list[Tree]:
+def _constants(*values: object) -> str:
+    return ", ".join(constant_text(v) for v in values)
+
+
+def _trees(store: FactStore, rel: str, args: str, strength: str) -> list[Tree]:
+    level = _LEVELS.get(strength, 1)
+    if rel == "conflicting_reports":
+        strongest = f"conflict_at({args}, _, _, _, {level})"
+    else:
+        strongest = f"{rel}_at({args}, {level})"
     trees = []
-    for proof in explain_store(store, atom, rules_dirs=(), limit=1):
-        label = Text(atom, style="bold")
+    for proof in explain_store(store, strongest, rules_dirs=(), limit=1):
+        label = Text(f"{rel}({args})", style="bold")
         label.append(f"  {strength}", style=MODALITY_STYLES.get(strength, ""))
         tree = Tree(label)
         for line in _leaf_lines(proof):

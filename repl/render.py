@@ -107,13 +107,11 @@ def print_answers(answers: Any, console: Console, *, fmt: str = "table") -> None
     rows = [tuple(r) for r in _get(answers, "rows", default=())]
     relation = str(_get(answers, "relation", default="") or "")
     if fmt == "csv":
-        writer = csv.writer(console.file, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(["" if v is None else v for v in row] for row in rows)
+        _write_csv(console.file, columns, rows)
         return
     if fmt == "json":
         objects = [dict(zip(columns, row, strict=False)) for row in rows]
-        console.file.write(json.dumps(objects, ensure_ascii=False, indent=2) + "\n")
+        console.file.write(json.dumps(objects, ensure_ascii=False, indent=2, default=str) + "\n")
         return
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -124,6 +122,17 @@ def print_answers(answers: Any, console: Console, *, fmt: str = "table") -> None
             console.print(renderable)
     else:
         console.print(renderable)
+
+
+def _write_csv(out: Any, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    plain = csv.writer(out, lineterminator="\n")
+    # With "\n" line ends a lone "\r" is not special to the writer, but readers end a
+    # line there: quote every field of such a row.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    plain.writerow(columns)
+    for row in rows:
+        cells = ["" if v is None else v for v in row]
+        (quoted if any("\r" in str(c) for c in cells) else plain).writerow(cells)
 
 
 def _pager_shows_colour() -> bool:
@@ -305,6 +314,8 @@ def evidence_text(item: Any) -> Text:
 
 def format_error(error: BaseException) -> Text:
     """The error as its one-line form, each followed by the source line and a caret.
+
+    Print it with ``soft_wrap=True``: a wrapped line would move the caret.
 
     For a :class:`RuleError` every error diagnostic is listed (warnings are not).
     """

@@ -249,6 +249,11 @@ class Session:
         if problems:
             raise RuleError(problems)
 
+    @property
+    def stale(self) -> bool:
+        """Whether the next question about a derived relation evaluates the program first."""
+        return self._sizes is None and self.load_error is None
+
     def derive(self) -> dict[str, int]:
         """Evaluate the session program into the session's copy of the store, when stale.
 

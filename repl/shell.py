@@ -60,20 +60,19 @@ def run_shell(
 
     Raises:
         StoreError: there is no store at ``db_path``.
-        RuleError: a rule file is wrong (before the first prompt).
     """
     stdin = stdin if stdin is not None else sys.stdin
     with Session.open(db_path, rules_dirs=rules_dirs, engine=engine) as session:
         if stdin.isatty() and console.is_terminal:
             if session.load_error is not None:
-                console.print(format_error(session.load_error))
+                console.print(format_error(session.load_error), soft_wrap=True)
             return run_interactive(session, console)
         plain = Console(
             file=console.file, color_system=None, force_terminal=False, force_interactive=False
         )
         errors = Console(stderr=True, color_system=None, force_terminal=False)
         if session.load_error is not None:
-            errors.print(format_error(session.load_error))
+            errors.print(format_error(session.load_error), soft_wrap=True)
         status = run_script(stdin, session, plain, errors=errors)
         return 1 if session.load_error is not None else status
 
@@ -159,9 +158,13 @@ def _prompt_session(session: Session):  # -> PromptSession[str], imported lazily
     @bindings.add("enter")
     def _enter(event: Any) -> None:
         buffer = event.current_buffer
+        picked = buffer.complete_state is not None
+        # Enter takes a highlighted completion, and runs the statement if that finishes
+        # it; it never adds a line break just to close the menu.
+        buffer.complete_state = None
         if is_complete(buffer.text):
             buffer.validate_and_handle()
-        else:
+        elif not picked:
             buffer.insert_text("\n")
 
     completer = ReplCompleter(command_names, session.relation_names, session.entity_names)

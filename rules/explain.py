@@ -168,7 +168,11 @@ def _witness(
         if atom.rel in schema.derived:
             body.where.append(f"{alias}.{quote(HEIGHT_COLUMN)} < {comp.param(height)}")
     names = [n for n in body.env if _plain(n)]
-    order = ", ".join(str(i + 1) for i in range(len(picked)))
+    # The shallowest witness first (the most readable proof), then a stable order.
+    keys = [str(i + 1) for i in range(len(picked))]
+    if any(atom.rel in schema.derived for atom, _ in body.atoms):
+        keys.insert(0, comp.height(body))
+    order = ", ".join(keys)
     picked += [body.env[n] for n in names]
     sql = f"SELECT {', '.join(picked) or '1'}{body.from_sql()}{body.where_sql()}"
     sql += (f" ORDER BY {order}" if order else "") + " LIMIT 1"

@@ -5,6 +5,11 @@ AST nodes with their spans, expands several heads and disjunctions into plain
 clauses, and every syntax error becomes one :class:`~deniable.errors.RuleError`
 with code ``syntax_error``, a location and a caret under the offending token.
 
+String literals take the escapes ``\\" \\\\ \\n \\t \\r \\' \\uXXXX`` and ``\\0`` for
+NUL (Soufflé cannot hold a NUL in a symbol; SQLite can, so deniable keeps it).
+Differences from Soufflé: no components, user functors, records, ``eqrel`` or
+qualified relation names ``a.b``; each is refused with a clear error.
+
 >>> parse('p(x) :- q(x) ; r(x).').clauses[1].text
 'p(x) :- q(x) ; r(x).'
 """
@@ -257,13 +262,13 @@ def _run_lark(text: str, path: str, start: str) -> Any:
         span = ast.Span(
             path, token.line or 0, token.column or 0, token.end_line or 0, token.end_column or 0
         )
-        _fail_at(
-            path,
-            text,
-            span,
+        message = (
             f"unknown or unsupported directive {token}; deniable supports .decl, .type, "
-            ".input, .output, .printsize and .pragma",
+            ".input, .output, .printsize and .pragma"
         )
+        if _after_name(text, token.start_pos or 0):
+            message = _QUALIFIED
+        _fail_at(path, text, span, message)
     try:
         return _ToAst(path, text).transform(tree)
     except VisitError as error:
@@ -286,6 +291,13 @@ def _raise_syntax(error: UnexpectedInput, text: str, path: str, start: str) -> N
         line, column = 1, 1
     message = describe_syntax_error(error, text, lambda t: _lark().parse(t, start=start), start)
     if (
+        isinstance(error, UnexpectedToken)
+        and str(error.token) == "."
+        and _after_name(text, error.token.start_pos or 0)
+        and text[(error.token.start_pos or 0) + 1 : (error.token.start_pos or 0) + 2].isalpha()
+    ):
+        message = _QUALIFIED
+    if (
         message.startswith("missing '.'")
         and isinstance(error, UnexpectedToken)
         and error.token.type != "$END"
@@ -304,6 +316,17 @@ def _raise_syntax(error: UnexpectedInput, text: str, path: str, start: str) -> N
             )
         ]
     ) from None
+
+
+_QUALIFIED = (
+    "qualified names such as a.b (Soufflé components) are not supported; "
+    "use a plain name such as a_b"
+)
+
+
+def _after_name(text: str, pos: int) -> bool:
+    """Whether ``text[pos]`` directly follows a name character (``a.b``, not ``a. b``)."""
+    return pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] in "_?")
 
 
 def _end_position(text: str) -> tuple[int, int]:

@@ -60,9 +60,12 @@ def check_files(paths: list[Path], *, inputs: InputSchema | None = None) -> Chec
 
 
 def _store_relations() -> InputSchema:
+    # The same relations `deniable derive` offers: the store's views and the
+    # inputs it prepares before evaluation (claim_word).
     from deniable.facts.schema import RELATIONS
+    from deniable.rules.workbench import PREPARED_INPUTS
 
-    return RELATIONS
+    return {**RELATIONS, **PREPARED_INPUTS}
 
 
 # --------------------------------------------------------------------------- run_program
@@ -149,21 +152,45 @@ def _load_inputs(db: Database, checked: CheckedProgram, facts_dir: Path) -> Chec
         # An input relation that rules also define is loaded aside and fed in by a clause.
         table = directive.rel if directive.rel not in idb else f"{directive.rel}:input"
         columns = table_columns(info.attributes)
+        rows = read_facts(fact_path(directive, facts_dir), info.types, directive)
         with db.atomic():
-            if table not in db.table_names():
-                for ddl in create_table(table, columns, info.types, provenance=False):
-                    db.execute(ddl)
-            rows = read_facts(fact_path(directive, facts_dir), info.types, directive)
+            fresh = table not in db.table_names()
+            ddl, *key = create_table(table, columns, info.types, provenance=False)
+            if fresh:
+                db.execute(ddl)
             if columns:
                 marks = ", ".join(["?"] * len(columns))
-                db.conn.executemany(f"INSERT OR IGNORE INTO {quote(table)} VALUES ({marks})", rows)
-            elif any(True for _ in rows) and not _size(db, table):
+                verb = "INSERT" if fresh else "INSERT OR IGNORE"
+                db.conn.executemany(f"{verb} INTO {quote(table)} VALUES ({marks})", rows)
+            elif rows and not _size(db, table):
                 db.execute(f"INSERT INTO {quote(table)} DEFAULT VALUES")
+            if fresh and key:
+                _unique_key(db, table, columns, key[0])
         if table != directive.rel and (directive.rel, table) not in extra:
             extra.append((directive.rel, table))
     for rel, table in extra:
         checked = _feed(checked, rel, table)
     return checked
+
+
+def _unique_key(db: Database, table: str, columns: tuple[str, ...], ddl: str) -> None:
+    """Index a freshly loaded table on all its columns, dropping duplicate facts first.
+
+    Building the index after a bulk load sorts once instead of inserting at random.
+    """
+    import sqlite3
+
+    from deniable.rules.sql import quote
+
+    try:
+        db.execute(ddl)
+    except sqlite3.IntegrityError:
+        cols = ", ".join(quote(c) for c in columns)
+        db.execute(
+            f"DELETE FROM {quote(table)} WHERE rowid NOT IN "
+            f"(SELECT min(rowid) FROM {quote(table)} GROUP BY {cols})"
+        )
+        db.execute(ddl)
 
 
 def _feed(checked: CheckedProgram, rel: str, table: str) -> CheckedProgram:
@@ -195,6 +222,15 @@ def _store_outputs(db: Database, checked: CheckedProgram, out_dir: Path, out: IO
         if directive.kind == "printsize":
             out.write(f"{directive.rel}\t{_size(db, directive.rel)}\n")
             continue
+        io = directive.param("IO", "file")
+        if io not in ("file", "stdout"):
+            raise InputError(
+                f".output {directive.rel}: IO={io} is not supported; use IO=file or IO=stdout",
+                directive.span.location,
+            )
+        if str(out_dir) == "-":
+            # `souffle -D -` prints every output relation instead of writing files.
+            directive = dataclasses.replace(directive, params=(("IO", "stdout"), *directive.params))
         rows, types = _rows(db, directive, info)
         write_output(directive, rows, info.attributes, out_dir, out, types)
 
@@ -226,6 +262,7 @@ def _rows(
     if not rfc4180 and set(info.types) <= {"number", "symbol"}:
         # SQLite joins the fields: integers and symbols print as Soufflé prints them.
         line = " || :d || ".join(quote(c) for c in cols)
+        line = line if len(cols) > 1 else f"CAST({line} AS TEXT)"
         sql = f"SELECT {line} FROM {quote(rel)} ORDER BY {picked}"
         return db.execute(sql, {"d": delimiter}).fetchall(), ("symbol",)
     rows = db.execute(f"SELECT {picked} FROM {quote(rel)} ORDER BY {picked}").fetchall()

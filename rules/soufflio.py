@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Iterable
+from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
@@ -209,7 +210,9 @@ def write_rows(
     if not attributes:
         out.write("".join("()\n" for _ in rows))
         return
-    if types and not rfc4180 and "float" not in types:
+    if types == ("symbol",) and not rfc4180:
+        lines = list(map(itemgetter(0), rows))
+    elif types and not rfc4180 and "float" not in types:
         lines = [delimiter.join(map(str, row)) for row in rows]
     else:
         lines = [delimiter.join(_field(v, rfc4180) for v in row) for row in rows]

@@ -219,6 +219,8 @@ def _describe_characters(error: UnexpectedCharacters, text: str) -> str:
         return "'#' lines must start a line; only #include and #define are supported"
     if char == ".":
         return "unexpected '.'; directives are .decl, .type, .input, .output, .printsize, .pragma"
+    if char == "[":
+        return "records and lists ([...]) are not supported; use separate attributes"
     if char == "@":
         return "user-defined functors (@name) are not supported"
     if char == "/":

@@ -192,10 +192,13 @@ def load_store_program(
     return check(program, inputs=store_inputs(store))
 
 
-def store_inputs(store: FactStore) -> dict[str, tuple[str, ...]]:
-    """The relations rules may read: the store's views and the inputs derive prepares."""
-    prepared = {name: tuple(t for _, t in cols) for name, cols in PREPARED_INPUTS.items()}
-    return {**store.relations(), **prepared}
+def store_inputs(store: FactStore) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The relations rules may read, with named columns: the store's views and derive's inputs."""
+    views = {
+        name: tuple(zip(store.relation_columns(name), types, strict=True))
+        for name, types in store.relations().items()
+    }
+    return {**views, **PREPARED_INPUTS}
 
 
 def claim_words(claim: str) -> list[str]:
@@ -437,8 +440,9 @@ def _derived_columns(store: FactStore, rel: str) -> list[Any]:
 def _one_relation(store: FactStore, rel: str, columns: Sequence[Any]) -> CheckedProgram:
     """A program that only declares ``rel`` as it stands in the store, for selecting rows."""
     names = tuple(getattr(c, "name", c) for c in columns)
-    if rel in store_inputs(store):
-        types = store_inputs(store)[rel]
+    inputs = store_inputs(store)
+    if rel in inputs:
+        types = tuple(t for _, t in inputs[rel])
     else:
         types = tuple(_BASE_TYPES.get(str(c.type).upper(), "symbol") for c in columns)
     info = RelationInfo(rel, names, types, is_input=True)

@@ -7,10 +7,29 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-CLI_COMMANDS = ("ingest", "derive", "query", "why", "repl", "export", "check", "run", "demo", "score")
+CLI_COMMANDS = (
+    "ingest",
+    "derive",
+    "query",
+    "why",
+    "repl",
+    "export",
+    "check",
+    "run",
+    "demo",
+    "score",
+)
 REPL_COMMANDS = (
-    ":help", ":relations", ":facts", ":entity", ":search", ":why", ":rules", ":reload",
-    ":export", ":quit",
+    ":help",
+    ":relations",
+    ":facts",
+    ":entity",
+    ":search",
+    ":why",
+    ":rules",
+    ":reload",
+    ":export",
+    ":quit",
 )
 
 

@@ -26,7 +26,9 @@ CASES = {
     "denial_contradicted_by_contact.csv": (
         "denial_contradicted_by_contact_strength(denier, subject, insider, kind, strength)"
     ),
-    "denial_contradicted_by_role.csv": "denial_contradicted_by_role_strength(denier, org, strength)",
+    "denial_contradicted_by_role.csv": (
+        "denial_contradicted_by_role_strength(denier, org, strength)"
+    ),
     "conflicting_reports.csv": "conflicting_reports_by(a, b, kind, reporter, refuter)",
 }
 

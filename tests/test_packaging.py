@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -36,8 +37,14 @@ def test_no_root_init() -> None:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # Build from a copy: setuptools writes build/ next to the sources, and a stale
+    # build/lib in the checkout would ship modules that no longer exist.
+    src = tmp_path_factory.mktemp("src") / "deniable"
+    shutil.copytree(
+        ROOT, src, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info")
+    )
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(src)],
         check=True,
         capture_output=True,
     )
@@ -65,7 +72,8 @@ def test_wheel_contents_match_the_folders(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         names = [n for n in zf.namelist() if not n.endswith("/")]
     tops = {n.split("/")[0] for n in names}
-    assert tops == {"deniable", wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1] + ".dist-info"}
+    name, version = wheel.name.split("-")[:2]
+    assert tops == {"deniable", f"{name}-{version}.dist-info"}
     shipped = {n for n in names if n.startswith("deniable/")}
     assert shipped == _expected_files()
     assert not any(n.startswith(("deniable/tests/", "deniable/bench/")) for n in names)
@@ -74,4 +82,5 @@ def test_wheel_contents_match_the_folders(wheel: Path) -> None:
 def test_seeds_are_package_data(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         seeds = [n for n in zf.namelist() if n.startswith("deniable/seeds/")]
-    assert len([n for n in seeds if n.endswith(".txt")]) == len(list((ROOT / "seeds").glob("*.txt")))
+    on_disk = list((ROOT / "seeds").glob("*.txt"))
+    assert len([n for n in seeds if n.endswith(".txt")]) == len(on_disk)

@@ -111,7 +111,12 @@ def unsupported_constructs(program: CheckedProgram) -> list[Diagnostic]:
             found.append(_refusal(f"relation {name} has a float column", span))
     for clause in program.clauses:
         found.extend(_ClauseScan(program, clause).scan())
-    return sorted(found, key=lambda d: (d.location or Location("")).__str__())
+    return sorted(found, key=_where)
+
+
+def _where(d: Diagnostic) -> tuple[str, int, int]:
+    loc = d.location or Location("")
+    return (loc.path, loc.line, loc.column)
 
 
 def _refusal(what: str, span: Span | None) -> Diagnostic:

@@ -15,7 +15,7 @@ from collections import defaultdict
 from sqlite_utils import Database
 
 from deniable.errors import EvaluationError
-from deniable.rules.ast import Atom, Clause, Num, Str, Term, Var, Wildcard
+from deniable.rules.ast import Atom, Num, Str, Term, Var, Wildcard
 from deniable.rules.checked import CheckedProgram, Stratum
 from deniable.rules.engines.base import Derivation, Limits
 from deniable.rules.sql import (
@@ -25,6 +25,7 @@ from deniable.rules.sql import (
     Compiler,
     Schema,
     Statement,
+    body_relations,
     compile_rule,
     create_table,
     delta_positions,
@@ -74,26 +75,6 @@ def relation_schema(db: Database, program: CheckedProgram) -> Schema:
             derived.add(name)
     types = {name: info.types for name, info in program.relations.items()}
     return Schema(columns, types, frozenset(derived))
-
-
-def _used_relations(clauses: tuple[Clause, ...]) -> set[str]:
-    used: set[str] = set()
-    for clause in clauses:
-        used.update(rel for rel, _ in lookup_columns(clause))
-        # lookup_columns skips atoms without bound positions; collect those too.
-        stack: list[object] = list(clause.body)
-        while stack:
-            node = stack.pop()
-            atom = getattr(node, "atom", node)
-            if isinstance(atom, Atom):
-                used.add(atom.rel)
-            for attr in ("body", "left", "right"):
-                value = getattr(node, attr, None)
-                if isinstance(value, tuple):
-                    stack.extend(value)
-                elif value is not None:
-                    stack.append(value)
-    return used
 
 
 class SqliteEngine:
@@ -147,7 +128,7 @@ class SqliteEngine:
                     f"relation {rel} is defined by rules but the store already has a "
                     f"{kind} {rel} that rules did not derive; rename the relation"
                 )
-        for rel in sorted(_used_relations(program.clauses) - idb):
+        for rel in sorted(set().union(*map(body_relations, program.clauses)) - idb):
             if rel not in objects:
                 raise EvaluationError(
                     f"input relation {rel} has no table or view in the database; "
@@ -235,7 +216,7 @@ def _evaluate(db: Database, stratum: Stratum, schema: Schema, limits: Limits) ->
     for clause in stratum.clauses:
         positions = delta_positions(clause, rels) if stratum.recursive else ()
         if not positions:
-            _run(db, compile_rule(clause, schema))
+            _run(db, compile_rule(clause, schema, sort=True))
             _check_rows(db, clause.head.rel, limits)
             continue
         positives = [lit for lit in clause.body if isinstance(lit, Atom)]

@@ -173,6 +173,7 @@ def _fake(sizes: dict[str, dict[str, int]]) -> Callable[..., Any]:
             system,
             "ok",
             seconds=1.0,
+            cpu_seconds=0.5,
             peak_rss_kb=1024,
             sizes=sizes[system],
             digests={rel: f"{n:016x}" for rel, n in sizes[system].items()},
@@ -189,8 +190,11 @@ def test_disagreement_is_marked_and_fails(
     argv = ["--workloads", "tc-tiny", "--systems", "deniable-sql,pydatalog,clingo", "--repeat", "1"]
     assert run_module.main(argv) == 1
     out = capsys.readouterr()
-    assert "| tc-tiny | 60 | deniable-sql | 1.00 s | 1.00× | 1 MB | 1 | ✗ |" in out.out
-    assert "| tc-tiny | 60 | clingo | 1.00 s | 1.00× | 1 MB | 1 | ✓ |" in out.out
+    assert (
+        "| tc-tiny | 60 | deniable-sql | 1.00 s | 0.50 s | 1.00× | 1.00× | 1 MB | 1 | ✗ |"
+        in out.out
+    )
+    assert "| tc-tiny | 60 | clingo | 1.00 s | 0.50 s | 1.00× | 1.00× | 1 MB | 1 | ✓ |" in out.out
     assert "tc-tiny/deniable-sql" in out.err
 
 
@@ -202,5 +206,11 @@ def test_agreement_passes_and_large_bases_skip_pydatalog(
     monkeypatch.setattr(run_module.workloads, "write_workload", lambda w, d: d)
     assert run_module.main(["--workloads", "inv-20000", "--repeat", "1"]) == 0
     out = capsys.readouterr().out
-    assert "| inv-20000 | 20,000 | pydatalog | skipped (--with-pydatalog-large) |" in out
-    assert "| inv-20000 | 20,000 | clingo | 1.00 s | 1.00× | 1 MB | 1 | ✓ |" in out
+    assert "| inv-20000 | 20,000 | pydatalog | skipped (> 10,000 facts) |" in out
+    assert "| inv-20000 | 20,000 | clingo | 1.00 s | 0.50 s | 1.00× | 1.00× | 1 MB | 1 | ✓ |" in out
+    argv = ["--workloads", "inv-20000", "--repeat", "1", "--pydatalog-max-facts", "20k"]
+    assert run_module.main(argv) == 0
+    assert (
+        "| inv-20000 | 20,000 | pydatalog | 1.00 s | 0.50 s | 1.00× | 1.00× | 1 MB | 1 | ✓ |"
+        in capsys.readouterr().out
+    )

@@ -32,7 +32,7 @@ def _lines(case: Path) -> list[str]:
             "evidence": text[f.evidence.start : f.evidence.end],
             "pattern": f.evidence.pattern,
         }
-        for key in ("source", "count", "when", "role"):
+        for key in ("source", "count", "when", "where", "role", "claim"):
             value = getattr(f, key)
             if value not in ("", None):
                 row[key] = value

@@ -122,6 +122,9 @@ NEVER_POSITIVE = [
     ("Jane Doe negotiated with Marcus Bell.", "met"),
     ("Jane Doe spoke to Marcus Bell.", "called"),
     ("Marcus Bell was accused by Jane Doe of fraud.", "indicted_by"),
+    ("Acme Corp has denied that Jane Doe met Marcus Bell.", "met"),
+    ("Acme Corp rejected claims that Jane Doe called Marcus Bell.", "called"),
+    ("Jane Doe denied meeting Marcus Bell.", "met"),
 ]
 
 
@@ -153,6 +156,19 @@ def test_modality(text: str, modality: str, knowledge: Knowledge, facts, pos) ->
     got = facts(text, knowledge)
     mods = {m for p, _a, _b, m in got if p in ("called", "met")}
     assert mods == {modality}, got
+
+
+def test_speaker_after_an_apposition_is_the_source(knowledge: Knowledge) -> None:
+    from deniable.facts.model import Document
+    from deniable.grammar.extract import extract
+
+    text = "Tom Harlan, a close friend of Jane Doe, said he had spoken to Marcus Bell by phone."
+    (fact,) = [f for f in extract(Document("t", text), knowledge).facts if f.pred == "called"]
+    assert (fact.args, fact.modality.value, fact.source) == (
+        ("Tom Harlan", "Marcus Bell"),
+        "reported",
+        "Tom Harlan",
+    )
 
 
 def test_reported_source_is_named(knowledge: Knowledge, facts, pos) -> None:
@@ -206,6 +222,11 @@ def test_discovered_names_without_entity_file(facts, pos) -> None:
     assert ("called", "Hal Brent", "Jane Roe") in got
 
 
+def test_seat_of_government_speaks_for_it_without_entity_file(facts, pos) -> None:
+    got = pos(facts("The White House has denied links to Hal Brent, a donor."))
+    assert ("denies", "US government", "Hal Brent") in got
+
+
 def test_denied_claims_point_back_to_the_allegation(knowledge: Knowledge, facts, pos) -> None:
     text = (
         "Prosecutors allege Marcus Bell funded the Northern Legion.\n"
@@ -223,3 +244,75 @@ def test_also_in_the_photograph(knowledge: Knowledge, facts, pos) -> None:
     got = pos(facts(text, knowledge))
     assert ("pictured_with", "Jane Doe", "Tom Harlan") in got
     assert ("pictured_with", "Marcus Bell", "Tom Harlan") in got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tom Harlan, who met Jane Doe in May, resigned.", ("met", "Jane Doe", "Tom Harlan")),
+        ("Jane Doe's secret meeting with Marcus Bell leaked.", ("met", "Jane Doe", "Marcus Bell")),
+        (
+            "A phone call between Jane Doe and Marcus Bell was taped.",
+            ("called", "Jane Doe", "Marcus Bell"),
+        ),
+        (
+            "In a phone call with Marcus Bell, Jane Doe asked for help.",
+            ("called", "Jane Doe", "Marcus Bell"),
+        ),
+        (
+            "Lukas Berg, a close ally of Jane Doe, said he had spoken to Marcus Bell by phone.",
+            ("called", "Lukas Berg", "Marcus Bell"),
+        ),
+    ],
+)
+def test_more_shapes(
+    text: str, expected: tuple[str, str, str], knowledge: Knowledge, facts, pos
+) -> None:
+    assert expected in pos(facts(text, knowledge))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tom Harlan, who never met Jane Doe, resigned.",
+        "Jane Doe's planned meeting with Marcus Bell was cancelled.",
+        "Jane Doe has repeatedly called Marcus Bell incompetent.",
+        "Jane Doe called Marcus Bell the worst minister in history.",
+    ],
+)
+def test_more_shapes_never_positive(text: str, knowledge: Knowledge, facts, pos) -> None:
+    assert not {f for f in pos(facts(text, knowledge)) if f[0] in ("met", "called")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Jane Doe spoke by phone with Marcus Bell on Friday.",
+            {("called", "Jane Doe", "Marcus Bell", "asserted")},
+        ),
+        (
+            "Jane Doe and Marcus Bell spoke by phone on Friday.",
+            {("called", "Jane Doe", "Marcus Bell", "asserted")},
+        ),
+        ("Doe refused to say whether she had met Bell.", set()),
+        ("If Doe met Bell, it would be a scandal.", set()),
+        ("Doe could have met Bell.", {("met", "Jane Doe", "Marcus Bell", "alleged")}),
+        ("Doe may meet Bell next month.", {("met", "Jane Doe", "Marcus Bell", "attempted")}),
+        ("Doe said she would call Bell.", {("called", "Jane Doe", "Marcus Bell", "attempted")}),
+        (
+            "Bell, who was fired by Acme Corp in 2019, met Doe.",
+            {("met", "Marcus Bell", "Jane Doe", "asserted")},
+        ),
+        (
+            "Doe, Acme's chief executive, met Bell.",
+            {
+                ("role", "Jane Doe", "Acme Corp", "asserted"),
+                ("met", "Jane Doe", "Marcus Bell", "asserted"),
+            },
+        ),
+        ("Doe met Bell's lawyer.", set()),
+    ],
+)
+def test_exact_facts(text: str, expected: set, knowledge: Knowledge, facts) -> None:
+    assert facts(text, knowledge) == expected

@@ -156,3 +156,31 @@ def test_export(session: Session, tmp_path: Path) -> None:
     assert ok == [True]
     written = [Path(line) for line in printed.splitlines()]
     assert written and all(p.exists() and p.parent == tmp_path / "out" for p in written)
+
+
+def test_query_needs_an_atom(session: Session) -> None:
+    printed, ok = run(session, "?- .", ":why")
+    assert printed == (
+        "error: give an atom, e.g. ?- contact(x, y).\n"
+        "error: :why needs an atom, e.g. :why contact(x, y); see :help why\n"
+    )
+    assert ok == [False, False]
+
+
+def test_why_of_a_stored_fact_with_markup_in_a_name(session: Session) -> None:
+    printed, ok = run(session, ':why met(x, "Yevgeny Prigozhin").')
+    assert ok == [True]
+    assert printed == (
+        'met("[bold]Evil[/bold] Corp", "Yevgeny Prigozhin")  fact\n'
+        "└── alleged by The Sun in a1.txt “Calls [italic]leaked[/italic]”\n"
+        "    [bold]Evil[/bold] Corp reportedly met Yevgeny Prigozhin.\n"
+    )
+
+
+def test_syntax_error_in_a_query_has_a_caret(session: Session) -> None:
+    printed, ok = run(session, "?- called(x y).")
+    assert ok == [False]
+    first, source, caret = printed.splitlines()[:3]
+    assert first.startswith("<query>:1:") and "error:" in first
+    assert source == "called(x y)"
+    assert caret.strip() == "^"

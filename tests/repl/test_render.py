@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.console import Console
 
 from deniable.errors import DeniableError, Diagnostic, Location, RuleError, caret_context
@@ -200,3 +203,33 @@ def test_format_error_keeps_markup_literal(out: Console) -> None:
     out.print(format_error(DeniableError("no [bold]thing[/bold]", Location("<query>", 1, 3))))
     out.print(format_error(ValueError("plain")))
     assert _text(out) == "<query>:1:3: error: no [bold]thing[/bold]\nerror: plain\n"
+
+
+# --------------------------------------------------------------------------- properties
+
+_VALUES = st.one_of(st.text(max_size=30), st.integers(min_value=-(2**62), max_value=2**62))
+
+
+@given(st.lists(st.tuples(_VALUES, _VALUES), max_size=5))
+def test_csv_round_trips_any_values(rows: list[tuple[Any, Any]]) -> None:
+    console = Console(file=io.StringIO(), width=100, color_system=None)
+    print_answers(Answers("r", ("a", "b"), rows), console, fmt="csv")
+    read = list(csv.reader(io.StringIO(console.file.getvalue(), newline="")))  # type: ignore[attr-defined]
+    assert read == [["a", "b"], *([str(v) for v in row] for row in rows)]
+
+
+@given(st.lists(st.tuples(_VALUES, _VALUES), max_size=5))
+def test_json_round_trips_any_values(rows: list[tuple[Any, Any]]) -> None:
+    console = Console(file=io.StringIO(), width=100, color_system=None)
+    print_answers(Answers("r", ("a", "b"), rows), console, fmt="json")
+    assert json.loads(console.file.getvalue()) == [{"a": a, "b": b} for a, b in rows]  # type: ignore[attr-defined]
+
+
+@given(st.text(min_size=1, max_size=40).filter(lambda s: s.strip() and "\x1b" not in s))
+def test_table_never_interprets_markup(name: str) -> None:
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    print_answers(Answers("r", ("x",), [(name,)]), console)
+    printed = console.file.getvalue()  # type: ignore[attr-defined]
+    for word in name.split():
+        if word.isprintable():
+            assert word in printed

@@ -1,4 +1,4 @@
-"""The shell as a user meets it: piped statements, and a pseudo-terminal (pexpect)."""
+"""The shell reading piped statements: plain output, errors on stderr, exit status."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ def _repl(db: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "NO_COLOR": "", "TERM": "xterm-256color"},
+        # Colours forced on for the command: piped input must still print plain text.
+        env={**os.environ, "FORCE_COLOR": "1", "TERM": "xterm-256color"},
     )
 
 
@@ -120,77 +121,3 @@ def test_history_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("DENIABLE_HISTORY")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert history_path() == tmp_path / "deniable" / "history"
-
-
-# --------------------------------------------------------------------------- terminal
-
-pexpect = pytest.importorskip("pexpect")
-
-
-def _spawn(db: Path, history: Path):  # type: ignore[no-untyped-def]
-    env = {
-        **os.environ,
-        "TERM": "xterm",
-        "DENIABLE_HISTORY": str(history),
-        # No cursor-position requests: pexpect never answers them.
-        "PROMPT_TOOLKIT_NO_CPR": "1",
-    }
-    try:
-        child = pexpect.spawn(
-            sys.executable,
-            ["-m", "deniable", "--db", str(db), "repl"],
-            env=env,
-            encoding="utf-8",
-            timeout=30,
-            dimensions=(40, 120),
-        )
-    except (OSError, pexpect.ExceptionPexpect) as error:
-        pytest.skip(f"no pseudo-terminal: {error}")
-    child.expect("deniable>")
-    return child
-
-
-def _leave(child) -> int:  # type: ignore[no-untyped-def]
-    child.send("\x04")  # Ctrl-D
-    child.expect(pexpect.EOF)
-    child.close()
-    return int(child.exitstatus or 0)
-
-
-def test_tab_completes_a_command(small_db: Path, tmp_path: Path) -> None:
-    child = _spawn(small_db, tmp_path / "history")
-    child.send(":he\t")
-    child.expect("help")
-    child.send("\r")
-    child.expect("list the commands")
-    child.send(":entity prig\t")
-    child.expect("Yevgeny Prigozhin")
-    child.send("\r")
-    child.expect("part of: Wagner Group")
-    assert _leave(child) == 0
-
-
-def test_history_across_sessions(small_db: Path, tmp_path: Path) -> None:
-    history = tmp_path / "history"
-    first = _spawn(small_db, history)
-    first.send(":facts part_of\r")
-    first.expect("Wagner Group")
-    assert _leave(first) == 0
-    second = _spawn(small_db, history)
-    second.send("\x1b[A")  # up arrow recalls the last statement
-    second.expect("part_of")
-    second.send("\r")
-    second.expect("Wagner Group")
-    assert _leave(second) == 0
-
-
-def test_multi_line_query_and_why(small_db: Path, tmp_path: Path) -> None:
-    child = _spawn(small_db, tmp_path / "history")
-    child.send("?- called(x,\r")
-    child.expect(r"\.\.\.")  # the continuation prompt: the statement is not finished
-    child.send("y).\r")
-    child.expect("Anton Vaino")
-    child.send(':why called("Yevgeny Prigozhin", y).\r')
-    child.expect("leaked records")
-    child.expect("99 times")
-    assert _leave(child) == 0

@@ -46,6 +46,9 @@ SUITE_SYNONYMS: dict[str, str] = {
 }
 
 
+_COLUMN_TYPES: dict[str, type] = {"number": int, "unsigned": int, "float": float, "symbol": str}
+
+
 class SafetyViolationError(Exception):
     """A deniable :class:`RuleError` whose first diagnostic is a safety violation.
 
@@ -170,6 +173,12 @@ class ConformanceEvaluator:
             raise
         db = Database(memory=True)
         try:
+            for rel, info in checked.relations.items():
+                if info.is_input:
+                    # Mentioned in a body, defined nowhere, no YAML facts: an empty input.
+                    db.table(rel).create(
+                        {a: _COLUMN_TYPES.get(t, str) for a, t in zip(info.attributes, info.types)}
+                    )
             get_engine(self.engine).derive(checked, db)
             return read_model(db, checked)
         finally:

@@ -496,3 +496,60 @@ def test_many_facts_parse_with_spans() -> None:
     assert last.head.args == (ast.Str("n1999"), ast.Num(1999))
     assert (last.span.line, last.head.args[1].span.column) == (2000, 12)
     assert last.text == 'e("n1999", 1999).'
+
+
+# ----------------------------------------------------------------------------- large fact sets
+
+
+def facts(n: int, indent: str = "") -> str:
+    return "".join(f'{indent}e("n{i}", {i}).\n' for i in range(n))
+
+
+def test_fact_runs_mixed_with_rules_keep_order_and_positions() -> None:
+    text = (
+        ".decl e(a: symbol, b: number)\n"
+        + facts(1500)
+        + "p(x) :-\n  e(x, _).\n"
+        + facts(1500, "  ")
+    )
+    program = parse(text, "big.dl")
+    assert len(program.clauses) == 3001
+    rule = program.clauses[1500]
+    assert (rule.head.rel, rule.index, rule.span.line, rule.text) == (
+        "p",
+        1500,
+        1502,
+        "p(x) :-\n  e(x, _).",
+    )
+    last = program.clauses[-1]
+    assert (last.index, last.span.line, last.span.column) == (3000, 3003, 3)
+    assert last.head.args == (ast.Str("n1499"), ast.Num(1499))
+    assert last.head.args[1].span.column == 14
+
+
+def test_fact_lines_inside_a_block_comment_are_not_facts() -> None:
+    text = "p(1).\n/*\n" + facts(2000) + "*/\np(2).\n"
+    assert [c.head.rel for c in parse(text).clauses] == ["p", "p"]
+
+
+def test_fact_lines_continuing_a_rule_belong_to_the_rule() -> None:
+    text = "q(x) :-\n" + facts(2000)
+    program = parse(text)
+    assert program.clauses[0].head.rel == "q" and len(program.clauses[0].body) == 1
+    assert len(program.clauses) == 2000
+
+
+def test_errors_before_a_fact_run_are_located_exactly() -> None:
+    text = "p(x) :- q(x)\n" + facts(2000)
+    error = syntax_error(text)
+    assert "missing '.'" in error.message
+    assert error.location is not None
+    assert (error.location.line, error.location.column) == (1, 13)
+
+
+def test_bad_escape_in_a_fact_run_is_located() -> None:
+    text = facts(1000) + 'e("bad\\q", 1).\n' + facts(1000)
+    error = syntax_error(text)
+    assert "unknown escape \\q" in error.message
+    assert error.location is not None
+    assert (error.location.line, error.location.column) == (1001, 3)

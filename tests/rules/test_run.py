@@ -125,3 +125,17 @@ def test_engine_option_reaches_the_engine(
     prog, facts, out = setup(tmp_path, TC, **{"edge.facts": "1\t2\n"})
     assert main(["run", str(prog), "-F", str(facts), "-D", str(out), "--engine", "sql"]) == 0
     assert (out / "path.csv").read_text() == "1\t2\n"
+
+
+def test_output_dir_dash_prints_everything(tmp_path: Path) -> None:
+    prog, facts, _ = setup(tmp_path, TC, **{"edge.facts": "1\t2\n"})
+    buffer = io.StringIO()
+    run_program(prog, facts_dir=facts, out_dir=Path("-"), stdout=buffer)
+    assert buffer.getvalue() == "---------------\npath\n===============\n1\t2\n===============\n"
+
+
+def test_unsupported_io_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    program = TC.replace(".output path", '.output path(IO=sqlite, dbname="x.db")')
+    prog, facts, out = setup(tmp_path, program, **{"edge.facts": "1\t2\n"})
+    assert cli(prog, facts, out) == 1
+    assert "IO=sqlite is not supported" in capsys.readouterr().err
