@@ -163,7 +163,9 @@ def _reference(results: dict[str, Measured]) -> tuple[tuple[str, int, str], ...]
 
 
 def _progress(workload: Workload, result: RunResult, rep: int) -> None:
-    what = _seconds(result.seconds) if result.status == "ok" else result.status
+    what = result.status
+    if result.status == "ok":
+        what = f"{_seconds(result.seconds)} (CPU {_seconds(result.cpu_seconds)})"
     detail = f" {result.message}" if result.message else ""
     print(
         f"  {workload.name:<10} {result.system:<19} run {rep + 1}: {what}, "

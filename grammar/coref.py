@@ -33,6 +33,35 @@ HEAD_OF_STATE = frozenset(
 )
 
 
+# Organisation nouns that say what kind of body it is; a description headed by one only
+# names an organisation whose name or description has that noun.
+_SPECIFIC_ORG_HEADS = frozenset(
+    [
+        "ministry",
+        "court",
+        "tribunal",
+        "council",
+        "committee",
+        "bank",
+        "party",
+        "agency",
+        "service",
+        "army",
+        "junta",
+        "syndicate",
+        "cartel",
+        "legion",
+        "brigade",
+        "militia",
+        "consortium",
+        "administration",
+        "regime",
+        "government",
+    ]
+)
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+
+
 @dataclass(slots=True)
 class RoleNote:
     """A role the document has stated: person, organisation, role word and its class."""
@@ -61,6 +90,21 @@ class DocState:
     recent_sentences: list[tuple[list[str], list[Mention]]] = field(default_factory=list)
     form_cache: dict[str, set[str]] = field(default_factory=dict)
     org_keys: list[tuple[str, str]] | None = None
+    # person name -> "m" / "f", where a title or gendered word in the text says so
+    genders: dict[str, str] = field(default_factory=dict)
+
+    def gender(self, name: str) -> str:
+        """The grammatical gender of a person ("m", "f"), or "" when nothing says."""
+        said = self.genders.get(name)
+        if said:
+            return said
+        return self.lex.first_names.get(name.split(" ", 1)[0].lower(), "")
+
+    def agrees(self, name: str, pronoun: str) -> bool:
+        """Whether ``pronoun`` can point at ``name``: "she" never at a man, nor "he" at a woman."""
+        want = _PRONOUN_GENDER.get(pronoun.lower(), "")
+        have = self.gender(name) if self.etype(name) == "person" else ""
+        return not (want and have and want != have)
 
     def etype(self, name: str) -> str:
         e = self.knowledge.entities.get(name)
@@ -119,6 +163,13 @@ class DocState:
         )
         before = [x for x in local if x.end <= m.start and x.name and self.etype(x.name) in kinds]
         before = [x for x in before if x.name not in exclude]
+        if before and want.startswith("person"):
+            fitting = [x for x in before if self.agrees(x.name or "", m.surface)]
+            if not fitting:
+                # "Ortega tried to call the editor but she refused": the pronoun points at
+                # someone in this sentence we cannot name; a guess could invent a contact.
+                return None
+            before = fitting
         if before and want != "person_obj":
             return before[0].name
         if before and want == "person_obj":
@@ -128,6 +179,8 @@ class DocState:
         seen_sent: set[int] = set()
         for s, _start, name, t in self.history:
             if s >= sent or t not in kinds or name in exclude:
+                continue
+            if not self.agrees(name, m.surface):
                 continue
             dist = sent - s
             first = s not in seen_sent
@@ -265,6 +318,8 @@ class DocState:
             score += len((words - {head}) & forms)
             if score <= 0 and not (rank == 0 and s == sent - 1):
                 continue  # recency alone only reaches the organisation just mentioned
+            if score <= 0 and d.role.lower() in _SPECIFIC_ORG_HEADS:
+                continue  # "the ministry" is never a bank or a company just named
             if s == sent - 1 or s == sent:
                 score += 4 if rank == 0 else 2
             elif rank == 0:

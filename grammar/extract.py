@@ -29,6 +29,23 @@ _DAY = re.compile(
     r"December) \d{1,2})\b"
 )
 _CLOCK = re.compile(r"\b(around noon|around midnight|this morning|last night)\b")
+# Words right before a name that say whether a person is a man or a woman.
+_GENDERED = {
+    "mr": "m",
+    "sir": "m",
+    "lord": "m",
+    "spokesman": "m",
+    "businessman": "m",
+    "chairman": "m",
+    "mrs": "f",
+    "ms": "f",
+    "miss": "f",
+    "dame": "f",
+    "lady": "f",
+    "spokeswoman": "f",
+    "businesswoman": "f",
+    "chairwoman": "f",
+}
 _EVENT_PREDS = frozenset({"called", "met", "indicted_by", "pictured_with"})
 
 
@@ -89,7 +106,8 @@ def _role_cues() -> frozenset[str]:
         for p, _ in e
         for w in p
     }
-    return frozenset(words | set(roleverbs.ROLE_VERBS) | {"founded", "whose", "called", "named"})
+    extra = {"founded", "whose", "called", "named", "led", "owned", "controlled", "created"}
+    return frozenset(words | set(roleverbs.ROLE_VERBS) | extra)
 
 
 def _view(s: Sentence, toks: list[Token], ments: list[Mention], state: DocState, text: str) -> View:
@@ -153,7 +171,7 @@ def _resolve(sent: int, toks: list[Token], ments: list[Mention], state: DocState
                 # "the businessman": a plain description is as salient as a pronoun.
                 m.name = state.resolve_desc(sent, m, set()) or state.protagonist(sent)
             else:
-                m.name = state.resolve_desc(sent, m, set())
+                m.name = _inner_org(m, base, state) or state.resolve_desc(sent, m, set())
             if m.name:
                 words = {w for w in m.words if w.isalpha()}
                 state.describe(m.name, words)
@@ -169,6 +187,9 @@ def _resolve(sent: int, toks: list[Token], ments: list[Mention], state: DocState
             m.name = state.resolve_pronoun(sent, m, local, exclude)
         elif m.kind == "name" and m.name and state.etype(m.name) in ("person", "org"):
             pre = [lows[k] for k in range(max(0, m.start - 3), m.start)]
+            said = _GENDERED.get(pre[-1].rstrip(".")) if pre else None
+            if said and state.etype(m.name) == "person":
+                state.genders.setdefault(m.name, said)
             if state.etype(m.name) == "org":
                 pre += [w for w in lows[m.end : m.end + 2] if toks[m.end].text.islower()]
             state.describe(
@@ -183,6 +204,22 @@ def _resolve(sent: int, toks: list[Token], ments: list[Mention], state: DocState
             )
         done.append(m)
     return allm
+
+
+def _inner_org(d: Mention, base: list[Mention], state: DocState) -> str | None:
+    """ "the Blue Harbor syndicate": an organisation description built on an org's name."""
+    if d.etype not in ("org", "group"):
+        return None
+    for x in base:
+        if (
+            x.kind == "name"
+            and x.name
+            and d.start <= x.start
+            and x.end == d.end - 1
+            and state.etype(x.name) == "org"
+        ):
+            return x.name
+    return None
 
 
 def _prepare(sent: int, m: Mention, state: DocState) -> None:
@@ -205,7 +242,7 @@ def _prepare(sent: int, m: Mention, state: DocState) -> None:
 
 def _facts(document: Document, v: View, s: Sentence) -> list[Fact]:
     out: list[Fact] = []
-    when = _time(s.text)
+    when = _time(s.text) if any(c.pred in _EVENT_PREDS for c in v.cands) else ""
     photo_sentence = False
     for c in v.cands:
         mod, source = modality(v, c)

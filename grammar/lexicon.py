@@ -79,6 +79,8 @@ class Lexicon:
     seats: dict[str, str] = field(default_factory=dict)
     seat_names: dict[str, str] = field(default_factory=dict)
     seat_first: frozenset[str] = frozenset()
+    # lower-case first name -> "m" or "f" (pronoun agreement)
+    first_names: dict[str, str] = field(default_factory=dict)
 
 
 def _phrase(text: str) -> tuple[str, ...]:
@@ -136,4 +138,7 @@ def lexicon() -> Lexicon:
         seats=seats,
         seat_names=seat_names,
         seat_first=frozenset(n.split()[0] for n in seat_names),
+        first_names={
+            name: g for g, _, name in (ln.partition(" ") for ln in _read("firstnames.txt"))
+        },
     )

@@ -113,6 +113,102 @@ _ORG_SUFFIX = frozenset(
         "railways",
         "telecom",
         "trust",
+        "legion",
+        "syndicate",
+        "consortium",
+        "cartel",
+        "mining",
+        "lumber",
+        "homes",
+        "transit",
+        "shipping",
+        "ledger",
+        "monitor",
+        "gazette",
+        "herald",
+        "tribune",
+        "journal",
+        "observer",
+        "chronicle",
+        "telegraph",
+        "express",
+        "broadcasting",
+        "television",
+        "radio",
+        "agentstvo",
+        "battalion",
+        "regiment",
+        "division",
+        "authority",
+        "prosecution",
+        "kombinat",
+    ]
+)
+# First words of organisation names ("Ministry of Ports", "Agence Sahel").
+_ORG_HEAD = frozenset(
+    [
+        "ministry",
+        "department",
+        "bank",
+        "office",
+        "court",
+        "council",
+        "university",
+        "institute",
+        "bureau",
+        "commission",
+        "committee",
+        "agency",
+        "agence",
+        "agentstvo",
+        "federation",
+        "union",
+        "party",
+        "house",
+        "chamber",
+        "board",
+        "academy",
+        "directorate",
+        "service",
+        "fund",
+        "association",
+        "league",
+        "order",
+        "church",
+        "army",
+        "navy",
+    ]
+)
+# Lower-case nouns right after a capitalised name that make it an organisation ("the Blue
+# Harbor syndicate", "the Redwood consortium").
+_ORG_AFTER = frozenset(
+    [
+        "syndicate",
+        "consortium",
+        "cartel",
+        "network",
+        "group",
+        "company",
+        "firm",
+        "gang",
+        "ring",
+        "militia",
+        "party",
+        "movement",
+        "organisation",
+        "organization",
+        "foundation",
+        "bank",
+        "newspaper",
+        "outlet",
+        "agency",
+        "holding",
+        "conglomerate",
+        "fund",
+        "brigade",
+        "battalion",
+        "clan",
+        "mafia",
     ]
 )
 _NAME_STOP = frozenset(
@@ -208,6 +304,12 @@ _NAME_STOP = frozenset(
 )
 
 
+# "<Adjective> <organ>" acts for the state: "US authorities", "British prosecutors".
+_STATE_ORGANS = frozenset(
+    ["authorities", "government", "administration", "regime", "prosecutors", "police", "officials"]
+)
+
+
 @dataclass(slots=True)
 class Mention:
     """A span of tokens ``[start, end)`` that names or points at an entity."""
@@ -253,10 +355,14 @@ def tag(
     i = 0
     while i < n:
         m = _known(toks, keys, i, knowledge, index) or _country(toks, i, lex, knowledge)
+        if m is not None and m.kind == "name" and m.name in discovered:
+            m.etype = discovered[m.name]
         if m is not None and m.kind == "name" and m.surface.lower() in lex.country_names:
             m.kind = "country"  # "Russia", "Moscow": the state, when it acts
         if m is None:
-            m = _discover(toks, i, lex, knowledge, index, discovered)
+            m = _discover(toks, keys, i, lex, knowledge, index, discovered)
+        if m is None and toks[i].low in _AUTHORITY_FIRST:
+            m = _authority(toks, i)
         if m is None and toks[i].low == "authorities":
             # bare "authorities": the government of the country the article is about
             m = Mention(i, i + 1, None, "org", "country", toks[i].text)
@@ -269,6 +375,43 @@ def tag(
         out.append(m)
         i = m.end
     return out
+
+
+# Lower-case prosecuting authorities, named by their words ("federal prosecutors", "the state
+# attorney general"): they indict, so they are parties to indicted_by.
+_AUTHORITY_QUALIFIERS = frozenset(
+    ["federal", "state", "district", "military", "regional", "city", "county", "special"]
+)
+_AUTHORITY_HEADS = {
+    ("prosecutors",): "prosecutors",
+    ("prosecutor",): "prosecutor",
+    ("attorney", "general"): "attorney general",
+    ("prosecutor", "general"): "prosecutor general",
+    ("prosecutor", "general's", "office"): "prosecutor general's office",
+    ("attorney", "general's", "office"): "attorney general's office",
+    ("grand", "jury"): "grand jury",
+    ("investigators",): "investigators",
+}
+_AUTHORITY_FIRST = _AUTHORITY_QUALIFIERS | {h[0] for h in _AUTHORITY_HEADS}
+
+
+def _authority(toks: list[Token], i: int) -> Mention | None:
+    """ "federal prosecutors", "the state attorney general": an authority that can indict.
+
+    A bare "prosecutors" or "investigators" is an authority only after "by" ("charged by
+    prosecutors"); elsewhere it is usually the source of a claim, not a party to a fact.
+    """
+    j = i + 1 if toks[i].low in _AUTHORITY_QUALIFIERS else i
+    for head, name in sorted(_AUTHORITY_HEADS.items(), key=lambda h: -len(h[0])):
+        if tuple(t.low for t in toks[j : j + len(head)]) != head:
+            continue
+        if j == i and (i == 0 or toks[i - 1].low not in ("by", "the")):
+            return None
+        if name == "investigators" and j == i:
+            return None
+        full = f"{toks[i].low} {name}" if j > i else name
+        return Mention(i, j + len(head), full, "org", "name", full)
+    return None
 
 
 def _etype(knowledge: Knowledge, discovered: dict[str, str], name: str) -> str:
@@ -315,7 +458,7 @@ def _country(toks: list[Token], i: int, lex: Lexicon, knowledge: Knowledge) -> M
         if c is None or len(toks) < i + length:
             continue
         nxt = toks[i + length].low if i + length < len(toks) else ""
-        if nxt in ("authorities", "government", "administration", "regime"):
+        if nxt in _STATE_ORGANS:
             return Mention(i, i + length + 1, c.government, "org", "country", phrase)
         if phrase == c.adjective.lower() and phrase not in (c.name.lower(), c.capital.lower()):
             return None
@@ -337,6 +480,7 @@ def _seat(toks: list[Token], i: int, lex: Lexicon) -> Mention | None:
 
 def _discover(
     toks: list[Token],
+    keys: list[str],
     i: int,
     lex: Lexicon,
     knowledge: Knowledge,
@@ -349,14 +493,30 @@ def _discover(
     if i + 1 < len(toks) and toks[i + 1].low == ":":
         return None  # "Killed: X and Y", a caption label
     j = i
-    keys = [fold(t.text) for t in toks]
     while j < len(toks) and (
-        _is_cap(toks[j]) or (j > i and toks[j].low in ("al", "bin", "de", "van", "von", "la"))
+        _is_cap(toks[j])
+        or (j > i and toks[j].low in ("al", "bin", "de", "van", "von", "la"))
+        or (j > i and toks[j].low == "credit" and j + 1 < len(toks) and _is_cap(toks[j + 1]))
     ):
         if j > i and (lex.titles.match([t.low for t in toks], j) or index.match(toks, keys, j)):
             break  # a title or a known name starts here
         j += 1
-    while i < j - 1 and (lex.nouns.match([toks[i].low], 0) or lex.roles.match([toks[i].low], 0)):
+    if (
+        j == i + 1
+        and toks[i].low in _ORG_HEAD
+        and j + 1 < len(toks)
+        and toks[j].low == "of"
+        and _is_cap(toks[j + 1])
+    ):
+        # "Ministry of Ports", "Bank of Valmora": an institution named by its remit.
+        j += 2
+        while j < len(toks) and _is_cap(toks[j]):
+            j += 1
+    while (
+        i < j - 1
+        and toks[i + 1].low != "of"
+        and (lex.nouns.match([toks[i].low], 0) or lex.roles.match([toks[i].low], 0))
+    ):
         i += 1  # "Billionaire Oleg Marin": the noun is not part of the name
     words = toks[i:j]
     if not words:
@@ -369,7 +529,16 @@ def _discover(
     suffix = words[-1].low in _ORG_SUFFIX
     titled = i > 0 and bool(_title_before(lows, i, lex))
     if len(words) == 1 and not titled:
-        return None
+        w = words[0].text
+        camel = w[1:].isalpha() and any(c.isupper() for c in w[2:]) and not w[1:].isupper()
+        if i == 0 or not camel or w[:1] == "M":
+            return None
+        # "KazTrade", "PetroChina": a one-word name with an inner capital is a company.
+        if w in discovered or w in knowledge.entities:
+            return Mention(i, j, w, discovered.get(w, "org"), "name", w)
+        discovered[w] = "org"
+        index.add(w, w)
+        return Mention(i, j, w, "org", "name", w)
     if any(w.low in lex.country_names for w in words) and not suffix:
         return None
     if i == 0 and len(words) == 2 and not titled and words[0].low in _NAME_STOP:
@@ -380,7 +549,11 @@ def _discover(
         and lows[i - 1] in ("of", "at", "for")
         and bool(lex.roles.match(lows, i - 2) or lex.nouns.match(lows, i - 2))
     )
-    etype = "org" if suffix or after_role else "person"
+    org_first = words[0].low in _ORG_HEAD
+    org_after = j < len(toks) and toks[j].low in _ORG_AFTER and toks[j].text.islower()
+    etype = "org" if suffix or after_role or org_first or org_after else "person"
+    if etype == "person" and not titled and i > 0 and lows[i - 1] in ("in", "near", "outside"):
+        etype = "place"  # "at the palace in Port Salem": a place, never a party to a contact
     if name not in discovered and name not in knowledge.entities:
         discovered[name] = etype
         index.add(name, name)

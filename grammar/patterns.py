@@ -105,6 +105,29 @@ def pictured_together(v: View) -> None:
             _clique(v, names, names[1].start, k + 2, "pictured_together", "")
 
 
+def photo_shows(v: View) -> None:
+    """ "A photograph published last year shows X with Y": X and Y are in the photograph."""
+    for k, low in enumerate(v.lows):
+        if low not in ("shows", "showed", "show", "depicts", "depicted"):
+            continue
+        if not set(v.lows[max(0, k - 8) : k]) & _PHOTO:
+            continue
+        first = v.at.get(k + 1)
+        if first is None or not _people(v, first):
+            continue
+        j = _absorbed_end(v, first)
+        if v.low(j) not in ("with", "and", "alongside"):
+            continue
+        others = [m for m in _np_list(v, j + 1) if _people(v, m)]
+        if not others:
+            continue
+        end = _absorbed_end(v, others[-1])
+        if _clause_modality(v, 0, end) is not None:
+            continue  # "no photograph shows X with Y"
+        _clique(v, [first, *others], max(0, k - 8), end, "photo_shows", _where(v, end))
+        v.state.last_pictured = tuple(m.name for m in (first, *others) if m.name)
+
+
 def also_in_photo(v: View) -> None:
     """ "X was also in the photograph": X joins everyone in the last photograph described."""
     for k in range(len(v.lows) - 3):
@@ -293,6 +316,7 @@ PATTERNS = (
     caption_with,
     caption_and,
     pictured_together,
+    photo_shows,
     also_in_photo,
     also_present,
     meeting_between,

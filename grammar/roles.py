@@ -102,21 +102,48 @@ def org_for_role(
         if t in ("org", "group"):
             return complement.name
         if t == "person":
-            return state.office_of(complement.name)
+            return state.office_of(complement.name) or _staff_of(role, complement.name)
     if possessor is not None and possessor.name:
         t = state.etype(possessor.name)
         if t == "person":
-            return state.office_of(possessor.name)
+            return state.office_of(possessor.name) or _staff_of(role, possessor.name)
         if possessor.kind != "country":
             return possessor.name
         country_gov = country_gov or possessor.name
     if country_gov and (
-        words[0] in HEAD_OF_STATE or words[0] in ("ambassador", "envoy", "minister")
+        words[0] in HEAD_OF_STATE
+        or words[0] in ("ambassador", "envoy", "minister")
+        or words[-1] in ("minister", "secretary")
     ):
         return country_gov
     if person and (words[-1] in HEAD_OF_STATE or role in HEAD_OF_STATE):
         return state.government_of(person)
     return None
+
+
+# Roles that serve one person: "Petrov's chief of staff", "her spokeswoman", "his lawyer".
+_PERSONAL_STAFF = frozenset(
+    [
+        "chief of staff",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "press secretary",
+        "aide",
+        "adviser",
+        "advisor",
+        "assistant",
+        "lawyer",
+        "deputy",
+        "bodyguard",
+        "secretary",
+    ]
+)
+
+
+def _staff_of(role: str, person: str) -> str | None:
+    """A role relative to a person whose organisation is unknown names the person (guideline)."""
+    return person if role in _PERSONAL_STAFF else None
 
 
 def role_phrase(v: View, k: int) -> tuple[int, str, str] | None:
@@ -156,7 +183,7 @@ def role_title(v: View) -> None:
             v.add(
                 "role", p.name, org, start, p.end, "role_title", role=role, hedged=hedged, when=when
             )
-            v.state.add_role(p.name, org, role, _role_class(v, role))
+            v.state.add_role(p.name, org, role, "former" if former else _role_class(v, role))
 
 
 def _role_class(v: View, role: str) -> str:
@@ -225,6 +252,12 @@ def _title_before(v: View, p: Mention) -> _Title | None:
         elif j >= 0 and _country_adj(v, j):
             country = _country_adj(v, j)
             start = j
+        elif j >= 0 and v.low(j) in ("his", "her"):
+            possessor = _pronoun_owner(v, j)
+            start = j if possessor is not None else start
+        elif j >= 0 and j not in v.cover and _org_noun(v, j):
+            possessor = _org_noun(v, j)
+            start = j - 1 if v.low(j - 1) in ("a", "an", "the") else j
         if complement is not None and complement.kind == "phrase":
             adj = country or (possessor.name if possessor and possessor.kind == "country" else None)
             adj_word = adj.removesuffix(" government") if adj else ""
@@ -234,6 +267,50 @@ def _title_before(v: View, p: Mention) -> _Title | None:
             if name is None:
                 return None
         return start, role, possessor, country, complement, hedged, former
+    return None
+
+
+def _desc_owner(v: View, d: Mention) -> str | None:
+    """ "A council spokeswoman, X", "His lawyer, X": an org noun or a possessive pronoun."""
+    if v.low(d.start) in ("his", "her"):
+        owner = _pronoun_owner(v, d.start)
+        return _staff_of(d.role, owner.name) if owner and owner.name else None
+    for j in range(d.start, d.end):
+        m = _org_noun(v, j)
+        if m is not None:
+            return m.name
+    return None
+
+
+def _pronoun_owner(v: View, j: int) -> Mention | None:
+    """ "her spokeswoman Elena Varga": the person "her" points at, by gender and salience."""
+    local = [m for m in v.mentions if m.end <= j and m.kind not in ("country", "pron")]
+    pron = Mention(j, j + 1, None, "person", "pron", v.toks[j].text)
+    name = v.state.resolve_pronoun(v.index, pron, local, set())
+    if name is None or v.state.etype(name) != "person" or not v.state.gender(name):
+        return None  # only a pronoun whose person is known to agree names an owner
+    return Mention(j, j + 1, name, "person", "pron", v.toks[j].text)
+
+
+def _org_noun(v: View, j: int) -> Mention | None:
+    """ "Ministry spokesman X", "a council spokeswoman": the organisation that noun names.
+
+    The noun must be the head or a word of the name of an organisation the article has
+    already named (its latest such one); a noun no named organisation fits is ignored.
+    """
+    low = v.low(j)
+    if not low.isalpha() or low in _PRE_ROLE or not v.state.lex.nouns.match([low], 0):
+        return None
+    if v.state.lex.nouns.match([low], 0)[1] != "org":  # type: ignore[index]
+        return None
+    for _s, _k, name, t in reversed(v.state.history):
+        if t not in ("org", "group") or name.endswith(" government"):
+            continue
+        words = {fold(w) for w in name.split()} | {
+            fold(w) for w in v.state.descriptors.get(name, ())
+        }
+        if fold(low) in words:
+            return Mention(j, j + 1, name, "org", "name", v.toks[j].text)
     return None
 
 
@@ -247,6 +324,8 @@ def role_apposition(v: View) -> None:
             continue
         if v.low(k) == ",":
             k += 1
+            if v.low(k).isdigit() and v.low(k + 1) == ",":
+                k += 2  # "X, 62, the head of Y": an age before the apposition
             if v.low(k) == "who" and v.low(k + 1) in _COPULA:
                 k += 2
         elif v.low(k) in ("is", "was") or (v.low(k) in _COPULA and v.low(k + 1) == "been"):
@@ -398,7 +477,7 @@ def _appositive_role(v: View, p: Mention, k: int, hedged: bool) -> None:
         hedged=hedged,
         when="former" if former else "",
     )
-    v.state.add_role(p.name, org, role, rclass)
+    v.state.add_role(p.name, org, role, "former" if former else rclass)
     v.absorb(p.start, k, p)
 
 
@@ -433,9 +512,11 @@ def role_description(v: View) -> None:
             else:
                 org = target.name if not (target.kind == "country" and d.org) else d.org
         elif d.owner:
-            org = v.state.office_of(d.owner)
+            org = v.state.office_of(d.owner) or _staff_of(d.role, d.owner)
         elif org is None and d.role in HEAD_OF_STATE:
             org = v.state.government_of(person) or _role_org(v.state, person, d.role)
+        if org is None and named is not None:
+            org = _desc_owner(v, d)
         if org is None or org == person:
             continue
         role = d.role
@@ -455,7 +536,7 @@ def role_description(v: View) -> None:
             hedged=d.hedged,
             when="former" if d.former else "",
         )
-        v.state.add_role(person, org, role, d.role_class)
+        v.state.add_role(person, org, role, "former" if d.former else d.role_class)
 
 
 def _role_org(state: DocState, person: str, role: str) -> str | None:

@@ -174,9 +174,12 @@ def _object_after(v: View, k: int) -> Mention | None:
 def role_founded_by(v: View) -> None:
     """ "Founded by X, ..., the Y has", "Y, founded by X", "Y was founded by X"."""
     for k, low in enumerate(v.lows):
-        if low not in ("founded", "established", "created") or v.low(k + 1) != "by":
+        if low not in _BY_VERBS or v.low(k + 1) != "by":
             continue
+        role = _BY_VERBS[low]
         person = v.at.get(k + 2)
+        if person is None and v.state.lex.titles.match(v.lows, k + 2):
+            person = v.at.get(k + 2 + v.state.lex.titles.match(v.lows, k + 2)[0])  # type: ignore[index]
         if person is None or person.name is None or v.state.etype(person.name) != "person":
             continue
         org = None
@@ -185,6 +188,10 @@ def role_founded_by(v: View) -> None:
             j -= 1
         if j >= 0 and j in v.cover and v.cover[j].name and v.state.etype(v.cover[j].name) == "org":
             org = v.cover[j]
+        if org is None:
+            org = _described_org(v, k)
+        if org is None and role != "founder":
+            continue
         if (org is None and k == 0) or (org is None and v.low(k - 1) in (",", ":")):
             # Skip the person's apposition to the next comma, then the organisation.
             j = person.end
@@ -213,10 +220,39 @@ def role_founded_by(v: View) -> None:
             min(k, org.start),
             max(person.end, org.end),
             "role_founded_by",
-            role="founder",
+            role=role,
             hedged=hedged,
         )
-        v.state.add_role(person.name, org.name, "founder", "head")
+        v.state.add_role(person.name, org.name, role, "head")
+
+
+# "<org> founded/run/owned by <person>": the role the verb gives the person.
+_BY_VERBS = {
+    "founded": "founder",
+    "established": "founder",
+    "created": "founder",
+    "run": "head",
+    "led": "head",
+    "headed": "head",
+    "owned": "owner",
+    "controlled": "owner",
+}
+
+
+def _described_org(v: View, k: int) -> Mention | None:
+    """ "Verde Lumber, a logging company run by": the organisation an apposition describes."""
+    j = k - 1
+    while j >= 0 and k - j < 7 and v.lows[j] != "," and v.toks[j].text.islower():
+        d = v.cover.get(j)
+        if d is not None and d.kind != "desc":
+            return None
+        j = d.start - 1 if d is not None else j - 1
+    if j < 1 or v.lows[j] != "," or v.lows[j + 1] not in ("a", "an", "the"):
+        return None
+    m = v.cover.get(j - 1)
+    if m is None or m.name is None or v.state.etype(m.name) != "org":
+        return None
+    return m
 
 
 def role_whose(v: View) -> None:

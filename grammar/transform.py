@@ -83,7 +83,7 @@ def items(v: View, start: int = 0, stop: int | None = None, asides: bool = True)
         else:
             merged.append([a_start, a_end, head])
     for a_start, a_end, head in merged:
-        spans[a_start] = (a_end, head)
+        spans[a_start] = (_relative_end(v, a_start, a_end) if asides else a_end, head)
     out: list[Item] = []
     k = start
     n = len(v.toks) if stop is None else stop
@@ -144,6 +144,18 @@ def items(v: View, start: int = 0, stop: int | None = None, asides: bool = True)
     return out
 
 
+def _relative_end(v: View, a_start: int, a_end: int) -> int:
+    """ "X, who founded Y in 2009, was charged": the aside runs to the comma before the verb."""
+    if "who" not in v.lows[a_start:a_end] or v.low(a_end) == ",":
+        return a_end
+    for j in range(a_end, min(len(v.lows), a_end + 8)):
+        if v.lows[j] in (".", ";", '"', "who", "which"):
+            return a_end
+        if v.lows[j] == ",":
+            return j + 1 if _verbal(v.state.lex, v, j + 1, strict=False) else a_end
+    return a_end
+
+
 def _copular(v: View, it: Item) -> bool:
     m = it.mention
     return m is not None and it.end > m.end and v.low(m.end) in ("is", "was", "has")
@@ -163,9 +175,9 @@ def _aside(v: View, k: int) -> int:
     for width in (1, 2, 3):
         j = k + 1 + width
         words = v.lows[k + 1 : j]
-        plain = all(w.isalpha() and w not in ("and", "or") for w in words)
+        plain = all((w.isalpha() or w.isdigit()) and w not in ("and", "or") for w in words)
         named = any((k + 1 + x) in v.cover for x in range(width))
-        if v.low(j) == "," and plain and not named and _verbal(v.state.lex, v, j + 1):
+        if v.low(j) == "," and plain and not named and _verbal(v.state.lex, v, j + 1, strict=False):
             return j + 1
     return 0
 
@@ -330,6 +342,7 @@ _PRED = {
     "N_CONTACT": "called",
     "V_SPEAK": "called",
     "V_MEET": "met",
+    "V_VISIT": "met",
     "N_MEET": "met",
     "V_MEET_BY": "met",
     "V_PICTURE_MEET": "met",
@@ -428,6 +441,7 @@ _TRIGGERS = frozenset(
         "V_CONTACT",
         "V_SPEAK",
         "V_MEET",
+        "V_VISIT",
         "V_PICTURE",
         "V_PICTURE_MEET",
         "N_CALL",
@@ -453,6 +467,7 @@ _TERMINALS = frozenset(
         "V_CONTACT",
         "V_SPEAK",
         "V_MEET",
+        "V_VISIT",
         "V_PICTURE",
         "V_PICTURE_MEET",
         "TO",
@@ -492,6 +507,9 @@ def _emit(v: View, seq: list[Item], subjects: list[int], vps: list[dict[str, Any
                 continue
             if kind == "V_SPEAK" and modality is None and not _by_phone(v, objs):
                 continue  # "spoke to" says neither phone nor meeting: only its negation counts
+            if kind == "V_VISIT":
+                # "visited Moscow", "hosted a summit": only a visit to a person is a meeting.
+                objs = [o for o in objs if _person(v, o)]
             if kind == "V_CALL" and objs and _naming(v, objs[-1].end):
                 continue  # "called him a traitor", "called X incompetent": naming, not phoning
             preds = [pred]
@@ -562,6 +580,11 @@ _AFTER_CALL = frozenset(
 )
 
 
+def _person(v: View, it: Item) -> bool:
+    m = it.mention
+    return m is not None and m.name is not None and v.state.etype(m.name) == "person"
+
+
 def _naming(v: View, k: int) -> bool:
     """Whether the words after "called X" make it naming X rather than phoning X."""
     if k >= len(v.lows):
@@ -575,7 +598,16 @@ def _by_phone(v: View, objs: list[Item]) -> bool:
     if not objs:
         return False
     after = " ".join(v.lows[objs[-1].end : objs[-1].end + 3])
-    return after.startswith(("by phone", "by telephone", "on the phone", "over the phone"))
+    if after.startswith(("by phone", "by telephone", "on the phone", "over the phone")):
+        return True
+    # "phone records show that A spoke with B 37 times": the records are of calls.
+    return any(
+        w in _PHONE_WORDS and v.low(k + 1) in _RECORD_WORDS for k, w in enumerate(v.lows)
+    )
+
+
+_PHONE_WORDS = frozenset(["phone", "telephone", "call", "mobile", "cellphone"])
+_RECORD_WORDS = frozenset(["records", "logs", "log", "data", "intercepts", "metadata"])
 
 
 def _pairs(

@@ -47,13 +47,6 @@ class View:
     cands: list[Candidate] = field(default_factory=list)
     _hedges: list[tuple[int, str] | None] | None = None
 
-    def __post_init__(self) -> None:
-        self.reindex()
-
-    def reindex(self) -> None:
-        self.at = {m.start: m for m in self.mentions}
-        self.cover = {k: m for m in self.mentions for k in range(m.start, m.end)}
-
     def ent(self, k: int, *types: str) -> Mention | None:
         """The resolved mention starting at token ``k`` (of one of ``types`` if given)."""
         m = self.at.get(k)

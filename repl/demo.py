@@ -130,8 +130,22 @@ def run_demo(db_path: Path, *, console: Console, engine: str = "sql") -> int:
 
 
 def demo_conclusions(store: FactStore) -> list[Answers]:
-    """The rows the demo shows, one :class:`Answers` per section, from a derived store."""
-    return [query_store(store, query, rules_dirs=()) for _rel, query, _h in _SECTIONS]
+    """The rows the demo shows, one :class:`Answers` per section, from a derived store.
+
+    Conflicting reports are symmetric; the demo lists each pair once.
+    """
+    sections = [
+        query_store(store, query, rules_dirs=(), cwd_rules=False) for _rel, query, _h in _SECTIONS
+    ]
+    conflicts = sections[-1]
+    seen: set[tuple[Any, ...]] = set()
+    once = []
+    for a, b, *rest in conflicts.rows:
+        if (b, a, *rest) not in seen:
+            seen.add((a, b, *rest))
+            once.append((a, b, *rest))
+    sections[-1] = Answers(conflicts.relation, conflicts.columns, once)
+    return sections
 
 
 # --------------------------------------------------------------------------- the store file
@@ -156,7 +170,10 @@ def _check_replaceable(db_path: Path) -> None:
 @contextlib.contextmanager
 def _fresh_file(db_path: Path) -> Iterator[Path]:
     """A new file beside ``db_path`` that replaces it when the block succeeds."""
-    fd, name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
+    except OSError as error:
+        raise StoreError(f"cannot write a fact store next to {db_path}: {error.strerror}") from None
     os.close(fd)
     scratch = Path(name)
     scratch.unlink()  # FactStore creates a store only where no file is
@@ -222,12 +239,15 @@ def _short_proofs(store: FactStore, sections: list[Answers]) -> list[Tree]:
     for denier, org, strength in role.rows:
         trees += _trees(store, "denial_contradicted_by_role", _constants(denier, org), strength)
     shown: set[tuple[str, str]] = set()
-    for a, b, kind, reporter, refuter in conflict.rows:
+    for a, b, _kind, _reporter, _refuter in conflict.rows:
         if (b, a) in shown or (a, b) in shown:
             continue
         shown.add((a, b))
         strengths = query_store(
-            store, f"conflicting_reports_strength({_constants(a, b)}, s)", rules_dirs=()
+            store,
+            f"conflicting_reports_strength({_constants(a, b)}, s)",
+            rules_dirs=(),
+            cwd_rules=False,
         )
         strength = strengths.rows[0][0] if strengths.rows else "alleged"
         trees += _trees(store, "conflicting_reports", _constants(a, b), strength)
@@ -245,7 +265,7 @@ def _trees(store: FactStore, rel: str, args: str, strength: str) -> list[Tree]:
     else:
         strongest = f"{rel}_at({args}, {level})"
     trees = []
-    for proof in explain_store(store, strongest, rules_dirs=(), limit=1):
+    for proof in explain_store(store, strongest, rules_dirs=(), cwd_rules=False, limit=1):
         label = Text(f"{rel}({args})", style="bold")
         label.append(f"  {strength}", style=MODALITY_STYLES.get(strength, ""))
         tree = Tree(label)

@@ -13,7 +13,7 @@ import difflib
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from importlib.abc import Traversable
@@ -32,30 +32,30 @@ from deniable.errors import (
     UsageError,
     caret_context,
 )
-from deniable.facts.model import Modality
-from deniable.facts.store import EvidenceRow, FactStore
-from deniable.rules.ast import Atom, Num, Program, Wildcard
+from deniable.facts.store import FactStore
+from deniable.rules.ast import Atom, Program
 from deniable.rules.checked import CheckedProgram, RelationInfo
+from deniable.rules.evidence import Proof, evidence_of_fact, fact_proof, proof_evidence
 
 __all__ = [
+    "PREPARED_INPUTS",
     "Answers",
     "DeriveSummary",
     "Proof",
+    "claim_words",
+    "constant_text",
     "derive_store",
+    "evidence_of_fact",
     "explain_store",
-    "load_program",
     "load_store_program",
     "query_store",
-    "rule_files",
     "rule_paths",
     "standard_rule_files",
+    "store_inputs",
 ]
 
 #: Where a query typed on the command line is said to be, in error messages.
 QUERY_PATH = "<query>"
-#: The fact predicates whose views hold positive facts only.
-_POSITIVE_VIEWS = frozenset({"called", "met", "denies", "indicted_by", "role", "pictured_with"})
-_POSITIVE = frozenset(m.value for m in Modality if m.positive)
 #: The bookkeeping columns engines add to every derived table.
 _ENGINE_COLUMNS = frozenset({"_rule", "_height"})
 _BASE_TYPES = {"TEXT": "symbol", "INTEGER": "number", "REAL": "float"}
@@ -79,24 +79,6 @@ class Answers:
     relation: str
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
-
-
-@dataclass(frozen=True, slots=True)
-class Proof:
-    """One explained row: its proof tree, and the stored statements behind each leaf fact.
-
-    ``evidence`` maps ``(relation, row)`` of a leaf to the statements it rests on,
-    in reading order (see :meth:`FactStore.evidence_for`).
-    """
-
-    tree: Any
-    evidence: dict[tuple[str, tuple[Any, ...]], list[EvidenceRow]] = field(default_factory=dict)
-
-    def leaves(self) -> list[Any]:
-        """The leaf nodes of the tree, left to right."""
-        found: list[Any] = []
-        _collect_leaves(self.tree, found)
-        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +206,7 @@ def _prepare_inputs(store: FactStore) -> None:
     }
     store.db["claim_word"].drop(ignore=True)
     store.db.create_table("claim_word", {"id": int, "word": str}, not_null={"id", "word"})
-    store.db["claim_word"].insert_all(
+    store.db.table("claim_word").insert_all(
         ({"id": i, "word": w} for i, w in sorted(rows)), batch_size=500
     )
 
@@ -263,7 +245,7 @@ def derive_store(
         status = console.status(f"deriving with the {engine} engine…")
     else:
         status = None
-    with status if status is not None else _nothing(), store.db.atomic():
+    with status if status is not None else contextlib.nullcontext(), store.db.atomic():
         _prepare_inputs(store)
         derivation = backend.derive(checked, store.db)
         dropped = sorted(previous - set(checked.idb))
@@ -271,7 +253,7 @@ def derive_store(
             store.db[name].drop(ignore=True)
         sizes = {name: int(derivation.sizes.get(name, 0)) for name in checked.idb}
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        registry = store.db["derived_relations"]
+        registry = store.db.table("derived_relations")
         for name in dropped:
             registry.delete_where("name = ?", [name])
         registry.upsert_all(
@@ -288,14 +270,6 @@ def derive_store(
         rule_files=tuple(_path_name(p) for p in paths),
         dropped=tuple(dropped),
     )
-
-
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def _refuse_store_names(store: FactStore, checked: CheckedProgram, previous: set[str]) -> None:
@@ -332,6 +306,7 @@ def query_store(
     rules_dirs: Sequence[Path] = (),
     evaluate: bool = False,
     engine: str = "sql",
+    cwd_rules: bool = True,
 ) -> Answers:
     """Answer one atom: constants filter, each variable becomes a column, ``_`` is ignored.
 
@@ -342,6 +317,7 @@ def query_store(
         evaluate: answer relations that rules define from a fresh evaluation of the
             rules (rolled back afterwards, the store is not changed) instead of
             the tables of the last ``derive``; the REPL uses this for rules typed in.
+        cwd_rules: read ``./rules/*.dl`` too (see :func:`rule_paths`).
 
     Raises:
         RuleError: the atom does not parse (one line with a caret).
@@ -351,7 +327,8 @@ def query_store(
     from deniable.rules.engines.sqlite import select_atom
 
     atom = _parse_query(atom_text)
-    with _answering(store, atom, atom_text, rules_dirs, evaluate, engine) as program:
+    dirs = _RuleDirs(tuple(rules_dirs), cwd_rules)
+    with _answering(store, atom, atom_text, dirs, evaluate, engine) as program:
         names, rows = select_atom(store.db, program, atom)
     return Answers(atom.rel, tuple(names), list(rows))
 
@@ -359,14 +336,10 @@ def query_store(
 def _parse_query(atom_text: str) -> Atom:
     from deniable.rules.parser import parse_atom
 
-    text = atom_text.strip()
-    if text.startswith("?-"):
-        text = text[2:].strip()
-    if text.endswith("."):
-        text = text[:-1].rstrip()
-    if not text:
+    if not atom_text.strip().removeprefix("?-").strip().rstrip("."):
         raise UsageError("empty query; write an atom such as 'contact(a, b)'")
-    return parse_atom(text)
+    # The text as typed, so that a caret lands under the right column.
+    return parse_atom(atom_text)
 
 
 class _Rollback(Exception):
@@ -378,7 +351,7 @@ def _answering(
     store: FactStore,
     atom: Atom,
     atom_text: str,
-    rules_dirs: Sequence[Path],
+    dirs: _RuleDirs,
     evaluate: bool,
     engine: str,
 ) -> Iterator[CheckedProgram]:
@@ -400,7 +373,8 @@ def _answering(
         return
     checked: CheckedProgram | None = None
     if evaluate or rel not in store.derived_tables():
-        checked = _program_or_none(store, rules_dirs, strict=evaluate)
+        # Broken rules are the likelier reason for a missing relation: say so.
+        checked = dirs.load(store)
     if evaluate and checked is not None and rel in checked.idb:
         from deniable.rules.engines import get_engine
 
@@ -422,15 +396,15 @@ def _answering(
     raise _unknown_relation(store, atom, atom_text, checked)
 
 
-def _program_or_none(
-    store: FactStore, rules_dirs: Sequence[Path], *, strict: bool
-) -> CheckedProgram | None:
-    try:
-        return load_store_program(store, rules_dirs)
-    except DeniableError:
-        if strict:
-            raise
-        return None
+@dataclass(frozen=True, slots=True)
+class _RuleDirs:
+    """Where a query's rule program comes from (see :func:`rule_paths`)."""
+
+    folders: tuple[Path, ...]
+    cwd: bool
+
+    def load(self, store: FactStore) -> CheckedProgram:
+        return load_store_program(store, self.folders, cwd_rules=self.cwd)
 
 
 def _derived_columns(store: FactStore, rel: str) -> list[Any]:
@@ -479,16 +453,16 @@ def _unknown_relation(
 
 
 def _query_error(message: str, atom: Atom, atom_text: str) -> DeniableError:
-    """A one-line error with a caret under the relation name of the query."""
-    text = atom_text.strip()
-    if text.startswith("?-"):
-        text = text[2:].strip()
-    column = text.find(atom.rel) + 1 or 1
+    """A one-line error with a caret under the relation name, in the query as typed."""
+    lines = atom_text.splitlines() or [""]
+    line = atom.span.line if 0 < atom.span.line <= len(lines) else 1
+    column = atom.span.column if atom.span.line else lines[0].find(atom.rel) + 1
+    column = max(column, 1)
     return DeniableError(
         message,
-        Location(QUERY_PATH, 1, column),
+        Location(QUERY_PATH, line, column),
         code="query",
-        context=caret_context(text, column, max(len(atom.rel), 1)),
+        context=caret_context(lines[line - 1], column, max(len(atom.rel), 1)),
     )
 
 
@@ -503,12 +477,13 @@ def explain_store(
     limit: int = 10,
     evaluate: bool = False,
     engine: str = "sql",
+    cwd_rules: bool = True,
 ) -> list[Proof]:
     """Explain each derived row matching the atom (at most ``limit``) down to the sentences.
 
     For a relation the store offers (``called``, ``denies`` …) each matching fact
-    is its own proof: a leaf with the statements behind it.  ``evaluate`` as in
-    :func:`query_store`.
+    is its own proof: a leaf with the statements behind it.  ``evaluate`` and
+    ``cwd_rules`` as in :func:`query_store`.
 
     Raises:
         RuleError, DeniableError: as :func:`query_store`.
@@ -519,11 +494,12 @@ def explain_store(
     if limit < 1:
         raise UsageError(f"--limit must be at least 1, not {limit}")
     atom = _parse_query(atom_text)
-    with _answering(store, atom, atom_text, rules_dirs, evaluate, engine) as program:
+    dirs = _RuleDirs(tuple(rules_dirs), cwd_rules)
+    with _answering(store, atom, atom_text, dirs, evaluate, engine) as program:
         rows = matching_rows(store.db, program, atom, limit=limit)
         if atom.rel in store_inputs(store):
-            return [_fact_proof(store, atom.rel, row) for row in rows]
-        checked = program if atom.rel in program.idb else load_store_program(store, rules_dirs)
+            return [fact_proof(store, atom.rel, row) for row in rows]
+        checked = program if atom.rel in program.idb else dirs.load(store)
         if atom.rel not in checked.idb:
             raise _query_error(
                 f"no rule defines {atom.rel} any more; run `deniable derive` again",
@@ -533,96 +509,12 @@ def explain_store(
         proofs = []
         for row in rows:
             tree = explain(store.db, checked, atom.rel, tuple(row))
-            proofs.append(Proof(tree, _leaf_evidence(store, tree)))
+            proofs.append(Proof(tree, proof_evidence(store, tree)))
     return proofs
-
-
-@dataclass(frozen=True, slots=True)
-class _FactLeaf:
-    """A proof of a stored fact: the fact itself, with no rule."""
-
-    rel: str
-    row: tuple[Any, ...]
-    rule: None = None
-    bindings: tuple[tuple[str, Any], ...] = ()
-    children: tuple[Any, ...] = ()
-    leaf: bool = True
-    note: str = ""
-
-
-def _fact_proof(store: FactStore, rel: str, row: tuple[Any, ...]) -> Proof:
-    leaf = _FactLeaf(rel, tuple(row))
-    return Proof(leaf, _leaf_evidence(store, leaf))
-
-
-def _collect_leaves(node: Any, found: list[Any]) -> None:
-    children = getattr(node, "children", ()) or ()
-    if getattr(node, "leaf", False) or not children:
-        found.append(node)
-        return
-    for child in children:
-        _collect_leaves(child, found)
-
-
-def _leaf_evidence(
-    store: FactStore, tree: Any
-) -> dict[tuple[str, tuple[Any, ...]], list[EvidenceRow]]:
-    leaves: list[Any] = []
-    _collect_leaves(tree, leaves)
-    evidence: dict[tuple[str, tuple[Any, ...]], list[EvidenceRow]] = {}
-    for leaf in leaves:
-        rel, row = leaf.rel, tuple(leaf.row or ())
-        if getattr(leaf, "rule", None) is not None or (rel, row) in evidence:
-            continue
-        found = evidence_of_fact(store, rel, row)
-        if found:
-            evidence[(rel, row)] = found
-    return evidence
-
-
-def evidence_of_fact(store: FactStore, rel: str, row: Sequence[Any]) -> list[EvidenceRow]:
-    """The stored statements behind one row of a store relation (none for other relations).
-
-    ``called("A", "B")`` gets its positive statements, ``negated("met", "A", "B")``
-    its negated ones, and ``statement(7, …)`` or ``statement_detail(7, …)`` the
-    statement with id 7.
-    """
-    if rel in _POSITIVE_VIEWS and len(row) == 2:
-        return [
-            e for e in store.evidence_for(rel, (row[0], row[1])) if e.modality.value in _POSITIVE
-        ]
-    if rel in ("negated", "attempted") and len(row) == 3:
-        return [e for e in store.evidence_for(row[0], (row[1], row[2])) if e.modality.value == rel]
-    if rel == "statement" and len(row) == 7:
-        return [e for e in store.evidence_for(row[1], (row[2], row[3])) if e.statement_id == row[0]]
-    if rel in ("statement_detail", "statement_time", "claim_word") and row:
-        return _statement_by_id(store, row[0])
-    return []
-
-
-def _statement_by_id(store: FactStore, statement_id: Any) -> list[EvidenceRow]:
-    from deniable.rules.engines.sqlite import matching_rows
-
-    columns = store.relation_columns("statement")
-    program = _one_relation(store, "statement", list(columns))
-    atom = Atom("statement", (Num(int(statement_id)), *(Wildcard() for _ in columns[1:])))
-    for row in matching_rows(store.db, program, atom, limit=1):
-        return evidence_of_fact(store, "statement", tuple(row))
-    return []
 
 
 def constant_text(value: Any) -> str:
     """A value written as a constant of the rule language (for hints such as `why` commands)."""
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return str(value)
+    from deniable.rules.parser import quote_string
 
-
-def rule_files(rules_dirs: Sequence[Path] = ()) -> list[RulePath]:
-    """The rule files of the program (same as :func:`rule_paths`; the REPL's name for it)."""
-    return rule_paths(rules_dirs)
-
-
-def load_program(store: FactStore, rules_dirs: Sequence[Path] = ()) -> CheckedProgram:
-    """The checked program over ``store`` (same as :func:`load_store_program`)."""
-    return load_store_program(store, rules_dirs)
+    return quote_string(value) if isinstance(value, str) else str(value)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,16 @@ import pytest
 from rich.console import Console
 
 from deniable.cli import main
+from deniable.facts.model import (
+    Document,
+    Entity,
+    EntityType,
+    Evidence,
+    Extraction,
+    Fact,
+    Modality,
+    Sentence,
+)
 from deniable.facts.store import FactStore
 from deniable.repl.demo import run_demo, seed_files
 from deniable.rules.workbench import derive_store, explain_store, query_store
@@ -29,8 +41,10 @@ CASES = {
     "denial_contradicted_by_role.csv": (
         "denial_contradicted_by_role_strength(denier, org, strength)"
     ),
-    "conflicting_reports.csv": "conflicting_reports_by(a, b, kind, reporter, refuter)",
+    "conflicting_reports.csv": "conflicting_reports_strength(a, b, strength)",
 }
+#: The shared gold annotations of the seed articles (what a careful reader takes from them).
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"
 
 
 def _console() -> Console:
@@ -40,15 +54,13 @@ def _console() -> Console:
 @pytest.fixture(scope="module")
 def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store of the packaged seed articles, ingested once for the whole module."""
-    from importlib import resources
-
     from deniable.grammar.ingest import ingest_paths
 
     path = tmp_path_factory.mktemp("seeds") / "seeds.db"
     articles, entities = seed_files()
     assert len(articles) == 5 and entities is not None
     with FactStore.open(path, create=True) as store:
-        paths = [Path(str(resources.files("deniable.seeds") / a.name)) for a in articles]
+        paths = [Path(str(a)) for a in articles]
         ingest_paths(
             paths,
             store,
@@ -84,12 +96,98 @@ def _write_golden(name: str, columns: tuple[str, ...], rows: list[tuple[Any, ...
         writer.writerows(rows)
 
 
+def _gold_extractions() -> list[Extraction]:
+    """The gold facts of each seed article as an extraction (one sentence per article)."""
+    articles, _entities = seed_files()
+    extractions = []
+    for article in articles:
+        text = article.read_text(encoding="utf-8")
+        facts = []
+        for line in (GOLD / f"{article.name}.jsonl").read_text(encoding="utf-8").splitlines():
+            g = json.loads(line)
+            start = max(text.find(g["evidence"]), 0)
+            evidence = Evidence(article.name, 0, start, start + len(g["evidence"]), "gold")
+            details = {k: g[k] for k in ("count", "when", "where", "claim", "role") if k in g}
+            facts.append(
+                Fact(g["pred"], tuple(g["args"]), Modality(g["modality"]), evidence, **details)
+            )
+        document = Document(article.name, text, title=text.splitlines()[0])
+        extractions.append(Extraction(document, (Sentence(0, 0, len(text), text),), tuple(facts)))
+    return extractions
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def gold_derived(request: pytest.FixtureRequest) -> Iterator[FactStore]:
+    """A store of the gold facts (with the seeds' entity file), derived by one engine."""
+    if not GOLD.is_dir():
+        pytest.skip(f"no gold annotations at {GOLD}")
+    _articles, entities = seed_files()
+    assert entities is not None
+    with FactStore.memory() as store:
+        store.add_entities(_entity_file(Path(str(entities))))
+        for extraction in _gold_extractions():
+            store.add_extraction(extraction)
+        derive_store(store, engine=request.param, cwd_rules=False)
+        yield store
+
+
+def _entity_file(path: Path) -> list[Entity]:
+    table = tomllib.loads(path.read_text(encoding="utf-8"))
+    return [
+        Entity(
+            e["name"],
+            EntityType(e["type"]),
+            tuple(e.get("aliases", ())),
+            tuple(e.get("part_of", ())),
+        )
+        for e in table["entity"]
+    ]
+
+
+def _answers(store: FactStore, name: str) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    answers = query_store(store, CASES[name], cwd_rules=False)
+    return answers.columns, [tuple(str(v) for v in row) for row in answers.rows]
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_golden_conclusions(derived: FactStore, name: str, update_goldens: bool) -> None:
-    answers = query_store(derived, CASES[name])
-    got = [tuple(str(v) for v in row) for row in answers.rows]
+def test_golden_conclusions_from_the_gold_facts(
+    gold_derived: FactStore, name: str, update_goldens: bool
+) -> None:
+    """The rules draw exactly the pinned conclusions from what a careful reader takes."""
+    columns, got = _answers(gold_derived, name)
     if update_goldens:
-        _write_golden(name, answers.columns, got)
+        _write_golden(name, columns, got)
+    assert got == _read_golden(name)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_golden_conclusions_from_the_seeds(derived: FactStore, name: str) -> None:
+    """Extraction plus rules draw exactly the pinned conclusions from the articles."""
+    _columns, got = _answers(derived, name)
+    assert [row[:-1] for row in got] == [row[:-1] for row in _read_golden(name)]
+
+
+# Extraction gives three statements another modality than a careful reader does
+# (see tests/golden/conclusions/README.md); strict, so that fixing it flips this.
+_EXTRACTION_MODALITIES = pytest.mark.xfail(
+    strict=True,
+    reason="extraction: headline 'Putin's aide' read as Peskov (gold: Vaino, asserted); "
+    "'reportedly heard by General Viktor Zolotov' read as alleged (gold: reported)",
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=_EXTRACTION_MODALITIES)
+        if name == "denial_contradicted_by_contact.csv"
+        else name
+        for name in sorted(CASES)
+    ],
+)
+def test_golden_strengths_from_the_seeds(derived: FactStore, name: str) -> None:
+    """... each with the strength a careful reader gives it (extraction's modality counts)."""
+    _columns, got = _answers(derived, name)
     assert got == _read_golden(name)
 
 

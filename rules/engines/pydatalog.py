@@ -361,7 +361,10 @@ class _Translator:
     def comparison(self, cmp: Comparison) -> Any:
         left, right = self.term_vars(cmp.left), self.term_vars(cmp.right)
         if cmp.op == "=":
-            for var, other, other_vars in ((cmp.left, cmp.right, right), (cmp.right, cmp.left, left)):
+            for var, other, other_vars in (
+                (cmp.left, cmp.right, right),
+                (cmp.right, cmp.left, left),
+            ):
                 if (
                     isinstance(var, Var)
                     and self.var(var.name) not in self.bound
@@ -465,7 +468,7 @@ class _Instance:
 
 
 class PyDatalogEngine:
-    """Evaluate a checked program with pyDatalog (``--engine pydatalog``); slow, for cross-checks."""
+    """Evaluate a checked program with pyDatalog (``--engine pydatalog``); slow, cross-checks."""
 
     name = "pydatalog"
 

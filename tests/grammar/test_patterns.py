@@ -316,3 +316,35 @@ def test_more_shapes_never_positive(text: str, knowledge: Knowledge, facts, pos)
 )
 def test_exact_facts(text: str, expected: set, knowledge: Knowledge, facts) -> None:
     assert facts(text, knowledge) == expected
+
+
+def test_apposition_after_an_age(knowledge: Knowledge, facts, pos) -> None:
+    got = pos(facts("Tom Harlan, 62, the head of Blue Harbour, met Jane Doe.", knowledge))
+    assert ("role", "Tom Harlan", "Blue Harbour") in got
+    assert ("met", "Jane Doe", "Tom Harlan") in got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Hal Brent was charged by British prosecutors in 2021.",
+            ("indicted_by", "Hal Brent", "British government"),
+        ),
+        (
+            "Hal Brent was indicted by US authorities in 2018.",
+            ("indicted_by", "Hal Brent", "US government"),
+        ),
+        ("Britain's foreign secretary Liz Moor spoke.", ("role", "Liz Moor", "British government")),
+        ("Ukrainian President Ivan Holub spoke.", ("role", "Ivan Holub", "Ukrainian government")),
+    ],
+)
+def test_state_organs_without_entity_file(
+    text: str, expected: tuple[str, str, str], facts, pos
+) -> None:
+    assert expected in pos(facts(text))
+
+
+def test_state_metonym_is_not_met_or_called(facts, pos) -> None:
+    got = pos(facts("Hal Brent met Russian officials and called Moscow twice."))
+    assert not got

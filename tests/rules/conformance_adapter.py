@@ -1,13 +1,13 @@
-"""Evaluators that run datalog-conformance YAML programs through deniable's parser, checks and engines.
+"""Evaluators running datalog-conformance YAML programs through deniable's checks and engines.
 
 ``ConformanceEvaluator("sql")`` and ``ConformanceEvaluator("pydatalog")`` implement the
 suite's ``DatalogEvaluator`` protocol (``evaluate(program) -> Model``):
 
 * the YAML ``rules`` strings are joined into one program text (a missing final ``.``
   is added) and parsed by :func:`deniable.rules.parser.parse`;
-* the YAML ``facts`` become fact clauses of the program (ints as numbers, strings as
-  symbols), numbered after the rules, so a relation can have facts and rules at once
-  and its column types are inferred from facts and rules alike;
+* the YAML ``facts`` of a relation no rule defines become an input table (ints as
+  ``number``, strings as ``symbol`` columns); other facts become fact clauses numbered
+  after the rules, so the checker sees arity and type clashes as in program text;
 * :func:`deniable.rules.checks.check` runs with ``infer_decls=True`` because the suite
   declares no relations;
 * the chosen engine derives on an in-memory SQLite database and every relation of
@@ -21,7 +21,7 @@ re-raised as :class:`SafetyViolationError` (with the original as ``__cause__``).
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from datalog_conformance.schema import Model
@@ -31,7 +31,7 @@ from sqlite_utils import Database
 from deniable.errors import RuleError
 from deniable.rules.ast import Atom, Clause, Num, Program, Str, Term
 from deniable.rules.engines import get_engine
-from deniable.rules.engines.sqlite import relation_schema
+from deniable.rules.engines.sqlite import index_inputs, relation_schema
 from deniable.rules.sql import quote
 
 #: deniable check codes that are, by definition, what the suite calls a safety violation
@@ -85,25 +85,63 @@ def _constant(value: object) -> Term:
     raise TypeError(f"fact value {value!r} has no deniable type")
 
 
-def build_program(program: YamlProgram, path: str = "<conformance>") -> Program:
-    """A deniable :class:`Program`: the parsed rules, then one fact clause per YAML fact."""
+def _column_types(rows: Sequence[Sequence[object]]) -> tuple[str, ...] | None:
+    """Base types of a fact table whose rows agree on arity and per-column value type."""
+    arities = {len(row) for row in rows}
+    if len(arities) != 1:
+        return None
+    types = []
+    for column in zip(*rows, strict=False):
+        kinds = {type(v) for v in column}
+        if kinds == {int}:
+            types.append("number")
+        elif kinds == {str}:
+            types.append("symbol")
+        else:
+            return None
+    return tuple(types)
+
+
+def build_program(
+    program: YamlProgram, path: str = "<conformance>"
+) -> tuple[Program, dict[str, list[tuple[str, str]]], dict[str, list[tuple[Any, ...]]]]:
+    """A deniable program for a suite program, and the input tables it reads.
+
+    A relation with facts and no rule becomes an input table (columns ``c0, c1...``,
+    typed ``number`` for ints and ``symbol`` for strings), as ``deniable run`` loads
+    ``.facts`` files.  Facts of a relation that rules also define, or whose rows
+    disagree on arity or type, become fact clauses numbered after the rules, so the
+    checker judges them like any program text.
+
+    Returns:
+        The program, the input schema for :func:`check`, and the input rows.
+    """
     from deniable.rules.parser import parse
 
     parsed = parse(program_text(program.rules), path)
     clauses = list(parsed.clauses)
+    heads = {c.head.rel for c in clauses}
     index = max((c.index for c in clauses), default=-1) + 1
-    for rel, rows in program.facts.items():
-        for row in rows:
+    inputs: dict[str, list[tuple[str, str]]] = {}
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    for rel, facts in program.facts.items():
+        types = _column_types(facts) if rel not in heads and facts else None
+        if types is not None:
+            inputs[rel] = [(f"c{i}", t) for i, t in enumerate(types)]
+            rows[rel] = [tuple(row) for row in facts]
+            continue
+        for row in facts:
             head = Atom(rel, tuple(_constant(v) for v in row))
             clauses.append(Clause(head, (), index=index))
             index += 1
-    return Program(
+    built = Program(
         decls=parsed.decls,
         types=parsed.types,
         directives=parsed.directives,
         clauses=tuple(clauses),
         sources=parsed.sources,
     )
+    return built, inputs, rows
 
 
 def read_model(db: Database, checked: Any) -> Model:
@@ -125,9 +163,7 @@ def read_model(db: Database, checked: Any) -> Model:
 
 def _freeze(program: YamlProgram) -> tuple[Any, ...]:
     facts = tuple(
-        sorted(
-            (rel, tuple(tuple(row) for row in rows)) for rel, rows in program.facts.items()
-        )
+        sorted((rel, tuple(tuple(row) for row in rows)) for rel, rows in program.facts.items())
     )
     return (tuple(program.rules), facts)
 
@@ -154,7 +190,7 @@ class ConformanceEvaluator:
         if outcome is None:
             try:
                 outcome = self._evaluate(program)
-            except Exception as error:  # noqa: BLE001 - replayed below, type intact
+            except Exception as error:
                 outcome = error
             with self._lock:
                 self._cache[key] = outcome
@@ -165,8 +201,9 @@ class ConformanceEvaluator:
     def _evaluate(self, program: YamlProgram) -> Model:
         from deniable.rules.checks import check
 
+        built, inputs, rows = build_program(program)
         try:
-            checked = check(build_program(program), infer_decls=True)
+            checked = check(built, inputs=inputs, infer_decls=True)
         except RuleError as error:
             if error.code in SUITE_SYNONYMS:
                 raise SafetyViolationError(error) from error
@@ -174,11 +211,23 @@ class ConformanceEvaluator:
         db = Database(memory=True)
         try:
             for rel, info in checked.relations.items():
-                if info.is_input:
-                    # Mentioned in a body, defined nowhere, no YAML facts: an empty input.
-                    db.table(rel).create(
-                        {a: _COLUMN_TYPES.get(t, str) for a, t in zip(info.attributes, info.types)}
+                if not info.is_input:
+                    continue
+                # Relations in a body that nothing defines and no fact fills stay empty.
+                table = db.table(rel)
+                table.create(
+                    {
+                        a: _COLUMN_TYPES.get(t, str)
+                        for a, t in zip(info.attributes, info.types, strict=False)
+                    }
+                )
+                if rows.get(rel):
+                    db.conn.executemany(
+                        f"INSERT INTO {quote(rel)} VALUES ({', '.join('?' * info.arity)})",
+                        rows[rel],
                     )
+            # As `deniable run` does for the tables it loads.
+            index_inputs(db, checked)
             get_engine(self.engine).derive(checked, db)
             return read_model(db, checked)
         finally:
@@ -190,8 +239,3 @@ def fact_count(program: YamlProgram | None) -> int:
     if program is None:
         return 0
     return sum(len(rows) for rows in program.facts.values())
-
-
-def tags_of(case: Any) -> Mapping[str, bool]:
-    """The tags of a suite case as a set-like mapping (for readable skip conditions)."""
-    return dict.fromkeys(case.tags, True)

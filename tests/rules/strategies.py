@@ -92,7 +92,9 @@ class GeneratedCase:
     def program(self) -> Program:
         """The program with a ``.decl`` for every relation."""
         decls = tuple(
-            Decl(r.name, tuple(Attribute(a, t) for a, t in zip(r.attributes, r.types)))
+            Decl(
+                r.name, tuple(Attribute(a, t) for a, t in zip(r.attributes, r.types, strict=False))
+            )
             for r in [*self.edb, *self.idb]
         )
         return Program(decls=decls, clauses=tuple(self.clauses))
@@ -116,10 +118,15 @@ class GeneratedCase:
     def load(self, db: Database) -> None:
         """Create and fill one table per input relation."""
         for rel in self.edb:
-            columns = {a: (int if t == "number" else str) for a, t in zip(rel.attributes, rel.types)}
+            columns = {
+                a: (int if t == "number" else str)
+                for a, t in zip(rel.attributes, rel.types, strict=False)
+            }
             table = db.table(rel.name)
             table.create(columns)
-            records = [dict(zip(rel.attributes, row)) for row in self.rows.get(rel.name, [])]
+            records = [
+                dict(zip(rel.attributes, row, strict=False)) for row in self.rows.get(rel.name, [])
+            ]
             if records:
                 table.insert_all(records)
 
@@ -282,9 +289,7 @@ class _RuleBuilder:
         negatable = [*self.case.edb, *self.case.idb[: self.level]]
         for _ in range(self.draw(st.integers(1, 3))):
             self.positive(self.draw(st.sampled_from(positives)))
-        recursive = any(
-            isinstance(lit, Atom) and lit.rel == self.head.name for lit in self.body
-        )
+        recursive = any(isinstance(lit, Atom) and lit.rel == self.head.name for lit in self.body)
         if not recursive and self.draw(st.integers(0, 3)) == 0:
             self.binding()
         for _ in range(self.draw(st.integers(0, 2))):
@@ -309,7 +314,9 @@ def programs(draw: st.DrawFn) -> GeneratedCase:
     edb = draw(relations(EDB_NAMES, n_edb))
     idb = draw(relations(IDB_NAMES, n_idb))
     taken = {r.name.lower() for r in edb}
-    idb = [r for r in idb if r.name.lower() not in taken] or [Relation("derived", ("a",), ("number",))]
+    idb = [r for r in idb if r.name.lower() not in taken] or [
+        Relation("derived", ("a",), ("number",))
+    ]
     case = GeneratedCase(edb, idb, [])
     for level, rel in enumerate(idb):
         for _ in range(draw(st.integers(1, 3))):

@@ -15,15 +15,20 @@ On pyDatalog, a case is skipped only for a documented reason:
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from datalog_conformance.runner import YamlTestRunner
+import yaml
+from datalog_conformance import plugin
+from datalog_conformance.runner import ConformanceFailure, YamlTestRunner
+from datalog_conformance.schema import TestCase
 
-from deniable.errors import EvaluationError
+from deniable.errors import DeniableError, EvaluationError
 from deniable.rules.engines.pydatalog import UNSUPPORTED
 
 
@@ -41,11 +46,84 @@ def _load(name: str) -> Any:
 
 adapter = _load("conformance_adapter")
 
-#: Above this many facts a program is not run on pyDatalog (seconds to minutes each).
-PYDATALOG_MAX_FACTS = 2_500
+
+@functools.cache
+def _discover(test_dir: Path | None = None) -> list[tuple[Path, Any]]:
+    """The plugin's discovery, parsed once per session with libyaml when it is there.
+
+    The plugin parametrizes every test that takes ``yaml_test_case`` by re-reading all
+    YAML files with the pure-Python loader; the ``lubm`` file alone is 17 MB, so two
+    test functions cost minutes.  Same files, same ``TestCase`` values, read once.
+    """
+    root = test_dir or plugin.get_tests_dir()
+    cases: list[tuple[Path, Any]] = []
+    for yaml_file in sorted(root.rglob("*.yaml")):
+        raw = yaml.load(yaml_file.read_text(encoding="utf-8"), Loader=_LOADER)
+        if raw is None:
+            continue
+        if isinstance(raw, dict) and "tests" in raw:
+            found = plugin._load_multi_case_file(raw, yaml_file)
+            cases.extend((yaml_file, case) for case in found)
+            continue
+        cases.append((yaml_file, TestCase.from_dict(raw)))
+    return cases
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+plugin.discover_yaml_tests = _discover
+
+#: Above this many facts a program is not run on pyDatalog (top-down resolution in pure
+#: Python: the 2,000-fact ``po*`` cases take 2-8 s each, ``access1`` 5 s, ``lubm`` hours).
+PYDATALOG_MAX_FACTS = 1_000
 
 #: Cases pyDatalog refuses before running, with the construct that makes it refuse.
+#: Empty: no core case needs an aggregate, a functor, ``/``, ``%`` or floats.
 PYDATALOG_UNSUPPORTED: dict[str, str] = {}
+
+#: Cases deniable deliberately answers differently from the suite (strict xfail on both
+#: engines: if one starts passing, the entry must go).
+_NEGATION_ONLY = (
+    "uses variable P only inside a negated atom (`not s3(X, 5, P)`); deniable, like "
+    "Souffle and the suite's own review_v2_unsafe_negation case, rejects that as unsafe "
+    "(unbound_variable); write _ instead"
+)
+_SYMBOL_VS_NUMBER = (
+    'compares number columns (int facts) with symbol constants ("6"); deniable\'s typed '
+    "checker reports type_mismatch where the suite expects untyped matching"
+)
+KNOWN_MISMATCHES: dict[str, tuple[str, str]] = {
+    "crepe_underscore_in_goal": (
+        "expects the code 'safety_violations'; deniable reports the same finding as "
+        "unbound_variable (class SafetyViolationError), and one exception carries one code",
+        "unbound_variable",
+    ),
+    **{
+        f"nemo_negation_{rel}": (_NEGATION_ONLY, "unbound_variable")
+        for rel in [
+            "singlePositionX",
+            "singlePositionY",
+            "singlePositionZ",
+            "multiple",
+            "reordered",
+            "filteredX",
+            "filteredY",
+            "filteredZ",
+            "projectedXY",
+            "projectedYZ",
+            "projectedXZ",
+            "projectedX",
+            "projectedY",
+            "projectedZ",
+        ]
+    },
+    "souffle_minmax_minimum": (_SYMBOL_VS_NUMBER, "type_mismatch"),
+    "souffle_minmax_maximum": (_SYMBOL_VS_NUMBER, "type_mismatch"),
+    "souffle_equal_isEqual": (_SYMBOL_VS_NUMBER, "type_mismatch"),
+}
+
+#: Cases the SQL engine passes but too slowly for the default run (about 140-170 s on
+#: two loaded cores); set DENIABLE_SLOW_CONFORMANCE=1 to include them.
+SQL_SLOW = {"souffle_hmmer_CPtrLoad", "souffle_hmmer_CPtrStore"}
 
 
 def _skip_unless_core(case: Any) -> None:
@@ -53,10 +131,29 @@ def _skip_unless_core(case: Any) -> None:
         pytest.skip("defeasible / theory / KLM case: not part of deniable's Datalog")
 
 
+def _run(engine: str, case: Any) -> None:
+    runner = YamlTestRunner(adapter.ConformanceEvaluator(engine))
+    known = KNOWN_MISMATCHES.get(case.name)
+    if known is None:
+        runner.run_test_case(case)
+        return
+    reason, code = known
+    with pytest.raises((ConformanceFailure, DeniableError, adapter.SafetyViolationError)) as info:
+        runner.run_test_case(case)
+    error = info.value
+    if isinstance(error, ConformanceFailure):
+        error = error.__cause__
+    # Still failing, and for the documented reason: otherwise the entry is stale.
+    assert getattr(error, "code", None) == code, f"{case.name}: {info.value}"
+    pytest.xfail(reason)
+
+
 def test_core_sql(yaml_test_case: tuple[Path, Any]) -> None:
     _, case = yaml_test_case
     _skip_unless_core(case)
-    YamlTestRunner(adapter.ConformanceEvaluator("sql")).run_test_case(case)
+    if case.name in SQL_SLOW and not os.environ.get("DENIABLE_SLOW_CONFORMANCE"):
+        pytest.skip("SQL engine needs minutes on this program; DENIABLE_SLOW_CONFORMANCE=1 runs it")
+    _run("sql", case)
 
 
 def test_core_pydatalog(yaml_test_case: tuple[Path, Any]) -> None:
@@ -72,7 +169,14 @@ def test_core_pydatalog(yaml_test_case: tuple[Path, Any]) -> None:
         if error.code == UNSUPPORTED:
             assert case.name in PYDATALOG_UNSUPPORTED, f"unlisted refusal: {error}"
             pytest.skip(f"pyDatalog cannot express it: {PYDATALOG_UNSUPPORTED[case.name]}")
-    except Exception:  # noqa: BLE001, S110 - expected errors are judged by the runner below
+    except Exception:
         pass
     assert case.name not in PYDATALOG_UNSUPPORTED, "listed as unsupported but pyDatalog ran it"
-    YamlTestRunner(evaluator).run_test_case(case)
+    _run("pydatalog", case)
+
+
+def test_lists_name_real_cases() -> None:
+    names = {case.name for _, case in _discover()}
+    assert set(KNOWN_MISMATCHES) <= names
+    assert set(PYDATALOG_UNSUPPORTED) <= names
+    assert names >= SQL_SLOW

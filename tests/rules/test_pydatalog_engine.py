@@ -69,7 +69,9 @@ def test_transitive_closure_with_provenance() -> None:
 
 
 def test_same_tables_as_the_sql_engine() -> None:
-    text = PATH + """
+    text = (
+        PATH
+        + """
 .decl node(n: number)
 .decl lonely(x: number, y: number)
 .decl shifted(x: number, y: number)
@@ -82,6 +84,7 @@ shifted(x, -x) :- node(x), x <= 1.
 named("a b", 3).
 named("x", 1 - 2 - 3).
 """
+    )
     checked = _program(text, EDGE)
     results = []
     for engine in ("sql", "pydatalog"):
@@ -131,7 +134,16 @@ HOSTILE = [
     "_pyD_query1",
     "X",
 ]
-HOSTILE_VALUES = ["O'Brien", 'say "hi"', "x; DROP TABLE t; --", "\x00nul", "True", "??", "X", "z" * 10_000]
+HOSTILE_VALUES = [
+    "O'Brien",
+    'say "hi"',
+    "x; DROP TABLE t; --",
+    "\x00nul",
+    "True",
+    "??",
+    "X",
+    "z" * 10_000,
+]
 
 
 @pytest.mark.parametrize("name", HOSTILE)
@@ -168,7 +180,7 @@ REFUSED = [
     (".decl c(x: number, n: number)\nc(x, y ^ 2) :- edge(x, y).", "operator ^", 2, 6),
     (".decl c(x: number, n: symbol)\nc(x, to_string(y)) :- edge(x, y).", "functor to_string", 2, 6),
     (".decl c(x: float)\nc(1.5) :- edge(_, _).", "float column", 1, 0),
-    (".decl c(s: symbol)\nc(s) :- edge(_, _), s = \"ab\", contains(\"a\", s).", "constraint", 2, 0),
+    ('.decl c(s: symbol)\nc(s) :- edge(_, _), s = "ab", contains("a", s).', "constraint", 2, 0),
 ]
 
 
@@ -204,9 +216,7 @@ def test_refusal_leaves_previous_results() -> None:
 def test_symbol_constant_in_number_column_is_refused() -> None:
     # SQLite's affinity would compare '2' with 2 as equal; pyDatalog would not.
     program = Program(
-        clauses=(
-            Clause(Atom("p", (Var("x"),)), (Atom("edge", (Var("x"), Str("2"))),), index=0),
-        )
+        clauses=(Clause(Atom("p", (Var("x"),)), (Atom("edge", (Var("x"), Str("2"))),), index=0),)
     )
     checked = CheckedProgram(
         program,
@@ -221,13 +231,13 @@ def test_symbol_constant_in_number_column_is_refused() -> None:
         PyDatalogEngine().derive(checked, _db())
 
 
-def _info(name: str, attrs: tuple[str, ...], types: tuple[str, ...], is_input: bool):  # noqa: ANN202
+def _info(name: str, attrs: tuple[str, ...], types: tuple[str, ...], is_input: bool):
     from deniable.rules.checked import RelationInfo
 
     return RelationInfo(name, attrs, types, types, is_input=is_input)
 
 
-def _stratum(rels: tuple[str, ...], clauses: tuple[Clause, ...]):  # noqa: ANN202
+def _stratum(rels: tuple[str, ...], clauses: tuple[Clause, ...]):
     from deniable.rules.checked import Stratum
 
     return Stratum(rels, clauses, False)
@@ -290,7 +300,7 @@ def test_threads_evaluate_independently() -> None:
                 db = _db()
                 PyDatalogEngine().derive(_program(text, EDGE), db)
                 results[key] = db["path"].count
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=work, args=(k,)) for k in programs]

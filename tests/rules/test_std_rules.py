@@ -6,6 +6,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deniable.facts.model import (
     Document,
@@ -166,14 +168,13 @@ def test_affiliation_follows_roles_and_part_of_links(derived) -> None:
     assert not {r for r in got if r[0] == "Ex"}
 
 
-def test_affiliation_terminates_on_cycles() -> None:
-    # Only the SQL engine: the pyDatalog engine does not finish on cyclic recursion yet.
+def test_affiliation_terminates_on_cycles(engine: str) -> None:
     store = make_store(
         [("a.txt", "A", [("role", "X", "Org", "alleged"), ("role", "Org", "X", "asserted")])],
         links=[("Org", "Parent"), ("Parent", "Org")],
     )
     with store:
-        derive_store(store, engine="sql", cwd_rules=False)
+        derive_store(store, engine=engine, cwd_rules=False)
         got = rows(store, "affiliated_strength", 3)
     assert got == {
         ("X", "Org", "alleged"),
@@ -415,3 +416,47 @@ def test_hostile_names_pass_through_rules(derived, name: str) -> None:
     answers = query_store(store, f"contact({quote_string(name)}, who)")
     assert answers.rows == [("Spokesman",)]
     assert store.stats().facts == 3
+
+
+# --------------------------------------------------------------------------- properties
+
+NAMES = st.sampled_from(["A", "B", "C", "Org"])
+STATEMENTS = st.lists(
+    st.tuples(
+        st.sampled_from(["called", "met", "role", "pictured_with"]),
+        NAMES,
+        NAMES,
+        st.sampled_from([m.value for m in Modality]),
+        st.sampled_from(["S1", "S2", "S3"]),
+    ).filter(lambda s: s[1] != s[2]),
+    max_size=8,
+)
+LEVEL = {"asserted": 3, "reported": 2, "alleged": 1}
+NAME_OF = {3: "asserted", 2: "reported", 1: "alleged"}
+
+
+@settings(max_examples=15, deadline=None)
+@given(STATEMENTS)
+def test_contact_and_corroboration_match_a_python_oracle(statements: list[tuple[str, ...]]) -> None:
+    docs = [
+        (f"d{i}.txt", source, [(pred, a, b, modality)])
+        for i, (pred, a, b, modality, source) in enumerate(statements)
+    ]
+    with make_store(docs) as store:
+        derive_store(store, cwd_rules=False)
+        best: dict[tuple[str, str], int] = {}
+        sources: dict[tuple[str, str, str], set[str]] = {}
+        for pred, a, b, modality, source in statements:
+            if modality not in LEVEL:
+                continue
+            pairs = [(a, b), (b, a)] if pred != "role" else [(a, b)]
+            for x, y in pairs:
+                sources.setdefault((pred, x, y), set()).add(source)
+                if pred in ("called", "met"):
+                    best[(x, y)] = max(best.get((x, y), 0), LEVEL[modality])
+        assert rows(store, "contact_strength", 3) == {
+            (x, y, NAME_OF[n]) for (x, y), n in best.items()
+        }
+        assert rows(store, "corroborated", 4) == {
+            (*key, len(found)) for key, found in sources.items() if len(found) >= 2
+        }
