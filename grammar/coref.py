@@ -59,6 +59,8 @@ _SPECIFIC_ORG_HEADS = frozenset(
         "government",
     ]
 )
+# Prosecuting authorities found by their words are never "the company" of the last sentence.
+_AUTHORITY_ENDS = ("prosecutors", "prosecutor", "attorney general", "grand jury", "investigators")
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 
 
@@ -318,7 +320,9 @@ class DocState:
             score += len((words - {head}) & forms)
             if score <= 0 and not (rank == 0 and s == sent - 1):
                 continue  # recency alone only reaches the organisation just mentioned
-            if score <= 0 and d.role.lower() in _SPECIFIC_ORG_HEADS:
+            if score <= 0 and (
+                d.role.lower() in _SPECIFIC_ORG_HEADS or name.endswith(_AUTHORITY_ENDS)
+            ):
                 continue  # "the ministry" is never a bank or a company just named
             if s == sent - 1 or s == sent:
                 score += 4 if rank == 0 else 2
@@ -489,7 +493,7 @@ def _finish(scan: _Scan, parts: _Parts, end: int, role: str, rclass: str, etype:
     toks, lows, starts = scan.toks, scan.lows, scan.starts
     target: Mention | None = None
     k = end
-    if k < len(toks) and lows[k] in ("of", "to", "in", "at") and k + 1 < len(toks):
+    if k < len(toks) and lows[k] in ("of", "to", "in", "at", "for") and k + 1 < len(toks):
         j = k + 1
         if j in starts:
             target = starts[j]

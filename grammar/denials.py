@@ -289,7 +289,8 @@ def _deny_targets(v: View, j: int, denier: str) -> list[Mention]:
         if m is not None and m.kind == "desc" and m.etype == "person" and m.target is not None:
             m = m.target  # "denies being the leader of X" is about X
         if m is not None:
-            if m.name and m.name != denier and joined and m.name not in [o.name for o in out]:
+            same = m.name is not None and v.state.speaker(m.name) == denier
+            if m.name and not same and joined and m.name not in [o.name for o in out]:
                 out.append(m)
             joined = False
             k = m.end
@@ -424,6 +425,8 @@ def deny_no_information(v: View) -> None:
         denier = v.state.speaker(who.name)  # type: ignore[arg-type]
         for m in v.mentions:
             if k + phrase <= m.start <= k + phrase + 6 and m.name and m.name != denier:
+                if m.kind == "country" and v.low(m.start - 1) in ("in", "at", "near", "from"):
+                    break  # "mercenaries killed in Syria": the place is not what is denied
                 v.add("denies", denier, m.name, who.start, m.end, "deny_no_information")
                 break
 

@@ -363,6 +363,8 @@ def tag(
             m = _discover(toks, keys, i, lex, knowledge, index, discovered)
         if m is None and toks[i].low in _AUTHORITY_FIRST:
             m = _authority(toks, i)
+            if m is not None and m.name:
+                discovered.setdefault(m.name, "org")
         if m is None and toks[i].low == "authorities":
             # bare "authorities": the government of the country the article is about
             m = Mention(i, i + 1, None, "org", "country", toks[i].text)
@@ -488,7 +490,9 @@ def _discover(
     discovered: dict[str, str],
 ) -> Mention | None:
     """A run of capitalised words the entity file does not know: a new person or org."""
-    if not _is_cap(toks[i]) or toks[i].low in lex.country_names:
+    if not _is_cap(toks[i]):
+        return None
+    if toks[i].low in lex.country_names and not _national_org(toks, i):
         return None
     if i + 1 < len(toks) and toks[i + 1].low == ":":
         return None  # "Killed: X and Y", a caption label
@@ -549,7 +553,11 @@ def _discover(
         and lows[i - 1] in ("of", "at", "for")
         and bool(lex.roles.match(lows, i - 2) or lex.nouns.match(lows, i - 2))
     )
-    org_first = words[0].low in _ORG_HEAD
+    window = lows[max(0, i - 4) : i]
+    owned = any(
+        w in _OWNING_VERBS and "by" not in window[x:] for x, w in enumerate(window)
+    )  # "who owns the giant X" (an org), never "founded by X" (a person)
+    org_first = words[0].low in _ORG_HEAD or (owned and not titled)
     org_after = j < len(toks) and toks[j].low in _ORG_AFTER and toks[j].text.islower()
     etype = "org" if suffix or after_role or org_first or org_after else "person"
     if etype == "person" and not titled and i > 0 and lows[i - 1] in ("in", "near", "outside"):
@@ -560,6 +568,18 @@ def _discover(
         if etype == "person" and len(words) >= 2:
             index.add(words[-1].text, name)
     return Mention(i, j, name, etype, "name", name)
+
+
+# Verbs whose object is an organisation: "who owns the smelting giant Uralskaya Metallurgiya".
+_OWNING_VERBS = frozenset(["owns", "owned", "runs", "founded", "heads", "chairs", "controls"])
+
+
+def _national_org(toks: list[Token], i: int) -> bool:
+    """ "Libyan National Army", "Russian Defence Ministry": a country word opens an org name."""
+    j = i + 1
+    while j < len(toks) and _is_cap(toks[j]):
+        j += 1
+    return j > i + 1 and toks[j - 1].low in _ORG_SUFFIX
 
 
 def _title_before(lows: list[str], i: int, lex: Lexicon) -> str:

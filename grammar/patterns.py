@@ -231,6 +231,9 @@ def contact_intro(v: View) -> None:
 def arrest_warrant(v: View) -> None:
     """ "an arrest warrant has been issued by X for Y", "X issued an arrest warrant for Y"."""
     for k in range(len(v.lows) - 1):
+        if v.lows[k] == "warrant" and v.low(k - 1) in ("a", "an") and v.low(k + 1) == "issued":
+            _warrant_for_subject(v, k)
+            continue
         if v.lows[k] != "arrest" or v.lows[k + 1] not in ("warrant", "warrants"):
             continue
         issuer = person = None
@@ -260,6 +263,57 @@ def arrest_warrant(v: View) -> None:
             "arrest_warrant",
             claim=claim,
         )
+
+
+def indicted_active(v: View) -> None:
+    """ "Federal prosecutors in Brasilia have indicted Senator X": the subject indicts X."""
+    for k, low in enumerate(v.lows):
+        if low not in ("indicted", "charged", "prosecuted") or k == 0:
+            continue
+        j = k - 1
+        while j >= 0 and v.lows[j] in ("have", "has", "had", "formally", "now", "also"):
+            j -= 1
+        if j == k - 1 and j not in v.cover:
+            continue  # "was charged": passive, read by the clause grammar
+        place = v.cover.get(j)
+        first = place.start if place is not None else j
+        if first >= 2 and v.lows[first - 1] == "in" and v.toks[j].text[:1].isupper():
+            j = first - 2  # "prosecutors in Brasilia have indicted": the place is not the subject
+        subj = v.cover.get(j)
+        if subj is None or subj.name is None or v.state.etype(subj.name) not in ("org", "group"):
+            continue
+        obj_at = k + 1
+        title = v.state.lex.titles.match(v.lows, obj_at)
+        if obj_at not in v.at and title:
+            obj_at += title[0]
+        obj = v.at.get(obj_at)
+        if obj is None or obj.name is None or v.state.etype(obj.name) != "person":
+            continue
+        if _clause_modality(v, subj.start, obj.end) is not None:
+            continue
+        v.add("indicted_by", obj.name, subj.name, subj.start, obj.end, "indicted_active")
+
+
+def _warrant_for_subject(v: View, k: int) -> None:
+    """ "X was arrested ... on a warrant issued by Y": Y's warrant is for X."""
+    at = k + 4 if v.low(k + 3) == "the" else k + 3
+    if v.low(k + 2) != "by" or at not in v.at:
+        return
+    issuer = v.at[at]
+    arrested = next(
+        (j for j in range(k - 1, max(-1, k - 14), -1) if v.lows[j] in _ARREST_VERBS), None
+    )
+    if arrested is None or v.low(arrested - 1) not in ("was", "were", "been"):
+        return
+    subj = [m for m in v.mentions if m.end <= arrested and _people(v, m)]
+    if not subj or issuer.name is None or v.state.etype(subj[0].name or "") != "person":
+        return
+    if _clause_modality(v, 0, issuer.end) is not None:
+        return
+    v.add("indicted_by", subj[0].name, issuer.name, subj[0].start, issuer.end, "arrest_warrant")
+
+
+_ARREST_VERBS = frozenset(["arrested", "detained", "extradited", "held"])
 
 
 def _first(v: View) -> Mention | None:
@@ -322,4 +376,5 @@ PATTERNS = (
     meeting_between,
     contact_intro,
     arrest_warrant,
+    indicted_active,
 )

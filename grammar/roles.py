@@ -48,7 +48,7 @@ _NEG_BEFORE = frozenset(
 def lookup_org(state: DocState, phrase: str) -> str | None:
     """An organisation whose name or alias is ``phrase`` (folded), or ends with it uniquely."""
     key = " ".join(fold(w) for w in phrase.split())
-    exact, tail = [], []
+    exact, tail, found_tail = [], [], []
     if state.org_keys is None:
         state.org_keys = [
             (" ".join(fold(w) for w in form.split()), e.name)
@@ -62,10 +62,17 @@ def lookup_org(state: DocState, phrase: str) -> str | None:
         elif f.endswith(" " + key):
             tail.append(name)
     for name, t in state.discovered.items():
-        if t == "org" and " ".join(fold(w) for w in name.split()) == key:
+        if t != "org":
+            continue
+        form = " ".join(fold(w) for w in name.split())
+        if form == key:
             exact.append(name)
+        elif form.endswith(" " + key) and name.split()[0].lower() in state.lex.country_names:
+            found_tail.append(name)  # "Defence Ministry" is the "Russian Defence Ministry" named
     if exact:
         return exact[0]
+    if len(found_tail) == 1:
+        return found_tail[0]
     named = {n for _s, _k, n, _t in state.history}
     tail = [t for t in dict.fromkeys(tail) if t in named or _country_named(state, t, named)]
     return tail[0] if len(tail) == 1 else None
@@ -97,16 +104,21 @@ def org_for_role(
         found = found or lookup_org(state, domain)
         if found:
             return found
+        if country_adj and words[0] not in HEAD_OF_STATE:
+            # "Russia's defence minister": the Russian defence ministry, even unnamed as such
+            name = f"{country_adj} {domain}"
+            state.discovered.setdefault(name, "org")
+            return name
     if complement is not None and complement.name and words[0] not in ("ambassador", "envoy"):
         t = state.etype(complement.name)
         if t in ("org", "group"):
             return complement.name
         if t == "person":
-            return state.office_of(complement.name) or _staff_of(role, complement.name)
+            return _office_or_person(state, role, complement.name)
     if possessor is not None and possessor.name:
         t = state.etype(possessor.name)
         if t == "person":
-            return state.office_of(possessor.name) or _staff_of(role, possessor.name)
+            return _office_or_person(state, role, possessor.name)
         if possessor.kind != "country":
             return possessor.name
         country_gov = country_gov or possessor.name
@@ -139,6 +151,25 @@ _PERSONAL_STAFF = frozenset(
         "secretary",
     ]
 )
+
+
+# Titles of those whose staff serve a state office, not the person: "adviser to President X".
+_STATE_HEADS = frozenset(
+    ["president", "premier", "prime", "king", "queen", "chancellor", "dictator", "emperor"]
+)
+# Roles that serve the person, never the person's organisation: "Kalinin's lawyer".
+_PERSONAL_ONLY = frozenset(["lawyer", "attorney", "bodyguard"])
+
+
+def _office_or_person(state: DocState, role: str, person: str) -> str | None:
+    if role in _PERSONAL_ONLY:
+        return person
+    office = state.office_of(person)
+    if office or state.descriptors.get(person, set()) & _STATE_HEADS:
+        # A head of state's aides serve an office ("the presidential administration") the
+        # text may not name; the person is not that office.
+        return office
+    return _staff_of(role, person)
 
 
 def _staff_of(role: str, person: str) -> str | None:
@@ -274,7 +305,7 @@ def _desc_owner(v: View, d: Mention) -> str | None:
     """ "A council spokeswoman, X", "His lawyer, X": an org noun or a possessive pronoun."""
     if v.low(d.start) in ("his", "her"):
         owner = _pronoun_owner(v, d.start)
-        return _staff_of(d.role, owner.name) if owner and owner.name else None
+        return _office_or_person(v.state, d.role, owner.name) if owner and owner.name else None
     for j in range(d.start, d.end):
         m = _org_noun(v, j)
         if m is not None:
@@ -432,6 +463,12 @@ def _appositive_role(v: View, p: Mention, k: int, hedged: bool) -> None:
         k = complement.end if complement else (j + 1)
         if complement is not None:
             k = complement.end
+        if (
+            complement is not None
+            and v.low(k) == "'s"
+            and v.state.etype(complement.name or "") in ("org", "group")
+        ):
+            k += 1  # "deputy head of the Kremlin's policy department": a unit of that body
         extra = 0
         while (
             extra < 3
@@ -493,8 +530,14 @@ def role_description(v: View) -> None:
         person = d.name
         k = d.end
         named = None
-        if v.low(k) in (",", "(") and (k + 1) in v.at:
-            named = v.at[k + 1]
+        prior = v.cover.get(d.start - 2) if v.low(d.start - 1) == "," else None
+        if prior is not None and prior.name and v.state.etype(prior.name) == "person":
+            continue  # "Vaino, the head of X, Patrushev, ...": the description is Vaino's
+        title = v.state.lex.titles.match(v.lows, k + 1) if v.low(k) == "," else None
+        skip = title[0] if title and (k + 1) not in v.at else 0
+        # "Villar's deputy, Colonel Edgar Reyes": a title before the apposed name
+        if v.low(k) in (",", "(") and (k + 1 + skip) in v.at:
+            named = v.at[k + 1 + skip]
             if named.name and v.state.etype(named.name) == "person":
                 person = named.name
             else:
@@ -512,7 +555,10 @@ def role_description(v: View) -> None:
             else:
                 org = target.name if not (target.kind == "country" and d.org) else d.org
         elif d.owner:
-            org = v.state.office_of(d.owner) or _staff_of(d.role, d.owner)
+            org = v.state.office_of(d.owner) if d.role not in _PERSONAL_ONLY else None
+            if org is None and named is not None:
+                # only with the staffer named beside it: "Kalinin's lawyer, Dmitri Gurov"
+                org = _office_or_person(v.state, d.role, d.owner)
         elif org is None and d.role in HEAD_OF_STATE:
             org = v.state.government_of(person) or _role_org(v.state, person, d.role)
         if org is None and named is not None:

@@ -25,6 +25,12 @@ ROLE_VERBS = {
     "commanded": ("commander", "head"),
     "commands": ("commander", "head"),
     "employed": ("employee", "staff"),
+    "owns": ("owner", "head"),
+    "chairs": ("chairman", "head"),
+    "chaired": ("chairman", "head"),
+    "leads": ("head", "head"),
+    "controls": ("owner", "head"),
+    "head": ("head", "head"),
 }
 
 _ROLE_VERB_PREPS = frozenset(["up", "for", "in", "with", "at"])
@@ -67,6 +73,8 @@ def role_verb(v: View) -> None:
             continue
         if low == "served" and v.low(k + 1) not in ("in", "with"):
             continue
+        if low == "head" and v.low(k - 1) != "to":
+            continue  # "believed to head X" is a verb; "the head of X" is a noun
         obj = _object_after(v, k + 1)
         if obj is None or obj.name is None or v.state.etype(obj.name) not in ("org", "group"):
             continue
@@ -186,8 +194,10 @@ def role_founded_by(v: View) -> None:
         j = k - 1
         while j >= 0 and v.lows[j] in ("was", "is", "been", "has", ",", "reportedly", "allegedly"):
             j -= 1
-        if j >= 0 and j in v.cover and v.cover[j].name and v.state.etype(v.cover[j].name) == "org":
-            org = v.cover[j]
+        if j >= 0 and j in v.cover and v.cover[j].kind == "desc":
+            org = _described_org(v, k)  # "Y, a logging company run by X": Y, not a guess
+        elif j >= 0 and j in v.cover and v.cover[j].name:
+            org = v.cover[j] if v.state.etype(v.cover[j].name) == "org" else None
         if org is None:
             org = _described_org(v, k)
         if org is None and role != "founder":

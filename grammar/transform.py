@@ -124,7 +124,10 @@ def items(v: View, start: int = 0, stop: int | None = None, asides: bool = True)
             prev = out[-1].cls if out else ""
             if prev == "REFUSE" and out[-1].end - out[-1].start == 1:
                 prev = "REFUSE1"
-            out.append(Item(_disambiguate(cls, prev), k, k + length))
+            cls = _disambiguate(cls, prev)
+            if cls == "V_CALL" and low == "called" and _names_after(v, out, k):
+                cls = "W"  # "an officer called Dmitry Utkin": naming, not phoning
+            out.append(Item(cls, k, k + length))
             k += length
             continue
         if low == "," and asides and out and out[-1].cls == "NP":
@@ -142,6 +145,17 @@ def items(v: View, start: int = 0, stop: int | None = None, asides: bool = True)
             out.append(Item("W", k, k + 1))
         k += 1
     return out
+
+
+def _names_after(v: View, out: list[Item], k: int) -> bool:
+    """Whether "called" at ``k`` names what comes before it: "a man called X"."""
+    if not out:
+        return False
+    prev = out[-1]
+    if prev.cls == "W" and v.toks[k - 1].text.islower():
+        return True
+    m = prev.mention
+    return prev.cls == "NP" and m is not None and m.kind == "desc" and v.low(m.start) in ("a", "an")
 
 
 def _relative_end(v: View, a_start: int, a_end: int) -> int:
@@ -601,9 +615,7 @@ def _by_phone(v: View, objs: list[Item]) -> bool:
     if after.startswith(("by phone", "by telephone", "on the phone", "over the phone")):
         return True
     # "phone records show that A spoke with B 37 times": the records are of calls.
-    return any(
-        w in _PHONE_WORDS and v.low(k + 1) in _RECORD_WORDS for k, w in enumerate(v.lows)
-    )
+    return any(w in _PHONE_WORDS and v.low(k + 1) in _RECORD_WORDS for k, w in enumerate(v.lows))
 
 
 _PHONE_WORDS = frozenset(["phone", "telephone", "call", "mobile", "cellphone"])

@@ -229,12 +229,23 @@ def _entity(session: Session, console: Console, arg: str) -> None:
         # said twice is counted, not repeated.
         lines: dict[str, tuple[Text, int]] = {}
         for row in session.store.evidence_for(fact.pred, fact.args):
-            line = evidence_text(row).split("\n")[0]
+            line = evidence_text(row)
             seen = lines.get(line.plain)
             lines[line.plain] = (line, seen[1] + 1 if seen else 1)
         for line, count in lines.values():
+            head, _, sentence = _split_evidence(line)
             suffix = Text(f" (×{count})", style="dim") if count > 1 else Text()
-            console.print(Text("  ") + line + suffix)
+            console.print(Text("  ") + head + suffix)
+            if sentence.plain:
+                console.print(Text("    ") + sentence)
+
+
+def _split_evidence(text: Text) -> tuple[Text, Text, Text]:
+    """Split an evidence line into its header and the sentence under it (styles kept)."""
+    cut = text.plain.find("\n")
+    if cut < 0:
+        return text, Text(), Text()
+    return text[:cut], Text("\n"), text[cut + 1 :]
 
 
 @special_command("search", ":search TEXT", "full-text search over the stored sentences")

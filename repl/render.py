@@ -88,8 +88,13 @@ def display_path(path: object) -> str:
         return text
 
 
+# Control characters in a cell would be expanded or executed by the terminal and
+# break the table's layout; show them the way the rule language writes them.
+_CONTROL = {i: f"\\x{i:02x}" for i in range(32)} | {9: "\\t", 10: "\\n", 13: "\\r", 127: "\\x7f"}
+
+
 def _cell(value: object) -> Text:
-    return Text("" if value is None else str(value))
+    return Text("" if value is None else str(value).translate(_CONTROL))
 
 
 # --------------------------------------------------------------------------- answers
@@ -296,8 +301,9 @@ def evidence_text(item: Any) -> Text:
     text.append(" in ")
     text.append(doc)
     if title:
-        text.append(" ")
-        text.append(f"“{title}”", style="italic")
+        # The title is not evidence: set it apart so it is never read as a quotation.
+        text.append(" — ", style="dim")
+        text.append(title, style="dim italic")
     if sentence:
         text.append("\n")
         body = Text(sentence)

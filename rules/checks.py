@@ -274,12 +274,13 @@ def _input_columns(
     attrs: list[str] = []
     bases: list[str] = []
     for i, column in enumerate(schema):
+        # A type may come as a BaseType enum member; its value is the type name.
         if isinstance(column, str):
             attrs.append(f"c{i}")
-            bases.append(column)
+            bases.append(str(getattr(column, "value", column)))
         else:
-            attrs.append(column[0])
-            bases.append(column[1])
+            attrs.append(str(column[0]))
+            bases.append(str(getattr(column[1], "value", column[1])))
     return tuple(attrs), tuple(bases)
 
 

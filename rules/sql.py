@@ -82,9 +82,12 @@ class Body:
     types: dict[str, str | None] = field(default_factory=dict)
     # Positive atoms with their table alias, in body order.
     atoms: list[tuple[Atom, str]] = field(default_factory=list)
+    # Join in exactly the order of ``tables`` (SQLite's CROSS JOIN fixes the loop order).
+    fixed_order: bool = False
 
     def from_sql(self) -> str:
-        return f" FROM {', '.join(self.tables)}" if self.tables else ""
+        joiner = " CROSS JOIN " if self.fixed_order else ", "
+        return f" FROM {joiner.join(self.tables)}" if self.tables else ""
 
     def where_sql(self) -> str:
         return f" WHERE {' AND '.join(self.where)}" if self.where else ""
@@ -163,8 +166,10 @@ class Compiler:
         others = [lit for lit in literals if not isinstance(lit, Atom)]
         order = list(range(len(positives)))
         if delta is not None:
-            # The delta atom leads the FROM list: it is the small side of every join.
-            order = [delta, *[i for i in order if i != delta]]
+            # The delta is the small side of every join, but the planner has no statistics
+            # for tables that grow during the fixpoint: fix the loop order ourselves.
+            order = join_order(positives, delta, set(out.env))
+            out.fixed_order = True
         aliased: dict[int, str] = {}
         for i in order:
             atom = positives[i]
@@ -416,6 +421,32 @@ class Compiler:
         return f"max({', '.join(heights)}) + 1"
 
 
+def join_order(atoms: list[Atom], first: int, bound: set[str]) -> list[int]:
+    """Greedy join order: ``first``, then repeatedly the atom with the most arguments
+    already bound (constants or variables of earlier atoms), ties in body order.
+
+    >>> x, y, z = Var("x"), Var("y"), Var("z")
+    >>> join_order([Atom("a", (x, y)), Atom("b", (z,)), Atom("c", (y, z))], 0, set())
+    [0, 2, 1]
+    """
+    order = [first]
+    bound = bound | {a.name for a in atoms[first].args if isinstance(a, Var)}
+    rest = [i for i in range(len(atoms)) if i != first]
+    while rest:
+
+        def score(i: int) -> int:
+            return sum(
+                isinstance(a, (Str, Num)) or (isinstance(a, Var) and a.name in bound)
+                for a in atoms[i].args
+            )
+
+        best = max(rest, key=lambda i: (score(i), -i))
+        order.append(best)
+        rest.remove(best)
+        bound |= {a.name for a in atoms[best].args if isinstance(a, Var)}
+    return order
+
+
 def _children(node: object, *, shallow: bool = False) -> tuple[object, ...]:
     """The sub-nodes of a literal or term (not into aggregates when ``shallow``)."""
     if isinstance(node, (Atom, Call, Constraint)):
@@ -538,8 +569,8 @@ def compile_rule(
 def lookup_columns(clause: Clause) -> list[tuple[str, tuple[int, ...]]]:
     """For each body atom (positive, negated, in aggregates): its relation and the argument
     positions bound by a constant or a variable shared with another literal; those are the
-    columns an index should cover."""
-    counts = _var_counts([clause.head, *clause.body])
+    columns an index should cover (head variables are not known during a lookup)."""
+    counts = _var_counts(clause.body)
     found: list[tuple[str, tuple[int, ...]]] = []
     for node in walk(clause.body):
         if not isinstance(node, Atom):

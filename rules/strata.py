@@ -73,15 +73,16 @@ def stratify(
     by_head: dict[str, list[ast.Clause]] = {}
     for clause in clauses:
         by_head.setdefault(clause.head.rel, []).append(clause)
+    recursive = {
+        component_of[e.head]
+        for e in edges
+        if e.kind == "positive" and component_of[e.head] == component_of[e.body]
+    }
     strata = []
-    for comp in components:
+    for i, comp in enumerate(components):
         members = sorted(comp, key=order.__getitem__)
-        member_set = set(members)
         comp_clauses = sorted((c for rel in members for c in by_head[rel]), key=lambda c: c.index)
-        recursive = any(
-            e.kind == "positive" and e.head in member_set and e.body in member_set for e in edges
-        )
-        strata.append(Stratum(tuple(members), tuple(comp_clauses), recursive))
+        strata.append(Stratum(tuple(members), tuple(comp_clauses), i in recursive))
     return tuple(strata)
 
 

@@ -7,7 +7,7 @@ user's error; the label is a message that says what is wrong and how to fix it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
@@ -119,7 +119,30 @@ EXAMPLES: dict[str, list[str]] = {
         "p(x) :- q(x), x = y +",
         "p(x) :- q(x), x = (",
     ],
+    "use = for equality and <=, >= for ordering (not ==, =<, =>)": [
+        "p(x) :- q(x), x == 1.",
+        "p(x) :- q(x), x => 1.",
+        "p(x) :- q(x), x =< 1.",
+    ],
+    "a ',' or ';' in a body must be followed by another literal; remove it or add one": [
+        "p(x) :- q(x), .",
+        "p(x) :- q(x); .",
+        "p(x) :- q(x), (r(x); ).",
+    ],
+    "negation applies to an atom such as !p(x); for comparisons use != < <= > >= instead": [
+        "p(x) :- q(x), !(x = 1).",
+        "p(x) :- q(x), not x = 1.",
+        "p(x) :- q(x), !x = 1.",
+        "p(x) :- q(x), not (x = 1).",
+    ],
+    "min and max as functors take two or more values, e.g. max(a, b); "
+    "as aggregates write max x : { p(x) }": [
+        "p(x) :- q(x), x = max(1).",
+        "p(x) :- q(x), x = min(y).",
+    ],
     "an aggregate needs ':' and a body, e.g. count : { p(x) } or sum x : { p(x, y) }": [
+        "p(n) :- n = sum x : .",
+        "p(n) :- n = min x : ,",
         "p(n) :- n = count { q(_) }.",
         "p(n) :- n = count q(_).",
         "p(n) :- n = sum x { q(x) }.",
@@ -153,10 +176,17 @@ _TERMINALS = {
 _Parse = Callable[[str], Any]
 
 
-def describe_syntax_error(error: UnexpectedInput, text: str, parse: _Parse, key: str) -> str:
+def describe_syntax_error(
+    error: UnexpectedInput,
+    text: str,
+    parse: _Parse,
+    key: str,
+    literals: Mapping[str, str] | None = None,
+) -> str:
     """Return a one-line message for ``error`` raised while parsing ``text``.
 
-    ``parse`` parses the malformed examples (its failures are cached under ``key``).
+    ``parse`` parses the malformed examples (its failures are cached under ``key``);
+    ``literals`` maps terminal names to their text, for "expected ..." lists.
     """
     if isinstance(error, UnexpectedCharacters):
         return _describe_characters(error, text)
@@ -166,7 +196,7 @@ def describe_syntax_error(error: UnexpectedInput, text: str, parse: _Parse, key:
     label = _match(error, parse, key)
     if label:
         return f"{label} (found {found})"
-    expected = _expected(error)
+    expected = _expected(error, literals or {})
     return f"unexpected {found}; expected {expected}" if expected else f"unexpected {found}"
 
 
@@ -239,17 +269,36 @@ def _found(error: UnexpectedInput) -> str:
     return "this"
 
 
-def _expected(error: UnexpectedInput) -> str:
+def _expected(error: UnexpectedInput, literals: Mapping[str, str]) -> str:
     if not isinstance(error, UnexpectedToken):
         return ""
     names: set[str] = set(error.accepts or error.expected or ())
-    words = sorted({_TERMINALS.get(n, _terminal_text(n)) for n in names})
+    words = sorted({_TERMINALS.get(n) or _terminal_text(n, literals) for n in names})
     if len(words) > 6:
         return ""
     return " or ".join(words)
 
 
-def _terminal_text(name: str) -> str:
-    if name.startswith("__ANON"):
-        return "a symbol"
+def _terminal_text(name: str, literals: Mapping[str, str]) -> str:
+    if name in _KEYWORDS:
+        return _KEYWORDS[name]
+    if name in literals:
+        return repr(literals[name])
     return repr(name.lower())
+
+
+_KEYWORDS = {
+    "PLUS": "'+'",
+    "MINUS": "'-'",
+    "MUL_OP": "'*'",
+    "POW": "'^'",
+    "EQ": "'='",
+    "NE": "'!='",
+    "LT": "'<'",
+    "LE": "'<='",
+    "GT": "'>'",
+    "GE": "'>='",
+    "BANG": "'!'",
+    "VBAR": "'|'",
+    "SIMPLE_FACT": "a fact",
+}

@@ -35,6 +35,9 @@ from deniable.rules.sql import (
 )
 
 
+SORT = True
+
+
 def register_functions(conn: sqlite3.Connection) -> None:
     """Register the functors SQLite lacks (power, regex match, ...) on ``conn``."""
     for name, (nargs, fn) in FUNCTIONS.items():
@@ -110,7 +113,7 @@ class SqliteEngine:
                 info = program.relations[rel]
                 for ddl in create_table(rel, schema.columns[rel], info.types):
                     db.execute(ddl)
-            _create_indexes(db, program, schema, set(idb))
+            _create_indexes(db, program, {rel: schema.columns[rel] for rel in idb})
             for stratum in program.strata:
                 _evaluate(db, stratum, schema, limits)
                 _analyze(db, stratum.relations)
@@ -151,18 +154,24 @@ def _tune(db: Database) -> None:
         db.execute("PRAGMA cache_size = -262144")
 
 
-def _create_indexes(db: Database, program: CheckedProgram, schema: Schema, idb: set[str]) -> None:
+def _create_indexes(
+    db: Database, program: CheckedProgram, columns: dict[str, tuple[str, ...]]
+) -> None:
+    """Index ``columns``' relations on the argument positions rules look them up by.
+
+    Every table here has a unique index over all its columns in order, which
+    already serves lookups on any prefix of them.
+    """
     wanted: dict[str, set[tuple[int, ...]]] = defaultdict(set)
     for clause in program.clauses:
         for rel, positions in lookup_columns(clause):
-            if rel in idb:
+            if rel in columns:
                 wanted[rel].add(positions)
     for rel, sets in wanted.items():
-        arity = program.relations[rel].arity
         for positions in sorted(sets):
-            if positions == tuple(range(len(positions))) or len(positions) == arity:
-                continue  # a prefix of the unique key serves this lookup
-            cols = ", ".join(quote(schema.columns[rel][j]) for j in positions)
+            if positions == tuple(range(len(positions))):
+                continue
+            cols = ", ".join(quote(columns[rel][j]) for j in positions)
             name = f"{rel}:by:{'_'.join(map(str, positions))}"
             db.execute(f"CREATE INDEX IF NOT EXISTS {quote(name)} ON {quote(rel)} ({cols})")
 
@@ -170,20 +179,16 @@ def _create_indexes(db: Database, program: CheckedProgram, schema: Schema, idb: 
 def index_inputs(db: Database, program: CheckedProgram) -> None:
     """Index the input tables of ``program`` on the columns its rules look up.
 
-    For tables the caller owns (``deniable run`` loads them); views are skipped.
+    For tables the caller loaded with a unique key (``deniable run``); views are skipped.
     """
     objects = _objects(db)
-    idb = set(program.idb)
-    seen = set()
-    for clause in program.clauses:
-        for rel, positions in lookup_columns(clause):
-            if rel in idb or objects.get(rel) != "table" or (rel, positions) in seen:
-                continue
-            seen.add((rel, positions))
-            cols = ", ".join(quote(_columns(db, rel)[j]) for j in positions)
-            name = f"{rel}:by:{'_'.join(map(str, positions))}"
-            db.execute(f"CREATE INDEX IF NOT EXISTS {quote(name)} ON {quote(rel)} ({cols})")
-    _analyze(db, {rel for rel, _ in seen})
+    tables = {
+        rel: _columns(db, rel)
+        for rel in program.relations
+        if rel not in program.idb and objects.get(rel) == "table"
+    }
+    _create_indexes(db, program, tables)
+    _analyze(db, set(tables))
 
 
 def _analyze(db: Database, relations: tuple[str, ...] | set[str]) -> None:
@@ -221,7 +226,7 @@ def _evaluate(db: Database, stratum: Stratum, schema: Schema, limits: Limits) ->
             continue
         positives = [lit for lit in clause.body if isinstance(lit, Atom)]
         for pos in positions:
-            variants.append((compile_rule(clause, schema, delta=pos), positives[pos].rel))
+            variants.append((compile_rule(clause, schema, delta=pos, sort=SORT), positives[pos].rel))
     if not variants:
         return
     low = dict.fromkeys(rels, 0)

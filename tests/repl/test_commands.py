@@ -104,11 +104,14 @@ def test_entity_with_sources(session: Session) -> None:
         "aliases: Prigozhin, Putin's chef\n"
         "part of: Wagner Group\n"
         'called("Yevgeny Prigozhin", "Anton Vaino")\n'
-        "  reported by leaked records in a1.txt “Calls [italic]leaked[/italic]”\n"
+        "  reported by leaked records in a1.txt — Calls [italic]leaked[/italic]\n"
+        "    Leaked records show Yevgeny Prigozhin called Anton Vaino 99 times.\n"
         'denies("Kremlin", "Yevgeny Prigozhin")\n'
-        "  asserted by The Sun in a1.txt “Calls [italic]leaked[/italic]”\n"
+        "  asserted by The Sun in a1.txt — Calls [italic]leaked[/italic]\n"
+        "    The Kremlin denied any links to Yevgeny Prigozhin.\n"
         'met("[bold]Evil[/bold] Corp", "Yevgeny Prigozhin")\n'
-        "  alleged by The Sun in a1.txt “Calls [italic]leaked[/italic]”\n"
+        "  alleged by The Sun in a1.txt — Calls [italic]leaked[/italic]\n"
+        "    [bold]Evil[/bold] Corp reportedly met Yevgeny Prigozhin.\n"
     )
     assert ok == [True]
 
@@ -172,7 +175,7 @@ def test_why_of_a_stored_fact_with_markup_in_a_name(session: Session) -> None:
     assert ok == [True]
     assert printed == (
         'met("[bold]Evil[/bold] Corp", "Yevgeny Prigozhin")  fact\n'
-        "└── alleged by The Sun in a1.txt “Calls [italic]leaked[/italic]”\n"
+        "└── alleged by The Sun in a1.txt — Calls [italic]leaked[/italic]\n"
         "    [bold]Evil[/bold] Corp reportedly met Yevgeny Prigozhin.\n"
     )
 

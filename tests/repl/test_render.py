@@ -136,7 +136,7 @@ def test_proof_tree(small_store: FactStore, out: Console) -> None:
         "by contact(x, y) :- called(x, y).  (std/contact.dl:3)\n"
         'with x = "Yevgeny Prigozhin", y = "Anton Vaino"\n'
         '├── called("Yevgeny Prigozhin", "Anton Vaino")  fact\n'
-        "│   └── reported by leaked records in a1.txt “Calls [italic]leaked[/italic]”\n"
+        "│   └── reported by leaked records in a1.txt — Calls [italic]leaked[/italic]\n"
         "│       Leaked records show Yevgeny Prigozhin called Anton Vaino 99 times.\n"
         '└── ✓ !negated("called", "Yevgeny Prigozhin", "Anton Vaino")\n'
     )
@@ -148,7 +148,7 @@ def test_fact_proof_with_markup_in_names(small_store: FactStore, out: Console) -
     print_proofs([Proof(leaf, {("met", row): evidence_of_fact(small_store, "met", row)})], out)
     assert _text(out) == (
         'met("[bold]Evil[/bold] Corp", "Yevgeny Prigozhin")  fact\n'
-        "└── alleged by The Sun in a1.txt “Calls [italic]leaked[/italic]”\n"
+        "└── alleged by The Sun in a1.txt — Calls [italic]leaked[/italic]\n"
         "    [bold]Evil[/bold] Corp reportedly met Yevgeny Prigozhin.\n"
     )
 

@@ -36,7 +36,7 @@ def test_rule_typed_in_is_explained(session: Session) -> None:
         "by linked(x, y) :- called(x, y), !denies(y, x).  (<session>:1)\n"
         'with x = "Yevgeny Prigozhin", y = "Anton Vaino"\n'
         '├── called("Yevgeny Prigozhin", "Anton Vaino")  fact\n'
-        "│   └── reported by leaked records in a1.txt “Calls [italic]leaked[/italic]”\n"
+        "│   └── reported by leaked records in a1.txt — Calls [italic]leaked[/italic]\n"
         "│       Leaked records show Yevgeny Prigozhin called Anton Vaino 99 times.\n"
         '└── ✓ !denies("Anton Vaino", "Yevgeny Prigozhin")\n'
     )

@@ -371,6 +371,14 @@ def test_parse_atom_errors_name_the_column() -> None:
         ("/* open\np(1).", 1, 1, "unterminated /* comment", "^"),
         ("@f(x).", 1, 1, "user-defined functors", "^"),
         ("#ifdef X\np(1).", 1, 1, "unsupported preprocessor line #ifdef", "^"),
+        ("a.b(1).", 1, 2, "qualified names such as a.b", " ^"),
+        ("p(x) :- q(x), .", 1, 15, "must be followed by another literal", " " * 14 + "^"),
+        ("p(x) :- q(x), x == 1.", 1, 18, "use = for equality", " " * 17 + "^"),
+        ("p(x) :- q(x), !(x = 1).", 1, 16, "negation applies to an atom", " " * 15 + "^"),
+        ("p(x) :- q(x), x = max(1).", 1, 25, "min and max as functors take two", " " * 24 + "^"),
+        ("p(x) :- q.r(x).", 1, 10, "qualified names such as a.b", "         ^"),
+        ("p([1, 2]).", 1, 3, "records and lists ([...]) are not supported", "  ^"),
+        (".decl p(x: number)\n.init q = Q", 2, 1, "unsupported directive .init", "^"),
     ],
 )
 def test_named_syntax_errors(text: str, line: int, column: int, message: str, caret: str) -> None:
