@@ -123,7 +123,12 @@ def _check(args: argparse.Namespace, console: Console) -> int:
     checked = check_files([Path(p) for p in args.files])
     for warning in checked.warnings:
         _print_diagnostic(warning)
-    console.print(f"ok: {len(checked.clauses)} clauses, {len(checked.relations)} relations")
+    clauses, strata = len(checked.clauses), len(checked.strata)
+    console.print(
+        f"ok: {clauses} clause{'s' if clauses != 1 else ''} in {strata} "
+        f"strat{'a' if strata != 1 else 'um'}, {len(checked.warnings)} warning(s)",
+        highlight=False,
+    )
     return 0
 
 

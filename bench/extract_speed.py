@@ -10,7 +10,8 @@ separate document (its own name), with the seeds' ``entities.toml``.  The
 process is pinned to one CPU; one warm-up document (grammar and lexicon
 loading) is timed on its own and left out of the throughput.  Sentences are
 counted with ``deniable.grammar.tokens.split_sentences``, the splitter the
-extractor uses, outside the timed loop.  Target: at least 1,000 sentences/s.
+extractor uses, outside the timed loop.  Target: at least 1,000 sentences/s,
+judged on CPU time (wall time is printed too; other load on the machine inflates it).
 """
 
 from __future__ import annotations
@@ -72,12 +73,13 @@ def measure(corpus: list[tuple[str, str]], entities: Path, runs: int) -> dict[st
     start = time.perf_counter()
     extract(documents[0], knowledge)
     warm_up = time.perf_counter() - start
-    times, facts = [], 0
+    times, cpu_times, facts = [], [], 0
     for _ in range(runs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         facts = sum(_fact_count(extract(d, knowledge)) for d in documents)
         times.append(time.perf_counter() - start)
-    seconds = statistics.median(times)
+        cpu_times.append(time.process_time() - cpu)
+    seconds, cpu_seconds = statistics.median(times), statistics.median(cpu_times)
     return {
         "documents": len(documents),
         "sentences": sentences,
@@ -85,7 +87,9 @@ def measure(corpus: list[tuple[str, str]], entities: Path, runs: int) -> dict[st
         "facts": facts,
         "warm_up": warm_up,
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
         "sentences_per_second": sentences / seconds,
+        "sentences_per_cpu_second": sentences / cpu_seconds,
     }
 
 
@@ -112,15 +116,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise SystemExit(f"error: entity file {entities} not found; pass --entities FILE")
     pinned = _pin_one_core()
     r = measure(load_corpus(seeds, options.copies), entities, options.runs)
-    mark = "✓" if r["sentences_per_second"] >= TARGET_SENTENCES_PER_SECOND else "✗"
+    # The verdict uses CPU time: on a shared machine wall time also counts other processes.
+    mark = "✓" if r["sentences_per_cpu_second"] >= TARGET_SENTENCES_PER_SECOND else "✗"
     print(
         f"corpus: {r['documents']:,} documents ({options.copies} copies of {seeds}), "
         f"{r['sentences']:,} sentences, {r['characters']:,} characters; {pinned}\n"
         f"warm-up (first document, grammar and lexicons): {r['warm_up']:.2f} s\n"
-        f"extract: median {r['seconds']:.2f} s of {options.runs} runs, {r['facts']:,} facts\n"
-        f"{mark} {r['sentences_per_second']:,.0f} sentences/s on one core "
+        f"extract: median {r['seconds']:.2f} s wall, {r['cpu_seconds']:.2f} s CPU "
+        f"of {options.runs} runs, {r['facts']:,} facts\n"
+        f"{mark} {r['sentences_per_cpu_second']:,.0f} sentences per CPU second on one core, "
+        f"{r['sentences_per_second']:,.0f} sentences/s wall "
         f"(target ≥ {TARGET_SENTENCES_PER_SECOND:,.0f}); "
-        f"{r['characters'] / r['seconds'] / 1000:,.0f} k characters/s"
+        f"{r['characters'] / r['cpu_seconds'] / 1000:,.0f} k characters per CPU second"
     )
     return 0
 

@@ -24,7 +24,7 @@ import statistics
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,7 +114,7 @@ def workload_by_name(name: str) -> Workload:
             f"error: unknown workload {name!r}; use one of {known} or tc-N, sg-N, inv-N"
         )
     n = int(match[2]) * _UNITS[match[3]]
-    make = {
+    make: dict[str, Callable[[int], Workload]] = {
         "tc": workloads.transitive_closure,
         "sg": workloads.same_generation,
         "inv": workloads.investigation,

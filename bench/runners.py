@@ -220,8 +220,10 @@ def _run_pydatalog(workdir: Path, out: Path) -> tuple[float, float, dict[str, Ro
         answer = pyDatalog.ask(f"{r['name']}({variables})")
         answers[str(r["name"])] = answer.answers if answer is not None else []
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    rows = {name: (tuple(map(str, row)) for row in rows) for name, rows in answers.items()}
-    return seconds, cpu, rows
+    found: dict[str, Rows] = {
+        name: (tuple(map(str, row)) for row in rows) for name, rows in answers.items()
+    }
+    return seconds, cpu, found
 
 
 def _asp_value(value: int | str) -> str:

@@ -20,6 +20,7 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 NUMBER = "number"
 SYMBOL = "symbol"
@@ -316,14 +317,14 @@ def _role(rng: _Rng, home: list[int], n_org: int) -> tuple[int, int]:
 
 def _distinct_rows(
     n: int,
-    draw: Callable[[], tuple[Value, Value]],
-    first: Iterable[tuple[Value, Value]] = (),
+    draw: Callable[[], tuple[Any, Any]],
+    first: Iterable[tuple[Any, Any]] = (),
     *,
     allow_self: bool = False,
-) -> list[tuple[Value, Value]]:
+) -> list[tuple[Any, Any]]:
     """``n`` distinct pairs: ``first`` and then fresh ``draw()`` results (no ``(x, x)``)."""
-    seen: set[tuple[Value, Value]] = set()
-    rows: list[tuple[Value, Value]] = []
+    seen: set[tuple[Any, Any]] = set()
+    rows: list[tuple[Any, Any]] = []
     for row in first:
         if len(rows) < n and row not in seen:
             seen.add(row)

@@ -88,6 +88,8 @@ class DocState:
     descriptors: dict[str, set[str]] = field(default_factory=dict)
     last_pictured: tuple[str, ...] = ()
     last_met: str | None = None
+    # (sentence, parties) of the positive contacts (called/met) each recent sentence reported
+    last_contacts: list[tuple[int, tuple[str, str]]] = field(default_factory=list)
     # (lower-case tokens, mentions) of the sentences read so far, newest last
     recent_sentences: list[tuple[list[str], list[Mention]]] = field(default_factory=list)
     form_cache: dict[str, set[str]] = field(default_factory=dict)
@@ -120,9 +122,9 @@ class DocState:
         """Who speaks when ``name`` speaks: "the Kremlin" denies for the Russian government."""
         if name in self.knowledge.speaks_for:
             return self.knowledge.speaks_for[name]
-        if name not in self.knowledge.entities:
-            return self.lex.seats.get(name.lower(), name)
-        return name
+        # A seat of government speaks for it even when an entity file lists the seat without
+        # saying so ("the Kremlin denied" is the Russian government denying).
+        return self.lex.seats.get(name.lower(), name)
 
     def note(self, sent: int, m: Mention) -> None:
         if m.name:

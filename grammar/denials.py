@@ -44,6 +44,7 @@ _CLAIM_NOUNS = frozenset(
     ]
 )
 
+_PLACE_PREPS = frozenset(["in", "at", "near", "inside", "across", "outside"])
 _ANAPHORIC = frozenset(["these", "those", "such", "the", "this", "that"])
 
 _DENY_STOP = frozenset(
@@ -130,6 +131,8 @@ def _that_targets(v: View, j: int, denier: str) -> list[Mention]:
             continue
         if any(x in (".", ";", ",") for x in v.lows[j : m.start]):
             break
+        if v.low(m.start - 1) in _PLACE_PREPS:
+            continue  # "denied that X operates in Tamara": the place is not what is denied
         if v.state.speaker(m.name) != denier and m.name not in [o.name for o in out]:
             out.append(m)
     return out
@@ -321,6 +324,8 @@ def deny_claims(v: View) -> None:
         if denier is None:
             continue
         about = _claim_subjects(v, k, denier)
+        if not about and noun in _REPORT_NOUNS and not pointing:
+            about = _reported_parties(v, denier)
         for name in about:
             v.add(
                 "denies",
@@ -329,15 +334,48 @@ def deny_claims(v: View) -> None:
                 _denier_start(v, k),
                 min(len(v.lows), j + 1),
                 "deny_claims",
-                claim=" ".join(v.toks[x].text for x in range(k + 1, min(len(v.toks), j + 4))),
+                claim=_claim_words(v, k + 1, min(len(v.toks), j + 4)),
             )
+
+
+_REPORT_NOUNS = frozenset(["reports", "report", "claims", "allegations", "accusations"])
+
+
+def _claim_words(v: View, start: int, end: int) -> str:
+    """The claim's words, up to "as" ("dismissed the reports as lies": the reports)."""
+    words = []
+    for x in range(start, end):
+        if v.lows[x] in ("as", '"', ",", "."):
+            break
+        words.append(v.toks[x].text)
+    return " ".join(words)
+
+
+def _reported_parties(v: View, denier: str) -> list[str]:
+    """ "X dismissed the reports": the contact the sentence before reported is what X denies.
+
+    The subject is the party other than the denier's own side (the denier, the organisation
+    it speaks for, and anyone holding a role there): the Kremlin denying a reported meeting
+    between its aide and a tycoon denies something about the tycoon.
+    """
+    sides = {denier, v.state.speaker(denier)}
+    sides |= {r.org for r in v.state.roles if r.person == denier}
+    own = {r.person for r in v.state.roles if r.org in sides} | sides
+    out: list[str] = []
+    for sent, pair in v.state.last_contacts:
+        if sent != v.index - 1:
+            continue
+        if not set(pair) & own:
+            return []  # neither party is the denier's: whose claim it denies is unclear
+        out += [p for p in pair if p not in own and p not in out]
+    return out
 
 
 def _claim_subjects(v: View, k: int, denier: str) -> list[str]:
     """Who the denied claims are about, from the previous sentences."""
     j = k + 1
     words = []
-    while j < len(v.lows) and v.lows[j] not in (".", ",", ";", "with", "and", "but"):
+    while j < len(v.lows) and v.lows[j] not in (".", ",", ";", "with", "and", "but", "as"):
         words.append(v.lows[j])
         j += 1
     key = [

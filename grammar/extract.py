@@ -222,6 +222,12 @@ def _inner_org(d: Mention, base: list[Mention], state: DocState) -> str | None:
     return None
 
 
+def _open_question(v: View, start: int) -> bool:
+    """Whether the clause at ``start`` sits under "whether" or "if" ("unclear whether X met Y")."""
+    before = v.lows[max(0, start - 6) : start]
+    return "whether" in before or (bool(before) and before[-1] == "if")
+
+
 def _prepare(sent: int, m: Mention, state: DocState) -> None:
     """Resolve a description's complement and possessor into the organisation it names."""
     t = m.target
@@ -244,10 +250,15 @@ def _facts(document: Document, v: View, s: Sentence) -> list[Fact]:
     out: list[Fact] = []
     when = _time(s.text) if any(c.pred in _EVENT_PREDS for c in v.cands) else ""
     photo_sentence = False
+    question = s.text.rstrip().rstrip("\"'”’)").endswith("?")
     for c in v.cands:
         mod, source = modality(v, c)
         if mod is None:
             continue
+        if mod.positive and (question or _open_question(v, c.start)):
+            continue  # "Did X meet Y?", "whether X met Y remains unclear": not a statement
+        if c.pred in ("met", "called") and mod.positive:
+            v.state.last_contacts.append((s.index, (c.a, c.b)))
         if c.pred == "met" and mod.positive:
             v.state.last_met = v.state.last_met or c.a
         if c.pred == "met" and mod.positive and c.pattern.startswith("clause"):
@@ -268,7 +279,7 @@ def _facts(document: Document, v: View, s: Sentence) -> list[Fact]:
                 ev,
                 source=source,
                 count=c.count,
-                when=c.when or (when if c.pred in _EVENT_PREDS else ""),
+                when=c.when or (_when_after(v, s, c.end, when) if c.pred in _EVENT_PREDS else ""),
                 where=c.where or (_place(v, c.end) if c.pred in _EVENT_PREDS else ""),
                 claim=c.claim,
                 role=c.role,
@@ -351,6 +362,15 @@ _MONTHS = frozenset(
         "sunday",
     ]
 )
+
+
+def _when_after(v: View, s: Sentence, end: int, when: str) -> str:
+    """The time said after a fact's words, else the sentence's: "X, who founded Y in 2009,
+    was charged by Z in 2023" dates the charge 2023."""
+    if not when or end >= len(v.toks):
+        return when
+    after = _time(s.text[v.toks[max(0, end - 1)].start - s.start :])
+    return after or when
 
 
 def _time(text: str) -> str:

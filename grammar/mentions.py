@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from deniable.grammar.entities import AliasIndex, Knowledge
 from deniable.grammar.lexicon import Lexicon
+from deniable.grammar.namewords import NAME_STOP, ORG_AFTER, ORG_HEAD, ORG_SUFFIX
 from deniable.grammar.tokens import Token, fold
 
 PRONOUNS: dict[str, str] = {
@@ -36,270 +37,6 @@ MEMBER_NOUNS = frozenset(
         "staff",
         "operatives",
         "army",
-    ]
-)
-_ORG_SUFFIX = frozenset(
-    [
-        "corp",
-        "corp.",
-        "corporation",
-        "inc",
-        "inc.",
-        "ltd",
-        "ltd.",
-        "llc",
-        "plc",
-        "group",
-        "agency",
-        "ministry",
-        "department",
-        "council",
-        "service",
-        "committee",
-        "company",
-        "bank",
-        "party",
-        "union",
-        "university",
-        "times",
-        "post",
-        "news",
-        "court",
-        "office",
-        "foundation",
-        "institute",
-        "association",
-        "commission",
-        "army",
-        "force",
-        "forces",
-        "guard",
-        "police",
-        "network",
-        "organisation",
-        "organization",
-        "parliament",
-        "assembly",
-        "senate",
-        "brigade",
-        "fund",
-        "holdings",
-        "industries",
-        "airlines",
-        "media",
-        "press",
-        "tribunal",
-        "bureau",
-        "directorate",
-        "federation",
-        "alliance",
-        "coalition",
-        "energy",
-        "oil",
-        "gas",
-        "capital",
-        "partners",
-        "systems",
-        "technologies",
-        "motors",
-        "pharma",
-        "labs",
-        "ventures",
-        "logistics",
-        "solutions",
-        "consulting",
-        "security",
-        "airways",
-        "railways",
-        "telecom",
-        "trust",
-        "legion",
-        "syndicate",
-        "consortium",
-        "cartel",
-        "mining",
-        "lumber",
-        "homes",
-        "transit",
-        "shipping",
-        "ledger",
-        "monitor",
-        "gazette",
-        "herald",
-        "tribune",
-        "journal",
-        "observer",
-        "chronicle",
-        "telegraph",
-        "express",
-        "broadcasting",
-        "television",
-        "radio",
-        "agentstvo",
-        "battalion",
-        "regiment",
-        "division",
-        "authority",
-        "prosecution",
-        "kombinat",
-    ]
-)
-# First words of organisation names ("Ministry of Ports", "Agence Sahel").
-_ORG_HEAD = frozenset(
-    [
-        "ministry",
-        "department",
-        "bank",
-        "office",
-        "court",
-        "council",
-        "university",
-        "institute",
-        "bureau",
-        "commission",
-        "committee",
-        "agency",
-        "agence",
-        "agentstvo",
-        "federation",
-        "union",
-        "party",
-        "house",
-        "chamber",
-        "board",
-        "academy",
-        "directorate",
-        "service",
-        "fund",
-        "association",
-        "league",
-        "order",
-        "church",
-        "army",
-        "navy",
-    ]
-)
-# Lower-case nouns right after a capitalised name that make it an organisation ("the Blue
-# Harbor syndicate", "the Redwood consortium").
-_ORG_AFTER = frozenset(
-    [
-        "syndicate",
-        "consortium",
-        "cartel",
-        "network",
-        "group",
-        "company",
-        "firm",
-        "gang",
-        "ring",
-        "militia",
-        "party",
-        "movement",
-        "organisation",
-        "organization",
-        "foundation",
-        "bank",
-        "newspaper",
-        "outlet",
-        "agency",
-        "holding",
-        "conglomerate",
-        "fund",
-        "brigade",
-        "battalion",
-        "clan",
-        "mafia",
-    ]
-)
-_NAME_STOP = frozenset(
-    [
-        "later",
-        "earlier",
-        "meanwhile",
-        "yesterday",
-        "today",
-        "now",
-        "then",
-        "still",
-        "after",
-        "before",
-        "since",
-        "during",
-        "also",
-        "last",
-        "next",
-        "instead",
-        "finally",
-        "separately",
-        "both",
-        "the",
-        "a",
-        "an",
-        "and",
-        "but",
-        "or",
-        "however",
-        "but",
-        "yet",
-        "so",
-        "if",
-        "when",
-        "while",
-        "as",
-        "at",
-        "in",
-        "on",
-        "of",
-        "for",
-        "to",
-        "from",
-        "by",
-        "with",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "here",
-        "it",
-        "he",
-        "she",
-        "they",
-        "we",
-        "i",
-        "you",
-        "his",
-        "her",
-        "their",
-        "its",
-        "our",
-        "my",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "read",
-        "more",
-        "don't",
-        "source",
-        "credit",
-        "according",
-        "kremlin",
     ]
 )
 
@@ -334,7 +71,7 @@ class Mention:
 
 def _is_cap(tok: Token) -> bool:
     c = tok.text[:1]
-    return c.isupper() and tok.low not in _NAME_STOP
+    return c.isupper() and tok.low not in NAME_STOP
 
 
 def tag(
@@ -507,7 +244,7 @@ def _discover(
         j += 1
     if (
         j == i + 1
-        and toks[i].low in _ORG_HEAD
+        and toks[i].low in ORG_HEAD
         and j + 1 < len(toks)
         and toks[j].low == "of"
         and _is_cap(toks[j + 1])
@@ -530,12 +267,12 @@ def _discover(
     t = lex.titles.match(lows, i)
     if t:
         return None
-    suffix = words[-1].low in _ORG_SUFFIX
+    suffix = words[-1].low in ORG_SUFFIX
     titled = i > 0 and bool(_title_before(lows, i, lex))
     if len(words) == 1 and not titled:
         w = words[0].text
         camel = w[1:].isalpha() and any(c.isupper() for c in w[2:]) and not w[1:].isupper()
-        if i == 0 or not camel or w[:1] == "M":
+        if i == 0 or not camel or w.startswith(_SURNAME_PREFIXES):
             return None
         # "KazTrade", "PetroChina": a one-word name with an inner capital is a company.
         if w in discovered or w in knowledge.entities:
@@ -545,7 +282,7 @@ def _discover(
         return Mention(i, j, w, "org", "name", w)
     if any(w.low in lex.country_names for w in words) and not suffix:
         return None
-    if i == 0 and len(words) == 2 and not titled and words[0].low in _NAME_STOP:
+    if i == 0 and len(words) == 2 and not titled and words[0].low in NAME_STOP:
         return None
     name = " ".join(w.text for w in words)
     after_role = (
@@ -557,10 +294,16 @@ def _discover(
     owned = any(
         w in _OWNING_VERBS and "by" not in window[x:] for x, w in enumerate(window)
     )  # "who owns the giant X" (an org), never "founded by X" (a person)
-    org_first = words[0].low in _ORG_HEAD or (owned and not titled)
-    org_after = j < len(toks) and toks[j].low in _ORG_AFTER and toks[j].text.islower()
+    org_first = words[0].low in ORG_HEAD or (owned and not titled)
+    org_after = j < len(toks) and toks[j].low in ORG_AFTER and toks[j].text.islower()
     etype = "org" if suffix or after_role or org_first or org_after else "person"
-    if etype == "person" and not titled and i > 0 and lows[i - 1] in ("in", "near", "outside"):
+    if (
+        etype == "person"
+        and not titled
+        and i > 0
+        and lows[i - 1] in ("in", "near", "outside")
+        and (j >= len(toks) or toks[j].low != "'s")
+    ):
         etype = "place"  # "at the palace in Port Salem": a place, never a party to a contact
     if name not in discovered and name not in knowledge.entities:
         discovered[name] = etype
@@ -574,12 +317,16 @@ def _discover(
 _OWNING_VERBS = frozenset(["owns", "owned", "runs", "founded", "heads", "chairs", "controls"])
 
 
+# Surnames with an inner capital ("McCain", "DeSantis", "DiCaprio") are not company names.
+_SURNAME_PREFIXES = ("Mc", "Mac", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von", "O'")
+
+
 def _national_org(toks: list[Token], i: int) -> bool:
     """ "Libyan National Army", "Russian Defence Ministry": a country word opens an org name."""
     j = i + 1
     while j < len(toks) and _is_cap(toks[j]):
         j += 1
-    return j > i + 1 and toks[j - 1].low in _ORG_SUFFIX
+    return j > i + 1 and toks[j - 1].low in ORG_SUFFIX
 
 
 def _title_before(lows: list[str], i: int, lex: Lexicon) -> str:

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from deniable.grammar.coref import HEAD_OF_STATE, DocState
 from deniable.grammar.mentions import Mention
+from deniable.grammar.owners import (
+    PERSONAL_ONLY,
+    desc_owner,
+    office_or_person,
+    org_noun,
+    pronoun_owner,
+    seat_of_government,
+    unknown_company,
+)
 from deniable.grammar.tokens import fold
 from deniable.grammar.view import View
 
@@ -114,11 +123,11 @@ def org_for_role(
         if t in ("org", "group"):
             return complement.name
         if t == "person":
-            return _office_or_person(state, role, complement.name)
+            return office_or_person(state, role, complement.name)
     if possessor is not None and possessor.name:
         t = state.etype(possessor.name)
         if t == "person":
-            return _office_or_person(state, role, possessor.name)
+            return office_or_person(state, role, possessor.name)
         if possessor.kind != "country":
             return possessor.name
         country_gov = country_gov or possessor.name
@@ -131,50 +140,6 @@ def org_for_role(
     if person and (words[-1] in HEAD_OF_STATE or role in HEAD_OF_STATE):
         return state.government_of(person)
     return None
-
-
-# Roles that serve one person: "Petrov's chief of staff", "her spokeswoman", "his lawyer".
-_PERSONAL_STAFF = frozenset(
-    [
-        "chief of staff",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "press secretary",
-        "aide",
-        "adviser",
-        "advisor",
-        "assistant",
-        "lawyer",
-        "deputy",
-        "bodyguard",
-        "secretary",
-    ]
-)
-
-
-# Titles of those whose staff serve a state office, not the person: "adviser to President X".
-_STATE_HEADS = frozenset(
-    ["president", "premier", "prime", "king", "queen", "chancellor", "dictator", "emperor"]
-)
-# Roles that serve the person, never the person's organisation: "Kalinin's lawyer".
-_PERSONAL_ONLY = frozenset(["lawyer", "attorney", "bodyguard"])
-
-
-def _office_or_person(state: DocState, role: str, person: str) -> str | None:
-    if role in _PERSONAL_ONLY:
-        return person
-    office = state.office_of(person)
-    if office or state.descriptors.get(person, set()) & _STATE_HEADS:
-        # A head of state's aides serve an office ("the presidential administration") the
-        # text may not name; the person is not that office.
-        return office
-    return _staff_of(role, person)
-
-
-def _staff_of(role: str, person: str) -> str | None:
-    """A role relative to a person whose organisation is unknown names the person (guideline)."""
-    return person if role in _PERSONAL_STAFF else None
 
 
 def role_phrase(v: View, k: int) -> tuple[int, str, str] | None:
@@ -272,6 +237,13 @@ def _title_before(v: View, p: Mention) -> _Title | None:
         if j >= 0 and v.low(j) == "'s" and j - 1 in v.cover:
             possessor = v.cover[j - 1]
             start = possessor.start
+        elif j >= 1 and v.low(j) == "'s" and unknown_company(v, j - 1, role):
+            # "Gazprom's chief executive Alexei Miller": a one-word company as possessor
+            word = v.toks[j - 1].text
+            v.state.discovered.setdefault(word, "org")
+            v.state.index.add(word, word)
+            possessor = Mention(j - 1, j, word, "org", "name", word)
+            start = j - 1
         elif (
             j >= 0
             and j in v.cover
@@ -284,10 +256,14 @@ def _title_before(v: View, p: Mention) -> _Title | None:
             country = _country_adj(v, j)
             start = j
         elif j >= 0 and v.low(j) in ("his", "her"):
-            possessor = _pronoun_owner(v, j)
+            possessor = pronoun_owner(v, j)
             start = j if possessor is not None else start
-        elif j >= 0 and j not in v.cover and _org_noun(v, j):
-            possessor = _org_noun(v, j)
+        elif j >= 0 and v.low(j) == "presidential" and seat_of_government(v) is not None:
+            # "presidential aide X" in an article about one state: its seat of government
+            possessor = Mention(j, j + 1, seat_of_government(v), "org", "name", v.toks[j].text)
+            start = j
+        elif j >= 0 and j not in v.cover and org_noun(v, j):
+            possessor = org_noun(v, j)
             start = j - 1 if v.low(j - 1) in ("a", "an", "the") else j
         if complement is not None and complement.kind == "phrase":
             adj = country or (possessor.name if possessor and possessor.kind == "country" else None)
@@ -298,50 +274,6 @@ def _title_before(v: View, p: Mention) -> _Title | None:
             if name is None:
                 return None
         return start, role, possessor, country, complement, hedged, former
-    return None
-
-
-def _desc_owner(v: View, d: Mention) -> str | None:
-    """ "A council spokeswoman, X", "His lawyer, X": an org noun or a possessive pronoun."""
-    if v.low(d.start) in ("his", "her"):
-        owner = _pronoun_owner(v, d.start)
-        return _office_or_person(v.state, d.role, owner.name) if owner and owner.name else None
-    for j in range(d.start, d.end):
-        m = _org_noun(v, j)
-        if m is not None:
-            return m.name
-    return None
-
-
-def _pronoun_owner(v: View, j: int) -> Mention | None:
-    """ "her spokeswoman Elena Varga": the person "her" points at, by gender and salience."""
-    local = [m for m in v.mentions if m.end <= j and m.kind not in ("country", "pron")]
-    pron = Mention(j, j + 1, None, "person", "pron", v.toks[j].text)
-    name = v.state.resolve_pronoun(v.index, pron, local, set())
-    if name is None or v.state.etype(name) != "person" or not v.state.gender(name):
-        return None  # only a pronoun whose person is known to agree names an owner
-    return Mention(j, j + 1, name, "person", "pron", v.toks[j].text)
-
-
-def _org_noun(v: View, j: int) -> Mention | None:
-    """ "Ministry spokesman X", "a council spokeswoman": the organisation that noun names.
-
-    The noun must be the head or a word of the name of an organisation the article has
-    already named (its latest such one); a noun no named organisation fits is ignored.
-    """
-    low = v.low(j)
-    if not low.isalpha() or low in _PRE_ROLE or not v.state.lex.nouns.match([low], 0):
-        return None
-    if v.state.lex.nouns.match([low], 0)[1] != "org":  # type: ignore[index]
-        return None
-    for _s, _k, name, t in reversed(v.state.history):
-        if t not in ("org", "group") or name.endswith(" government"):
-            continue
-        words = {fold(w) for w in name.split()} | {
-            fold(w) for w in v.state.descriptors.get(name, ())
-        }
-        if fold(low) in words:
-            return Mention(j, j + 1, name, "org", "name", v.toks[j].text)
     return None
 
 
@@ -555,14 +487,14 @@ def role_description(v: View) -> None:
             else:
                 org = target.name if not (target.kind == "country" and d.org) else d.org
         elif d.owner:
-            org = v.state.office_of(d.owner) if d.role not in _PERSONAL_ONLY else None
+            org = v.state.office_of(d.owner) if d.role not in PERSONAL_ONLY else None
             if org is None and named is not None:
                 # only with the staffer named beside it: "Kalinin's lawyer, Dmitri Gurov"
-                org = _office_or_person(v.state, d.role, d.owner)
+                org = office_or_person(v.state, d.role, d.owner)
         elif org is None and d.role in HEAD_OF_STATE:
             org = v.state.government_of(person) or _role_org(v.state, person, d.role)
         if org is None and named is not None:
-            org = _desc_owner(v, d)
+            org = desc_owner(v, d)
         if org is None or org == person:
             continue
         role = d.role

@@ -590,6 +590,20 @@ _AFTER_CALL = frozenset(
         "through",
         "using",
         "with",
+        # counts: "called X dozens of times", "some 40 times", "more than once"
+        "dozens",
+        "hundreds",
+        "scores",
+        "numerous",
+        "many",
+        "multiple",
+        "once",
+        "some",
+        "more",
+        "nearly",
+        "almost",
+        "around",
+        "roughly",
     ]
 )
 
@@ -604,7 +618,29 @@ def _naming(v: View, k: int) -> bool:
     if k >= len(v.lows):
         return False
     low = v.lows[k]
+    if low in _COUNT_WORDS:
+        # "called X dozens of times" is phoning; "called X many names" is naming
+        return not {"times", "occasions", "once", "twice"} & set(v.lows[k + 1 : k + 5])
     return not (low in _AFTER_CALL or low.isdigit() or low in _NUMBERS)
+
+
+_COUNT_WORDS = frozenset(
+    [
+        "dozens",
+        "hundreds",
+        "scores",
+        "numerous",
+        "many",
+        "multiple",
+        "some",
+        "more",
+        "nearly",
+        "almost",
+        "around",
+        "roughly",
+        "several",
+    ]
+)
 
 
 def _by_phone(v: View, objs: list[Item]) -> bool:

@@ -12,7 +12,8 @@ returns the :class:`~deniable.rules.checked.CheckedProgram` an engine needs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import difflib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from deniable.errors import Diagnostic, RuleError, caret_context
@@ -21,6 +22,9 @@ from deniable.rules.checked import CheckedProgram, RelationInfo
 from deniable.rules.safety import check_safety
 from deniable.rules.strata import stratify
 from deniable.rules.typecheck import BASE_TYPES, ClauseTypes, Signature, check_ground_fact
+
+#: Deepest nesting of terms and aggregates a clause may have (recursive passes stay safe).
+MAX_DEPTH = 200
 
 #: A relation that exists outside the program: base types, or (attribute, type) pairs.
 InputSchema = Mapping[str, Sequence[str] | Sequence[tuple[str, str]]]
@@ -46,6 +50,17 @@ def check(
         RuleError: every error found, sorted by location.
     """
     report = _Report(program)
+    for clause in program.clauses:
+        if _depth(clause) > MAX_DEPTH:
+            report.error(
+                "too_deep",
+                f"this rule nests expressions more than {MAX_DEPTH} levels deep; split them "
+                "with helper variables (x1 = ..., x2 = x1 + ...)",
+                clause.span,
+            )
+    if report.diagnostics:
+        # Every later pass walks terms recursively; refuse before any of them runs.
+        raise RuleError(report.finished())
     types = _resolve_types(program, report)
     signatures = _signatures(program, types, inputs or {}, report)
     if infer_decls:
@@ -53,7 +68,18 @@ def check(
     suggestions = _Suggestions(program, signatures)
     undeclared: set[str] = set()
     for clause in program.clauses:
-        _check_clause(clause, signatures, report, suggestions, undeclared)
+        try:
+            _check_clause(clause, signatures, report, suggestions, undeclared)
+        except RecursionError:
+            report.error(
+                "too_deep",
+                "this rule is nested too deeply to analyse; split its expressions with "
+                "helper variables",
+                clause.span,
+            )
+    if any(d.code == "too_deep" for d in report.diagnostics):
+        # Stratification would walk the same deep terms; the program is refused anyway.
+        raise RuleError([d for d in report.finished() if d.severity == "error"])
     directives = _check_directives(program, signatures, report)
     strata = stratify(program.clauses, diagnostics=report.diagnostics)
     _warn_unused(program, signatures, inputs or {}, report)
@@ -68,6 +94,33 @@ def check(
         directives=directives,
         warnings=tuple(d for d in report.finished() if d.severity == "warning"),
     )
+
+
+def _depth(clause: ast.Clause) -> int:
+    """Nesting depth of a clause's terms, computed without recursion."""
+    stack: list[tuple[object, int]] = [(a, 1) for a in clause.head.args]
+    stack += [(lit, 1) for lit in clause.body]
+    deepest = 0
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            break
+        children: tuple[object, ...] = ()
+        if isinstance(node, ast.Atom):
+            children = node.args
+        elif isinstance(node, ast.Negation):
+            children = (node.atom,)
+        elif isinstance(node, (ast.Comparison, ast.BinOp)):
+            children = (node.left, node.right)
+        elif isinstance(node, ast.UnOp):
+            children = (node.operand,)
+        elif isinstance(node, (ast.Call, ast.Constraint)):
+            children = node.args
+        elif isinstance(node, ast.Aggregate):
+            children = (*node.body, *([node.target] if node.target is not None else []))
+        stack += [(child, depth + 1) for child in children]
+    return deepest
 
 
 # ----------------------------------------------------------------------------- reporting
@@ -224,6 +277,7 @@ def _signatures(
                 report.error(
                     "unknown_type",
                     f"unknown type {attr.type} for attribute {attr.name} of {decl.name}; "
+                    f"{_did_you_mean(attr.type, types)}"
                     "use symbol, number, unsigned, float or declare it with .type",
                     attr.span,
                 )
@@ -386,7 +440,8 @@ def _check_clause(
                 undeclared.add(atom.rel)
                 report.error(
                     "undeclared_relation",
-                    f"relation {atom.rel} is not declared; add "
+                    f"relation {atom.rel} is not declared; "
+                    f"{_did_you_mean(atom.rel, signatures)}add "
                     f"{_suggest_decl(atom, suggestions.get(atom.rel))}",
                     _name_span(atom),
                 )
@@ -420,6 +475,12 @@ class _Suggestions:
             self._inferred = dict(self._signatures)
             _infer_signatures(self._program, self._inferred)
         return self._inferred.get(rel)
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    """``"did you mean X? "`` when ``name`` looks like a typo of a known name, else ""."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+    return f"did you mean {close[0]}? If not, " if close else ""
 
 
 def _suggest_decl(atom: ast.Atom, sig: Signature | None) -> str:
@@ -457,7 +518,7 @@ def _check_directives(
             report.error(
                 "undeclared_relation",
                 f"relation {directive.rel} in .{directive.kind} is not declared; "
-                f"add .decl {directive.rel}(...) or fix the name",
+                f"{_did_you_mean(directive.rel, signatures)}add .decl {directive.rel}(...)",
                 ast.Span(
                     directive.span.path,
                     directive.span.line,

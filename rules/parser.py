@@ -231,10 +231,32 @@ def _run_lark(text: str, path: str, start: str) -> Any:
         fail_at(path, text, span, message)
     try:
         return ToAst(path, text).transform(tree)
+    except RecursionError:
+        _raise_too_deep(text, path)
     except VisitError as error:
         if isinstance(error.orig_exc, DeniableError):
             raise error.orig_exc from None
+        if isinstance(error.orig_exc, RecursionError):
+            _raise_too_deep(text, path)
         raise
+
+
+def _raise_too_deep(text: str, path: str) -> NoReturn:
+    # Python recursion is the limit; point at the longest line, where the deep
+    # expression most likely is.
+    lines = text.split("\n")
+    number = max(range(len(lines)), key=lambda i: len(lines[i])) + 1
+    raise RuleError(
+        [
+            Diagnostic(
+                "too_deep",
+                "this expression is nested too deeply to analyse; split it with helper "
+                "variables (x1 = ..., x2 = x1 + ...)",
+                Location(path, number, 1),
+                context=caret_context(lines[number - 1][:200], 1),
+            )
+        ]
+    )
 
 
 def _raise_syntax(error: UnexpectedInput, text: str, path: str, start: str) -> NoReturn:

@@ -253,8 +253,3 @@ def write_output(
     except OSError as error:
         raise InputError(f"cannot write to {path}: {error.strerror}", Location(str(path))) from None
     return path
-
-
-def sort_key(row: tuple) -> tuple:
-    """Order rows deterministically even when a column mixes types."""
-    return tuple((0, v, "") if isinstance(v, (int, float)) else (1, 0, str(v)) for v in row)

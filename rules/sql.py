@@ -9,12 +9,10 @@ that read the previous round's new rows (Mangle's ``makeDeltaRules`` as data) an
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlite_utils.db import quote_identifier
 
@@ -433,14 +431,14 @@ def join_order(atoms: list[Atom], first: int, bound: set[str]) -> list[int]:
     bound = bound | {a.name for a in atoms[first].args if isinstance(a, Var)}
     rest = [i for i in range(len(atoms)) if i != first]
     while rest:
-
-        def score(i: int) -> int:
-            return sum(
+        scores = {
+            i: sum(
                 isinstance(a, (Str, Num)) or (isinstance(a, Var) and a.name in bound)
                 for a in atoms[i].args
             )
-
-        best = max(rest, key=lambda i: (score(i), -i))
+            for i in rest
+        }
+        best = max(rest, key=lambda i: (scores[i], -i))
         order.append(best)
         rest.remove(best)
         bound |= {a.name for a in atoms[best].args if isinstance(a, Var)}
@@ -566,120 +564,38 @@ def compile_rule(
     return Statement(sql, comp.params)
 
 
-def lookup_columns(clause: Clause) -> list[tuple[str, tuple[int, ...]]]:
-    """For each body atom (positive, negated, in aggregates): its relation and the argument
-    positions bound by a constant or a variable shared with another literal; those are the
-    columns an index should cover (head variables are not known during a lookup)."""
-    counts = _var_counts(clause.body)
+def lookup_columns(
+    clause: Clause, recursive: Iterable[str] = ()
+) -> list[tuple[str, tuple[int, ...]]]:
+    """The indexes ``clause`` wants: (relation, argument positions it is looked up by).
+
+    In the semi-naive variants of a clause over the ``recursive`` relations of its
+    stratum, the join order is fixed (:func:`join_order`), so the positions bound
+    when each atom is reached are known exactly; the delta atom is scanned by rowid
+    and needs none.  Elsewhere the planner orders joins: an atom is assumed looked up
+    by its constants and the variables it shares with other body literals.
+    """
+    positives = [lit for lit in clause.body if isinstance(lit, Atom)]
+    deltas = delta_positions(clause, recursive)
     found: list[tuple[str, tuple[int, ...]]] = []
-    for node in walk(clause.body):
-        if not isinstance(node, Atom):
-            continue
-        local = _var_counts([node])
-        bound = tuple(
-            j
-            for j, arg in enumerate(node.args)
-            if isinstance(arg, (Str, Num))
-            or (isinstance(arg, Var) and counts[arg.name] > local[arg.name])
-        )
-        if bound:
-            found.append((node.rel, bound))
-    return found
+    for first in deltas:
+        order = join_order(positives, first, set())
+        bound = {a.name for a in positives[first].args if isinstance(a, Var)}
+        for i in order[1:]:
+            atom = positives[i]
+            found.append((atom.rel, _bound_positions(atom, bound)))
+            bound |= {a.name for a in atom.args if isinstance(a, Var)}
+    counts = _var_counts(clause.body)
+    for node in walk(lit for lit in clause.body if not (deltas and isinstance(lit, Atom))):
+        if isinstance(node, Atom):
+            shared = {n for n, k in counts.items() if k > _var_counts([node])[n]}
+            found.append((node.rel, _bound_positions(node, shared)))
+    return [(rel, positions) for rel, positions in found if positions]
 
 
-# ----------------------------------------------------------------------------- functions
-# Python implementations of the operators and functors SQLite lacks; the engine
-# registers them on its connection as deterministic functions.
-
-
-def _wrap64(value: int) -> int:
-    # Soufflé's numbers wrap around like C integers; SQLite would overflow instead.
-    return (value + 2**63) % 2**64 - 2**63
-
-
-def _pow(base: object, exp: object) -> object:
-    if base is None or exp is None:
-        return None
-    if isinstance(base, int) and isinstance(exp, int):
-        if exp < 0:
-            return 0 if abs(base) != 1 else base**exp
-        return _wrap64(pow(base, exp, 2**64) if exp > 64 else base**exp)
-    try:
-        return float(base) ** float(exp)  # type: ignore[arg-type]
-    except (OverflowError, ZeroDivisionError, ValueError):
-        return None
-
-
-def _bxor(a: int | None, b: int | None) -> int | None:
-    return None if a is None or b is None else a ^ b
-
-
-def _bshru(a: int | None, b: int | None) -> int | None:
-    if a is None or b is None or b < 0:
-        return None
-    return _wrap64((a % 2**64) >> b)
-
-
-def _substr(s: str | None, start: int | None, length: int | None) -> str | None:
-    if s is None or start is None or length is None:
-        return None
-    if start < 0 or start > len(s):
-        return ""  # Soufflé warns and yields the empty string
-    return s[start:] if length < 0 else s[start : start + length]
-
-
-def _ord(s: str | None) -> int | None:
-    return ord(s[0]) if s else None
-
-
-def _to_string(value: object) -> str | None:
-    from deniable.rules.soufflio import format_value
-
-    return None if value is None else format_value(value)
-
-
-def _to_number(value: object) -> int | None:
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value)
-    try:
-        return _wrap64(int(str(value).strip(), 10))
-    except ValueError:
-        return None
-
-
-def _to_float(value: object) -> float | None:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-
-
-@functools.lru_cache(maxsize=256)
-def _regex(pattern: str) -> re.Pattern[str] | None:
-    try:
-        return re.compile(pattern)
-    except re.error:
-        return None
-
-
-def _match(pattern: str | None, s: str | None) -> int:
-    # Soufflé's match uses std::regex_match: the whole string must match.
-    if pattern is None or s is None:
-        return 0
-    compiled = _regex(pattern)
-    return int(compiled is not None and compiled.fullmatch(s) is not None)
-
-
-FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {
-    "deniable_pow": (2, _pow),
-    "deniable_bxor": (2, _bxor),
-    "deniable_bshru": (2, _bshru),
-    "deniable_substr": (3, _substr),
-    "deniable_ord": (1, _ord),
-    "deniable_to_string": (1, _to_string),
-    "deniable_to_number": (1, _to_number),
-    "deniable_to_float": (1, _to_float),
-    "deniable_match": (2, _match),
-}
+def _bound_positions(atom: Atom, bound: set[str]) -> tuple[int, ...]:
+    return tuple(
+        j
+        for j, arg in enumerate(atom.args)
+        if isinstance(arg, (Str, Num)) or (isinstance(arg, Var) and arg.name in bound)
+    )

@@ -33,9 +33,17 @@ comparing or matching a symbol with    SQLite's column affinity converts ``'6'``
 a number                               pyDatalog compares them as different values
 =====================================  ===============================================
 
-Provenance is computed after pyDatalog finished: every clause ``i`` is evaluated
-through an auxiliary predicate holding all its body variables, so each ground
-instance of the clause is known; ``_height`` is then the least proof height
+Recursion is driven here, not by pyDatalog: its tabled resolution (0.22) never
+returns on a right-recursive rule over cyclic data (``r(X,Y) <= e(X,Z) & r(Z,Y)``
+with ``e`` a cycle).  So pyDatalog only ever sees facts and one auxiliary clause
+``b_i(all body variables) <= body`` per clause ``i``; strata are evaluated in order
+and a recursive stratum is re-asked (naive iteration, bounded by
+``Limits.max_iterations`` and ``max_rows``) until a round adds no row.  pyDatalog
+still does all the matching: joins, repeated variables, constants, negation,
+comparisons and arithmetic.
+
+The last round's answers are every ground instance of the clauses over the final
+relations; provenance comes from them: ``_height`` is the least proof height
 (input rows 0 or their stored ``_height``, fact clauses 0, a rule instance 1 + the
 greatest height of its positive body rows over derived relations) and ``_rule``
 the smallest clause index reaching that height.  The SQL engine records the
@@ -43,8 +51,8 @@ height of the *first* derivation it finds, which is the same number except when
 a later round of a recursive stratum finds a shorter proof through a lower
 stratum; row contents are identical in every case.
 
-pyDatalog is slow (top-down tabled resolution in Python): keep it for small
-programs and cross-checking the SQL engine.
+pyDatalog is slow (every clause body is resolved in Python): keep it for small
+programs and for cross-checking the SQL engine.
 """
 
 from __future__ import annotations
@@ -57,9 +65,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyDatalog import Logic
-from pyDatalog import pyEngine as _pe
-from pyDatalog.util import DatalogError
+from pyDatalog import Logic  # type: ignore[import-untyped]
+from pyDatalog import pyEngine as _pe  # type: ignore[import-untyped]
+from pyDatalog.util import DatalogError  # type: ignore[import-untyped]
 from sqlite_utils import Database
 
 from deniable.errors import Diagnostic, EvaluationError, Location
@@ -81,7 +89,7 @@ from deniable.rules.ast import (
     Var,
     Wildcard,
 )
-from deniable.rules.checked import CheckedProgram
+from deniable.rules.checked import CheckedProgram, Stratum
 from deniable.rules.engines.base import Derivation, Limits
 from deniable.rules.engines.sqlite import is_derived_table, relation_schema
 from deniable.rules.sql import HEIGHT_COLUMN, RULE_COLUMN, create_table, quote
@@ -493,7 +501,7 @@ class PyDatalogEngine:
             more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
             raise EvaluationError(first.message + more, first.location, code=UNSUPPORTED)
         inputs = _read_inputs(program, db)
-        relations = _evaluate(program, inputs)
+        relations = _evaluate(program, inputs, limits)
         for rel, rows in relations.items():
             if len(rows) > limits.max_rows:
                 raise EvaluationError(
@@ -572,7 +580,7 @@ def _body_relations(program: CheckedProgram) -> set[str]:
 
 
 def _evaluate(
-    program: CheckedProgram, inputs: dict[str, dict[Row, int]]
+    program: CheckedProgram, inputs: dict[str, dict[Row, int]], limits: Limits
 ) -> dict[str, dict[Row, tuple[int, int]]]:
     """Run pyDatalog; return each derived relation's rows with their ``(_rule, _height)``."""
     names = sorted(set(program.relations) | set(inputs) | _body_relations(program))
@@ -581,7 +589,7 @@ def _evaluate(
         with _fresh_logic():
             # Literals intern their predicates in the current logic: build them inside it.
             plans = [_Translator(c, predicates).plan() for c in program.clauses]
-            instances = _run(program, inputs, predicates, plans)
+            instances = _run(program, inputs, predicates, plans, limits)
     except RecursionError as error:
         raise EvaluationError(
             f"pyDatalog exceeded Python's recursion limit ({sys.getrecursionlimit()}); "
@@ -597,7 +605,17 @@ def _run(
     inputs: dict[str, dict[Row, int]],
     predicates: dict[str, str],
     plans: list[_Plan],
+    limits: Limits,
 ) -> list[_Instance]:
+    """Evaluate stratum by stratum; pyDatalog answers clause bodies over stored facts only.
+
+    pyDatalog 0.22's tabled resolution never returns on a right-recursive rule over
+    cyclic data (``r(X,Y) <= e(X,Z) & r(Z,Y)`` with ``e`` a cycle), so no rule of a
+    derived relation is given to it: each clause ``i`` becomes ``b_i(vars) <= body``
+    over predicates that hold facts only, and this function iterates a recursive
+    stratum (naively) until a round adds no row.  The last round's answers are then
+    every ground instance of the stratum's clauses over the final relations.
+    """
     for rel, pred in predicates.items():
         arity = program.relations[rel].arity if rel in program.relations else 0
         _pe.insert(_pe.Pred(pred, arity))
@@ -605,29 +623,69 @@ def _run(
         for row in rows:
             _assert(predicates[rel], [_pe.Const(v) for v in row], [])
     instances: list[_Instance] = []
-    queries: list[tuple[_Plan, str]] = []
+    by_head: dict[str, list[_Plan]] = {}
     for plan in plans:
-        if plan.never:
-            continue
+        if not plan.never:
+            by_head.setdefault(plan.clause.head.rel, []).append(plan)
+    for stratum in program.strata:
+        stratum_plans = [p for rel in stratum.relations for p in by_head.get(rel, [])]
+        instances.extend(_stratum(stratum, stratum_plans, predicates, limits))
+    return instances
+
+
+def _stratum(
+    stratum: Stratum, plans: list[_Plan], predicates: dict[str, str], limits: Limits
+) -> list[_Instance]:
+    rows: dict[str, set[Row]] = {rel: set() for rel in stratum.relations}
+    facts: list[_Instance] = []
+    rules: list[tuple[_Plan, str]] = []
+    for plan in plans:
         clause = plan.clause
-        head_pred = predicates[clause.head.rel]
         if clause.is_fact and all(kind == "c" for kind, _ in plan.head_slots):
             row = tuple(value for _, value in plan.head_slots)
-            _assert(head_pred, [_pe.Const(v) for v in row], [])
-            instances.append(_Instance(clause.index, 0, (clause.head.rel, row), ()))
+            facts.append(_Instance(clause.index, 0, (clause.head.rel, row), ()))
             continue
         aux = f"{_PREFIX}b{clause.index}"
-        aux_terms = [_pe.Var(v) for v in plan.variables]
-        _assert(aux, aux_terms, plan.body)
-        head = [_slot_term(s) for s in plan.head_slots]
-        _assert(head_pred, head, [_pe.Literal(aux, [_pe.Var(v) for v in plan.variables])])
-        queries.append((plan, aux))
-    for plan, aux in queries:
-        answers = _pe.Literal(aux, [_pe.Var(f"Q{i}") for i in range(len(plan.variables))]).ask()
-        for answer in answers or []:
-            env = dict(zip(plan.variables, answer, strict=True))
-            instances.append(_instance(plan, env))
-    return instances
+        _assert(aux, [_pe.Var(v) for v in plan.variables], plan.body)
+        rules.append((plan, aux))
+    for inst in facts:
+        _add(inst.head, rows, predicates)
+    reads_itself = any(rel in rows for plan, _ in rules for rel, _ in plan.positives)
+    rounds = 0
+    while True:
+        rounds += 1
+        if rounds > limits.max_iterations:
+            raise EvaluationError(
+                f"relation {', '.join(stratum.relations)} still grows after "
+                f"{limits.max_iterations} rounds (limit max_iterations); "
+                "is there runaway arithmetic recursion?"
+            )
+        found = [*facts, *(inst for plan, aux in rules for inst in _ask(plan, aux))]
+        new = [inst.head for inst in found if inst.head[1] not in rows[inst.head[0]]]
+        for key in new:
+            _add(key, rows, predicates)
+        for rel, have in rows.items():
+            if len(have) > limits.max_rows:
+                raise EvaluationError(
+                    f"relation {rel} has more than {limits.max_rows} rows (limit max_rows)"
+                )
+        # Done when a round adds nothing; a body that reads no relation of its own
+        # stratum sees everything in the first round already.
+        if not new or not reads_itself:
+            return found
+
+
+def _add(key: Key, rows: dict[str, set[Row]], predicates: dict[str, str]) -> None:
+    rel, row = key
+    if row not in rows[rel]:
+        rows[rel].add(row)
+        _assert(predicates[rel], [_pe.Const(v) for v in row], [])
+
+
+def _ask(plan: _Plan, aux: str) -> Iterator[_Instance]:
+    query = _pe.Literal(aux, [_pe.Var(f"Q{i}") for i in range(len(plan.variables))])
+    for answer in query.ask() or []:
+        yield _instance(plan, dict(zip(plan.variables, answer, strict=True)))
 
 
 def _assert(pred: str, terms: list[Any], body: list[Any]) -> None:

@@ -18,8 +18,8 @@ from deniable.errors import EvaluationError
 from deniable.rules.ast import Atom, Num, Str, Term, Var, Wildcard
 from deniable.rules.checked import CheckedProgram, Stratum
 from deniable.rules.engines.base import Derivation, Limits
+from deniable.rules.functors import FUNCTIONS
 from deniable.rules.sql import (
-    FUNCTIONS,
     HEIGHT_COLUMN,
     RULE_COLUMN,
     Compiler,
@@ -33,9 +33,6 @@ from deniable.rules.sql import (
     quote,
     table_columns,
 )
-
-
-SORT = True
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
@@ -163,10 +160,12 @@ def _create_indexes(
     already serves lookups on any prefix of them.
     """
     wanted: dict[str, set[tuple[int, ...]]] = defaultdict(set)
-    for clause in program.clauses:
-        for rel, positions in lookup_columns(clause):
-            if rel in columns:
-                wanted[rel].add(positions)
+    for stratum in program.strata:
+        recursive = stratum.relations if stratum.recursive else ()
+        for clause in stratum.clauses:
+            for rel, positions in lookup_columns(clause, recursive):
+                if rel in columns:
+                    wanted[rel].add(positions)
     for rel, sets in wanted.items():
         for positions in sorted(sets):
             if positions == tuple(range(len(positions))):
@@ -226,7 +225,7 @@ def _evaluate(db: Database, stratum: Stratum, schema: Schema, limits: Limits) ->
             continue
         positives = [lit for lit in clause.body if isinstance(lit, Atom)]
         for pos in positions:
-            variants.append((compile_rule(clause, schema, delta=pos, sort=SORT), positives[pos].rel))
+            variants.append((compile_rule(clause, schema, delta=pos), positives[pos].rel))
     if not variants:
         return
     low = dict.fromkeys(rels, 0)

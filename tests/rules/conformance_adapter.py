@@ -35,15 +35,11 @@ from deniable.rules.engines.sqlite import index_inputs, relation_schema
 from deniable.rules.sql import quote
 
 #: deniable check codes that are, by definition, what the suite calls a safety violation
-#: (a variable not range-restricted by a positive body atom), with the code the suite's
-#: crepe cases use for the same finding.  Nothing else is renamed: every other error
-#: reaches the runner with deniable's own class name and ``code``.
-SUITE_SYNONYMS: dict[str, str] = {
-    # p(X) :- q(Y).  /  ok(X) :- person(X), not banned(X, Y).
-    "unbound_variable": "unbound_variable",
-    # Ok(_) :- Ok(_).  A head wildcard is an unbound head variable (crepe: safety_violations).
-    "wildcard_in_head": "safety_violations",
-}
+#: (a variable not range-restricted by a positive body atom: ``p(X) :- q(Y).``,
+#: ``ok(X) :- person(X), not banned(X, Y).``, ``Ok(_) :- Ok(_).``), mapped to the code the
+#: re-raised :class:`SafetyViolationError` carries.  The code stays deniable's own: the
+#: only renaming is the class.  Nothing else is renamed.
+SUITE_SYNONYMS: dict[str, str] = {"unbound_variable": "unbound_variable"}
 
 
 _COLUMN_TYPES: dict[str, type] = {"number": int, "unsigned": int, "float": float, "symbol": str}

@@ -39,7 +39,6 @@ from deniable.rules.ast import (
     Var,
     Wildcard,
 )
-from deniable.rules.checked import CheckedProgram, RelationInfo, Stratum
 
 TYPES = ("number", "symbol")
 NUMBERS = (-3, -1, 0, 1, 2, 3, 5, 8, 13, 2**31)
@@ -81,7 +80,7 @@ class Relation:
 
 @dataclass
 class GeneratedCase:
-    """A random program with its input rows, and the strata it was built with."""
+    """A random program with the rows of its input relations."""
 
     edb: list[Relation]
     idb: list[Relation]
@@ -98,22 +97,6 @@ class GeneratedCase:
             for r in [*self.edb, *self.idb]
         )
         return Program(decls=decls, clauses=tuple(self.clauses))
-
-    def checked_by_hand(self) -> CheckedProgram:
-        """The :class:`CheckedProgram` the construction guarantees (one stratum per IDB)."""
-        relations = {
-            r.name: RelationInfo(r.name, r.attributes, r.types, r.types, is_input=True)
-            for r in self.edb
-        }
-        strata = []
-        for r in self.idb:
-            relations[r.name] = RelationInfo(r.name, r.attributes, r.types, r.types)
-            own = tuple(c for c in self.clauses if c.head.rel == r.name)
-            recursive = any(
-                isinstance(lit, Atom) and lit.rel == r.name for c in own for lit in c.body
-            )
-            strata.append(Stratum((r.name,), own, recursive))
-        return CheckedProgram(self.program, relations, tuple(self.clauses), tuple(strata))
 
     def load(self, db: Database) -> None:
         """Create and fill one table per input relation."""

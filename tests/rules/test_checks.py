@@ -425,7 +425,7 @@ def test_cli_check_ok_prints_warnings(
         ".decl lonely(a: symbol)\n"
         "      ^^^^^^\n"
     )
-    assert captured.out.startswith("ok: 1 clauses")
+    assert captured.out == "ok: 1 clause in 1 stratum, 1 warning(s)\n"
 
 
 def test_cli_check_errors_exit_1(
@@ -452,3 +452,23 @@ def test_cli_check_subprocess(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("r.dl:1:13: error: missing '.' at the end of the clause")
     assert "Traceback" not in result.stderr
+
+
+def test_too_deep_ast_is_an_error_not_a_crash() -> None:
+    term: ast.Term = ast.Num(1)
+    for _ in range(5000):
+        term = ast.BinOp("+", term, ast.Num(1))
+    x = ast.Var("x")
+    clause = ast.Clause(ast.Atom("p", (x,)), (ast.Atom("q", (x,)), ast.Comparison("=", x, term)))
+    with pytest.raises(RuleError) as info:
+        check(ast.Program(clauses=(clause,)), infer_decls=True)
+    assert info.value.code == "too_deep"
+
+
+def test_undeclared_relation_suggests_a_close_name() -> None:
+    d = only_error(".decl contact(a: symbol, b: symbol)\ncontact(a, b) :- contcat(b, a).")
+    assert d.message == (
+        "relation contcat is not declared; did you mean contact? If not, "
+        "add .decl contcat(b: symbol, a: symbol)"
+    )
+    assert where(d) == (2, 18)

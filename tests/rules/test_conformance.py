@@ -24,9 +24,8 @@ from typing import Any
 
 import pytest
 import yaml
-from datalog_conformance import plugin
+from datalog_conformance import plugin, schema
 from datalog_conformance.runner import ConformanceFailure, YamlTestRunner
-from datalog_conformance.schema import TestCase
 
 from deniable.errors import DeniableError, EvaluationError
 from deniable.rules.engines.pydatalog import UNSUPPORTED
@@ -65,7 +64,7 @@ def _discover(test_dir: Path | None = None) -> list[tuple[Path, Any]]:
             found = plugin._load_multi_case_file(raw, yaml_file)
             cases.extend((yaml_file, case) for case in found)
             continue
-        cases.append((yaml_file, TestCase.from_dict(raw)))
+        cases.append((yaml_file, schema.TestCase.from_dict(raw)))
     return cases
 
 

@@ -561,3 +561,10 @@ def test_bad_escape_in_a_fact_run_is_located() -> None:
     assert "unknown escape \\q" in error.message
     assert error.location is not None
     assert (error.location.line, error.location.column) == (1001, 3)
+
+
+def test_too_deep_nesting_is_an_error_not_a_crash() -> None:
+    with pytest.raises(RuleError) as info:
+        parse("p(x) :- q(x),\n  x = " + " + ".join(["1"] * 3000) + ".", "deep.dl")
+    assert info.value.code == "too_deep"
+    assert info.value.location is not None and info.value.location.line == 2

@@ -13,6 +13,7 @@ from deniable.rules.ast import Atom, Attribute, Clause, Decl, Num, Program, Str,
 from deniable.rules.checked import CheckedProgram
 from deniable.rules.checks import check
 from deniable.rules.engines import get_engine
+from deniable.rules.engines.base import Limits
 from deniable.rules.engines.pydatalog import (
     UNSUPPORTED,
     PyDatalogEngine,
@@ -321,3 +322,28 @@ def test_recursion_error_becomes_an_evaluation_error(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(pydatalog, "_run", deep)
     with pytest.raises(EvaluationError, match="recursion limit"):
         PyDatalogEngine().derive(_program(PATH, EDGE), _db())
+
+
+def test_right_recursion_over_a_cycle_terminates() -> None:
+    # pyDatalog's own recursion never returns on this one; the engine iterates itself.
+    text = """
+.decl reach(x: number, y: number)
+.decl loop(x: number, y: number)
+reach(x, y) :- edge(x, y).
+reach(x, y) :- edge(x, z), reach(z, y).
+loop(x, y) :- edge(x, z), loop(z, y).
+"""
+    db = _db([(1, 2), (2, 3), (3, 1)])
+    PyDatalogEngine().derive(_program(text, EDGE), db)
+    assert {(x, y) for x, y, _, _ in _rows(db, "reach")} == {
+        (x, y) for x in (1, 2, 3) for y in (1, 2, 3)
+    }
+    assert _rows(db, "loop") == []
+
+
+def test_runaway_recursion_hits_the_iteration_limit() -> None:
+    text = ".decl n(x: number)\nn(x) :- edge(x, _).\nn(x + 1) :- n(x).\n"
+    with pytest.raises(EvaluationError, match="max_iterations"):
+        PyDatalogEngine().derive(_program(text, EDGE), _db(), limits=Limits(max_iterations=30))
+    with pytest.raises(EvaluationError, match="max_rows"):
+        PyDatalogEngine().derive(_program(text, EDGE), _db(), limits=Limits(max_rows=20))
