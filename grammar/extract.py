@@ -13,7 +13,7 @@ from deniable.grammar.entities import Knowledge
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.mentions import Mention, tag
 from deniable.grammar.modality import modality
-from deniable.grammar.tokens import Token, split_sentences, tokenize
+from deniable.grammar.tokens import Token, clean, split_sentences, tokenize
 from deniable.grammar.transform import clauses
 from deniable.grammar.view import View
 
@@ -63,7 +63,7 @@ def extract(document: Document, knowledge: Knowledge | None = None) -> Extractio
     sentences = split_sentences(document.text)
     tagged: list[tuple[Sentence, list[Token], list[Mention]]] = []
     for s in sentences:
-        toks = tokenize(s.text, s.start)
+        toks = tokenize(clean(s.text), s.start)
         tagged.append((s, toks, tag(toks, knowledge, state.index, lex, state.discovered)))
     # First pass: roles stated with names, so that descriptions can be resolved by role even
     # before the name appears ("Putin's chief of staff ... Anton Vayno, who is chief of staff").
@@ -248,7 +248,7 @@ def _prepare(sent: int, m: Mention, state: DocState) -> None:
 
 def _facts(document: Document, v: View, s: Sentence) -> list[Fact]:
     out: list[Fact] = []
-    when = _time(s.text) if any(c.pred in _EVENT_PREDS for c in v.cands) else ""
+    when = _time(clean(s.text)) if any(c.pred in _EVENT_PREDS for c in v.cands) else ""
     photo_sentence = False
     question = s.text.rstrip().rstrip("\"'”’)").endswith("?")
     for c in v.cands:
@@ -369,7 +369,7 @@ def _when_after(v: View, s: Sentence, end: int, when: str) -> str:
     was charged by Z in 2023" dates the charge 2023."""
     if not when or end >= len(v.toks):
         return when
-    after = _time(s.text[v.toks[max(0, end - 1)].start - s.start :])
+    after = _time(clean(s.text)[v.toks[max(0, end - 1)].start - s.start :])
     return after or when
 
 

@@ -177,6 +177,8 @@ def _source(v: View, c: Candidate) -> str:
     for k, low in enumerate(lows):
         if low not in _SAY_SOURCE or k == 0 or (k >= c.start and k < c.end):
             continue
+        if _plural_noun(v, k):
+            continue
         j = k - 1
         while j > 0 and v.lows[j] in _SAY_AUX:
             j -= 1
@@ -189,6 +191,24 @@ def _source(v: View, c: Candidate) -> str:
         if speaker not in (c.a, c.b) or k < c.start:
             return speaker
     return ""
+
+
+# Words that are a verb of saying or a plural noun: "X claims he met Y" attributes,
+# "X claims surface" (the claims about X) does not.
+_NOUN_OR_VERB = frozenset(["claims", "reports", "shows"])
+_CLAUSE_OPENERS = frozenset(
+    ["that", "he", "she", "it", "they", "we", "i", "you", "the", "a", "an", "his", "her",
+     "its", "their", "this", "these", "those", "there", "to", "in", "on", "at", "last",
+     "today", "yesterday", "recently", "earlier", ",", ":", '"', "'"]
+)  # fmt: skip
+
+
+def _plural_noun(v: View, k: int) -> bool:
+    """True when ``lows[k]`` reads as a plural noun followed by its own verb."""
+    if v.lows[k] not in _NOUN_OR_VERB or k + 1 >= len(v.lows):
+        return False
+    nxt = v.toks[k + 1].text
+    return nxt.isalpha() and nxt.islower() and v.lows[k + 1] not in _CLAUSE_OPENERS
 
 
 def _speaker(v: View, k: int) -> str | None:

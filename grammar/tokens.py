@@ -111,6 +111,8 @@ def fold(word: str) -> str:
 def split_sentences(text: str) -> list[Sentence]:
     """Split ``text`` into sentences: every line on its own, then at sentence-final punctuation.
 
+    Each sentence's text is the article's, verbatim; :func:`clean` it before tokenizing.
+
     Page furniture (link lists, "READ MORE", sign-up notices) and picture credits are dropped.
     """
     plain = clean(text)
@@ -127,9 +129,9 @@ def split_sentences(text: str) -> list[Sentence]:
         for m in _SENT_END.finditer(body):
             if _is_abbreviation(body, m.start()):
                 continue
-            _add(out, plain, base + start, base + m.start() + 1)
+            _add(out, plain, text, base + start, base + m.start() + 1)
             start = m.end()
-        _add(out, plain, base + start, base + len(body))
+        _add(out, plain, text, base + start, base + len(body))
     return out
 
 
@@ -143,13 +145,15 @@ def _is_abbreviation(body: str, dot: int) -> bool:
     return w in _ABBREV or (len(w) == 1 and w.isalpha())
 
 
-def _add(out: list[Sentence], plain: str, start: int, end: int) -> None:
+def _add(out: list[Sentence], plain: str, text: str, start: int, end: int) -> None:
     while start < end and plain[start].isspace():
         start += 1
     while end > start and plain[end - 1].isspace():
         end -= 1
     if end > start and any(c.isalpha() for c in plain[start:end]):
-        out.append(Sentence(len(out), start, end, plain[start:end]))
+        # Evidence is quoted verbatim: the sentence keeps the article's own quotes and
+        # dashes; only the tokenizer sees the cleaned form (same offsets).
+        out.append(Sentence(len(out), start, end, text[start:end]))
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:

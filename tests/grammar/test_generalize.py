@@ -236,3 +236,19 @@ def test_vague_counts_are_calls_but_names_are_not() -> None:
         "Anna Petrova phoned Ivan Sokolov dozens of times."
     )
     assert _positive("Anna Petrova called Ivan Sokolov many names.") == set()
+
+
+def test_plural_noun_claims_is_not_an_attribution() -> None:
+    from deniable.facts.model import Document
+    from deniable.grammar.entities import Knowledge
+    from deniable.grammar.extract import extract
+
+    doc = Document(
+        "t.txt",
+        "Mayor Ann Holt and Omar Reyes secret meeting after sinister Dale Finch claims surface\n",
+    )
+    facts = [f for f in extract(doc, Knowledge()).facts if f.pred == "met"]
+    assert all(f.source != "Dale Finch" for f in facts)
+    doc = Document("u.txt", "Dale Finch claims Omar Reyes met Ann Holt in Paris.\n")
+    facts = [f for f in extract(doc, Knowledge()).facts if f.pred == "met"]
+    assert facts and all(f.source == "Dale Finch" for f in facts)

@@ -9,7 +9,7 @@ import pytest
 from deniable.errors import InputError
 from deniable.facts.model import EntityType
 from deniable.grammar.entities import Knowledge, load_entities, load_knowledge
-from deniable.grammar.tokens import fold, split_sentences, tokenize
+from deniable.grammar.tokens import clean, fold, split_sentences, tokenize
 
 
 def test_lines_and_sentences_split_with_offsets() -> None:
@@ -37,7 +37,8 @@ def test_credits_and_page_furniture_are_dropped() -> None:
 def test_curly_quotes_and_nbsp_keep_offsets() -> None:
     text = "Putin\u2019s\u00a0aide \u201cmet\u201d him."
     (s,) = split_sentences(text)
-    toks = tokenize(s.text, s.start)
+    assert s.text == text[s.start : s.end]  # evidence stays verbatim
+    toks = tokenize(clean(s.text), s.start)
     assert [t.text for t in toks][:3] == ["Putin", "'s", "aide"]
     assert all(
         text[t.start : t.end].replace("\u2019", "'") == t.text for t in toks if t.text != '"'
