@@ -85,6 +85,8 @@ class GeneratedCase:
     edb: list[Relation]
     idb: list[Relation]
     clauses: list[Clause]
+    # A few numbers and symbols per example, so joins and constants meet often.
+    domain: dict[str, list[Any]] = field(default_factory=dict)
     rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
     @property
@@ -146,9 +148,9 @@ def _show_clause(c: Clause) -> str:
     return f"[{c.index}] {_show_lit(c.head)}" + (f" :- {body}." if body else ".")
 
 
-def values(kind: str) -> st.SearchStrategy[Any]:
-    """Constants of base type ``kind``."""
-    return st.sampled_from(NUMBERS if kind == "number" else SYMBOLS)
+def values(kind: str, domain: dict[str, list[Any]]) -> st.SearchStrategy[Any]:
+    """Constants of base type ``kind`` from this example's small domain."""
+    return st.sampled_from(domain[kind])
 
 
 @st.composite
@@ -198,7 +200,7 @@ class _RuleBuilder:
                 self.bound[var.name] = kind
                 args.append(var)
             elif choice == "const":
-                args.append(_const(self.draw(values(kind))))
+                args.append(_const(self.draw(values(kind, self.case.domain))))
             else:
                 args.append(Wildcard())
         self.body.append(Atom(rel.name, tuple(args)))
@@ -207,7 +209,7 @@ class _RuleBuilder:
         names = self.bound_of(kind)
         if names and self.draw(st.booleans()):
             return Var(self.draw(st.sampled_from(names)))
-        return _const(self.draw(values(kind)))
+        return _const(self.draw(values(kind, self.case.domain)))
 
     def number_expr(self, recursive: bool) -> Term:
         names = self.bound_of("number")
@@ -251,7 +253,7 @@ class _RuleBuilder:
             elif choice == "wild":
                 args.append(Wildcard())
             else:
-                args.append(_const(self.draw(values(kind))))
+                args.append(_const(self.draw(values(kind, self.case.domain))))
         self.body.append(Negation(Atom(rel.name, tuple(args))))
 
     def head_atom(self, recursive: bool) -> Atom:
@@ -264,7 +266,7 @@ class _RuleBuilder:
                 else:
                     args.append(Var(self.draw(st.sampled_from(names))))
             else:
-                args.append(_const(self.draw(values(kind))))
+                args.append(_const(self.draw(values(kind, self.case.domain))))
         return Atom(self.head.name, tuple(args))
 
     def build(self, index: int) -> Clause:
@@ -275,9 +277,9 @@ class _RuleBuilder:
         recursive = any(isinstance(lit, Atom) and lit.rel == self.head.name for lit in self.body)
         if not recursive and self.draw(st.integers(0, 3)) == 0:
             self.binding()
-        for _ in range(self.draw(st.integers(0, 2))):
+        for _ in range(self.draw(st.integers(0, 1))):
             self.comparison(recursive)
-        if self.draw(st.integers(0, 2)) == 0:
+        if self.draw(st.integers(0, 3)) == 0:
             self.negation(self.draw(st.sampled_from(negatable)))
         order = self.draw(st.permutations(range(len(self.body))))
         # Literal order must not matter to either engine: shuffle it.
@@ -300,15 +302,19 @@ def programs(draw: st.DrawFn) -> GeneratedCase:
     idb = [r for r in idb if r.name.lower() not in taken] or [
         Relation("derived", ("a",), ("number",))
     ]
-    case = GeneratedCase(edb, idb, [])
+    domain = {
+        "number": draw(st.lists(st.sampled_from(NUMBERS), min_size=2, max_size=4, unique=True)),
+        "symbol": draw(st.lists(st.sampled_from(SYMBOLS), min_size=2, max_size=4, unique=True)),
+    }
+    case = GeneratedCase(edb, idb, [], domain)
     for level, rel in enumerate(idb):
         for _ in range(draw(st.integers(1, 3))):
             builder = _RuleBuilder(draw, rel, level, case)
             case.clauses.append(builder.build(len(case.clauses)))
         if draw(st.integers(0, 3)) == 0:
-            fact = Atom(rel.name, tuple(_const(draw(values(k))) for k in rel.types))
+            fact = Atom(rel.name, tuple(_const(draw(values(k, domain))) for k in rel.types))
             case.clauses.append(Clause(fact, (), index=len(case.clauses)))
     for rel in edb:
-        row = st.tuples(*(values(k) for k in rel.types))
-        case.rows[rel.name] = draw(st.lists(row, max_size=6, unique=True))
+        row = st.tuples(*(values(k, domain) for k in rel.types))
+        case.rows[rel.name] = draw(st.lists(row, min_size=2, max_size=8, unique=True))
     return case
