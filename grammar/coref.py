@@ -259,7 +259,9 @@ class DocState:
         recent = self._recent(sent, ("person",))
         order = {n: k for k, (_s, n) in enumerate(recent)}
         candidates = set(order) | {r.person for r in self.roles}
-        for c in candidates:
+        base_scores: dict[str, float] = {}
+        # Sorted: set order changes with the hash seed, and a tie must not be broken by it.
+        for c in sorted(candidates):
             if c in exclude:
                 continue
             score = 0.0
@@ -292,10 +294,20 @@ class DocState:
                 score += 3
             if d.org and d.org.endswith(" government") and self.government_of(c) == d.org:
                 score += 3
+            base_scores[c] = score
             score += 1.0 / (1 + order.get(c, 10))
             if best is None or score > best[0]:
                 best = (score, c)
         if best is not None and best[0] >= 1.5:
+            rivals = [
+                c for c, v in base_scores.items() if c != best[1] and v >= base_scores[best[1]]
+            ]
+            exact = any(r.person == best[1] and r.role == d.role for r in self.roles)
+            if best[1] not in order and (rivals or not exact):
+                # Nobody was named before the description ("Putin's aide" in a headline):
+                # only a post held under that very title, by one person, names them;
+                # anything else would be a guess.
+                return None
             return best[1]
         if d.role_class == "" and (d.words & _GENERIC_HEADS):
             # "the businessman": the article's main person, not merely the last one named.

@@ -92,6 +92,10 @@ def items(v: View, start: int = 0, stop: int | None = None, asides: bool = True)
             end, head = spans[k]
             out.append(Item("NP", k, end, head))
             k = end
+            if v.low(k) == "'s":
+                # "Governor X's aide": X is the possessor, never the object of the clause.
+                out[-1].cls = "POSSNP"
+                k += 1
             continue
         if v.lows[k] in ('"', "'"):
             k += 1
