@@ -104,6 +104,16 @@ class FactStore:
         schema.create_schema(db)
         return cls(db, None)
 
+    def snapshot(self) -> FactStore:
+        """Return an in-memory copy of this store (same ``path``, for display).
+
+        The backup API copies pages, FTS index included, in one consistent read;
+        writes to the copy never reach the file.
+        """
+        copy = Database(memory=True)
+        self.db.conn.backup(copy.conn)
+        return FactStore(copy, self.path)
+
     def close(self) -> None:
         self.db.close()
 

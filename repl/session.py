@@ -19,8 +19,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlite_utils import Database
-
 from deniable.errors import DeniableError, Diagnostic, Location, RuleError, StoreError
 from deniable.facts.store import FactStore
 from deniable.repl.render import SESSION_DIR_PREFIX, display_path
@@ -412,7 +410,4 @@ def _snapshot(db_path: Path) -> FactStore:
         StoreError: no fact store at ``db_path``.
     """
     with FactStore.open(db_path, create=False) as original:
-        copy = Database(memory=True)
-        # The backup API copies pages, FTS index included, in one consistent read.
-        original.db.conn.backup(copy.conn)
-    return FactStore(copy, Path(db_path))
+        return original.snapshot()

@@ -353,3 +353,17 @@ def test_attempted_view_and_role_details(store: FactStore, build) -> None:
     info = store.entity("utkin") or store.entity("Dmitry Utkin")
     assert info is not None and info.type == "unknown" and not info.known
     assert [(f.pred, f.statements, f.positive) for f in info.facts] == [("role", 1, 1)]
+
+
+def test_snapshot_is_a_copy_that_never_writes_the_file(tmp_path) -> None:
+    from deniable.facts.model import Entity
+    from deniable.facts.store import FactStore
+
+    path = tmp_path / "s.db"
+    with FactStore.open(path) as store:
+        store.add_entities([Entity("Jane Doe")])
+        copy = store.snapshot()
+    copy.add_entities([Entity("Only In Memory")])
+    assert copy.resolve_entity("Jane Doe") == "Jane Doe"
+    with FactStore.open(path, create=False) as again:
+        assert again.resolve_entity("Only In Memory") is None
