@@ -67,9 +67,17 @@ def read(path: Path) -> Iterator[Document | Problem]:
         yield _plain(path, text)
 
 
+# A line left over from a web page's markup ('class="x">', '<div ...>') is not a title.
+_MARKUP = re.compile(r"^[^\w]*<|[=\"”]\s*>\s*$|^\w+=[\"”]")
+
+
+def _first_line(text: str) -> str:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return next((ln for ln in lines if not _MARKUP.search(ln)), lines[0] if lines else "")
+
+
 def _plain(path: Path, text: str) -> Document:
-    title = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-    return Document(path.name, text, title=title, sha256=sha256(text))
+    return Document(path.name, text, title=_first_line(text), sha256=sha256(text))
 
 
 def _markdown(path: Path, text: str) -> Document:
@@ -80,7 +88,7 @@ def _markdown(path: Path, text: str) -> Document:
             title = m.group(1)
             break
     if not title:
-        title = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+        title = _first_line(text)
     return Document(path.name, text, title=title, sha256=sha256(text))
 
 

@@ -181,3 +181,11 @@ def test_order_is_sorted_and_names_are_file_names(tmp_path: Path) -> None:
     with FactStore.memory() as store:
         _ingest([tmp_path], store)
         assert store.document_names() == sorted(["a.txt", "b.txt", "c.txt"])
+
+
+def test_markup_left_over_from_a_web_page_is_not_the_title(tmp_path) -> None:
+    from deniable.grammar.readers import _first_line
+
+    assert _first_line("class=”sc-29f61514-0 jbwksb”>\nReal headline\nBody.") == "Real headline"
+    assert _first_line('<div class="x">\nHeadline\n') == "Headline"
+    assert _first_line("Vote = yes > no, says poll\nBody.") == "Vote = yes > no, says poll"
