@@ -42,7 +42,7 @@ class PhraseTable:
         if len(phrase) == 1:
             self.single[phrase[0]] = cls
         else:
-            two = self.by_two.setdefault(phrase[:2], [])
+            two = self.by_two.setdefault((phrase[0], phrase[1]), [])
             two[:] = [e for e in two if e[0] != phrase]
             two.append((phrase, cls))
             two.sort(key=lambda e: -len(e[0]))
@@ -56,8 +56,8 @@ class PhraseTable:
                 n = len(phrase)
                 if n == 2 or tuple(words[i : i + n]) == phrase:
                     return n, cls
-        cls = self.single.get(words[i])
-        return (1, cls) if cls is not None else None
+        single = self.single.get(words[i])
+        return (1, single) if single is not None else None
 
 
 @dataclass(slots=True)

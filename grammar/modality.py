@@ -166,7 +166,7 @@ def _source(v: View, c: Candidate) -> str:
         if named:
             return named
         if v.lows[k + n - 1] in ("to", "by"):
-            words = []
+            words: list[str] = []
             for j in range(k + n, min(len(v.lows), k + n + 4)):
                 if not v.toks[j].text.isalpha() or (v.lows[j] in ("the", "a", "an") and words):
                     break

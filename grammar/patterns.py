@@ -351,7 +351,7 @@ def _np_list(v: View, k: int) -> list[Mention]:
 def _where(v: View, k: int) -> str:
     if v.low(k) in _PLACE_PREPS and v.low(k + 1) in ("a", "an", "the"):
         j = k + 2
-        words = []
+        words: list[str] = []
         while j < len(v.toks) and v.toks[j].text.isalpha() and len(words) < 4:
             words.append(v.toks[j].text)
             j += 1

@@ -116,9 +116,13 @@ def _subject_before(v: View, k: int) -> Mention | None:
         if low == "who":
             # A relative clause belongs to the nearest person before it.
             for x in range(j - 1, max(-1, j - 16), -1):
-                m = v.cover.get(x)
-                if m is not None and m.name and v.state.etype(m.name) in ("person", "group"):
-                    return m
+                near = v.cover.get(x)
+                if (
+                    near is not None
+                    and near.name
+                    and v.state.etype(near.name) in ("person", "group")
+                ):
+                    return near
             return None
         if low.endswith("ed") and j == k - 1 - steps and steps <= 2 and (j - 1) in v.cover:
             j -= 1  # "the mercenaries killed were employed"
@@ -196,8 +200,8 @@ def role_founded_by(v: View) -> None:
             j -= 1
         if j >= 0 and j in v.cover and v.cover[j].kind == "desc":
             org = _described_org(v, k)  # "Y, a logging company run by X": Y, not a guess
-        elif j >= 0 and j in v.cover and v.cover[j].name:
-            org = v.cover[j] if v.state.etype(v.cover[j].name) == "org" else None
+        elif j >= 0 and j in v.cover and (name := v.cover[j].name):
+            org = v.cover[j] if v.state.etype(name) == "org" else None
         if org is None:
             org = _described_org(v, k)
         if org is None and role != "founder":

@@ -275,6 +275,8 @@ class _Plan:
     head_slots: tuple[Slot, ...]
     body: list[Any] = field(default_factory=list)
     positives: list[tuple[str, tuple[Slot, ...]]] = field(default_factory=list)
+    # Where each positive atom stands in ``body`` (for the semi-naive delta variants).
+    atom_positions: list[int] = field(default_factory=list)
     variables: tuple[str, ...] = ()
     never: bool = False
 
@@ -334,6 +336,7 @@ class _Translator:
     def schedule(self, plan: _Plan) -> None:
         self.flush()
         for rel, slots in plan.positives:
+            plan.atom_positions.append(len(self.ordered))
             self.ordered.append(_pe.Literal(self.predicates[rel], [_slot_term(s) for s in slots]))
             self.bound.update(value for kind, value in slots if kind == "v")
             self.flush()
@@ -636,9 +639,20 @@ def _run(
 def _stratum(
     stratum: Stratum, plans: list[_Plan], predicates: dict[str, str], limits: Limits
 ) -> list[_Instance]:
+    """Semi-naive evaluation of one stratum; every ground instance of its clauses.
+
+    Round 1 asks each clause's full body.  Later rounds ask one variant per body atom
+    over the stratum's own relations, that atom reading only the rows the previous
+    round added (the ``delta`` predicate, put first: it is the small side), so each
+    instance is found in the round after its last body row appeared.
+    """
     rows: dict[str, set[Row]] = {rel: set() for rel in stratum.relations}
+    deltas = {rel: f"{predicates[rel]}_delta" for rel in stratum.relations}
+    for rel, name in deltas.items():
+        _pe.insert(_pe.Pred(name, len(_arity_of(plans, rel))))
     facts: list[_Instance] = []
-    rules: list[tuple[_Plan, str]] = []
+    full: list[tuple[_Plan, str]] = []
+    variants: list[tuple[_Plan, str]] = []
     for plan in plans:
         clause = plan.clause
         if clause.is_fact and all(kind == "c" for kind, _ in plan.head_slots):
@@ -647,12 +661,24 @@ def _stratum(
             continue
         aux = f"{_PREFIX}b{clause.index}"
         _assert(aux, [_pe.Var(v) for v in plan.variables], plan.body)
-        rules.append((plan, aux))
+        full.append((plan, aux))
+        for j, (rel, _) in enumerate(plan.positives):
+            if rel not in rows:
+                continue
+            body = list(plan.body)
+            atom = body.pop(plan.atom_positions[j])
+            body.insert(0, _pe.Literal(deltas[rel], list(atom.terms)))
+            _assert(f"{aux}_{j}", [_pe.Var(v) for v in plan.variables], body)
+            variants.append((plan, f"{aux}_{j}"))
     for inst in facts:
         _add(inst.head, rows, predicates)
-    reads_itself = any(rel in rows for plan, _ in rules for rel, _ in plan.positives)
+    found: dict[tuple[Any, ...], _Instance] = {}
+    for inst in facts:
+        found[(inst.rule, inst.head, inst.body)] = inst
+    asking = full
+    delta: list[Key] = []
     rounds = 0
-    while True:
+    while asking:
         rounds += 1
         if rounds > limits.max_iterations:
             raise EvaluationError(
@@ -660,19 +686,33 @@ def _stratum(
                 f"{limits.max_iterations} rounds (limit max_iterations); "
                 "is there runaway arithmetic recursion?"
             )
-        found = [*facts, *(inst for plan, aux in rules for inst in _ask(plan, aux))]
-        new = [inst.head for inst in found if inst.head[1] not in rows[inst.head[0]]]
-        for key in new:
-            _add(key, rows, predicates)
+        new: list[Key] = []
+        for plan, aux in asking:
+            for inst in _ask(plan, aux):
+                found.setdefault((inst.rule, inst.head, inst.body), inst)
+                if inst.head[1] not in rows[inst.head[0]]:
+                    _add(inst.head, rows, predicates)
+                    new.append(inst.head)
         for rel, have in rows.items():
             if len(have) > limits.max_rows:
                 raise EvaluationError(
                     f"relation {rel} has more than {limits.max_rows} rows (limit max_rows)"
                 )
-        # Done when a round adds nothing; a body that reads no relation of its own
-        # stratum sees everything in the first round already.
-        if not new or not reads_itself:
-            return found
+        for rel, row in delta:
+            _pe.retract(_pe.Clause(_pe.Literal(deltas[rel], [_pe.Const(v) for v in row]), []))
+        for rel, row in new:
+            _assert(deltas[rel], [_pe.Const(v) for v in row], [])
+        delta = new
+        # A stratum whose bodies read none of its relations has no variants: one round.
+        asking = variants if new else []
+    return list(found.values())
+
+
+def _arity_of(plans: list[_Plan], rel: str) -> tuple[Slot, ...]:
+    for plan in plans:
+        if plan.clause.head.rel == rel:
+            return plan.head_slots
+    return ()
 
 
 def _add(key: Key, rows: dict[str, set[Row]], predicates: dict[str, str]) -> None:
