@@ -632,12 +632,17 @@ def _run(
             by_head.setdefault(plan.clause.head.rel, []).append(plan)
     for stratum in program.strata:
         stratum_plans = [p for rel in stratum.relations for p in by_head.get(rel, [])]
-        instances.extend(_stratum(stratum, stratum_plans, predicates, limits))
+        arities = {rel: program.relations[rel].arity for rel in stratum.relations}
+        instances.extend(_stratum(stratum, stratum_plans, predicates, arities, limits))
     return instances
 
 
 def _stratum(
-    stratum: Stratum, plans: list[_Plan], predicates: dict[str, str], limits: Limits
+    stratum: Stratum,
+    plans: list[_Plan],
+    predicates: dict[str, str],
+    arities: dict[str, int],
+    limits: Limits,
 ) -> list[_Instance]:
     """Semi-naive evaluation of one stratum; every ground instance of its clauses.
 
@@ -649,7 +654,7 @@ def _stratum(
     rows: dict[str, set[Row]] = {rel: set() for rel in stratum.relations}
     deltas = {rel: f"{predicates[rel]}_delta" for rel in stratum.relations}
     for rel, name in deltas.items():
-        _pe.insert(_pe.Pred(name, len(_arity_of(plans, rel))))
+        _pe.insert(_pe.Pred(name, arities[rel]))
     facts: list[_Instance] = []
     full: list[tuple[_Plan, str]] = []
     variants: list[tuple[_Plan, str]] = []
@@ -706,13 +711,6 @@ def _stratum(
         # A stratum whose bodies read none of its relations has no variants: one round.
         asking = variants if new else []
     return list(found.values())
-
-
-def _arity_of(plans: list[_Plan], rel: str) -> tuple[Slot, ...]:
-    for plan in plans:
-        if plan.clause.head.rel == rel:
-            return plan.head_slots
-    return ()
 
 
 def _add(key: Key, rows: dict[str, set[Row]], predicates: dict[str, str]) -> None:
