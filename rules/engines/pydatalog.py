@@ -36,13 +36,14 @@ a number                               pyDatalog compares them as different valu
 Recursion is driven here, not by pyDatalog: its tabled resolution (0.22) never
 returns on a right-recursive rule over cyclic data (``r(X,Y) <= e(X,Z) & r(Z,Y)``
 with ``e`` a cycle).  So pyDatalog only ever sees facts and one auxiliary clause
-``b_i(all body variables) <= body`` per clause ``i``; strata are evaluated in order
-and a recursive stratum is re-asked (naive iteration, bounded by
-``Limits.max_iterations`` and ``max_rows``) until a round adds no row.  pyDatalog
-still does all the matching: joins, repeated variables, constants, negation,
-comparisons and arithmetic.
+``b_i(all body variables) <= body`` per clause ``i`` (plus one variant per body
+atom over the clause's own stratum, that atom reading the last round's new rows);
+strata are evaluated in order, a recursive one semi-naively until a round adds no
+row (bounded by ``Limits.max_iterations`` and ``max_rows``).  pyDatalog still does
+all the matching: joins, repeated variables, constants, negation, comparisons and
+arithmetic.
 
-The last round's answers are every ground instance of the clauses over the final
+The answers of all rounds are every ground instance of the clauses over the final
 relations; provenance comes from them: ``_height`` is the least proof height
 (input rows 0 or their stored ``_height``, fact clauses 0, a rule instance 1 + the
 greatest height of its positive body rows over derived relations) and ``_rule``
