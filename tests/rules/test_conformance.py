@@ -120,8 +120,9 @@ KNOWN_MISMATCHES: dict[str, tuple[str, str]] = {
     "souffle_equal_isEqual": (_SYMBOL_VS_NUMBER, "type_mismatch"),
 }
 
-#: Cases the SQL engine passes but too slowly for the default run (about 140-170 s on
-#: two loaded cores); set DENIABLE_SLOW_CONFORMANCE=1 to include them.
+#: Cases the SQL engine passes but slowly (about 55 s on an idle core for the one
+#: program the two share, evaluated once thanks to the adapter's cache).  They run by
+#: default so that CI checks every core case; DENIABLE_FAST_CONFORMANCE=1 skips them.
 SQL_SLOW = {"souffle_hmmer_CPtrLoad", "souffle_hmmer_CPtrStore"}
 
 
@@ -150,8 +151,8 @@ def _run(engine: str, case: Any) -> None:
 def test_core_sql(yaml_test_case: tuple[Path, Any]) -> None:
     _, case = yaml_test_case
     _skip_unless_core(case)
-    if case.name in SQL_SLOW and not os.environ.get("DENIABLE_SLOW_CONFORMANCE"):
-        pytest.skip("SQL engine needs minutes on this program; DENIABLE_SLOW_CONFORMANCE=1 runs it")
+    if case.name in SQL_SLOW and os.environ.get("DENIABLE_FAST_CONFORMANCE"):
+        pytest.skip("slow on the SQL engine (about a minute); DENIABLE_FAST_CONFORMANCE is set")
     _run("sql", case)
 
 
