@@ -161,6 +161,9 @@ def _source(v: View, c: Candidate) -> str:
         if hit is None or hit[1] != "REPORT":
             continue
         n = hit[0]
+        if v.lows[k + n - 1] == "to" and v.low(k + n) in _INFINITIVES:
+            # "X is reported to be Y": reported, by nobody named; not a source called "be".
+            return " ".join(v.toks[x].text for x in range(k, k + n - 1))
         named = _mention_near(v, k + n, c) if v.lows[k + n - 1] in ("to", "by") else ""
         phrase = " ".join(v.toks[x].text for x in range(k, k + n))
         if named:
@@ -187,11 +190,18 @@ def _source(v: View, c: Candidate) -> str:
             speaker = v.toks[j].text  # "the newspaper Vedomosti reported"
         if speaker is None:
             continue
+        first = _first_mention(v, speaker, j)
+        if first is not None and first <= c.start and c.end <= k:
+            # "X, an adviser to President Y, says ...": the apposition is the article's
+            # description of X, not something X says.
+            continue
         # "Y met Z, X said" is X's word; "X said he met Z" is X's own account.
         if speaker not in (c.a, c.b) or k < c.start:
             return speaker
     return ""
 
+
+_INFINITIVES = frozenset(["be", "have", "been", "had", "hold", "own", "run", "lead", "head"])
 
 # Words that are a verb of saying or a plural noun: "X claims he met Y" attributes,
 # "X claims surface" (the claims about X) does not.
@@ -211,6 +221,16 @@ def _plural_noun(v: View, k: int) -> bool:
     return nxt.isalpha() and nxt.islower() and v.lows[k + 1] not in _CLAUSE_OPENERS
 
 
+def _first_mention(v: View, name: str, k: int) -> int | None:
+    """The earliest token, at most 16 back from ``k``, of a mention of ``name``."""
+    first = None
+    for x in range(k, max(-1, k - 16), -1):
+        m = v.cover.get(x)
+        if m is not None and m.name == name:
+            first = m.start
+    return first
+
+
 def _speaker(v: View, k: int) -> str | None:
     """The name ending at token ``k``, through an apposition folded into it."""
     spans = [(b - a, h) for a, b, h in v.absorbed if a <= k < b]
@@ -224,17 +244,35 @@ def _speaker(v: View, k: int) -> str | None:
     # "X, a close ally of Y, said": the speaker is X, before the apposition.
     for j in range(m.start - 1, max(-1, m.start - 9), -1):
         if v.lows[j] == "," and (j - 1) in v.cover:
-            between = v.toks[j + 1 : m.start]
-            if between and all(t.text.islower() for t in between):
+            between = range(j + 1, m.start)
+            titled = _titled(v, j + 1, m.start)
+            if between and all(v.toks[x].text.islower() or x in titled for x in between):
                 return v.cover[j - 1].name
             break
     return m.name
 
 
+def _titled(v: View, start: int, end: int) -> set[int]:
+    """Token positions in ``[start, end)`` covered by a title ("President", "General")."""
+    out: set[int] = set()
+    for x in range(start, end):
+        hit = v.state.lex.titles.match(v.lows, x)
+        if hit:
+            out.update(range(x, min(end, x + hit[0])))
+    return out
+
+
 def _mention_near(v: View, k: int, c: Candidate) -> str:
-    for j in range(k, min(len(v.lows), k + 6)):
+    end = min(len(v.lows), k + 6)
+    # The source phrase ends at the clause break: "according to The Ledger, Bell called".
+    end = next((j for j in range(k, end) if v.lows[j] in (",", ";", ":")), end)
+    window = range(k, end)
+    # A named source beats the capitalised words before it ("according to Nobel
+    # prize-winner Dmitry Muratov" is Muratov's word, not "Nobel"'s).
+    for j in window:
         if j in v.at and v.at[j].name and v.at[j].name not in (c.a, c.b):
             return v.at[j].name or ""
+    for j in window:
         if j not in v.cover and v.toks[j].text[:1].isupper() and v.toks[j].text.isalpha():
             run = [v.toks[j].text]
             while j + len(run) < len(v.toks) and v.toks[j + len(run)].text[:1].isupper():
