@@ -34,13 +34,13 @@ def load_export(store: FactStore, in_dir: Path, *, replace: bool = False) -> Loa
     Raises:
         InputError: a file is missing or a line is not valid (with file, line, column).
     """
-    entities = [_entity(obj, loc) for obj, loc in _objects(in_dir / "entities.jsonl")]
+    entities = [_entity(obj, loc) for obj, loc in read_jsonl(in_dir / "entities.jsonl")]
     docs: dict[str, tuple[Document, tuple[Sentence, ...]]] = {}
-    for obj, loc in _objects(in_dir / "documents.jsonl"):
+    for obj, loc in read_jsonl(in_dir / "documents.jsonl"):
         doc, sentences = _document(obj, loc)
         docs[doc.name] = (doc, sentences)
     facts: dict[str, list[Fact]] = {name: [] for name in docs}
-    for obj, loc in _objects(in_dir / "facts.jsonl"):
+    for obj, loc in read_jsonl(in_dir / "facts.jsonl"):
         fact = _fact(obj, loc)
         if fact.evidence.doc not in facts:
             raise InputError(
@@ -54,7 +54,13 @@ def load_export(store: FactStore, in_dir: Path, *, replace: bool = False) -> Loa
     return LoadReport(len(docs), len(entities), sum(len(f) for f in facts.values()))
 
 
-def _objects(path: Path) -> Iterator[tuple[dict[str, Any], Location]]:
+def read_jsonl(path: Path) -> Iterator[tuple[dict[str, Any], Location]]:
+    """Yield each JSON object of a JSON Lines file with its location; blank lines are skipped.
+
+    Raises:
+        InputError: the file is missing or unreadable, or a line is not a JSON object
+            (with file, line and column).
+    """
     try:
         lines = path.read_text(encoding="utf-8").split("\n")
     except FileNotFoundError:

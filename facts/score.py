@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from deniable.errors import InputError, Location
+from deniable.facts.load import read_jsonl
 from deniable.facts.model import PREDICATES, SYMMETRIC
 from deniable.facts.schema import ALL_MODALITIES, POSITIVE_MODALITIES
 from deniable.facts.store import FactStore, fold
@@ -230,21 +231,8 @@ def _read_gold(gold_dir: Path, canon: dict[str, str]) -> _Gold:
     for path in sorted(gold_dir.glob("*.jsonl")):
         article = path.name[: -len(".jsonl")]
         positive, negative = set(), set()
-        try:
-            lines = path.read_text(encoding="utf-8").split("\n")
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(f"cannot read {path}: {error}") from None
-        for n, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InputError(
-                    f"invalid JSON: {error.msg}", Location(str(path), n, error.colno)
-                ) from None
-            if not isinstance(obj, dict):
-                obj = {}
+        for obj, where in read_jsonl(path):
+            n = where.line
             args = obj.get("args")
             if not (
                 isinstance(obj.get("pred"), str)
