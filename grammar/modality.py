@@ -80,8 +80,8 @@ def modality(v: View, c: Candidate) -> tuple[Modality | None, str]:
             return guard, ""
     source = _source(v, c)
     if c.hedged or _hedged(v, c):
-        return Modality.ALLEGED, source
-    if source:
+        return Modality.ALLEGED, source or ""
+    if source is not None:
         return Modality.REPORTED, source
     return Modality.ASSERTED, ""
 
@@ -153,8 +153,12 @@ def _hedged(v: View, c: Candidate) -> bool:
     return False
 
 
-def _source(v: View, c: Candidate) -> str:
-    """The attributed source: "according to X", "X claims", "leaked records show", ..."""
+def _source(v: View, c: Candidate) -> str | None:
+    """The attributed source: "according to X", "X claims", "leaked records show", ...
+
+    ``None`` when the statement is not attributed; ``""`` when it is, but to nobody named
+    ("it is reported", "reports say").
+    """
     lows = v.lows
     for k in range(len(lows)):
         hit = v.hedge(k)
@@ -163,7 +167,8 @@ def _source(v: View, c: Candidate) -> str:
         n = hit[0]
         if v.lows[k + n - 1] == "to" and v.low(k + n) in _INFINITIVES:
             # "X is reported to be Y": reported, by nobody named; not a source called "be".
-            return " ".join(v.toks[x].text for x in range(k, k + n - 1))
+            phrase = " ".join(v.toks[x].text for x in range(k, k + n - 1))
+            return "" if set(phrase.lower().split()) <= _ANONYMOUS else phrase
         named = _mention_near(v, k + n, c) if v.lows[k + n - 1] in ("to", "by") else ""
         phrase = " ".join(v.toks[x].text for x in range(k, k + n))
         if named:
@@ -176,6 +181,10 @@ def _source(v: View, c: Candidate) -> str:
                 words.append(v.toks[j].text)
             if words:
                 return " ".join(w for w in words if w.lower() not in ("the", "a", "an"))
+        if set(phrase.lower().split()) <= _ANONYMOUS:
+            # "it has been reported", "reports say": reported, but by nobody one could
+            # count as a second source; the article itself vouches for it.
+            return ""
         return phrase.removeprefix("the ").removesuffix(" show").removesuffix(" says").strip()
     for k, low in enumerate(lows):
         if low not in _SAY_SOURCE or k == 0 or (k >= c.start and k < c.end):
@@ -198,8 +207,14 @@ def _source(v: View, c: Candidate) -> str:
         # "Y met Z, X said" is X's word; "X said he met Z" is X's own account.
         if speaker not in (c.a, c.b) or k < c.start:
             return speaker
-    return ""
+    return None
 
+
+# Words of an attribution that names nobody ("it is reported", "the report says").
+_ANONYMOUS = frozenset(
+    ["it", "is", "was", "are", "were", "has", "have", "had", "been", "reported", "reports",
+     "report", "say", "says", "said", "the", "a", "according", "to", "some", "media"]
+)  # fmt: skip
 
 _INFINITIVES = frozenset(["be", "have", "been", "had", "hold", "own", "run", "lead", "head"])
 

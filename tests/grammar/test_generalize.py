@@ -270,3 +270,17 @@ def test_description_before_any_name_is_not_guessed() -> None:
     assert all("Elena Varga" not in f.args for f in headline)
     assert all("Nadia Petrov" not in f.args for f in headline)
     assert any(f.pred == "called" and "Elena Varga" in f.args for f in facts)
+
+
+def test_anonymous_attribution_is_reported_by_nobody_named() -> None:
+    from deniable.facts.model import Document, Modality
+    from deniable.grammar.entities import Knowledge
+    from deniable.grammar.extract import extract
+
+    for text in (
+        "Ann Holt met Omar Reyes in Paris, it has been reported.\n",
+        "Ann Holt met Omar Reyes in Paris, reports say.\n",
+    ):
+        (fact,) = [f for f in extract(Document("a.txt", text), Knowledge()).facts]
+        # Reported, but "it has been reported" is no second source to count for corroboration.
+        assert (fact.pred, fact.modality, fact.source) == ("met", Modality.REPORTED, "")
