@@ -13,6 +13,7 @@ from deniable.grammar.entities import Knowledge
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.mentions import Mention, tag
 from deniable.grammar.modality import modality
+from deniable.grammar.namewords import CALENDAR_WORDS
 from deniable.grammar.tokens import Token, clean, split_sentences, tokenize
 from deniable.grammar.transform import clauses
 from deniable.grammar.view import View
@@ -322,7 +323,7 @@ def _place(v: View, k: int) -> str:
         if low not in ("in", "at"):
             continue
         nxt = v.toks[j + 1]
-        if nxt.text[:1].isupper() and nxt.text.isalpha() and v.lows[j + 1] not in _MONTHS:
+        if nxt.text[:1].isupper() and nxt.text.isalpha() and v.lows[j + 1] not in CALENDAR_WORDS:
             m = v.cover.get(j + 1)
             if m is not None and v.state.etype(m.name or "") == "person":
                 return ""
@@ -337,31 +338,6 @@ def _place(v: View, k: int) -> str:
                 if v.lows[e] in _VENUES:
                     return " ".join(t.text for t in v.toks[j + 2 : e + 1])
     return ""
-
-
-_MONTHS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
-)
 
 
 def _when_after(v: View, s: Sentence, end: int, when: str) -> str:

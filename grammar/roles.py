@@ -35,8 +35,10 @@ _MODS = frozenset(
 )
 _PRE_ROLE = frozenset(["the", "a", "an", "his", "her", "its", "their"])
 _COPULA = frozenset(["is", "was", "has", "been", "had", "are", "were"])
-_FORMER_CUES = frozenset(["former", "ex", "once", "formerly", "previously", "onetime", "one-time"])
-_HEDGE_CUES = frozenset(
+#: Words that mark a role as past, a hedge on it, or a negation/denial before it;
+#: role verbs (roleverbs.py) read the same lists.
+FORMER_CUES = frozenset(["former", "ex", "once", "formerly", "previously", "onetime", "one-time"])
+HEDGE_CUES = frozenset(
     [
         "alleged",
         "allegedly",
@@ -49,7 +51,7 @@ _HEDGE_CUES = frozenset(
         "alleges",
     ]
 )
-_NEG_BEFORE = frozenset(
+NEG_BEFORE = frozenset(
     ["being", "denies", "denied", "deny", "denying", "not", "never", "n't", "no"]
 )
 
@@ -455,7 +457,7 @@ def role_description(v: View) -> None:
     for d in v.mentions:
         if d.kind != "desc" or d.etype != "person" or not d.role_class:
             continue
-        if set(v.lows[max(0, d.start - 3) : d.start]) & _NEG_BEFORE:
+        if set(v.lows[max(0, d.start - 3) : d.start]) & NEG_BEFORE:
             continue
         if any(a < d.start < b for a, b, _h in v.absorbed):
             continue  # already read as another name's apposition

@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 from deniable.grammar.mentions import Mention
-from deniable.grammar.roles import out_of_scope, role_phrase
+from deniable.grammar.roles import (
+    FORMER_CUES as _FORMER_CUES,
+)
+from deniable.grammar.roles import (
+    HEDGE_CUES as _HEDGE_CUES,
+)
+from deniable.grammar.roles import (
+    NEG_BEFORE as _NEG_BEFORE,
+)
+from deniable.grammar.roles import (
+    out_of_scope,
+    role_phrase,
+)
 from deniable.grammar.view import View
 
 ROLE_VERBS = {
@@ -34,26 +46,6 @@ ROLE_VERBS = {
 }
 
 _ROLE_VERB_PREPS = frozenset(["up", "for", "in", "with", "at"])
-
-_FORMER_CUES = frozenset(["former", "ex", "once", "formerly", "previously", "onetime", "one-time"])
-
-_HEDGE_CUES = frozenset(
-    [
-        "alleged",
-        "allegedly",
-        "reportedly",
-        "believed",
-        "suspected",
-        "said",
-        "thought",
-        "allege",
-        "alleges",
-    ]
-)
-
-_NEG_BEFORE = frozenset(
-    ["being", "denies", "denied", "deny", "denying", "not", "never", "n't", "no"]
-)
 
 
 def role_verb(v: View) -> None:
