@@ -1,0 +1,504 @@
+"""Who is named where: the mentions of one parsed document, with canonical names.
+
+spaCy's named entities are the start.  On top of them this module adds what a reader of news
+relies on and a statistical tagger gets wrong: honorifics ("Lord Falconer", "Ms Furse"), one
+type per name across the document, surnames and first names resolved to the full name given
+earlier, acronyms resolved to the long name they abbreviate, parties, countries acting as their
+governments, and pronouns resolved to the last person of the right gender.
+
+The result, :class:`DocNames`, is built once per document and read, never written, by the
+extractors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from deniable.grammar.lexicon import lexicon
+from deniable.grammar.namewords import CALENDAR_WORDS
+from deniable.grammar.vocab import Vocab, vocab
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+#: Honorifics dropped from a canonical name, and the gender they say ("" for none).
+DROPPED_HONORIFICS = {
+    "mr": "m",
+    "mr.": "m",
+    "mrs": "f",
+    "mrs.": "f",
+    "ms": "f",
+    "ms.": "f",
+    "miss": "f",
+    "dr": "",
+    "dr.": "",
+    "sir": "m",
+    "dame": "f",
+    "prof": "",
+    "prof.": "",
+    "professor": "",
+}
+#: Honorifics that are part of the name a person is known by ("Lord Goldsmith").
+KEPT_HONORIFICS = {"lord": "m", "lady": "f", "baroness": "f", "baron": "m", "prince": "m"}
+_ORG_WORDS = vocab().cues["org_words"]
+_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+_LABELS = {"PERSON": "person", "ORG": "org", "GPE": "gpe", "NORP": "norp"}
+_WEEKDAYS = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
+_SUFFIXES = vocab().cues["suffixes"]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A name in the text: tokens ``start``..``end`` (exclusive) of the document."""
+
+    start: int
+    end: int
+    name: str
+    # person | org | gov (a government) | party | place
+    kind: str
+
+    @property
+    def actor(self) -> bool:
+        """People, organisations, parties and governments can meet, deny and hold posts."""
+        return self.kind in ("person", "org", "gov", "party")
+
+
+@dataclass(frozen=True, slots=True)
+class DocNames:
+    """Every mention of a document, looked up by token."""
+
+    mentions: tuple[Mention, ...]
+    by_token: dict[int, Mention] = field(default_factory=dict)
+    # The government of the article's own country, for posts named without one.
+    home: str | None = None
+    # Canonical person name -> gender ("m"/"f") where the text says it.
+    genders: dict[str, str] = field(default_factory=dict)
+
+    def at(self, i: int) -> Mention | None:
+        return self.by_token.get(i)
+
+
+def read_names(doc: Doc) -> DocNames:
+    """Find, type and resolve every mention of ``doc``."""
+    v = vocab()
+    raw = _raw_mentions(doc, v)
+    kinds = _vote_kinds(raw)
+    full = _full_names(raw, kinds)
+    acronyms = _acronyms(doc, raw, kinds)
+    genders: dict[str, str] = {}
+    out: list[Mention] = []
+    for r in raw:
+        kind = kinds.get(r.text, r.kind)
+        name = r.text
+        if kind == "person":
+            name = _resolve_person(r, full, out) or name
+            if r.gender:
+                genders.setdefault(name, r.gender)
+            first = name.split()[0].lower()
+            g = lexicon().first_names.get(first)
+            if g:
+                genders.setdefault(name, g)
+        elif kind == "org":
+            name = acronyms.get(name, name)
+            party = v.parties.get(name.lower())
+            if party:
+                name, kind = party, "party"
+        out.append(Mention(r.start, r.end, name, kind))
+    out.extend(_pronouns(doc, out, genders))
+    out.sort(key=lambda m: m.start)
+    by_token = {i: m for m in out for i in range(m.start, m.end)}
+    return DocNames(tuple(out), by_token, _home(doc, v), genders)
+
+
+@dataclass(slots=True)
+class _Raw:
+    start: int
+    end: int
+    text: str
+    kind: str
+    gender: str = ""
+
+
+def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
+    """Named entities, honorific names and vocabulary names, one per token run."""
+    taken: set[int] = set()
+    out: list[_Raw] = []
+
+    def add(r: _Raw | None) -> None:
+        if r is None or not r.text.strip() or any(i in taken for i in range(r.start, r.end)):
+            return
+        taken.update(range(r.start, r.end))
+        out.append(r)
+
+    # Several-word vocabulary names first ("Liberal Democrat" is not the US party), then
+    # names after an honorific: the tagger often misses "Lord Falconer" entirely.
+    for t in doc:
+        add(_vocab_mention(doc, t, v, min_words=2))
+    for t in doc:
+        low = t.lower_
+        if (low in DROPPED_HONORIFICS or low in KEPT_HONORIFICS) and t.text[:1].isupper():
+            add(_honorific_name(doc, t))
+    # A known first name and a capitalised word are a person whatever the tagger says.
+    first_names = lexicon().first_names
+    for t in doc:
+        if t.lower_ in first_names and t.text[:1].isupper() and t.i + 1 < len(doc):
+            end = _name_end(doc, t.i + 1, most=3)
+            if end > t.i + 1:
+                add(_Raw(t.i, end, doc[t.i : end].text, "person", first_names[t.lower_]))
+    for ent in doc.ents:
+        kind = _LABELS.get(ent.label_)
+        if kind is not None:
+            add(_entity(ent, kind, v))
+    for t in doc:
+        if t.i not in taken:
+            add(_vocab_mention(doc, t, v, min_words=1))
+    # Two or three capitalised proper nouns the tagger left unnamed ("Ivy Lamb") are a name:
+    # an organisation if the last word says so, a person otherwise.
+    for t in doc:
+        if t.i in taken or not _name_word(t) or (t.i > 0 and _name_word(doc[t.i - 1])):
+            continue
+        end = _name_end(doc, t.i, most=3)
+        words = [w.lower_ for w in doc[t.i : end]]
+        if end - t.i < 2 or any(i in taken for i in range(t.i, end)):
+            continue
+        if any(w in v.post_vocabulary or w in v.governments or w in CALENDAR_WORDS for w in words):
+            continue
+        kind = "org" if words[-1] in _ORG_WORDS else "person"
+        add(_Raw(t.i, end, doc[t.i : end].text, kind))
+    # A surname the tagger missed once is still the person it names elsewhere in full.
+    surnames = {
+        r.text.split()[-1]
+        for r in out
+        if r.kind == "person" and " " in r.text and r.text.split()[-1].lower() not in _ORG_WORDS
+    }
+    for t in doc:
+        if t.i not in taken and t.pos_ == "PROPN" and t.text in surnames:
+            add(_Raw(t.i, t.i + 1, t.text, "person"))
+    return out
+
+
+def _name_end(doc: Doc, i: int, most: int = 5) -> int:
+    """The end of the run of name words from ``i`` ("Kilroy-Silk" is one name)."""
+    end = i
+    while (
+        end < len(doc)
+        and end - i < most
+        and (
+            _name_word(doc[end])
+            or (doc[end].text == "-" and end + 1 < len(doc) and _name_word(doc[end + 1]))
+        )
+    ):
+        end += 1
+    return end
+
+
+def _honorific_name(doc: Doc, t: Token) -> _Raw | None:
+    end = _name_end(doc, t.i + 1)
+    if end == t.i + 1:
+        return None
+    low = t.lower_
+    words = [doc[t.i + 1 : end].text]
+    if low in KEPT_HONORIFICS:
+        text = " ".join([t.text, *words])
+        gender = KEPT_HONORIFICS[low]
+    else:
+        text = " ".join(words)
+        gender = DROPPED_HONORIFICS[low]
+    return _Raw(t.i, end, text, "person", gender)
+
+
+def _name_word(t: Token) -> bool:
+    return (
+        t.pos_ == "PROPN"
+        and t.text[:1].isupper()
+        and t.lower_ not in _SUFFIXES
+        and t.lower_ not in DROPPED_HONORIFICS
+        and not t.is_punct
+    )
+
+
+def _entity(ent: Span, kind: str, v: Vocab) -> _Raw | None:
+    if any(t.text in (",", ";") for t in ent):
+        return None  # "Bellingcat, Prigozhin": two names the tagger ran together
+    toks = list(ent)
+    # "Meanwhile Grell": a sentence's first word is capitalised whatever it is
+    while toks and (
+        toks[0].lower_ in ("the", "a", "an")
+        or toks[0].is_punct
+        or (
+            toks[0].is_sent_start
+            and toks[0].pos_ in ("ADV", "ADP", "SCONJ", "CCONJ", "DET", "PRON", "VERB", "AUX")
+        )
+    ):
+        toks.pop(0)
+    # "Treasurer Lena Brook": the tagger sometimes takes the title into the name
+    while kind == "person" and len(toks) > 1 and _title_word(toks[0].lower_, v):
+        toks.pop(0)
+    # "Mr Brown's International Finance Facility": the possessor ends the name.
+    for k, t in enumerate(toks):
+        if t.text in ("'s", "’s", "'", "(") and k > 0:
+            toks = toks[:k]
+            break
+    while toks and (toks[-1].is_punct or toks[-1].lower_ in _SUFFIXES or toks[-1].text == "'s"):
+        toks.pop()
+    if not toks:
+        return None
+    doc = ent.doc
+    start, end = toks[0].i, toks[-1].i + 1
+    if kind == "org" and start > 0 and doc[start - 1].lower_ in _WEEKDAYS:
+        start -= 1  # "the Sunday Telegraph": the tagger takes the day for a date
+    while (
+        kind in ("org", "person")
+        and start > ent.sent.start
+        and doc[start - 1].dep_ == "compound"
+        and start <= doc[start - 1].head.i < end
+        and doc[start - 1].text.istitle()
+        and doc[start - 1].ent_type_ == ""
+        and not _title_word(doc[start - 1].lower_, v)
+    ):
+        # "Shareholders United", "Otis Ferry": a capitalised compound the tagger left out
+        start -= 1
+    if kind in ("gpe", "org") and end < len(doc) and doc[end].lower_ == "police":
+        end += 1  # "West Yorkshire police"
+        return _Raw(start, end, " ".join(doc[start : end - 1].text.split()) + " Police", "org")
+    text = " ".join(doc[start:end].text.split())
+    low = text.lower()
+    if low in v.parties:
+        return _Raw(start, end, v.parties[low], "party")
+    for k in range(start + 1, end):
+        tail = doc[k:end].text.lower()
+        if tail in v.parties:  # "London UKIP": the party of a place
+            return _Raw(k, end, v.parties[tail], "party")
+    if low in v.metonyms:
+        return _Raw(start, end, v.metonyms[low], "gov")
+    if kind in ("gpe", "norp"):
+        gov = v.government(low)
+        if gov and low in _country_words():
+            return _Raw(start, end, gov, "gov")
+        if gov and kind == "norp":
+            return _Raw(start, end, gov, "gov")
+        return _Raw(start, end, text, "place") if kind == "gpe" else None
+    text = " ".join(text.split())
+    if kind == "person" and any(t.lower_ in DROPPED_HONORIFICS for t in toks[:1]):
+        return None  # handled by the honorific pass
+    return _Raw(start, end, text, kind)
+
+
+def _title_word(low: str, v: Vocab) -> bool:
+    """A word of a post or a title ("Mayor", "Chancellor"), not of a name."""
+    lex = lexicon()
+    return (
+        low in v.post_vocabulary
+        or lex.titles.match([low], 0) is not None
+        or lex.roles.match([low], 0) is not None
+        or low in DROPPED_HONORIFICS
+        or low in KEPT_HONORIFICS
+    )
+
+
+def _country_words() -> frozenset[str]:
+    lex = lexicon()
+    # "US" is written as an adjective and as the country's name.
+    return frozenset(
+        w.lower()
+        for c in lex.countries
+        for w in (c.name, *c.others, c.adjective if c.adjective.isupper() else "")
+        if w
+    )
+
+
+def _vocab_mention(doc: Doc, t: Token, v: Vocab, min_words: int) -> _Raw | None:
+    """Parties, metonyms and country words the tagger did not mark ("Tory", "No 10")."""
+    if not t.text[:1].isupper():
+        return None
+    for n in range(4, min_words - 1, -1):
+        if t.i + n > len(doc):
+            continue
+        low = doc[t.i : t.i + n].text.lower()
+        if low in v.parties:
+            return _Raw(t.i, t.i + n, v.parties[low], "party")
+        if low in v.metonyms and low != "the government":
+            return _Raw(t.i, t.i + n, v.metonyms[low], "gov")
+    return None
+
+
+def _vote_kinds(raw: list[_Raw]) -> dict[str, str]:
+    """One type per name string across the document: the tagger is inconsistent."""
+    votes: dict[str, Counter[str]] = {}
+    surnames: set[str] = set()
+    for r in raw:
+        votes.setdefault(r.text, Counter())[r.kind] += 3 if r.gender else 1
+        words = r.text.split()
+        if r.kind == "person" and len(words) > 1:
+            surnames.add(words[-1])
+    out: dict[str, str] = {}
+    for text, c in votes.items():
+        kind = c.most_common(1)[0][0]
+        if kind == "place" and text in surnames:
+            kind = "person"  # "Marin" tagged a place, though the article names Oleg Marin
+        if kind in ("person", "org"):
+            words = text.lower().split()
+            if words[-1] in _ORG_WORDS or (len(words) == 1 and text.isupper() and len(text) > 1):
+                kind = "org"
+            elif text in surnames or (len(words) > 1 and words[0] in lexicon().first_names):
+                kind = "person"
+        out[text] = kind
+    return out
+
+
+def _full_names(raw: list[_Raw], kinds: dict[str, str]) -> dict[str, list[tuple[int, str]]]:
+    """Surname or first name -> [(token position, full name)] for multi-word person names."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for r in raw:
+        words = r.text.split()
+        if kinds.get(r.text) != "person" or len(words) < 2:
+            continue
+        # "Goldsmith" is Lord Goldsmith; "Lord" is no one's first name.
+        keys = {words[-1]} if words[0].lower() in KEPT_HONORIFICS else {words[-1], words[0]}
+        for key in keys:
+            out.setdefault(key, []).append((r.start, r.text))
+    return out
+
+
+def _resolve_person(r: _Raw, full: dict[str, list[tuple[int, str]]], done: list[Mention]) -> str:
+    """A one-word person name is the full name given for it, when that is not in doubt."""
+    words = r.text.split()
+    if len(words) != 1:
+        return ""
+    seen = full.get(words[0], [])
+    candidates = sorted({n for _pos, n in seen})
+    if r.gender:
+        fn = lexicon().first_names
+        candidates = [n for n in candidates if fn.get(n.split()[0].lower(), r.gender) == r.gender]
+    if len(candidates) == 1:
+        return candidates[0]
+    if len(candidates) > 1:
+        # Two people share the name: only the last one named, if the other is not recent.
+        before = [(pos, n) for pos, n in seen if pos < r.start and n in candidates]
+        if before:
+            _pos, name = max(before)
+            others = [p for p, n in before if n != name]
+            if not others or r.start - max(others) > 200:
+                return name
+    return ""
+
+
+def _acronyms(doc: Doc, raw: list[_Raw], kinds: dict[str, str]) -> dict[str, str]:
+    """ "LSE" -> "London Stock Exchange": defined in brackets, or the initials of a name."""
+    out: dict[str, str] = {}
+    for m in re.finditer(
+        r"([A-Z][\w&-]*(?: (?:[A-Z][\w&-]*|of|and|for|the))+) ?\(([A-Z]{2,6})\)", doc.text
+    ):
+        long = re.sub(r"^(?:The|the) ", "", m.group(1))
+        out[m.group(2)] = long
+    longs = [r.text for r in raw if kinds.get(r.text) == "org" and len(r.text.split()) > 1]
+    for r in raw:
+        if r.text in out or not (r.text.isupper() and 2 <= len(r.text) <= 6):
+            continue
+        hits = {n for n in longs if _initials(n) == r.text}
+        if len(hits) == 1:
+            out[r.text] = hits.pop()
+    return out
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def _home(doc: Doc, v: Vocab) -> str | None:
+    """The article's own country: the one its parties, institutions and seats name most."""
+    c: Counter[str] = Counter()
+    words = [t.lower_ for t in doc]
+    for i in range(len(words)):
+        for n in (3, 2, 1):
+            gov = v.homes.get(" ".join(words[i : i + n]))
+            if gov:
+                c[gov] += 1
+                break
+    if not c:
+        return None
+    (top, n), *rest = [*c.most_common(2), ("", 0)]
+    return top if n >= 2 and n > 2 * rest[0][1] else None
+
+
+def _is_subject(doc: Doc, m: Mention) -> bool:
+    return doc[m.start : m.end].root.dep_ in ("nsubj", "nsubjpass")
+
+
+def _pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) -> list[Mention]:
+    """He/she/him/her: the last person named before, of that gender, within two sentences."""
+    people = sorted((m for m in named if m.kind == "person"), key=lambda m: m.start)
+    sent_of = {t.i: k for k, s in enumerate(doc.sents) for t in s}
+    out: list[Mention] = []
+    for t in doc:
+        g = _PRONOUNS.get(t.lower_)
+        if g is None:
+            continue
+        here = sent_of[t.i]
+        prior = [
+            m
+            for m in people
+            if m.start < t.i and here - sent_of[m.start] <= 2 and genders.get(m.name, g) == g
+        ]
+        if not prior:
+            continue
+        # A subject earlier in the same sentence; else the nearest sentence naming people:
+        # its only person, or its first subject.
+        same = [m for m in prior if sent_of[m.start] == here and _is_subject(doc, m)]
+        if same:
+            last = same[-1]
+        else:
+            nearest = max(sent_of[m.start] for m in prior)
+            there = [m for m in prior if sent_of[m.start] == nearest]
+            subj = [m for m in there if _is_subject(doc, m)]
+            if len({m.name for m in there}) == 1:
+                last = there[-1]
+            elif subj:
+                last = subj[0]
+            else:
+                continue  # two people before and neither the subject: "he" could be either
+        out.append(Mention(t.i, t.i + 1, last.name, "person"))
+    return out
+
+
+_DESCRIPTION_DETS = frozenset({"the", "his", "her", "its", "their"})
+
+
+def with_descriptions(doc: Doc, names: DocNames, holders: dict[str, str]) -> DocNames:
+    """Add "the attorney general" as a mention of the one person the article gives that post.
+
+    ``holders`` maps a post as written ("attorney general") to the person the article names
+    with it; posts held by more than one person in the article are left out by the caller.
+    """
+    if not holders:
+        return names
+    longest = max(len(p.split()) for p in holders)
+    added: list[Mention] = []
+    k = 0
+    while k < len(doc):
+        if doc[k].lower_ not in _DESCRIPTION_DETS or names.at(k + 1) is not None:
+            k += 1
+            continue
+        for n in range(longest, 0, -1):
+            end = k + 1 + n
+            if end > len(doc) or any(names.at(j) is not None for j in range(k + 1, end)):
+                continue
+            phrase = doc[k + 1 : end].text.lower()
+            who = holders.get(phrase)
+            nxt = names.at(end) if end < len(doc) else None
+            if who and (nxt is None or nxt.kind != "person") and doc[end - 1].pos_ != "ADJ":
+                added.append(Mention(k + 1, end, who, "person"))
+                k = end
+                break
+        else:
+            k += 1
+    if not added:
+        return names
+    mentions = tuple(sorted((*names.mentions, *added), key=lambda m: m.start))
+    by_token = {i: m for m in mentions for i in range(m.start, m.end)}
+    return DocNames(mentions, by_token, names.home, names.genders)

