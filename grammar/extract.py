@@ -5,8 +5,18 @@ from __future__ import annotations
 import copy
 import functools
 import re
+from dataclasses import replace
 
-from deniable.facts.model import Document, Entity, EntityType, Evidence, Extraction, Fact, Sentence
+from deniable.facts.model import (
+    SYMMETRIC,
+    Document,
+    Entity,
+    EntityType,
+    Evidence,
+    Extraction,
+    Fact,
+    Sentence,
+)
 from deniable.grammar import denials, patterns, roles, roleverbs
 from deniable.grammar.coref import DocState, find_descriptions
 from deniable.grammar.entities import Knowledge
@@ -14,6 +24,7 @@ from deniable.grammar.lexicon import lexicon
 from deniable.grammar.mentions import Mention, tag
 from deniable.grammar.modality import modality
 from deniable.grammar.namewords import CALENDAR_WORDS
+from deniable.grammar.reader import Reading, read
 from deniable.grammar.tokens import Token, clean, split_sentences, tokenize
 from deniable.grammar.transform import clauses
 from deniable.grammar.view import View
@@ -93,7 +104,37 @@ def extract(document: Document, knowledge: Knowledge | None = None) -> Extractio
             if (m.kind in ("name", "country") or m.name) and not possessor:
                 state.note(s.index, m)
         state.recent_sentences.append((v.lows, v.mentions))
-    return Extraction(document, tuple(sentences), tuple(_dedupe(facts)), _entities(facts, state))
+    reading = read(document, sentences)
+    merged = _merge(_vetoed(_dedupe(_renamed(facts, reading)), reading), reading.facts)
+    return Extraction(
+        document, tuple(sentences), tuple(merged), _entities(merged, state, reading.types)
+    )
+
+
+def _merge(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:
+    """Both readers' facts; where one says a fact did not happen, no one says it did.
+
+    The key is the tuple in its sentence: a negated or attempted reading of it removes a
+    positive one, since a wrong positive is the error that costs most.
+    """
+
+    def key(f: Fact) -> tuple[object, ...]:
+        args = frozenset(f.args) if f.pred in SYMMETRIC else f.args
+        return (f.pred, args, f.evidence.sentence)
+
+    denied = {key(f) for f in (*legacy, *read_facts) if not f.modality.positive}
+    legacy = _drop_partial_orgs(legacy, read_facts)
+    out = [f for f in legacy if f.modality.positive is False or key(f) not in denied]
+    have = {(key(f), f.modality, f.role) for f in out}
+    for f in read_facts:
+        k = key(f)
+        if f.modality.positive and k in denied:
+            continue
+        if any(h[0] == k for h in have):
+            continue  # the older reader already has this tuple here
+        have.add((k, f.modality, f.role))
+        out.append(f)
+    return out
 
 
 @functools.cache
@@ -369,7 +410,60 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
     return out
 
 
-def _entities(facts: list[Fact], state: DocState) -> tuple[Entity, ...]:
+def _vetoed(facts: list[Fact], reading: Reading) -> list[Fact]:
+    """Drop a positive fact the spaCy reader read in the same sentence and found to be none
+    (a planned meeting, a claim called false, a name beside a denial that it is not about),
+    and a role given to someone the sentence does not name when the reader gave that
+    organisation's role there to someone it does ("Mary Carver, the chief executive of ...")."""
+    named = {(m.sentence, m.name) for m in reading.names}
+    role_orgs = {(f.evidence.sentence, f.args[1]) for f in reading.facts if f.pred == "role"}
+
+    def vetoed(f: Fact) -> bool:
+        s = f.evidence.sentence
+        keys = [(f.pred, f.args, s)]
+        if f.pred in SYMMETRIC:
+            keys.append((f.pred, (f.args[1], f.args[0]), s))
+        if f.pred == "role" and (s, f.args[1]) in role_orgs and (s, f.args[0]) not in named:
+            return True
+        return f.modality.positive and any(k in reading.vetoes for k in keys)
+
+    return [f for f in facts if not vetoed(f)]
+
+
+def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
+    """A name the older reader took with its title ("Labour MP Tom Rusk") is the name the
+    spaCy reader found inside it, in the same sentence."""
+    by_sentence: dict[int, set[str]] = {}
+    for m in reading.names:
+        if m.kind == "person" and " " in m.name:
+            by_sentence.setdefault(m.sentence, set()).add(m.name)
+
+    def fix(name: str, sentence: int) -> str:
+        inside = [n for n in by_sentence.get(sentence, ()) if name.endswith(f" {n}")]
+        return max(inside, key=len) if len(inside) >= 1 else name
+
+    out = []
+    for f in facts:
+        args = (fix(f.args[0], f.evidence.sentence), fix(f.args[1], f.evidence.sentence))
+        out.append(f if args == f.args else replace(f, args=args))
+    return out
+
+
+def _drop_partial_orgs(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:
+    """A role whose organisation is part of a longer name read for the same person in the same
+    sentence ("Independence Party" in "UK Independence Party") is the shorter reading's error."""
+    longer = {(f.args[0], f.evidence.sentence): f.args[1] for f in read_facts if f.pred == "role"}
+
+    def partial(f: Fact) -> bool:
+        other = longer.get((f.args[0], f.evidence.sentence), "")
+        return f.pred == "role" and f.args[1] != other and f" {f.args[1]}" in f" {other}"
+
+    return [f for f in legacy if not partial(f)]
+
+
+def _entities(
+    facts: list[Fact], state: DocState, types: dict[str, EntityType]
+) -> tuple[Entity, ...]:
     names = sorted({a for f in facts for a in f.args})
     out = []
     for n in names:
@@ -377,5 +471,6 @@ def _entities(facts: list[Fact], state: DocState) -> tuple[Entity, ...]:
         if known is not None:
             out.append(known)
         else:
-            out.append(Entity(n, EntityType(state.etype(n)), (), (), known=False))
+            kind = types.get(n) or EntityType(state.etype(n))
+            out.append(Entity(n, kind, (), (), known=False))
     return tuple(out)

@@ -1,0 +1,180 @@
+"""The spaCy-based reader: document -> parse -> names -> candidates -> modality -> facts.
+
+Each stage hands a typed, read-only value to the next: the spaCy ``Doc``, the document's
+:class:`~deniable.grammar.names.DocNames`, the extractors' :class:`Candidate` values (every
+extractor is listed in :data:`EXTRACTORS`), and the modality that
+:func:`deniable.grammar.stance.decide` gives each.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from deniable.facts.model import Document, EntityType, Evidence, Fact, Modality, Sentence
+from deniable.grammar import clause_events, role_phrases
+from deniable.grammar.candidate import Candidate, Context, Extractor
+from deniable.grammar.names import read_names, with_descriptions
+from deniable.grammar.nlp import MAX_BLOCK, parse
+from deniable.grammar.stance import decide
+from deniable.grammar.vocab import vocab
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+#: Every extractor of the reader, in the order their candidates are reported.
+EXTRACTORS: tuple[Extractor, ...] = (
+    role_phrases.role_before_name,
+    role_phrases.role_in_apposition,
+    role_phrases.role_from_org,
+    role_phrases.role_founded_by,
+    clause_events.called_verb,
+    clause_events.calls_made,
+    clause_events.met_verb,
+    clause_events.held_talks,
+    clause_events.charged,
+    clause_events.charges_faced,
+    clause_events.denied,
+)
+
+_KINDS = {
+    "person": EntityType.PERSON,
+    "org": EntityType.ORG,
+    "gov": EntityType.ORG,
+    "party": EntityType.ORG,
+    "place": EntityType.PLACE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A name as the reader resolved it, for the trace: sentence, words, canonical name, kind."""
+
+    sentence: int
+    text: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the reader found in one document: facts, and the type of every name they use."""
+
+    facts: tuple[Fact, ...]
+    types: dict[str, EntityType]
+    # every name the reader resolved, by sentence
+    names: tuple[Named, ...] = ()
+    # (pred, args, sentence) the reader read and found to be no fact
+    vetoes: frozenset[tuple[str, tuple[str, str], int]] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Traced:
+    """One candidate and what became of it, for ``deniable extract --trace``."""
+
+    sentence: int
+    candidate: Candidate
+    modality: Modality | None
+    source: str
+
+
+def read(document: Document, sentences: Sequence[Sentence]) -> Reading:
+    """Read ``document``; evidence points at the given ``sentences`` (offsets into its text)."""
+    traced, kinds, named = _run(document, sentences)
+    facts = tuple(_fact(document, t) for t in traced if t.modality is not None)
+    types = {n: kinds.get(n, EntityType.PERSON) for f in facts for n in f.args}
+    types.update({m.name: kinds[m.name] for m in named if m.name in kinds})
+    vetoes = frozenset(
+        (t.candidate.pred, (t.candidate.a, t.candidate.b), t.sentence)
+        for t in traced
+        if t.modality is None
+    )
+    return Reading(facts, types, tuple(named), vetoes)
+
+
+def trace(document: Document, sentences: Sequence[Sentence]) -> list[Traced]:
+    """Every candidate of every extractor, with the modality decided for it."""
+    return _run(document, sentences)[0]
+
+
+def names_of(document: Document, sentences: Sequence[Sentence]) -> list[Named]:
+    """Every mention the reader found, by sentence."""
+    return _run(document, sentences)[2]
+
+
+def _run(
+    document: Document, sentences: Sequence[Sentence]
+) -> tuple[list[Traced], dict[str, EntityType], list[Named]]:
+    starts = [s.start for s in sentences]
+    out: list[Traced] = []
+    kinds: dict[str, EntityType] = {}
+    named: list[Named] = []
+    for offset, block in _blocks(document.text):
+        doc = parse(block)
+        ctx = _context(doc)
+        for m in ctx.names.mentions:
+            kinds.setdefault(m.name, _KINDS.get(m.kind, EntityType.ORG))
+            k = max(0, bisect.bisect_right(starts, offset + doc[m.start].idx) - 1)
+            named.append(Named(k, doc[m.start : m.end].text, m.name, m.kind))
+        for sent in doc.sents:
+            for extractor in EXTRACTORS:
+                for c in extractor(sent, ctx):
+                    modality, source = decide(c, sent, ctx)
+                    shifted = _shift(c, doc, offset)
+                    k = max(0, bisect.bisect_right(starts, shifted.start) - 1)
+                    out.append(Traced(k, shifted, modality, source))
+    return out, kinds, named
+
+
+def _context(doc: Doc) -> Context:
+    """Names, then the posts the article gives them, then descriptions by those posts."""
+    first = Context(doc, read_names(doc), vocab())
+    held: dict[str, set[str]] = {}
+    for sent in doc.sents:
+        for c in role_phrases.role_before_name(sent, first):
+            held.setdefault(c.role, set()).add(c.a)
+    holders = {post: next(iter(who)) for post, who in held.items() if len(who) == 1}
+    return Context(doc, with_descriptions(doc, first.names, holders), first.vocab)
+
+
+def _shift(c: Candidate, doc: Doc, offset: int) -> Candidate:
+    """Token positions become document character offsets (start, end) for the evidence."""
+    end = max(c.start, c.end - 1)
+    while end > c.start and doc[end].is_space:
+        end -= 1  # a sentence's trailing line break is not part of the evidence
+    last = doc[end]
+    return replace(c, start=offset + doc[c.start].idx, end=offset + last.idx + len(last.text))
+
+
+def _fact(document: Document, t: Traced) -> Fact:
+    c = t.candidate
+    assert t.modality is not None
+    return Fact(
+        c.pred,
+        (c.a, c.b),
+        t.modality,
+        Evidence(document.name, t.sentence, c.start, c.end, f"reader:{c.pattern}"),
+        source=t.source,
+        count=c.count,
+        when=c.when,
+        claim=c.claim,
+        role=c.role,
+    )
+
+
+def _blocks(text: str) -> list[tuple[int, str]]:
+    """Cut a long text at paragraph breaks into blocks spaCy takes in one call."""
+    if len(text) <= MAX_BLOCK:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + MAX_BLOCK)
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            end = cut + 1 if cut > start else end
+        out.append((start, text[start:end]))
+        start = end
+    return out

@@ -1,0 +1,355 @@
+"""Roles read from noun phrases: "Tory leader Michael Howard", "X, vice-chairman of Y", "X, of Y".
+
+A role phrase ends in a post from ``posts.txt``; the organisation is the name beside it (an
+organisation, a party, a country standing for its government), or for government posts named
+alone the article's own country.  Each function here is an extractor: a pure function of one
+sentence and the document context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from deniable.grammar.candidate import Candidate, Context
+from deniable.grammar.lexicon import lexicon
+from deniable.grammar.names import Mention
+from deniable.grammar.namewords import CALENDAR_WORDS
+from deniable.grammar.vocab import vocab
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+_FORMER = vocab().cues["former"]
+_ROLE_POS = frozenset({"NOUN", "PROPN", "ADJ"})
+_MEMBER_PREPS = frozenset({"from", "of", "at", "for"})
+
+
+def _post(words: list[str], ctx: Context) -> tuple[str, str] | None:
+    """(post class, role phrase) when ``words`` end in a post; the longest post wins."""
+    words = [w.lower().replace("–", "-") for w in words if w not in ("-",)]
+    joined = [w for w in words if w]
+    for n in range(min(len(joined), ctx.vocab.post_words), 0, -1):
+        phrase = " ".join(joined[-n:])
+        cls = ctx.vocab.posts.get(phrase)
+        if cls is not None:
+            # The opposition's "shadow chancellor" holds a party post, not a government's.
+            return ("party" if joined[0] == "shadow" else cls), " ".join(joined)
+    return None
+
+
+def _org_for(cls: str, org: Mention | None, after: Mention | None, ctx: Context) -> str | None:
+    """The organisation a post belongs to, given the names beside it."""
+    if org is not None:
+        if cls == "party" and org.kind == "gov":
+            return None  # "British MEP": a nationality, not the party
+        if cls in ("job", "personal") and org.kind == "gov" and _adjective(org, ctx):
+            return None  # "a Russian journalist": a nationality, not an employer
+        if cls in ("uk", "gov") and org.kind == "party":
+            # "former Tory lord chancellor": the post is the government's, the party his
+            return "UK government" if cls == "uk" else ctx.names.home
+        return (_seat(org, ctx) if org.kind == "gov" else None) or org.name
+    if after is not None and after.kind == "gov" and cls in ("gov", "head"):
+        return after.name
+    if cls == "uk":
+        return "UK government"
+    if cls == "gov":
+        return ctx.names.home
+    return None
+
+
+def _adjective(m: Mention, ctx: Context) -> bool:
+    return ctx.doc[m.start : m.end].text.lower() in ctx.vocab.adjectives
+
+
+def _seat(m: Mention, ctx: Context) -> str | None:
+    """A seat of government as the employer keeps its own name ("Kremlin spokesman")."""
+    text = ctx.doc[m.start : m.end].text
+    seat = lexicon().seat_names.get(text.lower())
+    if seat and text.lower() not in ctx.vocab.metonyms_file:
+        return seat
+    return None
+
+
+def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "Former WorldCom chief Bernie Ebbers", "UK Foreign Secretary Jack Straw"."""
+    doc = ctx.doc
+    for m in _people(sent, ctx):
+        words: list[str] = []
+        org: Mention | None = None
+        former = possessive = False
+        k = m.start - 1
+        while k >= sent.start:
+            t = doc[k]
+            low = t.lower_
+            inner = ctx.names.at(k)
+            if inner is not None and org is None:
+                text = doc[inner.start : inner.end].text
+                if " ".join([text, *words]).lower() in ctx.vocab.posts or (
+                    words and f"{text} {words[0]}".lower() in ctx.vocab.posts
+                ):
+                    # "Solicitor General", "Defense Minister": a post the tagger took for a name
+                    words = [text, *words]
+                    k = inner.start - 1
+                    continue
+                if inner.kind == "place" or not (words or possessive):
+                    break  # "Oxfam Max Lawson": a name right before a name is no role
+                if inner.kind == "person" and (possessive or not _lone_word(inner, ctx)):
+                    break  # "Zelensky's spokesman": a person's aide, not a company's
+                org = inner if inner.kind != "person" else _as_org(inner, ctx)
+                k = inner.start - 1
+                continue
+            if low in _FORMER or (low == "-" and k > sent.start and doc[k - 1].lower_ == "ex"):
+                former = True
+            elif low in ("'s", "’s") and org is None and ctx.names.at(k - 1) is not None:
+                possessive = True
+            elif org is not None or t.pos_ not in _ROLE_POS or t.is_punct or t.like_num:
+                break
+            elif low.startswith("ex-"):
+                former = True
+                words.insert(0, t.text[3:])
+            else:
+                words.insert(0, t.text)
+            k -= 1
+        words = _join_hyphens(words)
+        if (
+            org is not None
+            and not words
+            and ((possessive and org.kind in ("org", "party")) or org.kind == "party")
+        ):
+            # "Labour's Paul Flynn", "the BBC's Paul Reynolds", "Conservative Graham Brady"
+            cls, phrase = "job", "member"
+        else:
+            post = _post(words, ctx)
+            if post is None:
+                continue
+            cls, phrase = post
+            if org is None:
+                org, phrase = _leading_name(words, phrase, m, ctx)
+        name = _org_for(cls, org, _of_after(m, ctx), ctx)
+        if name is None or name == m.name:
+            continue
+        start = org.start if org is not None else m.start - len(words)
+        yield Candidate(
+            "role",
+            m.name,
+            name,
+            m.end - 1,
+            max(sent.start, start),
+            m.end,
+            "role_before_name",
+            role=phrase,
+            when="former" if former else "",
+        )
+
+
+def _lone_word(m: Mention, ctx: Context) -> bool:
+    """A one-word "person" with no full name, honorific or gender: the tagger's guess only."""
+    return (
+        m.end - m.start == 1
+        and m.name == ctx.doc[m.start].text
+        and m.name not in (ctx.names.genders)
+    )
+
+
+def _as_org(m: Mention, ctx: Context) -> Mention:
+    return Mention(m.start, m.end, m.name, "org")
+
+
+def _leading_name(
+    words: list[str], phrase: str, m: Mention, ctx: Context
+) -> tuple[Mention | None, str]:
+    """ "Gazprom chairman X": capitalised words before the post that no post contains name
+    the organisation, when the tagger did not."""
+    n = len(words)
+    for cut in range(n - 1, 0, -1):
+        head, tail = words[:cut], words[cut:]
+        if _post(tail, ctx) is None:
+            continue
+        k0 = m.start - n
+        plain = all(
+            w[:1].isupper()
+            and w.lower() not in ctx.vocab.post_vocabulary
+            and w.lower() not in CALENDAR_WORDS
+            and w.lower() not in lexicon().nouns.single
+            for w in head
+        )
+        placed = ctx.doc[k0].i > ctx.doc[k0].sent.start or _capitalised_elsewhere(head[0], ctx)
+        if plain and placed and all(ctx.doc[k0 + j].pos_ == "PROPN" for j in range(cut)):
+            org = Mention(k0, k0 + cut, " ".join(head), "org")
+            return org, " ".join(w.lower() for w in tail)
+    return None, phrase
+
+
+def _capitalised_elsewhere(word: str, ctx: Context) -> bool:
+    """A sentence's first word is capitalised anyway: trust it as a name only if the article
+    capitalises it elsewhere too."""
+    return any(t.text == word and t.i > t.sent.start for t in ctx.doc)
+
+
+def _of_after(m: Mention, ctx: Context) -> Mention | None:
+    """ "President Nestor Kirchner of Argentina": the country after the name."""
+    doc = ctx.doc
+    if m.end + 1 < len(doc) and doc[m.end].lower_ == "of":
+        return ctx.names.at(m.end + 1)
+    return None
+
+
+def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "X, vice-chairman of Y", "X, UKIP's deputy leader", "the chairman of Y, X"."""
+    doc = ctx.doc
+    for m in _people(sent, ctx):
+        head = _head(m, ctx)
+        nouns = [c for c in head.children if c.dep_ == "appos" and ctx.names.at(c.i) is None]
+        if head.dep_ == "appos" and ctx.names.at(head.head.i) is None:
+            nouns.append(head.head)
+        # An apposition is set off by a comma; without one the noun is the name's title.
+        nouns = [
+            n for n in nouns if any(doc[k].text in (",", "(", "-", "–") for k in _between(n, m))
+        ]
+        # "X, who is a member of Y": the relative clause's complement describes X
+        for rel in head.children:
+            if rel.dep_ == "relcl" and rel.lemma_ == "be":
+                nouns += [c for c in rel.children if c.dep_ == "attr"]
+        for noun in nouns:
+            yield from _role_noun(noun, m, ctx)
+            for conj in noun.conjuncts:
+                if ctx.names.at(conj.i) is None:
+                    yield from _role_noun(conj, m, ctx)
+
+
+def _between(noun: Token, m: Mention) -> range:
+    if noun.i < m.start:
+        return range(noun.i + 1, m.start)
+    return range(m.end, noun.left_edge.i + 1)
+
+
+def _role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
+    """A role noun phrase describing person ``m``: its post and its organisation."""
+    if noun.pos_ not in ("NOUN", "PROPN"):
+        return
+    doc = ctx.doc
+    left = [c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod", "poss")]
+    start = min([c.left_edge.i for c in left] + [noun.i])
+    words: list[str] = []
+    org: Mention | None = None
+    former = any(c.lower_ in _FORMER for c in noun.lefts)  # "once a close adviser"
+    for k in range(start, noun.i + 1):
+        inner = ctx.names.at(k)
+        t = doc[k]
+        if inner is not None:
+            if inner.kind in ("org", "gov", "party"):
+                org = inner
+            continue
+        if t.lower_ in _FORMER:
+            former = True
+        elif t.lower_ not in ("'s", "’s", "the", "a", "an", "his", "her", "its", "their"):
+            words.append(t.text)
+    # "vice-chairman": the hyphenated parts are separate tokens
+    post = _post(_join_hyphens(words), ctx)
+    if post is None:
+        return
+    cls, phrase = post
+    after: Mention | None = None
+    for c in noun.rights:
+        if c.dep_ == "prep" and c.lower_ in ("of", "at", "for", "to", "with"):
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None:
+                after = ctx.mention(obj)
+            break
+    if org is None and after is not None and after.kind in ("org", "party") and cls != "gov":
+        org, after = after, None
+    if org is None and after is not None and after.kind == "person" and cls == "personal":
+        name: str | None = after.name
+    else:
+        name = _org_for(cls, org, after, ctx)
+    if name is None or name == m.name:
+        return
+    yield Candidate(
+        "role",
+        m.name,
+        name,
+        m.end - 1,
+        min(start, m.start),
+        max(noun.right_edge.i + 1, m.end),
+        "role_in_apposition",
+        role=phrase,
+        when="former" if former else "",
+    )
+
+
+def _join_hyphens(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        if w == "-" and out:
+            out[-1] += "-"
+        elif out and out[-1].endswith("-"):
+            out[-1] += w
+        else:
+            out.append(w)
+    return out
+
+
+def role_from_org(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "X, from Human Rights Watch," / "X, of Investec Securities": a member of the org."""
+    doc = ctx.doc
+    for m in _people(sent, ctx):
+        if m.end + 2 >= sent.end or doc[m.end].text != ",":
+            continue
+        if doc[m.end + 1].lower_ not in ("from", "of", "for"):
+            continue
+        org = ctx.names.at(m.end + 2) or (
+            ctx.names.at(m.end + 3) if doc[m.end + 2].lower_ == "the" else None
+        )
+        if org is None or org.kind not in ("org", "party"):
+            continue
+        nxt = doc[org.end] if org.end < len(doc) else None
+        if nxt is not None and nxt.text not in (",", ".", ";", ")") and nxt.pos_ != "VERB":
+            continue
+        yield Candidate(
+            "role", m.name, org.name, m.end - 1, m.start, org.end, "role_from_org", role="member"
+        )
+
+
+def role_founded_by(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "Y was founded by X": X is Y's founder."""
+    for t in sent:
+        if t.lemma_ != "found" or t.tag_ != "VBN":
+            continue
+        agent = next((c for c in t.children if c.dep_ == "agent"), None)
+        subj = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+        if agent is None or subj is None:
+            continue
+        pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+        who = _person_at(pobj, ctx) if pobj is not None else None
+        org = ctx.mention(subj)
+        if who is None or org is None or org.kind != "org":
+            continue
+        yield Candidate(
+            "role", who.name, org.name, t.i, subj.i, t.i + 3, "role_founded_by", role="founder"
+        )
+
+
+def _person_at(t: Token, ctx: Context) -> Mention | None:
+    m = ctx.mention(t)
+    if m is None:
+        for c in t.children:
+            if c.dep_ == "appos":
+                m = ctx.mention(c)
+    return m if m is not None and m.kind == "person" else None
+
+
+def _people(sent: Span, ctx: Context) -> list[Mention]:
+    out: list[Mention] = []
+    for m in ctx.names.mentions:
+        if m.start >= sent.start and m.end <= sent.end and m.kind == "person":
+            if m.end - m.start == 1 and ctx.doc[m.start].pos_ == "PRON":
+                continue
+            out.append(m)
+    return out
+
+
+def _head(m: Mention, ctx: Context) -> Token:
+    """The syntactic head of a mention's tokens."""
+    span = ctx.doc[m.start : m.end]
+    return span.root

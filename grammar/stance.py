@@ -1,0 +1,194 @@
+"""How a candidate was said: asserted, reported, alleged, negated, attempted, or not a fact at all.
+
+This is the one place the reader decides modality.  It reads the dependency parse around the
+candidate's trigger: negation and modal verbs on the trigger, the verb an infinitive depends on
+("tried to", "refused to", "is due to"), the speech verb or claim noun whose clause holds it,
+hedging adverbs, "according to", conditions and questions.  ``None`` means the sentence states
+no fact either way (a plan, a speculation, a question, a claim that is denied).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from deniable.facts.model import Modality
+from deniable.grammar.candidate import Candidate, Context
+from deniable.grammar.vocab import vocab
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+_SPEECH = vocab().cues["speech"]
+_DENY = vocab().cues["deny"]
+_ATTEMPT = vocab().cues["attempt"]
+_REFUSE = vocab().cues["refuse"]
+# The infinitive of these says what has not happened yet.
+_PLAN = vocab().cues["plan"]
+_MODALS = vocab().cues["modals"]
+_CLAIM_NOUNS = {
+    "claim": Modality.REPORTED,
+    "report": Modality.REPORTED,
+    "allegation": Modality.ALLEGED,
+    "suggestion": Modality.ALLEGED,
+    "speculation": Modality.ALLEGED,
+    "rumour": Modality.ALLEGED,
+    "rumor": Modality.ALLEGED,
+    "accusation": Modality.ALLEGED,
+    "suspicion": Modality.ALLEGED,
+}
+_FALSE = vocab().cues["false"]
+_HEDGES = vocab().cues["hedges"]
+_FUTURE = ("tomorrow", "next week", "next month", "next year", "later this", "later today")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NEG = vocab().cues["neg"]
+
+
+def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str]:
+    """The modality of ``c`` and, for reported facts, who reported it."""
+    if c.rejected:
+        return None, ""
+    if c.pred == "role":
+        return Modality.ASSERTED, ""  # a title or apposition is the article's own voice
+    if sent.text.rstrip().rstrip("\"'”’)").endswith("?"):
+        return None, ""
+    doc = ctx.doc
+    v = doc[c.trigger]
+    if c.pred == "called" and _call_refused(sent):
+        return Modality.ATTEMPTED, ""  # "phoned B, but B refused to take the call"
+    local = _local(v, c, sent)
+    if local is not Modality.ASSERTED:
+        return local, ""
+    modality, source = Modality.ASSERTED, ""
+    child, cur = v, v.head
+    hops = 0
+    while cur.i != child.i and hops < 12:
+        hops += 1
+        rel = child.dep_
+        lemma = cur.lemma_.lower()
+        if rel == "advcl" and any(m.lower_ in ("if", "unless", "whether") for m in child.children):
+            return None, ""
+        if cur.pos_ in ("VERB", "AUX"):
+            if lemma in _DENY and rel in ("ccomp", "dobj", "xcomp") and c.pred != "denies":
+                return Modality.NEGATED, ""
+            if lemma in _SPEECH and rel in ("ccomp", "parataxis", "conj", "advcl"):
+                if rel == "conj":
+                    child, cur = cur, cur.head
+                    continue
+                if _negated(cur):
+                    return None, ""
+                if modality is Modality.ASSERTED:
+                    modality, source = Modality.REPORTED, _speaker(cur, ctx)
+            if rel == "xcomp":
+                fate = _infinitive(cur, c)
+                if fate is not Modality.ASSERTED:
+                    return fate, ""
+        if cur.pos_ == "NOUN" and lemma in _CLAIM_NOUNS and rel in ("acl", "ccomp", "relcl"):
+            if _claim_denied(cur):
+                return None, ""
+            if modality is Modality.ASSERTED:
+                modality = _CLAIM_NOUNS[lemma]
+        child, cur = cur, cur.head
+    if any(t.lower_ in _HEDGES for t in sent) or _hedged(v):
+        return Modality.ALLEGED, source
+    according = _according(sent, ctx)
+    if according and modality is Modality.ASSERTED:
+        return Modality.REPORTED, according
+    return modality, source
+
+
+def _call_refused(sent: Span) -> bool:
+    for t in sent:
+        if t.lemma_ in _REFUSE and any(
+            c.dep_ == "xcomp" and c.lemma_ in ("take", "answer", "accept", "return")
+            for c in t.children
+        ):
+            return True
+        if t.lemma_ in ("answer", "pick") and _negated(t):
+            return True
+    return False
+
+
+def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
+    """What the trigger's own words say: negation, modals, infinitives, conditions."""
+    heads = [v]
+    if v.pos_ in ("NOUN", "PROPN"):
+        if any(d.lower_ == "no" for d in v.children if d.dep_ == "det"):
+            return Modality.NEGATED
+        heads.append(v.head)
+    for h in heads:
+        if any(m.lower_ in ("if", "unless", "whether") for m in h.children if m.dep_ == "mark"):
+            return None
+        if any(a.lower_ in _MODALS or a.tag_ == "MD" for a in h.children if a.dep_ == "aux"):
+            return None
+        if _negated(h):
+            return Modality.NEGATED
+        if h.dep_ == "xcomp" or (
+            h.dep_ in ("advcl", "acl") and any(a.lower_ == "to" for a in h.children)
+        ):
+            fate = _infinitive(h.head, c)
+            if fate is not Modality.ASSERTED:
+                return fate
+        if h.tag_ == "VBG" and any(a.lemma_ == "be" for a in h.children if a.dep_ == "aux"):
+            # "is meeting X on Thursday": the present progressive of a day to come
+            low = sent.text.lower()
+            if any(w in low for w in _FUTURE) or any(f"on {d}" in low for d in _WEEKDAYS):
+                return None
+    return Modality.ASSERTED
+
+
+def _infinitive(head: Token, c: Candidate) -> Modality | None:
+    """ "tried to meet" is an attempt; "refused to meet" did not happen; "plans to" not yet."""
+    lemma = head.lemma_.lower()
+    if lemma in _ATTEMPT:
+        return Modality.ATTEMPTED
+    if lemma in _REFUSE:
+        return None if c.pred == "denies" else Modality.NEGATED
+    if lemma in _PLAN or head.pos_ == "ADJ":
+        return None
+    return Modality.ASSERTED
+
+
+def _negated(t: Token) -> bool:
+    return any(c.dep_ == "neg" or (c.lower_ in _NEG and c.dep_ == "advmod") for c in t.children)
+
+
+def _claim_denied(noun: Token) -> bool:
+    """ "denied reports that ...", "claims that ... are false"."""
+    h = noun.head
+    if noun.dep_ in ("dobj", "nsubjpass") and h.lemma_.lower() in _DENY:
+        return True
+    if noun.dep_ == "nsubj":
+        for c in h.children:
+            if c.dep_ in ("acomp", "attr") and c.lemma_.lower() in _FALSE:
+                return True
+    return False
+
+
+def _hedged(v: Token) -> bool:
+    """ "is believed to have met", "is suspected of meeting"."""
+    h = v.head
+    return h.lemma_ in ("believe", "suspect", "think", "rumour", "rumor") and h.tag_ == "VBN"
+
+
+def _speaker(v: Token, ctx: Context) -> str:
+    """Who says it: the name of the speech verb's subject, or its noun phrase as written."""
+    for c in v.children:
+        if c.dep_ == "nsubj":
+            m = ctx.mention(c, speaking=True)
+            if m is not None:
+                return m.name
+            if c.pos_ == "PRON":
+                return ""
+            span = ctx.doc[c.left_edge.i : c.right_edge.i + 1]
+            return span.text
+    return ""
+
+
+def _according(sent: Span, ctx: Context) -> str:
+    for t in sent:
+        if t.lower_ == "according" and t.i + 2 < sent.end and ctx.doc[t.i + 1].lower_ == "to":
+            obj = next((g for g in ctx.doc[t.i + 1].children if g.dep_ == "pobj"), None)
+            if obj is not None:
+                m = ctx.mention(obj, speaking=True)
+                return m.name if m else ctx.doc[obj.left_edge.i : obj.right_edge.i + 1].text
+    return ""
