@@ -151,6 +151,18 @@ def _demo(args: argparse.Namespace, console: Console) -> int:
     return run_demo(Path(args.db), console=console, engine=args.engine)
 
 
+def _extract(args: argparse.Namespace, console: Console) -> int:
+    from deniable.grammar.entities import load_knowledge
+    from deniable.grammar.explain import explain_file, print_reports
+
+    knowledge = load_knowledge(Path(args.entities)) if args.entities else None
+    reports = explain_file(
+        Path(args.file), knowledge=knowledge, traced=args.trace, sentence=args.sentence
+    )
+    print_reports(reports, console)
+    return 0
+
+
 def _score(args: argparse.Namespace, console: Console) -> int:
     from deniable.facts.score import score_store
     from deniable.facts.store import FactStore
@@ -244,6 +256,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("demo", _demo, "ingest the seed articles, derive, show contradicted denials")
     engine_option(p)
+
+    p = add("extract", _extract, "show the facts one article gives (--trace: and why)")
+    p.add_argument("file", metavar="FILE", help="an article (.txt, .md or .jsonl)")
+    p.add_argument("--sentence", type=int, metavar="N", help="only sentence N (0-based)")
+    p.add_argument("--trace", action="store_true", help="names, candidates and decisions")
+    p.add_argument("--entities", metavar="FILE", help="entity file (TOML) to use")
 
     p = add("score", _score, "score stored facts against gold files (precision, recall, F1)")
     p.add_argument("gold_dir", metavar="GOLD_DIR")

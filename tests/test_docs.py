@@ -18,6 +18,7 @@ CLI_COMMANDS = (
     "run",
     "demo",
     "score",
+    "extract",
 )
 REPL_COMMANDS = (
     ":help",
