@@ -1,0 +1,172 @@
+"""Unit tests of the spaCy reader's stages: vocabulary, names, extractors, modality, merge."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deniable.facts.model import Document, Modality
+from deniable.grammar.candidate import Context
+from deniable.grammar.clause_events import charged, denied, held_talks, met_verb
+from deniable.grammar.names import read_names, with_descriptions
+from deniable.grammar.nlp import parse, pipeline
+from deniable.grammar.reader import EXTRACTORS, read, trace
+from deniable.grammar.role_phrases import role_before_name
+from deniable.grammar.stance import decide
+from deniable.grammar.tokens import split_sentences
+from deniable.grammar.vocab import POST_CLASSES, vocab
+
+
+def _ctx(text: str) -> Context:
+    return Context(parse(text), read_names(parse(text)), vocab())
+
+
+def _names(text: str) -> dict[str, str]:
+    doc = parse(text)
+    return {doc[m.start : m.end].text: m.name for m in read_names(doc).mentions}
+
+
+# ------------------------------------------------------------------ substrate and vocabulary
+
+
+def test_the_pipeline_is_the_pinned_model() -> None:
+    nlp = pipeline()
+    assert nlp.meta["version"] == "3.8.0"
+    assert {"parser", "ner", "lemmatizer"} <= set(nlp.pipe_names)
+
+
+def test_a_line_break_ends_a_sentence() -> None:
+    doc = parse("Minister quits over loans\nThe minister resigned on Friday.")
+    assert next(s.text.strip() for s in doc.sents) == "Minister quits over loans"
+
+
+def test_vocabulary_files_parse() -> None:
+    v = vocab()
+    assert set(v.posts.values()) <= set(POST_CLASSES)
+    assert v.parties["tories"] == "Conservative Party"
+    assert v.government("French") == "French government"
+    assert v.government("UK") == "UK government"
+    assert v.metonyms["downing street"] == "UK government"
+    assert "say" in v.cues["speech"] and "deny" in v.cues["deny"]
+
+
+# ------------------------------------------------------------------ names
+
+
+def test_honorifics_are_dropped_or_kept() -> None:
+    names = _names("Lord Pembury met Ms Hanna Kowal. Sir Ian Drury was not there.")
+    assert names["Lord Pembury"] == "Lord Pembury"
+    assert names["Ms Hanna Kowal"] == "Hanna Kowal"
+    assert names["Sir Ian Drury"] == "Ian Drury"
+
+
+def test_surname_resolves_only_when_unambiguous() -> None:
+    names = _names("Petra Novak arrived. Novak spoke first.")
+    assert names["Novak"] == "Petra Novak"
+    two = _names("Adam Cole met Ruth Cole and Sam Lee. Cole said nothing.")
+    assert two.get("Cole") in (None, "Cole")
+
+
+def test_pronoun_takes_the_subject_of_the_sentence_before() -> None:
+    doc = parse("Mr Ivo Brandt met the board. He later resigned.")
+    names = read_names(doc)
+    he = next(m for m in names.mentions if doc[m.start].lower_ == "he")
+    assert he.name == "Ivo Brandt"
+
+
+def test_acronym_in_brackets() -> None:
+    names = _names("The Coastal Freight Association (CFA) objected. The CFA said so.")
+    assert names["CFA"] == "Coastal Freight Association"
+
+
+def test_description_by_post_needs_one_holder() -> None:
+    doc = parse("Treasurer Lena Brook spoke. Later the treasurer denied it.")
+    names = with_descriptions(doc, read_names(doc), {"treasurer": "Lena Brook"})
+    held = [m for m in names.mentions if doc[m.start].lower_ == "treasurer"]
+    assert [m.name for m in held] == ["Lena Brook"]
+
+
+# ------------------------------------------------------------------ extractors
+
+
+def _cands(extractor, text: str) -> set[tuple[str, str, str]]:
+    ctx = _ctx(text)
+    return {(c.pred, c.a, c.b) for s in ctx.doc.sents for c in extractor(s, ctx)}
+
+
+def test_role_before_name() -> None:
+    got = _cands(role_before_name, "Kestrel Oil chairman Bram Hollis resigned.")
+    assert ("role", "Bram Hollis", "Kestrel Oil") in got
+
+
+def test_met_verb_and_talks() -> None:
+    assert ("met", "Anna Pike", "Ravi Shah") in _cands(met_verb, "Anna Pike met Ravi Shah.")
+    talks = _cands(held_talks, "Anna Pike held talks with Ravi Shah in Delhi.")
+    assert ("met", "Anna Pike", "Ravi Shah") in talks
+
+
+def test_charged_passive_with_agent() -> None:
+    got = _cands(charged, "Ravi Shah was charged by Norwegian police in May.")
+    assert ("indicted_by", "Ravi Shah", "Norwegian police") in got
+
+
+def test_denial_subject_is_in_the_claim() -> None:
+    ctx = _ctx("Anna Pike denied claims that she paid Ravi Shah, her office said.")
+    got = [c for s in ctx.doc.sents for c in denied(s, ctx) if not c.rejected]
+    assert [(c.a, c.b) for c in got] == [("Anna Pike", "Ravi Shah")]
+
+
+def test_every_extractor_is_listed_once() -> None:
+    assert len(set(EXTRACTORS)) == len(EXTRACTORS) >= 8
+
+
+# ------------------------------------------------------------------ modality
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Anna Pike met Ravi Shah.", Modality.ASSERTED),
+        ("Anna Pike did not meet Ravi Shah.", Modality.NEGATED),
+        ("Anna Pike tried to meet Ravi Shah.", Modality.ATTEMPTED),
+        ("Anna Pike reportedly met Ravi Shah.", Modality.ALLEGED),
+        ("Anna Pike met Ravi Shah, the Herald said.", Modality.REPORTED),
+        ("Anna Pike will meet Ravi Shah.", None),
+        ("Anna Pike plans to meet Ravi Shah.", None),
+        ("Did Anna Pike meet Ravi Shah?", None),
+    ],
+)
+def test_modality_of_a_meeting(text: str, expected: Modality | None) -> None:
+    ctx = _ctx(text)
+    sent = next(iter(ctx.doc.sents))
+    cands = list(met_verb(sent, ctx))
+    assert cands, text
+    assert decide(cands[0], sent, ctx)[0] is expected
+
+
+def test_reported_source_is_the_speaker() -> None:
+    ctx = _ctx("Anna Pike met Ravi Shah, the Herald said.")
+    sent = next(iter(ctx.doc.sents))
+    assert decide(next(iter(met_verb(sent, ctx))), sent, ctx) == (Modality.REPORTED, "Herald")
+
+
+# ------------------------------------------------------------------ the reader as a whole
+
+
+def test_evidence_points_into_the_text() -> None:
+    text = "Title line\nAnna Pike met Ravi Shah in Oslo on Monday.\n"
+    doc = Document("t.txt", text)
+    reading = read(doc, split_sentences(text))
+    assert reading.facts
+    for f in reading.facts:
+        assert text[f.evidence.start : f.evidence.end].startswith("Anna Pike met Ravi Shah")
+        assert f.evidence.pattern.startswith("reader:")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(min_size=0, max_size=300))
+def test_the_reader_never_crashes(text: str) -> None:
+    doc = Document("t.txt", text)
+    for t in trace(doc, split_sentences(text)):
+        assert t.candidate.start <= t.candidate.end
