@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -180,17 +181,16 @@ def build_parser() -> argparse.ArgumentParser:
         "say against what is reported.",
     )
     parser.add_argument("--version", action="version", version=f"deniable {_version()}")
-    parser.add_argument(
-        "--db",
-        default=_default_db(),
-        metavar="PATH",
-        help="the fact store (default: $DENIABLE_DB or ./deniable.db)",
-    )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    _global_options(parser, default=_default_db())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # The same options again on every subcommand, so `deniable ingest --db x.db DIR` works.
+    # Their default is SUPPRESS: a subcommand that was not given them must not reset the
+    # value parsed before the subcommand's name.
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, default=argparse.SUPPRESS)
 
     def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
         p.set_defaults(handler=handler)
         return p
 
@@ -249,6 +249,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("gold_dir", metavar="GOLD_DIR")
     p.add_argument("--errors", action="store_true", help="also list false positives and misses")
     return parser
+
+
+class _DbPath(argparse.Action):
+    """Store ``--db`` and note that it was given (the demo ignores $DENIABLE_DB otherwise)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        setattr(namespace, self.dest, values)
+        namespace.db_given = True
+
+
+def _global_options(parser: argparse.ArgumentParser, *, default: Any) -> None:
+    parser.add_argument(
+        "--db",
+        action=_DbPath,
+        default=default,
+        metavar="PATH",
+        help="the fact store (default: $DENIABLE_DB or ./deniable.db)",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=False if default is not argparse.SUPPRESS else argparse.SUPPRESS,
+        help="show tracebacks on errors",
+    )
+    if default is not argparse.SUPPRESS:
+        parser.set_defaults(db_given=False)
 
 
 # --------------------------------------------------------------------------- main
