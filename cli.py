@@ -46,6 +46,7 @@ def _ingest(args: argparse.Namespace, console: Console) -> int:
     from deniable.grammar.ingest import ingest_paths
 
     with FactStore.open(args.db) as store:
+        store.ensure_writable("ingest into this store")
         report = ingest_paths(
             [Path(p) for p in args.paths],
             store,
