@@ -148,9 +148,11 @@ def _run(args: argparse.Namespace, console: Console) -> int:
 
 
 def _demo(args: argparse.Namespace, console: Console) -> int:
-    from deniable.repl.demo import run_demo
+    from deniable.repl.demo import DEMO_DB, run_demo
 
-    return run_demo(Path(args.db), console=console, engine=args.engine)
+    # Not $DENIABLE_DB or ./deniable.db: those hold the user's own work.
+    db = args.db if args.db_given else DEMO_DB
+    return run_demo(Path(db), console=console, engine=args.engine)
 
 
 def _score(args: argparse.Namespace, console: Console) -> int:
@@ -243,7 +245,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-D", "--output-dir", default=".", metavar="DIR", help="output .csv folder")
     engine_option(p)
 
-    p = add("demo", _demo, "ingest the seed articles, derive, show contradicted denials")
+    p = add(
+        "demo",
+        _demo,
+        "ingest the seed articles into ./deniable-demo.db (or --db PATH), derive, "
+        "show contradicted denials",
+    )
     engine_option(p)
 
     p = add("score", _score, "score stored facts against gold files (precision, recall, F1)")

@@ -397,7 +397,23 @@ class FactStore:
         )
         return int(row[0]) if row else None
 
+    def set_meta(self, key: str, value: str) -> None:
+        """Record ``value`` under ``key`` in the store's ``meta`` table (replacing it)."""
+        if key in ("application", "schema_version"):
+            raise StoreError(f"the meta key {key!r} belongs to the schema")
+        with self.db.atomic():
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
+
     # ------------------------------------------------------------------ reading
+
+    def meta(self, key: str) -> str | None:
+        """Return the value recorded under ``key`` in the ``meta`` table, or ``None``."""
+        row = self._one("SELECT value FROM meta WHERE key = ?", [key])
+        return str(row[0]) if row else None
+
+    def document_hashes(self) -> list[str]:
+        """Return the content hashes of the stored documents, sorted."""
+        return [r[0] for r in self._all("SELECT sha256 FROM documents ORDER BY sha256")]
 
     def has_document(self, sha256: str) -> bool:
         """Return whether a document with this content hash is stored."""
