@@ -43,19 +43,22 @@ def _default_db() -> str:
 
 def _ingest(args: argparse.Namespace, console: Console) -> int:
     from deniable.facts.store import FactStore
-    from deniable.grammar.ingest import ingest_paths
+    from deniable.intake import check_encoding, ingest
 
+    check_encoding(args.encoding)  # before a new store file is created for nothing
     with FactStore.open(args.db) as store:
-        store.ensure_writable("ingest into this store")
-        report = ingest_paths(
+        summary = ingest(
             [Path(p) for p in args.paths],
             store,
             entities=Path(args.entities) if args.entities else None,
             replace=args.replace,
+            encoding=args.encoding,
+            # One line per skip on stderr; the summary alone goes to stdout.
+            on_skip=lambda skip: print(skip, file=sys.stderr),
             console=console,
         )
-    console.print(report)
-    return 0 if report.ok else 1
+    console.print(summary)
+    return 0 if summary.ok else 1
 
 
 def _derive(args: argparse.Namespace, console: Console) -> int:
@@ -213,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     p.add_argument("--entities", metavar="FILE", help="entity file (TOML) to use")
     p.add_argument("--replace", action="store_true", help="re-extract stored documents")
+    p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="text encoding of the files, e.g. latin-1 or cp1252 (default: UTF-8)",
+    )
 
     p = add("derive", _derive, "evaluate the standard and user rules over the store")
     rules_option(p)
