@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -42,18 +43,22 @@ def _default_db() -> str:
 
 def _ingest(args: argparse.Namespace, console: Console) -> int:
     from deniable.facts.store import FactStore
-    from deniable.grammar.ingest import ingest_paths
+    from deniable.intake import check_encoding, ingest
 
+    check_encoding(args.encoding)  # before a new store file is created for nothing
     with FactStore.open(args.db) as store:
-        report = ingest_paths(
+        summary = ingest(
             [Path(p) for p in args.paths],
             store,
             entities=Path(args.entities) if args.entities else None,
             replace=args.replace,
+            encoding=args.encoding,
+            # One line per skip on stderr; the summary alone goes to stdout.
+            on_skip=lambda skip: print(skip, file=sys.stderr),
             console=console,
         )
-    console.print(report)
-    return 0 if report.ok else 1
+    console.print(summary)
+    return 0 if summary.ok else 1
 
 
 def _derive(args: argparse.Namespace, console: Console) -> int:
@@ -146,9 +151,11 @@ def _run(args: argparse.Namespace, console: Console) -> int:
 
 
 def _demo(args: argparse.Namespace, console: Console) -> int:
-    from deniable.repl.demo import run_demo
+    from deniable.repl.demo import DEMO_DB, run_demo
 
-    return run_demo(Path(args.db), console=console, engine=args.engine)
+    # Not $DENIABLE_DB or ./deniable.db: those hold the user's own work.
+    db = args.db if args.db_given else DEMO_DB
+    return run_demo(Path(db), console=console, engine=args.engine)
 
 
 def _extract(args: argparse.Namespace, console: Console) -> int:
@@ -192,17 +199,16 @@ def build_parser() -> argparse.ArgumentParser:
         "say against what is reported.",
     )
     parser.add_argument("--version", action="version", version=f"deniable {_version()}")
-    parser.add_argument(
-        "--db",
-        default=_default_db(),
-        metavar="PATH",
-        help="the fact store (default: $DENIABLE_DB or ./deniable.db)",
-    )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    _global_options(parser, default=_default_db())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # The same options again on every subcommand, so `deniable ingest --db x.db DIR` works.
+    # Their default is SUPPRESS: a subcommand that was not given them must not reset the
+    # value parsed before the subcommand's name.
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, default=argparse.SUPPRESS)
 
     def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
         p.set_defaults(handler=handler)
         return p
 
@@ -222,6 +228,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     p.add_argument("--entities", metavar="FILE", help="entity file (TOML) to use")
     p.add_argument("--replace", action="store_true", help="re-extract stored documents")
+    p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="text encoding of the files, e.g. latin-1 or cp1252 (default: UTF-8)",
+    )
 
     p = add("derive", _derive, "evaluate the standard and user rules over the store")
     rules_option(p)
@@ -254,7 +265,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-D", "--output-dir", default=".", metavar="DIR", help="output .csv folder")
     engine_option(p)
 
-    p = add("demo", _demo, "ingest the seed articles, derive, show contradicted denials")
+    p = add(
+        "demo",
+        _demo,
+        "ingest the seed articles into ./deniable-demo.db (or --db PATH), derive, "
+        "show contradicted denials",
+    )
     engine_option(p)
 
     p = add("extract", _extract, "show the facts one article gives (--trace: and why)")
@@ -267,6 +283,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("gold_dir", metavar="GOLD_DIR")
     p.add_argument("--errors", action="store_true", help="also list false positives and misses")
     return parser
+
+
+class _DbPath(argparse.Action):
+    """Store ``--db`` and note that it was given (the demo ignores $DENIABLE_DB otherwise)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        setattr(namespace, self.dest, values)
+        namespace.db_given = True
+
+
+def _global_options(parser: argparse.ArgumentParser, *, default: Any) -> None:
+    parser.add_argument(
+        "--db",
+        action=_DbPath,
+        default=default,
+        metavar="PATH",
+        help="the fact store (default: $DENIABLE_DB or ./deniable.db)",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=False if default is not argparse.SUPPRESS else argparse.SUPPRESS,
+        help="show tracebacks on errors",
+    )
+    if default is not argparse.SUPPRESS:
+        parser.set_defaults(db_given=False)
 
 
 # --------------------------------------------------------------------------- main

@@ -95,6 +95,12 @@ class StoreError(DeniableError):
     code = "store"
 
 
+class OutputError(DeniableError):
+    """An output file or folder cannot be written (read-only folder, disk full)."""
+
+    code = "output"
+
+
 class RuleError(DeniableError):
     """A rule program is wrong; ``diagnostics`` holds every finding, sorted by location."""
 

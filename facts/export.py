@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from deniable.errors import StoreError, UsageError
+from deniable.errors import Location, OutputError, StoreError, UsageError
+from deniable.facts.access import write_blocker
 from deniable.facts.store import FactStore
 
 FORMATS = ("tsv", "csv", "jsonl")
@@ -36,6 +37,7 @@ def export_store(store: FactStore, *, fmt: str, out_dir: Path) -> list[Path]:
 
     Raises:
         UsageError: unknown format, or ``out_dir`` is a file.
+        OutputError: ``out_dir`` or a file in it cannot be written (read-only, disk full).
         StoreError: a value cannot be written in the format (tsv only).
     """
     builders = {"tsv": _tsv_files, "csv": _csv_files, "jsonl": _jsonl_files}
@@ -43,16 +45,25 @@ def export_store(store: FactStore, *, fmt: str, out_dir: Path) -> list[Path]:
         raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} is a file; give a folder with --out")
+    blocker = write_blocker(out_dir)
+    if blocker is not None:
+        raise OutputError(f"cannot export here: {blocker}", Location(str(out_dir)))
     files = builders[fmt](store)
+    for name in files:
+        # A read-only file from an earlier export would stop the loop below half-way.
+        if (out_dir / name).exists() and (blocker := write_blocker(out_dir / name)):
+            raise OutputError(f"cannot export: {blocker}", Location(str(out_dir / name)))
+    written = []
+    path = out_dir
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        written = []
         for name, content in files.items():
             path = out_dir / name
             path.write_text(content, encoding="utf-8", newline="")
             written.append(path)
     except OSError as error:
-        raise UsageError(f"cannot write to {out_dir}: {error.strerror or error}") from None
+        # Not a usage error: the command was right, the folder is not writable (or full).
+        raise OutputError(f"cannot write: {error.strerror or error}", Location(str(path))) from None
     return written
 
 

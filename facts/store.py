@@ -11,18 +11,21 @@ parameters; the few identifiers built at run time go through
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlite_utils import Database
 from sqlite_utils.db import quote_identifier
 
-from deniable.errors import StoreError
+from deniable.errors import Location, StoreError
 from deniable.facts import schema
+from deniable.facts.access import write_blocker
 from deniable.facts.keys import content_hash, fold, fts_query
 from deniable.facts.model import SYMMETRIC, Entity, Extraction, Fact, Modality, Sentence
 from deniable.facts.records import (
@@ -55,9 +58,11 @@ class FactStore:
     manager to close it.  ``db`` is the underlying :class:`sqlite_utils.Database`.
     """
 
-    def __init__(self, db: Database, path: Path | None) -> None:
+    def __init__(self, db: Database, path: Path | None, *, read_only: str | None = None) -> None:
         self.db = db
         self.path = path
+        #: Why this store cannot be written (``None`` when it can), for error messages.
+        self.read_only = read_only
         # SQLite leaves foreign keys off unless each connection asks.
         db.execute("PRAGMA foreign_keys = ON")
 
@@ -67,35 +72,83 @@ class FactStore:
     def open(cls, path: str | Path, *, create: bool = True) -> FactStore:
         """Open the store at ``path``, creating it when missing and ``create`` is true.
 
+        ``path`` may be an SQLite URI such as ``file:facts.db?mode=ro``, which opens
+        the store read-only: it answers queries, and writes are refused with
+        :meth:`ensure_writable`'s message.
+
         Raises:
             StoreError: the file is missing (``create=False``), unreadable, not a
-                deniable database, or of another schema version.
+                deniable database, or of another schema version; or it is missing
+                and cannot be created there (read-only folder).
         """
-        path = Path(path)
+        path, uri, read_only = _target(path)
         if path.is_dir():
             raise StoreError(f"{path} is a folder, not a fact store; give a file with --db")
         if not path.exists():
-            if not create:
+            if not create or read_only is not None:
                 raise StoreError(
                     f"no fact store at {path}; run `deniable ingest` or `deniable demo` first"
                 )
             if not path.parent.exists():
                 raise StoreError(f"cannot create a fact store at {path}: no folder {path.parent}")
+            blocker = write_blocker(path)
+            if blocker is not None:
+                raise StoreError(f"cannot create a fact store here: {blocker}", Location(str(path)))
+        elif uri is None:
+            read_only = _store_write_blocker(path)
+            if read_only is not None:
+                # Opened read-only, so that no write gets through even where the system
+                # would allow it (root ignores permission bits).
+                uri = path.resolve().as_uri() + "?mode=ro"
         try:
             # The REPL may complete names from a worker thread; sqlite3 serialises access.
-            db = Database(sqlite3.connect(str(path), check_same_thread=False))
+            conn = (
+                sqlite3.connect(uri, uri=True, check_same_thread=False)
+                if uri is not None
+                else sqlite3.connect(str(path), check_same_thread=False)
+            )
+            db = Database(conn)
             tables = db.table_names()
         except sqlite3.Error as error:
+            if not os.access(path, os.R_OK):
+                raise StoreError(
+                    f"cannot read the fact store: {error}", Location(str(path))
+                ) from None
             raise StoreError(f"{path} is not a deniable fact store ({error})") from None
         try:
-            if not tables and create:
+            if not tables and create and read_only is None:
                 schema.create_schema(db)
             else:
                 schema.check_schema(db, str(path))
+        except sqlite3.Error as error:
+            db.close()
+            raise StoreError(f"cannot create a fact store: {error}", Location(str(path))) from None
         except BaseException:
             db.close()
             raise
-        return cls(db, path)
+        return cls(db, path, read_only=read_only)
+
+    def ensure_writable(self, action: str) -> None:
+        """Raise :class:`StoreError` naming the file and the cause unless the store can be written.
+
+        ``action`` completes "cannot …" ("derive into this store").  Besides
+        what :meth:`open` saw (a ``mode=ro`` URI, permission bits), SQLite is asked:
+        a write that changes nothing, rolled back, fails the way a real one would.
+        """
+        reason = self.read_only
+        if reason is None:
+            try:
+                self.db.execute("SAVEPOINT deniable_write_probe")
+                try:
+                    self.db.execute("DELETE FROM meta WHERE 0")
+                finally:
+                    self.db.execute("ROLLBACK TO deniable_write_probe")
+                    self.db.execute("RELEASE deniable_write_probe")
+            except sqlite3.Error as error:
+                reason = f"SQLite cannot write it ({error})"
+        if reason is not None:
+            where = Location(str(self.path)) if self.path is not None else None
+            raise StoreError(f"cannot {action}: {reason}", where)
 
     @classmethod
     def memory(cls) -> FactStore:
@@ -344,7 +397,23 @@ class FactStore:
         )
         return int(row[0]) if row else None
 
+    def set_meta(self, key: str, value: str) -> None:
+        """Record ``value`` under ``key`` in the store's ``meta`` table (replacing it)."""
+        if key in ("application", "schema_version"):
+            raise StoreError(f"the meta key {key!r} belongs to the schema")
+        with self.db.atomic():
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
+
     # ------------------------------------------------------------------ reading
+
+    def meta(self, key: str) -> str | None:
+        """Return the value recorded under ``key`` in the ``meta`` table, or ``None``."""
+        row = self._one("SELECT value FROM meta WHERE key = ?", [key])
+        return str(row[0]) if row else None
+
+    def document_hashes(self) -> list[str]:
+        """Return the content hashes of the stored documents, sorted."""
+        return [r[0] for r in self._all("SELECT sha256 FROM documents ORDER BY sha256")]
 
     def has_document(self, sha256: str) -> bool:
         """Return whether a document with this content hash is stored."""
@@ -550,6 +619,29 @@ class FactStore:
 
     def _all(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         return list(self.db.execute(sql, params or []).fetchall())
+
+
+def _target(path: str | Path) -> tuple[Path, str | None, str | None]:
+    """The file, the URI to open it with (``None``: a plain path), and why it is read-only."""
+    text = str(path)
+    if not text.startswith("file:"):
+        return Path(text), None, None
+    parts = urlsplit(text)
+    params = parse_qs(parts.query)
+    file = Path(unquote(parts.path))
+    if "ro" in params.get("mode", []) or "1" in params.get("immutable", []):
+        return file, text, "it was opened read-only (mode=ro)"
+    return file, text, None
+
+
+def _store_write_blocker(path: Path) -> str | None:
+    """Why the store file cannot be written: the file itself, or its folder (the journal)."""
+    blocker = write_blocker(path)
+    if blocker is None:
+        folder = write_blocker(path.parent)
+        if folder is not None:
+            blocker = f"{folder}, and SQLite writes its journal beside the store"
+    return blocker
 
 
 def _now() -> str:

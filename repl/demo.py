@@ -1,14 +1,19 @@
 """`deniable demo`: ingest the packaged seed articles, derive, and show the contradicted denials.
 
 The first thing a new user runs.  It reads only package data (the seed articles
-and their entity file travel in the wheel), builds a fresh store next to nothing
-else, and leaves a ``deniable.db`` to explore with ``query``, ``why`` and ``repl``.
+and their entity file travel in the wheel), builds a fresh store of its own,
+``./deniable-demo.db`` unless given a path, and leaves it to explore with
+``query``, ``why`` and ``repl``.  It never touches a store it did not build: the
+store it builds is marked (a ``meta`` row listing the seed documents), and any
+other file at the path, a store of the user's own included, is refused.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import shlex
 import tempfile
 import time
 from collections.abc import Iterator
@@ -22,7 +27,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from deniable.errors import InputError, StoreError
+from deniable.errors import InputError, Location, StoreError
 from deniable.facts.store import FactStore
 from deniable.repl.render import MODALITY_STYLES, SPAN_STYLE
 from deniable.rules.workbench import (
@@ -34,7 +39,13 @@ from deniable.rules.workbench import (
     query_store,
 )
 
-__all__ = ["demo_conclusions", "run_demo", "seed_files"]
+__all__ = ["DEMO_DB", "demo_conclusions", "run_demo", "seed_files"]
+
+#: Where the demo builds its store unless given a path (never $DENIABLE_DB: that is the user's).
+DEMO_DB = "deniable-demo.db"
+
+#: The ``meta`` key that marks a store the demo built; its value lists the seed documents.
+_DEMO_MARK = "demo_documents"
 
 #: The conclusions the demo shows, in this order: relation, query, column headings.
 _SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -90,12 +101,12 @@ def _seeds_folder() -> Traversable:
 def run_demo(db_path: Path, *, console: Console, engine: str = "sql") -> int:
     """Build a fresh store of the seed articles at ``db_path``, derive, print the conclusions.
 
-    An existing file at ``db_path`` is replaced only when it is a deniable store;
-    the new store is built beside it and moved into place at the end, so a failed
-    demo leaves the old file as it was.
+    An existing file at ``db_path`` is replaced only when it is a store an earlier
+    demo built and nothing was ingested into since; the new store is built beside
+    it and moved into place at the end, so a failed demo leaves the old file as it was.
 
     Raises:
-        StoreError: ``db_path`` exists and is not a deniable store, or is a folder.
+        StoreError: ``db_path`` exists and is not an untouched demo store, or is a folder.
     """
     db_path = Path(db_path)
     _check_replaceable(db_path)
@@ -105,6 +116,7 @@ def run_demo(db_path: Path, *, console: Console, engine: str = "sql") -> int:
         if not report.ok:
             console.print(report)
             raise InputError("the packaged seed articles could not be read; reinstall deniable")
+        store.set_meta(_DEMO_MARK, json.dumps(store.document_hashes()))
         summary = derive_store(store, engine=engine, console=None, cwd_rules=False)
         sections = demo_conclusions(store)
         proofs = _short_proofs(store, sections)
@@ -158,13 +170,32 @@ def _check_replaceable(db_path: Path) -> None:
         if not db_path.parent.exists():
             raise StoreError(f"cannot create {db_path}: no folder {db_path.parent}")
         return
-    try:
-        FactStore.open(db_path, create=False).close()
-    except StoreError:
+    why = _not_a_demo_store(db_path)
+    if why is not None:
         raise StoreError(
-            f"{db_path} exists and is not a deniable fact store; the demo will not replace "
-            "it: give another --db or move the file"
-        ) from None
+            f"{why}; the demo will not overwrite it: give another --db or move the file",
+            Location(str(db_path)),
+        )
+
+
+def _not_a_demo_store(db_path: Path) -> str | None:
+    """Why the file at ``db_path`` is not a store the demo may rebuild, or ``None``."""
+    try:
+        store = FactStore.open(db_path.resolve().as_uri() + "?mode=ro", create=False)
+    except StoreError:
+        return "this file is not a deniable fact store the demo built"
+    with store:
+        mark = store.meta(_DEMO_MARK)
+        if mark is None:
+            return "this fact store was not built by the demo"
+        try:
+            seeds = json.loads(mark)
+        except ValueError:
+            seeds = None
+        # Documents ingested into a demo store afterwards are the user's work.
+        if seeds != store.document_hashes():
+            return "documents were ingested into this demo store since the demo built it"
+    return None
 
 
 @contextlib.contextmanager
@@ -326,7 +357,8 @@ def _evidence_line(item: Any) -> Text:
 
 
 def _closing_hint(db_path: Path, sections: list[Answers]) -> Text:
-    db = "" if db_path == Path("deniable.db") else f"--db {db_path} "
+    # The other commands default to $DENIABLE_DB or ./deniable.db, never the demo's store.
+    db = f"--db {shlex.quote(str(db_path))} "
     example = 'denial_contradicted_by_contact("Russian government", "Yevgeny Prigozhin", p, k)'
     contact = sections[0]
     if contact.rows:

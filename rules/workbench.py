@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import re
+import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from deniable.errors import (
     Diagnostic,
     Location,
     RuleError,
+    StoreError,
     UsageError,
     caret_context,
 )
@@ -232,9 +234,13 @@ def derive_store(
     Raises:
         RuleError: the rules are wrong, or a rule would overwrite a table of the store.
         EvaluationError: the engine failed (limit reached, unsupported construct).
+        StoreError: the store cannot be written (read-only file or folder, disk full).
     """
     from deniable.rules.engines import get_engine
 
+    # Before anything else: a read-only store would otherwise fail half-way with
+    # SQLite's words (a swallowed DROP, then "table already exists").
+    store.ensure_writable("derive into this store")
     paths = rule_paths(rules_dirs, cwd_rules=cwd_rules)
     checked = load_store_program(store, rules_dirs, cwd_rules=cwd_rules)
     previous = set(store.derived_tables())
@@ -245,7 +251,11 @@ def derive_store(
         status = console.status(f"deriving with the {engine} engine…")
     else:
         status = None
-    with status if status is not None else contextlib.nullcontext(), store.db.atomic():
+    with (
+        status if status is not None else contextlib.nullcontext(),
+        _writing(store),
+        store.db.atomic(),
+    ):
         _prepare_inputs(store)
         derivation = backend.derive(checked, store.db)
         dropped = sorted(previous - set(checked.idb))
@@ -270,6 +280,16 @@ def derive_store(
         rule_files=tuple(_path_name(p) for p in paths),
         dropped=tuple(dropped),
     )
+
+
+@contextlib.contextmanager
+def _writing(store: FactStore) -> Iterator[None]:
+    """SQLite's own failures while writing conclusions (disk full, locked) as one line."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        where = Location(str(store.path)) if store.path is not None else None
+        raise StoreError(f"cannot write the derived relations: {error}", where) from None
 
 
 def _refuse_store_names(store: FactStore, checked: CheckedProgram, previous: set[str]) -> None:

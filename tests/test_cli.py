@@ -55,3 +55,32 @@ def test_missing_store_is_one_line(tmp_path) -> None:
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "none.db" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--db", "x.db", "ingest", "DIR"],
+        ["ingest", "--db", "x.db", "DIR"],
+        ["ingest", "DIR", "--db", "x.db"],
+    ],
+)
+def test_db_before_or_after_the_subcommand(argv: list[str]) -> None:
+    args = build_parser().parse_args(argv)
+    assert args.db == "x.db" and args.paths == ["DIR"] and args.db_given
+
+
+def test_debug_before_or_after_the_subcommand(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DENIABLE_DB", raising=False)
+    for argv in (["--debug", "derive"], ["derive", "--debug"]):
+        args = build_parser().parse_args(argv)
+        assert args.debug and args.db == "deniable.db" and not args.db_given
+    # A subcommand without the options keeps what was given before it.
+    args = build_parser().parse_args(["--db", "x.db", "--debug", "derive"])
+    assert args.db == "x.db" and args.debug
+
+
+def test_db_after_the_subcommand_is_used(tmp_path) -> None:
+    result = _run("query", "--db", str(tmp_path / "none.db"), "called(a, b)")
+    assert result.returncode == 1
+    assert "none.db" in result.stderr and "Traceback" not in result.stderr

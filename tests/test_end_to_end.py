@@ -27,7 +27,7 @@ from deniable.facts.model import (
     Sentence,
 )
 from deniable.facts.store import FactStore
-from deniable.repl.demo import run_demo, seed_files
+from deniable.repl.demo import DEMO_DB, run_demo, seed_files
 from deniable.rules.workbench import derive_store, explain_store, query_store
 
 ENGINES = ("sql", "pydatalog")
@@ -247,23 +247,68 @@ def test_demo_from_another_directory(tmp_path: Path, monkeypatch: pytest.MonkeyP
     (tmp_path / "rules" / "broken.dl").write_text("this is not datalog\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     console = _console()
-    assert run_demo(Path("deniable.db"), console=console) == 0
+    assert run_demo(Path(DEMO_DB), console=console) == 0
     out = console.file.getvalue()  # type: ignore[attr-defined]
     assert "denial_contradicted_by_contact" in out
     assert "Dmitry Peskov" in out and "Sergei Shoigu" in out
     assert "Moscow has denied links" in out
-    assert "deniable why" in out and "deniable repl" in out
-    with FactStore.open(tmp_path / "deniable.db", create=False) as store:
+    assert f"deniable --db {DEMO_DB} why" in out and f"deniable --db {DEMO_DB} repl" in out
+    with FactStore.open(tmp_path / DEMO_DB, create=False) as store:
         assert "denial_contradicted_by_role" in store.derived_tables()
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
 
 
-def test_demo_replaces_an_old_store(tmp_path: Path) -> None:
-    db = tmp_path / "deniable.db"
-    FactStore.open(db, create=True).close()
+def test_demo_rebuilds_its_own_store(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    assert run_demo(db, console=_console()) == 0
     assert run_demo(db, console=_console()) == 0
     with FactStore.open(db, create=False) as store:
         assert store.stats().documents == 5
+
+
+def test_demo_refuses_a_store_it_did_not_build(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "mine.db"
+    FactStore.open(db, create=True).close()
+    before = db.read_bytes()
+    assert main(["--db", str(db), "demo"]) == 1
+    err = capsys.readouterr().err
+    assert "not built by the demo" in err and str(db) in err
+    assert len(err.strip().splitlines()) == 1
+    assert db.read_bytes() == before
+
+
+def test_demo_refuses_a_demo_store_with_the_users_documents(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "demo.db"
+    assert run_demo(db, console=_console()) == 0
+    article = tmp_path / "mine.txt"
+    article.write_text("Mine\n\nJane Doe met Marcus Bell in Rome.\n", encoding="utf-8")
+    assert main(["--db", str(db), "ingest", str(article)]) == 0
+    capsys.readouterr()
+    assert main(["demo", "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "ingested into this demo store" in err and len(err.strip().splitlines()) == 1
+    with FactStore.open(db, create=False) as store:
+        assert "mine.txt" in store.document_names()
+
+
+def test_demo_leaves_the_users_store_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    # Neither ./deniable.db nor $DENIABLE_DB: the demo builds ./deniable-demo.db.
+    monkeypatch.chdir(tmp_path)
+    mine = tmp_path / "mine.db"
+    for path in (mine, tmp_path / "deniable.db"):
+        FactStore.open(path, create=True).close()
+    before = {p: p.read_bytes() for p in (mine, tmp_path / "deniable.db")}
+    monkeypatch.setenv("DENIABLE_DB", str(mine))
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "deniable-demo.db" in out and "--db deniable-demo.db query" in out
+    assert {p: p.read_bytes() for p in before} == before
+    with FactStore.open(tmp_path / "deniable-demo.db", create=False) as store:
+        assert store.stats().documents == 5
+    # A second run rebuilds the demo's own store.
+    assert main(["demo"]) == 0
 
 
 def test_demo_refuses_to_replace_another_file(tmp_path: Path, capsys) -> None:

@@ -1,0 +1,331 @@
+"""``deniable ingest``: article files decoded, extracted and stored, every skip one line.
+
+The document builders (:mod:`deniable.grammar.readers`) and the extraction
+(:mod:`deniable.grammar.extract`) are the grammar package's; this module owns what
+the command adds around them:
+
+* the store is checked to be writable before anything is read, so a read-only
+  store is one error, not a skipped document per file;
+* text is decoded as ``--encoding`` says, UTF-8 by default, and a file that is not
+  in that encoding is skipped with a line that names the option;
+* every skipped file or record is a :class:`Skip` with a kind, handed to
+  ``on_skip`` as it happens (the command prints ``file[:line]: reason`` on stderr),
+  and the summary (:class:`IngestSummary`, printed on stdout) counts them by kind.
+  A bad JSON Lines record is a skipped record with its line number, not an
+  unreadable file.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console, Group
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from deniable.errors import DeniableError, InputError, Location, UsageError
+from deniable.facts.model import Document
+from deniable.facts.store import FactStore
+from deniable.grammar import readers
+from deniable.grammar.entities import Knowledge, load_knowledge
+from deniable.grammar.extract import extract
+from deniable.grammar.ingest import ENTITY_FILE, _entity_file_for
+
+__all__ = ["KINDS", "IngestSummary", "Skip", "check_encoding", "ingest", "read_file"]
+
+#: Why something was skipped -> its row in the summary.  "unsupported" files (found in a
+#: folder, not named) are listed but do not fail the ingest: a folder of articles often
+#: holds other files too.
+KINDS: dict[str, str] = {
+    "unreadable": "files skipped (unreadable)",
+    "too-large": "files skipped (too large)",
+    "empty": "files skipped (empty)",
+    "binary": "files skipped (binary)",
+    "encoding": "files skipped (wrong encoding)",
+    "bad-record": "records skipped (bad JSON Lines record)",
+    "not-stored": "documents skipped (could not be extracted or stored)",
+    "unsupported": "files not read (not an article format)",
+}
+_HARMLESS = frozenset({"unsupported"})
+_PROGRESS_OVER = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """A file, JSON Lines record or document left out: where (``line`` 0: whole file), why."""
+
+    path: str
+    reason: str
+    kind: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{Location(self.path, self.line)}: {self.reason}"
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """What an ingest did: documents stored and already stored, sentences, facts, skips."""
+
+    ingested: int = 0
+    duplicates: int = 0
+    sentences: int = 0
+    facts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    skips: list[Skip] = field(default_factory=list)
+    entity_files: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every article file and record was stored (or already was)."""
+        return all(s.kind in _HARMLESS for s in self.skips)
+
+    @property
+    def by_kind(self) -> Counter[str]:
+        """How many were skipped for each kind of reason."""
+        return Counter(s.kind for s in self.skips)
+
+    def __rich__(self) -> Group:
+        summary = Table(title="ingest", show_header=False, box=None)
+        summary.add_column(style="bold")
+        summary.add_column(justify="right")
+        summary.add_row("documents ingested", str(self.ingested))
+        summary.add_row("documents skipped (already stored)", str(self.duplicates))
+        counts = self.by_kind
+        for kind, label in KINDS.items():
+            if counts[kind]:
+                summary.add_row(label, str(counts[kind]))
+        summary.add_row("sentences", str(self.sentences))
+        summary.add_row("facts", str(sum(self.facts.values())))
+        parts: list[Any] = [summary]
+        if self.facts:
+            table = Table(title="facts per predicate")
+            table.add_column("predicate")
+            modalities = sorted({m for _p, m in self.facts})
+            for m in modalities:
+                table.add_column(m, justify="right")
+            for pred in sorted({p for p, _m in self.facts}):
+                table.add_row(pred, *(str(self.facts.get((pred, m), 0)) for m in modalities))
+            parts.append(table)
+        return Group(*parts)
+
+
+def check_encoding(encoding: str | None) -> str | None:
+    """Return the codec's canonical name, or ``None`` for the default (UTF-8).
+
+    Raises:
+        UsageError: no such text encoding.
+    """
+    if encoding is None:
+        return None
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        info = None
+    # rot13, base64 and the like are codecs too, but not text encodings.
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise UsageError(
+            f"unknown text encoding {encoding!r} for --encoding; "
+            "use e.g. utf-8, latin-1, cp1252 or utf-16"
+        )
+    return info.name
+
+
+def read_file(path: Path, encoding: str | None = None) -> Iterator[Document | Skip]:
+    """Yield the documents of one article file, or a :class:`Skip` for what cannot be read.
+
+    ``encoding`` is a Python codec name; ``None`` means UTF-8 (a byte-order mark is
+    allowed).
+    """
+    where = str(path)
+    codec = check_encoding(encoding)
+    try:
+        size = path.stat().st_size
+        # Read at call time, so that the grammar's limit (and a test's) is the one used.
+        limit = readers.MAX_BYTES
+        if size > limit:
+            yield Skip(where, f"file is {size} bytes, over the {limit} byte limit", "too-large")
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Skip(where, f"cannot read: {exc.strerror or exc}", "unreadable")
+        return
+    if not data.strip():
+        yield Skip(where, "empty file", "empty")
+        return
+    # UTF-16 and UTF-32 text is full of NUL bytes; other text never holds one.
+    if b"\x00" in data[:8192] and not (codec or "").startswith(("utf-16", "utf-32")):
+        yield Skip(where, "binary file (NUL bytes), not an article", "binary")
+        return
+    try:
+        text = data.decode("utf-8-sig" if codec in (None, "utf-8") else codec)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
+        if codec is None:
+            reason = (
+                f"not UTF-8 ({byte}); give the file's encoding with --encoding, "
+                "e.g. --encoding latin-1"
+            )
+        else:
+            reason = f"not {encoding} ({byte}); check --encoding"
+        yield Skip(where, reason, "encoding", line)
+        return
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        for item in readers._jsonl(path, text):
+            yield _record_skip(path, item) if isinstance(item, readers.Problem) else item
+    elif suffix in (".md", ".markdown"):
+        yield readers._markdown(path, text)
+    else:
+        yield readers._plain(path, text)
+
+
+def _record_skip(path: Path, problem: readers.Problem) -> Skip:
+    """A JSON Lines reader's problem (``path:line[:column]``) as a skipped record."""
+    rest = problem.where.removeprefix(str(path)).lstrip(":").split(":")
+    line = int(rest[0]) if rest and rest[0].isdigit() else 0
+    column = f" (column {rest[1]})" if len(rest) > 1 and rest[1].isdigit() else ""
+    return Skip(str(path), f"bad JSON Lines record: {problem.reason}{column}", "bad-record", line)
+
+
+def ingest(
+    paths: list[Path],
+    store: FactStore,
+    *,
+    entities: Path | None = None,
+    replace: bool = False,
+    encoding: str | None = None,
+    on_skip: Callable[[Skip], None] | None = None,
+    console: Console | None = None,
+) -> IngestSummary:
+    """Read, extract and store every article under ``paths``; return the summary.
+
+    Folders are walked recursively in sorted order; files of other formats in them
+    are reported (kind ``unsupported``) and left alone.  An ``entities.toml`` in a
+    folder applies to the articles under it unless ``entities`` names a file.  Each
+    document is stored in its own transaction; a failing one is skipped and the rest
+    go on.  ``on_skip`` hears of each skip as it happens.  A transient progress bar
+    goes to stderr for more than five documents on a terminal.
+
+    Raises:
+        StoreError: the store cannot be written (read-only file or folder).
+        UsageError: ``encoding`` is not a text encoding.
+        InputError: a path does not exist, or the entity file is unreadable.
+    """
+    store.ensure_writable("ingest into this store")
+    check_encoding(encoding)
+    summary = IngestSummary()
+
+    def skipped(skip: Skip) -> None:
+        summary.skips.append(skip)
+        if on_skip is not None:
+            on_skip(skip)
+
+    explicit = load_knowledge(entities) if entities is not None else None
+    if entities is not None:
+        summary.entity_files.append(str(entities))
+    knowledge_cache: dict[Path, Knowledge] = {}
+    documents: list[tuple[Document, Knowledge]] = []
+    # The store (and its journal) may well sit in the folder being ingested.
+    own = (
+        {Path(f"{store.path.resolve()}{end}") for end in ("", "-journal", "-wal", "-shm")}
+        if store.path is not None
+        else set()
+    )
+    for path, folder_entities in _files(paths, skipped, own):
+        if explicit is not None:
+            knowledge = explicit
+        elif folder_entities is not None:
+            if folder_entities not in knowledge_cache:
+                knowledge_cache[folder_entities] = load_knowledge(folder_entities)
+                summary.entity_files.append(str(folder_entities))
+                store.add_entities(knowledge_cache[folder_entities].entities.values())
+            knowledge = knowledge_cache[folder_entities]
+        else:
+            knowledge = Knowledge()
+        for item in read_file(path, encoding):
+            if isinstance(item, Skip):
+                skipped(item)
+            else:
+                documents.append((item, knowledge))
+    if explicit is not None:
+        store.add_entities(explicit.entities.values())
+    # The bar goes to stderr, so a summary piped from stdout stays clean.
+    bar_console = console if console is not None and console.stderr else Console(stderr=True)
+    progress = Progress(
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=bar_console,
+        transient=True,
+        disable=not (bar_console.is_terminal and len(documents) > _PROGRESS_OVER),
+    )
+    with progress:
+        task = progress.add_task("", total=len(documents))
+        for doc, knowledge in documents:
+            progress.update(task, description=doc.name)
+            _store_one(doc, knowledge, store, replace, summary, skipped)
+            progress.advance(task)
+    return summary
+
+
+def _store_one(
+    doc: Document,
+    knowledge: Knowledge,
+    store: FactStore,
+    replace: bool,
+    summary: IngestSummary,
+    skipped: Callable[[Skip], None],
+) -> None:
+    if not replace and store.has_document(doc.sha256):
+        summary.duplicates += 1
+        return
+    try:
+        extraction = extract(doc, knowledge)
+        store.add_extraction(extraction, replace=replace)
+    except DeniableError as exc:
+        skipped(Skip(doc.name, exc.message, "not-stored"))
+        return
+    except RecursionError:
+        skipped(Skip(doc.name, "the text is too deeply nested to read", "not-stored"))
+        return
+    summary.ingested += 1
+    summary.sentences += len(extraction.sentences)
+    for f in extraction.facts:
+        summary.facts[(f.pred, f.modality.value)] += 1
+
+
+def _files(
+    paths: list[Path], skipped: Callable[[Skip], None], own: set[Path]
+) -> Iterator[tuple[Path, Path | None]]:
+    """Every article file under ``paths`` (sorted), with the entity file that applies to it.
+
+    Files of other formats found in a folder are reported to ``skipped``, except the
+    store's ``own`` files.
+    """
+    for root in paths:
+        if not root.exists():
+            raise InputError("no such file or folder", Location(str(root)))
+        if root.is_file():
+            if root.name != ENTITY_FILE:
+                yield root, _entity_file_for(root.parent, root.parent)
+            continue
+        for path in sorted(root.rglob("*")):
+            if not path.is_file() or _hidden(path, root) or path.name == ENTITY_FILE:
+                continue
+            if path.suffix.lower() in readers.SUFFIXES:
+                yield path, _entity_file_for(path.parent, root)
+            elif path.resolve() not in own:
+                formats = ", ".join(sorted(readers.SUFFIXES))
+                skipped(Skip(str(path), f"not an article format (reads {formats})", "unsupported"))
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)

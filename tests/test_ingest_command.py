@@ -1,0 +1,146 @@
+"""``deniable ingest``: each skip one line on stderr, the summary counts by reason, --encoding."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from deniable.cli import main
+from deniable.facts.store import FactStore
+from deniable.intake import read_file
+
+ARTICLE = "Doe and Bell met\n\nJane Doe met Marcus Bell in Rome.\n"
+LATIN1 = "Café talk\n\nJosé Núñez met Marcus Bell in Zürich.\n"
+#: A skip line: ``file[:line]: reason``, nothing else.
+SKIP_LINE = re.compile(r"^(?P<file>[^:]+?)(?::(?P<line>\d+))?: (?P<reason>\S.*)$")
+
+
+def _ingest(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, str, str]:
+    status = main(["--db", str(db), "ingest", *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def _summary_count(out: str, label: str) -> int:
+    (line,) = [ln for ln in out.splitlines() if label in ln]
+    return int(line.split()[-1])
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A folder of one good article and one of each kind of problem."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (articles / "empty.txt").write_text("  \n", encoding="utf-8")
+    (articles / "binary.txt").write_bytes(b"\x00\x01\x02binary")
+    (articles / "latin.txt").write_bytes(LATIN1.encode("latin-1"))
+    (articles / "page.html").write_text("<p>Jane Doe met Marcus Bell.</p>", encoding="utf-8")
+    good = json.dumps({"id": "r1", "title": "T", "text": "Ann Ruiz met Tom Harlan."})
+    (articles / "feed.jsonl").write_text(
+        f"{good}\n{{not json\n[1, 2]\n" + json.dumps({"id": "r4", "text": ""}) + "\n",
+        encoding="utf-8",
+    )
+    return articles
+
+
+def test_every_skip_is_one_line_on_stderr(folder: Path, db_path: Path, capsys) -> None:
+    status, out, err = _ingest(capsys, db_path, str(folder))
+    assert status == 1
+    lines = err.strip().splitlines()
+    parsed = [SKIP_LINE.match(line) for line in lines]
+    assert all(parsed), lines
+    where = sorted((Path(m["file"]).name, m["line"]) for m in parsed if m)
+    assert where == [
+        ("binary.txt", None),
+        ("empty.txt", None),
+        ("feed.jsonl", "2"),
+        ("feed.jsonl", "3"),
+        ("feed.jsonl", "4"),
+        ("latin.txt", "1"),
+        ("page.html", None),
+    ]
+    # The summary, on stdout, counts them by reason and lists none of them.
+    assert "skipped files" not in out and "binary.txt" not in out
+    assert _summary_count(out, "documents ingested") == 2
+    assert _summary_count(out, "files skipped (empty)") == 1
+    assert _summary_count(out, "files skipped (binary)") == 1
+    assert _summary_count(out, "files skipped (wrong encoding)") == 1
+    assert _summary_count(out, "records skipped (bad JSON Lines record)") == 3
+    assert _summary_count(out, "not an article format") == 1
+    assert "unreadable" not in out
+
+
+def test_bad_jsonl_record_is_a_bad_record_with_its_line(tmp_path: Path, db_path, capsys) -> None:
+    feed = tmp_path / "feed.jsonl"
+    good = json.dumps({"id": "x1", "text": "Jane Doe met Marcus Bell."})
+    feed.write_text(f"{good}\n{{oops\n", encoding="utf-8")
+    status, out, err = _ingest(capsys, db_path, str(feed))
+    assert status == 1
+    assert err.startswith(f"{feed}:2: bad JSON Lines record: not JSON")
+    assert len(err.strip().splitlines()) == 1
+    assert _summary_count(out, "records skipped (bad JSON Lines record)") == 1
+    assert "files skipped" not in out
+    with FactStore.open(db_path, create=False) as store:
+        assert store.document_names() == ["x1"]
+
+
+def test_not_utf8_names_the_file_and_the_option(tmp_path: Path, db_path, capsys) -> None:
+    path = tmp_path / "latin.txt"
+    path.write_bytes(LATIN1.encode("latin-1"))
+    status, _out, err = _ingest(capsys, db_path, str(path))
+    assert status == 1
+    (line,) = err.strip().splitlines()
+    assert line.startswith(f"{path}:1: not UTF-8") and "--encoding" in line
+    with FactStore.open(db_path, create=False) as store:
+        assert store.document_names() == []
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16"])
+def test_encoding_option(tmp_path: Path, db_path, capsys, encoding: str) -> None:
+    path = tmp_path / "article.txt"
+    path.write_bytes(LATIN1.encode(encoding))
+    status, out, err = _ingest(capsys, db_path, str(path), "--encoding", encoding)
+    assert (status, err) == (0, "")
+    assert _summary_count(out, "documents ingested") == 1
+    with FactStore.open(db_path, create=False) as store:
+        assert "José Núñez" in json.dumps(list(store.iter_statements()), ensure_ascii=False)
+
+
+def test_wrong_encoding_given_names_it(tmp_path: Path, db_path, capsys) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes("Ünïcödé\n\nJane Doe met Marcus Bell.\n".encode("latin-1"))
+    status, _out, err = _ingest(capsys, db_path, str(path), "--encoding", "ascii")
+    assert status == 1
+    assert "not ascii" in err and "--encoding" in err and str(path) in err
+
+
+@pytest.mark.parametrize("name", ["no-such-codec", "rot13"])
+def test_unknown_encoding_is_a_usage_error(tmp_path: Path, db_path, capsys, name: str) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    status, _out, err = _ingest(capsys, db_path, str(tmp_path / "a.txt"), "--encoding", name)
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1 and name in err
+    assert not db_path.exists()
+
+
+def test_other_files_in_a_folder_are_listed_not_failed(tmp_path: Path, db_path, capsys) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    status, out, err = _ingest(capsys, db_path, str(tmp_path))
+    assert status == 0
+    assert (
+        err
+        == f"{tmp_path / 'photo.jpg'}: not an article format (reads .jsonl, .markdown, .md, .txt)\n"
+    )
+    assert _summary_count(out, "documents ingested") == 1
+
+
+def test_read_file_allows_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + ARTICLE.encode("utf-8"))
+    (doc,) = read_file(path)
+    assert doc.text == ARTICLE and doc.title == "Doe and Bell met"
