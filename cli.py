@@ -43,7 +43,7 @@ def _default_db() -> str:
 
 def _ingest(args: argparse.Namespace, console: Console) -> int:
     from deniable.facts.store import FactStore
-    from deniable.intake import check_encoding, ingest
+    from deniable.grammar.intake import check_encoding, ingest
 
     check_encoding(args.encoding)  # before a new store file is created for nothing
     with FactStore.open(args.db) as store:

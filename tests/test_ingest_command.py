@@ -10,7 +10,7 @@ import pytest
 
 from deniable.cli import main
 from deniable.facts.store import FactStore
-from deniable.intake import read_file
+from deniable.grammar.intake import read_file
 
 ARTICLE = "Doe and Bell met\n\nJane Doe met Marcus Bell in Rome.\n"
 LATIN1 = "Café talk\n\nJosé Núñez met Marcus Bell in Zürich.\n"
