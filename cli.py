@@ -41,6 +41,16 @@ def _default_db() -> str:
 # optional part cannot stop the others from running.
 
 
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return n
+
+
 def _ingest(args: argparse.Namespace, console: Console) -> int:
     from deniable.facts.store import FactStore
     from deniable.grammar.intake import check_encoding, ingest
@@ -56,6 +66,7 @@ def _ingest(args: argparse.Namespace, console: Console) -> int:
             # One line per skip on stderr; the summary alone goes to stdout.
             on_skip=lambda skip: print(skip, file=sys.stderr),
             console=console,
+            jobs=args.jobs,
         )
     console.print(summary)
     return 0 if summary.ok else 1
@@ -232,6 +243,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--encoding",
         metavar="NAME",
         help="text encoding of the files, e.g. latin-1 or cp1252 (default: UTF-8)",
+    )
+    p.add_argument(
+        "--jobs",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="extract in N processes (default: the number of cores)",
     )
 
     p = add("derive", _derive, "evaluate the standard and user rules over the store")

@@ -18,8 +18,11 @@ the command adds around them:
 from __future__ import annotations
 
 import codecs
+import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +32,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from deniable.errors import DeniableError, InputError, Location, UsageError
-from deniable.facts.model import Document
+from deniable.facts.model import Document, Extraction
 from deniable.facts.store import FactStore
 from deniable.grammar import readers
 from deniable.grammar.entities import Knowledge, load_knowledge
@@ -203,6 +206,7 @@ def ingest(
     encoding: str | None = None,
     on_skip: Callable[[Skip], None] | None = None,
     console: Console | None = None,
+    jobs: int = 1,
 ) -> IngestSummary:
     """Read, extract and store every article under ``paths``; return the summary.
 
@@ -211,7 +215,8 @@ def ingest(
     folder applies to the articles under it unless ``entities`` names a file.  Each
     document is stored in its own transaction; a failing one is skipped and the rest
     go on.  ``on_skip`` hears of each skip as it happens.  A transient progress bar
-    goes to stderr for more than five documents on a terminal.
+    goes to stderr for more than five documents on a terminal.  With ``jobs`` above 1 the
+    extraction runs in that many worker processes; storing stays in this one, in order.
 
     Raises:
         StoreError: the store cannot be written (read-only file or folder).
@@ -267,34 +272,60 @@ def ingest(
         transient=True,
         disable=not (bar_console.is_terminal and len(documents) > _PROGRESS_OVER),
     )
-    with progress:
-        task = progress.add_task("", total=len(documents))
-        for doc, knowledge in documents:
+    todo = [(d, k) for d, k in documents if replace or not store.has_document(d.sha256)]
+    summary.duplicates += len(documents) - len(todo)
+    with progress, _extractions(todo, jobs) as results:
+        task = progress.add_task("", total=len(todo))
+        for (doc, _knowledge), result in zip(todo, results, strict=True):
             progress.update(task, description=doc.name)
-            _store_one(doc, knowledge, store, replace, summary, skipped)
+            _store_one(doc, result, store, replace, summary, skipped)
             progress.advance(task)
     return summary
 
 
+@contextmanager
+def _extractions(
+    todo: list[tuple[Document, Knowledge]], jobs: int
+) -> Iterator[Iterator[Extraction | Skip]]:
+    """The extraction of each document, in order: here, or in ``jobs`` worker processes."""
+    if jobs <= 1 or len(todo) < 2:
+        yield (_extract_one(item) for item in todo)
+        return
+    # fork shares the loaded model and lexicons with the workers instead of loading them again
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        yield pool.map(_extract_one, todo, chunksize=2)
+
+
+def _extract_one(item: tuple[Document, Knowledge]) -> Extraction | Skip:
+    doc, knowledge = item
+    try:
+        return extract(doc, knowledge)
+    except DeniableError as exc:
+        return Skip(doc.name, exc.message, "not-stored")
+    except RecursionError:
+        return Skip(doc.name, "the text is too deeply nested to read", "not-stored")
+
+
 def _store_one(
     doc: Document,
-    knowledge: Knowledge,
+    result: Extraction | Skip,
     store: FactStore,
     replace: bool,
     summary: IngestSummary,
     skipped: Callable[[Skip], None],
 ) -> None:
-    if not replace and store.has_document(doc.sha256):
-        summary.duplicates += 1
+    if isinstance(result, Skip):
+        skipped(result)
         return
+    if not replace and store.has_document(doc.sha256):
+        summary.duplicates += 1  # the same text twice in one batch
+        return
+    extraction = result
     try:
-        extraction = extract(doc, knowledge)
         store.add_extraction(extraction, replace=replace)
     except DeniableError as exc:
         skipped(Skip(doc.name, exc.message, "not-stored"))
-        return
-    except RecursionError:
-        skipped(Skip(doc.name, "the text is too deeply nested to read", "not-stored"))
         return
     summary.ingested += 1
     summary.sentences += len(extraction.sentences)

@@ -144,3 +144,33 @@ def test_read_file_allows_a_byte_order_mark(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + ARTICLE.encode("utf-8"))
     (doc,) = read_file(path)
     assert doc.text == ARTICLE and doc.title == "Doe and Bell met"
+
+
+def _stored(db: Path) -> list[tuple[object, ...]]:
+    with FactStore.open(str(db), create=False) as store:
+        rows = store.db.execute(
+            "select pred, a, b, modality, doc from statement order by id"
+        ).fetchall()
+    return [tuple(r) for r in rows]
+
+
+def test_jobs_store_the_same_facts_in_the_same_order(tmp_path: Path, capsys) -> None:
+    articles = tmp_path / "many"
+    articles.mkdir()
+    for k in range(6):
+        (articles / f"a{k}.txt").write_text(
+            f"Story {k}\n\nJane Doe met Marcus Bell in Rome on day {k}. "
+            "Tory leader Ann Ruiz denied claims that she paid Tom Harlan.\n",
+            encoding="utf-8",
+        )
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    assert _ingest(capsys, one, str(articles), "--jobs", "1")[0] == 0
+    assert _ingest(capsys, two, str(articles), "--jobs", "2")[0] == 0
+    assert _stored(one) == _stored(two) and len(_stored(one)) >= 12
+
+
+def test_jobs_must_be_positive(db_path: Path, tmp_path: Path, capsys) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--db", str(db_path), "ingest", str(tmp_path / "a.txt"), "--jobs", "0"])
+    assert exit_info.value.code == 2 and "--jobs" in capsys.readouterr().err
