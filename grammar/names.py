@@ -162,14 +162,18 @@ def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
     for t in doc:
         if t.i in taken or not _name_word(t) or (t.i > 0 and _name_word(doc[t.i - 1])):
             continue
-        end = _name_end(doc, t.i, most=3)
-        words = [w.lower_ for w in doc[t.i : end]]
-        if end - t.i < 2 or any(i in taken for i in range(t.i, end)):
+        end = _name_end(doc, t.i, most=4)
+        start = t.i
+        # "Labour Tom Rusk": a party or nationality before the name is not part of it
+        while start < end and (doc[start].lower_ in v.parties or doc[start].lower_ in v.adjectives):
+            start += 1
+        words = [w.lower_ for w in doc[start:end]]
+        if not 2 <= end - start <= 3 or any(i in taken for i in range(start, end)):
             continue
         if any(w in v.post_vocabulary or w in v.governments or w in CALENDAR_WORDS for w in words):
             continue
         kind = "org" if words[-1] in _ORG_WORDS else "person"
-        add(_Raw(t.i, end, doc[t.i : end].text, kind))
+        add(_Raw(start, end, doc[start:end].text, kind))
     # A surname the tagger missed once is still the person it names elsewhere in full.
     surnames = {
         r.text.split()[-1]
@@ -236,8 +240,17 @@ def _entity(ent: Span, kind: str, v: Vocab) -> _Raw | None:
         )
     ):
         toks.pop(0)
-    # "Treasurer Lena Brook": the tagger sometimes takes the title into the name
-    while kind == "person" and len(toks) > 1 and _title_word(toks[0].lower_, v):
+    # "Treasurer Lena Brook", "Conservative Graham Brady": the tagger sometimes takes the
+    # title or the party into the name
+    while (
+        kind == "person"
+        and len(toks) > 1
+        and (
+            _title_word(toks[0].lower_, v)
+            or toks[0].lower_ in v.parties
+            or toks[0].lower_ in v.adjectives
+        )
+    ):
         toks.pop(0)
     # "Mr Brown's International Finance Facility": the possessor ends the name.
     for k, t in enumerate(toks):
@@ -260,6 +273,8 @@ def _entity(ent: Span, kind: str, v: Vocab) -> _Raw | None:
         and doc[start - 1].text.istitle()
         and doc[start - 1].ent_type_ == ""
         and not _title_word(doc[start - 1].lower_, v)
+        and doc[start - 1].lower_ not in v.parties
+        and doc[start - 1].lower_ not in v.adjectives
     ):
         # "Shareholders United", "Otis Ferry": a capitalised compound the tagger left out
         start -= 1

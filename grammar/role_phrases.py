@@ -92,7 +92,7 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     words = [text, *words]
                     k = inner.start - 1
                     continue
-                if inner.kind == "place" or not (words or possessive):
+                if inner.kind == "place" or not (words or possessive or inner.kind == "party"):
                     break  # "Oxfam Max Lawson": a name right before a name is no role
                 if inner.kind == "person" and (possessive or not _lone_word(inner, ctx)):
                     break  # "Zelensky's spokesman": a person's aide, not a company's
@@ -103,8 +103,12 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 former = True
             elif low in ("'s", "’s") and org is None and ctx.names.at(k - 1) is not None:
                 possessive = True
-            elif org is not None or t.pos_ not in _ROLE_POS or t.is_punct or t.like_num:
+            elif t.text in ("-", "–") and words and k > sent.start and doc[k - 1].is_alpha:
+                words.insert(0, "-")  # "Under-Secretary", "director-general"
+            elif org is not None or t.is_punct or t.like_num:
                 break
+            elif t.pos_ not in _ROLE_POS and not (t.tag_ == "VBG" and t.dep_ == "amod"):
+                break  # "founding chairman" keeps its participle
             elif low.startswith("ex-"):
                 former = True
                 words.insert(0, t.text[3:])
@@ -166,16 +170,18 @@ def _leading_name(
         head, tail = words[:cut], words[cut:]
         if _post(tail, ctx) is None:
             continue
-        k0 = m.start - n
+        # Hyphenated words are three tokens ("director", "-", "general").
+        k0 = m.start - sum(2 * w.count("-") + 1 for w in words)
         plain = all(
             w[:1].isupper()
             and w.lower() not in ctx.vocab.post_vocabulary
-            and w.lower() not in CALENDAR_WORDS
+            and (w.lower() not in CALENDAR_WORDS or len(head) > 1)
             and w.lower() not in lexicon().nouns.single
             for w in head
         )
         placed = ctx.doc[k0].i > ctx.doc[k0].sent.start or _capitalised_elsewhere(head[0], ctx)
-        if plain and placed and all(ctx.doc[k0 + j].pos_ == "PROPN" for j in range(cut)):
+        nominal = all(ctx.doc[k0 + j].pos_ in ("PROPN", "NOUN") for j in range(cut))
+        if plain and placed and nominal:
             org = Mention(k0, k0 + cut, " ".join(head), "org")
             return org, " ".join(w.lower() for w in tail)
     return None, phrase
@@ -207,15 +213,23 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
         nouns = [
             n for n in nouns if any(doc[k].text in (",", "(", "-", "–") for k in _between(n, m))
         ]
-        # "X, who is a member of Y": the relative clause's complement describes X
+        # "X, who is a member of Y" and "X is the chief executive of Y": the complement of
+        # "be" describes X
         for rel in head.children:
             if rel.dep_ == "relcl" and rel.lemma_ == "be":
                 nouns += [c for c in rel.children if c.dep_ == "attr"]
+        if head.dep_ == "nsubj" and head.head.lemma_ == "be" and not _negated_be(head.head):
+            nouns += [c for c in head.head.children if c.dep_ == "attr"]
         for noun in nouns:
             yield from _role_noun(noun, m, ctx)
             for conj in noun.conjuncts:
                 if ctx.names.at(conj.i) is None:
                     yield from _role_noun(conj, m, ctx)
+
+
+def _negated_be(v: Token) -> bool:
+    """ "X is no longer the chairman", "X is not a member"."""
+    return any(c.dep_ == "neg" or c.lower_ in ("longer", "never") for c in v.children)
 
 
 def _between(noun: Token, m: Mention) -> range:
@@ -257,6 +271,15 @@ def _role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
             if obj is not None:
                 after = ctx.mention(obj)
             break
+    clients: list[Mention] = []
+    if after is None:
+        # "the lawyer representing X and Y"
+        for c in noun.children:
+            if c.dep_ == "acl" and c.lemma_ in ("represent", "defend", "advise"):
+                obj = next((g for g in c.children if g.dep_ == "dobj"), None)
+                if obj is not None:
+                    clients = [x for g in (obj, *obj.conjuncts) if (x := ctx.mention(g))]
+                after = clients[0] if clients else None
     if org is None and after is not None and after.kind in ("org", "party") and cls != "gov":
         org, after = after, None
     if org is None and after is not None and after.kind == "person" and cls == "personal":
@@ -265,6 +288,18 @@ def _role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         name = _org_for(cls, org, after, ctx)
     if name is None or name == m.name:
         return
+    for client in clients[1:]:
+        if client.kind == "person" and cls == "personal" and org is None:
+            yield Candidate(
+                "role",
+                m.name,
+                client.name,
+                m.end - 1,
+                min(start, m.start),
+                max(noun.right_edge.i + 1, m.end),
+                "role_in_apposition",
+                role=phrase,
+            )
     yield Candidate(
         "role",
         m.name,
