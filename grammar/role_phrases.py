@@ -9,6 +9,7 @@ sentence and the document context.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
@@ -218,8 +219,13 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
         for rel in head.children:
             if rel.dep_ == "relcl" and rel.lemma_ == "be":
                 nouns += [c for c in rel.children if c.dep_ == "attr"]
+        copulas: list[Token] = []
         if head.dep_ == "nsubj" and head.head.lemma_ == "be" and not _negated_be(head.head):
-            nouns += [c for c in head.head.children if c.dep_ == "attr"]
+            copulas = [c for c in head.head.children if c.dep_ == "attr"]
+        for noun in copulas:
+            # "X is the Y of Z" is a clause: how it was said is for the stance to decide
+            for cand in _role_noun(noun, m, ctx):
+                yield replace(cand, trigger=noun.head.i, pattern="role_copula")
         for noun in nouns:
             yield from _role_noun(noun, m, ctx)
             for conj in noun.conjuncts:

@@ -47,7 +47,7 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     """The modality of ``c`` and, for reported facts, who reported it."""
     if c.rejected:
         return None, ""
-    if c.pred == "role":
+    if c.pred == "role" and c.pattern != "role_copula":
         return Modality.ASSERTED, ""  # a title or apposition is the article's own voice
     if sent.text.rstrip().rstrip("\"'”’)").endswith("?"):
         return None, ""
