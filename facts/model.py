@@ -9,18 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-#: The predicates extraction produces, each binary.
-PREDICATES: tuple[str, ...] = (
-    "called",
-    "met",
-    "denies",
-    "indicted_by",
-    "role",
-    "pictured_with",
-)
+from deniable.facts.predicates import REGISTRY
+
+#: The predicates extraction produces, each binary (see :mod:`deniable.facts.predicates`).
+PREDICATES: tuple[str, ...] = tuple(s.name for s in REGISTRY)
 
 #: Predicates whose argument order carries no meaning (the gold scores them unordered).
-SYMMETRIC: frozenset[str] = frozenset({"called", "met", "pictured_with"})
+SYMMETRIC: frozenset[str] = frozenset(s.name for s in REGISTRY if s.symmetric)
+
+#: Predicates that happen at a time and place.
+EVENTS: frozenset[str] = frozenset(s.name for s in REGISTRY if s.event)
 
 
 class Modality(StrEnum):

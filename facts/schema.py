@@ -8,7 +8,7 @@ never NULL, so a view row is a ground Datalog fact.
 
 Conventions the views fix (rules rely on them):
 
-* The six predicate views (``called`` ... ``pictured_with``) hold the distinct
+* The predicate views (``called`` ... ``visited``, one per registered predicate) hold the distinct
   argument pairs of facts with at least one positive statement (asserted,
   reported or alleged), in the order extraction stored them; symmetric
   predicates are not symmetrised here, rules do that.
@@ -31,6 +31,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import quote_identifier
 
 from deniable.errors import StoreError
+from deniable.facts.model import PREDICATES
 
 #: Bump when the tables or views change incompatibly.
 SCHEMA_VERSION = 1
@@ -45,10 +46,7 @@ UNKNOWN_TYPE = "unknown"
 
 #: Relations the store offers to rules: name -> ((column, base type), ...).
 RELATIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    **{
-        pred: (("a", "symbol"), ("b", "symbol"))
-        for pred in ("called", "met", "denies", "indicted_by", "role", "pictured_with")
-    },
+    **{pred: (("a", "symbol"), ("b", "symbol")) for pred in PREDICATES},
     "statement": (
         ("id", "number"),
         ("pred", "symbol"),

@@ -25,6 +25,7 @@ from rich.text import Text
 from deniable.errors import InputError, Location
 from deniable.facts.load import read_jsonl
 from deniable.facts.model import PREDICATES, SYMMETRIC
+from deniable.facts.predicates import SPECS
 from deniable.facts.schema import ALL_MODALITIES, POSITIVE_MODALITIES
 from deniable.facts.store import FactStore, fold
 
@@ -80,6 +81,8 @@ class ScoreReport:
     gold_only: tuple[str, ...] = ()
     store_only: tuple[str, ...] = ()
     by_article: dict[str, Counts] = field(default_factory=dict)
+    # (predicate, system tuples) for predicates this gold does not annotate
+    unscored: tuple[tuple[str, int], ...] = ()
 
     @property
     def precision(self) -> float:
@@ -105,6 +108,7 @@ class ScoreReport:
             "by_article": {a: c.as_dict() for a, c in self.by_article.items()},
             "total": self.total.as_dict(),
             "negative_hits": len(self.negative_hits),
+            "unscored": dict(self.unscored),
             "negative_hit_tuples": keys(self.negative_hits),
             "false_positives": keys(self.false_positives),
             "false_negatives": keys(self.false_negatives),
@@ -123,6 +127,9 @@ class ScoreReport:
         ]
         if self.gold_only:
             lines.append(Text(f"gold articles not in the store: {', '.join(self.gold_only)}"))
+        if self.unscored:
+            shown = ", ".join(f"{p} ({n} tuples)" for p, n in self.unscored)
+            lines.append(Text(f"not scored (the gold does not annotate them): {shown}"))
         return Group(table, *lines)
 
 
@@ -161,8 +168,17 @@ def score_store(store: FactStore, gold_dir: Path) -> ScoreReport:
     per_pred: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     per_article: dict[str, Counts] = {}
     fps, fns, neg_hits = [], [], []
+    # A predicate neither the guideline nor any gold file annotates cannot be scored here.
+    annotated = {p for p in PREDICATES if SPECS[p].in_guideline} | {
+        k[0] for keys in (*gold.positive.values(), *gold.negative.values()) for k in keys
+    }
+    unscored: dict[str, int] = defaultdict(int)
     for article in articles:
-        found, wanted = system.get(article, set()), gold.positive[article]
+        for key in system.get(article, set()):
+            if key[0] not in annotated:
+                unscored[key[0]] += 1
+        found = {k for k in system.get(article, set()) if k[0] in annotated}
+        wanted = gold.positive[article]
         for key in sorted(found | wanted):
             slot = per_pred[key[0]]
             if key in found and key in wanted:
@@ -189,6 +205,7 @@ def score_store(store: FactStore, gold_dir: Path) -> ScoreReport:
         gold_only=tuple(sorted(a for a in gold.positive if a not in stored)),
         store_only=tuple(sorted(n for a, n in stored.items() if a not in gold.positive)),
         by_article=per_article,
+        unscored=tuple(sorted(unscored.items())),
     )
 
 

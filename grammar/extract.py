@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 
 from deniable.facts.model import (
+    EVENTS,
     SYMMETRIC,
     Document,
     Entity,
@@ -58,7 +59,7 @@ _GENDERED = {
     "businesswoman": "f",
     "chairwoman": "f",
 }
-_EVENT_PREDS = frozenset({"called", "met", "indicted_by", "pictured_with"})
+_EVENT_PREDS = EVENTS
 
 
 def extract(document: Document, knowledge: Knowledge | None = None) -> Extraction:

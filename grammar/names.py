@@ -88,6 +88,9 @@ def read_names(doc: Doc) -> DocNames:
     v = vocab()
     raw = _raw_mentions(doc, v)
     kinds = _vote_kinds(raw)
+    for text in kinds:
+        if kinds[text] in ("person", "org") and text.lower() in v.governments:
+            kinds[text] = "place"  # "Kyiv" is a city whatever the tagger says
     full = _full_names(raw, kinds)
     acronyms = _acronyms(doc, raw, kinds)
     genders: dict[str, str] = {}

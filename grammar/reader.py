@@ -37,6 +37,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     clause_events.charged,
     clause_events.charges_faced,
     clause_events.denied,
+    clause_events.visited,
 )
 
 _KINDS = {

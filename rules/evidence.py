@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from deniable.facts.model import Modality
+from deniable.facts.model import PREDICATES, Modality
 from deniable.facts.store import EvidenceRow, FactStore
 from deniable.rules.ast import Atom, Num, Program, Wildcard
 from deniable.rules.checked import CheckedProgram, RelationInfo
@@ -30,7 +30,7 @@ __all__ = [
 Evidence = dict[tuple[str, tuple[Any, ...]], list[EvidenceRow]]
 
 #: The fact predicates whose views hold positive facts only.
-_POSITIVE_VIEWS = frozenset({"called", "met", "denies", "indicted_by", "role", "pictured_with"})
+_POSITIVE_VIEWS = frozenset(PREDICATES)
 _POSITIVE = frozenset(m.value for m in Modality if m.positive)
 #: Relations whose first column is a statement id.
 _BY_STATEMENT_ID = frozenset({"statement_detail", "statement_time", "claim_word"})

@@ -161,3 +161,28 @@ def test_cli_export(build, db_path: Path, tmp_path: Path, capsys) -> None:
     assert main(["--db", str(db_path), "export", "--format", "tsv", "--out", str(out_dir)]) == 0
     assert (out_dir / "met.facts").read_text().count("\n") == 2
     assert str(out_dir / "met.facts") in capsys.readouterr().out
+
+
+def test_a_predicate_the_gold_does_not_annotate_is_not_scored(
+    store: FactStore, build, gold_dir: Path
+) -> None:
+    store.add_extraction(
+        build(
+            "a1.txt",
+            ["one"],
+            [("met", PR, P, "asserted", 0), ("visited", PR, "Minsk", "asserted", 0)],
+        )
+    )
+    report = score_store(store, gold_dir)
+    assert "visited" not in report.by_predicate
+    assert report.unscored == (("visited", 1),)
+    assert (report.total.tp, report.total.fp) == (1, 0)
+    text = io.StringIO()
+    Console(file=text, width=120).print(report)
+    assert "not scored (the gold does not annotate them): visited (1 tuples)" in text.getvalue()
+    # once a gold file annotates the predicate, it is scored like any other
+    line = {"pred": "visited", "args": [PR, "Minsk"], "modality": "asserted", "evidence": "x"}
+    with (gold_dir / "a1.txt.jsonl").open("a", encoding="utf-8") as f:
+        f.write(json.dumps(line) + "\n")
+    report = score_store(store, gold_dir)
+    assert report.by_predicate["visited"].tp == 1 and report.unscored == ()

@@ -63,7 +63,10 @@ def test_visits_and_hosting_are_meetings_with_people_only() -> None:
     assert ("met", "Gennady Volkov", "Yuri Basmanov") in _positive(
         "Gennady Volkov visited Yuri Basmanov in Moscow."
     )
-    assert _positive("Gennady Volkov visited the Ministry of Ports in May.") == set()
+    # visiting an institution is a visit, not a meeting
+    assert _positive("Gennady Volkov visited the Ministry of Ports in May.") == {
+        ("visited", "Gennady Volkov", "Ministry of Ports")
+    }
     assert ("met", "Moussa Diarra", "Sergei Lomov") in _positive(
         "General Moussa Diarra hosted Sergei Lomov at the palace."
     )
