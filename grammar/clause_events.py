@@ -158,6 +158,17 @@ def called_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
         yield from _pairs("called", v, subjects(v, ctx), b, "called_verb", sent)
 
 
+def spoke_by_phone(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A spoke by phone with B", "A talked to B on the phone"."""
+    for v in sent:
+        if v.pos_ != "VERB" or v.lemma_ not in ("speak", "talk"):
+            continue
+        phone = any(t.lemma_ in ("phone", "telephone") and t.head.dep_ == "prep" for t in v.subtree)
+        if phone:
+            b = _after((v,), ("with", "to"), ctx)
+            yield from _pairs("called", v, subjects(v, ctx), b, "spoke_by_phone", sent)
+
+
 def _not_a_phone_call(c: Token) -> bool:
     """ "called for", "called on X to", "called off", "called out"; "on Monday" is a date."""
     if c.dep_ not in ("prep", "prt") or c.lower_ not in ("for", "on", "off", "up", "out"):
@@ -169,8 +180,13 @@ def _not_a_phone_call(c: Token) -> bool:
 
 
 def calls_made(sent: Span, ctx: Context) -> Iterator[Candidate]:
-    """ "A made 99 calls to B", "A had 40 phone conversations with B"."""
+    """ "A made 99 calls to B", "A had 40 phone conversations with B", "A's calls with B"."""
     for n in sent:
+        owner = [m for c in n.children if c.dep_ == "poss" for m in args(c, ctx)]
+        if n.lemma_ == "call" and n.pos_ == "NOUN" and owner:
+            to = _after((n,), ("to", "with"), ctx)
+            yield from _pairs("called", n, owner, to, "calls_of", sent)
+            continue
         if n.lemma_ not in ("call", "conversation") or n.pos_ != "NOUN" or n.dep_ != "dobj":
             continue
         if n.lemma_ == "conversation" and not any(
@@ -283,7 +299,7 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if not people and v.dep_ in ("conj",):
                 people = [m for m in subjects(v.head, ctx)]
             has_agent = any(c.dep_ == "agent" for c in v.children)
-            authority = _agent(v, ctx)
+            authority = _agent(v, ctx) or _late_agent(v, ctx)
             if has_agent and authority is None:
                 continue  # "accused by journalists": not an authority, not a charge
         else:
@@ -296,16 +312,24 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if not people:
             continue
         who = authority or _default_authority(v, sent, ctx)
+        pattern = f"{v.lemma_}_{'passive' if passive else 'active'}"
         for m in people:
             if m.name != who:
+                yield Candidate("indicted_by", m.name, who, v.i, sent.start, sent.end, pattern)
+        # Anyone else named in the sentence is not the one charged ("X, the lawyer of Y, was
+        # charged": not Y); "*" vetoes the tuple with any authority.
+        charged_names = {m.name for m in people}
+        for other in ctx.mentions_in(sent):
+            if other.kind == "person" and other.name not in charged_names:
                 yield Candidate(
                     "indicted_by",
-                    m.name,
-                    who,
+                    other.name,
+                    "*",
                     v.i,
                     sent.start,
                     sent.end,
-                    f"{v.lemma_}_{'passive' if passive else 'active'}",
+                    f"{pattern}_not_charged",
+                    rejected=True,
                 )
 
 
@@ -323,6 +347,18 @@ def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 yield Candidate(
                     "indicted_by", m.name, who, v.i, sent.start, sent.end, "charges_faced"
                 )
+
+
+def _late_agent(v: Token, ctx: Context) -> str | None:
+    """ "charged with tax evasion by prosecutors": the parser hangs "by" on the charge."""
+    for c in v.children:
+        if c.dep_ == "prep" and c.lower_ == "with":
+            for t in c.subtree:
+                if t.lower_ == "by" and t.dep_ in ("prep", "agent"):
+                    obj = next((g for g in t.children if g.dep_ == "pobj"), None)
+                    if obj is not None and (who := _authority(obj, ctx)):
+                        return who
+    return None
 
 
 def _agent(v: Token, ctx: Context) -> str | None:

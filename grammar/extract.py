@@ -421,7 +421,7 @@ def _vetoed(facts: list[Fact], reading: Reading) -> list[Fact]:
 
     def vetoed(f: Fact) -> bool:
         s = f.evidence.sentence
-        keys = [(f.pred, f.args, s)]
+        keys = [(f.pred, f.args, s), (f.pred, (f.args[0], "*"), s)]
         if f.pred in SYMMETRIC:
             keys.append((f.pred, (f.args[1], f.args[0]), s))
         if f.pred == "role" and (s, f.args[1]) in role_orgs and (s, f.args[0]) not in named:

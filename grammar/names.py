@@ -40,6 +40,16 @@ DROPPED_HONORIFICS = {
     "prof": "",
     "prof.": "",
     "professor": "",
+    # abbreviated titles of office ("Sen. Jeff Sessions"): the office is a role, not a name
+    "sen.": "",
+    "rep.": "",
+    "gov.": "",
+    "gen.": "",
+    "col.": "",
+    "lt.": "",
+    "sgt.": "",
+    "adm.": "",
+    "pres.": "",
 }
 #: Honorifics that are part of the name a person is known by ("Lord Goldsmith").
 KEPT_HONORIFICS = {"lord": "m", "lady": "f", "baroness": "f", "baron": "m", "prince": "m"}

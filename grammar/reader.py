@@ -32,6 +32,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     role_phrases.role_founded_by,
     clause_events.called_verb,
     clause_events.calls_made,
+    clause_events.spoke_by_phone,
     clause_events.met_verb,
     clause_events.held_talks,
     clause_events.charged,
