@@ -125,7 +125,7 @@ def read_names(doc: Doc) -> DocNames:
     out.extend(_pronouns(doc, out, genders))
     out.sort(key=lambda m: m.start)
     by_token = {i: m for m in out for i in range(m.start, m.end)}
-    return DocNames(tuple(out), by_token, _home(doc, v), genders)
+    return DocNames(tuple(out), by_token, _home(doc, v, out), genders)
 
 
 @dataclass(slots=True)
@@ -438,20 +438,29 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper())
 
 
-def _home(doc: Doc, v: Vocab) -> str | None:
-    """The article's own country: the one its parties, institutions and seats name most."""
-    c: Counter[str] = Counter()
+def _home(doc: Doc, v: Vocab, mentions: list[Mention]) -> str | None:
+    """The article's own country: the one its parties, institutions and seats name most,
+    when the article also names that country or gives at least three such words (other
+    countries have a House of Commons and Tories too)."""
+    # Distinct cues: "the House of Commons" said ten times is one cue.
+    seen: dict[str, set[str]] = {}
     words = [t.lower_ for t in doc]
-    for i in range(len(words)):
+    i = 0
+    while i < len(words):
         for n in (3, 2, 1):
-            gov = v.homes.get(" ".join(words[i : i + n]))
+            phrase = " ".join(words[i : i + n])
+            gov = v.homes.get(phrase)
             if gov:
-                c[gov] += 1
+                seen.setdefault(gov, set()).add(phrase)
+                i += n - 1
                 break
+        i += 1
+    c = Counter({gov: len(cues) for gov, cues in seen.items()})
     if not c:
         return None
     (top, n), *rest = [*c.most_common(2), ("", 0)]
-    return top if n >= 2 and n > 2 * rest[0][1] else None
+    named = any(m.kind == "gov" and m.name == top for m in mentions)
+    return top if n >= 2 and n > 2 * rest[0][1] and (named or n >= 3) else None
 
 
 def _is_subject(doc: Doc, m: Mention) -> bool:

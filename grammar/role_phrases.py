@@ -104,8 +104,15 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 former = True
             elif low in ("'s", "’s") and org is None and ctx.names.at(k - 1) is not None:
                 possessive = True
-            elif t.text in ("-", "–") and words and k > sent.start and doc[k - 1].is_alpha:
-                words.insert(0, "-")  # "Under-Secretary", "director-general"
+            elif (
+                t.text in ("-", "–")
+                and words
+                and k > sent.start
+                and doc[k - 1].is_alpha
+                and not t.whitespace_
+                and not doc[k - 1].whitespace_
+            ):
+                words.insert(0, "-")  # "Under-Secretary", "director-general"; not a dateline
             elif org is not None or t.is_punct or t.like_num:
                 break
             elif t.pos_ not in _ROLE_POS and not (t.tag_ == "VBG" and t.dep_ == "amod"):
