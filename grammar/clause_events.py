@@ -23,6 +23,7 @@ _MEETING_NOUNS = vocab().cues["meeting_nouns"]
 _HOLD_VERBS = vocab().cues["hold_verbs"]
 _CHARGE_VERBS = vocab().cues["charge_verbs"]
 _DENY_VERBS = vocab().cues["deny"]
+_SPEECH = vocab().cues["speech"]
 # Things one rejects that are not claims: rejecting an offer is no denial.
 _NOT_CLAIMS = vocab().cues["not_claims"]
 _PEOPLE_NOUNS = vocab().cues["people_nouns"]
@@ -296,6 +297,11 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
             people = [m for c in v.children if c.dep_ == "nsubjpass" for m in args(c, ctx)]
             if not people and v.dep_ in ("acl", "ROOT") and v.head.i != v.i:
                 people = args(v.head, ctx)
+                one = v.head
+                if one.dep_ == "pobj" and one.head.lower_ == "of":
+                    one = one.head.head  # the parser may hang it on "executives"
+                if not people and one.lower_ == "one" and one.dep_ == "appos":
+                    people = args(one.head, ctx)  # "X, one of six executives indicted"
             if not people and v.dep_ in ("conj",):
                 people = [m for m in subjects(v.head, ctx)]
             has_agent = any(c.dep_ == "agent" for c in v.children)
@@ -458,6 +464,45 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 )
 
 
+def denied_part(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A said B played no part in it", "A insisted B had nothing to do with it": A denies
+    a claim about B."""
+    for v in sent:
+        if v.lemma_ not in _SPEECH or v.pos_ != "VERB":
+            continue
+        for c in v.children:
+            if c.dep_ != "ccomp" or not _no_part(c):
+                continue
+            about = [m for g in c.children if g.dep_ == "nsubj" for m in args(g, ctx)]
+            for d in subjects(v, ctx, True):
+                for m in about:
+                    if m.name != d.name:
+                        yield Candidate(
+                            "denies",
+                            d.name,
+                            m.name,
+                            v.i,
+                            sent.start,
+                            sent.end,
+                            "said_no_part",
+                            claim=_text(c, ctx),
+                        )
+
+
+def _no_part(clause: Token) -> bool:
+    """ "played no part", "had no role", "had nothing to do with"."""
+    for c in clause.children:
+        if c.dep_ != "dobj":
+            continue
+        if c.lemma_ in ("part", "role", "involvement") and any(
+            d.lower_ == "no" for d in c.children if d.dep_ == "det"
+        ):
+            return True
+        if c.lower_ == "nothing" and clause.lemma_ == "have":
+            return True
+    return False
+
+
 def _passive(v: Token) -> bool:
     """ "was charged", "X charged" (a headline); not "have charged", which is active."""
     deps = {c.dep_ for c in v.children}
@@ -478,7 +523,14 @@ def _agent_mentions(v: Token, ctx: Context) -> list[Mention]:
 
 
 def _has_clause(n: Token) -> bool:
-    return any(c.dep_ in ("acl", "ccomp", "relcl") for c in n.children)
+    """ "the idea that X did Y": a content clause right after an offer-like noun makes it a
+    claim (a "that" clause after a comma belongs to something else)."""
+    return any(
+        c.dep_ in ("acl", "ccomp")
+        and c.left_edge.i == n.i + 1
+        and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
+        for c in n.children
+    )
 
 
 # Deeper than this, a name is a detail of a detail ("a network accused of moving goods through X").

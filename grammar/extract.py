@@ -433,15 +433,22 @@ def _vetoed(facts: list[Fact], reading: Reading) -> list[Fact]:
 
 def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
     """A name the older reader took with its title ("Labour MP Tom Rusk") is the name the
-    spaCy reader found inside it, in the same sentence."""
+    spaCy reader found inside it, in the same sentence; a party as written ("Lib Dem") is the
+    party's name."""
     by_sentence: dict[int, set[str]] = {}
+    parties: dict[tuple[int, str], str] = {}
     for m in reading.names:
         if m.kind == "person" and " " in m.name:
             by_sentence.setdefault(m.sentence, set()).add(m.name)
+        elif m.kind == "party":
+            parties[(m.sentence, m.text.lower())] = m.name
 
     def fix(name: str, sentence: int) -> str:
+        party = parties.get((sentence, name.lower()))
+        if party:
+            return party
         inside = [n for n in by_sentence.get(sentence, ()) if name.endswith(f" {n}")]
-        return max(inside, key=len) if len(inside) >= 1 else name
+        return max(inside, key=len) if inside else name
 
     out = []
     for f in facts:

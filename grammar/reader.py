@@ -38,6 +38,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     clause_events.charged,
     clause_events.charges_faced,
     clause_events.denied,
+    clause_events.denied_part,
     clause_events.visited,
 )
 
