@@ -220,6 +220,21 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if len(between) > 1:
             for x, y in combinations(between, 2):
                 yield from _pairs("met", n, [x], [y], "meeting_between", sent)
+        if n.dep_ == "pobj" and n.head.lower_ == "in" and n.lemma_ != "meeting":
+            # "A is in talks with B"; a headline's "A and B in talks"
+            holder = n.head.head
+            a = subjects(holder, ctx) if holder.pos_ in ("VERB", "AUX") else args(holder, ctx)
+            withs = _after((n,), ("with",), ctx)
+            if withs:
+                yield from _pairs("met", n, a, withs, "in_talks", sent)
+            elif len(a) > 1:
+                for x, y in combinations(a, 2):
+                    yield from _pairs("met", n, [x], [y], "in_talks", sent)
+        named = [m for c in n.children if c.dep_ in ("compound", "nmod") for m in args(c, ctx)]
+        if len(named) > 1 and n.lemma_ != "meeting":
+            # "Russia WTO talks": the parties to the talks modify the noun
+            for x, y in combinations(named, 2):
+                yield from _pairs("met", n, [x], [y], "named_talks", sent)
 
 
 _VISIT_VERBS = vocab().cues["visit_verbs"]

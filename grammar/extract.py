@@ -443,12 +443,19 @@ def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
         elif m.kind == "party":
             parties[(m.sentence, m.text.lower())] = m.name
 
+    # Organisations the older reader cut short ("Independence Party" of "UK Independence
+    # Party"): the one longer name of the document that ends with it.
+    orgs = {m.name for m in reading.names if m.kind in ("org", "party")}
+
     def fix(name: str, sentence: int) -> str:
         party = parties.get((sentence, name.lower()))
         if party:
             return party
         inside = [n for n in by_sentence.get(sentence, ()) if name.endswith(f" {n}")]
-        return max(inside, key=len) if inside else name
+        if inside:
+            return max(inside, key=len)
+        longer = [o for o in orgs if o.endswith(f" {name}")]
+        return longer[0] if len(longer) == 1 and name not in orgs else name
 
     out = []
     for f in facts:

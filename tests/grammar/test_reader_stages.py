@@ -170,3 +170,22 @@ def test_the_reader_never_crashes(text: str) -> None:
     doc = Document("t.txt", text)
     for t in trace(doc, split_sentences(text)):
         assert t.candidate.start <= t.candidate.end
+
+
+def test_a_name_the_older_reader_cut_short_takes_the_full_name() -> None:
+    from deniable.facts.model import Evidence, Fact
+    from deniable.grammar.extract import _renamed
+    from deniable.grammar.reader import Named, Reading
+
+    ev = Evidence("t.txt", 1, 0, 5, "role_title")
+    cut = Fact("role", ("Roy Hale", "Independence Party"), Modality.ASSERTED, ev)
+    reading = Reading(
+        (), {}, (Named(0, "UK Independence Party", "UK Independence Party", "party"),)
+    )
+    assert _renamed([cut], reading)[0].args == ("Roy Hale", "UK Independence Party")
+    # two longer names end the same way: which one is meant is not known
+    two = (
+        *reading.names,
+        Named(0, "Scottish Independence Party", "Scottish Independence Party", "org"),
+    )
+    assert _renamed([cut], Reading((), {}, two))[0].args == cut.args
