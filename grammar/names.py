@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from deniable.grammar.home import home_country
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.namewords import CALENDAR_WORDS
 from deniable.grammar.vocab import Vocab, vocab
@@ -125,7 +126,7 @@ def read_names(doc: Doc) -> DocNames:
     out.extend(_pronouns(doc, out, genders))
     out.sort(key=lambda m: m.start)
     by_token = {i: m for m in out for i in range(m.start, m.end)}
-    return DocNames(tuple(out), by_token, _home(doc, v, out), genders)
+    return DocNames(tuple(out), by_token, home_country(doc, v, out), genders)
 
 
 @dataclass(slots=True)
@@ -438,31 +439,6 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper())
 
 
-def _home(doc: Doc, v: Vocab, mentions: list[Mention]) -> str | None:
-    """The article's own country: the one its parties, institutions and seats name most,
-    when the article also names that country or gives at least three such words (other
-    countries have a House of Commons and Tories too)."""
-    # Distinct cues: "the House of Commons" said ten times is one cue.
-    seen: dict[str, set[str]] = {}
-    words = [t.lower_ for t in doc]
-    i = 0
-    while i < len(words):
-        for n in (3, 2, 1):
-            phrase = " ".join(words[i : i + n])
-            gov = v.homes.get(phrase)
-            if gov:
-                seen.setdefault(gov, set()).add(phrase)
-                i += n - 1
-                break
-        i += 1
-    c = Counter({gov: len(cues) for gov, cues in seen.items()})
-    if not c:
-        return None
-    (top, n), *rest = [*c.most_common(2), ("", 0)]
-    named = any(m.kind == "gov" and m.name == top for m in mentions)
-    return top if n >= 2 and n > 2 * rest[0][1] and (named or n >= 3) else None
-
-
 def _is_subject(doc: Doc, m: Mention) -> bool:
     return doc[m.start : m.end].root.dep_ in ("nsubj", "nsubjpass")
 
@@ -501,41 +477,3 @@ def _pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) -> list[M
                 continue  # two people before and neither the subject: "he" could be either
         out.append(Mention(t.i, t.i + 1, last.name, "person"))
     return out
-
-
-_DESCRIPTION_DETS = frozenset({"the", "his", "her", "its", "their"})
-
-
-def with_descriptions(doc: Doc, names: DocNames, holders: dict[str, str]) -> DocNames:
-    """Add "the attorney general" as a mention of the one person the article gives that post.
-
-    ``holders`` maps a post as written ("attorney general") to the person the article names
-    with it; posts held by more than one person in the article are left out by the caller.
-    """
-    if not holders:
-        return names
-    longest = max(len(p.split()) for p in holders)
-    added: list[Mention] = []
-    k = 0
-    while k < len(doc):
-        if doc[k].lower_ not in _DESCRIPTION_DETS or names.at(k + 1) is not None:
-            k += 1
-            continue
-        for n in range(longest, 0, -1):
-            end = k + 1 + n
-            if end > len(doc) or any(names.at(j) is not None for j in range(k + 1, end)):
-                continue
-            phrase = doc[k + 1 : end].text.lower()
-            who = holders.get(phrase)
-            nxt = names.at(end) if end < len(doc) else None
-            if who and (nxt is None or nxt.kind != "person") and doc[end - 1].pos_ != "ADJ":
-                added.append(Mention(k + 1, end, who, "person"))
-                k = end
-                break
-        else:
-            k += 1
-    if not added:
-        return names
-    mentions = tuple(sorted((*names.mentions, *added), key=lambda m: m.start))
-    by_token = {i: m for m in mentions for i in range(m.start, m.end)}
-    return DocNames(mentions, by_token, names.home, names.genders)

@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from deniable.facts.model import Document, EntityType, Evidence, Fact, Modality, Sentence
-from deniable.grammar import clause_events, role_phrases
+from deniable.grammar import charges, clause_events, denied_claims, role_phrases
 from deniable.grammar.candidate import Candidate, Context, Extractor
-from deniable.grammar.names import read_names, with_descriptions
+from deniable.grammar.descriptions import with_descriptions
+from deniable.grammar.names import read_names
 from deniable.grammar.nlp import MAX_BLOCK, parse
 from deniable.grammar.stance import decide
 from deniable.grammar.vocab import vocab
@@ -35,10 +36,10 @@ EXTRACTORS: tuple[Extractor, ...] = (
     clause_events.spoke_by_phone,
     clause_events.met_verb,
     clause_events.held_talks,
-    clause_events.charged,
-    clause_events.charges_faced,
-    clause_events.denied,
-    clause_events.denied_part,
+    charges.charged,
+    charges.charges_faced,
+    denied_claims.denied,
+    denied_claims.denied_part,
     clause_events.visited,
 )
 

@@ -8,8 +8,11 @@ from hypothesis import strategies as st
 
 from deniable.facts.model import Document, Modality
 from deniable.grammar.candidate import Context
-from deniable.grammar.clause_events import charged, denied, held_talks, met_verb
-from deniable.grammar.names import read_names, with_descriptions
+from deniable.grammar.charges import charged
+from deniable.grammar.clause_events import held_talks, met_verb
+from deniable.grammar.denied_claims import denied
+from deniable.grammar.descriptions import with_descriptions
+from deniable.grammar.names import read_names
 from deniable.grammar.nlp import parse, pipeline
 from deniable.grammar.reader import EXTRACTORS, read, trace
 from deniable.grammar.role_phrases import role_before_name

@@ -1,0 +1,150 @@
+"""Charges read from the dependency parse: who was charged, arrested or indicted, and by whom.
+
+An extractor module: pure functions of one sentence and the document context.  The
+authority is the agent ("by Swiss prosecutors"), a warrant's issuer, one the article names
+charging someone, a police force it names, else police or prosecutors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from deniable.grammar.candidate import Candidate, Context
+from deniable.grammar.clause_args import args, passive, subjects
+from deniable.grammar.vocab import vocab
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+_CHARGE_VERBS = vocab().cues["charge_verbs"]
+
+
+_AUTHORITY_WORDS = vocab().cues["authority_words"]
+
+
+def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "X was charged/indicted/arrested (by Y)", "police arrested X", "X arrested" (headline)."""
+    for v in sent:
+        if v.lemma_ not in _CHARGE_VERBS or v.pos_ not in ("VERB", "ADJ"):
+            continue
+        is_passive = passive(v)
+        if is_passive:
+            people = [m for c in v.children if c.dep_ == "nsubjpass" for m in args(c, ctx)]
+            if not people and v.dep_ in ("acl", "ROOT") and v.head.i != v.i:
+                people = args(v.head, ctx)
+                one = v.head
+                if one.dep_ == "pobj" and one.head.lower_ == "of":
+                    one = one.head.head  # the parser may hang it on "executives"
+                if not people and one.lower_ == "one" and one.dep_ == "appos":
+                    people = args(one.head, ctx)  # "X, one of six executives indicted"
+            if not people and v.dep_ in ("conj",):
+                people = [m for m in subjects(v.head, ctx)]
+            has_agent = any(c.dep_ == "agent" for c in v.children)
+            authority = _agent(v, ctx) or _late_agent(v, ctx)
+            if has_agent and authority is None:
+                continue  # "accused by journalists": not an authority, not a charge
+        else:
+            people = [m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)]
+            subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+            authority = _authority(subj, ctx) if subj is not None else None
+            if authority is None:
+                continue
+        people = [m for m in people if m.kind == "person"]
+        if not people:
+            continue
+        who = authority or _default_authority(v, sent, ctx)
+        pattern = f"{v.lemma_}_{'passive' if is_passive else 'active'}"
+        for m in people:
+            if m.name != who:
+                yield Candidate("indicted_by", m.name, who, v.i, sent.start, sent.end, pattern)
+        # Anyone else named in the sentence is not the one charged ("X, the lawyer of Y, was
+        # charged": not Y); "*" vetoes the tuple with any authority.
+        charged_names = {m.name for m in people}
+        for other in ctx.mentions_in(sent):
+            if other.kind == "person" and other.name not in charged_names:
+                yield Candidate(
+                    "indicted_by",
+                    other.name,
+                    "*",
+                    v.i,
+                    sent.start,
+                    sent.end,
+                    f"{pattern}_not_charged",
+                    rejected=True,
+                )
+
+
+def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "X denied/faces charges of fraud": X has been charged."""
+    for n in sent:
+        if n.lemma_ not in ("charge", "indictment") or n.pos_ != "NOUN" or n.dep_ != "dobj":
+            continue
+        v = n.head
+        if v.lemma_ not in ("deny", "face", "contest", "plead"):
+            continue
+        for m in subjects(v, ctx):
+            if m.kind == "person":
+                who = _default_authority(v, sent, ctx)
+                yield Candidate(
+                    "indicted_by", m.name, who, v.i, sent.start, sent.end, "charges_faced"
+                )
+
+
+def _late_agent(v: Token, ctx: Context) -> str | None:
+    """ "charged with tax evasion by prosecutors": the parser hangs "by" on the charge."""
+    for c in v.children:
+        if c.dep_ == "prep" and c.lower_ == "with":
+            for t in c.subtree:
+                if t.lower_ == "by" and t.dep_ in ("prep", "agent"):
+                    obj = next((g for g in t.children if g.dep_ == "pobj"), None)
+                    if obj is not None and (who := _authority(obj, ctx)):
+                        return who
+    return None
+
+
+def _agent(v: Token, ctx: Context) -> str | None:
+    for c in v.children:
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return _authority(g, ctx)
+    return None
+
+
+def _authority(t: Token, ctx: Context) -> str | None:
+    """An authority named by a noun phrase: a police force, "Swiss prosecutors", a court."""
+    m = ctx.mention(t, speaking=True)
+    if m is not None and m.kind in ("org", "gov"):
+        return m.name
+    if t.lemma_.lower() not in _AUTHORITY_WORDS and t.lower_ not in _AUTHORITY_WORDS:
+        return None
+    # The phrase as written, without its determiner: "US prosecutors", "a federal grand jury".
+    left = [c for c in t.lefts if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
+    start = min([c.left_edge.i for c in left] + [t.i])
+    words = [w.text for w in ctx.doc[start : t.i + 1] if w.dep_ not in ("det", "poss", "punct")]
+    text = " ".join(words)
+    return text if len(words) > 1 else text.lower()
+
+
+def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
+    """No agent: the warrant's issuer, an authority the article names as charging someone, a
+    police force it names, else police or prosecutors."""
+    for t in v.subtree:
+        if t.lemma_ == "warrant":
+            for c in t.children:
+                if c.dep_ == "acl" and (who := _agent(c, ctx)):
+                    return who
+    for t in ctx.doc:
+        if t.lemma_ in _CHARGE_VERBS and t.tag_ == "VBN" and (who := _agent(t, ctx)):
+            return who
+    forces = [
+        m
+        for m in ctx.names.mentions
+        if m.kind == "org"
+        and m.start < sent.end + 400
+        and any(w in m.name.lower() for w in ("police", "constabulary", "prosecut"))
+    ]
+    if forces:
+        return forces[0].name
+    return "police" if v.lemma_ in ("arrest", "charge") else "prosecutors"

@@ -1,0 +1,124 @@
+"""Who a clause is about: the actors of a verb's subject and objects, shared by the extractors.
+
+Subjects through coordination and relative clauses, objects through apposition ("his
+counterpart, A"), the actors after a preposition, and the pairs a symmetric event gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from deniable.grammar.candidate import Candidate, Context
+from deniable.grammar.names import Mention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+
+def subjects(v: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
+    """Who does ``v``: its subject, a coordinated verb's subject, or a relative clause's noun."""
+    for c in v.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            if c.lower_ in ("who", "which", "that") and v.dep_ == "relcl":
+                return args(v.head, ctx, speaking)
+            return args(c, ctx, speaking)
+    if v.dep_ in ("conj", "xcomp", "advcl") and v.head.pos_ in ("VERB", "AUX"):
+        return subjects(v.head, ctx, speaking)
+    if v.dep_ in ("acl", "relcl"):
+        return args(v.head, ctx, speaking)
+    return []
+
+
+def args(t: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
+    """The actors a noun phrase names, through apposition and coordination."""
+    out: list[Mention] = []
+    heads = [t, *t.conjuncts]
+    for x in list(heads):
+        for c in x.children:
+            if c.dep_ == "appos":  # "his counterpart, A, and the leader, B"
+                heads += [g for g in c.conjuncts if g not in heads]
+    for x in heads:
+        m = ctx.mention(x, speaking)
+        if m is None:
+            m = next(
+                (ctx.mention(c) for c in x.children if c.dep_ == "appos" and ctx.mention(c)),
+                None,
+            )
+        if m is not None and m.kind == "place" and x.dep_ in ("nsubj", "dobj", "pobj"):
+            # A capital acting stands for its government ("Warsaw has denied"); any other
+            # "place" that acts is an organisation the tagger took for a place.
+            gov = ctx.vocab.government(m.name)
+            if gov and x.dep_ == "nsubj":
+                m = Mention(m.start, m.end, gov, "gov")
+            elif not gov:
+                m = Mention(m.start, m.end, m.name, "org")
+        if m is not None and m.actor and m not in out:
+            out.append(m)
+    return out
+
+
+def objects(v: Token, ctx: Context) -> list[Mention]:
+    """The direct object's actors and those after "with"."""
+    direct = [m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)]
+    return direct + after((v,), ("with",), ctx)
+
+
+def after(
+    heads: tuple[Token, ...], preps: tuple[str, ...], ctx: Context, every: bool = False
+) -> list[Mention]:
+    """The actors after a preposition of any of ``heads`` ("talks with A", "to A")."""
+    out: list[Mention] = []
+    for h in heads:
+        for c in h.children:
+            if c.dep_ != "prep" or c.lower_ not in preps:
+                continue
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    out += all_args(g, ctx) if every else args(g, ctx)
+    return out
+
+
+def pairs(
+    pred: str, v: Token, a: list[Mention], b: list[Mention], pattern: str, sent: Span
+) -> Iterator[Candidate]:
+    done: set[frozenset[str]] = set()
+    for x in a:
+        for y in b:
+            key = frozenset((x.name, y.name))
+            if x.name == y.name or key in done:
+                continue
+            done.add(key)
+            # The evidence is the words from the first name to the last, trigger included.
+            start = min(x.start, y.start, v.i)
+            end = max(x.end, y.end, v.i + 1)
+            yield Candidate(pred, x.name, y.name, v.i, start, end, pattern)
+
+
+def all_args(t: Token, ctx: Context) -> list[Mention]:
+    """Every actor in a list, including the appositions' names ("X chairman A, Y chairman B")."""
+    out: list[Mention] = []
+    for x in t.subtree:
+        m = ctx.names.at(x.i)
+        if m is not None and m.actor and m.kind == "person" and m not in out:
+            out.append(m)
+    return out
+
+
+def passive(v: Token) -> bool:
+    """ "was charged", "X charged" (a headline); not "have charged", which is active."""
+    deps = {c.dep_ for c in v.children}
+    if deps & {"auxpass", "nsubjpass", "agent"}:
+        return True
+    return v.tag_ == "VBN" and "nsubj" not in deps and "aux" not in deps
+
+
+def agent_mentions(v: Token, ctx: Context) -> list[Mention]:
+    return [
+        m
+        for c in v.children
+        if c.dep_ == "agent"
+        for g in c.children
+        if g.dep_ == "pobj"
+        for m in args(g, ctx, True)
+    ]

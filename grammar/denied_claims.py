@@ -1,0 +1,190 @@
+"""Denials read from the dependency parse: who denied a claim, and whom the claim is about.
+
+An extractor module.  "A denied claims that B ...", "a claim denied by A", "A said B played
+no part": the subject is a name closest to the claim's head, never a name in a clause about
+when or where, never one that only qualifies people ("Giuliani associates").  Everyone else the
+sentence names is marked as not what the denial is about, which vetoes a less careful reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from deniable.grammar.candidate import Candidate, Context
+from deniable.grammar.clause_args import agent_mentions, args, passive, subjects
+from deniable.grammar.names import Mention
+from deniable.grammar.vocab import vocab
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+_DENY_VERBS = vocab().cues["deny"]
+
+
+_SPEECH = vocab().cues["speech"]
+
+
+# Things one rejects that are not claims: rejecting an offer is no denial.
+_NOT_CLAIMS = vocab().cues["not_claims"]
+
+
+_PEOPLE_NOUNS = vocab().cues["people_nouns"]
+
+
+def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A denied/rejected/dismissed claims that B ...", "a claim denied by A"."""
+    for v in sent:
+        if v.lemma_ not in _DENY_VERBS or v.pos_ != "VERB":
+            continue
+        claim_roots: list[Token] = []
+        if v.dep_ in ("acl", "relcl") and v.head.pos_ == "NOUN":
+            deniers = agent_mentions(v, ctx) or [
+                m for c in v.children if c.dep_ == "nsubj" for m in args(c, ctx, True)
+            ]
+            claim_roots.append(v.head)
+        else:
+            deniers = agent_mentions(v, ctx) if passive(v) else subjects(v, ctx, True)
+            for c in v.children:
+                if c.dep_ in ("dobj", "ccomp", "xcomp", "nsubjpass"):
+                    claim_roots.append(c)
+                elif c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN"):
+                    claim_roots.append(c)  # "denied links to A and B", B hung on the verb
+        roots = [r for r in claim_roots if r.lemma_.lower() not in _NOT_CLAIMS or _has_clause(r)]
+        about = _claim_subjects(roots, ctx, {d.name for d in deniers})
+        claim = "; ".join(_text(r, ctx) for r in roots)
+        for d in deniers:
+            for m in about:
+                if m.name != d.name:
+                    yield Candidate(
+                        "denies",
+                        d.name,
+                        m.name,
+                        v.i,
+                        sent.start,
+                        sent.end,
+                        f"{v.lemma_}_claim",
+                        claim=claim,
+                    )
+        # Everyone else in the sentence is not what this denial is about.
+        others = {m.name for m in ctx.mentions_in(sent) if m.actor} - {m.name for m in about}
+        for d in deniers:
+            for name in sorted(others - {x.name for x in deniers}):
+                yield Candidate(
+                    "denies",
+                    d.name,
+                    name,
+                    v.i,
+                    sent.start,
+                    sent.end,
+                    f"{v.lemma_}_not_the_claim",
+                    rejected=True,
+                )
+
+
+def denied_part(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A said B played no part in it", "A insisted B had nothing to do with it": A denies
+    a claim about B."""
+    for v in sent:
+        if v.lemma_ not in _SPEECH or v.pos_ != "VERB":
+            continue
+        for c in v.children:
+            if c.dep_ != "ccomp" or not _no_part(c):
+                continue
+            about = [m for g in c.children if g.dep_ == "nsubj" for m in args(g, ctx)]
+            for d in subjects(v, ctx, True):
+                for m in about:
+                    if m.name != d.name:
+                        yield Candidate(
+                            "denies",
+                            d.name,
+                            m.name,
+                            v.i,
+                            sent.start,
+                            sent.end,
+                            "said_no_part",
+                            claim=_text(c, ctx),
+                        )
+
+
+def _no_part(clause: Token) -> bool:
+    """ "played no part", "had no role", "had nothing to do with"."""
+    for c in clause.children:
+        if c.dep_ != "dobj":
+            continue
+        if c.lemma_ in ("part", "role", "involvement") and any(
+            d.lower_ == "no" for d in c.children if d.dep_ == "det"
+        ):
+            return True
+        if c.lower_ == "nothing" and clause.lemma_ == "have":
+            return True
+    return False
+
+
+def _has_clause(n: Token) -> bool:
+    """ "the idea that X did Y": a content clause right after an offer-like noun makes it a
+    claim (a "that" clause after a comma belongs to something else)."""
+    return any(
+        c.dep_ in ("acl", "ccomp")
+        and c.left_edge.i == n.i + 1
+        and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
+        for c in n.children
+    )
+
+
+# Deeper than this, a name is a detail of a detail ("a network accused of moving goods through X").
+_DEEPEST = 4
+
+
+def _claim_subjects(roots: list[Token], ctx: Context, deniers: set[str]) -> list[Mention]:
+    """The entities a denied claim is about: the names closest to the claim's head.
+
+    A name in a clause about when or where ("..., when he told X") is not what is denied, and
+    names deeper in the claim only count when no name is closer ("denied accusing A of
+    using B": A).  Coordinated objects ("links to A and B") are each a claim; one whose
+    nearest name is much deeper than the others' is a detail, not a claim.
+    """
+    per_root = [_depths(r, ctx, deniers) for r in roots]
+    bests = [min(d.values()) for d in per_root if d]
+    if not bests:
+        return []
+    out: list[Mention] = []
+    for depths in per_root:
+        if not depths or min(depths.values()) > min(bests) + 1:
+            continue
+        best = min(depths.values())
+        out += [m for m, d in depths.items() if d == best and m not in out]
+    return out
+
+
+def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
+    """Each name under ``root`` with its distance in clauses and arguments."""
+    found: dict[Mention, int] = {}
+
+    def walk(t: Token, depth: int) -> None:
+        m = ctx.names.at(t.i)
+        if m is not None and m.actor and m.name not in deniers:
+            head = ctx.doc[m.start : m.end].root
+            noun = head.head
+            people_noun = head.dep_ == "compound" and (
+                noun.lemma_.lower() in _PEOPLE_NOUNS or noun.lower_.rstrip("s") in _PEOPLE_NOUNS
+            )
+            # "Giuliani associates": the claim is about the associates
+            if not people_noun and depth < found.get(m, 99):
+                found[m] = depth
+        for c in t.children:
+            if c.dep_ in ("advcl", "parataxis", "npadvmod") or c.lower_ in ("when", "while"):
+                continue
+            # A name inside a predicate noun ("an agent of the FSB") is further from what the
+            # claim is about than the clause's subject.
+            step = 0 if c.dep_ in ("prep", "compound", "case", "det", "conj", "appos") else 1
+            step += 1 if c.dep_ in ("attr", "acomp") else 0
+            walk(c, depth + step)
+
+    walk(root, 0)
+    return {m: d for m, d in found.items() if d <= _DEEPEST}
+
+
+def _text(root: Token, ctx: Context) -> str:
+    span = ctx.doc[root.left_edge.i : root.right_edge.i + 1]
+    return span.text[:160]

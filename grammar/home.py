@@ -1,0 +1,41 @@
+"""The article's own country, for government posts named without one ("Chancellor X").
+
+Read from the words that place an article (``homes.txt``: parties, institutions, seats of
+government), never from the foreign countries an article merely mentions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from deniable.grammar.names import Mention
+    from deniable.grammar.vocab import Vocab
+
+
+def home_country(doc: Doc, v: Vocab, mentions: list[Mention]) -> str | None:
+    """The article's own country: the one its parties, institutions and seats name most,
+    when the article also names that country or gives at least three such words (other
+    countries have a House of Commons and Tories too)."""
+    # Distinct cues: "the House of Commons" said ten times is one cue.
+    seen: dict[str, set[str]] = {}
+    words = [t.lower_ for t in doc]
+    i = 0
+    while i < len(words):
+        for n in (3, 2, 1):
+            phrase = " ".join(words[i : i + n])
+            gov = v.homes.get(phrase)
+            if gov:
+                seen.setdefault(gov, set()).add(phrase)
+                i += n - 1
+                break
+        i += 1
+    c = Counter({gov: len(cues) for gov, cues in seen.items()})
+    if not c:
+        return None
+    (top, n), *rest = [*c.most_common(2), ("", 0)]
+    named = any(m.kind == "gov" and m.name == top for m in mentions)
+    return top if n >= 2 and n > 2 * rest[0][1] and (named or n >= 3) else None
