@@ -169,6 +169,8 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
             people_noun = head.dep_ == "compound" and (
                 noun.lemma_.lower() in _PEOPLE_NOUNS or noun.lower_.rstrip("s") in _PEOPLE_NOUNS
             )
+            if people_noun and m.kind in ("gov", "org") and noun.lemma_.lower() == "official":
+                people_noun = False  # "Downing Street officials" act for the government
             # "Giuliani associates": the claim is about the associates
             if not people_noun and depth < found.get(m, 99):
                 found[m] = depth

@@ -1,5 +1,5 @@
 """Descriptions by post: "the attorney general" as a mention of the one person the article
-gives that post ("Attorney General Lord X").
+gives that post ("Attorney General Lord X"), or of the person the sentence before is about.
 
 A stage between names and extractors: the reader finds the posts named with people first,
 then adds these mentions to a new, read-only :class:`DocNames`.
@@ -7,12 +7,13 @@ then adds these mentions to a new, read-only :class:`DocNames`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from deniable.grammar.names import DocNames, Mention
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span, Token
 
 _DESCRIPTION_DETS = frozenset({"the", "his", "her", "its", "their"})
 
@@ -50,3 +51,63 @@ def with_descriptions(doc: Doc, names: DocNames, holders: dict[str, str]) -> Doc
     mentions = tuple(sorted((*names.mentions, *added), key=lambda m: m.start))
     by_token = {i: m for m in mentions for i in range(m.start, m.end)}
     return DocNames(mentions, by_token, names.home, names.genders)
+
+
+PostOf = Callable[[list[str]], "tuple[str, str] | None"]
+
+
+def with_antecedents(
+    doc: Doc, names: DocNames, post_of: PostOf, posted: Mapping[str, str]
+) -> DocNames:
+    """Add "The home secretary said …" as a mention of the person the sentence before is
+    about, when the article names no one with that post.
+
+    News prose names a person, then calls them by their post in the next sentence's subject
+    (the headline's name, the lede's "the attorney general"). Only the subject of the very
+    next sentence is read this way, and only for a government post the article gives to no
+    one by name; ``post_of`` gives the post as written and its government (or None for
+    posts that are not a government's), ``posted`` the post each person holds by name.
+    """
+    added: list[Mention] = []
+    before: Mention | None = None
+    for sent in doc.sents:
+        subject = _subject(sent, names)
+        this: Mention | None = None
+        if subject is not None:
+            this = names.at(subject.i)
+            span = _definite(subject, names) if this is None else None
+            if span is not None and before is not None and before.kind == "person":
+                post = post_of([t.text for t in doc[span[0] : span[1]]])
+                if post is not None and posted.get(before.name, post[0]) == post[0]:
+                    this = Mention(span[0], span[1], before.name, "person", post=post)
+                    added.append(this)
+        before = this if this is not None and this.kind == "person" else None
+    if not added:
+        return names
+    mentions = tuple(sorted((*names.mentions, *added), key=lambda m: m.start))
+    by_token = {i: m for m in mentions for i in range(m.start, m.end)}
+    return DocNames(mentions, by_token, names.home, names.genders)
+
+
+def _subject(sent: Span, names: DocNames) -> Token | None:
+    """The subject of a sentence's main verb, alone (not one of "A and B"); a headline's
+    "Name: 'quote'" has the name as its subject."""
+    first = sent[0]
+    m = names.at(first.i)
+    if m is not None and m.end < sent.end and sent.doc[m.end].text == ":":
+        return sent.doc[m.end - 1]
+    for c in sent.root.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            return None if any(g.dep_ == "conj" for g in c.children) else c
+    return None
+
+
+def _definite(head: Token, names: DocNames) -> tuple[int, int] | None:
+    """Tokens of the post in "the home secretary" (the whole noun phrase is "the" and the
+    post, nothing after it)."""
+    left = head.left_edge.i
+    if head.doc[left].lower_ != "the" or head.right_edge.i != head.i or head.i == left:
+        return None
+    if any(names.at(k) is not None for k in range(left, head.i + 1)):
+        return None
+    return left + 1, head.i + 1

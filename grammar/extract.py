@@ -434,23 +434,33 @@ def _vetoed(facts: list[Fact], reading: Reading) -> list[Fact]:
 def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
     """A name the older reader took with its title ("Labour MP Tom Rusk") is the name the
     spaCy reader found inside it, in the same sentence; a party as written ("Lib Dem") is the
-    party's name."""
+    party's name, a seat of government its government's, a post the reader resolved
+    ("attorney general") the person's."""
     by_sentence: dict[int, set[str]] = {}
     parties: dict[tuple[int, str], str] = {}
+    # "Downing Street" denying is the government; as an employer ("Kremlin spokesman") the
+    # seat keeps its name.
+    seats: dict[tuple[int, str], str] = {}
     for m in reading.names:
         if m.kind == "person" and " " in m.name:
             by_sentence.setdefault(m.sentence, set()).add(m.name)
-        elif m.kind == "party":
+        if m.kind == "party" or (m.kind == "person" and m.text.islower()):
+            # a party as written, or a description the reader resolved ("the home secretary")
             parties[(m.sentence, m.text.lower())] = m.name
+        elif m.kind == "gov":
+            seats[(m.sentence, m.text.lower())] = m.name
 
     # Organisations the older reader cut short ("Independence Party" of "UK Independence
     # Party"): the one longer name of the document that ends with it.
     orgs = {m.name for m in reading.names if m.kind in ("org", "party")}
 
-    def fix(name: str, sentence: int) -> str:
+    def fix(name: str, sentence: int, pred: str) -> str:
         party = parties.get((sentence, name.lower()))
         if party:
             return party
+        seat = seats.get((sentence, name.lower()))
+        if seat and pred != "role":
+            return seat
         inside = [n for n in by_sentence.get(sentence, ()) if name.endswith(f" {n}")]
         if inside:
             return max(inside, key=len)
@@ -459,7 +469,8 @@ def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
 
     out = []
     for f in facts:
-        args = (fix(f.args[0], f.evidence.sentence), fix(f.args[1], f.evidence.sentence))
+        k = f.evidence.sentence
+        args = (fix(f.args[0], k, f.pred), fix(f.args[1], k, f.pred))
         out.append(f if args == f.args else replace(f, args=args))
     return out
 

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 def home_country(doc: Doc, v: Vocab, mentions: list[Mention]) -> str | None:
     """The article's own country: the one its parties, institutions and seats name most,
-    when the article also names that country or gives at least three such words (other
-    countries have a House of Commons and Tories too)."""
+    when the article gives at least three such words, or names that country more than any
+    other (other countries have a House of Commons and Tories too)."""
     # Distinct cues: "the House of Commons" said ten times is one cue.
     seen: dict[str, set[str]] = {}
     words = [t.lower_ for t in doc]
@@ -37,5 +37,13 @@ def home_country(doc: Doc, v: Vocab, mentions: list[Mention]) -> str | None:
     if not c:
         return None
     (top, n), *rest = [*c.most_common(2), ("", 0)]
-    named = any(m.kind == "gov" and m.name == top for m in mentions)
-    return top if n >= 2 and n > 2 * rest[0][1] and (named or n >= 3) else None
+    if n <= 2 * rest[0][1]:
+        return None
+    if n >= 3:
+        return top
+    # With fewer cues the article must name the country too, and more often than any other
+    # (a Canadian story that mentions Britain once has a House of Commons of its own).
+    named = Counter(m.name for m in mentions if m.kind == "gov").most_common()
+    if not named or named[0][0] != top:
+        return None
+    return top if len(named) == 1 or named[1][1] < named[0][1] else None

@@ -72,6 +72,9 @@ class Mention:
     name: str
     # person | org | gov (a government) | party | place
     kind: str
+    # For a description ("the home secretary" standing for the person named just before):
+    # the post as written and the organisation it belongs to.
+    post: tuple[str, str] | None = None
 
     @property
     def actor(self) -> bool:
@@ -195,7 +198,8 @@ def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
         if r.kind == "person" and " " in r.text and r.text.split()[-1].lower() not in _ORG_WORDS
     }
     for t in doc:
-        if t.i not in taken and t.pos_ == "PROPN" and t.text in surnames:
+        # (a headline's "Hartley: …" is often tagged a common noun)
+        if t.i not in taken and t.pos_ in ("PROPN", "NOUN") and t.text in surnames:
             add(_Raw(t.i, t.i + 1, t.text, "person"))
     return out
 

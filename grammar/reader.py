@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from deniable.facts.model import Document, EntityType, Evidence, Fact, Modality, Sentence
 from deniable.grammar import charges, clause_events, denied_claims, role_phrases
 from deniable.grammar.candidate import Candidate, Context, Extractor
-from deniable.grammar.descriptions import with_descriptions
+from deniable.grammar.descriptions import with_antecedents, with_descriptions
 from deniable.grammar.names import read_names
 from deniable.grammar.nlp import MAX_BLOCK, parse
 from deniable.grammar.stance import decide
@@ -31,6 +31,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     role_phrases.role_in_apposition,
     role_phrases.role_from_org,
     role_phrases.role_founded_by,
+    role_phrases.role_of_description,
     clause_events.called_verb,
     clause_events.calls_made,
     clause_events.spoke_by_phone,
@@ -140,7 +141,23 @@ def _context(doc: Doc) -> Context:
         for c in role_phrases.role_before_name(sent, first):
             held.setdefault(c.role, set()).add(c.a)
     holders = {post: next(iter(who)) for post, who in held.items() if len(who) == 1}
-    return Context(doc, with_descriptions(doc, first.names, holders), first.vocab)
+    posts_of: dict[str, set[str]] = {}
+    for post, who in held.items():
+        for name in who:
+            posts_of.setdefault(name, set()).add(post)
+    for sent in doc.sents:
+        for c in role_phrases.role_in_apposition(sent, first):
+            posts_of.setdefault(c.a, set()).add(c.role)
+    posted = {name: next(iter(p)) for name, p in posts_of.items() if len(p) == 1}
+    posted.update({name: "" for name, p in posts_of.items() if len(p) > 1})
+
+    def unheld_post(words: list[str]) -> tuple[str, str] | None:
+        post = role_phrases.government_post(words, first)
+        return post if post is not None and post[0] not in held else None
+
+    names = with_descriptions(doc, first.names, holders)
+    names = with_antecedents(doc, names, unheld_post, posted)
+    return Context(doc, names, first.vocab)
 
 
 def _shift(c: Candidate, doc: Doc, offset: int) -> Candidate:

@@ -155,6 +155,27 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
         )
 
 
+def government_post(words: list[str], ctx: Context) -> tuple[str, str] | None:
+    """(post as written, its government) when ``words`` are exactly a government's post
+    ("home secretary", "attorney general" in an article whose country is known)."""
+    post = _post(words, ctx)
+    if post is None or post[0] not in ("gov", "uk") or post[1] not in ctx.vocab.posts:
+        return None
+    org = _org_for(post[0], None, None, ctx)
+    return (post[1], org) if org is not None else None
+
+
+def role_of_description(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "The home secretary said …" standing for the person named just before: the post is
+    theirs (see :func:`deniable.grammar.descriptions.with_antecedents`)."""
+    for m in _people(sent, ctx):
+        if m.post is not None:
+            phrase, org = m.post
+            yield Candidate(
+                "role", m.name, org, m.end - 1, m.start, m.end, "role_of_description", role=phrase
+            )
+
+
 def _lone_word(m: Mention, ctx: Context) -> bool:
     """A one-word "person" with no full name, honorific or gender: the tagger's guess only."""
     return (

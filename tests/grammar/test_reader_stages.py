@@ -11,7 +11,8 @@ from deniable.grammar.candidate import Context
 from deniable.grammar.charges import charged
 from deniable.grammar.clause_events import held_talks, met_verb
 from deniable.grammar.denied_claims import denied
-from deniable.grammar.descriptions import with_descriptions
+from deniable.grammar.descriptions import with_antecedents, with_descriptions
+from deniable.grammar.home import home_country
 from deniable.grammar.names import read_names
 from deniable.grammar.nlp import parse, pipeline
 from deniable.grammar.reader import EXTRACTORS, read, trace
@@ -88,6 +89,56 @@ def test_description_by_post_needs_one_holder() -> None:
     names = with_descriptions(doc, read_names(doc), {"treasurer": "Lena Brook"})
     held = [m for m in names.mentions if doc[m.start].lower_ == "treasurer"]
     assert [m.name for m in held] == ["Lena Brook"]
+
+
+def _antecedents(text: str, posted: dict[str, str] | None = None) -> dict[str, str]:
+    doc = parse(text)
+
+    def post_of(words: list[str]) -> tuple[str, str] | None:
+        return (" ".join(words).lower(), "UK government") if words[-1] == "secretary" else None
+
+    names = with_antecedents(doc, read_names(doc), post_of, posted or {})
+    return {doc[m.start : m.end].text: m.name for m in names.mentions if m.post}
+
+
+def test_post_as_subject_is_the_person_named_just_before() -> None:
+    text = "Ada Marsh defended the bill. The home secretary said it was fair."
+    assert _antecedents(text) == {"home secretary": "Ada Marsh"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one sentence further on: no longer the person just named
+        "Ada Marsh defended the bill. Critics were unmoved. The home secretary said it was fair.",
+        # the sentence before is about two people
+        "Ada Marsh and Ben Cole defended the bill. The home secretary said it was fair.",
+        # not the subject
+        "Ada Marsh defended the bill. Critics attacked the home secretary.",
+    ],
+)
+def test_post_as_subject_needs_one_person_just_before(text: str) -> None:
+    assert _antecedents(text) == {}
+
+
+def test_post_as_subject_is_not_someone_with_another_post() -> None:
+    text = "Ada Marsh defended the bill. The home secretary said it was fair."
+    assert _antecedents(text, {"Ada Marsh": "lawyer"}) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "home"),
+    [
+        ("Labour MPs met in Leeds. Britain's unions were angry.", "UK government"),
+        # a cue and a country named less often than another is no home
+        ("Labour MPs met. Canada and Canada's unions, unlike Britain, agreed.", None),
+        ("The Commons voted. Tories and Labour MPs in Westminster agreed.", "UK government"),
+        ("Argentina and France agreed a deal.", None),
+    ],
+)
+def test_home_country(text: str, home: str | None) -> None:
+    doc = parse(text)
+    assert home_country(doc, vocab(), list(read_names(doc).mentions)) == home
 
 
 # ------------------------------------------------------------------ extractors
