@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import args, passive, subjects
+from deniable.grammar.names import Mention
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -29,7 +30,10 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if v.lemma_ not in _CHARGE_VERBS or v.pos_ not in ("VERB", "ADJ"):
             continue
         is_passive = passive(v)
-        if is_passive:
+        listed = _those_charged(v, ctx)
+        if listed is not None:
+            people, authority, is_passive = listed, None, True
+        elif is_passive:
             people = [m for c in v.children if c.dep_ == "nsubjpass" for m in args(c, ctx)]
             if not people and v.dep_ in ("acl", "ROOT") and v.head.i != v.i:
                 people = args(v.head, ctx)
@@ -73,6 +77,24 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     f"{pattern}_not_charged",
                     rejected=True,
                 )
+
+
+_THOSE = frozenset({"those", "people", "men", "women"})
+
+
+def _those_charged(v: Token, ctx: Context) -> list[Mention] | None:
+    """ "Those charged included A and B", "Among those arrested were A and B": the people
+    listed; None when ``v`` does not qualify "those"."""
+    those = v.head
+    if v.tag_ != "VBN" or v.dep_ != "acl" or those.lower_ not in _THOSE:
+        return None
+    verb = those.head
+    if those.dep_ == "nsubj" and verb.lemma_ == "include":
+        return [m for c in verb.children if c.dep_ == "dobj" for m in args(c, ctx)]
+    if those.dep_ == "pobj" and those.head.lower_ == "among" and verb.head.lemma_ == "be":
+        be = verb.head
+        return [m for c in be.children if c.dep_ in ("nsubj", "attr") for m in args(c, ctx)]
+    return []
 
 
 def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
@@ -144,6 +166,7 @@ def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
         if m.kind == "org"
         and m.start < sent.end + 400
         and any(w in m.name.lower() for w in ("police", "constabulary", "prosecut"))
+        and not m.name.lower().endswith(("station", "headquarters"))  # a building, no force
     ]
     if forces:
         return forces[0].name

@@ -45,6 +45,8 @@ def args(t: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
                 (ctx.mention(c) for c in x.children if c.dep_ == "appos" and ctx.mention(c)),
                 None,
             )
+        if m is not None and x is not t and not _joined(x):
+            continue  # "son of rock star B and C": B names the star, it is no conjunct
         if m is not None and m.kind == "place" and x.dep_ in ("nsubj", "dobj", "pobj"):
             # A capital acting stands for its government ("Warsaw has denied"); any other
             # "place" that acts is an organisation the tagger took for a place.
@@ -56,6 +58,15 @@ def args(t: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
         if m is not None and m.actor and m not in out:
             out.append(m)
     return out
+
+
+_JOINERS = frozenset({",", "and", "or", "nor", "&", ";", "as"})
+
+
+def _joined(x: Token) -> bool:
+    """A conjunct's phrase comes after a comma or a conjunction."""
+    k = x.left_edge.i
+    return k == 0 or x.doc[k - 1].lower_ in _JOINERS or x.doc[k - 1].is_punct
 
 
 def objects(v: Token, ctx: Context) -> list[Mention]:

@@ -150,7 +150,9 @@ def _hedged(v: View, c: Candidate) -> bool:
         hit = v.hedge(k)
         if hit and hit[1] == "ALLEGED":
             return True
-    return False
+    # "A's contacts with B reportedly included calls": the adverb right after the span
+    nxt = v.low(c.end)
+    return nxt.endswith("ly") and (hit := v.hedge(c.end)) is not None and hit[1] == "ALLEGED"
 
 
 def _source(v: View, c: Candidate) -> str | None:
@@ -200,6 +202,14 @@ def _source(v: View, c: Candidate) -> str | None:
         if speaker is None:
             continue
         first = _first_mention(v, speaker, j)
+        if (
+            first is not None
+            and c.end <= first
+            and any(v.lows[x] in _RELATIVES for x in range(c.end, first))
+        ):
+            # "A called B on the day on which X announced …": X's words in a clause about
+            # the day are not a source for the call.
+            continue
         if first is not None and first <= c.start and c.end <= k:
             # "X, an adviser to President Y, says ...": the apposition is the article's
             # description of X, not something X says.
@@ -215,6 +225,8 @@ _ANONYMOUS = frozenset(
     ["it", "is", "was", "are", "were", "has", "have", "had", "been", "reported", "reports",
      "report", "say", "says", "said", "the", "a", "according", "to", "some", "media"]
 )  # fmt: skip
+
+_RELATIVES = frozenset(["which", "who", "whom", "whose", "when", "where", "while"])
 
 _INFINITIVES = frozenset(["be", "have", "been", "had", "hold", "own", "run", "lead", "head"])
 

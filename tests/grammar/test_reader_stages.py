@@ -243,3 +243,15 @@ def test_a_name_the_older_reader_cut_short_takes_the_full_name() -> None:
         Named(0, "Scottish Independence Party", "Scottish Independence Party", "org"),
     )
     assert _renamed([cut], Reading((), {}, two))[0].args == cut.args
+
+
+def test_a_speaker_in_a_clause_about_the_day_is_no_source() -> None:
+    text = (
+        "The regulator knows of phone calls between Nora Vance and the envoy Pavel Orlov.\n"
+        "Vance's contacts with Orlov included two calls on the day on which Ellen Shaw "
+        "announced new tariffs.\n"
+    )
+    from deniable.grammar.extract import extract
+
+    calls = [f for f in extract(Document("a.txt", text)).facts if f.pred == "called"]
+    assert calls and all(f.source != "Ellen Shaw" for f in calls)
