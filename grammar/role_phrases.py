@@ -78,7 +78,7 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
     for m in _people(sent, ctx):
         words: list[str] = []
         org: Mention | None = None
-        former = possessive = False
+        former = possessive = for_person = False
         k = m.start - 1
         while k >= sent.start:
             t = doc[k]
@@ -95,14 +95,23 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     continue
                 if inner.kind == "place" or not (words or possessive or inner.kind == "party"):
                     break  # "Oxfam Max Lawson": a name right before a name is no role
-                if inner.kind == "person" and (possessive or not _lone_word(inner, ctx)):
-                    break  # "Zelensky's spokesman": a person's aide, not a company's
+                if inner.kind == "person" and (possessive or t.tag_ == "PRP$"):
+                    # "Parnas' attorney X", "his lawyer X": a post held for that person
+                    if words and words[0].lower() != "former":
+                        org, for_person = inner, True
+                    break
+                if inner.kind == "person" and not _lone_word(inner, ctx):
+                    break
                 org = inner if inner.kind != "person" else _as_org(inner, ctx)
                 k = inner.start - 1
                 continue
             if low in _FORMER or (low == "-" and k > sent.start and doc[k - 1].lower_ == "ex"):
                 former = True
-            elif low in ("'s", "’s") and org is None and ctx.names.at(k - 1) is not None:
+            elif (
+                (low in ("'s", "’s") or (t.tag_ == "POS" and low in ("'", "’")))
+                and org is None
+                and ctx.names.at(k - 1) is not None
+            ):
                 possessive = True
             elif (
                 t.text in ("-", "–")
@@ -124,6 +133,16 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 words.insert(0, t.text)
             k -= 1
         words = _join_hyphens(words)
+        if for_person:
+            post = _post(words, ctx)
+            assert org is not None
+            if post is not None and post[0] == "personal" and org.name != m.name:
+                phrase = " ".join(w for w in post[1].split() if w != "other")
+                yield Candidate(
+                    "role", m.name, org.name, m.end - 1, org.start, m.end,
+                    "role_for_person", role=phrase,
+                )  # fmt: skip
+            continue
         if (
             org is not None
             and not words
