@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from deniable.facts.model import (
@@ -62,13 +63,19 @@ _GENDERED = {
 _EVENT_PREDS = EVENTS
 
 
-def extract(document: Document, knowledge: Knowledge | None = None) -> Extraction:
+def extract(
+    document: Document,
+    knowledge: Knowledge | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Extraction:
     """Read ``document`` and return its sentences and facts with evidence and modality.
 
     Args:
         document: the article; evidence offsets refer to ``document.text``.
         knowledge: entities from an entity file (may be empty); names the file does not know
             are discovered from the text.
+        progress: hears (characters read, characters in all) as a long text is parsed,
+            block by block.
     """
     knowledge = knowledge or Knowledge()
     lex = lexicon()
@@ -105,7 +112,7 @@ def extract(document: Document, knowledge: Knowledge | None = None) -> Extractio
             if (m.kind in ("name", "country") or m.name) and not possessor:
                 state.note(s.index, m)
         state.recent_sentences.append((v.lows, v.mentions))
-    reading = read(document, sentences)
+    reading = read(document, sentences, progress)
     merged = _merge(_vetoed(_dedupe(_renamed(facts, reading)), reading), reading.facts)
     return Extraction(
         document, tuple(sentences), tuple(merged), _entities(merged, state, reading.types)

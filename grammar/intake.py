@@ -38,6 +38,7 @@ from deniable.grammar import readers
 from deniable.grammar.entities import Knowledge, load_knowledge
 from deniable.grammar.extract import extract
 from deniable.grammar.ingest import ENTITY_FILE, _entity_file_for
+from deniable.grammar.nlp import MAX_BLOCK
 
 __all__ = ["KINDS", "IngestSummary", "Skip", "check_encoding", "ingest", "read_file"]
 
@@ -270,17 +271,39 @@ def ingest(
         TextColumn("{task.description}"),
         console=bar_console,
         transient=True,
-        disable=not (bar_console.is_terminal and len(documents) > _PROGRESS_OVER),
     )
     todo = [(d, k) for d, k in documents if replace or not store.has_document(d.sha256)]
+    many = len(documents) > _PROGRESS_OVER or any(len(d.text) > MAX_BLOCK for d, _ in todo)
+    progress.disable = not (bar_console.is_terminal and many)
     summary.duplicates += len(documents) - len(todo)
-    with progress, _extractions(todo, jobs) as results:
+    # A long document is read here, block by block with its own bar, while the workers
+    # take the short ones.
+    short = [item for item in todo if len(item[0].text) <= MAX_BLOCK]
+    with progress, _extractions(short, jobs) as results:
         task = progress.add_task("", total=len(todo))
-        for (doc, _knowledge), result in zip(todo, results, strict=True):
+        for item in todo:
+            doc = item[0]
             progress.update(task, description=doc.name)
+            long = len(doc.text) > MAX_BLOCK
+            result = _extract_long(item, progress) if long else next(results)
             _store_one(doc, result, store, replace, summary, skipped)
             progress.advance(task)
     return summary
+
+
+def _extract_long(item: tuple[Document, Knowledge], progress: Progress) -> Extraction | Skip:
+    """Extract one long document, showing how much of it has been read."""
+    doc = item[0]
+    size = len(doc.text)
+    part = progress.add_task(f"  {doc.name} (characters)", total=size)
+
+    def advance(done: int, total: int) -> None:
+        progress.update(part, completed=done, total=total, visible=True)
+
+    try:
+        return _extract_one(item, advance)
+    finally:
+        progress.remove_task(part)
 
 
 @contextmanager
@@ -297,10 +320,12 @@ def _extractions(
         yield pool.map(_extract_one, todo, chunksize=2)
 
 
-def _extract_one(item: tuple[Document, Knowledge]) -> Extraction | Skip:
+def _extract_one(
+    item: tuple[Document, Knowledge], progress: Callable[[int, int], None] | None = None
+) -> Extraction | Skip:
     doc, knowledge = item
     try:
-        return extract(doc, knowledge)
+        return extract(doc, knowledge, progress)
     except DeniableError as exc:
         return Skip(doc.name, exc.message, "not-stored")
     except RecursionError:

@@ -9,7 +9,7 @@ extractor is listed in :data:`EXTRACTORS`), and the modality that
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,9 @@ from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+
+# Hears (characters read, characters in all) as a long text is read block by block.
+Progress = Callable[[int, int], None]
 
 #: Every extractor of the reader, in the order their candidates are reported.
 EXTRACTORS: tuple[Extractor, ...] = (
@@ -85,9 +88,14 @@ class Traced:
     source: str
 
 
-def read(document: Document, sentences: Sequence[Sentence]) -> Reading:
-    """Read ``document``; evidence points at the given ``sentences`` (offsets into its text)."""
-    traced, kinds, named = _run(document, sentences)
+def read(
+    document: Document, sentences: Sequence[Sentence], progress: Progress | None = None
+) -> Reading:
+    """Read ``document``; evidence points at the given ``sentences`` (offsets into its text).
+
+    ``progress`` hears (characters read, characters in all) after each block of a long text.
+    """
+    traced, kinds, named = _run(document, sentences, progress)
     facts = tuple(_fact(document, t) for t in traced if t.modality is not None)
     types = {n: kinds.get(n, EntityType.PERSON) for f in facts for n in f.args}
     types.update({m.name: kinds[m.name] for m in named if m.name in kinds})
@@ -110,7 +118,7 @@ def names_of(document: Document, sentences: Sequence[Sentence]) -> list[Named]:
 
 
 def _run(
-    document: Document, sentences: Sequence[Sentence]
+    document: Document, sentences: Sequence[Sentence], progress: Progress | None = None
 ) -> tuple[list[Traced], dict[str, EntityType], list[Named]]:
     starts = [s.start for s in sentences]
     out: list[Traced] = []
@@ -130,6 +138,8 @@ def _run(
                     shifted = _shift(c, doc, offset)
                     k = max(0, bisect.bisect_right(starts, shifted.start) - 1)
                     out.append(Traced(k, shifted, modality, source))
+        if progress is not None:
+            progress(offset + len(block), len(document.text))
     return out, kinds, named
 
 

@@ -169,6 +169,28 @@ def test_jobs_store_the_same_facts_in_the_same_order(tmp_path: Path, capsys) -> 
     assert _stored(one) == _stored(two) and len(_stored(one)) >= 12
 
 
+def test_a_long_document_among_short_ones_keeps_the_order(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deniable.grammar import intake, reader
+
+    # Shrink "long" so a few lines take the long document's own path, read in blocks.
+    monkeypatch.setattr(intake, "MAX_BLOCK", 200)
+    monkeypatch.setattr(reader, "MAX_BLOCK", 200)
+    articles = tmp_path / "mixed"
+    articles.mkdir()
+    for k in range(4):
+        lines = 12 if k == 1 else 1
+        text = "".join(f"Jane Doe met Marcus Bell in Rome on day {k}-{j}.\n" for j in range(lines))
+        (articles / f"a{k}.txt").write_text(f"Story {k}\n\n{text}", encoding="utf-8")
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    assert _ingest(capsys, one, str(articles), "--jobs", "1")[0] == 0
+    assert _ingest(capsys, two, str(articles), "--jobs", "2")[0] == 0
+    assert _stored(one) == _stored(two)
+    assert [r[4] for r in _stored(two)] == sorted(r[4] for r in _stored(two))
+    assert sum(1 for r in _stored(two) if r[4] == "a1.txt" and r[0] == "met") >= 12
+
+
 def test_jobs_must_be_positive(db_path: Path, tmp_path: Path, capsys) -> None:
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     with pytest.raises(SystemExit) as exit_info:

@@ -255,3 +255,18 @@ def test_a_speaker_in_a_clause_about_the_day_is_no_source() -> None:
 
     calls = [f for f in extract(Document("a.txt", text)).facts if f.pred == "called"]
     assert calls and all(f.source != "Ellen Shaw" for f in calls)
+
+
+def test_a_long_text_reports_progress_per_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    from deniable.grammar import reader
+
+    monkeypatch.setattr(reader, "MAX_BLOCK", 120)
+    text = "".join(f"Ann Lee met Bo Chan on day {k}.\n" for k in range(12))
+    heard: list[tuple[int, int]] = []
+    reading = read(
+        Document("long.txt", text), split_sentences(text), lambda d, t: heard.append((d, t))
+    )
+    assert len(heard) > 2
+    assert [d for d, _ in heard] == sorted(d for d, _ in heard)
+    assert heard[-1] == (len(text), len(text))
+    assert len([f for f in reading.facts if f.pred == "met"]) == 12
