@@ -489,7 +489,14 @@ def _drop_partial_orgs(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list
 
     def partial(f: Fact) -> bool:
         other = longer.get((f.args[0], f.evidence.sentence), "")
-        return f.pred == "role" and f.args[1] != other and f" {f.args[1]}" in f" {other}"
+        if f.pred != "role" or not other or f.args[1] == other:
+            return False
+        # "South Africa Finance Minister X": the older reader's "South African finance
+        # ministry" is the same post the reader gave to the country's government
+        country = other.removesuffix(" government")
+        return f" {f.args[1]}" in f" {other}" or (
+            country != other and f.args[1].startswith(country + " ")
+        )
 
     return [f for f in legacy if not partial(f)]
 
