@@ -113,7 +113,9 @@ def extract(
                 state.note(s.index, m)
         state.recent_sentences.append((v.lows, v.mentions))
     reading = read(document, sentences, progress)
-    merged = _merge(_vetoed(_dedupe(_renamed(facts, reading)), reading), reading.facts)
+    merged = _merge(
+        _mentioned(_vetoed(_dedupe(_renamed(facts, reading)), reading), reading), reading.facts
+    )
     return Extraction(
         document, tuple(sentences), tuple(merged), _entities(merged, state, reading.types)
     )
@@ -480,6 +482,38 @@ def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
         args = (fix(f.args[0], k, f.pred), fix(f.args[1], k, f.pred))
         out.append(f if args == f.args else replace(f, args=args))
     return out
+
+
+def _mentioned(legacy: list[Fact], reading: Reading) -> list[Fact]:
+    """The older reader's pronoun or description that went to the wrong person: within
+    the fact's words the spaCy reader resolved a pronoun, or (for a role read from a
+    description) found a name, to someone else, and the sentence never names the older
+    reader's person."""
+    here: dict[int, set[str]] = {}
+    for m in reading.names:
+        here.setdefault(m.sentence, set()).add(m.name)
+    known = {m.name for m in reading.names if m.kind == "person"}
+
+    def wrong(f: Fact) -> bool:
+        e = f.evidence
+        if not any(a in known and a not in here.get(e.sentence, set()) for a in f.args):
+            return False
+        # A description's role goes to whoever the sentence names ("the envoy, X");
+        # a pronoun to the person the reader resolved it to.
+        described = f.pred == "role" and e.pattern == "role_description"
+        others = {
+            m.name
+            for m in reading.names
+            if m.sentence == e.sentence
+            and m.kind == "person"
+            and (described or (e.start <= m.start < e.end and m.text.lower() in _PRONOUNS))
+        }
+        return bool(others - set(f.args))
+
+    return [f for f in legacy if not wrong(f)]
+
+
+_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
 
 
 def _drop_partial_orgs(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:

@@ -140,6 +140,8 @@ def _event_guard(v: View, c: Candidate) -> Modality | None:
     if any(w in _NEG for w in window):
         return Modality.NEGATED
     for k, w in enumerate(window):
+        if w == "may" and v.toks[start + k].text == "May":
+            continue  # "in May" is a month
         if w in _MODALS and (k + 1 >= len(window) or window[k + 1] != "have"):
             return Modality.ATTEMPTED  # "may meet", "will call": an intention, not an event
     return None

@@ -64,6 +64,8 @@ class Named:
     text: str
     name: str
     kind: str
+    # Character offset of the words in the document (-1 when not known).
+    start: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +132,8 @@ def _run(
         for m in ctx.names.mentions:
             kinds.setdefault(m.name, _KINDS.get(m.kind, EntityType.ORG))
             k = max(0, bisect.bisect_right(starts, offset + doc[m.start].idx) - 1)
-            named.append(Named(k, doc[m.start : m.end].text, m.name, m.kind))
+            at = offset + doc[m.start].idx
+            named.append(Named(k, doc[m.start : m.end].text, m.name, m.kind, at))
         for sent in doc.sents:
             for extractor in EXTRACTORS:
                 for c in extractor(sent, ctx):

@@ -22,6 +22,7 @@ _SPEECH = vocab().cues["speech"]
 _DENY = vocab().cues["deny"]
 _ATTEMPT = vocab().cues["attempt"]
 _REFUSE = vocab().cues["refuse"]
+_CANCEL = vocab().cues["cancel"]
 # The infinitive of these says what has not happened yet.
 _PLAN = vocab().cues["plan"]
 _MODALS = vocab().cues["modals"]
@@ -68,6 +69,8 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
         if rel == "advcl" and any(m.lower_ in ("if", "unless", "whether") for m in child.children):
             return None, ""
         if cur.pos_ in ("VERB", "AUX"):
+            if rel in ("nsubjpass", "dobj") and _calls_off(cur):
+                return None, ""  # "the meeting was cancelled", "postponed the talks"
             if lemma in _DENY and rel in ("ccomp", "dobj", "xcomp") and c.pred != "denies":
                 return Modality.NEGATED, ""
             if lemma in _SPEECH and rel in ("ccomp", "parataxis", "conj", "advcl"):
@@ -94,6 +97,12 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     if according and modality is Modality.ASSERTED:
         return Modality.REPORTED, according
     return modality, source
+
+
+def _calls_off(v: Token) -> bool:
+    """ "cancelled", "postponed", "called off"."""
+    lemma = v.lemma_.lower()
+    return lemma in _CANCEL or (lemma == "call" and any(c.lower_ == "off" for c in v.children))
 
 
 def _call_refused(sent: Span) -> bool:
