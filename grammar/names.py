@@ -164,7 +164,7 @@ def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
     first_names = lexicon().first_names
     for t in doc:
         if t.lower_ in first_names and t.text[:1].isupper() and t.i + 1 < len(doc):
-            end = _name_end(doc, t.i + 1, most=3)
+            end = _two_names(doc, t.i, _name_end(doc, t.i + 1, most=3), first_names)
             if end > t.i + 1:
                 add(_Raw(t.i, end, doc[t.i : end].text, "person", first_names[t.lower_]))
     for ent in doc.ents:
@@ -202,6 +202,18 @@ def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
         if t.i not in taken and t.pos_ in ("PROPN", "NOUN") and t.text in surnames:
             add(_Raw(t.i, t.i + 1, t.text, "person"))
     return out
+
+
+def _two_names(doc: Doc, start: int, end: int, first_names: dict[str, str]) -> int:
+    """Where a second person's name begins inside a run of name words ("President A B
+    C D", the aide C D named right after A B): at a first name whose name the article also
+    writes on its own more often than the whole run."""
+    for j in range(start + 2, end - 1):
+        if doc[j].lower_ in first_names:
+            right, whole = doc[j:end].text, doc[start:end].text
+            if doc.text.count(right) > doc.text.count(whole):
+                return j
+    return end
 
 
 def _name_end(doc: Doc, i: int, most: int = 5) -> int:

@@ -270,3 +270,15 @@ def test_a_long_text_reports_progress_per_block(monkeypatch: pytest.MonkeyPatch)
     assert [d for d, _ in heard] == sorted(d for d, _ in heard)
     assert heard[-1] == (len(text), len(text))
     assert len([f for f in reading.facts if f.pred == "met"]) == 12
+
+
+def test_two_names_in_one_run_are_two_people() -> None:
+    text = (
+        "Aide to President Viktor Orlov Dmitry Sokol denied it. "
+        "Dmitry Sokol spoke later, and Dmitry Sokol left."
+    )
+    names = _names(text)
+    assert names.get("Viktor Orlov") == "Viktor Orlov"
+    assert names.get("Dmitry Sokol") == "Dmitry Sokol"
+    # a three-word name written whole throughout stays one name
+    assert "Anna Maria Lopez" in _names("Anna Maria Lopez spoke. Anna Maria Lopez left.")
