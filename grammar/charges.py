@@ -149,6 +149,14 @@ def _authority(t: Token, ctx: Context) -> str | None:
     return text if len(words) > 1 else text.lower()
 
 
+def _charging(v: Token, ctx: Context) -> str | None:
+    """The authority a charge verb names: "charged by X", "X charged Y"."""
+    if v.tag_ == "VBN":
+        return _agent(v, ctx)
+    subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+    return _authority(subj, ctx) if subj is not None and v.pos_ == "VERB" else None
+
+
 def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
     """No agent: the warrant's issuer, an authority the article names as charging someone, a
     police force it names, else police or prosecutors."""
@@ -157,9 +165,13 @@ def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
             for c in t.children:
                 if c.dep_ == "acl" and (who := _agent(c, ctx)):
                     return who
-    for t in ctx.doc:
-        if t.lemma_ in _CHARGE_VERBS and t.tag_ == "VBN" and (who := _agent(t, ctx)):
-            return who
+    # An authority named charging someone elsewhere in the article counts only when it is
+    # the article's one such authority (a second regulator or a foreign court may be the one).
+    named = {who for t in ctx.doc if t.lemma_ in _CHARGE_VERBS and (who := _charging(t, ctx))}
+    if len(named) == 1:
+        return named.pop()
+    if named:
+        return "police" if v.lemma_ in ("arrest", "charge") else "prosecutors"
     forces = [
         m
         for m in ctx.names.mentions

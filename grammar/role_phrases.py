@@ -19,7 +19,7 @@ from deniable.grammar.namewords import CALENDAR_WORDS
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 _FORMER = vocab().cues["former"]
 _ROLE_POS = frozenset({"NOUN", "PROPN", "ADJ"})
@@ -337,6 +337,8 @@ def _role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         org, after = after, None
     if org is None and after is not None and after.kind == "person" and cls == "personal":
         name: str | None = after.name
+    elif org is None and after is None and _unnamed_owner(doc, start, noun.i):
+        return  # "the island nation's attorney general": some country, not the article's
     else:
         name = _org_for(cls, org, after, ctx)
     if name is None or name == m.name:
@@ -363,6 +365,14 @@ def _role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         "role_in_apposition",
         role=phrase,
         when="former" if former else "",
+    )
+
+
+def _unnamed_owner(doc: Doc, start: int, end: int) -> bool:
+    """A possessive before the post that is no name ("the country's", "its")."""
+    return any(
+        doc[k].tag_ in ("POS", "PRP$") and doc[k].lower_ not in ("his", "her")
+        for k in range(start, end)
     )
 
 
