@@ -145,11 +145,31 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
             elif len(a) > 1:
                 for x, y in combinations(a, 2):
                     yield from pairs("met", n, [x], [y], "in_talks", sent)
+        owner = [m for c in n.children if c.dep_ == "poss" for m in args(c, ctx)]
+        if owner:
+            # "his talks with B", "A's meeting with B"; still ahead, it is no meeting, and
+            # says so to the older reader too
+            withs = after((n,), ("with",), ctx)
+            ahead = _ahead(n)
+            for cand in pairs("met", n, owner, withs, "talks_of", sent):
+                yield replace(cand, rejected=True) if ahead else cand
         named = [m for c in n.children if c.dep_ in ("compound", "nmod") for m in args(c, ctx)]
         if len(named) > 1 and n.lemma_ != "meeting":
             # "Russia WTO talks": the parties to the talks modify the noun
             for x, y in combinations(named, 2):
                 yield from pairs("met", n, [x], [y], "named_talks", sent)
+
+
+_AHEAD = vocab().cues["ahead"]
+
+
+def _ahead(n: Token) -> bool:
+    """ "his planned talks with B", "her meeting with B next week": not held yet."""
+    near = [*n.subtree]
+    if n.dep_ in ("nsubj", "nsubjpass", "dobj"):
+        # "... next week was confirmed": the time may hang on the verb
+        near += [t for c in n.head.children if c.dep_ in ("npadvmod", "advmod") for t in c.subtree]
+    return any(t.lower_ in _AHEAD or t.lemma_.lower() in _AHEAD for t in near)
 
 
 _VISIT_VERBS = vocab().cues["visit_verbs"]
