@@ -17,11 +17,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deniable.errors import DeniableError, Diagnostic, Location, RuleError, StoreError
 from deniable.facts.store import FactStore
 from deniable.repl.render import SESSION_DIR_PREFIX, display_path
+
+if TYPE_CHECKING:
+    from deniable.rules.freshness import Staleness
 
 #: How diagnostics name the statement being typed and the earlier session statements.
 TYPED_PATH = "<input>"
@@ -66,7 +69,7 @@ class Session:
         self._sizes: dict[str, int] | None = None  # rows per derived relation; None: stale
         self._evaluated = 0  # how many statements the last derivation included
         # Why the store's own conclusions were stale, until the derivation that says so.
-        self._stale: Any = None
+        self._stale: Staleness | None = None
         self._report: Callable[[str], None] = lambda line: None
 
     @classmethod
