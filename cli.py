@@ -87,13 +87,24 @@ def _derive(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _note(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
 def _query(args: argparse.Namespace, console: Console) -> int:
     from deniable.facts.store import FactStore
     from deniable.repl.render import print_answers
+    from deniable.rules.conclusions import current_conclusions
     from deniable.rules.workbench import query_store
 
-    with FactStore.open(args.db, create=False) as store:
-        answers = query_store(store, args.atom, rules_dirs=[Path(d) for d in args.rules])
+    rules = [Path(d) for d in args.rules]
+    with (
+        FactStore.open(args.db, create=False) as opened,
+        current_conclusions(
+            opened, atom_text=args.atom, rules_dirs=rules, derive=args.derive, report=_note
+        ) as store,
+    ):
+        answers = query_store(store, args.atom, rules_dirs=rules)
     print_answers(answers, console, fmt=args.format)
     return 0
 
@@ -101,12 +112,17 @@ def _query(args: argparse.Namespace, console: Console) -> int:
 def _why(args: argparse.Namespace, console: Console) -> int:
     from deniable.facts.store import FactStore
     from deniable.repl.render import print_proofs
+    from deniable.rules.conclusions import current_conclusions
     from deniable.rules.workbench import explain_store
 
-    with FactStore.open(args.db, create=False) as store:
-        proofs = explain_store(
-            store, args.atom, rules_dirs=[Path(d) for d in args.rules], limit=args.limit
-        )
+    rules = [Path(d) for d in args.rules]
+    with (
+        FactStore.open(args.db, create=False) as opened,
+        current_conclusions(
+            opened, atom_text=args.atom, rules_dirs=rules, derive=args.derive, report=_note
+        ) as store,
+    ):
+        proofs = explain_store(store, args.atom, rules_dirs=rules, limit=args.limit)
     print_proofs(proofs, console)
     return 0
 
@@ -119,6 +135,8 @@ def _repl(args: argparse.Namespace, console: Console) -> int:
         rules_dirs=[Path(d) for d in args.rules],
         console=console,
         engine=args.engine,
+        derive=args.derive,
+        report=_note,
     )
 
 
@@ -235,6 +253,14 @@ def build_parser() -> argparse.ArgumentParser:
     def engine_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--engine", choices=["sql", "pydatalog"], default="sql")
 
+    def no_derive_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--no-derive",
+            dest="derive",
+            action="store_false",
+            help="answer from the stored conclusions even when they are stale (with a warning)",
+        )
+
     p = add("ingest", _ingest, "read articles into the fact store")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     p.add_argument("--entities", metavar="FILE", help="entity file (TOML) to use")
@@ -260,15 +286,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("atom", help="an atom; identifiers are variables, quoted strings constants")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     rules_option(p)
+    no_derive_option(p)
 
     p = add("why", _why, "explain a derived row as a proof tree down to sentences")
     p.add_argument("atom", help="an atom naming the row(s) to explain")
     p.add_argument("--limit", type=int, default=10, help="explain at most this many rows")
     rules_option(p)
+    no_derive_option(p)
 
     p = add("repl", _repl, "interactive shell over the store")
     rules_option(p)
     engine_option(p)
+    no_derive_option(p)
 
     p = add("export", _export, "write fact tables for other tools")
     p.add_argument("--format", choices=["csv", "tsv", "jsonl"], default="csv")

@@ -24,7 +24,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import quote_identifier
 
 from deniable.errors import Location, StoreError
-from deniable.facts import schema
+from deniable.facts import generation, schema
 from deniable.facts.access import write_blocker
 from deniable.facts.keys import content_hash, fold, fts_query
 from deniable.facts.model import SYMMETRIC, Entity, Extraction, Fact, Modality, Sentence
@@ -219,6 +219,7 @@ class FactStore:
                     self._upsert_entity(entity)
                 for fact in extraction.facts:
                     self._insert_statement(doc_id, doc.date, extraction, sentence_ids, fact)
+                generation.bump(self.db)
                 return doc_id
         except sqlite3.Error as error:
             raise StoreError(f"cannot store {doc.name!r}: {error}") from None
@@ -227,14 +228,18 @@ class FactStore:
         """Store canonical entities with their aliases and part_of links; return how many.
 
         An entity already stored gets its type updated and new aliases and links
-        added (nothing is removed).
+        added (nothing is removed).  The generation moves only when something changed,
+        so re-reading the same entity file leaves the conclusions current.
         """
         n = 0
         try:
             with self.db.atomic():
+                before = self.db.conn.total_changes
                 for entity in entities:
                     self._upsert_entity(entity)
                     n += 1
+                if self.db.conn.total_changes != before:
+                    generation.bump(self.db)
         except sqlite3.Error as error:
             raise StoreError(f"cannot store entities: {error}") from None
         return n
@@ -246,6 +251,7 @@ class FactStore:
             if row is None:
                 return False
             self._delete_document(row[0])
+            generation.bump(self.db)
             return True
 
     def _delete_document(self, doc_id: int) -> None:
@@ -311,9 +317,11 @@ class FactStore:
         row = self._one("SELECT known FROM entities WHERE id = ?", [entity_id])
         # A discovered entity must not overwrite what an entity file said.
         if entity.known or not (row and row[0]):
+            # Only a real change is written: the generation counts changed rows.
             self.db.execute(
-                "UPDATE entities SET type = ?, known = max(known, ?) WHERE id = ?",
-                [str(type_), int(entity.known), entity_id],
+                "UPDATE entities SET type = ?, known = max(known, ?) "
+                "WHERE id = ? AND (type <> ? OR known < ?)",
+                [str(type_), int(entity.known), entity_id, str(type_), int(entity.known)],
             )
         for alias in entity.aliases:
             if alias:

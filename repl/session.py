@@ -13,15 +13,18 @@ import dataclasses
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deniable.errors import DeniableError, Diagnostic, Location, RuleError, StoreError
 from deniable.facts.store import FactStore
 from deniable.repl.render import SESSION_DIR_PREFIX, display_path
+
+if TYPE_CHECKING:
+    from deniable.rules.freshness import Staleness
 
 #: How diagnostics name the statement being typed and the earlier session statements.
 TYPED_PATH = "<input>"
@@ -65,10 +68,19 @@ class Session:
         self._program: Any = None  # the last checked program, for :relations
         self._sizes: dict[str, int] | None = None  # rows per derived relation; None: stale
         self._evaluated = 0  # how many statements the last derivation included
+        # Why the store's own conclusions were stale, until the derivation that says so.
+        self._stale: Staleness | None = None
+        self._report: Callable[[str], None] = lambda line: None
 
     @classmethod
     def open(
-        cls, db_path: Path, *, rules_dirs: Sequence[Path] = (), engine: str = "sql"
+        cls,
+        db_path: Path,
+        *,
+        rules_dirs: Sequence[Path] = (),
+        engine: str = "sql",
+        derive: bool = True,
+        report: Callable[[str], None] | None = None,
     ) -> Session:
         """Open a copy of the store at ``db_path`` in memory and check the rule files.
 
@@ -76,11 +88,18 @@ class Session:
         store relations can be browsed, derived ones repeat the error until
         :meth:`reload` succeeds.
 
+        Args:
+            derive: re-derive stale conclusions (in the copy) before the first question
+                that needs them; ``False`` answers from them with a warning.
+            report: called with the one-line note about stale conclusions.
+
         Raises:
             StoreError: no store at ``db_path``.
         """
         session = cls(_snapshot(db_path), rules_dirs, engine=engine)
         session._owns_store = True
+        if report is not None:
+            session._report = report
         try:
             session._program = session._check(session.rules_dirs)
         except RuleError as error:
@@ -90,7 +109,24 @@ class Session:
         except BaseException:
             session.close()
             raise
+        session._judge_stored_conclusions(derive=derive)
         return session
+
+    def _judge_stored_conclusions(self, *, derive: bool) -> None:
+        """Answer from the stored conclusions when current; else derive first, or warn."""
+        from deniable.rules.conclusions import stale_warning
+        from deniable.rules.freshness import rules_fingerprint, staleness
+        from deniable.rules.workbench import rule_paths
+
+        stale = staleness(self.store, rules_fingerprint(rule_paths(self.rules_dirs)))
+        if stale is not None and derive:
+            self._stale = stale  # derived (and said) at the first question that needs it
+            return
+        if stale is not None:
+            self._report(stale_warning(self.store, stale))
+        self._sizes = {
+            str(row["name"]): int(row["rows"]) for row in self.store.db["derived_relations"].rows
+        }
 
     def close(self) -> None:
         """Remove the session folder; close the store if the session opened it."""
@@ -277,6 +313,12 @@ class Session:
             raise
         self._sizes = dict(summary.sizes)
         self._evaluated = len(self.statements)
+        if self._stale is not None:
+            from deniable.rules.conclusions import derived_note
+
+            why = "the shell works on a copy; `deniable derive` saves them"
+            self._report(derived_note(self.store, self._stale, summary.seconds, not_saved=why))
+            self._stale = None
         return self._sizes
 
     def _forget_unevaluated(self) -> None:
@@ -324,9 +366,21 @@ class Session:
         )
 
     def _asks_the_store(self, atom_text: str) -> bool:
-        """Whether the atom names a store relation, which needs no derivation."""
+        """Whether the atom needs no derivation: a store relation, or one no rule defines.
+
+        A relation nobody defines is an error the query reports; deriving first
+        would only delay it.
+        """
+        from deniable.rules.workbench import PREPARED_INPUTS
+
         match = re.match(r"\s*(?:\?-)?\s*([A-Za-z_][A-Za-z0-9_?]*)\s*\(", atom_text)
-        return match is not None and match.group(1) in self.store.relations()
+        if match is None:
+            return False
+        rel = match.group(1)
+        if rel in self.store.relations():
+            return True
+        defined = getattr(self._program, "idb", None)
+        return defined is not None and rel not in defined and rel not in PREPARED_INPUTS
 
     def facts(self, pred: str) -> Any:
         """Rows of ``pred``: statements with modality and source for an extracted predicate,

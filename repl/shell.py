@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -48,6 +48,8 @@ def run_shell(
     console: Console,
     engine: str = "sql",
     stdin: TextIO | None = None,
+    derive: bool = True,
+    report: Callable[[str], None] | None = None,
 ) -> int:
     """Run the shell over the store at ``db_path``; return the exit status.
 
@@ -57,12 +59,17 @@ def run_shell(
         console: where output goes at a terminal (a plain console is used for pipes).
         engine: the engine that evaluates rules (``sql`` or ``pydatalog``).
         stdin: where statements come from (default: standard input).
+        derive: re-derive stale conclusions in the copy first (``False``: warn and
+            answer from them, ``--no-derive``).
+        report: where the one-line note about stale conclusions goes (the CLI: stderr).
 
     Raises:
         StoreError: there is no store at ``db_path``.
     """
     stdin = stdin if stdin is not None else sys.stdin
-    with Session.open(db_path, rules_dirs=rules_dirs, engine=engine) as session:
+    with Session.open(
+        db_path, rules_dirs=rules_dirs, engine=engine, derive=derive, report=report
+    ) as session:
         if stdin.isatty() and console.is_terminal:
             if session.load_error is not None:
                 console.print(format_error(session.load_error), soft_wrap=True)

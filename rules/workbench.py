@@ -34,10 +34,12 @@ from deniable.errors import (
     UsageError,
     caret_context,
 )
+from deniable.facts import generation
 from deniable.facts.store import FactStore
 from deniable.rules.ast import Atom, Program
 from deniable.rules.checked import CheckedProgram, RelationInfo
 from deniable.rules.evidence import Proof, evidence_of_fact, fact_proof, proof_evidence
+from deniable.rules.freshness import display_name, rules_fingerprint
 
 __all__ = [
     "PREPARED_INPUTS",
@@ -229,7 +231,9 @@ def derive_store(
     Everything happens in one transaction: a failure leaves the store, and the
     conclusions of the previous ``derive``, as they were.  Tables of relations
     that an earlier run derived and no rule defines any more are removed, so a
-    query never answers from stale conclusions.
+    query never answers from stale conclusions.  The store's generation and the
+    rule files' fingerprint are recorded with the tables
+    (:mod:`deniable.rules.freshness` compares them later).
 
     Raises:
         RuleError: the rules are wrong, or a rule would overwrite a table of the store.
@@ -242,6 +246,8 @@ def derive_store(
     # SQLite's words (a swallowed DROP, then "table already exists").
     store.ensure_writable("derive into this store")
     paths = rule_paths(rules_dirs, cwd_rules=cwd_rules)
+    # Hashed before parsing: a file edited in between then reads as changed next time.
+    fingerprint = rules_fingerprint(paths)
     checked = load_store_program(store, rules_dirs, cwd_rules=cwd_rules)
     previous = set(store.derived_tables())
     _refuse_store_names(store, checked, previous)
@@ -256,6 +262,8 @@ def derive_store(
         _writing(store),
         store.db.atomic(),
     ):
+        # The transaction's first read: the generation and the rows derived are one snapshot.
+        generation_read = generation.current(store.db)
         _prepare_inputs(store)
         derivation = backend.derive(checked, store.db)
         dropped = sorted(previous - set(checked.idb))
@@ -273,11 +281,12 @@ def derive_store(
             ],
             pk="name",
         )
+        generation.write_stamp(store.db, fingerprint.stamp(generation_read))
     return DeriveSummary(
         engine=derivation.engine,
         sizes=sizes,
         seconds=time.perf_counter() - started,
-        rule_files=tuple(_path_name(p) for p in paths),
+        rule_files=tuple(display_name(p) for p in paths),
         dropped=tuple(dropped),
     )
 
@@ -310,10 +319,6 @@ def _refuse_store_names(store: FactStore, checked: CheckedProgram, previous: set
             )
     if problems:
         raise RuleError(problems)
-
-
-def _path_name(path: RulePath) -> str:
-    return str(path) if isinstance(path, Path) else f"std/{path.name}"
 
 
 # --------------------------------------------------------------------------- query
