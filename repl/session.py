@@ -324,9 +324,17 @@ class Session:
         )
 
     def _asks_the_store(self, atom_text: str) -> bool:
-        """Whether the atom names a store relation, which needs no derivation."""
-        match = re.match(r"\s*(?:\?-)?\s*([A-Za-z_][A-Za-z0-9_?]*)\s*\(", atom_text)
-        return match is not None and match.group(1) in self.store.relations()
+        """Whether the question reads store relations only, which need no derivation.
+
+        Text that does not parse needs none either: the query reports the error.
+        """
+        from deniable.rules.goals import parse_question
+
+        try:
+            atoms = parse_question(atom_text).atoms()
+        except RuleError:
+            return True
+        return all(atom.rel in self.store.relations() for atom in atoms)
 
     def facts(self, pred: str) -> Any:
         """Rows of ``pred``: statements with modality and source for an extracted predicate,
