@@ -61,7 +61,7 @@ class DirectiveName:
 Suggestion = CommandName | RelationName | EntityName | VariableName | DirectiveName
 
 #: Commands whose argument is a relation name, an entity name, or an atom.
-RELATION_ARGUMENT: frozenset[str] = frozenset({"facts"})
+RELATION_ARGUMENT: frozenset[str] = frozenset({"facts", "review"})
 ENTITY_ARGUMENT: frozenset[str] = frozenset({"entity"})
 ATOM_ARGUMENT: frozenset[str] = frozenset({"why"})
 
