@@ -277,8 +277,8 @@ def _why(session: Session, console: Console, arg: str) -> None:
 
 @special_command(
     "review",
-    ":review [PRED] [--doc DOC] [--status S]",
-    "extracted statements with their sentences, for review (:confirm, :reject)",
+    ":review [PRED] [OPTIONS]",
+    "statements with their sentences, for review; options --doc DOC, --status S",
 )
 def _review(session: Session, console: Console, arg: str) -> None:
     from deniable.facts.review import review_queue

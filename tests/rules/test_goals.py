@@ -100,9 +100,9 @@ def test_query_command_accepts_a_conjunction(tmp_path: Path) -> None:
     db = tmp_path / "g.db"
     with FactStore.open(db) as store:
         _fill(store)
+    question = ["query", "met(a, b), called(a, b)", "--format", "csv"]
     result = subprocess.run(
-        [sys.executable, "-m", "deniable", "--db", str(db), "query", "met(a, b), called(a, b)"]
-        + ["--format", "csv"],
+        [sys.executable, "-m", "deniable", "--db", str(db), *question],
         capture_output=True,
         text=True,
         timeout=120,
