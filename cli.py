@@ -82,6 +82,7 @@ def _derive(args: argparse.Namespace, console: Console) -> int:
             rules_dirs=[Path(d) for d in args.rules],
             engine=args.engine,
             console=console,
+            confirmed_only=args.confirmed_only,
         )
     console.print(summary)
     return 0
@@ -89,6 +90,51 @@ def _derive(args: argparse.Namespace, console: Console) -> int:
 
 def _note(line: str) -> None:
     print(line, file=sys.stderr)
+
+
+def _review(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts import review
+    from deniable.facts.store import FactStore
+    from deniable.repl.queue import DERIVE_HINT, print_queue
+
+    action, words = _review_action(args.words)
+    with FactStore.open(args.db, create=False) as store:
+        if action is None:
+            pred = words[0] if words else None
+            if len(words) > 1:
+                raise UsageError("review lists one predicate at a time; give PRED or nothing")
+            items = review.review_queue(store, pred=pred, doc=args.doc, status=args.status)
+            print_queue(items, console)
+            return 0
+        ids = [_statement_id(w) for w in words]
+        by = review.reviewer(args.by)
+        if action == "confirm":
+            items = review.confirm(store, ids, by=by)
+        elif action == "reject":
+            items = review.reject(store, ids, reason=args.reason or "", by=by)
+        else:
+            if len(ids) != 1 or args.arg is None:
+                raise UsageError("usage: deniable review correct ID --arg N VALUE")
+            arg, value = args.arg
+            items = review.correct(
+                store, ids[0], arg=_statement_id(arg), value=value, by=by, reason=args.reason or ""
+            )
+    print_queue(items, console)
+    console.print(DERIVE_HINT, style="dim", highlight=False)
+    return 0
+
+
+def _review_action(words: Sequence[str]) -> tuple[str | None, list[str]]:
+    if words and words[0] in ("confirm", "reject", "correct"):
+        return words[0], list(words[1:])
+    return None, list(words)
+
+
+def _statement_id(text: str) -> int:
+    try:
+        return int(text.lstrip("#"))
+    except ValueError:
+        raise UsageError(f"{text!r} is not a statement id; ids are numbers") from None
 
 
 def _query(args: argparse.Namespace, console: Console) -> int:
@@ -281,6 +327,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("derive", _derive, "evaluate the standard and user rules over the store")
     rules_option(p)
     engine_option(p)
+    p.add_argument(
+        "--confirmed-only",
+        action="store_true",
+        help="derive from the statements a reviewer confirmed, nothing else",
+    )
+
+    p = add(
+        "review",
+        _review,
+        "list extracted statements for review; `review confirm ID…`, "
+        "`review reject ID… --reason TEXT`, `review correct ID --arg N VALUE`",
+    )
+    p.add_argument(
+        "words",
+        nargs="*",
+        metavar="PRED | confirm ID… | reject ID… | correct ID",
+        help="a predicate to list, or an action and statement ids",
+    )
+    p.add_argument("--doc", metavar="DOC", help="only statements of this document")
+    p.add_argument("--status", choices=["unreviewed", "confirmed", "rejected"])
+    p.add_argument("--reason", metavar="TEXT", help="why a statement is rejected (or corrected)")
+    p.add_argument("--arg", nargs=2, metavar=("N", "VALUE"), help="correct: argument N (1 or 2)")
+    p.add_argument("--by", metavar="NAME", help="who decides (default: $USER)")
 
     p = add("query", _query, "answer a query atom, e.g. 'contact(a, b)'")
     p.add_argument("atom", help="an atom; identifiers are variables, quoted strings constants")

@@ -41,6 +41,8 @@ class EvidenceRow:
     where: str = ""
     claim: str = ""
     role: str = ""
+    #: The review status: ``confirmed``, ``rejected`` or ``""`` (not reviewed).
+    review: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +102,7 @@ class StoreStats:
 
 def evidence_row(r: tuple[Any, ...]) -> EvidenceRow:
     (sid, pred, a, b, modality, source, vouched, doc, title, outlet, date, position, text,
-     sent_start, start, end, pattern, count, when, where, claim, role) = r  # fmt: skip
+     sent_start, start, end, pattern, count, when, where, claim, role, *review) = r  # fmt: skip
     rel_start = min(max(start - sent_start, 0), len(text))
     rel_end = min(max(end - sent_start, rel_start), len(text))
     return EvidenceRow(
@@ -126,4 +128,5 @@ def evidence_row(r: tuple[Any, ...]) -> EvidenceRow:
         where=where,
         claim=claim,
         role=role,
+        review=review[0] if review else "",
     )

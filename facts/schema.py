@@ -167,7 +167,7 @@ def _predicate_view(pred: str) -> str:
 CREATE VIEW {quote_identifier(pred)}(a, b) AS
     SELECT DISTINCT ea.name, eb.name{_FACT_NAMES}
     WHERE f.pred = '{pred}'
-      AND EXISTS (SELECT 1 FROM statements s
+      AND EXISTS (SELECT 1 FROM admitted_statements s
                   WHERE s.fact_id = f.id AND s.modality IN ({_POSITIVE_LIST}));"""
 
 
@@ -175,22 +175,63 @@ def _modality_view(modality: str) -> str:
     return f"""
 CREATE VIEW {quote_identifier(modality)}(pred, a, b) AS
     SELECT DISTINCT f.pred, ea.name, eb.name{_FACT_NAMES}
-    WHERE EXISTS (SELECT 1 FROM statements s
+    WHERE EXISTS (SELECT 1 FROM admitted_statements s
                   WHERE s.fact_id = f.id AND s.modality = '{modality}');"""
 
 
 _DETAIL_SELECTS = {
-    "count": "CAST(count AS TEXT) FROM statements WHERE count IS NOT NULL",
-    "when": "when_text FROM statements WHERE when_text <> ''",
-    "where": "where_text FROM statements WHERE where_text <> ''",
-    "claim": "claim FROM statements WHERE claim <> ''",
-    "role": "role FROM statements WHERE role <> ''",
-    "year_from": "CAST(time_start / 10000 AS TEXT) FROM statements WHERE time_start IS NOT NULL",
-    "year_to": "CAST(time_end / 10000 AS TEXT) FROM statements WHERE time_end IS NOT NULL",
+    "count": "CAST(count AS TEXT) FROM admitted_statements WHERE count IS NOT NULL",
+    "when": "when_text FROM admitted_statements WHERE when_text <> ''",
+    "where": "where_text FROM admitted_statements WHERE where_text <> ''",
+    "claim": "claim FROM admitted_statements WHERE claim <> ''",
+    "role": "role FROM admitted_statements WHERE role <> ''",
+    "year_from": "CAST(time_start / 10000 AS TEXT) FROM admitted_statements "
+    "WHERE time_start IS NOT NULL",
+    "year_to": "CAST(time_end / 10000 AS TEXT) FROM admitted_statements WHERE time_end IS NOT NULL",
 }
+
+#: Review decisions (:mod:`deniable.facts.review`): ``reviews`` keeps every decision with
+#: who and when, keyed by document name, span, predicate and the arguments as decided
+#: (they outlive re-ingest); ``review_marks`` is each current statement's status, rebuilt
+#: from ``reviews`` whenever statements or decisions change.
+REVIEW_TABLES_SQL = """
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    doc TEXT NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    pred TEXT NOT NULL,
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('confirmed', 'rejected', 'corrected')),
+    arg INTEGER CHECK (arg IS NULL OR arg IN (0, 1)),
+    value TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',
+    reviewer TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX reviews_doc ON reviews(doc, char_start, char_end, pred);
+CREATE TABLE review_marks (
+    statement_id INTEGER PRIMARY KEY REFERENCES statements(id) ON DELETE CASCADE,
+    status TEXT NOT NULL CHECK (status IN ('confirmed', 'rejected')),
+    review_id INTEGER NOT NULL REFERENCES reviews(id)
+);
+"""
+
+# Rules never see a rejected statement; while ``derive --confirmed-only`` runs (the meta
+# key is set inside its transaction only) they see confirmed statements alone.
+_ADMITTED_VIEW = """
+CREATE VIEW admitted_statements AS
+    SELECT s.* FROM statements s
+    WHERE NOT EXISTS (SELECT 1 FROM review_marks m
+                      WHERE m.statement_id = s.id AND m.status = 'rejected')
+      AND (NOT EXISTS (SELECT 1 FROM meta WHERE key = 'evidence' AND value = 'confirmed')
+           OR EXISTS (SELECT 1 FROM review_marks m
+                      WHERE m.statement_id = s.id AND m.status = 'confirmed'));"""
 
 VIEWS_SQL = "\n".join(
     [
+        _ADMITTED_VIEW,
         *(_predicate_view(p) for p in RELATIONS if RELATIONS[p] == RELATIONS["called"]),
         _modality_view("negated"),
         _modality_view("attempted"),
@@ -201,7 +242,7 @@ CREATE VIEW statement(id, pred, a, b, modality, source, doc) AS
                 WHEN d.outlet <> '' THEN d.outlet
                 ELSE d.name END,
            d.name{_FACT_NAMES}
-    JOIN statements s ON s.fact_id = f.id
+    JOIN admitted_statements s ON s.fact_id = f.id
     JOIN documents d ON d.id = s.doc_id;""",
         "\nCREATE VIEW statement_detail(id, key, value) AS\n    "
         + "\n    UNION ALL ".join(
@@ -210,7 +251,7 @@ CREATE VIEW statement(id, pred, a, b, modality, source, doc) AS
         + ";",
         """
 CREATE VIEW statement_time(id, start, "end") AS
-    SELECT id, time_start, time_end FROM statements
+    SELECT id, time_start, time_end FROM admitted_statements
     WHERE time_start IS NOT NULL AND time_end IS NOT NULL;
 CREATE VIEW entity(name, type) AS
     SELECT name, type FROM entities;
@@ -236,12 +277,14 @@ STORE_TABLES = (
     "facts",
     "statements",
     "derived_relations",
+    "reviews",
+    "review_marks",
 )
 
 
 def create_schema(db: Database) -> None:
     """Create the tables, the sentence search index and the views in an empty database."""
-    db.executescript(TABLES_SQL)
+    db.executescript(TABLES_SQL + REVIEW_TABLES_SQL)
     db.table("sentences").enable_fts(
         ["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
     )
@@ -269,3 +312,31 @@ def check_schema(db: Database, where: str) -> None:
             f"{where} has fact store schema version {version}, this deniable reads version "
             f"{SCHEMA_VERSION}; re-create it with `deniable ingest`"
         )
+
+
+def upgrade_schema(db: Database, *, writable: bool) -> None:
+    """Bring a store made before review decisions up to date, in one transaction.
+
+    A writable store gets the review tables and views that read them.  A read-only
+    one gets empty temporary review tables, so reading code finds them; its views
+    still show every statement (no decision can have been stored in it).
+    """
+    if db["review_marks"].exists():
+        return
+    if not writable:
+        for statement in _statements(REVIEW_TABLES_SQL):
+            if statement.startswith("CREATE TABLE"):
+                db.execute(statement.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+        return
+    with db.atomic():
+        # executescript would commit half-way; one statement at a time stays atomic.
+        for name in (*RELATIONS, "admitted_statements"):
+            if name in db.view_names():
+                db.execute(f"DROP VIEW {quote_identifier(name)}")
+        for statement in _statements(REVIEW_TABLES_SQL + VIEWS_SQL):
+            db.execute(statement)
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of an SQL script (no string in these scripts holds a ';')."""
+    return [part.strip() + ";" for part in script.split(";") if part.strip()]

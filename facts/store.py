@@ -36,6 +36,7 @@ from deniable.facts.records import (
     StoreStats,
     evidence_row,
 )
+from deniable.facts.review import apply_reviews
 from deniable.facts.timeexpr import interval
 
 __all__ = [
@@ -65,6 +66,7 @@ class FactStore:
         self.read_only = read_only
         # SQLite leaves foreign keys off unless each connection asks.
         db.execute("PRAGMA foreign_keys = ON")
+        schema.upgrade_schema(db, writable=read_only is None)
 
     # ------------------------------------------------------------------ opening
 
@@ -220,6 +222,8 @@ class FactStore:
                 for fact in extraction.facts:
                     self._insert_statement(doc_id, doc.date, extraction, sentence_ids, fact)
                 generation.bump(self.db)
+                # Review decisions outlive the statement ids they were made on.
+                apply_reviews(self.db, doc.name)
                 return doc_id
         except sqlite3.Error as error:
             raise StoreError(f"cannot store {doc.name!r}: {error}") from None
@@ -453,8 +457,9 @@ class FactStore:
                         ELSE d.name END,
                    d.name, d.title, d.outlet, d.date, se.position, se.text, se.char_start,
                    s.char_start, s.char_end, s.pattern, s.count, s.when_text, s.where_text,
-                   s.claim, s.role
+                   s.claim, s.role, coalesce(m.status, '')
             FROM statements s
+            LEFT JOIN review_marks m ON m.statement_id = s.id
             JOIN facts f ON f.id = s.fact_id
             JOIN entities ea ON ea.id = f.a_id
             JOIN entities eb ON eb.id = f.b_id

@@ -275,6 +275,71 @@ def _why(session: Session, console: Console, arg: str) -> None:
     print_proofs(proofs, console)
 
 
+@special_command(
+    "review",
+    ":review [PRED] [OPTIONS]",
+    "statements with their sentences, for review; options --doc DOC, --status S",
+)
+def _review(session: Session, console: Console, arg: str) -> None:
+    from deniable.facts.review import review_queue
+    from deniable.repl.queue import print_queue
+
+    words = shlex.split(arg)
+    options: dict[str, str] = {}
+    preds: list[str] = []
+    while words:
+        word = words.pop(0)
+        if word in ("--doc", "--status"):
+            if not words:
+                raise UsageError(f":review {word} needs a value; see :help review", code="usage")
+            options[word[2:]] = words.pop(0)
+        else:
+            preds.append(word)
+    if len(preds) > 1:
+        raise UsageError(":review lists one predicate at a time", code="usage")
+    items = review_queue(
+        session.store,
+        pred=preds[0] if preds else None,
+        doc=options.get("doc"),
+        status=options.get("status"),
+    )
+    print_queue(items, console)
+
+
+@special_command("confirm", ":confirm ID…", "confirm extracted statements (kept in the store)")
+def _confirm(session: Session, console: Console, arg: str) -> None:
+    ids, _ = _ids_and_text("confirm", arg)
+    _print_decided(session.review("confirm", ids), console)
+
+
+@special_command(
+    "reject", ":reject ID… REASON", "reject statements: rules no longer see them (kept)"
+)
+def _reject(session: Session, console: Console, arg: str) -> None:
+    ids, reason = _ids_and_text("reject", arg)
+    if not reason:
+        raise UsageError(":reject needs a reason after the ids; see :help reject", code="usage")
+    _print_decided(session.review("reject", ids, reason=reason), console)
+
+
+def _ids_and_text(name: str, arg: str) -> tuple[list[int], str]:
+    """The leading statement ids of a command's argument, and the text after them."""
+    words = arg.split()
+    ids: list[int] = []
+    while words and words[0].lstrip("#").isdigit():
+        ids.append(int(words.pop(0).lstrip("#")))
+    if not ids:
+        raise UsageError(f":{name} needs statement ids (see :review)", code="usage")
+    return ids, _unquote(" ".join(words))
+
+
+def _print_decided(items: list[Any], console: Console) -> None:
+    from deniable.repl.queue import print_queue
+
+    print_queue(items, console)
+    console.print(Text("the next question evaluates the rules with the decision", style="dim"))
+
+
 @special_command("rules", ":rules", "the rule files loaded and the rules typed in this session")
 def _rules(session: Session, console: Console, arg: str) -> None:
     _no_argument("rules", arg)

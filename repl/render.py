@@ -121,12 +121,24 @@ def print_answers(answers: Any, console: Console, *, fmt: str = "table") -> None
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     renderable = answers_table(columns, rows, relation)
-    # Page only a person at a terminal; pipes and tests get everything at once.
-    if console.is_terminal and console.is_interactive and len(rows) + 6 > console.height:
-        with console.pager(styles=_pager_shows_colour()):
-            console.print(renderable)
-    else:
-        console.print(renderable)
+    print_paged(renderable, console, tall=len(rows) + 6 > console.height)
+
+
+def print_paged(renderable: RenderableType, console: Console, *, tall: bool | None = None) -> None:
+    """Print ``renderable``, through the pager when it is taller than the terminal.
+
+    Only a person at a terminal gets a pager; pipes and tests get everything at
+    once.  ``tall`` says whether it is too tall when the caller knows (else it is
+    measured by rendering it).
+    """
+    if console.is_terminal and console.is_interactive:
+        if tall is None:
+            tall = len(console.render_lines(renderable, pad=False)) >= console.height
+        if tall:
+            with console.pager(styles=_pager_shows_colour()):
+                console.print(renderable)
+            return
+    console.print(renderable)
 
 
 def _write_csv(out: Any, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
@@ -174,14 +186,39 @@ def print_proofs(proofs: Iterable[Any], console: Console) -> None:
     A proof is a ``Proof`` (a ``ProofTree`` in ``tree`` plus ``evidence`` for its
     leaves) or a bare ``ProofTree``.
     """
-    count = 0
+    parts: list[RenderableType] = []
     for proof in proofs:
-        if count:
-            console.print()
-        console.print(proof_tree(proof))
-        count += 1
-    if not count:
+        if parts:
+            parts.append(Text())
+        parts.append(proof_tree(proof))
+        summary = review_summary(proof)
+        if summary is not None:
+            parts.append(summary)
+    if not parts:
         console.print(Text("no rows match; nothing to explain", style="dim"))
+        return
+    print_paged(Group(*parts), console)
+
+
+def review_summary(proof: Any) -> Text | None:
+    """How many of the statements a proof rests on a reviewer confirmed (``None``: none cited)."""
+    rows = _proof_statements(proof)
+    if not rows:
+        return None
+    confirmed = sum(1 for r in rows.values() if _get(r, "review", default="") == "confirmed")
+    noun = "statement" if len(rows) == 1 else "statements"
+    return Text(f"{confirmed} of {len(rows)} supporting {noun} confirmed by review", style="dim")
+
+
+def _proof_statements(proof: Any) -> dict[Any, Any]:
+    """The distinct evidence rows of a proof, by statement id."""
+    evidence = _get(proof, "evidence", default=None)
+    found: dict[Any, Any] = {}
+    if isinstance(evidence, Mapping):
+        for rows in evidence.values():
+            for row in rows:
+                found.setdefault(_get(row, "statement_id", default=id(row)), row)
+    return found
 
 
 def proof_tree(proof: Any) -> Tree:

@@ -366,21 +366,26 @@ class Session:
         )
 
     def _asks_the_store(self, atom_text: str) -> bool:
-        """Whether the atom needs no derivation: a store relation, or one no rule defines.
-
-        A relation nobody defines is an error the query reports; deriving first
-        would only delay it.
+        """Whether the question needs no derivation: it reads store relations only, or
+        names a relation no rule defines (an error the query reports; deriving first
+        would only delay it). Text that does not parse needs none either.
         """
+        from deniable.rules.goals import parse_question
         from deniable.rules.workbench import PREPARED_INPUTS
 
-        match = re.match(r"\s*(?:\?-)?\s*([A-Za-z_][A-Za-z0-9_?]*)\s*\(", atom_text)
-        if match is None:
-            return False
-        rel = match.group(1)
-        if rel in self.store.relations():
+        try:
+            atoms = parse_question(atom_text).atoms()
+        except RuleError:
             return True
+        stored = self.store.relations()
         defined = getattr(self._program, "idb", None)
-        return defined is not None and rel not in defined and rel not in PREPARED_INPUTS
+
+        def needs_none(rel: str) -> bool:
+            if rel in stored:
+                return True
+            return defined is not None and rel not in defined and rel not in PREPARED_INPUTS
+
+        return all(needs_none(atom.rel) for atom in atoms)
 
     def facts(self, pred: str) -> Any:
         """Rows of ``pred``: statements with modality and source for an extracted predicate,
@@ -447,11 +452,48 @@ class Session:
         """``(name, type)`` of every entity, for completion."""
         return [(name, "entity") for name in self.store.entity_names()]
 
+    def review(self, action: str, ids: Sequence[int], *, reason: str = "") -> list[Any]:
+        """Confirm or reject statements in the store file and in the session's copy.
+
+        The shell works on a copy, so the decision is written to the file (where it
+        lasts) and repeated in the copy (so the next question sees it).
+
+        Raises:
+            StoreError: an unknown id, a store file that changed since the shell opened
+                (its ids may name other statements now), or one that cannot be written.
+        """
+        from deniable.facts import review
+
+        if self.store.path is None:
+            raise StoreError("this session has no store file to record decisions in")
+        by = review.reviewer()
+
+        def decide(store: FactStore) -> list[Any]:
+            if action == "confirm":
+                return review.confirm(store, ids, by=by)
+            return review.reject(store, ids, reason=reason, by=by)
+
+        mine = review.review_queue(self.store, ids=ids)
+        with FactStore.open(self.store.path, create=False) as original:
+            theirs = review.review_queue(original, ids=ids)
+            if [_key(i) for i in mine] != [_key(i) for i in theirs]:
+                raise StoreError(
+                    f"{self.store.path} changed since the shell opened; leave and start it again"
+                )
+            decide(original)
+        self._sizes = None
+        return decide(self.store)
+
     def export(self, fmt: str, out_dir: Path) -> list[Path]:
         """Write the fact tables like ``deniable export``; return the files written."""
         from deniable.facts.export import export_store
 
         return list(export_store(self.store, fmt=fmt, out_dir=out_dir))
+
+
+def _key(item: Any) -> tuple[Any, ...]:
+    """What names a statement in both copies of a store."""
+    return (item.statement_id, item.doc, item.pred, item.args, item.sentence)
 
 
 def _snapshot(db_path: Path) -> FactStore:

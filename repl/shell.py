@@ -30,6 +30,13 @@ from deniable.repl.suggest import is_complete, split_statements
 
 PROMPT = "deniable> "
 CONTINUATION = "      ... "
+#: What the shell says when a key drops the statement being typed.
+DROPPED_BY_CTRL_C = "statement dropped (Ctrl-C); nothing was run"
+CANCELLED_BY_CTRL_D = "unfinished statement cancelled (Ctrl-D); Ctrl-D on an empty line leaves"
+
+
+class _Dropped(Exception):
+    """A key dropped the statement being typed; the message says which and what happened."""
 
 
 def history_path() -> Path:
@@ -115,7 +122,11 @@ def run_script(
 
 
 def run_interactive(session: Session, console: Console) -> int:
-    """The prompt_toolkit loop; Ctrl-D or ``:quit`` ends it, Ctrl-C drops the current input."""
+    """The prompt_toolkit loop; Ctrl-D or ``:quit`` ends it.
+
+    Ctrl-C drops the statement being typed, Ctrl-D in a continuation line cancels it;
+    either says so in one line.
+    """
     prompt = _prompt_session(session)
     console.print(
         Text("deniable shell: ?- atom. to ask, :help for commands, Ctrl-D to leave", style="dim")
@@ -123,6 +134,9 @@ def run_interactive(session: Session, console: Console) -> int:
     while True:
         try:
             text = prompt.prompt(PROMPT)
+        except _Dropped as dropped:
+            console.print(Text(str(dropped), style="dim"))
+            continue
         except KeyboardInterrupt:
             continue
         except EOFError:
@@ -143,6 +157,8 @@ def run_interactive(session: Session, console: Console) -> int:
 
 def _prompt_session(session: Session):  # -> PromptSession[str], imported lazily
     from prompt_toolkit import PromptSession
+    from prompt_toolkit.application import get_app
+    from prompt_toolkit.filters import Condition
     from prompt_toolkit.history import FileHistory, History, InMemoryHistory
     from prompt_toolkit.key_binding import KeyBindings
     from prompt_toolkit.lexers import PygmentsLexer
@@ -173,6 +189,16 @@ def _prompt_session(session: Session):  # -> PromptSession[str], imported lazily
             buffer.validate_and_handle()
         elif not picked:
             buffer.insert_text("\n")
+
+    @bindings.add("c-c")
+    def _interrupt(event: Any) -> None:
+        typed = event.current_buffer.text.strip()
+        event.app.exit(exception=_Dropped(DROPPED_BY_CTRL_C) if typed else KeyboardInterrupt())
+
+    # On one line Ctrl-D keeps its usual meaning (delete a character; leave when empty).
+    @bindings.add("c-d", filter=Condition(lambda: "\n" in get_app().current_buffer.text))
+    def _cancel(event: Any) -> None:
+        event.app.exit(exception=_Dropped(CANCELLED_BY_CTRL_D))
 
     completer = ReplCompleter(command_names, session.relation_names, session.entity_names)
     return PromptSession(

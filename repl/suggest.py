@@ -61,7 +61,7 @@ class DirectiveName:
 Suggestion = CommandName | RelationName | EntityName | VariableName | DirectiveName
 
 #: Commands whose argument is a relation name, an entity name, or an atom.
-RELATION_ARGUMENT: frozenset[str] = frozenset({"facts"})
+RELATION_ARGUMENT: frozenset[str] = frozenset({"facts", "review"})
 ENTITY_ARGUMENT: frozenset[str] = frozenset({"entity"})
 ATOM_ARGUMENT: frozenset[str] = frozenset({"why"})
 
@@ -114,11 +114,15 @@ def split_statements(text: str, *, final: bool = False) -> tuple[list[str], str]
     A rule, fact or query ends with a ``.`` outside strings, comments and
     parentheses, or with a ``.`` that ends a line; a ``:command`` ends at the
     end of its line, and so does a ``.directive`` once its parentheses are closed.
+    A line that starts with ``:`` is always a command: a clause still open before
+    it is handed on unfinished (its missing ``.`` is then reported).
     With ``final`` (the input ends here) a command or directive ending at the
     end of ``text`` counts as finished too.
 
     >>> split_statements('p("a"). q(x) :-\\n  p(x).\\n:help\\nr(')
     (['p("a").', 'q(x) :-\\n  p(x).', ':help'], 'r(')
+    >>> split_statements('?- p(x)\\n:help\\n')
+    (['?- p(x)', ':help'], '')
     """
     statements: list[str] = []
     tokens = scan(text)
@@ -131,6 +135,11 @@ def split_statements(text: str, *, final: bool = False) -> tuple[list[str], str]
                 statements.append(text[start : tok.start].strip())
                 start, depth = -1, 0
             continue
+        if start >= 0 and mode == "clause" and _command_line(tokens, i):
+            # A line starting with ':' is a command: the clause before it lacks its dot
+            # and is handed on as it is, so the parser says so and the command still runs.
+            statements.append(text[start : tok.start].strip())
+            start = -1
         if start < 0:
             start, depth = tok.start, 0
             mode = _mode(tokens, i)
@@ -173,6 +182,15 @@ def _ends_line(tokens: list[Token], i: int) -> bool:
         if tok.kind not in ("space", "comment"):
             return False
     return True
+
+
+def _command_line(tokens: list[Token], i: int) -> bool:
+    """Whether ``tokens[i]`` is a ``:`` that starts a line (``:-`` is one token of its own)."""
+    tok = tokens[i]
+    if tok.kind != "op" or tok.text != ":" or i == 0:
+        return False
+    before = tokens[i - 1]
+    return before.kind == "space" and "\n" in before.text
 
 
 def _open_comment(tok: Token) -> bool:

@@ -105,6 +105,11 @@ def evidence_of_fact(store: FactStore, rel: str, row: Sequence[Any]) -> list[Evi
     its negated ones, and ``statement(7, …)`` or ``statement_detail(7, …)`` the
     statement with id 7.
     """
+    # A statement a reviewer rejected is not evidence: the rule views leave it out too.
+    return [e for e in _evidence_of_fact(store, rel, row) if e.review != "rejected"]
+
+
+def _evidence_of_fact(store: FactStore, rel: str, row: Sequence[Any]) -> list[EvidenceRow]:
     if rel in _POSITIVE_VIEWS and len(row) == 2:
         return [
             e for e in store.evidence_for(rel, (row[0], row[1])) if e.modality.value in _POSITIVE

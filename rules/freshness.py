@@ -105,7 +105,7 @@ class Staleness:
         reasons = []
         if self.documents_changed:
             reasons.append(
-                f"new or changed documents: generation {self.derived.generation}, "
+                f"documents, entities or review decisions changed: generation {self.derived.generation}, "
                 f"now {self.generation}"
             )
         if self.rules_changed:

@@ -100,6 +100,18 @@ def parse_atom(text: str) -> ast.Atom:
     return atom
 
 
+def parse_goal(text: str, path: str = "<query>") -> list[tuple[Any, ...]]:
+    """Parse a query body such as ``?- met(a, b), !called(a, b).``: its alternatives.
+
+    A body with ``;`` has one conjunction of literals per alternative, as a
+    rule body expands.  A leading ``?-`` and a trailing ``.`` are allowed.
+
+    Raises:
+        RuleError: ``syntax_error`` with the column in ``text``.
+    """
+    return list(_run(text, path, "goal"))
+
+
 # ----------------------------------------------------------------------------- driver
 
 
@@ -111,7 +123,7 @@ def _lark() -> Lark:
         ("",),
         parser="lalr",
         lexer="contextual",
-        start=["start", "query"],
+        start=["start", "query", "goal"],
         propagate_positions=True,
         maybe_placeholders=True,
         lexer_callbacks={"UNSUPPORTED_DIRECTIVE": _unsupported_directive},
@@ -347,6 +359,7 @@ __all__ = [
     "parse_atom",
     "parse_file",
     "parse_files",
+    "parse_goal",
     "quote_string",
     "unquote_string",
 ]

@@ -149,6 +149,9 @@ class ToAst(Transformer[Token, Any]):
         app = next(c for c in children if isinstance(c, tuple))
         return self.positive([app])
 
+    def goal(self, children: list[Any]) -> list[tuple[Any, ...]]:
+        return next(c for c in children if isinstance(c, list))
+
     @v_args(meta=True)
     def decl(self, meta: Any, children: list[Any]) -> list[ast.Decl]:
         names, attributes, *qualifiers = children

@@ -34,7 +34,7 @@ from deniable.errors import (
     UsageError,
     caret_context,
 )
-from deniable.facts import generation
+from deniable.facts import generation, review
 from deniable.facts.store import FactStore
 from deniable.rules.ast import Atom, Program
 from deniable.rules.checked import CheckedProgram, RelationInfo
@@ -94,6 +94,7 @@ class DeriveSummary:
     seconds: float
     rule_files: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()
+    confirmed_only: bool = False
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         table = Table(
@@ -102,6 +103,7 @@ class DeriveSummary:
             caption=Text(
                 f"{len(self.sizes)} relations, {sum(self.sizes.values())} rows, "
                 f"{len(self.rule_files)} rule files, {self.seconds:.2f} s"
+                + (", from confirmed statements only" if self.confirmed_only else "")
             ),
             caption_justify="left",
         )
@@ -225,8 +227,12 @@ def derive_store(
     engine: str = "sql",
     console: Console | None = None,
     cwd_rules: bool = True,
+    confirmed_only: bool = False,
 ) -> DeriveSummary:
     """Evaluate the rules over the store and keep every derived relation as a table in it.
+
+    Rules never see rejected statements; with ``confirmed_only`` they see only the
+    statements a reviewer confirmed (:mod:`deniable.facts.review`).
 
     Everything happens in one transaction: a failure leaves the store, and the
     conclusions of the previous ``derive``, as they were.  Tables of relations
@@ -261,6 +267,7 @@ def derive_store(
         status if status is not None else contextlib.nullcontext(),
         _writing(store),
         store.db.atomic(),
+        review.confirmed_only(store.db, confirmed_only),
     ):
         # The transaction's first read: the generation and the rows derived are one snapshot.
         generation_read = generation.current(store.db)
@@ -288,6 +295,7 @@ def derive_store(
         seconds=time.perf_counter() - started,
         rule_files=tuple(display_name(p) for p in paths),
         dropped=tuple(dropped),
+        confirmed_only=confirmed_only,
     )
 
 
@@ -350,8 +358,16 @@ def query_store(
             relation that is not in the store yet ("run `deniable derive` first").
     """
     from deniable.rules.engines.sqlite import select_atom
+    from deniable.rules.goals import answer_question, parse_question
 
-    atom = _parse_query(atom_text)
+    try:
+        atom = _parse_query(atom_text)
+    except RuleError:
+        # Not one atom: a conjunction `met(a, b), called(a, b)` is answered as a rule body
+        # (whose parser also words the syntax errors of both).
+        question = parse_question(atom_text)
+        names, rows = answer_question(store, question, rules_dirs=rules_dirs, cwd_rules=cwd_rules)
+        return Answers(" ".join(atom_text.strip().removeprefix("?-").split()), names, rows)
     dirs = _RuleDirs(tuple(rules_dirs), cwd_rules)
     with _answering(store, atom, atom_text, dirs, evaluate, engine) as program:
         names, rows = select_atom(store.db, program, atom)

@@ -19,6 +19,7 @@ CLI_COMMANDS = (
     "demo",
     "score",
     "extract",
+    "review",
 )
 REPL_COMMANDS = (
     ":help",
@@ -27,6 +28,9 @@ REPL_COMMANDS = (
     ":entity",
     ":search",
     ":why",
+    ":review",
+    ":confirm",
+    ":reject",
     ":rules",
     ":reload",
     ":export",

@@ -284,6 +284,28 @@ def select_atom(
     return columns, rows
 
 
+def select_heads(db: Database, program: CheckedProgram) -> list[tuple]:
+    """The distinct, sorted rows the clauses of ``program`` give, without materialising them.
+
+    For a question asked as a rule (``rules/goals.py``): every body relation must be
+    in ``db`` already; each clause is one ``SELECT`` of its head's terms.
+    """
+    schema = relation_schema(db, program)
+    found: set[tuple] = set()
+    for clause in program.clauses:
+        comp = Compiler(schema, clause)
+        body = comp.body(clause.body)
+        head = comp.head(clause.head, body) or ["1"]
+        text = f"SELECT DISTINCT {', '.join(head)}{body.from_sql()}{body.where_sql()}"
+        try:
+            rows = db.execute(text, comp.params).fetchall()
+        except sqlite3.Error as error:
+            raise EvaluationError(f"SQLite failed while answering: {error}") from error
+        found.update(tuple(r) if clause.head.args else () for r in rows)
+    # Columns are typed, so values in one column compare; text after numbers, as in SQL.
+    return sorted(found, key=lambda row: tuple((isinstance(v, str), v) for v in row))
+
+
 def _select_sql(
     db: Database, program: CheckedProgram, atom: Atom, labels: list[str]
 ) -> tuple[str, dict[str, object]]:

@@ -177,6 +177,7 @@ def test_why_of_a_stored_fact_with_markup_in_a_name(session: Session) -> None:
         'met("[bold]Evil[/bold] Corp", "Yevgeny Prigozhin")  fact\n'
         "└── alleged by The Sun in a1.txt — Calls [italic]leaked[/italic]\n"
         "    [bold]Evil[/bold] Corp reportedly met Yevgeny Prigozhin.\n"
+        "0 of 1 supporting statement confirmed by review\n"
     )
 
 

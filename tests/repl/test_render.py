@@ -139,6 +139,7 @@ def test_proof_tree(small_store: FactStore, out: Console) -> None:
         "│   └── reported by leaked records in a1.txt — Calls [italic]leaked[/italic]\n"
         "│       Leaked records show Yevgeny Prigozhin called Anton Vaino 99 times.\n"
         '└── ✓ !negated("called", "Yevgeny Prigozhin", "Anton Vaino")\n'
+        "0 of 1 supporting statement confirmed by review\n"
     )
 
 
@@ -150,6 +151,7 @@ def test_fact_proof_with_markup_in_names(small_store: FactStore, out: Console) -
         'met("[bold]Evil[/bold] Corp", "Yevgeny Prigozhin")  fact\n'
         "└── alleged by The Sun in a1.txt — Calls [italic]leaked[/italic]\n"
         "    [bold]Evil[/bold] Corp reportedly met Yevgeny Prigozhin.\n"
+        "0 of 1 supporting statement confirmed by review\n"
     )
 
 

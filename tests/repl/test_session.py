@@ -39,6 +39,7 @@ def test_rule_typed_in_is_explained(session: Session) -> None:
         "│   └── reported by leaked records in a1.txt — Calls [italic]leaked[/italic]\n"
         "│       Leaked records show Yevgeny Prigozhin called Anton Vaino 99 times.\n"
         '└── ✓ !denies("Anton Vaino", "Yevgeny Prigozhin")\n'
+        "0 of 1 supporting statement confirmed by review\n"
     )
 
 

@@ -121,3 +121,38 @@ def test_history_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("DENIABLE_HISTORY")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert history_path() == tmp_path / "deniable" / "history"
+
+
+def test_a_clause_without_its_dot_does_not_swallow_a_command(small_db: Path) -> None:
+    result = _repl(small_db, 'p(x) :- called(x, "Anton Vaino")\n:facts part_of\n')
+    assert result.returncode == 1
+    assert "missing '.'" in result.stderr
+    assert "Wagner Group" in result.stdout  # the command after it ran
+
+
+def test_review_in_the_shell_is_kept_in_the_file(small_db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from deniable.facts.review import review_queue
+
+    db = tmp_path / "copy.db"
+    shutil.copy(small_db, db)
+    with FactStore.open(db) as store:
+        (item,) = review_queue(store, pred="called")
+    script = (
+        ":review called\n"
+        f':reject {item.statement_id} wrong man; "quoted"\n'
+        '?- called(x, "Anton Vaino").\n'
+        ":reject 4242 nope\n"
+    )
+    result = _repl(db, script)
+    assert f"#{item.statement_id}  called(" in result.stdout
+    assert "[unreviewed]" in result.stdout and "[rejected]" in result.stdout
+    assert 'wrong man; "quoted"' in result.stdout
+    assert result.stdout.rstrip().endswith("0 rows")  # the session sees the decision at once
+    assert result.stderr.strip() == (
+        "error: no statement 4242 in this store; `deniable review` lists the ids"
+    )
+    with FactStore.open(db) as store:
+        (item,) = review_queue(store, pred="called")
+        assert item.status.value == "rejected" and item.reason == 'wrong man; "quoted"'

@@ -160,3 +160,16 @@ def test_matches_word_prefixes() -> None:
     assert matches("prig", "Yevgeny Prigozhin")
     assert matches("", "anything")
     assert not matches("ozhin", "Yevgeny Prigozhin")
+
+
+def test_a_command_line_ends_an_unfinished_clause() -> None:
+    from deniable.repl.suggest import is_complete, split_statements
+
+    assert split_statements("p(x) :-\n  q(x)\n:help\n") == (["p(x) :-\n  q(x)", ":help"], "")
+    assert split_statements("?- met(a, b)\n  :relations", final=True) == (
+        ["?- met(a, b)", ":relations"],
+        "",
+    )
+    # `:-` opening a line continues the rule.
+    assert split_statements("p(x)\n:- q(x).") == (["p(x)\n:- q(x)."], "")
+    assert is_complete("p(x) :- q(x)\n:rules")

@@ -17,9 +17,10 @@ import pytest
 pexpect = pytest.importorskip("pexpect")
 
 
-def _spawn(db: Path, history: Path):  # type: ignore[no-untyped-def]
+def _spawn(db: Path, history: Path, rows: int = 40, **extra: str):  # type: ignore[no-untyped-def]
     env = {
         **os.environ,
+        **extra,
         "TERM": "xterm",
         "DENIABLE_HISTORY": str(history),
         # No cursor-position requests: pexpect never answers them.
@@ -32,7 +33,7 @@ def _spawn(db: Path, history: Path):  # type: ignore[no-untyped-def]
             env=env,
             encoding="utf-8",
             timeout=30,
-            dimensions=(40, 120),
+            dimensions=(rows, 120),
         )
     except (OSError, pexpect.ExceptionPexpect) as error:
         pytest.skip(f"no pseudo-terminal: {error}")
@@ -97,4 +98,43 @@ def test_multi_line_query_and_why(small_db: Path, tmp_path: Path) -> None:
     child.send(':why called("Yevgeny Prigozhin", y).\r')
     child.expect("leaked records")
     child.expect("99 times")
+    assert _leave(child) == 0
+
+
+def test_ctrl_c_and_ctrl_d_drop_the_statement_and_say_so(small_db: Path, tmp_path: Path) -> None:
+    child = _spawn(small_db, tmp_path / "history")
+    child.send("?- called(x,")
+    child.expect(_shown("?- called(x,"))
+    child.send("\x03")  # Ctrl-C
+    child.expect("statement dropped \\(Ctrl-C\\)")
+    child.expect("deniable>")
+    child.send("?- called(x,\r")
+    child.expect(_shown("..."))
+    child.send("\x04")  # Ctrl-D in the continuation: cancels, does not leave
+    child.expect("unfinished statement cancelled \\(Ctrl-D\\)")
+    child.expect("deniable>")
+    child.send(":facts part_of\r")  # the shell is still there, and the buffer empty
+    child.expect("Wagner Group")
+    child.expect("deniable>")
+    assert _leave(child) == 0
+
+
+def test_a_command_after_a_clause_without_its_dot_runs(small_db: Path, tmp_path: Path) -> None:
+    child = _spawn(small_db, tmp_path / "history")
+    child.send("p(x) :- called(x, y)\r")
+    child.expect(_shown("..."))
+    child.send(":facts part_of\r")
+    child.expect("missing '.'")
+    child.expect("Wagner Group")
+    assert _leave(child) == 0
+
+
+def test_long_why_goes_through_the_pager(small_db: Path, tmp_path: Path) -> None:
+    child = _spawn(small_db, tmp_path / "history", rows=20, PAGER="sed -e s/^/PAGED:/")
+    child.send(":why contact(x, y).\r")  # some 90 lines
+    child.expect("PAGED:.*leaked records")
+    child.expect("deniable>")
+    child.send(":help quit\r")  # short output is printed as it is
+    child.expect("leave the shell")
+    assert "PAGED:" not in child.before
     assert _leave(child) == 0

@@ -120,7 +120,7 @@ def test_new_documents_are_derived_before_the_answer(db: Path, articles: Path, c
     out, err = _run(db, CONTACT, capsys)
     assert "Anna Smith,Peter Jones" in out and "Jane Doe,Marcus Bell" in out
     line = _one_line(
-        err, str(db), "re-derived the conclusions in ", " s ", "new or changed documents"
+        err, str(db), "re-derived the conclusions in ", " s ", "documents, entities or review decisions changed"
     )
     assert "generation 1, now 2" in line
     # Saved: the next question finds them current.
@@ -134,7 +134,7 @@ def test_why_derives_first_too(db: Path, articles: Path, capsys) -> None:
     _ingest_second(db, articles, capsys)
     out, err = _run(db, ["why", 'contact("Anna Smith", "Peter Jones")'], capsys)
     assert "Paris" in out
-    _one_line(err, "re-derived the conclusions", "new or changed documents")
+    _one_line(err, "re-derived the conclusions", "documents, entities or review decisions changed")
 
 
 def test_no_derive_answers_the_old_conclusions_with_a_warning(
@@ -224,7 +224,7 @@ def test_a_read_only_stale_store_answers_from_memory(
     out, err = _run(target, CONTACT, capsys)
     assert "Anna Smith,Peter Jones" in out
     line = _one_line(err, "re-derived the conclusions in memory", "not saved", "read-only")
-    assert "new or changed documents" in line
+    assert "documents, entities or review decisions changed" in line
     out, err = _run(target, ["why", 'contact("Anna Smith", "Peter Jones")'], capsys)
     assert "Paris" in out
     _one_line(err, "in memory", "not saved")
