@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.names import Mention
+from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -27,6 +28,43 @@ def subjects(v: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
         return subjects(v.head, ctx, speaking)
     if v.dep_ in ("acl", "relcl"):
         return args(v.head, ctx, speaking)
+    return []
+
+
+_PAIR_NOUNS = vocab().cues["pair_nouns"]
+
+
+def the_two(t: Token, ctx: Context) -> list[Mention]:
+    """ "The two men met", "the two did not connect", "both leaders": the two people named
+    just before, when there are exactly two (in the sentence so far, else in the nearest of
+    the two sentences before that names anyone)."""
+    det = {c.lower_ for c in t.children if c.dep_ in ("det", "predet", "nummod")}
+    pair = (t.lower_ in ("two", "pair") and "the" in det) or (
+        t.lemma_.lower() in _PAIR_NOUNS and ("two" in det or "both" in det)
+    )
+    if not pair:
+        return []
+    sent = t.sent
+    doc = t.doc
+    spans = [(sent.start, t.left_edge.i)]
+    k = sent.start - 1
+    while k >= 0 and len(spans) < 3:
+        prev = doc[k].sent
+        spans.append((prev.start, prev.end))
+        k = prev.start - 1
+    for start, end in spans:
+        people: list[Mention] = []
+        for m in ctx.names.mentions:
+            if (
+                start <= m.start < end
+                and m.kind == "person"
+                and m.name not in {p.name for p in people}
+            ):
+                people.append(m)
+        if len(people) >= 2:
+            return people if len(people) == 2 else []
+        if people:
+            return []  # someone else named since: "the two" is no longer plain
     return []
 
 

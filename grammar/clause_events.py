@@ -13,7 +13,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
-from deniable.grammar.clause_args import after, args, objects, pairs, subjects
+from deniable.grammar.clause_args import after, args, objects, pairs, subjects, the_two
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -31,6 +31,16 @@ def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if v.pos_ != "VERB" or v.lemma_ not in ("meet", "discuss"):
             continue
         a = subjects(v, ctx)
+        if not a and v.lemma_ == "meet":
+            subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+            two = the_two(subj, ctx) if subj is not None else []
+            if two and not objects(v, ctx):
+                # the evidence is this sentence's words; the names are in the one before
+                x, y = two
+                yield Candidate(
+                    "met", x.name, y.name, v.i, subj.left_edge.i, v.i + 1, "met_the_two"
+                )
+                continue
         if v.lemma_ == "meet":
             b = objects(v, ctx)
         else:

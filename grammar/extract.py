@@ -26,7 +26,7 @@ from deniable.grammar.lexicon import lexicon
 from deniable.grammar.mentions import Mention, tag
 from deniable.grammar.modality import modality
 from deniable.grammar.namewords import CALENDAR_WORDS
-from deniable.grammar.reader import Reading, read
+from deniable.grammar.reader import Named, Reading, read
 from deniable.grammar.tokens import Token, clean, split_sentences, tokenize
 from deniable.grammar.transform import clauses
 from deniable.grammar.view import View
@@ -501,12 +501,21 @@ def _mentioned(legacy: list[Fact], reading: Reading) -> list[Fact]:
         # A description's role goes to whoever the sentence names ("the envoy, X");
         # a pronoun to the person the reader resolved it to.
         described = f.pred == "role" and e.pattern == "role_description"
+        in_sentence = [m for m in reading.names if m.sentence == e.sentence and m.kind == "person"]
+
+        # Only a pronoun the reader resolved inside the sentence ("A said that he …") is
+        # trusted over the older reader's resolution.
+        def named_before(m: Named) -> bool:
+            return any(
+                n.name == m.name and n.start < m.start and n.text.lower() not in _PRONOUNS
+                for n in in_sentence
+            )
+
         others = {
             m.name
-            for m in reading.names
-            if m.sentence == e.sentence
-            and m.kind == "person"
-            and (described or (e.start <= m.start < e.end and m.text.lower() in _PRONOUNS))
+            for m in in_sentence
+            if described
+            or (e.start <= m.start < e.end and m.text.lower() in _PRONOUNS and named_before(m))
         }
         return bool(others - set(f.args))
 

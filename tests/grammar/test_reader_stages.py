@@ -282,3 +282,22 @@ def test_two_names_in_one_run_are_two_people() -> None:
     assert names.get("Dmitry Sokol") == "Dmitry Sokol"
     # a three-word name written whole throughout stays one name
     assert "Anna Maria Lopez" in _names("Anna Maria Lopez spoke. Anna Maria Lopez left.")
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        ("Ann Lee phoned Bo Chan. The two met later.", {"Ann Lee", "Bo Chan"}),
+        ("Ann Lee phoned Bo Chan, and the two met later.", {"Ann Lee", "Bo Chan"}),
+        ("Ann Lee, Bo Chan and Cy Dunn ate. The two met later.", set()),
+        # the nearest sentence naming people names only one: no pair named just before
+        ("Ann Lee phoned Bo Chan. Cy Dunn left. The two met later.", set()),
+    ],
+)
+def test_the_two_are_the_pair_named_just_before(text: str, pair: set[str]) -> None:
+    from deniable.grammar.clause_args import the_two
+
+    ctx = _ctx(text)
+    last = list(ctx.doc.sents)[-1]
+    two = next(t for t in last if t.lower_ == "two")
+    assert {m.name for m in the_two(two, ctx)} == pair
