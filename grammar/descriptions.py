@@ -8,6 +8,7 @@ then adds these mentions to a new, read-only :class:`DocNames`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from deniable.grammar.names import DocNames, Mention
@@ -50,7 +51,7 @@ def with_descriptions(doc: Doc, names: DocNames, holders: dict[str, str]) -> Doc
         return names
     mentions = tuple(sorted((*names.mentions, *added), key=lambda m: m.start))
     by_token = {i: m for m in mentions for i in range(m.start, m.end)}
-    return DocNames(mentions, by_token, names.home, names.genders)
+    return replace(names, mentions=mentions, by_token=by_token)
 
 
 PostOf = Callable[[list[str]], "tuple[str, str] | None"]
@@ -86,7 +87,7 @@ def with_antecedents(
         return names
     mentions = tuple(sorted((*names.mentions, *added), key=lambda m: m.start))
     by_token = {i: m for m in mentions for i in range(m.start, m.end)}
-    return DocNames(mentions, by_token, names.home, names.genders)
+    return replace(names, mentions=mentions, by_token=by_token)
 
 
 def _subject(sent: Span, names: DocNames) -> Token | None:

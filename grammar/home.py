@@ -1,7 +1,10 @@
-"""The article's own country, for government posts named without one ("Chancellor X").
+"""The article's own country and company, for posts named without one ("Chancellor X",
+"chief executive Y").
 
-Read from the words that place an article (``homes.txt``: parties, institutions, seats of
-government), never from the foreign countries an article merely mentions.
+The country is read from the words that place an article (``homes.txt``: parties,
+institutions, seats of government), never from the foreign countries an article merely
+mentions; failing those, from a government the article names far more than any other. The
+company is the organisation an article is about: one it names far more than any other.
 """
 
 from __future__ import annotations
@@ -47,3 +50,17 @@ def home_country(doc: Doc, v: Vocab, mentions: list[Mention]) -> str | None:
     if not named or named[0][0] != top:
         return None
     return top if len(named) == 1 or named[1][1] < named[0][1] else None
+
+
+def dominant(mentions: list[Mention], kind: str, least: int = 5, factor: int = 3) -> str | None:
+    """The name of ``kind`` the article is about: named at least ``least`` times and
+    ``factor`` times as often as any other ("United" counts for "Manchester United",
+    "Acme" for "Acme Foods")."""
+    counts = Counter(m.name for m in mentions if m.kind == kind)
+    if not counts:
+        return None
+    top = max(counts, key=lambda n: (counts[n], len(n)))
+    short = {n for n in counts if n != top and (top.endswith(f" {n}") or top.startswith(f"{n} "))}
+    n = counts[top] + sum(counts[x] for x in short)
+    rest = max((c for x, c in counts.items() if x != top and x not in short), default=0)
+    return top if n >= least and n >= factor * rest else None

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from deniable.grammar.home import home_country
+from deniable.grammar.home import dominant, home_country
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.namewords import CALENDAR_WORDS
 from deniable.grammar.vocab import Vocab, vocab
@@ -92,6 +92,8 @@ class DocNames:
     home: str | None = None
     # Canonical person name -> gender ("m"/"f") where the text says it.
     genders: dict[str, str] = field(default_factory=dict)
+    # The organisation the article is about, for company posts named without one.
+    company: str | None = None
 
     def at(self, i: int) -> Mention | None:
         return self.by_token.get(i)
@@ -129,7 +131,8 @@ def read_names(doc: Doc) -> DocNames:
     out.extend(_pronouns(doc, out, genders))
     out.sort(key=lambda m: m.start)
     by_token = {i: m for m in out for i in range(m.start, m.end)}
-    return DocNames(tuple(out), by_token, home_country(doc, v, out), genders)
+    home = home_country(doc, v, out) or dominant(out, "gov")
+    return DocNames(tuple(out), by_token, home, genders, dominant(out, "org", least=4))
 
 
 @dataclass(slots=True)

@@ -157,7 +157,10 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             cls, phrase = post
             if org is None:
                 org, phrase = _leading_name(words, phrase, m, ctx)
-        name = _org_for(cls, org, _of_after(m, ctx), ctx)
+        after = _of_after(m, ctx)
+        name = _org_for(cls, org, after, ctx)
+        if name is None and org is None and after is None and _officer(cls, phrase):
+            name = ctx.names.company  # "chief executive X" in an article about one company
         if name is None or name == m.name:
             continue
         start = org.start if org is not None else m.start - len(words)
@@ -172,6 +175,14 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             role=phrase,
             when="former" if former else "",
         )
+
+
+_OFFICERS = vocab().cues["officer_posts"]
+
+
+def _officer(cls: str, phrase: str) -> bool:
+    """A company officer's post ("chief executive", "finance director")."""
+    return cls == "job" and phrase.split()[-1] in _OFFICERS
 
 
 def government_post(words: list[str], ctx: Context) -> tuple[str, str] | None:

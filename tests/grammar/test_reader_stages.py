@@ -301,3 +301,15 @@ def test_the_two_are_the_pair_named_just_before(text: str, pair: set[str]) -> No
     last = list(ctx.doc.sents)[-1]
     two = next(t for t in last if t.lower_ == "two")
     assert {m.name for m in the_two(two, ctx)} == pair
+
+
+def test_dominant_name_needs_many_mentions_and_a_clear_lead() -> None:
+    from deniable.grammar.home import dominant
+    from deniable.grammar.names import Mention
+
+    def ms(*names: str) -> list[Mention]:
+        return [Mention(k, k + 1, n, "org") for k, n in enumerate(names)]
+
+    assert dominant(ms(*["Acme Foods"] * 4, "Acme", "Borel"), "org") == "Acme Foods"
+    assert dominant(ms(*["Acme Foods"] * 4), "org") is None  # too few
+    assert dominant(ms(*["Acme Foods"] * 5, "Borel", "Borel"), "org") is None  # no clear lead

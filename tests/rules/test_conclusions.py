@@ -120,7 +120,11 @@ def test_new_documents_are_derived_before_the_answer(db: Path, articles: Path, c
     out, err = _run(db, CONTACT, capsys)
     assert "Anna Smith,Peter Jones" in out and "Jane Doe,Marcus Bell" in out
     line = _one_line(
-        err, str(db), "re-derived the conclusions in ", " s ", "documents, entities or review decisions changed"
+        err,
+        str(db),
+        "re-derived the conclusions in ",
+        " s ",
+        "documents, entities or review decisions changed",
     )
     assert "generation 1, now 2" in line
     # Saved: the next question finds them current.
