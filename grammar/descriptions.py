@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from deniable.grammar.names import DocNames, Mention
+from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -112,3 +113,32 @@ def _definite(head: Token, names: DocNames) -> tuple[int, int] | None:
     if any(names.at(k) is not None for k in range(left, head.i + 1)):
         return None
     return left + 1, head.i + 1
+
+
+_ORG_HEADS = vocab().cues["org_heads"]
+
+
+def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
+    """Add "the council", "the party's" as a mention of the one organisation or party the
+    article names with that word in its name ("Muslim Council of Britain")."""
+    by_word: dict[str, set[tuple[str, str]]] = {}
+    for m in names.mentions:
+        if m.kind in ("org", "party"):
+            for w in m.name.lower().split():
+                by_word.setdefault(w, set()).add((m.name, m.kind))
+    added: list[Mention] = []
+    for t in doc:
+        low = t.lower_
+        if low not in _ORG_HEADS or names.at(t.i) is not None or t.i == 0:
+            continue
+        if doc[t.i - 1].lower_ != "the" or t.text != low:
+            continue
+        owners = by_word.get(low, set())
+        if len(owners) == 1:
+            name, kind = next(iter(owners))
+            added.append(Mention(t.i, t.i + 1, name, kind))
+    if not added:
+        return names
+    mentions = tuple(sorted((*names.mentions, *added), key=lambda m: m.start))
+    by_token = {i: m for m in mentions for i in range(m.start, m.end)}
+    return replace(names, mentions=mentions, by_token=by_token)

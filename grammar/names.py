@@ -311,6 +311,16 @@ def _entity(ent: Span, kind: str, v: Vocab) -> _Raw | None:
     ):
         # "Shareholders United", "Otis Ferry": a capitalised compound the tagger left out
         start -= 1
+    if (
+        kind == "org"
+        and doc[end - 1].lower_ in _ORG_WORDS
+        and end + 1 < len(doc)
+        and doc[end].lower_ == "of"
+        and doc[end + 1].pos_ == "PROPN"
+        and doc[end + 1].text.istitle()
+    ):
+        # "Muslim Council of Britain", "Bank of England": the tagger stops at "of"
+        end = _name_end(doc, end + 1, most=3)
     if kind in ("gpe", "org") and end < len(doc) and doc[end].lower_ == "police":
         end += 1  # "West Yorkshire police"
         return _Raw(start, end, " ".join(doc[start : end - 1].text.split()) + " Police", "org")

@@ -16,7 +16,11 @@ from typing import TYPE_CHECKING
 from deniable.facts.model import Document, EntityType, Evidence, Fact, Modality, Sentence
 from deniable.grammar import charges, clause_events, denied_claims, role_phrases
 from deniable.grammar.candidate import Candidate, Context, Extractor
-from deniable.grammar.descriptions import with_antecedents, with_descriptions
+from deniable.grammar.descriptions import (
+    with_antecedents,
+    with_descriptions,
+    with_org_descriptions,
+)
 from deniable.grammar.names import read_names
 from deniable.grammar.nlp import MAX_BLOCK, parse
 from deniable.grammar.stance import decide
@@ -168,7 +172,7 @@ def _context(doc: Doc) -> Context:
         post = role_phrases.government_post(words, first)
         return post if post is not None and post[0] not in held else None
 
-    names = with_descriptions(doc, first.names, holders)
+    names = with_descriptions(doc, with_org_descriptions(doc, first.names), holders)
     names = with_antecedents(doc, names, unheld_post, posted)
     return Context(doc, names, first.vocab)
 
