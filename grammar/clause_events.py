@@ -91,8 +91,31 @@ def spoke_by_phone(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         phone = any(t.lemma_ in ("phone", "telephone") and t.head.dep_ == "prep" for t in v.subtree)
         if phone:
+            a = subjects(v, ctx)
             b = after((v,), ("with", "to"), ctx)
-            yield from pairs("called", v, subjects(v, ctx), b, "spoke_by_phone", sent)
+            if not b and len(a) > 1:
+                # "A and B spoke by telephone"
+                for x, y in combinations(a, 2):
+                    yield from pairs("called", v, [x], [y], "spoke_by_phone", sent)
+                continue
+            yield from pairs("called", v, a, b, "spoke_by_phone", sent)
+
+
+_TAKE_CALL = frozenset({"take", "receive", "get", "return", "answer"})
+
+
+def call_from(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A took/received a call from B"; "In a phone call with B, A said …"."""
+    for n in sent:
+        if n.lemma_ != "call" or n.pos_ != "NOUN" or any(c.dep_ == "poss" for c in n.children):
+            continue
+        v = n.head
+        if n.dep_ == "dobj" and v.lemma_ in _TAKE_CALL:
+            caller = after((n, v), ("from",), ctx)
+            yield from pairs("called", n, caller, subjects(v, ctx), "call_from", sent)
+        elif n.dep_ == "pobj" and v.lower_ == "in" and v.head.pos_ in ("VERB", "AUX"):
+            withs = after((n,), ("with", "between"), ctx)
+            yield from pairs("called", n, subjects(v.head, ctx), withs, "in_a_call_with", sent)
 
 
 def _not_a_phone_call(c: Token) -> bool:

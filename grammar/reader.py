@@ -42,6 +42,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     clause_events.called_verb,
     clause_events.calls_made,
     clause_events.spoke_by_phone,
+    clause_events.call_from,
     clause_events.met_verb,
     clause_events.held_talks,
     charges.charged,
