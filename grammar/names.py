@@ -55,6 +55,25 @@ DROPPED_HONORIFICS = {
 #: Honorifics that are part of the name a person is known by ("Lord Goldsmith").
 KEPT_HONORIFICS = {"lord": "m", "lady": "f", "baroness": "f", "baron": "m", "prince": "m"}
 _ORG_WORDS = vocab().cues["org_words"]
+_PARTICLES = frozenset(
+    {
+        "bin",
+        "ibn",
+        "al",
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "du",
+        "del",
+        "la",
+        "le",
+        "dos",
+    }
+)
 _PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 _LABELS = {"PERSON": "person", "ORG": "org", "GPE": "gpe", "NORP": "norp"}
 _WEEKDAYS = frozenset(
@@ -228,9 +247,18 @@ def _name_end(doc: Doc, i: int, most: int = 5) -> int:
         and (
             _name_word(doc[end])
             or (doc[end].text == "-" and end + 1 < len(doc) and _name_word(doc[end + 1]))
+            or (
+                # "Mohammed bin Salman", "Ursula von der Leyen": particles inside a name
+                end > i
+                and doc[end].text in _PARTICLES
+                and end + 1 < len(doc)
+                and (_name_word(doc[end + 1]) or doc[end + 1].text in _PARTICLES)
+            )
         )
     ):
         end += 1
+    while end > i and doc[end - 1].text in _PARTICLES:
+        end -= 1
     return end
 
 
@@ -240,6 +268,9 @@ def _honorific_name(doc: Doc, t: Token) -> _Raw | None:
         return None
     low = t.lower_
     words = [doc[t.i + 1 : end].text]
+    if low == "prince" and t.i > 0 and doc[t.i - 1].lower_ == "crown":
+        # "Crown Prince X" is a post: the name is X alone
+        return _Raw(t.i + 1, end, words[0], "person", "m")
     if low in KEPT_HONORIFICS:
         text = " ".join([t.text, *words])
         gender = KEPT_HONORIFICS[low]
