@@ -55,6 +55,7 @@ DROPPED_HONORIFICS = {
 #: Honorifics that are part of the name a person is known by ("Lord Goldsmith").
 KEPT_HONORIFICS = {"lord": "m", "lady": "f", "baroness": "f", "baron": "m", "prince": "m"}
 _ORG_WORDS = vocab().cues["org_words"]
+_PLACE_WORDS = vocab().cues["place_words"]
 _PARTICLES = frozenset(
     {
         "bin",
@@ -432,7 +433,9 @@ def _vote_kinds(raw: list[_Raw]) -> dict[str, str]:
             kind = "person"  # "Marin" tagged a place, though the article names Oleg Marin
         if kind in ("person", "org"):
             words = text.lower().split()
-            if words[-1] in _ORG_WORDS or (len(words) == 1 and text.isupper() and len(text) > 1):
+            if len(words) > 1 and words[-1] in _PLACE_WORDS:
+                kind = "place"  # "Trump Tower", "Dulles Airport": a building, not its owner
+            elif words[-1] in _ORG_WORDS or (len(words) == 1 and text.isupper() and len(text) > 1):
                 kind = "org"
             elif text in surnames or (len(words) > 1 and words[0] in lexicon().first_names):
                 kind = "person"

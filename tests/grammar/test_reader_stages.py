@@ -313,3 +313,9 @@ def test_dominant_name_needs_many_mentions_and_a_clear_lead() -> None:
     assert dominant(ms(*["Acme Foods"] * 4, "Acme", "Borel"), "org") == "Acme Foods"
     assert dominant(ms(*["Acme Foods"] * 4), "org") is None  # too few
     assert dominant(ms(*["Acme Foods"] * 5, "Borel", "Borel"), "org") is None  # no clear lead
+
+
+def test_a_building_is_a_place_not_a_person() -> None:
+    doc = parse("Ann Lee met Bo Chan at Harlow Tower. Harlow Tower was busy.")
+    kinds = {m.name: m.kind for m in read_names(doc).mentions}
+    assert kinds.get("Harlow Tower") == "place"
