@@ -35,6 +35,8 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
             people, authority, is_passive = listed, None, True
         elif is_passive:
             people = [m for c in v.children if c.dep_ == "nsubjpass" for m in args(c, ctx)]
+            if not people and v.dep_ == "relcl" and _agrees(v):
+                people = subjects(v, ctx)  # "X, who was indicted in 2018, ..."
             if not people and v.dep_ in ("acl", "ROOT") and v.head.i != v.i:
                 people = args(v.head, ctx)
                 one = v.head
@@ -149,6 +151,22 @@ def _authority(t: Token, ctx: Context) -> str | None:
     return text if len(words) > 1 else text.lower()
 
 
+def _agrees(v: Token) -> bool:
+    """ "A, who were charged": a plural verb does not hang on one person's name."""
+    plural = any(
+        c.lower_ in ("were", "are", "have") for c in v.children if c.dep_.startswith("aux")
+    )
+    return not (plural and v.head.tag_ in ("NNP", "NN"))
+
+
+# Who indicts: an indictment is a prosecutor's, a jury's or a court's, never an arrest's.
+_INDICTERS = ("prosecut", "attorney", "court", "jury", "justice", "counsel")
+
+
+def _fits(who: str, v: Token) -> bool:
+    return v.lemma_ != "indict" or any(w in who.lower() for w in _INDICTERS)
+
+
 def _charging(v: Token, ctx: Context) -> str | None:
     """The authority a charge verb names: "charged by X", "X charged Y"."""
     if v.tag_ == "VBN":
@@ -167,7 +185,11 @@ def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
                     return who
     # An authority named charging someone elsewhere in the article counts only when it is
     # the article's one such authority (a second regulator or a foreign court may be the one).
-    named = {who for t in ctx.doc if t.lemma_ in _CHARGE_VERBS and (who := _charging(t, ctx))}
+    named = {
+        who
+        for t in ctx.doc
+        if t.lemma_ in _CHARGE_VERBS and (who := _charging(t, ctx)) and _fits(who, v)
+    }
     if len(named) == 1:
         return named.pop()
     if named:
