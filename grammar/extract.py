@@ -17,6 +17,7 @@ from deniable.facts.model import (
     Evidence,
     Extraction,
     Fact,
+    Modality,
     Sentence,
 )
 from deniable.grammar import denials, patterns, roles, roleverbs
@@ -134,7 +135,19 @@ def _merge(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:
 
     denied = {key(f) for f in (*legacy, *read_facts) if not f.modality.positive}
     legacy = _drop_partial_orgs(legacy, read_facts)
-    out = [f for f in legacy if f.modality.positive is False or key(f) not in denied]
+    # How a tuple was said is the stance's decision (attribution read from the parse), so
+    # where both readers have it the older reader's fact takes the new modality and source,
+    # unless that would drop an attribution.
+    stance = {
+        key(f): (f.modality, f.source)
+        for f in read_facts
+        if f.modality.positive and f.pred != "role" and key(f) not in denied
+    }
+    out = [
+        f if key(f) not in stance or not f.modality.positive else _restated(f, *stance[key(f)])
+        for f in legacy
+        if f.modality.positive is False or key(f) not in denied
+    ]
     have = {(key(f), f.modality, f.role) for f in out}
     for f in read_facts:
         k = key(f)
@@ -145,6 +158,18 @@ def _merge(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:
         have.add((k, f.modality, f.role))
         out.append(f)
     return out
+
+
+def _restated(f: Fact, modality: Modality, source: str) -> Fact:
+    if (f.modality, f.source) == (modality, source):
+        return f
+    if modality is Modality.ASSERTED:
+        # The parse can lose a trailing ", the leaked emails show": an attribution either
+        # reader found is kept.
+        return f
+    if source and f.source.endswith(f" {source}"):
+        source = f.source  # the entity file's "The Ledger" for the parse's "Ledger"
+    return replace(f, modality=modality, source=source)
 
 
 @functools.cache

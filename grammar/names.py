@@ -322,7 +322,12 @@ def _entity(ent: Span, kind: str, v: Vocab) -> _Raw | None:
         if t.text in ("'s", "’s", "'", "(") and k > 0:
             toks = toks[:k]
             break
-    while toks and (toks[-1].is_punct or toks[-1].lower_ in _SUFFIXES or toks[-1].text == "'s"):
+    while toks and (
+        toks[-1].is_punct
+        or toks[-1].lower_ in _SUFFIXES
+        or toks[-1].text == "'s"
+        or (kind == "person" and toks[-1].like_num)  # "phoned Rick Dunn 12 times"
+    ):
         toks.pop()
     if not toks:
         return None

@@ -188,9 +188,34 @@ def _speaker(v: Token, ctx: Context) -> str:
                 return m.name
             if c.pos_ == "PRON":
                 return ""
-            span = ctx.doc[c.left_edge.i : c.right_edge.i + 1]
-            return span.text
+            # "Emails seen by Reuters show …": the outlet that saw them is the source
+            for acl in c.children:
+                if acl.dep_ == "acl" and acl.tag_ == "VBN":
+                    for agent in acl.children:
+                        if agent.dep_ == "agent":
+                            obj = next((g for g in agent.children if g.dep_ == "pobj"), None)
+                            if obj is None and agent.i + 1 < len(ctx.doc):
+                                obj = ctx.doc[agent.i + 1]  # the parser may lose the object
+                            m = ctx.mention(obj, speaking=True) if obj is not None else None
+                            if m is not None:
+                                return m.name
+            return _as_written(c, ctx)
     return ""
+
+
+def _as_written(n: Token, ctx: Context) -> str:
+    """A source's noun phrase as written, up to a clause that qualifies it ("court
+    documents filed on Tuesday" is "court documents")."""
+    end = n.i + 1
+    while end <= n.right_edge.i and ctx.doc[end].dep_ not in ("acl", "relcl", "punct"):
+        end += 1
+    words = ctx.doc[n.left_edge.i : end]
+    if {t.lower_ for t in words} <= _ANONYMOUS:
+        return ""  # "reports say": reported, by no one a reader could count as a source
+    return words.text
+
+
+_ANONYMOUS = frozenset({"reports", "report", "media", "the", "some", "it", "several", "many"})
 
 
 def _according(sent: Span, ctx: Context) -> str:
@@ -199,5 +224,5 @@ def _according(sent: Span, ctx: Context) -> str:
             obj = next((g for g in ctx.doc[t.i + 1].children if g.dep_ == "pobj"), None)
             if obj is not None:
                 m = ctx.mention(obj, speaking=True)
-                return m.name if m else ctx.doc[obj.left_edge.i : obj.right_edge.i + 1].text
+                return m.name if m else _as_written(obj, ctx)
     return ""

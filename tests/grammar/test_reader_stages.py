@@ -319,3 +319,19 @@ def test_a_building_is_a_place_not_a_person() -> None:
     doc = parse("Ann Lee met Bo Chan at Harlow Tower. Harlow Tower was busy.")
     kinds = {m.name: m.kind for m in read_names(doc).mentions}
     assert kinds.get("Harlow Tower") == "place"
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("Ann Cole met Rick Dunn twice, a spokesperson said.\n", "a spokesperson"),
+        ("Ann Cole met Rick Dunn in May, according to the Sunday Times.\n", "Sunday Times"),
+        ("Emails seen by Reuters show that Ann Cole met Rick Dunn.\n", "Reuters"),
+        ("According to court papers filed on Tuesday, Ann Cole met Rick Dunn.\n", "court papers"),
+    ],
+)
+def test_the_source_is_read_from_the_sentence(text: str, source: str) -> None:
+    from deniable.grammar.extract import extract
+
+    (fact,) = [f for f in extract(Document("a.txt", text)).facts if f.pred == "met"]
+    assert (fact.modality, fact.source) == (Modality.REPORTED, source)
