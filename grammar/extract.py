@@ -31,6 +31,7 @@ from deniable.grammar.reader import Named, Reading, read
 from deniable.grammar.tokens import Token, clean, split_sentences, tokenize
 from deniable.grammar.transform import clauses
 from deniable.grammar.view import View
+from deniable.grammar.vocab import vocab
 
 __all__ = ["Knowledge", "extract"]
 
@@ -114,8 +115,11 @@ def extract(
                 state.note(s.index, m)
         state.recent_sentences.append((v.lows, v.mentions))
     reading = read(document, sentences, progress)
-    merged = _merge(
-        _mentioned(_vetoed(_dedupe(_renamed(facts, reading)), reading), reading), reading.facts
+    merged = _narrowed(
+        _merge(
+            _mentioned(_vetoed(_dedupe(_renamed(facts, reading)), reading), reading), reading.facts
+        ),
+        document.text,
     )
     return Extraction(
         document, tuple(sentences), tuple(merged), _entities(merged, state, reading.types)
@@ -156,6 +160,29 @@ def _merge(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:
         if any(h[0] == k for h in have):
             continue  # the older reader already has this tuple here
         have.add((k, f.modality, f.role))
+        out.append(f)
+    return out
+
+
+_MANNERS = vocab().cues["manner"]
+_MANNER_PHRASES = ("in private", "in secret", "in person", "face to face", "one-on-one")
+
+
+def _narrowed(facts: list[Fact], text: str) -> list[Fact]:
+    """A denied contact keeps its manner as its claim ("never met B privately"): it says
+    nothing against a public meeting, and the rules read it so."""
+    out = []
+    for f in facts:
+        if f.modality is Modality.NEGATED and f.pred in ("met", "called") and not f.claim:
+            e = f.evidence
+            end = text.find(".", e.end)
+            window = text[e.start : end if 0 <= end < e.end + 40 else e.end + 40].lower()
+            words = re.findall(r"[a-z][a-z-]*", window)
+            manner = next((w for w in words if w in _MANNERS), None) or next(
+                (p for p in _MANNER_PHRASES if p in window), None
+            )
+            if manner:
+                f = replace(f, claim=manner)
         out.append(f)
     return out
 

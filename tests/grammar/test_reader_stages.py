@@ -335,3 +335,11 @@ def test_the_source_is_read_from_the_sentence(text: str, source: str) -> None:
 
     (fact,) = [f for f in extract(Document("a.txt", text)).facts if f.pred == "met"]
     assert (fact.modality, fact.source) == (Modality.REPORTED, source)
+
+
+def test_a_denied_contact_keeps_its_manner() -> None:
+    from deniable.grammar.extract import extract
+
+    text = "Ann Cole never met Rick Dunn privately.\nAnn Cole did not meet Rick Dunn.\n"
+    claims = [f.claim for f in extract(Document("a.txt", text)).facts if f.pred == "met"]
+    assert claims == ["privately", ""]

@@ -340,6 +340,17 @@ def test_conflicting_reports_of_a_meeting(derived) -> None:
     }
 
 
+def test_no_conflict_with_a_denial_narrowed_to_a_manner(derived) -> None:
+    # "never met him privately" says nothing against a reported meeting in public
+    store = derived(
+        [
+            ("a.txt", "Express", [("met", "Chef", "President", "reported", {"source": "X"})]),
+            ("b.txt", "Blick", [("met", "President", "Chef", "negated", {"claim": "privately"})]),
+        ]
+    )
+    assert rows(store, "conflicting_reports", 2) == set()
+
+
 def test_no_conflict_when_times_do_not_overlap(derived) -> None:
     store = derived(
         [
