@@ -168,6 +168,12 @@ def _load_inputs(db: Database, checked: CheckedProgram, facts_dir: Path) -> Chec
                 _unique_key(db, table, columns, key[0])
         if table != directive.rel and (directive.rel, table) not in extra:
             extra.append((directive.rel, table))
+    # A relation declared with neither facts nor rules is empty (as in Soufflé), not missing.
+    for rel, info in checked.relations.items():
+        if rel not in idb and rel not in db.table_names() and rel not in db.view_names():
+            columns = table_columns(info.attributes)
+            ddl, *_ = create_table(rel, columns, info.types, provenance=False)
+            db.execute(ddl)
     for rel, table in extra:
         checked = _feed(checked, rel, table)
     return checked

@@ -139,3 +139,15 @@ def test_unsupported_io_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixtur
     prog, facts, out = setup(tmp_path, program, **{"edge.facts": "1\t2\n"})
     assert cli(prog, facts, out) == 1
     assert "IO=sqlite is not supported" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("engine", ["sql", "pydatalog"])
+def test_a_declared_relation_without_facts_or_rules_is_empty(tmp_path: Path, engine: str) -> None:
+    # Soufflé's singleton/existential cases: declared, never filled, read under negation
+    program = (
+        ".decl a(x: number)\n.decl b(x: number)\n.decl e()\n.decl c(x: number)\n.output c\n"
+        "a(1). a(2).\nc(x) :- a(x), !b(x), !e().\n"
+    )
+    prog, facts, out = setup(tmp_path, program)
+    assert main(["run", str(prog), "-F", str(facts), "-D", str(out), "--engine", engine]) == 0
+    assert (out / "c.csv").read_text() == "1\n2\n"
