@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from deniable.grammar.home import dominant, home_country
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.namewords import CALENDAR_WORDS
+from deniable.grammar.pronouns import resolve_pronouns
 from deniable.grammar.vocab import Vocab, vocab
 
 if TYPE_CHECKING:
@@ -56,26 +57,7 @@ DROPPED_HONORIFICS = {
 KEPT_HONORIFICS = {"lord": "m", "lady": "f", "baroness": "f", "baron": "m", "prince": "m"}
 _ORG_WORDS = vocab().cues["org_words"]
 _PLACE_WORDS = vocab().cues["place_words"]
-_PARTICLES = frozenset(
-    {
-        "bin",
-        "ibn",
-        "al",
-        "van",
-        "von",
-        "der",
-        "den",
-        "de",
-        "da",
-        "di",
-        "du",
-        "del",
-        "la",
-        "le",
-        "dos",
-    }
-)
-_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+_PARTICLES = vocab().cues["name_particles"]
 _LABELS = {"PERSON": "person", "ORG": "org", "GPE": "gpe", "NORP": "norp"}
 _WEEKDAYS = frozenset(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -148,7 +130,7 @@ def read_names(doc: Doc) -> DocNames:
             if party:
                 name, kind = party, "party"
         out.append(Mention(r.start, r.end, name, kind))
-    out.extend(_pronouns(doc, out, genders))
+    out.extend(resolve_pronouns(doc, out, genders))
     out.sort(key=lambda m: m.start)
     by_token = {i: m for m in out for i in range(m.start, m.end)}
     home = home_country(doc, v, out) or dominant(out, "gov")
@@ -505,43 +487,3 @@ def _acronyms(doc: Doc, raw: list[_Raw], kinds: dict[str, str]) -> dict[str, str
 
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper())
-
-
-def _is_subject(doc: Doc, m: Mention) -> bool:
-    return doc[m.start : m.end].root.dep_ in ("nsubj", "nsubjpass")
-
-
-def _pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) -> list[Mention]:
-    """He/she/him/her: the last person named before, of that gender, within two sentences."""
-    people = sorted((m for m in named if m.kind == "person"), key=lambda m: m.start)
-    sent_of = {t.i: k for k, s in enumerate(doc.sents) for t in s}
-    out: list[Mention] = []
-    for t in doc:
-        g = _PRONOUNS.get(t.lower_)
-        if g is None:
-            continue
-        here = sent_of[t.i]
-        prior = [
-            m
-            for m in people
-            if m.start < t.i and here - sent_of[m.start] <= 2 and genders.get(m.name, g) == g
-        ]
-        if not prior:
-            continue
-        # A subject earlier in the same sentence; else the nearest sentence naming people:
-        # its only person, or its first subject.
-        same = [m for m in prior if sent_of[m.start] == here and _is_subject(doc, m)]
-        if same:
-            last = same[-1]
-        else:
-            nearest = max(sent_of[m.start] for m in prior)
-            there = [m for m in prior if sent_of[m.start] == nearest]
-            subj = [m for m in there if _is_subject(doc, m)]
-            if len({m.name for m in there}) == 1:
-                last = there[-1]
-            elif subj:
-                last = subj[0]
-            else:
-                continue  # two people before and neither the subject: "he" could be either
-        out.append(Mention(t.i, t.i + 1, last.name, "person"))
-    return out

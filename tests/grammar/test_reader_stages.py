@@ -228,7 +228,7 @@ def test_the_reader_never_crashes(text: str) -> None:
 
 def test_a_name_the_older_reader_cut_short_takes_the_full_name() -> None:
     from deniable.facts.model import Evidence, Fact
-    from deniable.grammar.extract import _renamed
+    from deniable.grammar.merge import _renamed
     from deniable.grammar.reader import Named, Reading
 
     ev = Evidence("t.txt", 1, 0, 5, "role_title")

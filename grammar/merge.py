@@ -1,0 +1,232 @@
+"""Merging the two readers' facts: the spaCy reader's vetoes, names and modality win.
+
+The older Lark and pattern reader still runs beside the spaCy reader.  Its facts are renamed
+to the reader's names, dropped where the reader read the same tuple and found no fact, where
+its pronoun or description went to someone the sentence does not name, or where a longer
+reading of the same role exists; where both readers have a tuple, the stance's modality and
+source are kept.  A negated or attempted reading beats a positive one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from deniable.facts.model import SYMMETRIC, Fact, Modality
+from deniable.grammar.reader import Named, Reading
+from deniable.grammar.vocab import vocab
+
+
+def merge(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:
+    """Both readers' facts for one document whose text is ``text``."""
+    older = _mentioned(_vetoed(_dedupe(_renamed(legacy, reading)), reading), reading)
+    return _narrowed(_merge(older, reading.facts), text)
+
+
+def _merge(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:
+    """Both readers' facts; where one says a fact did not happen, no one says it did.
+
+    The key is the tuple in its sentence: a negated or attempted reading of it removes a
+    positive one, since a wrong positive is the error that costs most.
+    """
+
+    def key(f: Fact) -> tuple[object, ...]:
+        args = frozenset(f.args) if f.pred in SYMMETRIC else f.args
+        return (f.pred, args, f.evidence.sentence)
+
+    denied = {key(f) for f in (*legacy, *read_facts) if not f.modality.positive}
+    legacy = _drop_partial_orgs(legacy, read_facts)
+    # How a tuple was said is the stance's decision (attribution read from the parse), so
+    # where both readers have it the older reader's fact takes the new modality and source,
+    # unless that would drop an attribution.
+    stance = {
+        key(f): (f.modality, f.source)
+        for f in read_facts
+        if f.modality.positive and f.pred != "role" and key(f) not in denied
+    }
+    out = [
+        f if key(f) not in stance or not f.modality.positive else _restated(f, *stance[key(f)])
+        for f in legacy
+        if f.modality.positive is False or key(f) not in denied
+    ]
+    have = {(key(f), f.modality, f.role) for f in out}
+    for f in read_facts:
+        k = key(f)
+        if f.modality.positive and k in denied:
+            continue
+        if any(h[0] == k for h in have):
+            continue  # the older reader already has this tuple here
+        have.add((k, f.modality, f.role))
+        out.append(f)
+    return out
+
+
+_MANNERS = vocab().cues["manner"]
+_MANNER_PHRASES = ("in private", "in secret", "in person", "face to face", "one-on-one")
+
+
+def _narrowed(facts: list[Fact], text: str) -> list[Fact]:
+    """A denied contact keeps its manner as its claim ("never met B privately"): it says
+    nothing against a public meeting, and the rules read it so."""
+    out = []
+    for f in facts:
+        if f.modality is Modality.NEGATED and f.pred in ("met", "called") and not f.claim:
+            e = f.evidence
+            end = text.find(".", e.end)
+            window = text[e.start : end if 0 <= end < e.end + 40 else e.end + 40].lower()
+            words = re.findall(r"[a-z][a-z-]*", window)
+            manner = next((w for w in words if w in _MANNERS), None) or next(
+                (p for p in _MANNER_PHRASES if p in window), None
+            )
+            if manner:
+                f = replace(f, claim=manner)
+        out.append(f)
+    return out
+
+
+def _restated(f: Fact, modality: Modality, source: str) -> Fact:
+    if (f.modality, f.source) == (modality, source):
+        return f
+    if modality is Modality.ASSERTED:
+        # The parse can lose a trailing ", the leaked emails show": an attribution either
+        # reader found is kept.
+        return f
+    if source and f.source.endswith(f" {source}"):
+        source = f.source  # the entity file's "The Ledger" for the parse's "Ledger"
+    return replace(f, modality=modality, source=source)
+
+
+def _vetoed(facts: list[Fact], reading: Reading) -> list[Fact]:
+    """Drop a positive fact the spaCy reader read in the same sentence and found to be none
+    (a planned meeting, a claim called false, a name beside a denial that it is not about),
+    and a role given to someone the sentence does not name when the reader gave that
+    organisation's role there to someone it does ("Mary Carver, the chief executive of ...")."""
+    named = {(m.sentence, m.name) for m in reading.names}
+    role_orgs = {(f.evidence.sentence, f.args[1]) for f in reading.facts if f.pred == "role"}
+
+    def vetoed(f: Fact) -> bool:
+        s = f.evidence.sentence
+        keys = [(f.pred, f.args, s), (f.pred, (f.args[0], "*"), s)]
+        if f.pred in SYMMETRIC:
+            keys.append((f.pred, (f.args[1], f.args[0]), s))
+        if f.pred == "role" and (s, f.args[1]) in role_orgs and (s, f.args[0]) not in named:
+            return True
+        return f.modality.positive and any(k in reading.vetoes for k in keys)
+
+    return [f for f in facts if not vetoed(f)]
+
+
+def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
+    """A name the older reader took with its title ("Labour MP Tom Rusk") is the name the
+    spaCy reader found inside it, in the same sentence; a party as written ("Lib Dem") is the
+    party's name, a seat of government its government's, a post the reader resolved
+    ("attorney general") the person's."""
+    by_sentence: dict[int, set[str]] = {}
+    parties: dict[tuple[int, str], str] = {}
+    # "Downing Street" denying is the government; as an employer ("Kremlin spokesman") the
+    # seat keeps its name.
+    seats: dict[tuple[int, str], str] = {}
+    for m in reading.names:
+        if m.kind == "person" and " " in m.name:
+            by_sentence.setdefault(m.sentence, set()).add(m.name)
+        if m.kind == "party" or (m.kind == "person" and m.text.islower()):
+            # a party as written, or a description the reader resolved ("the home secretary")
+            parties[(m.sentence, m.text.lower())] = m.name
+        elif m.kind == "gov":
+            seats[(m.sentence, m.text.lower())] = m.name
+
+    # Organisations the older reader cut short ("Independence Party" of "UK Independence
+    # Party"): the one longer name of the document that ends with it.
+    orgs = {m.name for m in reading.names if m.kind in ("org", "party")}
+
+    def fix(name: str, sentence: int, pred: str) -> str:
+        party = parties.get((sentence, name.lower()))
+        if party:
+            return party
+        seat = seats.get((sentence, name.lower()))
+        if seat and pred != "role":
+            return seat
+        inside = [n for n in by_sentence.get(sentence, ()) if name.endswith(f" {n}")]
+        if inside:
+            return max(inside, key=len)
+        longer = [o for o in orgs if o.endswith(f" {name}")]
+        return longer[0] if len(longer) == 1 and name not in orgs else name
+
+    out = []
+    for f in facts:
+        k = f.evidence.sentence
+        args = (fix(f.args[0], k, f.pred), fix(f.args[1], k, f.pred))
+        out.append(f if args == f.args else replace(f, args=args))
+    return out
+
+
+def _mentioned(legacy: list[Fact], reading: Reading) -> list[Fact]:
+    """The older reader's pronoun or description that went to the wrong person: within
+    the fact's words the spaCy reader resolved a pronoun, or (for a role read from a
+    description) found a name, to someone else, and the sentence never names the older
+    reader's person."""
+    here: dict[int, set[str]] = {}
+    for m in reading.names:
+        here.setdefault(m.sentence, set()).add(m.name)
+    known = {m.name for m in reading.names if m.kind == "person"}
+
+    def wrong(f: Fact) -> bool:
+        e = f.evidence
+        if not any(a in known and a not in here.get(e.sentence, set()) for a in f.args):
+            return False
+        # A description's role goes to whoever the sentence names ("the envoy, X");
+        # a pronoun to the person the reader resolved it to.
+        described = f.pred == "role" and e.pattern == "role_description"
+        in_sentence = [m for m in reading.names if m.sentence == e.sentence and m.kind == "person"]
+
+        # Only a pronoun the reader resolved inside the sentence ("A said that he …") is
+        # trusted over the older reader's resolution.
+        def named_before(m: Named) -> bool:
+            return any(
+                n.name == m.name and n.start < m.start and n.text.lower() not in _PRONOUNS
+                for n in in_sentence
+            )
+
+        others = {
+            m.name
+            for m in in_sentence
+            if described
+            or (e.start <= m.start < e.end and m.text.lower() in _PRONOUNS and named_before(m))
+        }
+        return bool(others - set(f.args))
+
+    return [f for f in legacy if not wrong(f)]
+
+
+_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
+
+
+def _drop_partial_orgs(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:
+    """A role whose organisation is part of a longer name read for the same person in the same
+    sentence ("Independence Party" in "UK Independence Party") is the shorter reading's error."""
+    longer = {(f.args[0], f.evidence.sentence): f.args[1] for f in read_facts if f.pred == "role"}
+
+    def partial(f: Fact) -> bool:
+        other = longer.get((f.args[0], f.evidence.sentence), "")
+        if f.pred != "role" or not other or f.args[1] == other:
+            return False
+        # "South Africa Finance Minister X": the older reader's "South African finance
+        # ministry" is the same post the reader gave to the country's government
+        country = other.removesuffix(" government")
+        return f" {f.args[1]}" in f" {other}" or (
+            country != other and f.args[1].startswith(country + " ")
+        )
+
+    return [f for f in legacy if not partial(f)]
+
+
+def _dedupe(facts: list[Fact]) -> list[Fact]:
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for f in facts:
+        key = (f.pred, f.args, f.modality, f.evidence.sentence, f.role)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out
