@@ -4,7 +4,9 @@
   no header, so ``souffle -F DIR`` and ``deniable run -F DIR`` read them.  Soufflé
   has no escape for tabs, newlines or NUL inside a symbol, so a value holding
   one is refused (nothing is written) rather than silently changed.
-* ``csv``: one ``<relation>.csv`` per relation with a header row (RFC 4180 quoting).
+* ``csv``: one ``<relation>.csv`` per relation with a header row (RFC 4180 quoting), and
+  ``statements.csv``: every statement with its modality, source, document, span and
+  sentence.
 * ``jsonl``: ``facts.jsonl`` (one object per statement), ``entities.jsonl`` and
   ``documents.jsonl`` (texts and sentence spans), which together hold the whole
   store; :mod:`deniable.facts.load` reads them back.
@@ -95,6 +97,13 @@ def _short(value: str, width: int = 60) -> str:
     return value if len(value) <= width else value[: width - 1] + "…"
 
 
+#: Columns of ``statements.csv``: each statement with how it was said and where it came from.
+STATEMENT_COLUMNS = (
+    "pred", "a", "b", "modality", "source", "doc", "sentence_index", "start", "end",
+    "pattern", "count", "when", "where", "claim", "role", "sentence",
+)  # fmt: skip
+
+
 def _csv_files(store: FactStore) -> dict[str, str]:
     files = {}
     for name in store.relations():
@@ -103,6 +112,15 @@ def _csv_files(store: FactStore) -> dict[str, str]:
         writer.writerow(store.relation_columns(name))
         writer.writerows(store.rows(name))
         files[f"{name}.csv"] = buffer.getvalue()
+    # The predicate files hold what the rules read (a, b); a reader of a spreadsheet needs
+    # to see that a call was reported, by whom, and the sentence that says so.
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(STATEMENT_COLUMNS)
+    for st in store.iter_statements():
+        row = {**st, "a": st["args"][0], "b": st["args"][1]}
+        writer.writerow(["" if row[k] is None else row[k] for k in STATEMENT_COLUMNS])
+    files["statements.csv"] = buffer.getvalue()
     return files
 
 

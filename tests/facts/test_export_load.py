@@ -72,12 +72,27 @@ def test_csv_has_headers_and_rows(store: FactStore, build, tmp_path: Path) -> No
     _fill(store, build)
     store.add_extraction(build("c.txt", ["x"], [("met", 'a "b", c\nd', "Y", "asserted", 0)]))
     written = export_store(store, fmt="csv", out_dir=tmp_path)
-    assert len(written) == len(store.relations())
+    assert len(written) == len(store.relations()) + 1
     for path in written:
+        if path.name == "statements.csv":
+            continue
         with path.open(encoding="utf-8", newline="") as f:
             header, *rows = list(csv.reader(f))
         assert tuple(header) == store.relation_columns(path.stem)
         assert rows == [[str(v) for v in r] for r in store.rows(path.stem)]
+
+
+def test_csv_statements_say_how_each_fact_was_said(store: FactStore, build, tmp_path: Path) -> None:
+    _fill(store, build)
+    export_store(store, fmt="csv", out_dir=tmp_path)
+    with (tmp_path / "statements.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 3
+    met = next(r for r in rows if r["pred"] == "met")
+    assert (met["a"], met["b"], met["modality"], met["source"], met["doc"]) == (
+        "Vladimir Putin", "Yevgeny Prigozhin", "reported", "Bellingcat", "a.txt"
+    )  # fmt: skip
+    assert met["sentence"] == "Putin met Prigozhin in 2018, Bellingcat says."
 
 
 def test_jsonl_facts_and_entities(store: FactStore, build, tmp_path: Path) -> None:
