@@ -140,7 +140,7 @@ def review_queue(
 
 
 def _item(
-    r: tuple[Any, ...], corrections: dict[tuple[Any, ...], list[tuple[int, str]]]
+    r: tuple[Any, ...], corrections: dict[tuple[Any, ...], list[tuple[int, str, str]]]
 ) -> QueueItem:
     key = (r[6], r[17], r[18], r[1])
     return QueueItem(
@@ -166,8 +166,8 @@ def _item(
     )
 
 
-def _corrections(db: Database, docs: set[str]) -> dict[tuple[Any, ...], list[Any]]:
-    found: dict[tuple[Any, ...], list[Any]] = {}
+def _corrections(db: Database, docs: set[str]) -> dict[tuple[Any, ...], list[tuple[int, str, str]]]:
+    found: dict[tuple[Any, ...], list[tuple[int, str, str]]] = {}
     if not docs:
         return found
     rows = db.execute(

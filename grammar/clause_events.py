@@ -34,7 +34,7 @@ def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if not a and v.lemma_ == "meet":
             subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
             two = the_two(subj, ctx) if subj is not None else []
-            if two and not objects(v, ctx):
+            if subj is not None and two and not objects(v, ctx):
                 # the evidence is this sentence's words; the names are in the one before
                 x, y = two
                 yield Candidate(

@@ -281,11 +281,11 @@ def ingest(
     short = [item for item in todo if len(item[0].text) <= MAX_BLOCK]
     with progress, _extractions(short, jobs) as results:
         task = progress.add_task("", total=len(todo))
-        for item in todo:
-            doc = item[0]
+        for pending in todo:
+            doc = pending[0]
             progress.update(task, description=doc.name)
             long = len(doc.text) > MAX_BLOCK
-            result = _extract_long(item, progress) if long else next(results)
+            result = _extract_long(pending, progress) if long else next(results)
             _store_one(doc, result, store, replace, summary, skipped)
             progress.advance(task)
     return summary

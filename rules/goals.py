@@ -104,7 +104,7 @@ def answer_question(
     names = goal_variables(question.alternatives)
     # Each head variable carries the span of its first use: a diagnostic about it
     # (say, bound only under a negation) then points into the question as typed.
-    first = {}
+    first: dict[str, Any] = {}
     for node in _nodes(question.alternatives[0]):
         if isinstance(node, ast.Var):
             first.setdefault(node.name, node.span)

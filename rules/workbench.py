@@ -370,8 +370,8 @@ def query_store(
         return Answers(" ".join(atom_text.strip().removeprefix("?-").split()), names, rows)
     dirs = _RuleDirs(tuple(rules_dirs), cwd_rules)
     with _answering(store, atom, atom_text, dirs, evaluate, engine) as program:
-        names, rows = select_atom(store.db, program, atom)
-    return Answers(atom.rel, tuple(names), list(rows))
+        columns, found = select_atom(store.db, program, atom)
+    return Answers(atom.rel, tuple(columns), list(found))
 
 
 def _parse_query(atom_text: str) -> Atom:
