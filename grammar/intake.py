@@ -18,6 +18,7 @@ the command adds around them:
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -244,7 +245,7 @@ def ingest(
         if store.path is not None
         else set()
     )
-    for path, folder_entities in _files(paths, skipped, own):
+    for path, folder_entities, source in _files(paths, skipped, own):
         if explicit is not None:
             knowledge = explicit
         elif folder_entities is not None:
@@ -259,7 +260,11 @@ def ingest(
             if isinstance(item, Skip):
                 skipped(item)
             else:
-                documents.append((item, knowledge))
+                # A document is known by its path under the folder ingested, so two
+                # outlets' "story.txt" are two documents (records keep their own ids).
+                jsonl = path.suffix.lower() == ".jsonl"
+                named = item if jsonl else dataclasses.replace(item, name=source)
+                documents.append((named, knowledge))
     if explicit is not None:
         store.add_entities(explicit.entities.values())
     # The bar goes to stderr, so a summary piped from stdout stays clean.
@@ -360,8 +365,9 @@ def _store_one(
 
 def _files(
     paths: list[Path], skipped: Callable[[Skip], None], own: set[Path]
-) -> Iterator[tuple[Path, Path | None]]:
-    """Every article file under ``paths`` (sorted), with the entity file that applies to it.
+) -> Iterator[tuple[Path, Path | None, str]]:
+    """Every article file under ``paths`` (sorted), with the entity file that applies to it
+    and its source: the path under the folder given, or the name of a file given.
 
     Files of other formats found in a folder are reported to ``skipped``, except the
     store's ``own`` files.
@@ -371,13 +377,13 @@ def _files(
             raise InputError("no such file or folder", Location(str(root)))
         if root.is_file():
             if root.name != ENTITY_FILE:
-                yield root, _entity_file_for(root.parent, root.parent)
+                yield root, _entity_file_for(root.parent, root.parent), root.name
             continue
         for path in sorted(root.rglob("*")):
             if not path.is_file() or _hidden(path, root) or path.name == ENTITY_FILE:
                 continue
             if path.suffix.lower() in readers.SUFFIXES:
-                yield path, _entity_file_for(path.parent, root)
+                yield path, _entity_file_for(path.parent, root), path.relative_to(root).as_posix()
             elif path.resolve() not in own:
                 formats = ", ".join(sorted(readers.SUFFIXES))
                 skipped(Skip(str(path), f"not an article format (reads {formats})", "unsupported"))

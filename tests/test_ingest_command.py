@@ -196,3 +196,19 @@ def test_jobs_must_be_positive(db_path: Path, tmp_path: Path, capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["--db", str(db_path), "ingest", str(tmp_path / "a.txt"), "--jobs", "0"])
     assert exit_info.value.code == 2 and "--jobs" in capsys.readouterr().err
+
+
+def test_two_outlets_same_file_name_are_two_documents(tmp_path: Path, capsys) -> None:
+    outlets = tmp_path / "outlets"
+    (outlets / "a").mkdir(parents=True)
+    (outlets / "b").mkdir()
+    (outlets / "a" / "story.txt").write_text("A\n\nAnn Cole met Rick Dunn in Leeds.\n")
+    (outlets / "b" / "story.txt").write_text("B\n\nTom Hale met Ivo Brandt in York.\n")
+    db = tmp_path / "x.db"
+    assert _ingest(capsys, db, str(outlets))[0] == 0
+    (outlets / "b" / "story.txt").write_text("B\n\nTom Hale met Ivo Brandt in Hull.\n")
+    assert _ingest(capsys, db, "--replace", str(outlets))[0] == 0
+    rows = _stored(db)
+    assert {r[4] for r in rows} == {"a/story.txt", "b/story.txt"}
+    # outlet A's article and its facts survive the replacement of outlet B's
+    assert ("met", "Ann Cole", "Rick Dunn", "asserted", "a/story.txt") in rows
