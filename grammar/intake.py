@@ -32,12 +32,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from deniable.errors import DeniableError, InputError, Location, UsageError
+from deniable.facts import versions
 from deniable.facts.model import Document, Extraction
 from deniable.facts.store import FactStore
 from deniable.grammar import readers
 from deniable.grammar.entities import Knowledge, load_knowledge
 from deniable.grammar.extract import extract
-from deniable.grammar.ingest import ENTITY_FILE, _entity_file_for
+from deniable.grammar.ingest import ENTITY_FILE, _entity_file_for, source_name
 from deniable.grammar.nlp import MAX_BLOCK
 
 __all__ = ["KINDS", "IngestSummary", "Skip", "check_encoding", "ingest", "read_file"]
@@ -78,6 +79,8 @@ class IngestSummary:
 
     ingested: int = 0
     duplicates: int = 0
+    #: Texts already stored from another place, now recorded under one more source.
+    sources: int = 0
     sentences: int = 0
     facts: Counter[tuple[str, str]] = field(default_factory=Counter)
     skips: list[Skip] = field(default_factory=list)
@@ -99,6 +102,8 @@ class IngestSummary:
         summary.add_column(justify="right")
         summary.add_row("documents ingested", str(self.ingested))
         summary.add_row("documents skipped (already stored)", str(self.duplicates))
+        if self.sources:
+            summary.add_row("documents already stored, another source added", str(self.sources))
         counts = self.by_kind
         for kind, label in KINDS.items():
             if counts[kind]:
@@ -139,11 +144,14 @@ def check_encoding(encoding: str | None) -> str | None:
     return info.name
 
 
-def read_file(path: Path, encoding: str | None = None) -> Iterator[Document | Skip]:
+def read_file(
+    path: Path, encoding: str | None = None, *, source: str | None = None
+) -> Iterator[Document | Skip]:
     """Yield the documents of one article file, or a :class:`Skip` for what cannot be read.
 
     ``encoding`` is a Python codec name; ``None`` means UTF-8 (a byte-order mark is
-    allowed).
+    allowed).  ``source`` is what the file is stored as (:func:`source_name`; default:
+    its name); a JSON Lines record is its id, else its URL, else ``<source>:<line>``.
     """
     where = str(path)
     codec = check_encoding(encoding)
@@ -182,12 +190,12 @@ def read_file(path: Path, encoding: str | None = None) -> Iterator[Document | Sk
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        for item in readers._jsonl(path, text):
+        for item in readers._jsonl(path, text, source):
             yield _record_skip(path, item) if isinstance(item, readers.Problem) else item
     elif suffix in (".md", ".markdown"):
-        yield readers._markdown(path, text)
+        yield readers._markdown(path, text, source)
     else:
-        yield readers._plain(path, text)
+        yield readers._plain(path, text, source)
 
 
 def _record_skip(path: Path, problem: readers.Problem) -> Skip:
@@ -244,7 +252,7 @@ def ingest(
         if store.path is not None
         else set()
     )
-    for path, folder_entities in _files(paths, skipped, own):
+    for path, folder_entities, source in _files(paths, skipped, own):
         if explicit is not None:
             knowledge = explicit
         elif folder_entities is not None:
@@ -255,9 +263,11 @@ def ingest(
             knowledge = knowledge_cache[folder_entities]
         else:
             knowledge = Knowledge()
-        for item in read_file(path, encoding):
+        for item in read_file(path, encoding, source=source):
             if isinstance(item, Skip):
                 skipped(item)
+            elif (problem := _changed_without_replace(item, store, replace, path)) is not None:
+                skipped(problem)  # refused before the costly extraction
             else:
                 documents.append((item, knowledge))
     if explicit is not None:
@@ -275,7 +285,9 @@ def ingest(
     todo = [(d, k) for d, k in documents if replace or not store.has_document(d.sha256)]
     many = len(documents) > _PROGRESS_OVER or any(len(d.text) > MAX_BLOCK for d, _ in todo)
     progress.disable = not (bar_console.is_terminal and many)
-    summary.duplicates += len(documents) - len(todo)
+    for doc, _knowledge in documents:
+        if not replace and store.has_document(doc.sha256):
+            _place_stored(doc, store, summary, skipped)
     # A long document is read here, block by block with its own bar, while the workers
     # take the short ones.
     short = [item for item in todo if len(item[0].text) <= MAX_BLOCK]
@@ -344,7 +356,7 @@ def _store_one(
         skipped(result)
         return
     if not replace and store.has_document(doc.sha256):
-        summary.duplicates += 1  # the same text twice in one batch
+        _place_stored(doc, store, summary, skipped)  # the same text twice in one batch
         return
     extraction = result
     try:
@@ -358,10 +370,38 @@ def _store_one(
         summary.facts[(f.pred, f.modality.value)] += 1
 
 
+def _place_stored(
+    doc: Document, store: FactStore, summary: IngestSummary, skipped: Callable[[Skip], None]
+) -> None:
+    """A text already stored: one document, perhaps with one more source; nothing extracted."""
+    try:
+        added = versions.place_stored_text(store, doc.name, doc.sha256, replace=False)
+    except DeniableError as exc:
+        skipped(Skip(doc.name, exc.message, "not-stored"))
+        return
+    if added:
+        summary.sources += 1
+    else:
+        summary.duplicates += 1
+
+
+def _changed_without_replace(
+    doc: Document, store: FactStore, replace: bool, path: Path
+) -> Skip | None:
+    """The skip of a changed text at a stored source when ``--replace`` was not given."""
+    if replace:
+        return None
+    try:
+        versions.check_source(store, doc.name, doc.sha256)
+    except DeniableError as exc:
+        return Skip(str(path), exc.message, "not-stored")
+    return None
+
+
 def _files(
     paths: list[Path], skipped: Callable[[Skip], None], own: set[Path]
-) -> Iterator[tuple[Path, Path | None]]:
-    """Every article file under ``paths`` (sorted), with the entity file that applies to it.
+) -> Iterator[tuple[Path, Path | None, str]]:
+    """Every article file under ``paths`` (sorted), with its entity file and its source.
 
     Files of other formats found in a folder are reported to ``skipped``, except the
     store's ``own`` files.
@@ -371,13 +411,13 @@ def _files(
             raise InputError("no such file or folder", Location(str(root)))
         if root.is_file():
             if root.name != ENTITY_FILE:
-                yield root, _entity_file_for(root.parent, root.parent)
+                yield root, _entity_file_for(root.parent, root.parent), source_name(root, root)
             continue
         for path in sorted(root.rglob("*")):
             if not path.is_file() or _hidden(path, root) or path.name == ENTITY_FILE:
                 continue
             if path.suffix.lower() in readers.SUFFIXES:
-                yield path, _entity_file_for(path.parent, root)
+                yield path, _entity_file_for(path.parent, root), source_name(path, root)
             elif path.resolve() not in own:
                 formats = ", ".join(sorted(readers.SUFFIXES))
                 skipped(Skip(str(path), f"not an article format (reads {formats})", "unsupported"))
