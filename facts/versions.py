@@ -97,7 +97,7 @@ class History:
         table.add_column("statements", justify="right")
         table.add_column("current")
         if any(v.also_at for v in self.versions):
-            table.add_column("also the text of")
+            table.add_column("same text as")
         for v in self.versions:
             row = [str(v.version), v.sha256[:HASH_PREFIX], v.ingested_at, str(v.statements)]
             row.append("current" if v.current else "")

@@ -105,8 +105,8 @@ class Staleness:
         reasons = []
         if self.documents_changed:
             reasons.append(
-                f"documents, entities or review decisions changed: generation {self.derived.generation}, "
-                f"now {self.generation}"
+                "documents, entities or review decisions changed: "
+                f"generation {self.derived.generation}, now {self.generation}"
             )
         if self.rules_changed:
             named = ", ".join(self.rules_changed[:_NAMED_FILES])
