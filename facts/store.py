@@ -66,7 +66,11 @@ class FactStore:
         self.read_only = read_only
         # SQLite leaves foreign keys off unless each connection asks.
         db.execute("PRAGMA foreign_keys = ON")
-        schema.upgrade_schema(db, writable=read_only is None)
+        try:
+            schema.upgrade_schema(db, writable=read_only is None)
+        except sqlite3.Error as error:
+            where = Location(str(path)) if path is not None else None
+            raise StoreError(f"cannot upgrade this fact store: {error}", where) from None
 
     # ------------------------------------------------------------------ opening
 
@@ -128,7 +132,11 @@ class FactStore:
         except BaseException:
             db.close()
             raise
-        return cls(db, path, read_only=read_only)
+        try:
+            return cls(db, path, read_only=read_only)
+        except BaseException:
+            db.close()
+            raise
 
     def ensure_writable(self, action: str) -> None:
         """Raise :class:`StoreError` naming the file and the cause unless the store can be written.
