@@ -263,13 +263,13 @@ def ingest(
             knowledge = knowledge_cache[folder_entities]
         else:
             knowledge = Knowledge()
-        for item in read_file(path, encoding, source=source):
-            if isinstance(item, Skip):
-                skipped(item)
-            elif (problem := _changed_without_replace(item, store, replace, path)) is not None:
+        for found in read_file(path, encoding, source=source):
+            if isinstance(found, Skip):
+                skipped(found)
+            elif (problem := _changed_without_replace(found, store, replace, path)) is not None:
                 skipped(problem)  # refused before the costly extraction
             else:
-                documents.append((item, knowledge))
+                documents.append((found, knowledge))
     if explicit is not None:
         store.add_entities(explicit.entities.values())
     # The bar goes to stderr, so a summary piped from stdout stays clean.
