@@ -197,6 +197,37 @@ def _export(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _history(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts.store import FactStore
+    from deniable.facts.versions import history
+
+    with FactStore.open(args.db, create=False) as store:
+        console.print(history(store, args.doc))
+    return 0
+
+
+def _restore(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts.store import FactStore
+    from deniable.facts.versions import restore
+
+    with FactStore.open(args.db, create=False) as store:
+        found, changed = restore(store, args.doc, args.version)
+    if not changed:
+        _note(f"{found.source}: version {args.version} is already the current one")
+    console.print(found)
+    return 0
+
+
+def _gc(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts.store import FactStore
+    from deniable.facts.versions import collect_garbage
+
+    with FactStore.open(args.db, create=False) as store:
+        report = collect_garbage(store)
+    console.print(report, highlight=False)
+    return 0
+
+
 def _check(args: argparse.Namespace, console: Console) -> int:
     from deniable.rules.program import check_files
 
@@ -371,6 +402,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", _export, "write fact tables for other tools")
     p.add_argument("--format", choices=["csv", "tsv", "jsonl"], default="csv")
     p.add_argument("--out", default="export", metavar="DIR", help="output folder")
+
+    p = add(
+        "history",
+        _history,
+        "list the versions of a document: number, hash, when ingested, statements, current",
+    )
+    p.add_argument("doc", metavar="DOC", help="the document's path as ingested (or its end)")
+
+    p = add("restore", _restore, "make an older version of a document current again")
+    p.add_argument("doc", metavar="DOC", help="the document's path as ingested (or its end)")
+    p.add_argument(
+        "--version", type=_positive, required=True, metavar="N", help="the version to restore"
+    )
+
+    add("gc", _gc, "delete the versions that are not current, with their statements")
 
     p = add("check", _check, "check rule files without running them")
     p.add_argument("files", nargs="+", metavar="FILE")

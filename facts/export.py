@@ -8,8 +8,11 @@
   ``statements.csv``: every statement with its modality, source, document, span and
   sentence.
 * ``jsonl``: ``facts.jsonl`` (one object per statement), ``entities.jsonl`` and
-  ``documents.jsonl`` (texts and sentence spans), which together hold the whole
-  store; :mod:`deniable.facts.load` reads them back.
+  ``documents.jsonl`` (texts, their sources and sentence spans), which together hold
+  the store's current documents; :mod:`deniable.facts.load` reads them back.
+
+Every format writes the current version of each document only: the old versions
+``ingest --replace`` kept are the store's own history (``deniable history``).
 """
 
 from __future__ import annotations
@@ -164,7 +167,8 @@ def _entity_objects(store: FactStore) -> Iterable[dict[str, Any]]:
 
 def _document_objects(store: FactStore) -> Iterable[dict[str, Any]]:
     docs = store.db.execute(
-        "SELECT id, name, title, url, date, outlet, sha256, text FROM documents ORDER BY name"
+        "SELECT id, name, title, url, date, outlet, sha256, text FROM current_documents "
+        "ORDER BY name"
     ).fetchall()
     for doc_id, name, title, url, date, outlet, sha, text in docs:
         sentences = store.db.execute(
@@ -172,8 +176,14 @@ def _document_objects(store: FactStore) -> Iterable[dict[str, Any]]:
             "WHERE doc_id = ? ORDER BY position",
             [doc_id],
         ).fetchall()
+        sources = store.db.execute(
+            "SELECT source FROM document_sources WHERE doc_id = ? AND current = 1 ORDER BY source",
+            [doc_id],
+        ).fetchall()
         yield {
             "name": name,
+            # The same text from several places is one document with several sources.
+            "sources": [r[0] for r in sources],
             "title": title,
             "url": url,
             "date": date,

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from deniable.errors import InputError, Location
+from deniable.facts import versions
+from deniable.facts.keys import content_hash
 from deniable.facts.model import Document, Entity, Evidence, Extraction, Fact, Modality, Sentence
 from deniable.facts.store import FactStore
 
@@ -36,9 +38,13 @@ def load_export(store: FactStore, in_dir: Path, *, replace: bool = False) -> Loa
     """
     entities = [_entity(obj, loc) for obj, loc in read_jsonl(in_dir / "entities.jsonl")]
     docs: dict[str, tuple[Document, tuple[Sentence, ...]]] = {}
+    sources: dict[str, list[str]] = {}
     for obj, loc in read_jsonl(in_dir / "documents.jsonl"):
         doc, sentences = _document(obj, loc)
         docs[doc.name] = (doc, sentences)
+        sources[doc.name] = [s for s in _get(obj, "sources", list, loc, []) if s != doc.name]
+        if not all(isinstance(s, str) and s for s in sources[doc.name]):
+            raise InputError("'sources' must be a list of non-empty strings", loc)
     facts: dict[str, list[Fact]] = {name: [] for name in docs}
     for obj, loc in read_jsonl(in_dir / "facts.jsonl"):
         fact = _fact(obj, loc)
@@ -50,7 +56,12 @@ def load_export(store: FactStore, in_dir: Path, *, replace: bool = False) -> Loa
     with store.db.atomic():
         store.add_entities(entities)
         for name, (doc, sentences) in docs.items():
-            store.add_extraction(Extraction(doc, sentences, tuple(facts[name])), replace=replace)
+            extraction = Extraction(doc, sentences, tuple(facts[name]))
+            store.add_extraction(extraction, replace=replace)
+            for source in sources[name]:
+                versions.place_stored_text(
+                    store, source, doc.sha256 or content_hash(doc.text), replace=replace
+                )
     return LoadReport(len(docs), len(entities), sum(len(f) for f in facts.values()))
 
 

@@ -1,13 +1,15 @@
 """Review decisions: a person confirms, rejects or corrects an extracted statement.
 
 A decision names its statement by what outlives re-extraction: the document's
-name, the character span, the predicate and the arguments as they were when it
-was made.  Statement ids change whenever a document is ingested again (``ingest
---replace``), so :func:`apply_reviews` matches the decisions of a document to
-its current statements and writes each one's status into ``review_marks``; the
-store's rule views (:mod:`deniable.facts.schema`) leave rejected statements out,
-and ``derive --confirmed-only`` (:func:`confirmed_only`) admits confirmed ones
-alone.  Every decision is kept (who, when, why); the latest one counts.
+source, the hash of its text, the character span, the predicate and the arguments
+as they were when it was made.  Statement ids change whenever a document is
+ingested again (``ingest --replace``), so :func:`apply_reviews` matches the
+decisions about a text to its statements: those made on the same text, and those
+made on another version of one of its sources where span, predicate and arguments
+are the same (:mod:`deniable.facts.versions`).  Each statement's status goes into
+``review_marks``; the store's rule views (:mod:`deniable.facts.schema`) leave
+rejected statements out, and ``derive --confirmed-only`` (:func:`confirmed_only`)
+admits confirmed ones alone.  Every decision is kept (who, when, why); the latest one counts.
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ FROM statements s
 JOIN facts f ON f.id = s.fact_id
 JOIN entities ea ON ea.id = f.a_id
 JOIN entities eb ON eb.id = f.b_id
-JOIN documents d ON d.id = s.doc_id
+JOIN current_documents d ON d.id = s.doc_id
 JOIN sentences se ON se.id = s.sentence_id
 LEFT JOIN review_marks m ON m.statement_id = s.id
 LEFT JOIN reviews r ON r.id = m.review_id"""
@@ -124,8 +126,12 @@ def review_queue(
         where.append("f.pred = ?")
         params.append(pred)
     if doc is not None:
-        where.append("d.name = ?")
-        params.append(doc)
+        # A text the same article from two places shares is named after one of them.
+        where.append(
+            "(d.name = ? OR d.id IN "
+            "(SELECT doc_id FROM document_sources WHERE source = ? AND current = 1))"
+        )
+        params.extend([doc, doc])
     if status is not None:
         where.append("coalesce(m.status, 'unreviewed') = ?")
         params.append(_status(status).value)
@@ -253,65 +259,79 @@ def _decide(
         )
     at = datetime.now(UTC).isoformat(timespec="seconds")
     with store.db.atomic():
+        texts: set[int] = set()
         for item in (items[int(i)] for i in dict.fromkeys(ids)):
-            start, end = _document_span(store.db, item.statement_id)
+            start, end, doc_id, sha = _document_span(store.db, item.statement_id)
+            texts.add(doc_id)
+            values = [item.doc, start, end, item.pred, *item.args, decision, arg, value]
             store.db.execute(
                 "INSERT INTO reviews (doc, char_start, char_end, pred, a, b, decision, arg, "
-                "value, reason, reviewer, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [item.doc, start, end, item.pred, *item.args, decision, arg, value, reason, by, at],
+                "value, reason, reviewer, at, sha256) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [*values, reason, by, at, sha],
             )
-        for doc in sorted({item.doc for item in items.values()}):
-            apply_reviews(store.db, doc)
+        for doc_id in sorted(texts):
+            apply_reviews(store.db, doc_id)
         # A decision changes what the rules read: the conclusions are stale from here on.
         generation.bump(store.db)
     return review_queue(store, ids=ids)
 
 
-def _document_span(db: Database, statement_id: int) -> tuple[int, int]:
+def _document_span(db: Database, statement_id: int) -> tuple[int, int, int, str]:
+    """A statement's span, its text's id and the text's hash."""
     row = db.execute(
-        "SELECT char_start, char_end FROM statements WHERE id = ?", [statement_id]
+        "SELECT s.char_start, s.char_end, s.doc_id, d.sha256 FROM statements s "
+        "JOIN documents d ON d.id = s.doc_id WHERE s.id = ?",
+        [statement_id],
     ).fetchone()
-    return int(row[0]), int(row[1])
+    return int(row[0]), int(row[1]), int(row[2]), str(row[3])
 
 
 # --------------------------------------------------------------------------- matching
 
 
-def apply_reviews(db: Database, doc: str) -> None:
-    """Match the decisions about document ``doc`` to its statements; call inside a transaction.
+def apply_reviews(db: Database, doc_id: int) -> None:
+    """Match the decisions about the text ``doc_id`` to its statements; call inside a transaction.
 
-    Decisions apply in the order they were made.  Each one applies to the statements
-    with its span and predicate whose arguments are the ones decided on; when the
-    arguments changed since (a re-extraction resolved a name), to the only statement
-    with that span and predicate, if there is just one.  A correction moves its
-    statement to the corrected fact.
+    Decisions apply in the order they were made.  One made on this text applies to the
+    statements with its span and predicate whose arguments are the ones decided on;
+    when the arguments changed since (a re-extraction resolved a name), to the only
+    statement with that span and predicate, if there is just one.  One made on another
+    version of a source this text has held applies only where span, predicate and
+    arguments are all the same (a changed text may have moved every span).  A
+    correction moves its statement to the corrected fact.
     """
+    sha = db.execute("SELECT sha256 FROM documents WHERE id = ?", [doc_id]).fetchone()
+    if sha is None:
+        return
     statements = {
         row[0]: list(row[1:])
         for row in db.execute(
             """SELECT s.id, s.char_start, s.char_end, f.pred, ea.name, eb.name
-            FROM statements s JOIN documents d ON d.id = s.doc_id
+            FROM statements s
             JOIN facts f ON f.id = s.fact_id
             JOIN entities ea ON ea.id = f.a_id JOIN entities eb ON eb.id = f.b_id
-            WHERE d.name = ?""",
-            [doc],
+            WHERE s.doc_id = ?""",
+            [doc_id],
         )
     }
     db.execute(
         "DELETE FROM review_marks WHERE statement_id IN "
-        "(SELECT s.id FROM statements s JOIN documents d ON d.id = s.doc_id WHERE d.name = ?)",
-        [doc],
+        "(SELECT id FROM statements WHERE doc_id = ?)",
+        [doc_id],
     )
     marks: dict[int, tuple[str, int]] = {}
     decisions = db.execute(
-        "SELECT id, char_start, char_end, pred, a, b, decision, arg, value FROM reviews "
-        "WHERE doc = ? ORDER BY id",
-        [doc],
+        "SELECT id, char_start, char_end, pred, a, b, decision, arg, value, sha256 = ? "
+        "FROM reviews WHERE sha256 = ? "
+        "OR doc IN (SELECT source FROM document_sources WHERE doc_id = ?) ORDER BY id",
+        [sha[0], sha[0], doc_id],
     ).fetchall()
-    for review_id, start, end, pred, a, b, decision, arg, value in decisions:
+    for review_id, start, end, pred, a, b, decision, arg, value, same_text in decisions:
         same = [i for i, s in statements.items() if s[:3] == [start, end, pred]]
         exact = [i for i in same if statements[i][3:] == [a, b]]
-        for sid in exact or (same if len(same) == 1 else []):
+        fallback = same if same_text and len(same) == 1 else []
+        for sid in exact or fallback:
             if decision == "corrected":
                 statements[sid][3 + arg] = value
                 _move(db, sid, pred, statements[sid][3], statements[sid][4])

@@ -191,8 +191,8 @@ _DETAIL_SELECTS = {
 }
 
 #: Review decisions (:mod:`deniable.facts.review`): ``reviews`` keeps every decision with
-#: who and when, keyed by document name, span, predicate and the arguments as decided
-#: (they outlive re-ingest); ``review_marks`` is each current statement's status, rebuilt
+#: who and when, keyed by document source, the text's hash, span, predicate and the arguments
+#: as decided (they outlive re-ingest); ``review_marks`` is each current statement's status, rebuilt
 #: from ``reviews`` whenever statements or decisions change.
 REVIEW_TABLES_SQL = """
 CREATE TABLE reviews (
@@ -208,7 +208,8 @@ CREATE TABLE reviews (
     value TEXT NOT NULL DEFAULT '',
     reason TEXT NOT NULL DEFAULT '',
     reviewer TEXT NOT NULL,
-    at TEXT NOT NULL
+    at TEXT NOT NULL,
+    sha256 TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX reviews_doc ON reviews(doc, char_start, char_end, pred);
 CREATE TABLE review_marks (
@@ -218,12 +219,37 @@ CREATE TABLE review_marks (
 );
 """
 
-# Rules never see a rejected statement; while ``derive --confirmed-only`` runs (the meta
-# key is set inside its transaction only) they see confirmed statements alone.
-_ADMITTED_VIEW = """
+#: Document versions (:mod:`deniable.facts.versions`): a ``documents`` row is one text; each
+#: source (path relative to the ingest root, or a JSON Lines id/URL) has numbered versions,
+#: each naming a text, and exactly one of them current.  One text may be the version of
+#: several sources (the same article from two places).
+VERSION_TABLES_SQL = """
+CREATE TABLE document_sources (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    current INTEGER NOT NULL DEFAULT 0 CHECK (current IN (0, 1)),
+    ingested_at TEXT NOT NULL,
+    UNIQUE (source, version)
+);
+CREATE UNIQUE INDEX document_sources_current ON document_sources(source) WHERE current = 1;
+CREATE INDEX document_sources_doc ON document_sources(doc_id);
+"""
+
+_IS_CURRENT = "EXISTS (SELECT 1 FROM document_sources v WHERE v.doc_id = {} AND v.current = 1)"
+
+# Rules never see a rejected statement, nor a statement of a text that is no source's
+# current version (kept for `deniable restore` until `deniable gc`); while
+# ``derive --confirmed-only`` runs (the meta key is set inside its transaction only)
+# they see confirmed statements alone.
+_ADMITTED_VIEW = f"""
+CREATE VIEW current_documents AS
+    SELECT d.* FROM documents d WHERE {_IS_CURRENT.format("d.id")};
 CREATE VIEW admitted_statements AS
     SELECT s.* FROM statements s
-    WHERE NOT EXISTS (SELECT 1 FROM review_marks m
+    WHERE {_IS_CURRENT.format("s.doc_id")}
+      AND NOT EXISTS (SELECT 1 FROM review_marks m
                       WHERE m.statement_id = s.id AND m.status = 'rejected')
       AND (NOT EXISTS (SELECT 1 FROM meta WHERE key = 'evidence' AND value = 'confirmed')
            OR EXISTS (SELECT 1 FROM review_marks m
@@ -243,7 +269,7 @@ CREATE VIEW statement(id, pred, a, b, modality, source, doc) AS
                 ELSE d.name END,
            d.name{_FACT_NAMES}
     JOIN admitted_statements s ON s.fact_id = f.id
-    JOIN documents d ON d.id = s.doc_id;""",
+    JOIN current_documents d ON d.id = s.doc_id;""",
         "\nCREATE VIEW statement_detail(id, key, value) AS\n    "
         + "\n    UNION ALL ".join(
             f"SELECT id, '{key}', {_DETAIL_SELECTS[key]}" for key in DETAIL_KEYS
@@ -262,7 +288,7 @@ CREATE VIEW part_of(part, whole) AS
     JOIN entities p ON p.id = l.part_id
     JOIN entities w ON w.id = l.whole_id;
 CREATE VIEW document(doc, title, outlet, date) AS
-    SELECT name, title, outlet, date FROM documents;""",
+    SELECT name, title, outlet, date FROM current_documents;""",
     ]
 )
 
@@ -279,12 +305,13 @@ STORE_TABLES = (
     "derived_relations",
     "reviews",
     "review_marks",
+    "document_sources",
 )
 
 
 def create_schema(db: Database) -> None:
     """Create the tables, the sentence search index and the views in an empty database."""
-    db.executescript(TABLES_SQL + REVIEW_TABLES_SQL)
+    db.executescript(TABLES_SQL + REVIEW_TABLES_SQL + VERSION_TABLES_SQL)
     db.table("sentences").enable_fts(
         ["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
     )
@@ -315,26 +342,62 @@ def check_schema(db: Database, where: str) -> None:
 
 
 def upgrade_schema(db: Database, *, writable: bool) -> None:
-    """Bring a store made before review decisions up to date, in one transaction.
+    """Bring a store made before review decisions or document versions up to date.
 
-    A writable store gets the review tables and views that read them.  A read-only
-    one gets empty temporary review tables, so reading code finds them; its views
-    still show every statement (no decision can have been stored in it).
+    A writable store gets what it lacks (review tables, the text hash on review
+    decisions, document versions: each stored document becomes version 1 of the
+    source it was named by) and the views that read them, all in one transaction.
+    A read-only one gets temporary stand-ins, so reading code finds them: empty
+    review tables, and versions read off the documents (every one current); its
+    own views still show every statement, which is what such a store holds.
     """
-    if db["review_marks"].exists():
+    reviews = db["review_marks"].exists()
+    versions = db["document_sources"].exists()
+    review_hash = not reviews or "sha256" in db["reviews"].columns_dict
+    if reviews and versions and review_hash:
         return
     if not writable:
-        for statement in _statements(REVIEW_TABLES_SQL):
-            if statement.startswith("CREATE TABLE"):
-                db.execute(statement.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+        _stand_ins(db, reviews=reviews, versions=versions)
         return
     with db.atomic():
         # executescript would commit half-way; one statement at a time stays atomic.
-        for name in (*RELATIONS, "admitted_statements"):
+        if not reviews:
+            _run(db, REVIEW_TABLES_SQL)
+        elif not review_hash:
+            db.execute("ALTER TABLE reviews ADD COLUMN sha256 TEXT NOT NULL DEFAULT ''")
+            db.execute(
+                "UPDATE reviews SET sha256 = coalesce("
+                "(SELECT d.sha256 FROM documents d WHERE d.name = reviews.doc), '')"
+            )
+        if not versions:
+            _run(db, VERSION_TABLES_SQL)
+            db.execute(
+                "INSERT INTO document_sources (source, version, doc_id, current, ingested_at) "
+                "SELECT name, 1, id, 1, ingested_at FROM documents ORDER BY id"
+            )
+        for name in (*RELATIONS, "admitted_statements", "current_documents"):
             if name in db.view_names():
                 db.execute(f"DROP VIEW {quote_identifier(name)}")
-        for statement in _statements(REVIEW_TABLES_SQL + VIEWS_SQL):
-            db.execute(statement)
+        _run(db, VIEWS_SQL)
+
+
+def _stand_ins(db: Database, *, reviews: bool, versions: bool) -> None:
+    """Temporary tables and views a read-only store lacks (SQLite writes them elsewhere)."""
+    if not reviews:
+        for statement in _statements(REVIEW_TABLES_SQL):
+            if statement.startswith("CREATE TABLE"):
+                db.execute(statement.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+    if not versions:
+        db.execute(
+            "CREATE TEMP VIEW document_sources AS SELECT id, name AS source, 1 AS version, "
+            "id AS doc_id, 1 AS current, ingested_at FROM main.documents"
+        )
+        db.execute("CREATE TEMP VIEW current_documents AS SELECT * FROM main.documents")
+
+
+def _run(db: Database, script: str) -> None:
+    for statement in _statements(script):
+        db.execute(statement)
 
 
 def _statements(script: str) -> list[str]:

@@ -24,7 +24,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import quote_identifier
 
 from deniable.errors import Location, StoreError
-from deniable.facts import generation, schema
+from deniable.facts import generation, schema, versions
 from deniable.facts.access import write_blocker
 from deniable.facts.keys import content_hash, fold, fts_query
 from deniable.facts.model import SYMMETRIC, Entity, Extraction, Fact, Modality, Sentence
@@ -66,7 +66,11 @@ class FactStore:
         self.read_only = read_only
         # SQLite leaves foreign keys off unless each connection asks.
         db.execute("PRAGMA foreign_keys = ON")
-        schema.upgrade_schema(db, writable=read_only is None)
+        try:
+            schema.upgrade_schema(db, writable=read_only is None)
+        except sqlite3.Error as error:
+            where = Location(str(path)) if path is not None else None
+            raise StoreError(f"cannot upgrade this fact store: {error}", where) from None
 
     # ------------------------------------------------------------------ opening
 
@@ -128,7 +132,11 @@ class FactStore:
         except BaseException:
             db.close()
             raise
-        return cls(db, path, read_only=read_only)
+        try:
+            return cls(db, path, read_only=read_only)
+        except BaseException:
+            db.close()
+            raise
 
     def ensure_writable(self, action: str) -> None:
         """Raise :class:`StoreError` naming the file and the cause unless the store can be written.
@@ -189,41 +197,46 @@ class FactStore:
     # ------------------------------------------------------------------ writing
 
     def add_extraction(self, extraction: Extraction, *, replace: bool = False) -> int:
-        """Store a document with its sentences, entities and facts; return the document id.
+        """Store a document with its sentences, entities and facts; return the text's id.
 
-        A document whose content hash is already stored is skipped (its id is
-        returned) unless ``replace`` is true, in which case its sentences and
-        statements are replaced.  A different text under a stored name needs
-        ``replace``.  All of it happens in one transaction.
+        The document's ``name`` is its source (:mod:`deniable.facts.versions`).  A text
+        already stored is not stored again: the source is recorded as holding it (its
+        id is returned), and with ``replace`` its statements are re-extracted.  A
+        changed text at a stored source needs ``replace`` and becomes the source's new
+        version; the old one is kept, out of the rule views, until ``deniable gc``.
+        All of it happens in one transaction.
 
         Raises:
-            StoreError: a name clash without ``replace``, or a fact that is not
+            StoreError: a changed text without ``replace``, or a fact that is not
                 well-formed (unknown modality, evidence outside the document).
         """
         doc = extraction.document
         sha = doc.sha256 or content_hash(doc.text)
+        if not doc.name:
+            raise StoreError("a document needs a name")
         try:
             with self.db.atomic():
                 by_hash = self._one("SELECT id FROM documents WHERE sha256 = ?", [sha])
-                by_name = self._one("SELECT id FROM documents WHERE name = ?", [doc.name])
-                if by_hash is not None and not replace:
-                    return int(by_hash[0])
-                if by_name is not None and by_hash is None and not replace:
-                    raise StoreError(
-                        f"a different text named {doc.name!r} is already stored; "
-                        "ingest with --replace to re-extract it"
-                    )
-                for old in {r[0] for r in (by_hash, by_name) if r is not None}:
-                    self._delete_document(old)
-                doc_id = self._insert_document(extraction, sha)
+                stored = int(by_hash[0]) if by_hash is not None else None
+                versions.check_change(self.db, doc.name, stored, replace=replace)
+                if stored is not None and not replace:
+                    if versions.make_current(self.db, doc.name, stored):
+                        apply_reviews(self.db, stored)
+                        generation.bump(self.db)
+                    return stored
+                if stored is not None:
+                    # The same text read again: its statements are replaced where they are.
+                    versions.delete_text_contents(self.db, stored)
+                doc_id = stored if stored is not None else self._insert_document(extraction, sha)
                 sentence_ids = self._insert_sentences(doc_id, extraction.sentences)
                 for entity in extraction.entities:
                     self._upsert_entity(entity)
                 for fact in extraction.facts:
                     self._insert_statement(doc_id, doc.date, extraction, sentence_ids, fact)
+                versions.make_current(self.db, doc.name, doc_id)
                 generation.bump(self.db)
                 # Review decisions outlive the statement ids they were made on.
-                apply_reviews(self.db, doc.name)
+                apply_reviews(self.db, doc_id)
                 return doc_id
         except sqlite3.Error as error:
             raise StoreError(f"cannot store {doc.name!r}: {error}") from None
@@ -249,38 +262,22 @@ class FactStore:
         return n
 
     def delete_document(self, name: str) -> bool:
-        """Remove a document and everything read from it; return whether it existed."""
+        """Remove a stored text (by name) and everything read from it; return whether it existed."""
         with self.db.atomic():
             row = self._one("SELECT id FROM documents WHERE name = ?", [name])
             if row is None:
                 return False
-            self._delete_document(row[0])
+            versions.delete_text(self.db, row[0])
             generation.bump(self.db)
             return True
 
-    def _delete_document(self, doc_id: int) -> None:
-        fact_ids = [
-            r[0]
-            for r in self._all("SELECT DISTINCT fact_id FROM statements WHERE doc_id = ?", [doc_id])
-        ]
-        self.db.execute("DELETE FROM statements WHERE doc_id = ?", [doc_id])
-        self.db.execute("DELETE FROM sentences WHERE doc_id = ?", [doc_id])
-        self.db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
-        for fact_id in fact_ids:
-            self.db.execute(
-                "DELETE FROM facts WHERE id = ? "
-                "AND NOT EXISTS (SELECT 1 FROM statements WHERE fact_id = ?)",
-                [fact_id, fact_id],
-            )
-
     def _insert_document(self, extraction: Extraction, sha: str) -> int:
         doc = extraction.document
-        if not doc.name:
-            raise StoreError("a document needs a name")
+        # A placeholder name, unique as the hash is, until versions.make_current names it.
         cursor = self.db.execute(
             "INSERT INTO documents (name, title, url, date, outlet, sha256, text, ingested_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [doc.name, doc.title, doc.url, doc.date, doc.outlet, sha, doc.text, _now()],
+            [f"\x00{sha}", doc.title, doc.url, doc.date, doc.outlet, sha, doc.text, _now()],
         )
         return int(cursor.lastrowid or 0)
 
@@ -437,8 +434,8 @@ class FactStore:
         return int(row[0]) if row else None
 
     def document_names(self) -> list[str]:
-        """Return the names of the stored documents, sorted."""
-        return [r[0] for r in self._all("SELECT name FROM documents ORDER BY name")]
+        """Return the names of the current documents (each one's source), sorted."""
+        return [r[0] for r in self._all("SELECT name FROM current_documents ORDER BY name")]
 
     def evidence_for(self, pred: str, args: tuple[str, ...]) -> list[EvidenceRow]:
         """Return every stored statement of ``pred(args)``, all modalities, in reading order.
@@ -463,7 +460,7 @@ class FactStore:
             JOIN facts f ON f.id = s.fact_id
             JOIN entities ea ON ea.id = f.a_id
             JOIN entities eb ON eb.id = f.b_id
-            JOIN documents d ON d.id = s.doc_id
+            JOIN current_documents d ON d.id = s.doc_id
             JOIN sentences se ON se.id = s.sentence_id
             WHERE f.pred = ? AND ({match})
             ORDER BY d.name, se.position, s.char_start, s.id""",
@@ -502,6 +499,7 @@ class FactStore:
                 JOIN entities ea ON ea.id = f.a_id
                 JOIN entities eb ON eb.id = f.b_id
                 JOIN statements s ON s.fact_id = f.id
+                JOIN current_documents d ON d.id = s.doc_id
                 WHERE f.a_id = ? OR f.b_id = ?
                 GROUP BY f.id ORDER BY f.pred, ea.name, eb.name""",
                 [*schema.POSITIVE_MODALITIES, entity_id, entity_id],
@@ -541,7 +539,7 @@ class FactStore:
                 """SELECT d.name, s.position, s.text, s.char_start, s.char_end
                 FROM sentences_fts
                 JOIN sentences s ON s.id = sentences_fts.rowid
-                JOIN documents d ON d.id = s.doc_id
+                JOIN current_documents d ON d.id = s.doc_id
                 WHERE sentences_fts MATCH ?
                 ORDER BY sentences_fts.rank, d.name, s.position LIMIT ?""",
                 [query, int(limit)],
@@ -571,23 +569,27 @@ class FactStore:
         return [r[0] for r in self._all("SELECT name FROM derived_relations ORDER BY name")]
 
     def stats(self) -> StoreStats:
-        """Return counts of documents, sentences, entities, facts and statements."""
+        """Return counts of current documents, their sentences and statements, entities, facts.
+
+        Old versions kept for ``deniable restore`` are not counted.
+        """
+        current = "JOIN current_documents d ON d.id = s.doc_id"
         by_pred: dict[str, dict[str, int]] = {}
         for pred, modality, n in self._all(
-            "SELECT f.pred, s.modality, count(*) FROM statements s "
+            f"SELECT f.pred, s.modality, count(*) FROM statements s {current} "
             "JOIN facts f ON f.id = s.fact_id GROUP BY f.pred, s.modality ORDER BY 1, 2"
         ):
             by_pred.setdefault(pred, {})[modality] = n
 
-        def count(table: str) -> int:
-            return int(self._one(f"SELECT count(*) FROM {quote_identifier(table)}")[0])
+        def count(sql: str) -> int:
+            return int(self._one(sql)[0])
 
         return StoreStats(
-            documents=count("documents"),
-            sentences=count("sentences"),
-            entities=count("entities"),
-            facts=count("facts"),
-            statements=count("statements"),
+            documents=count("SELECT count(*) FROM current_documents"),
+            sentences=count(f"SELECT count(*) FROM sentences s {current}"),
+            entities=count("SELECT count(*) FROM entities"),
+            facts=count(f"SELECT count(DISTINCT s.fact_id) FROM statements s {current}"),
+            statements=count(f"SELECT count(*) FROM statements s {current}"),
             by_predicate=by_pred,
         )
 
@@ -601,7 +603,7 @@ class FactStore:
             JOIN facts f ON f.id = s.fact_id
             JOIN entities ea ON ea.id = f.a_id
             JOIN entities eb ON eb.id = f.b_id
-            JOIN documents d ON d.id = s.doc_id
+            JOIN current_documents d ON d.id = s.doc_id
             JOIN sentences se ON se.id = s.sentence_id
             ORDER BY d.name, se.position, s.char_start, s.id"""
         )

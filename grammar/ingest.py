@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from deniable.errors import DeniableError, InputError, Location
+from deniable.facts import versions
 from deniable.facts.model import Document
 from deniable.grammar.entities import Knowledge, load_knowledge
 from deniable.grammar.extract import extract
@@ -93,7 +94,7 @@ def ingest_paths(
     jobs = list(_files(paths))
     knowledge_cache: dict[Path, Knowledge] = {}
     documents: list[tuple[Document | Problem, Knowledge]] = []
-    for path, folder_entities in jobs:
+    for path, folder_entities, source in jobs:
         if explicit is not None:
             knowledge = explicit
         elif folder_entities is not None:
@@ -104,7 +105,7 @@ def ingest_paths(
             knowledge = knowledge_cache[folder_entities]
         else:
             knowledge = Knowledge()
-        documents.extend((item, knowledge) for item in read(path))
+        documents.extend((item, knowledge) for item in read(path, source=source))
     if explicit is not None:
         store.add_entities(explicit.entities.values())
     # The bar goes to stderr, so a report piped from stdout stays clean.
@@ -135,7 +136,12 @@ def _one(
     doc: Document, knowledge: Knowledge, store: Any, replace: bool, report: IngestReport
 ) -> None:
     if not replace and store.has_document(doc.sha256):
-        report.duplicates += 1
+        # The same text from another place is one document with one more source.
+        try:
+            if not versions.place_stored_text(store, doc.name, doc.sha256, replace=False):
+                report.duplicates += 1
+        except DeniableError as exc:
+            report.problems.append(Problem(doc.name, exc.message))
         return
     try:
         extraction = extract(doc, knowledge)
@@ -152,18 +158,30 @@ def _one(
         report.facts[(f.pred, f.modality.value)] += 1
 
 
-def _files(paths: list[Path]) -> Iterator[tuple[Path, Path | None]]:
-    """Every article file under ``paths`` (sorted), with the entity file that applies to it."""
+def source_name(path: Path, root: Path) -> str:
+    """The source a file is stored as: its path under the folder named on the command line.
+
+    A file named itself is its own name; a file in a folder is its path relative to that
+    folder, with ``/`` between the parts on every system (``a/story.txt``), so two
+    outlets' ``story.txt`` stay two documents.
+    """
+    if path == root:
+        return path.name
+    return path.relative_to(root).as_posix()
+
+
+def _files(paths: list[Path]) -> Iterator[tuple[Path, Path | None, str]]:
+    """Every article file under ``paths`` (sorted), with its entity file and its source."""
     for root in paths:
         if not root.exists():
             raise InputError("no such file or folder", Location(str(root)))
         if root.is_file():
             if root.name != ENTITY_FILE:
-                yield root, _entity_file_for(root.parent, root.parent)
+                yield root, _entity_file_for(root.parent, root.parent), source_name(root, root)
             continue
         for path in sorted(root.rglob("*")):
             if path.is_file() and path.suffix.lower() in SUFFIXES and not _hidden(path, root):
-                yield path, _entity_file_for(path.parent, root)
+                yield path, _entity_file_for(path.parent, root), source_name(path, root)
 
 
 def _hidden(path: Path, root: Path) -> bool:

@@ -18,7 +18,6 @@ the command adds around them:
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -33,12 +32,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from deniable.errors import DeniableError, InputError, Location, UsageError
+from deniable.facts import versions
 from deniable.facts.model import Document, Extraction
 from deniable.facts.store import FactStore
 from deniable.grammar import readers
 from deniable.grammar.entities import Knowledge, load_knowledge
 from deniable.grammar.extract import extract
-from deniable.grammar.ingest import ENTITY_FILE, _entity_file_for
+from deniable.grammar.ingest import ENTITY_FILE, _entity_file_for, source_name
 from deniable.grammar.nlp import MAX_BLOCK
 
 __all__ = ["KINDS", "IngestSummary", "Skip", "check_encoding", "ingest", "read_file"]
@@ -79,6 +79,8 @@ class IngestSummary:
 
     ingested: int = 0
     duplicates: int = 0
+    #: Texts already stored from another place, now recorded under one more source.
+    sources: int = 0
     sentences: int = 0
     facts: Counter[tuple[str, str]] = field(default_factory=Counter)
     skips: list[Skip] = field(default_factory=list)
@@ -100,6 +102,8 @@ class IngestSummary:
         summary.add_column(justify="right")
         summary.add_row("documents ingested", str(self.ingested))
         summary.add_row("documents skipped (already stored)", str(self.duplicates))
+        if self.sources:
+            summary.add_row("documents already stored, another source added", str(self.sources))
         counts = self.by_kind
         for kind, label in KINDS.items():
             if counts[kind]:
@@ -140,11 +144,14 @@ def check_encoding(encoding: str | None) -> str | None:
     return info.name
 
 
-def read_file(path: Path, encoding: str | None = None) -> Iterator[Document | Skip]:
+def read_file(
+    path: Path, encoding: str | None = None, *, source: str | None = None
+) -> Iterator[Document | Skip]:
     """Yield the documents of one article file, or a :class:`Skip` for what cannot be read.
 
     ``encoding`` is a Python codec name; ``None`` means UTF-8 (a byte-order mark is
-    allowed).
+    allowed).  ``source`` is what the file is stored as (:func:`source_name`; default:
+    its name); a JSON Lines record is its id, else its URL, else ``<source>:<line>``.
     """
     where = str(path)
     codec = check_encoding(encoding)
@@ -183,12 +190,12 @@ def read_file(path: Path, encoding: str | None = None) -> Iterator[Document | Sk
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        for item in readers._jsonl(path, text):
+        for item in readers._jsonl(path, text, source):
             yield _record_skip(path, item) if isinstance(item, readers.Problem) else item
     elif suffix in (".md", ".markdown"):
-        yield readers._markdown(path, text)
+        yield readers._markdown(path, text, source)
     else:
-        yield readers._plain(path, text)
+        yield readers._plain(path, text, source)
 
 
 def _record_skip(path: Path, problem: readers.Problem) -> Skip:
@@ -256,15 +263,13 @@ def ingest(
             knowledge = knowledge_cache[folder_entities]
         else:
             knowledge = Knowledge()
-        for item in read_file(path, encoding):
-            if isinstance(item, Skip):
-                skipped(item)
+        for found in read_file(path, encoding, source=source):
+            if isinstance(found, Skip):
+                skipped(found)
+            elif (problem := _changed_without_replace(found, store, replace, path)) is not None:
+                skipped(problem)  # refused before the costly extraction
             else:
-                # A document is known by its path under the folder ingested, so two
-                # outlets' "story.txt" are two documents (records keep their own ids).
-                jsonl = path.suffix.lower() == ".jsonl"
-                named = item if jsonl else dataclasses.replace(item, name=source)
-                documents.append((named, knowledge))
+                documents.append((found, knowledge))
     if explicit is not None:
         store.add_entities(explicit.entities.values())
     # The bar goes to stderr, so a summary piped from stdout stays clean.
@@ -280,17 +285,19 @@ def ingest(
     todo = [(d, k) for d, k in documents if replace or not store.has_document(d.sha256)]
     many = len(documents) > _PROGRESS_OVER or any(len(d.text) > MAX_BLOCK for d, _ in todo)
     progress.disable = not (bar_console.is_terminal and many)
-    summary.duplicates += len(documents) - len(todo)
+    for doc, _knowledge in documents:
+        if not replace and store.has_document(doc.sha256):
+            _place_stored(doc, store, summary, skipped)
     # A long document is read here, block by block with its own bar, while the workers
     # take the short ones.
     short = [item for item in todo if len(item[0].text) <= MAX_BLOCK]
     with progress, _extractions(short, jobs) as results:
         task = progress.add_task("", total=len(todo))
-        for pending in todo:
-            doc = pending[0]
+        for item in todo:
+            doc = item[0]
             progress.update(task, description=doc.name)
             long = len(doc.text) > MAX_BLOCK
-            result = _extract_long(pending, progress) if long else next(results)
+            result = _extract_long(item, progress) if long else next(results)
             _store_one(doc, result, store, replace, summary, skipped)
             progress.advance(task)
     return summary
@@ -349,7 +356,7 @@ def _store_one(
         skipped(result)
         return
     if not replace and store.has_document(doc.sha256):
-        summary.duplicates += 1  # the same text twice in one batch
+        _place_stored(doc, store, summary, skipped)  # the same text twice in one batch
         return
     extraction = result
     try:
@@ -363,11 +370,38 @@ def _store_one(
         summary.facts[(f.pred, f.modality.value)] += 1
 
 
+def _place_stored(
+    doc: Document, store: FactStore, summary: IngestSummary, skipped: Callable[[Skip], None]
+) -> None:
+    """A text already stored: one document, perhaps with one more source; nothing extracted."""
+    try:
+        added = versions.place_stored_text(store, doc.name, doc.sha256, replace=False)
+    except DeniableError as exc:
+        skipped(Skip(doc.name, exc.message, "not-stored"))
+        return
+    if added:
+        summary.sources += 1
+    else:
+        summary.duplicates += 1
+
+
+def _changed_without_replace(
+    doc: Document, store: FactStore, replace: bool, path: Path
+) -> Skip | None:
+    """The skip of a changed text at a stored source when ``--replace`` was not given."""
+    if replace:
+        return None
+    try:
+        versions.check_source(store, doc.name, doc.sha256)
+    except DeniableError as exc:
+        return Skip(str(path), exc.message, "not-stored")
+    return None
+
+
 def _files(
     paths: list[Path], skipped: Callable[[Skip], None], own: set[Path]
 ) -> Iterator[tuple[Path, Path | None, str]]:
-    """Every article file under ``paths`` (sorted), with the entity file that applies to it
-    and its source: the path under the folder given, or the name of a file given.
+    """Every article file under ``paths`` (sorted), with its entity file and its source.
 
     Files of other formats found in a folder are reported to ``skipped``, except the
     store's ``own`` files.
@@ -377,13 +411,13 @@ def _files(
             raise InputError("no such file or folder", Location(str(root)))
         if root.is_file():
             if root.name != ENTITY_FILE:
-                yield root, _entity_file_for(root.parent, root.parent), root.name
+                yield root, _entity_file_for(root.parent, root.parent), source_name(root, root)
             continue
         for path in sorted(root.rglob("*")):
             if not path.is_file() or _hidden(path, root) or path.name == ENTITY_FILE:
                 continue
             if path.suffix.lower() in readers.SUFFIXES:
-                yield path, _entity_file_for(path.parent, root), path.relative_to(root).as_posix()
+                yield path, _entity_file_for(path.parent, root), source_name(path, root)
             elif path.resolve() not in own:
                 formats = ", ".join(sorted(readers.SUFFIXES))
                 skipped(Skip(str(path), f"not an article format (reads {formats})", "unsupported"))

@@ -33,8 +33,12 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def read(path: Path) -> Iterator[Document | Problem]:
-    """Yield the documents of one file, or a :class:`Problem` for what cannot be read."""
+def read(path: Path, *, source: str | None = None) -> Iterator[Document | Problem]:
+    """Yield the documents of one file, or a :class:`Problem` for what cannot be read.
+
+    ``source`` is what the file is stored as (default: its name); a JSON Lines record
+    is its ``id``, else its ``url``, else ``<source>:<line>``.
+    """
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -60,11 +64,11 @@ def read(path: Path) -> Iterator[Document | Problem]:
         return
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if path.suffix.lower() == ".jsonl":
-        yield from _jsonl(path, text)
+        yield from _jsonl(path, text, source)
     elif path.suffix.lower() in (".md", ".markdown"):
-        yield _markdown(path, text)
+        yield _markdown(path, text, source)
     else:
-        yield _plain(path, text)
+        yield _plain(path, text, source)
 
 
 # A line left over from a web page's markup ('class="x">', '<div ...>') is not a title.
@@ -76,11 +80,11 @@ def _first_line(text: str) -> str:
     return next((ln for ln in lines if not _MARKUP.search(ln)), lines[0] if lines else "")
 
 
-def _plain(path: Path, text: str) -> Document:
-    return Document(path.name, text, title=_first_line(text), sha256=sha256(text))
+def _plain(path: Path, text: str, source: str | None = None) -> Document:
+    return Document(source or path.name, text, title=_first_line(text), sha256=sha256(text))
 
 
-def _markdown(path: Path, text: str) -> Document:
+def _markdown(path: Path, text: str, source: str | None = None) -> Document:
     title = ""
     for line in text.splitlines():
         m = _HEADING.match(line)
@@ -89,10 +93,10 @@ def _markdown(path: Path, text: str) -> Document:
             break
     if not title:
         title = _first_line(text)
-    return Document(path.name, text, title=title, sha256=sha256(text))
+    return Document(source or path.name, text, title=title, sha256=sha256(text))
 
 
-def _jsonl(path: Path, text: str) -> Iterator[Document | Problem]:
+def _jsonl(path: Path, text: str, source: str | None = None) -> Iterator[Document | Problem]:
     for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
@@ -118,7 +122,8 @@ def _jsonl(path: Path, text: str) -> Iterator[Document | Problem]:
         if bad:
             yield Problem(where, f"field(s) {', '.join(bad)} must be strings")
             continue
-        name = str(fields["id"]) or f"{path.name}:{n}"
+        # A record's source is its id, else its URL, else its line in the file.
+        name = str(fields["id"]) or str(fields["url"]) or f"{source or path.name}:{n}"
         title = str(fields["title"])
         # The title is part of the text the facts point into, as for plain files.
         full = f"{title}\n\n{body}" if title and not body.startswith(title) else body

@@ -20,6 +20,9 @@ CLI_COMMANDS = (
     "score",
     "extract",
     "review",
+    "history",
+    "restore",
+    "gc",
 )
 REPL_COMMANDS = (
     ":help",

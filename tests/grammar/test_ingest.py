@@ -173,14 +173,14 @@ def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
         _ingest([tmp_path / "missing"], store)
 
 
-def test_order_is_sorted_and_names_are_file_names(tmp_path: Path) -> None:
+def test_order_is_sorted_and_names_are_paths_under_the_root(tmp_path: Path) -> None:
     for name in ("b.txt", "a.txt", "sub/c.txt"):
         p = tmp_path / name
         p.parent.mkdir(exist_ok=True)
         p.write_text(f"Title {name}\n\nJane Doe met Marcus Bell on {name}.\n", encoding="utf-8")
     with FactStore.memory() as store:
         _ingest([tmp_path], store)
-        assert store.document_names() == sorted(["a.txt", "b.txt", "c.txt"])
+        assert store.document_names() == ["a.txt", "b.txt", "sub/c.txt"]
 
 
 def test_markup_left_over_from_a_web_page_is_not_the_title(tmp_path) -> None:

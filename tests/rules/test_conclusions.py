@@ -119,13 +119,8 @@ def test_new_documents_are_derived_before_the_answer(db: Path, articles: Path, c
     _ingest_second(db, articles, capsys)
     out, err = _run(db, CONTACT, capsys)
     assert "Anna Smith,Peter Jones" in out and "Jane Doe,Marcus Bell" in out
-    line = _one_line(
-        err,
-        str(db),
-        "re-derived the conclusions in ",
-        " s ",
-        "documents, entities or review decisions changed",
-    )
+    changed = "documents, entities or review decisions changed"
+    line = _one_line(err, str(db), "re-derived the conclusions in ", " s ", changed)
     assert "generation 1, now 2" in line
     # Saved: the next question finds them current.
     stamp = _stamp(db)
