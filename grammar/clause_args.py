@@ -19,11 +19,18 @@ if TYPE_CHECKING:
 
 def subjects(v: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
     """Who does ``v``: its subject, a coordinated verb's subject, or a relative clause's noun."""
-    for c in v.children:
-        if c.dep_ in ("nsubj", "nsubjpass"):
-            if c.lower_ in ("who", "which", "that") and v.dep_ == "relcl":
-                return args(v.head, ctx, speaking)
-            return args(c, ctx, speaking)
+    subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if subj:
+        c = subj[0]
+        if c.lower_ in ("who", "which", "that") and v.dep_ == "relcl":
+            return args(v.head, ctx, speaking)
+        out = args(c, ctx, speaking)
+        for more in subj[1:]:
+            # "A and then-President B held …": the parser may give the verb two subjects
+            # where it missed the coordination
+            if more.i > c.i and _joined(more) and more.doc[more.left_edge.i - 1].lower_ == "and":
+                out += [m for m in args(more, ctx, speaking) if m not in out]
+        return out
     if v.dep_ in ("conj", "xcomp", "advcl") and v.head.pos_ in ("VERB", "AUX"):
         return subjects(v.head, ctx, speaking)
     if v.dep_ in ("acl", "relcl"):

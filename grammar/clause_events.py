@@ -19,6 +19,8 @@ from deniable.grammar.vocab import vocab
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
+    from deniable.grammar.names import Mention
+
 _MEETING_NOUNS = vocab().cues["meeting_nouns"]
 
 
@@ -128,6 +130,44 @@ def _not_a_phone_call(c: Token) -> bool:
     return True
 
 
+def _together(
+    pred: str, n: Token, v: Token, held: list[Mention], pattern: str, sent: Span, ctx: Context
+) -> Iterator[Candidate]:
+    """Each pair of the subjects of ``v`` ("A and B held talks"), or the two just named
+    ("the two men held talks")."""
+    if len(held) > 1:
+        for x, y in combinations(held, 2):
+            yield from pairs(pred, n, [x], [y], pattern, sent)
+    elif not held:
+        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        two = the_two(subj, ctx) if subj is not None else []
+        if subj is not None and two:
+            x, y = two
+            yield Candidate(pred, x.name, y.name, n.i, subj.left_edge.i, n.i + 1, pattern)
+
+
+def their_call(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A and B discussed it during (in) their phone call / telephone conversation"."""
+    for n in sent:
+        if n.pos_ != "NOUN" or n.lemma_ not in ("call", "conversation") or n.dep_ != "pobj":
+            continue
+        phone = any(c.lower_ in ("phone", "telephone") for c in n.lefts)
+        if not phone and n.lemma_ == "conversation":
+            continue
+        if not any(c.dep_ == "poss" and c.lower_ == "their" for c in n.children):
+            continue
+        prep = n.head
+        verb = prep.head
+        if verb.pos_ == "NOUN" and verb.dep_ == "dobj":
+            verb = verb.head  # "discussed a meeting during their call"
+        if prep.lower_ not in ("during", "in", "on") or verb.pos_ not in ("VERB", "AUX"):
+            continue
+        held = subjects(verb, ctx)
+        if len(held) > 1:
+            for x, y in combinations(held, 2):
+                yield from pairs("called", n, [x], [y], "their_call", sent)
+
+
 def calls_made(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A made 99 calls to B", "A had 40 phone conversations with B", "A's calls with B"."""
     for n in sent:
@@ -146,6 +186,10 @@ def calls_made(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if v.lemma_ not in ("make", "have", "hold", "place"):
             continue
         to = after((n, v), ("to", "with"), ctx)
+        if not to and not after((n,), ("between",), ctx):
+            # "A and B had a phone call"
+            yield from _together("called", n, v, subjects(v, ctx), "calls_together", sent, ctx)
+            continue
         count = next(
             (int(c.text) for c in n.children if c.dep_ == "nummod" and c.text.isdigit()), None
         )
@@ -164,8 +208,13 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
         v = n.head
         if n.dep_ == "dobj" and v.lemma_ in _HOLD_VERBS:
             withs = after((n, v), ("with",), ctx)
-            yield from pairs("met", n, subjects(v, ctx), withs, "held_talks", sent)
-        if len(between) > 1:
+            holders = subjects(v, ctx)
+            if not withs and not between:
+                # "A and B held talks", "the two leaders held a summit"
+                yield from _together("met", n, v, holders, "held_talks_together", sent, ctx)
+            else:
+                yield from pairs("met", n, holders, withs, "held_talks", sent)
+        if len(between) > 1 and not _ahead(n):
             for x, y in combinations(between, 2):
                 yield from pairs("met", n, [x], [y], "meeting_between", sent)
         if n.dep_ == "pobj" and n.head.lower_ == "in" and n.lemma_ != "meeting":

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import agent_mentions, args, passive, subjects
+from deniable.grammar.lexicon import lexicon
 from deniable.grammar.names import Mention
 from deniable.grammar.vocab import vocab
 
@@ -30,6 +31,10 @@ _NOT_CLAIMS = vocab().cues["not_claims"]
 
 
 _PEOPLE_NOUNS = vocab().cues["people_nouns"]
+
+
+# Prepositions that say where something happened, when they hang on the claim's verb.
+_WHERE = frozenset({"in", "at", "inside", "outside", "near"})
 
 
 def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
@@ -172,11 +177,13 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
             if people_noun and m.kind in ("gov", "org") and noun.lemma_.lower() == "official":
                 people_noun = False  # "Downing Street officials" act for the government
             # "Giuliani associates": the claim is about the associates
-            if not people_noun and depth < found.get(m, 99):
+            if not people_noun and not _qualifies_person(m, ctx) and depth < found.get(m, 99):
                 found[m] = depth
         for c in t.children:
             if c.dep_ in ("advcl", "parataxis", "npadvmod") or c.lower_ in ("when", "while"):
                 continue
+            if c.dep_ == "prep" and t.pos_ == "VERB" and c.lower_ in _WHERE and _a_place(c, ctx):
+                continue  # "received him in the Kremlin": where, not whom
             # A name inside a predicate noun ("an agent of the FSB") is further from what the
             # claim is about than the clause's subject.
             step = 0 if c.dep_ in ("prep", "compound", "case", "det", "conj", "appos") else 1
@@ -185,6 +192,28 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
 
     walk(root, 0)
     return {m: d for m, d in found.items() if d <= _DEEPEST}
+
+
+def _a_place(prep: Token, ctx: Context) -> bool:
+    """The preposition's object is itself a name of a place or a seat ("in the Kremlin")."""
+    obj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+    m = ctx.names.at(obj.i) if obj is not None else None
+    if m is None or obj is None:
+        return False
+    seat = lexicon().seat_names.get(ctx.doc[m.start : m.end].text.lower())
+    return m.kind == "place" or seat is not None
+
+
+def _qualifies_person(m: Mention, ctx: Context) -> bool:
+    """A country or body named only to say whose a person is ("U.S. President-elect Donald
+    Trump", "Kremlin spokesman Peskov"): the claim is about the person."""
+    head = ctx.doc[m.start : m.end].root
+    while head.dep_ in ("compound", "amod") and head.head.i != head.i:
+        head = head.head
+        other = ctx.names.at(head.i)
+        if other is not None and other is not m and other.kind == "person":
+            return True
+    return False
 
 
 def _text(root: Token, ctx: Context) -> str:

@@ -182,6 +182,8 @@ def _source(v: View, c: Candidate) -> str | None:
             for j in range(k + n, min(len(v.lows), k + n + 4)):
                 if not v.toks[j].text.isalpha() or (v.lows[j] in ("the", "a", "an") and words):
                     break
+                if words and words[-1].islower() and v.toks[j].text[:1].isupper():
+                    break  # "according to its sources Fillon visited": the clause begins
                 words.append(v.toks[j].text)
             if words:
                 return " ".join(w for w in words if w.lower() not in ("the", "a", "an"))

@@ -266,6 +266,7 @@ def _honorific_name(doc: Doc, t: Token) -> _Raw | None:
 def _name_word(t: Token) -> bool:
     return (
         t.pos_ == "PROPN"
+        and not _date_word(t)
         and t.text[:1].isupper()
         and t.lower_ not in _SUFFIXES
         and t.lower_ not in DROPPED_HONORIFICS
@@ -309,6 +310,7 @@ def _entity(ent: Span, kind: str, v: Vocab) -> _Raw | None:
         or toks[-1].lower_ in _SUFFIXES
         or toks[-1].text == "'s"
         or (kind == "person" and toks[-1].like_num)  # "phoned Rick Dunn 12 times"
+        or (kind == "person" and len(toks) > 1 and _date_word(toks[-1]))
     ):
         toks.pop()
     if not toks:
@@ -364,6 +366,15 @@ def _entity(ent: Span, kind: str, v: Vocab) -> _Raw | None:
     if kind == "person" and any(t.lower_ in DROPPED_HONORIFICS for t in toks[:1]):
         return None  # handled by the honorific pass
     return _Raw(start, end, text, kind)
+
+
+def _date_word(t: Token) -> bool:
+    """A weekday, or a month followed by a day ("Fillon March 3"), which ends a name: a
+    month alone may be a surname ("Theresa May")."""
+    if t.lower_ in _WEEKDAYS:
+        return True
+    nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
+    return t.lower_ in CALENDAR_WORDS and nxt is not None and nxt.like_num
 
 
 def _title_word(low: str, v: Vocab) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from deniable.facts.model import Modality
 from deniable.grammar.mentions import Mention
 from deniable.grammar.view import View
+from deniable.grammar.vocab import vocab
 
 _PHOTO = frozenset(["photograph", "photo", "picture", "image", "footage", "video", "snapshot"])
 
@@ -191,9 +192,26 @@ def meeting_between(v: View) -> None:
                     v.state.last_met = a.name
 
 
+_AHEAD = vocab().cues["ahead"]
+_CANCEL = vocab().cues["cancel"]
+
+
+def _called_off(v: View, k: int) -> bool:
+    """ "a proposed summit between …", "… was cancelled / postponed / called off": a meeting
+    that is still ahead or never happened."""
+    if any(v.low(j) in _AHEAD for j in range(max(0, k - 3), k)):
+        return True
+    for j, low in enumerate(v.lows):
+        if low == "off" and j > 0 and v.lows[j - 1] in ("called", "call", "calls"):
+            return True
+        if any(low.startswith(stem[:-1] if stem.endswith("e") else stem) for stem in _CANCEL):
+            return True
+    return False
+
+
 def _between(v: View, k: int, pred: str) -> None:
     a = v.at.get(k + 2)
-    if a is None or v.low(a.end) != "and":
+    if a is None or v.low(a.end) != "and" or _called_off(v, k):
         return
     b = v.at.get(a.end + 1)
     if b is not None:

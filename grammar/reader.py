@@ -41,6 +41,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     role_phrases.role_of_description,
     clause_events.called_verb,
     clause_events.calls_made,
+    clause_events.their_call,
     clause_events.spoke_by_phone,
     clause_events.call_from,
     clause_events.met_verb,

@@ -105,7 +105,9 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 org = inner if inner.kind != "person" else _as_org(inner, ctx)
                 k = inner.start - 1
                 continue
-            if low in _FORMER or (low == "-" and k > sent.start and doc[k - 1].lower_ == "ex"):
+            if low in _FORMER or (
+                low == "-" and k > sent.start and doc[k - 1].lower_ in ("ex", "then")
+            ):
                 former = True
             elif (
                 (low in ("'s", "’s") or (t.tag_ == "POS" and low in ("'", "’")))
@@ -116,6 +118,7 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             elif (
                 t.text in ("-", "–")
                 and words
+                and org is None
                 and k > sent.start
                 and doc[k - 1].is_alpha
                 and not t.whitespace_
