@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from deniable.facts.model import Document, EntityType, Evidence, Fact, Modality, Sentence
-from deniable.grammar import charges, clause_events, denied_claims, role_phrases
+from deniable.grammar import charges, clause_events, denied_claims, role_clauses, role_phrases
 from deniable.grammar.candidate import Candidate, Context, Extractor
 from deniable.grammar.descriptions import (
     with_antecedents,
@@ -39,6 +39,8 @@ EXTRACTORS: tuple[Extractor, ...] = (
     role_phrases.role_from_org,
     role_phrases.role_founded_by,
     role_phrases.role_of_description,
+    role_clauses.role_verb,
+    role_clauses.role_appointed,
     clause_events.called_verb,
     clause_events.calls_made,
     clause_events.their_call,

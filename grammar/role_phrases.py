@@ -271,6 +271,8 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
         nouns = [c for c in head.children if c.dep_ == "appos" and ctx.names.at(c.i) is None]
         if head.dep_ == "appos" and ctx.names.at(head.head.i) is None:
             nouns.append(head.head)
+        elif head.dep_ == "appos" and (up := _post_of(head.head, ctx)) is not None:
+            nouns.append(up)  # "the head of Mossad, X": the parser hangs X on "Mossad"
         # An apposition is set off by a comma; without one the noun is the name's title.
         nouns = [
             n for n in nouns if any(doc[k].text in (",", "(", "-", "–") for k in _between(n, m))
@@ -285,13 +287,25 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
             copulas = [c for c in head.head.children if c.dep_ == "attr"]
         for noun in copulas:
             # "X is the Y of Z" is a clause: how it was said is for the stance to decide
-            for cand in _role_noun(noun, m, ctx):
+            for cand in role_noun(noun, m, ctx):
                 yield replace(cand, trigger=noun.head.i, pattern="role_copula")
         for noun in nouns:
-            yield from _role_noun(noun, m, ctx)
+            yield from role_noun(noun, m, ctx)
             for conj in noun.conjuncts:
                 if ctx.names.at(conj.i) is None:
-                    yield from _role_noun(conj, m, ctx)
+                    yield from role_noun(conj, m, ctx)
+
+
+def _post_of(t: Token, ctx: Context) -> Token | None:
+    """The noun ``t`` hangs on through "of" when ``t`` names an organisation ("head" in
+    "the head of Mossad")."""
+    m = ctx.names.at(t.i)
+    if m is None or m.kind not in ("org", "gov", "party") or t.dep_ != "pobj":
+        return None
+    prep = t.head
+    if prep.lower_ != "of" or prep.head.pos_ != "NOUN" or ctx.names.at(prep.head.i) is not None:
+        return None
+    return prep.head
 
 
 def _negated_be(v: Token) -> bool:
@@ -305,7 +319,7 @@ def _between(noun: Token, m: Mention) -> range:
     return range(m.end, noun.left_edge.i + 1)
 
 
-def _role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
+def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
     """A role noun phrase describing person ``m``: its post and its organisation."""
     if noun.pos_ not in ("NOUN", "PROPN"):
         return

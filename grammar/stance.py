@@ -48,7 +48,7 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     """The modality of ``c`` and, for reported facts, who reported it."""
     if c.rejected:
         return None, ""
-    if c.pred == "role" and c.pattern != "role_copula":
+    if c.pred == "role" and c.pattern not in ("role_copula", "role_verb", "role_appointed"):
         return Modality.ASSERTED, ""  # a title or apposition is the article's own voice
     if sent.text.rstrip().rstrip("\"'”’)").endswith("?"):
         return None, ""

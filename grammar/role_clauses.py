@@ -1,0 +1,98 @@
+"""Roles read from clauses: "X heads Y", "X, who leads Y", "X served as head of Y", "X was
+appointed chief executive of Y".
+
+An extractor module.  The person is the clause's subject (through a relative clause), the
+organisation a name the verb takes as its object or the post noun's "of" phrase.  Whether the
+clause states it, reports it or only plans it is decided by :mod:`deniable.grammar.stance`;
+a past "led" or "served as" is a former role, which still counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from deniable.grammar.candidate import Candidate, Context
+from deniable.grammar.clause_args import subjects
+from deniable.grammar.role_phrases import role_noun
+from deniable.grammar.vocab import vocab
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+    from deniable.grammar.names import Mention
+
+_HEAD_VERBS = vocab().cues["head_verbs"]
+_BECOME_VERBS = vocab().cues["become_verbs"]
+_CONTEST = vocab().cues["contest"]
+
+
+def role_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "X heads/leads/chairs/runs Y" and "X, who heads Y": X is Y's head."""
+    for v in sent:
+        if v.pos_ != "VERB" or v.lemma_.lower() not in _HEAD_VERBS or _negated(v):
+            continue
+        objs = [c for c in v.children if c.dep_ == "dobj"]
+        if len(objs) != 1 or any(c.dep_ == "prep" for c in objs[0].children):
+            continue  # "leads the inquiry into Y": an inquiry, not Y
+        org = ctx.names.at(objs[0].i)
+        if org is None or org.kind not in ("org", "gov", "party"):
+            continue
+        when = "former" if v.tag_ == "VBD" else ""
+        # "leads the Greens by five points": ahead in a race, which says so to the older
+        # reader too
+        contest = any(t.lemma_.lower() in _CONTEST for t in v.subtree)
+        for person in _persons(v, ctx):
+            if person.name != org.name:
+                yield Candidate(
+                    "role", person.name, org.name, v.i, min(person.start, v.i),
+                    max(org.end, v.i + 1), "role_verb", role="head", when=when,
+                    rejected=contest,
+                )  # fmt: skip
+
+
+def role_appointed(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "X served as head of Y", "X was appointed/named chief executive of Y", "X became
+    chairman of Y"."""
+    for v in sent:
+        lemma = v.lemma_.lower()
+        if v.pos_ not in ("VERB", "AUX") or _negated(v):
+            continue
+        nouns: list[Token] = []
+        if lemma == "serve":
+            nouns = [
+                g
+                for c in v.children
+                if c.dep_ == "prep" and c.lower_ == "as"
+                for g in c.children
+                if g.dep_ == "pobj"
+            ]
+        elif lemma in _BECOME_VERBS and (lemma == "become" or _passive(v)):
+            # "A appointed B head of C" is B's post: only the passive names the holder as
+            # the subject
+            nouns = [c for c in v.children if c.dep_ in ("oprd", "attr", "xcomp")]
+        if not nouns:
+            continue
+        when = "former" if lemma == "serve" and v.tag_ == "VBD" else ""
+        for person in _persons(v, ctx):
+            for noun in nouns:
+                for cand in role_noun(noun, person, ctx):
+                    yield replace(
+                        cand,
+                        trigger=v.i,
+                        pattern="role_appointed",
+                        when=cand.when or when,
+                    )
+
+
+def _persons(v: Token, ctx: Context) -> list[Mention]:
+    return [m for m in subjects(v, ctx) if m.kind == "person"]
+
+
+def _passive(v: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
+
+
+def _negated(v: Token) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in ("never", "longer") for c in v.children)
