@@ -30,7 +30,13 @@ _HOLD_VERBS = vocab().cues["hold_verbs"]
 def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A met B", "A met with B", "A and B met", "A discussed X with B"."""
     for v in sent:
-        if v.pos_ != "VERB" or v.lemma_ not in ("meet", "discuss"):
+        if v.pos_ != "VERB" or v.lemma_ not in ("meet", "discuss", "sit"):
+            continue
+        if v.lemma_ == "sit":
+            # "A sat down with B"
+            if any(c.dep_ == "prt" and c.lower_ == "down" for c in v.children):
+                b = after((v,), ("with",), ctx)
+                yield from pairs("met", v, subjects(v, ctx), b, "sat_down_with", sent)
             continue
         a = subjects(v, ctx)
         if not a and v.lemma_ == "meet":

@@ -171,7 +171,7 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
         if m is not None and m.actor and m.name not in deniers:
             head = ctx.doc[m.start : m.end].root
             noun = head.head
-            people_noun = head.dep_ == "compound" and (
+            people_noun = head.dep_ in ("compound", "poss") and (
                 noun.lemma_.lower() in _PEOPLE_NOUNS or noun.lower_.rstrip("s") in _PEOPLE_NOUNS
             )
             if people_noun and m.kind in ("gov", "org") and noun.lemma_.lower() == "official":

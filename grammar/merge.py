@@ -206,10 +206,14 @@ def _drop_partial_orgs(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list
     sentence ("Independence Party" in "UK Independence Party") is the shorter reading's error."""
     longer = {(f.args[0], f.evidence.sentence): f.args[1] for f in read_facts if f.pred == "role"}
 
+    posts = vocab().posts
+
     def partial(f: Fact) -> bool:
         other = longer.get((f.args[0], f.evidence.sentence), "")
         if f.pred != "role" or not other or f.args[1] == other:
             return False
+        if f.role and f"{f.args[1].split()[-1]} {f.role}".lower() in posts:
+            return True  # "House Minority" + "leader": the name took the post's first word
         # "South Africa Finance Minister X": the older reader's "South African finance
         # ministry" is the same post the reader gave to the country's government
         country = other.removesuffix(" government")

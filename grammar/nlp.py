@@ -27,9 +27,18 @@ MAX_BLOCK = 100_000
 def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: a headline or caption is not the start of the next one."""
     for t in doc[1:]:
-        if "\n" in doc[t.i - 1].text or "\n" in doc[t.i - 1].whitespace_:
+        prev = doc[t.i - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_:
             t.is_sent_start = True
+        elif prev.text not in _ENDS and not prev.is_space and not prev.text.endswith("."):
+            # A sentence of prose ends at a full stop, a question or an exclamation mark (or a
+            # quote or bracket after one; "U.S." may end one too): the parser otherwise splits
+            # titles ("Attorney | General X") as if they were sentences.
+            t.is_sent_start = False
     return doc
+
+
+_ENDS = frozenset({".", "!", "?", "...", "…", '"', "”", "'", "’", ")", "]", ":", ";"})
 
 
 @functools.cache

@@ -91,12 +91,41 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
             if modality is Modality.ASSERTED:
                 modality = _CLAIM_NOUNS[lemma]
         child, cur = cur, cur.head
+    if modality is Modality.ASSERTED:
+        said = _said_after(v, ctx)
+        if said is not None:
+            modality, source = Modality.REPORTED, said
     if any(t.lower_ in _HEDGES for t in sent) or _hedged(v):
         return Modality.ALLEGED, source
     according = _according(sent, ctx)
     if according and modality is Modality.ASSERTED:
         return Modality.REPORTED, according
     return modality, source
+
+
+def _said_after(v: Token, ctx: Context) -> str | None:
+    """ "A met B, the Post reported": the parser may hang the trailing attribution on the
+    clause it attributes, as a dependent of the verb rather than its head."""
+    for h in (v, *v.ancestors):
+        for c in h.children:
+            if (
+                c.dep_ in ("advcl", "parataxis")
+                and c.i > v.i
+                and c.lemma_.lower() in _SPEECH
+                and _before(c, ctx) in (",", "—", "–")
+                and any(g.dep_ == "nsubj" for g in c.children)
+                and not _negated(c)
+            ):
+                return _speaker(c, ctx)
+    return None
+
+
+def _before(c: Token, ctx: Context) -> str:
+    """The punctuation that opens ``c``'s phrase, or the token just before it."""
+    first = ctx.doc[c.left_edge.i]
+    if first.is_punct:
+        return first.text
+    return ctx.doc[first.i - 1].text if first.i > 0 else ""
 
 
 def _calls_off(v: Token) -> bool:
