@@ -56,7 +56,7 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
             authority = _authority(subj, ctx) if subj is not None else None
             if authority is None:
                 continue
-        people = [m for m in people if m.kind == "person"]
+        people = [m for m in people if m.kind in ("person", "group")]
         if not people:
             continue
         who = authority or _default_authority(v, sent, ctx)
@@ -146,7 +146,9 @@ def _authority(t: Token, ctx: Context) -> str | None:
     # The phrase as written, without its determiner: "US prosecutors", "a federal grand jury".
     left = [c for c in t.lefts if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
     start = min([c.left_edge.i for c in left] + [t.i])
-    words = [w.text for w in ctx.doc[start : t.i + 1] if w.dep_ not in ("det", "poss", "punct")]
+    kept = [w for w in ctx.doc[start : t.i + 1] if w.dep_ not in ("det", "poss", "punct")]
+    # "Federal prosecutors in X have …": a sentence's capital is no part of the name
+    words = [w.lower_ if w.is_sent_start and w.pos_ != "PROPN" else w.text for w in kept]
     text = " ".join(words)
     return text if len(words) > 1 else text.lower()
 

@@ -48,7 +48,7 @@ def with_descriptions(doc: Doc, names: DocNames, holders: dict[str, str]) -> Doc
                 break
         else:
             k += 1
-    return _with_added(names, added)
+    return with_added(names, added)
 
 
 PostOf = Callable[[list[str]], "tuple[str, str] | None"]
@@ -80,7 +80,7 @@ def with_antecedents(
                     this = Mention(span[0], span[1], before.name, "person", post=post)
                     added.append(this)
         before = this if this is not None and this.kind == "person" else None
-    return _with_added(names, added)
+    return with_added(names, added)
 
 
 def _subject(sent: Span, names: DocNames) -> Token | None:
@@ -129,10 +129,10 @@ def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
         if len(owners) == 1:
             name, kind = next(iter(owners))
             added.append(Mention(t.i, t.i + 1, name, kind))
-    return _with_added(names, added)
+    return with_added(names, added)
 
 
-def _with_added(names: DocNames, added: list[Mention]) -> DocNames:
+def with_added(names: DocNames, added: list[Mention]) -> DocNames:
     """A new, read-only :class:`DocNames` with ``added`` among its mentions."""
     if not added:
         return names

@@ -35,7 +35,7 @@ def _merge(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:
         return (f.pred, args, f.evidence.sentence)
 
     denied = {key(f) for f in (*legacy, *read_facts) if not f.modality.positive}
-    legacy = _drop_partial_orgs(legacy, read_facts)
+    legacy = _drop_other_authorities(_drop_partial_orgs(legacy, read_facts), read_facts)
     # How a tuple was said is the stance's decision (attribution read from the parse), so
     # where both readers have it the older reader's fact takes the new modality and source,
     # unless that would drop an attribution.
@@ -116,6 +116,9 @@ def _vetoed(facts: list[Fact], reading: Reading) -> list[Fact]:
     return [f for f in facts if not vetoed(f)]
 
 
+_METONYMS = vocab().metonyms
+
+
 def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
     """A name the older reader took with its title ("Labour MP Tom Rusk") is the name the
     spaCy reader found inside it, in the same sentence; a party as written ("Lib Dem") is the
@@ -146,6 +149,9 @@ def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
         seat = seats.get((sentence, name.lower()))
         if seat and pred != "role":
             return seat
+        if name.endswith(" government"):
+            # the older reader writes a government by its adjective ("British government")
+            return _METONYMS.get(name.lower(), name)
         inside = [n for n in by_sentence.get(sentence, ()) if name.endswith(f" {n}")]
         if inside:
             return max(inside, key=len)
@@ -222,6 +228,21 @@ def _drop_partial_orgs(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list
         )
 
     return [f for f in legacy if not partial(f)]
+
+
+def _drop_other_authorities(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:
+    """A charge the reader read for the same person in the same sentence is the one charge:
+    the older reader's other authority for it ("British government" for "British
+    prosecutors") is its own renaming, not a second indictment."""
+    read = {
+        (f.args[0], f.evidence.sentence): f.args[1] for f in read_facts if f.pred == "indicted_by"
+    }
+
+    def other(f: Fact) -> bool:
+        who = read.get((f.args[0], f.evidence.sentence))
+        return f.pred == "indicted_by" and who is not None and who != f.args[1]
+
+    return [f for f in legacy if not other(f)]
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:

@@ -72,7 +72,7 @@ class Mention:
     start: int
     end: int
     name: str
-    # person | org | gov (a government) | party | place
+    # person | org | gov (a government) | party | place | group ("senior union figures")
     kind: str
     # For a description ("the home secretary" standing for the person named just before):
     # the post as written and the organisation it belongs to.
@@ -80,8 +80,9 @@ class Mention:
 
     @property
     def actor(self) -> bool:
-        """People, organisations, parties and governments can meet, deny and hold posts."""
-        return self.kind in ("person", "org", "gov", "party")
+        """People, groups of them, organisations, parties and governments can meet, deny
+        and hold posts."""
+        return self.kind in ("person", "org", "gov", "party", "group")
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from deniable.grammar.descriptions import (
     with_descriptions,
     with_org_descriptions,
 )
+from deniable.grammar.groups import with_groups
 from deniable.grammar.names import read_names
 from deniable.grammar.nlp import MAX_BLOCK, parse
 from deniable.grammar.stance import decide
@@ -61,6 +62,7 @@ _KINDS = {
     "gov": EntityType.ORG,
     "party": EntityType.ORG,
     "place": EntityType.PLACE,
+    "group": EntityType.GROUP,
 }
 
 
@@ -158,10 +160,19 @@ def _context(doc: Doc) -> Context:
     """Names, then the posts the article gives them, then descriptions by those posts."""
     first = Context(doc, read_names(doc), vocab())
     held: dict[str, set[str]] = {}
+    abroad: set[str] = set()
+    home = first.names.home
+    govs = {m.name for m in first.names.mentions if m.kind == "gov"}
     for sent in doc.sents:
         for c in role_phrases.role_before_name(sent, first):
             held.setdefault(c.role, set()).add(c.a)
-    holders = {post: next(iter(who)) for post, who in held.items() if len(who) == 1}
+            if home is not None and c.b in govs and c.b != home:
+                abroad.add(c.a)
+    # In an article placed in a country, a bare "the prime minister" is that country's: the
+    # "Italian Prime Minister" it also names is called the Italian prime minister.
+    holders = {
+        post: next(iter(who)) for post, who in held.items() if len(who) == 1 and not who & abroad
+    }
     posts_of: dict[str, set[str]] = {}
     for post, who in held.items():
         for name in who:
@@ -177,7 +188,7 @@ def _context(doc: Doc) -> Context:
         return post if post is not None and post[0] not in held else None
 
     names = with_descriptions(doc, with_org_descriptions(doc, first.names), holders)
-    names = with_antecedents(doc, names, unheld_post, posted)
+    names = with_groups(doc, with_antecedents(doc, names, unheld_post, posted))
     return Context(doc, names, first.vocab)
 
 

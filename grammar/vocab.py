@@ -38,6 +38,8 @@ class Vocab:
     countries: dict[str, str]
     # a word that places an article in a country -> that country's government
     homes: dict[str, str]
+    # a head of state or government, lower case -> their government (leaders.txt)
+    leaders: dict[str, str]
     # country adjectives ("french"): a nationality, not an employer, before most posts
     adjectives: frozenset[str]
     # cue class -> its words (cues.txt): speech verbs, denial verbs, hedges, ...
@@ -94,9 +96,21 @@ def vocab() -> Vocab:
         governments=governments,
         countries=countries,
         homes=_aliases("homes.txt"),
+        leaders=_leaders(governments, metonyms),
         adjectives=frozenset(c.adjective.lower() for c in lexicon().countries),
         cues=_cues(),
     )
+
+
+def _leaders(governments: dict[str, str], metonyms: dict[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in _lines("leaders.txt"):
+        name, _, country = (p.strip() for p in line.partition("|"))
+        gov = governments.get(country.lower())
+        if gov is None:
+            raise ValueError(f"leaders.txt: {name}: unknown country {country!r}")
+        out[name.lower()] = metonyms.get(gov.lower(), gov)
+    return out
 
 
 def _cues() -> dict[str, frozenset[str]]:

@@ -329,13 +329,13 @@ def test_apposition_after_an_age(knowledge: Knowledge, facts, pos) -> None:
     [
         (
             "Hal Brent was charged by British prosecutors in 2021.",
-            ("indicted_by", "Hal Brent", "British government"),
+            ("indicted_by", "Hal Brent", "British prosecutors"),
         ),
         (
             "Hal Brent was indicted by US authorities in 2018.",
             ("indicted_by", "Hal Brent", "US government"),
         ),
-        ("Britain's foreign secretary Liz Moor spoke.", ("role", "Liz Moor", "British government")),
+        ("Britain's foreign secretary Liz Moor spoke.", ("role", "Liz Moor", "UK government")),
         ("Ukrainian President Ivan Holub spoke.", ("role", "Ivan Holub", "Ukrainian government")),
     ],
 )
