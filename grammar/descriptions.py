@@ -108,11 +108,13 @@ def _definite(head: Token, names: DocNames) -> tuple[int, int] | None:
 
 
 _ORG_HEADS = vocab().cues["org_heads"]
+_COMPANY = frozenset({"company", "firm", "group"})
 
 
 def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
     """Add "the council", "the party's" as a mention of the one organisation or party the
-    article names with that word in its name ("Muslim Council of Britain")."""
+    article names with that word in its name ("Muslim Council of Britain"), and "the
+    company" as the one company an article is about."""
     by_word: dict[str, set[tuple[str, str]]] = {}
     for m in names.mentions:
         if m.kind in ("org", "party"):
@@ -121,7 +123,7 @@ def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
     added: list[Mention] = []
     for t in doc:
         low = t.lower_
-        if low not in _ORG_HEADS or names.at(t.i) is not None or t.i == 0:
+        if low not in _ORG_HEADS | _COMPANY or names.at(t.i) is not None or t.i == 0:
             continue
         if doc[t.i - 1].lower_ != "the" or t.text != low:
             continue
@@ -129,6 +131,9 @@ def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
         if len(owners) == 1:
             name, kind = next(iter(owners))
             added.append(Mention(t.i, t.i + 1, name, kind))
+        elif not owners and low in _COMPANY and names.company is not None:
+            # "the company's chairman" in an article about one company
+            added.append(Mention(t.i, t.i + 1, names.company, "org"))
     return with_added(names, added)
 
 

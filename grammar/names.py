@@ -110,6 +110,12 @@ def read_names(doc: Doc) -> DocNames:
     for text in kinds:
         if kinds[text] in ("person", "org") and text.lower() in v.governments:
             kinds[text] = "place"  # "Kyiv" is a city whatever the tagger says
+    words = {t.text for t in doc}
+    for r in raw:
+        if r.start > 0 and _kind_noun(doc[r.start - 1], r) and not r.gender:
+            kinds[r.text] = "org"  # "accountancy firm Grant Thornton": a firm, not a man
+        elif _family(doc, r, words) and kinds.get(r.text) in ("place", "person", "org"):
+            kinds[r.text] = "group"
     full = _full_names(raw, kinds)
     acronyms = _acronyms(doc, raw, kinds)
     genders: dict[str, str] = {}
@@ -197,6 +203,10 @@ def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
             continue
         kind = "org" if words[-1] in _ORG_WORDS else "person"
         add(_Raw(start, end, doc[start:end].text, kind))
+    # An acronym the tagger left unnamed ("the boss of PTKL") is an organisation.
+    for t in doc:
+        if t.i not in taken and _acronym(t, v):
+            add(_Raw(t.i, t.i + 1, t.text, "org"))
     # A surname the tagger missed once is still the person it names elsewhere in full.
     surnames = {
         r.text.split()[-1]
@@ -252,6 +262,12 @@ def _honorific_name(doc: Doc, t: Token) -> _Raw | None:
         return None
     low = t.lower_
     words = [doc[t.i + 1 : end].text]
+    if f"{low} {words[0]}".lower() in vocab().posts:
+        return None  # "Lord Chancellor" is a post, not a lord
+    if low in ("lord", "lady", "baroness", "baron") and _seat_of(doc, end):
+        # "Lord Irvine of Lairg": a peer's title names the place he is lord of
+        words.append(doc[end : end + 2].text)
+        end += 2
     if low == "prince" and t.i > 0 and doc[t.i - 1].lower_ == "crown":
         # "Crown Prince X" is a post: the name is X alone
         return _Raw(t.i + 1, end, words[0], "person", "m")
@@ -262,6 +278,38 @@ def _honorific_name(doc: Doc, t: Token) -> _Raw | None:
         text = " ".join(words)
         gender = DROPPED_HONORIFICS[low]
     return _Raw(t.i, end, text, "person", gender)
+
+
+_NOT_ORGS = vocab().cues["not_org_acronyms"]
+
+
+def _acronym(t: Token, v: Vocab) -> bool:
+    low = t.lower_
+    return (
+        t.pos_ == "PROPN"
+        and t.is_alpha
+        and t.text.isupper()
+        and 3 <= len(t.text) <= 6
+        and low not in _NOT_ORGS
+        and low not in v.post_vocabulary
+        and low not in v.governments
+        and t.text not in vocab().cues["postnominals"]
+    )
+
+
+def _seat_of(doc: Doc, end: int) -> bool:
+    """ "of Lairg" after a peer's name: one capitalised place word that is no country and no
+    organisation, ending the name."""
+    if end + 1 >= len(doc) or doc[end].lower_ != "of":
+        return False
+    place = doc[end + 1]
+    after = doc[end + 2] if end + 2 < len(doc) else None
+    return (
+        _name_word(place)
+        and place.ent_type_ not in ("ORG", "NORP")
+        and place.lower_ not in vocab().governments
+        and (after is None or not _name_word(after))
+    )
 
 
 def _name_word(t: Token) -> bool:
@@ -416,6 +464,28 @@ def _vocab_mention(doc: Doc, t: Token, v: Vocab, min_words: int) -> _Raw | None:
     return None
 
 
+_COMPANY_NOUNS = vocab().cues["company_nouns"]
+
+
+def _family(doc: Doc, r: _Raw, words: set[str]) -> bool:
+    """ "the Guptas" in an article that also writes "Gupta": a family, not a place."""
+    t = doc[r.start]
+    return (
+        r.end - r.start == 1
+        and t.tag_ == "NNPS"
+        and t.text.endswith("s")
+        and r.start > 0
+        and doc[r.start - 1].lower_ == "the"
+        and t.text[:-1] in words
+    )
+
+
+def _kind_noun(t: Token, r: _Raw) -> bool:
+    """A common noun naming what kind of organisation the name after it is ("law firm X",
+    "the broadcaster Y")."""
+    return t.pos_ == "NOUN" and t.lower_ in _COMPANY_NOUNS and r.start <= t.head.i < r.end
+
+
 def _vote_kinds(raw: list[_Raw]) -> dict[str, str]:
     """One type per name string across the document: the tagger is inconsistent."""
     votes: dict[str, Counter[str]] = {}
@@ -430,6 +500,11 @@ def _vote_kinds(raw: list[_Raw]) -> dict[str, str]:
         kind = c.most_common(1)[0][0]
         if kind == "place" and text in surnames:
             kind = "person"  # "Marin" tagged a place, though the article names Oleg Marin
+        elif kind == "place" and text.isupper() and len(text) > 2:
+            kind = "org"  # "IPCL": an acronym is no place (country codes are governments)
+        elif kind == "org" and len(text.split()) > 1 and text.split()[-1] in surnames:
+            # "Dhiru Bhai Ambani" tagged an organisation, in an article about Mukesh Ambani
+            kind = "org" if text.split()[-1].lower() in _ORG_WORDS else "person"
         if kind in ("person", "org"):
             words = text.lower().split()
             if len(words) > 1 and words[-1] in _PLACE_WORDS:
@@ -451,6 +526,8 @@ def _full_names(raw: list[_Raw], kinds: dict[str, str]) -> dict[str, list[tuple[
             continue
         # "Goldsmith" is Lord Goldsmith; "Lord" is no one's first name.
         keys = {words[-1]} if words[0].lower() in KEPT_HONORIFICS else {words[-1], words[0]}
+        if words[0].lower() in KEPT_HONORIFICS and "of" in words[2:]:
+            keys = {words[words.index("of", 2) - 1]}  # "Lord Irvine of Lairg" is Irvine
         for key in keys:
             out.setdefault(key, []).append((r.start, r.text))
     return out
@@ -459,6 +536,10 @@ def _full_names(raw: list[_Raw], kinds: dict[str, str]) -> dict[str, list[tuple[
 def _resolve_person(r: _Raw, full: dict[str, list[tuple[int, str]]], done: list[Mention]) -> str:
     """A one-word person name is the full name given for it, when that is not in doubt."""
     words = r.text.split()
+    if len(words) == 2 and words[0].lower() in KEPT_HONORIFICS:
+        # "Lord Irvine" after "Lord Irvine of Lairg"
+        peers = {n for _pos, n in full.get(words[1], []) if n.startswith(f"{r.text} of ")}
+        return peers.pop() if len(peers) == 1 else ""
     if len(words) != 1:
         return ""
     seen = full.get(words[0], [])

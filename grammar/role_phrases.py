@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 _FORMER = vocab().cues["former"]
+_PORTFOLIOS = vocab().cues["portfolios"]
 _ROLE_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 _MEMBER_PREPS = frozenset({"from", "of", "at", "for"})
 
@@ -102,6 +103,12 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     break
                 if inner.kind == "person" and not _lone_word(inner, ctx):
                     break
+                if text.lower() in _PORTFOLIOS and words:
+                    # "Housing Minister X", "Works and Housing Minister": a portfolio the
+                    # tagger took for an organisation is part of the post
+                    words = [text, *words]
+                    k = inner.start - 1
+                    continue
                 org = inner if inner.kind != "person" else _as_org(inner, ctx)
                 k = inner.start - 1
                 continue
@@ -125,6 +132,8 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 and not doc[k - 1].whitespace_
             ):
                 words.insert(0, "-")  # "Under-Secretary", "director-general"; not a dateline
+            elif org is None and words and words[0] == "-" and t.is_alpha and not t.whitespace_:
+                words.insert(0, t.text)  # "Under-Secretary": the tagger's preposition
             elif org is not None or t.is_punct or t.like_num:
                 break
             elif t.pos_ not in _ROLE_POS and not (t.tag_ == "VBG" and t.dep_ == "amod"):
@@ -240,6 +249,7 @@ def _leading_name(
             and w.lower() not in ctx.vocab.post_vocabulary
             and (w.lower() not in CALENDAR_WORDS or len(head) > 1)
             and w.lower() not in lexicon().nouns.single
+            and w.lower() not in _PORTFOLIOS
             for w in head
         )
         placed = ctx.doc[k0].i > ctx.doc[k0].sent.start or _capitalised_elsewhere(head[0], ctx)
@@ -478,5 +488,11 @@ def _people(sent: Span, ctx: Context) -> list[Mention]:
 
 def _head(m: Mention, ctx: Context) -> Token:
     """The syntactic head of a mention's tokens."""
-    span = ctx.doc[m.start : m.end]
-    return span.root
+    root = ctx.doc[m.start : m.end].root
+    up = root.head
+    if root.dep_ == "compound" and up.i == m.end and up.text in _POSTNOMINALS:
+        return up  # "X QC, a member of Y": the parser heads the name with its letters
+    return root
+
+
+_POSTNOMINALS = vocab().cues["postnominals"]

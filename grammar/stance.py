@@ -62,9 +62,14 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     modality, source = Modality.ASSERTED, ""
     child, cur = v, v.head
     hops = 0
+    below = ""  # the relation of the hop before
     while cur.i != child.i and hops < 12:
         hops += 1
         rel = child.dep_
+        if rel == "dobj" and below in ("acl", "relcl") and cur.lemma_.lower() in _SPEECH:
+            # "X said the emails show that A met B", parsed as a clause on the object
+            rel = "ccomp"
+        below = child.dep_
         lemma = cur.lemma_.lower()
         if rel == "advcl" and any(m.lower_ in ("if", "unless", "whether") for m in child.children):
             return None, ""
