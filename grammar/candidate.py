@@ -31,6 +31,15 @@ class Context:
         m = self.names.at(t.i)
         if m is not None:
             return m
+        nxt = self.names.at(t.i + 1) if t.i + 1 < len(self.doc) else None
+        if (
+            nxt is not None
+            and nxt.kind == "person"
+            and nxt.start == t.i + 1
+            and t.text[:1].isupper()
+            and t.lower_ in self.vocab.post_vocabulary
+        ):
+            return nxt  # "Putin and PM Modi spoke": the parser heads the conjunct with the title
         if t.lemma_.lower() in _SPEAKER_NOUNS:
             for c in t.children:
                 inner = None

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from deniable.grammar.names import Mention
 
 _MEETING_NOUNS = vocab().cues["meeting_nouns"]
+_PHONE = vocab().cues["phone_words"]
 
 
 _HOLD_VERBS = vocab().cues["hold_verbs"]
@@ -97,7 +98,7 @@ def spoke_by_phone(sent: Span, ctx: Context) -> Iterator[Candidate]:
     for v in sent:
         if v.pos_ != "VERB" or v.lemma_ not in ("speak", "talk"):
             continue
-        phone = any(t.lemma_ in ("phone", "telephone") and t.head.dep_ == "prep" for t in v.subtree)
+        phone = any(t.lemma_ in _PHONE and t.head.dep_ == "prep" for t in v.subtree)
         if phone:
             a = subjects(v, ctx)
             b = after((v,), ("with", "to"), ctx)
@@ -157,7 +158,7 @@ def their_call(sent: Span, ctx: Context) -> Iterator[Candidate]:
     for n in sent:
         if n.pos_ != "NOUN" or n.lemma_ not in ("call", "conversation") or n.dep_ != "pobj":
             continue
-        phone = any(c.lower_ in ("phone", "telephone") for c in n.lefts)
+        phone = any(c.lower_ in _PHONE for c in n.lefts)
         if not phone and n.lemma_ == "conversation":
             continue
         if not any(c.dep_ == "poss" and c.lower_ == "their" for c in n.children):
@@ -184,9 +185,7 @@ def calls_made(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         if n.lemma_ not in ("call", "conversation") or n.pos_ != "NOUN" or n.dep_ != "dobj":
             continue
-        if n.lemma_ == "conversation" and not any(
-            c.lower_ in ("phone", "telephone") for c in n.lefts
-        ):
+        if n.lemma_ == "conversation" and not any(c.lower_ in _PHONE for c in n.lefts):
             continue
         v = n.head
         if v.lemma_ not in ("make", "have", "hold", "place"):

@@ -116,7 +116,8 @@ def _vetoed(facts: list[Fact], reading: Reading) -> list[Fact]:
     return [f for f in facts if not vetoed(f)]
 
 
-_METONYMS = vocab().metonyms
+_VOCAB = vocab()
+_METONYMS = _VOCAB.metonyms
 
 
 def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
@@ -155,6 +156,13 @@ def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
         inside = [n for n in by_sentence.get(sentence, ()) if name.endswith(f" {n}")]
         if inside:
             return max(inside, key=len)
+        # "George W" for "George W. Bush": the older reader stops at a full stop
+        bare = name.replace(".", "")
+        cut = [
+            n for n in by_sentence.get(sentence, ()) if n.replace(".", "").startswith(f"{bare} ")
+        ]
+        if len(cut) == 1 and " " in bare:
+            return cut[0]
         longer = [o for o in orgs if o.endswith(f" {name}")]
         return longer[0] if len(longer) == 1 and name not in orgs else name
 
@@ -227,7 +235,20 @@ def _drop_partial_orgs(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list
             country != other and f.args[1].startswith(country + " ")
         )
 
-    return [f for f in legacy if not partial(f)]
+    govs: dict[tuple[str, int], set[str]] = {}
+    for f in read_facts:
+        if f.pred == "role" and f.args[1].endswith(" government"):
+            govs.setdefault((f.args[0], f.evidence.sentence), set()).add(f.args[1])
+
+    def other_country(f: Fact) -> bool:
+        # "A's Foreign Minister X and B's Foreign Minister Y": one person serves one country
+        read = govs.get((f.args[0], f.evidence.sentence), set())
+        if f.pred != "role" or not read:
+            return False
+        gov = _VOCAB.government(f.args[1].split()[0])  # "Palestinian foreign ministry"
+        return gov is not None and gov not in read
+
+    return [f for f in legacy if not partial(f) and not other_country(f)]
 
 
 def _drop_other_authorities(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:

@@ -337,11 +337,11 @@ def _entity(ent: Span, kind: str, v: Vocab) -> _Raw | None:
         )
     ):
         toks.pop(0)
-    # "Treasurer Lena Brook", "Conservative Graham Brady": the tagger sometimes takes the
-    # title or the party into the name
+    # "Treasurer Lena Brook", "Conservative Graham Brady", "PM Modi": the tagger sometimes
+    # takes the title or the party into the name
     while (
-        kind == "person"
-        and len(toks) > 1
+        len(toks) > 1
+        and (kind == "person" or (toks[0].text.isupper() and toks[0].lower_ in v.post_vocabulary))
         and (
             _title_word(toks[0].lower_, v)
             or toks[0].lower_ in v.parties

@@ -170,7 +170,11 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if org is None:
                 org, phrase = _leading_name(words, phrase, m, ctx)
         after = _of_after(m, ctx)
-        known = ctx.vocab.leaders.get(m.name.lower()) if cls in ("head", "gov") else None
+        known = (
+            ctx.vocab.leaders.get(m.name.lower().replace(".", ""))
+            if cls in ("head", "gov")
+            else None
+        )
         name = known if org is None and after is None and known else _org_for(cls, org, after, ctx)
         if name is None and org is None and after is None and _officer(cls, phrase):
             name = ctx.names.company  # "chief executive X" in an article about one company
