@@ -46,11 +46,15 @@ class Context:
                 if c.dep_ in ("compound", "poss"):
                     # "SEC officials"; not "Russian officials", who are not the state itself
                     inner = self.names.at(c.i)
-                elif c.dep_ == "prep" and c.lower_ in ("from", "of"):
-                    # "a delegation from the CBI"
+                elif c.dep_ == "prep" and (
+                    c.lower_ in ("from", "of") or (speaking and c.lower_ == "for")
+                ):
+                    # "a delegation from the CBI"; "a spokesman for X said" speaks for X
                     obj = next((g for g in c.children if g.dep_ == "pobj"), None)
                     inner = self.names.at(obj.i) if obj is not None else None
                 if inner is not None and inner.kind in ("org", "party"):
+                    return inner
+                if inner is not None and inner.kind == "person" and speaking and c.lower_ == "for":
                     return inner
                 if inner is not None and inner.kind == "gov" and speaking:
                     return inner  # "Kremlin officials said" speak for it; meeting them is not

@@ -31,6 +31,7 @@ _NOT_CLAIMS = vocab().cues["not_claims"]
 
 
 _PEOPLE_NOUNS = vocab().cues["people_nouns"]
+_REPORT_NOUNS = vocab().cues["report_nouns"]
 
 
 # Prepositions that say where something happened, when they hang on the claim's verb.
@@ -176,8 +177,19 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
             )
             if people_noun and m.kind in ("gov", "org") and noun.lemma_.lower() == "official":
                 people_noun = False  # "Downing Street officials" act for the government
-            # "Giuliani associates": the claim is about the associates
-            if not people_noun and not _qualifies_person(m, ctx) and depth < found.get(m, 99):
+            # "Giuliani associates": the claim is about the associates; "X's investigation",
+            # "a report by X": X made the claim, it is not about X
+            author = noun.lemma_.lower() in _REPORT_NOUNS and (
+                head.dep_ == "poss" or (head.dep_ == "pobj" and noun.lower_ == "by")
+            )
+            if author is False and head.dep_ == "pobj" and noun.lower_ == "by":
+                author = noun.head.lemma_.lower() in _REPORT_NOUNS
+            if (
+                not people_noun
+                and not author
+                and not _qualifies_person(m, ctx)
+                and depth < found.get(m, 99)
+            ):
                 found[m] = depth
         for c in t.children:
             if c.dep_ in ("advcl", "parataxis", "npadvmod") or c.lower_ in ("when", "while"):

@@ -17,6 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from spacy.tokens import Span
+
 from deniable.grammar.home import dominant, home_country
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.namewords import CALENDAR_WORDS
@@ -24,7 +26,7 @@ from deniable.grammar.pronouns import resolve_pronouns
 from deniable.grammar.vocab import Vocab, vocab
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Token
 
 #: Honorifics dropped from a canonical name, and the gender they say ("" for none).
 DROPPED_HONORIFICS = {
@@ -105,7 +107,7 @@ class DocNames:
 def read_names(doc: Doc) -> DocNames:
     """Find, type and resolve every mention of ``doc``."""
     v = vocab()
-    raw = _raw_mentions(doc, v)
+    raw = _spread(doc, _raw_mentions(doc, v))
     kinds = _vote_kinds(raw)
     for text in kinds:
         if kinds[text] in ("person", "org") and text.lower() in v.governments:
@@ -179,7 +181,7 @@ def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
             end = _two_names(doc, t.i, _name_end(doc, t.i + 1, most=3), first_names)
             if end > t.i + 1:
                 add(_Raw(t.i, end, doc[t.i : end].text, "person", first_names[t.lower_]))
-    for ent in doc.ents:
+    for ent in _joined(doc, v):
         kind = _LABELS.get(ent.label_)
         if kind is not None:
             add(_entity(ent, kind, v))
@@ -218,6 +220,57 @@ def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
         if t.i not in taken and t.pos_ in ("PROPN", "NOUN") and t.text in surnames:
             add(_Raw(t.i, t.i + 1, t.text, "person"))
     return out
+
+
+_PLACE_LABELS = ("GPE", "LOC", "ORG", "FAC")
+
+
+def _joined(doc: Doc, v: Vocab) -> list[Span]:
+    """The tagger's entities, two side by side joined when the first modifies the second
+    ("Cambridge" + "Analytica" is one company, not two places)."""
+    out: list[Span] = []
+    for ent in doc.ents:
+        prev = out[-1] if out else None
+        last = doc[ent.start - 1] if ent.start > 0 else None
+        if (
+            prev is not None
+            and last is not None
+            and prev.end == ent.start
+            and prev.label_ in _PLACE_LABELS
+            and ent.label_ in _PLACE_LABELS
+            and last.dep_ == "compound"
+            and ent.start <= last.head.i < ent.end
+            and prev.text.lower() not in v.governments
+            and ent.text.lower() not in v.governments
+        ):
+            out[-1] = Span(doc, prev.start, ent.end, label="ORG")
+            continue
+        out.append(ent)
+    return out
+
+
+def _spread(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
+    """An organisation's several-word name found once is that name wherever the article
+    writes it again, though the tagger cut it there ("Cambridge" + "Analytica")."""
+    names = sorted(
+        {tuple(r.text.split()) for r in raw if r.kind == "org" and " " in r.text},
+        key=len,
+        reverse=True,
+    )
+    words = [t.text for t in doc]
+    out = list(raw)
+    for name in names:
+        n = len(name)
+        for i in range(len(words) - n + 1):
+            if tuple(words[i : i + n]) != name:
+                continue
+            inside = [r for r in out if i <= r.start and r.end <= i + n]
+            if any(r.start < i + n and r.end > i and r not in inside for r in out) or any(
+                (r.start, r.end) == (i, i + n) for r in inside
+            ):
+                continue  # already this name, or a name crossing its edge
+            out = [r for r in out if r not in inside] + [_Raw(i, i + n, " ".join(name), "org")]
+    return sorted(out, key=lambda r: r.start)
 
 
 def _two_names(doc: Doc, start: int, end: int, first_names: dict[str, str]) -> int:

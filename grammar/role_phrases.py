@@ -94,6 +94,14 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     words = [text, *words]
                     k = inner.start - 1
                     continue
+                if (
+                    inner.kind == "place"
+                    and inner.start >= 2
+                    and doc[inner.start - 1].lower_ == "in"
+                    and doc[inner.start - 2].lower_ in ctx.vocab.post_vocabulary
+                ):
+                    k = inner.start - 2  # "Russia's ambassador in London X": the posting
+                    continue
                 if inner.kind == "place" or not (words or possessive or inner.kind == "party"):
                     break  # "Oxfam Max Lawson": a name right before a name is no role
                 if inner.kind == "person" and (possessive or t.tag_ == "PRP$"):

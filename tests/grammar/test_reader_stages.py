@@ -343,3 +343,19 @@ def test_a_denied_contact_keeps_its_manner() -> None:
     text = "Ann Cole never met Rick Dunn privately.\nAnn Cole did not meet Rick Dunn.\n"
     claims = [f.claim for f in extract(Document("a.txt", text)).facts if f.pred == "met"]
     assert claims == ["privately", ""]
+
+
+def test_an_organisation_named_once_in_full_is_that_name_where_the_tagger_cut_it() -> None:
+    from deniable.grammar.names import _Raw, _spread
+    from deniable.grammar.nlp import parse
+
+    doc = parse("Boris Petrov left Harbourline Analytics. Harbourline Analytics grew.")
+    # as the tagger cut it the second time: "Harbourline" a place, "Analytics" unnamed
+    raw = [_Raw(0, 2, "Boris Petrov", "person"), _Raw(3, 5, "Harbourline Analytics", "org")]
+    raw.append(_Raw(6, 7, "Harbourline", "place"))
+    spread = _spread(doc, raw)
+    assert [(r.start, r.end, r.kind) for r in spread] == [
+        (0, 2, "person"),
+        (3, 5, "org"),
+        (6, 8, "org"),
+    ]
