@@ -115,6 +115,47 @@ def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 )
 
 
+_RETURN_VERBS = frozenset({"bring", "file", "hand", "issue", "return", "unseal"})
+
+
+def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A grand jury returned an indictment against X", "an indictment charging X and Y"."""
+    for n in sent:
+        if n.lemma_ != "indictment" or n.pos_ != "NOUN":
+            continue
+        v = n.head
+        authority = None
+        if v.lemma_ in _RETURN_VERBS and n.dep_ == "dobj":
+            subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+            authority = _authority(subj, ctx) if subj is not None else None
+        elif v.lemma_ in _RETURN_VERBS and n.dep_ == "nsubjpass":
+            authority = _agent(v, ctx)
+        else:
+            continue
+        people = after_prep(n, "against", ctx) + after_prep(v, "against", ctx)
+        for c in n.children:
+            if c.dep_ == "acl" and c.lemma_ == "charge":
+                people += [m for g in c.children if g.dep_ == "dobj" for m in args(g, ctx)]
+        who = authority or "prosecutors"
+        for m in people:
+            if m.kind in ("person", "group") and m.name != who:
+                yield Candidate(
+                    "indicted_by", m.name, who, v.i, sent.start, sent.end, "indictment_returned"
+                )
+
+
+def after_prep(t: Token, prep: str, ctx: Context) -> list[Mention]:
+    """The names after ``prep`` hung on ``t`` ("against X and Y")."""
+    return [
+        m
+        for c in t.children
+        if c.dep_ == "prep" and c.lower_ == prep
+        for g in c.children
+        if g.dep_ == "pobj"
+        for m in args(g, ctx)
+    ]
+
+
 def _late_agent(v: Token, ctx: Context) -> str | None:
     """ "charged with tax evasion by prosecutors": the parser hangs "by" on the charge."""
     for c in v.children:

@@ -553,7 +553,7 @@ def _vote_kinds(raw: list[_Raw]) -> dict[str, str]:
         kind = c.most_common(1)[0][0]
         if kind == "place" and text in surnames:
             kind = "person"  # "Marin" tagged a place, though the article names Oleg Marin
-        elif kind == "place" and text.isupper() and len(text) > 2:
+        elif kind == "place" and text.isupper() and text.isalpha() and len(text) > 2:
             kind = "org"  # "IPCL": an acronym is no place (country codes are governments)
         elif kind == "org" and len(text.split()) > 1 and text.split()[-1] in surnames:
             # "Dhiru Bhai Ambani" tagged an organisation, in an article about Mukesh Ambani

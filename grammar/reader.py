@@ -51,6 +51,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     clause_events.held_talks,
     charges.charged,
     charges.charges_faced,
+    charges.indictment_returned,
     denied_claims.denied,
     denied_claims.denied_part,
     clause_events.visited,
