@@ -51,6 +51,14 @@ def _positive(text: str) -> int:
     return n
 
 
+def _size(text: str) -> int:
+    """A byte count: a whole number, or one with K, M or G (1024, 1024², 1024³) after it."""
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    scale = units.get(text[-1:].lower(), 1)
+    n = _positive(text[:-1] if scale > 1 else text)
+    return n * scale
+
+
 def _ingest(args: argparse.Namespace, console: Console) -> int:
     from deniable.facts.store import FactStore
     from deniable.grammar.intake import check_encoding, ingest
@@ -63,6 +71,8 @@ def _ingest(args: argparse.Namespace, console: Console) -> int:
             entities=Path(args.entities) if args.entities else None,
             replace=args.replace,
             encoding=args.encoding,
+            max_bytes=args.max_bytes,
+            max_sentence_chars=args.max_sentence_chars,
             # One line per skip on stderr; the summary alone goes to stdout.
             on_skip=lambda skip: print(skip, file=sys.stderr),
             console=console,
@@ -338,6 +348,9 @@ def build_parser() -> argparse.ArgumentParser:
             help="answer from the stored conclusions even when they are stale (with a warning)",
         )
 
+    # The readers' limits, for the defaults in the help (a small import: no spaCy).
+    from deniable.grammar import readers
+
     p = add("ingest", _ingest, "read articles into the fact store")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     p.add_argument("--entities", metavar="FILE", help="entity file (TOML) to use")
@@ -345,7 +358,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--encoding",
         metavar="NAME",
-        help="text encoding of the files, e.g. latin-1 or cp1252 (default: UTF-8)",
+        help="text encoding of the files, e.g. latin-1 or cp1252 (default: UTF-8, or what "
+        "a web page declares)",
+    )
+    p.add_argument(
+        "--max-bytes",
+        type=_size,
+        metavar="N",
+        help="skip a file (a JSON Lines record) larger than N bytes; K, M, G allowed "
+        f"(default: {readers.MAX_BYTES // 1024**2}M)",
+    )
+    p.add_argument(
+        "--max-sentence-chars",
+        type=_positive,
+        metavar="N",
+        help="cut a line longer than N characters into sentences of at most N "
+        f"(default: {readers.MAX_SENTENCE_CHARS})",
     )
     p.add_argument(
         "--jobs",

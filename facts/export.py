@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from deniable.errors import Location, OutputError, StoreError, UsageError
+from deniable.facts import schema
 from deniable.facts.access import write_blocker
 from deniable.facts.store import FactStore
 
@@ -166,11 +167,12 @@ def _entity_objects(store: FactStore) -> Iterable[dict[str, Any]]:
 
 
 def _document_objects(store: FactStore) -> Iterable[dict[str, Any]]:
+    author = "author" if schema.has_authors(store.db) else "''"
     docs = store.db.execute(
-        "SELECT id, name, title, url, date, outlet, sha256, text FROM current_documents "
-        "ORDER BY name"
+        f"SELECT id, name, title, url, date, outlet, {author}, sha256, text "
+        "FROM current_documents ORDER BY name"
     ).fetchall()
-    for doc_id, name, title, url, date, outlet, sha, text in docs:
+    for doc_id, name, title, url, date, outlet, by, sha, text in docs:
         sentences = store.db.execute(
             "SELECT position, char_start, char_end, text FROM sentences "
             "WHERE doc_id = ? ORDER BY position",
@@ -188,6 +190,7 @@ def _document_objects(store: FactStore) -> Iterable[dict[str, Any]]:
             "url": url,
             "date": date,
             "outlet": outlet,
+            "author": by,
             "sha256": sha,
             "text": text,
             "sentences": [

@@ -129,6 +129,7 @@ def _document(obj: dict[str, Any], loc: Location) -> tuple[Document, tuple[Sente
         url=_get(obj, "url", str, loc, ""),
         date=_get(obj, "date", str, loc, ""),
         outlet=_get(obj, "outlet", str, loc, ""),
+        author=_get(obj, "author", str, loc, ""),
         sha256=_get(obj, "sha256", str, loc, ""),
     )
     sentences = []

@@ -74,6 +74,7 @@ class Document:
     date: str = ""
     outlet: str = ""
     sha256: str = ""
+    author: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,7 +86,8 @@ CREATE TABLE documents (
     outlet TEXT NOT NULL DEFAULT '',
     sha256 TEXT NOT NULL UNIQUE,
     text TEXT NOT NULL,
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    author TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE sentences (
     id INTEGER PRIMARY KEY,
@@ -342,11 +343,12 @@ def check_schema(db: Database, where: str) -> None:
 
 
 def upgrade_schema(db: Database, *, writable: bool) -> None:
-    """Bring a store made before review decisions or document versions up to date.
+    """Bring a store made before review decisions, document versions or authors up to date.
 
     A writable store gets what it lacks (review tables, the text hash on review
     decisions, document versions: each stored document becomes version 1 of the
-    source it was named by) and the views that read them, all in one transaction.
+    source it was named by; the documents' author column, empty) and the views that
+    read them, all in one transaction.
     A read-only one gets temporary stand-ins, so reading code finds them: empty
     review tables, and versions read off the documents (every one current); its
     own views still show every statement, which is what such a store holds.
@@ -354,12 +356,16 @@ def upgrade_schema(db: Database, *, writable: bool) -> None:
     reviews = db["review_marks"].exists()
     versions = db["document_sources"].exists()
     review_hash = not reviews or "sha256" in db["reviews"].columns_dict
-    if reviews and versions and review_hash:
+    author = "author" in db["documents"].columns_dict
+    if reviews and versions and review_hash and author:
         return
     if not writable:
+        # A store without the author column simply has no authors (see has_authors).
         _stand_ins(db, reviews=reviews, versions=versions)
         return
     with db.atomic():
+        if not author:
+            db.execute("ALTER TABLE documents ADD COLUMN author TEXT NOT NULL DEFAULT ''")
         # executescript would commit half-way; one statement at a time stays atomic.
         if not reviews:
             _run(db, REVIEW_TABLES_SQL)
@@ -379,6 +385,11 @@ def upgrade_schema(db: Database, *, writable: bool) -> None:
             if name in db.view_names():
                 db.execute(f"DROP VIEW {quote_identifier(name)}")
         _run(db, VIEWS_SQL)
+
+
+def has_authors(db: Database) -> bool:
+    """Whether the documents table has its author column (a read-only older store may not)."""
+    return "author" in db["documents"].columns_dict
 
 
 def _stand_ins(db: Database, *, reviews: bool, versions: bool) -> None:

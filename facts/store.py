@@ -275,9 +275,20 @@ class FactStore:
         doc = extraction.document
         # A placeholder name, unique as the hash is, until versions.make_current names it.
         cursor = self.db.execute(
-            "INSERT INTO documents (name, title, url, date, outlet, sha256, text, ingested_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [f"\x00{sha}", doc.title, doc.url, doc.date, doc.outlet, sha, doc.text, _now()],
+            "INSERT INTO documents "
+            "(name, title, url, date, outlet, author, sha256, text, ingested_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                f"\x00{sha}",
+                doc.title,
+                doc.url,
+                doc.date,
+                doc.outlet,
+                doc.author,
+                sha,
+                doc.text,
+                _now(),
+            ],
         )
         return int(cursor.lastrowid or 0)
 

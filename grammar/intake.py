@@ -1,4 +1,4 @@
-"""``deniable ingest``: article files decoded, extracted and stored, every skip one line.
+"""``deniable ingest``: article files decoded, held to limits, extracted and stored, skips told.
 
 The document builders (:mod:`deniable.grammar.readers`) and the extraction
 (:mod:`deniable.grammar.extract`) are the grammar package's; this module owns what
@@ -6,8 +6,11 @@ the command adds around them:
 
 * the store is checked to be writable before anything is read, so a read-only
   store is one error, not a skipped document per file;
-* text is decoded as ``--encoding`` says, UTF-8 by default, and a file that is not
-  in that encoding is skipped with a line that names the option;
+* text is decoded as ``--encoding`` says, else as a web page declares, else as UTF-8,
+  and a file that is not in that encoding is skipped with a line that names the option;
+* a file over ``--max-bytes`` (a JSON Lines record over it) is skipped, and a line
+  over ``--max-sentence-chars`` is cut into shorter sentences with a notice, so that
+  no sentence reaches the parser whole however long the line;
 * every skipped file or record is a :class:`Skip` with a kind, handed to
   ``on_skip`` as it happens (the command prints ``file[:line]: reason`` on stderr),
   and the summary (:class:`IngestSummary`, printed on stdout) counts them by kind.
@@ -52,17 +55,23 @@ KINDS: dict[str, str] = {
     "empty": "files skipped (empty)",
     "binary": "files skipped (binary)",
     "encoding": "files skipped (wrong encoding)",
+    "no-text": "files skipped (no article text found)",
     "bad-record": "records skipped (bad JSON Lines record)",
+    "record-too-large": "records skipped (too large)",
     "not-stored": "documents skipped (could not be extracted or stored)",
     "unsupported": "files not read (not an article format)",
+    # Not a skip: the document is read, its over-long lines cut.
+    "cut": "documents with over-long lines cut into sentences",
 }
-_HARMLESS = frozenset({"unsupported"})
+_HARMLESS = frozenset({"unsupported", "cut"})
 _PROGRESS_OVER = 5
 
 
 @dataclass(frozen=True, slots=True)
 class Skip:
-    """A file, JSON Lines record or document left out: where (``line`` 0: whole file), why."""
+    """A file, JSON Lines record or document left out: where (``line`` 0: whole file), why.
+
+    Kind ``cut`` is a notice, not a skip: the document is read, with its long lines cut."""
 
     path: str
     reason: str
@@ -145,57 +154,140 @@ def check_encoding(encoding: str | None) -> str | None:
 
 
 def read_file(
-    path: Path, encoding: str | None = None, *, source: str | None = None
+    path: Path,
+    encoding: str | None = None,
+    *,
+    source: str | None = None,
+    max_bytes: int | None = None,
+    max_sentence_chars: int | None = None,
 ) -> Iterator[Document | Skip]:
     """Yield the documents of one article file, or a :class:`Skip` for what cannot be read.
 
     ``encoding`` is a Python codec name; ``None`` means UTF-8 (a byte-order mark is
-    allowed).  ``source`` is what the file is stored as (:func:`source_name`; default:
-    its name); a JSON Lines record is its id, else its URL, else ``<source>:<line>``.
+    allowed), or for a web page the encoding its ``<meta>`` declares.  ``source`` is
+    what the file is stored as (:func:`source_name`; default: its name); a JSON Lines
+    record is its id, else its URL, else ``<source>:<line>``.  ``max_bytes`` (default
+    :data:`readers.MAX_BYTES`) bounds a file, or each record of a JSON Lines file;
+    lines over ``max_sentence_chars`` (default :data:`readers.MAX_SENTENCE_CHARS`) are
+    cut, and a ``cut`` notice comes before the document.
     """
+    for item, _line in _read(path, encoding, source, max_bytes, max_sentence_chars):
+        yield item
+
+
+def _read(
+    path: Path,
+    encoding: str | None,
+    source: str | None,
+    max_bytes: int | None,
+    max_sentence_chars: int | None,
+) -> Iterator[tuple[Document | Skip, int]]:
+    """:func:`read_file`, each item with its line in the file (0: the whole file)."""
     where = str(path)
     codec = check_encoding(encoding)
+    # Read at call time, so that the grammar's limit (and a test's) is the one used.
+    limit = readers.MAX_BYTES if max_bytes is None else max_bytes
+    suffix = path.suffix.lower()
     try:
         size = path.stat().st_size
-        # Read at call time, so that the grammar's limit (and a test's) is the one used.
-        limit = readers.MAX_BYTES
-        if size > limit:
-            yield Skip(where, f"file is {size} bytes, over the {limit} byte limit", "too-large")
+        # A JSON Lines file holds many documents: the limit is each record's.
+        if size > limit and suffix != ".jsonl":
+            reason = f"file is {size} bytes, over the {limit} byte limit (--max-bytes)"
+            yield Skip(where, reason, "too-large"), 0
             return
         data = path.read_bytes()
     except OSError as exc:
-        yield Skip(where, f"cannot read: {exc.strerror or exc}", "unreadable")
+        yield Skip(where, f"cannot read: {exc.strerror or exc}", "unreadable"), 0
         return
     if not data.strip():
-        yield Skip(where, "empty file", "empty")
+        yield Skip(where, "empty file", "empty"), 0
         return
     # UTF-16 and UTF-32 text is full of NUL bytes; other text never holds one.
     if b"\x00" in data[:8192] and not (codec or "").startswith(("utf-16", "utf-32")):
-        yield Skip(where, "binary file (NUL bytes), not an article", "binary")
+        yield Skip(where, "binary file (NUL bytes), not an article", "binary"), 0
         return
+    declared = readers.declared_charset(data) if suffix in readers.HTML_SUFFIXES else None
+    use = codec or declared
     try:
-        text = data.decode("utf-8-sig" if codec in (None, "utf-8") else codec)
+        text = data.decode("utf-8-sig" if use in (None, "utf-8") else use)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        byte = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
-        if codec is None:
-            reason = (
-                f"not UTF-8 ({byte}); give the file's encoding with --encoding, "
-                "e.g. --encoding latin-1"
-            )
-        else:
-            reason = f"not {encoding} ({byte}); check --encoding"
-        yield Skip(where, reason, "encoding", line)
+        yield _encoding_skip(where, data, exc, encoding, declared), _line_of(data, exc.start)
         return
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for item, line in _documents(path, text, source, limit):
+        if isinstance(item, Skip):
+            yield item, line
+            continue
+        doc, cut = readers.bound_sentences(item, max_sentence_chars)
+        if cut:
+            at = line or (cut[0] if suffix not in readers.HTML_SUFFIXES else 0)
+            yield Skip(where, _cut_reason(item.text, cut, max_sentence_chars), "cut", at), at
+        yield doc, line
+
+
+def _documents(
+    path: Path, text: str, source: str | None, limit: int
+) -> Iterator[tuple[Document | Skip, int]]:
+    """The documents of a decoded file by its format, each with its line (0: the file)."""
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        for item in readers._jsonl(path, text, source):
-            yield _record_skip(path, item) if isinstance(item, readers.Problem) else item
+        for n, line in enumerate(text.split("\n"), 1):
+            if not line.strip():
+                continue
+            # UTF-8 takes at most four bytes a character: most lines need no encoding.
+            size = len(line.encode("utf-8", "surrogatepass")) if len(line) * 4 > limit else 0
+            if size > limit:
+                reason = f"record is {size} bytes, over the {limit} byte limit (--max-bytes)"
+                yield Skip(str(path), reason, "record-too-large", n), n
+                continue
+            item = readers.record(path, n, line, source)
+            yield (_record_skip(path, item) if isinstance(item, readers.Problem) else item), n
     elif suffix in (".md", ".markdown"):
-        yield readers._markdown(path, text, source)
+        yield readers._markdown(path, text, source), 0
+    elif suffix in readers.HTML_SUFFIXES:
+        page = readers._html(path, text, source)
+        yield (page if page is not None else Skip(str(path), readers.NO_TEXT, "no-text")), 0
     else:
-        yield readers._plain(path, text, source)
+        yield readers._plain(path, text, source), 0
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data[:offset].count(b"\n") + 1
+
+
+def _encoding_skip(
+    where: str,
+    data: bytes,
+    exc: UnicodeDecodeError,
+    encoding: str | None,
+    declared: str | None,
+) -> Skip:
+    byte = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
+    if encoding is not None:
+        reason = f"not {encoding} ({byte}); check --encoding"
+    elif declared is not None:
+        reason = (
+            f"not {declared} as the page declares ({byte}); give the file's encoding with "
+            "--encoding, e.g. --encoding cp1252"
+        )
+    else:
+        reason = (
+            f"not UTF-8 ({byte}); give the file's encoding with --encoding, e.g. --encoding latin-1"
+        )
+    return Skip(where, reason, "encoding", _line_of(data, exc.start))
+
+
+def _cut_reason(text: str, cut: list[int], limit: int | None) -> str:
+    limit = readers.MAX_SENTENCE_CHARS if limit is None else limit
+    lines = text.split("\n")
+    if len(cut) == 1:
+        what = f"a line of {len(lines[cut[0] - 1])} characters is"
+    else:
+        what = f"{len(cut)} lines are"
+    return (
+        f"{what} over the {limit} character sentence limit, cut into shorter sentences "
+        "(--max-sentence-chars)"
+    )
 
 
 def _record_skip(path: Path, problem: readers.Problem) -> Skip:
@@ -213,6 +305,8 @@ def ingest(
     entities: Path | None = None,
     replace: bool = False,
     encoding: str | None = None,
+    max_bytes: int | None = None,
+    max_sentence_chars: int | None = None,
     on_skip: Callable[[Skip], None] | None = None,
     console: Console | None = None,
     jobs: int = 1,
@@ -223,7 +317,8 @@ def ingest(
     are reported (kind ``unsupported``) and left alone.  An ``entities.toml`` in a
     folder applies to the articles under it unless ``entities`` names a file.  Each
     document is stored in its own transaction; a failing one is skipped and the rest
-    go on.  ``on_skip`` hears of each skip as it happens.  A transient progress bar
+    go on.  ``max_bytes`` and ``max_sentence_chars`` are :func:`read_file`'s limits.
+    ``on_skip`` hears of each skip as it happens.  A transient progress bar
     goes to stderr for more than five documents on a terminal.  With ``jobs`` above 1 the
     extraction runs in that many worker processes; storing stays in this one, in order.
 
@@ -246,6 +341,8 @@ def ingest(
         summary.entity_files.append(str(entities))
     knowledge_cache: dict[Path, Knowledge] = {}
     documents: list[tuple[Document, Knowledge]] = []
+    # Where each document was read (file, line), for the lines of its later skips.
+    places: dict[int, tuple[str, int]] = {}
     # The store (and its journal) may well sit in the folder being ingested.
     own = (
         {Path(f"{store.path.resolve()}{end}") for end in ("", "-journal", "-wal", "-shm")}
@@ -263,13 +360,20 @@ def ingest(
             knowledge = knowledge_cache[folder_entities]
         else:
             knowledge = Knowledge()
-        for found in read_file(path, encoding, source=source):
+        for found, line in _read(path, encoding, source, max_bytes, max_sentence_chars):
             if isinstance(found, Skip):
                 skipped(found)
-            elif (problem := _changed_without_replace(found, store, replace, path)) is not None:
-                skipped(problem)  # refused before the costly extraction
+                continue
+            places[id(found)] = (str(path), line)
+            if (problem := _changed_without_replace(found, store, replace)) is not None:
+                skipped(_at(problem, places[id(found)]))  # refused before the extraction
             else:
                 documents.append((found, knowledge))
+
+    def skipped_doc(doc: Document) -> Callable[[Skip], None]:
+        """``skipped``, told of a document's skip at the file and line it was read from."""
+        return lambda skip: skipped(_at(skip, places[id(doc)]))
+
     if explicit is not None:
         store.add_entities(explicit.entities.values())
     # The bar goes to stderr, so a summary piped from stdout stays clean.
@@ -287,7 +391,7 @@ def ingest(
     progress.disable = not (bar_console.is_terminal and many)
     for doc, _knowledge in documents:
         if not replace and store.has_document(doc.sha256):
-            _place_stored(doc, store, summary, skipped)
+            _place_stored(doc, store, summary, skipped_doc(doc))
     # A long document is read here, block by block with its own bar, while the workers
     # take the short ones.
     short = [item for item in todo if len(item[0].text) <= MAX_BLOCK]
@@ -298,7 +402,7 @@ def ingest(
             progress.update(task, description=doc.name)
             long = len(doc.text) > MAX_BLOCK
             result = _extract_long(item, progress) if long else next(results)
-            _store_one(doc, result, store, replace, summary, skipped)
+            _store_one(doc, result, store, replace, summary, skipped_doc(doc))
             progress.advance(task)
     return summary
 
@@ -385,16 +489,19 @@ def _place_stored(
         summary.duplicates += 1
 
 
-def _changed_without_replace(
-    doc: Document, store: FactStore, replace: bool, path: Path
-) -> Skip | None:
+def _at(skip: Skip, place: tuple[str, int]) -> Skip:
+    """``skip`` told at the file and line its document was read from."""
+    return Skip(place[0], skip.reason, skip.kind, place[1])
+
+
+def _changed_without_replace(doc: Document, store: FactStore, replace: bool) -> Skip | None:
     """The skip of a changed text at a stored source when ``--replace`` was not given."""
     if replace:
         return None
     try:
         versions.check_source(store, doc.name, doc.sha256)
     except DeniableError as exc:
-        return Skip(str(path), exc.message, "not-stored")
+        return Skip(doc.name, exc.message, "not-stored")
     return None
 
 

@@ -38,7 +38,9 @@ def folder(tmp_path: Path) -> Path:
     (articles / "empty.txt").write_text("  \n", encoding="utf-8")
     (articles / "binary.txt").write_bytes(b"\x00\x01\x02binary")
     (articles / "latin.txt").write_bytes(LATIN1.encode("latin-1"))
+    # A fragment, not a page with an article in it.
     (articles / "page.html").write_text("<p>Jane Doe met Marcus Bell.</p>", encoding="utf-8")
+    (articles / "notes.csv").write_text("name,met\nJane Doe,Marcus Bell\n", encoding="utf-8")
     good = json.dumps({"id": "r1", "title": "T", "text": "Ann Ruiz met Tom Harlan."})
     (articles / "feed.jsonl").write_text(
         f"{good}\n{{not json\n[1, 2]\n" + json.dumps({"id": "r4", "text": ""}) + "\n",
@@ -61,6 +63,7 @@ def test_every_skip_is_one_line_on_stderr(folder: Path, db_path: Path, capsys) -
         ("feed.jsonl", "3"),
         ("feed.jsonl", "4"),
         ("latin.txt", "1"),
+        ("notes.csv", None),
         ("page.html", None),
     ]
     # The summary, on stdout, counts them by reason and lists none of them.
@@ -70,6 +73,7 @@ def test_every_skip_is_one_line_on_stderr(folder: Path, db_path: Path, capsys) -
     assert _summary_count(out, "files skipped (binary)") == 1
     assert _summary_count(out, "files skipped (wrong encoding)") == 1
     assert _summary_count(out, "records skipped (bad JSON Lines record)") == 3
+    assert _summary_count(out, "files skipped (no article text found)") == 1
     assert _summary_count(out, "not an article format") == 1
     assert "unreadable" not in out
 
@@ -94,7 +98,8 @@ def test_not_utf8_names_the_file_and_the_option(tmp_path: Path, db_path, capsys)
     status, _out, err = _ingest(capsys, db_path, str(path))
     assert status == 1
     (line,) = err.strip().splitlines()
-    assert line.startswith(f"{path}:1: not UTF-8") and "--encoding" in line
+    assert line.startswith(f"{path}:1: not UTF-8 (byte 0xe9 at offset 3); ")
+    assert line.endswith("--encoding latin-1")
     with FactStore.open(db_path, create=False) as store:
         assert store.document_names() == []
 
@@ -133,8 +138,8 @@ def test_other_files_in_a_folder_are_listed_not_failed(tmp_path: Path, db_path, 
     status, out, err = _ingest(capsys, db_path, str(tmp_path))
     assert status == 0
     assert (
-        err
-        == f"{tmp_path / 'photo.jpg'}: not an article format (reads .jsonl, .markdown, .md, .txt)\n"
+        err == f"{tmp_path / 'photo.jpg'}: not an article format "
+        "(reads .htm, .html, .jsonl, .markdown, .md, .txt)\n"
     )
     assert _summary_count(out, "documents ingested") == 1
 
