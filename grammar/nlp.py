@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -26,15 +27,19 @@ MAX_BLOCK = 100_000
 @Language.component("deniable_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: a headline or caption is not the start of the next one."""
+    # One array write: setting ``Token.is_sent_start`` token by token rescans the document
+    # each time, which is quadratic in a long article.
+    starts = doc.to_array(SENT_START).astype("int64")
     for t in doc[1:]:
         prev = doc[t.i - 1]
         if "\n" in prev.text or "\n" in prev.whitespace_:
-            t.is_sent_start = True
+            starts[t.i] = 1
         elif prev.text not in _ENDS and not prev.is_space and not prev.text.endswith("."):
             # A sentence of prose ends at a full stop, a question or an exclamation mark (or a
             # quote or bracket after one; "U.S." may end one too): the parser otherwise splits
             # titles ("Attorney | General X") as if they were sentences.
-            t.is_sent_start = False
+            starts[t.i] = -1
+    doc.from_array([SENT_START], starts.reshape(-1, 1).astype("uint64"))
     return doc
 
 
