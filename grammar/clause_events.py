@@ -219,6 +219,12 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 yield from _together("met", n, v, holders, "held_talks_together", sent, ctx)
             else:
                 yield from pairs("met", n, holders, withs, "held_talks", sent)
+        for r in n.children:
+            if r.dep_ == "relcl" and r.lemma_ in _HOLD_VERBS and not _has_object(r):
+                # "the meetings he held with B": the noun is what was held
+                yield from pairs(
+                    "met", n, subjects(r, ctx), after((r,), ("with",), ctx), "held_talks", sent
+                )
         if len(between) > 1 and not _ahead(n):
             for x, y in combinations(between, 2):
                 yield from pairs("met", n, [x], [y], "meeting_between", sent)
@@ -248,6 +254,10 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
 
 
 _AHEAD = vocab().cues["ahead"]
+
+
+def _has_object(v: Token) -> bool:
+    return any(c.dep_ in ("dobj", "attr") for c in v.children)
 
 
 def _ahead(n: Token) -> bool:

@@ -30,9 +30,15 @@ def line_breaks(doc: Doc) -> Doc:
     # One array write: setting ``Token.is_sent_start`` token by token rescans the document
     # each time, which is quadratic in a long article.
     starts = doc.to_array(SENT_START).astype("int64")
+    datelines = {end for end in (_dateline_end(doc, 0),) if end is not None}
     for t in doc[1:]:
         prev = doc[t.i - 1]
         if "\n" in prev.text or "\n" in prev.whitespace_:
+            starts[t.i] = 1
+            end = _dateline_end(doc, t.i)
+            if end is not None:
+                datelines.add(end)
+        elif t.i in datelines:
             starts[t.i] = 1
         elif prev.text not in _ENDS and not prev.is_space and not prev.text.endswith("."):
             # A sentence of prose ends at a full stop, a question or an exclamation mark (or a
@@ -43,6 +49,34 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+def _dateline_end(doc: Doc, i: int) -> int | None:
+    """Where the text starts after a wire dateline at ``i`` ("CITY (Agency) —", "CITY, Month
+    day (Agency) -"), or None.  Left in the sentence, the city parses as its subject."""
+    k = i
+    while k < len(doc) and k - i < 4 and doc[k].is_alpha and doc[k].is_upper and len(doc[k]) > 1:
+        k += 1
+    if k == i or not any(len(doc[j]) > 2 for j in range(i, k)):
+        return None
+    # ", D.C.", ", Calif.", ", Dec 3": a few words of place or date after the city
+    stop = min(len(doc), k + 6)
+    while k < stop and (
+        doc[k].text == ","
+        or doc[k].is_digit
+        or (doc[k].is_alpha and doc[k].text[:1].isupper())
+        or (doc[k].text.endswith(".") and doc[k].text[:1].isupper())
+    ):
+        k += 1
+    if k < len(doc) and doc[k].text == "(":
+        close = next((j for j in range(k + 1, min(len(doc), k + 5)) if doc[j].text == ")"), None)
+        if close is None:
+            return None
+        k = close + 1
+    if k + 1 < len(doc) and doc[k].text in _DASHES and "\n" not in doc[k].whitespace_:
+        return k + 1
+    return None
+
+
+_DASHES = frozenset({"—", "–", "-", "--", "―"})
 _ENDS = frozenset({".", "!", "?", "...", "…", '"', "”", "'", "’", ")", "]", ":", ";"})
 
 

@@ -23,6 +23,7 @@ _DENY = vocab().cues["deny"]
 _ATTEMPT = vocab().cues["attempt"]
 _REFUSE = vocab().cues["refuse"]
 _CANCEL = vocab().cues["cancel"]
+_FACTIVE = vocab().cues["factive"]
 # The infinitive of these says what has not happened yet.
 _PLAN = vocab().cues["plan"]
 _MODALS = vocab().cues["modals"]
@@ -63,6 +64,7 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     child, cur = v, v.head
     hops = 0
     below = ""  # the relation of the hop before
+    presupposed = False
     while cur.i != child.i and hops < 12:
         hops += 1
         rel = child.dep_
@@ -73,6 +75,13 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
         lemma = cur.lemma_.lower()
         if rel == "advcl" and any(m.lower_ in ("if", "unless", "whether") for m in child.children):
             return None, ""
+        presupposed = presupposed or _presupposed(child)
+        if presupposed:
+            # "failed to disclose the meetings": only who says so can change how it was said
+            if lemma in _SPEECH and rel in ("ccomp", "parataxis") and modality is Modality.ASSERTED:
+                modality, source = Modality.REPORTED, _speaker(cur, ctx)
+            child, cur = cur, cur.head
+            continue
         if cur.pos_ in ("VERB", "AUX"):
             if rel in ("nsubjpass", "dobj") and _calls_off(cur):
                 return None, ""  # "the meeting was cancelled", "postponed the talks"
@@ -157,7 +166,8 @@ def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
     if v.pos_ in ("NOUN", "PROPN"):
         if any(d.lower_ == "no" for d in v.children if d.dep_ == "det"):
             return Modality.NEGATED
-        heads.append(v.head)
+        if not _presupposed(v):
+            heads.append(v.head)
     for h in heads:
         if any(m.lower_ in ("if", "unless", "whether") for m in h.children if m.dep_ == "mark"):
             return None
@@ -177,6 +187,17 @@ def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
             if any(w in low for w in _FUTURE) or any(f"on {d}" in low for d in _WEEKDAYS):
                 return None
     return Modality.ASSERTED
+
+
+def _presupposed(t: Token) -> bool:
+    """``t`` is below the object of a verb that presupposes it (a meeting one failed to
+    disclose took place), so "did not reveal" or "failed to disclose" above it is no denial."""
+    for x in (t, *t.ancestors):
+        if x.dep_ == "dobj" and x.head.lemma_.lower() in _FACTIVE and x.pos_ in ("NOUN", "PROPN"):
+            return True
+        if x.pos_ in ("VERB", "AUX"):
+            return False
+    return False
 
 
 def _infinitive(head: Token, c: Candidate) -> Modality | None:

@@ -199,6 +199,11 @@ def _generic(v: View, k: int) -> Item:
         m = v.at[k + 2]
         if v.state.etype(m.name or "") in ("org", "group"):
             return Item("NP", k, m.end, m)
+        # "representatives of A's campaign", "aides of A" are not A: the whole phrase is nobody
+        end = m.end
+        if v.low(end) in ("'s", "’s", "'") and v.low(end + 1).isalpha():
+            end += 2
+        return Item("XNP", k, end)
     if v.low(k + 1) == "close" and v.low(k + 2) == "to" and (k + 3) in v.at:
         return Item("XNP", k, v.at[k + 3].end)
     return Item("XNP", k, k + 1)
