@@ -46,6 +46,8 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     people = args(one.head, ctx)  # "X, one of six executives indicted"
             if not people and v.dep_ in ("conj",):
                 people = [m for m in subjects(v.head, ctx)]
+            if not people:
+                people = _inverted(v, ctx)
             has_agent = any(c.dep_ == "agent" for c in v.children)
             authority = _agent(v, ctx) or _late_agent(v, ctx)
             if has_agent and authority is None:
@@ -79,6 +81,14 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     f"{pattern}_not_charged",
                     rejected=True,
                 )
+
+
+def _inverted(v: Token, ctx: Context) -> list[Mention]:
+    """ "Also indicted were A and B": the subject comes after the passive's auxiliary."""
+    aux = [c for c in v.children if c.dep_ == "auxpass" and c.i > v.i]
+    if not aux or any(c.dep_ in ("nsubj", "nsubjpass") and c.i < v.i for c in v.children):
+        return []
+    return [m for c in aux[0].children if c.dep_ in ("nsubj", "attr") for m in args(c, ctx)]
 
 
 _THOSE = frozenset({"those", "people", "men", "women"})
@@ -247,4 +257,14 @@ def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
     ]
     if forces:
         return forces[0].name
+    if v.lemma_ == "charge" and _prosecution(ctx):
+        return "prosecutors"  # an article about an indictment: prosecutors bring its charges
     return "police" if v.lemma_ in ("arrest", "charge") else "prosecutors"
+
+
+_PROSECUTION = vocab().cues["prosecution_words"]
+
+
+def _prosecution(ctx: Context) -> bool:
+    """The article speaks of prosecutors, an indictment or a grand jury."""
+    return any(t.lemma_.lower() in _PROSECUTION or t.lower_ in _PROSECUTION for t in ctx.doc)

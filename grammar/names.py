@@ -614,7 +614,8 @@ def _resolve_person(r: _Raw, full: dict[str, list[tuple[int, str]]], done: list[
 
 
 def _acronyms(doc: Doc, raw: list[_Raw], kinds: dict[str, str]) -> dict[str, str]:
-    """ "LSE" -> "London Stock Exchange": defined in brackets, or the initials of a name."""
+    """Short forms of organisations: "LSE" -> "London Stock Exchange", defined in brackets or
+    the initials of a name; "Charter" -> "Charter Communications", its first word."""
     out: dict[str, str] = {}
     for m in re.finditer(
         r"([A-Z][\w&-]*(?: (?:[A-Z][\w&-]*|of|and|for|the))+) ?\(([A-Z]{2,6})\)", doc.text
@@ -626,6 +627,13 @@ def _acronyms(doc: Doc, raw: list[_Raw], kinds: dict[str, str]) -> dict[str, str
         if r.text in out or not (r.text.isupper() and 2 <= len(r.text) <= 6):
             continue
         hits = {n for n in longs if _initials(n) == r.text}
+        if len(hits) == 1:
+            out[r.text] = hits.pop()
+    for r in raw:
+        # "Charter" after "Charter Communications": a company's first word is its short name
+        if r.text in out or kinds.get(r.text) != "org" or " " in r.text or r.text.isupper():
+            continue
+        hits = {n for n in longs if n.split()[0] == r.text}
         if len(hits) == 1:
             out[r.text] = hits.pop()
     return out

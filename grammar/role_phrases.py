@@ -267,9 +267,20 @@ def _leading_name(
         placed = ctx.doc[k0].i > ctx.doc[k0].sent.start or _capitalised_elsewhere(head[0], ctx)
         nominal = all(ctx.doc[k0 + j].pos_ in ("PROPN", "NOUN") for j in range(cut))
         if plain and placed and nominal:
-            org = Mention(k0, k0 + cut, " ".join(head), "org")
+            org = Mention(k0, k0 + cut, _full_org(" ".join(head), ctx), "org")
             return org, " ".join(w.lower() for w in tail)
     return None, phrase
+
+
+def _full_org(short: str, ctx: Context) -> str:
+    """ "Charter" in an article that names "Charter Communications": the one organisation
+    whose name begins with these words."""
+    longs = {
+        m.name
+        for m in ctx.names.mentions
+        if m.kind == "org" and m.name.startswith(short + " ") and m.name != short
+    }
+    return longs.pop() if len(longs) == 1 else short
 
 
 def _capitalised_elsewhere(word: str, ctx: Context) -> bool:
