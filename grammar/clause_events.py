@@ -154,15 +154,16 @@ def _together(
 
 
 def their_call(sent: Span, ctx: Context) -> Iterator[Candidate]:
-    """ "A and B discussed it during (in) their phone call / telephone conversation"."""
+    """ "A and B discussed it during (in) their phone call / a telephone conversation", "A
+    discussed it with B in a phone call"."""
     for n in sent:
         if n.pos_ != "NOUN" or n.lemma_ not in ("call", "conversation") or n.dep_ != "pobj":
             continue
         phone = any(c.lower_ in _PHONE for c in n.lefts)
         if not phone and n.lemma_ == "conversation":
             continue
-        if not any(c.dep_ == "poss" and c.lower_ == "their" for c in n.children):
-            continue
+        if not phone and not any(c.dep_ == "poss" and c.lower_ == "their" for c in n.children):
+            continue  # "in a telephone conversation" will do; a bare "in a call" will not
         prep = n.head
         verb = prep.head
         if verb.pos_ == "NOUN" and verb.dep_ == "dobj":
@@ -170,7 +171,10 @@ def their_call(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if prep.lower_ not in ("during", "in", "on") or verb.pos_ not in ("VERB", "AUX"):
             continue
         held = subjects(verb, ctx)
-        if len(held) > 1:
+        withs = after((verb,), ("with",), ctx)
+        if withs:
+            yield from pairs("called", n, held, withs, "their_call", sent)
+        elif len(held) > 1:
             for x, y in combinations(held, 2):
                 yield from pairs("called", n, [x], [y], "their_call", sent)
 
@@ -188,7 +192,7 @@ def calls_made(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if n.lemma_ == "conversation" and not any(c.lower_ in _PHONE for c in n.lefts):
             continue
         v = n.head
-        if v.lemma_ not in ("make", "have", "hold", "place"):
+        if v.lemma_ not in ("make", "have", "hold", "place", "conduct"):
             continue
         to = after((n, v), ("to", "with"), ctx)
         if not to and not after((n,), ("between",), ctx):
@@ -209,6 +213,9 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         if n.pos_ not in ("NOUN", "PROPN"):
             continue
+        pred = _medium(n)
+        if pred is None:
+            continue
         between = after((n,), ("between",), ctx, every=True)
         v = n.head
         if n.dep_ == "dobj" and v.lemma_ in _HOLD_VERBS:
@@ -216,44 +223,55 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
             holders = subjects(v, ctx)
             if not withs and not between:
                 # "A and B held talks", "the two leaders held a summit"
-                yield from _together("met", n, v, holders, "held_talks_together", sent, ctx)
+                yield from _together(pred, n, v, holders, "held_talks_together", sent, ctx)
             else:
-                yield from pairs("met", n, holders, withs, "held_talks", sent)
+                yield from pairs(pred, n, holders, withs, "held_talks", sent)
         for r in n.children:
             if r.dep_ == "relcl" and r.lemma_ in _HOLD_VERBS and not _has_object(r):
                 # "the meetings he held with B": the noun is what was held
                 yield from pairs(
-                    "met", n, subjects(r, ctx), after((r,), ("with",), ctx), "held_talks", sent
+                    pred, n, subjects(r, ctx), after((r,), ("with",), ctx), "held_talks", sent
                 )
         if len(between) > 1 and not _ahead(n):
             for x, y in combinations(between, 2):
-                yield from pairs("met", n, [x], [y], "meeting_between", sent)
+                yield from pairs(pred, n, [x], [y], "meeting_between", sent)
         if n.dep_ == "pobj" and n.head.lower_ == "in" and n.lemma_ != "meeting":
             # "A is in talks with B"; a headline's "A and B in talks"
             holder = n.head.head
             a = subjects(holder, ctx) if holder.pos_ in ("VERB", "AUX") else args(holder, ctx)
             withs = after((n,), ("with",), ctx)
             if withs:
-                yield from pairs("met", n, a, withs, "in_talks", sent)
+                yield from pairs(pred, n, a, withs, "in_talks", sent)
             elif len(a) > 1:
                 for x, y in combinations(a, 2):
-                    yield from pairs("met", n, [x], [y], "in_talks", sent)
+                    yield from pairs(pred, n, [x], [y], "in_talks", sent)
         owner = [m for c in n.children if c.dep_ == "poss" for m in args(c, ctx)]
         if owner:
             # "his talks with B", "A's meeting with B"; still ahead, it is no meeting, and
             # says so to the older reader too
             withs = after((n,), ("with",), ctx)
             ahead = _ahead(n)
-            for cand in pairs("met", n, owner, withs, "talks_of", sent):
+            for cand in pairs(pred, n, owner, withs, "talks_of", sent):
                 yield replace(cand, rejected=True) if ahead else cand
         named = [m for c in n.children if c.dep_ in ("compound", "nmod") for m in args(c, ctx)]
         if len(named) > 1 and n.lemma_ != "meeting":
             # "Russia WTO talks": the parties to the talks modify the noun
             for x, y in combinations(named, 2):
-                yield from pairs("met", n, [x], [y], "named_talks", sent)
+                yield from pairs(pred, n, [x], [y], "named_talks", sent)
 
 
 _AHEAD = vocab().cues["ahead"]
+_REMOTE = vocab().cues["remote_words"]
+
+
+def _medium(n: Token) -> str | None:
+    """ "telephone talks" are a call; "video talks" neither a call nor a meeting."""
+    mods = {c.lower_ for c in n.children if c.dep_ in ("compound", "amod", "nmod")}
+    if mods & _PHONE:
+        return "called"
+    if mods & _REMOTE:
+        return None
+    return "met"
 
 
 def _has_object(v: Token) -> bool:

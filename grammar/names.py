@@ -482,6 +482,8 @@ def _date_word(t: Token) -> bool:
 def _title_word(low: str, v: Vocab) -> bool:
     """A word of a post or a title ("Mayor", "Chancellor"), not of a name."""
     lex = lexicon()
+    if low.endswith("s") and len(low) > 4 and low[:-1] in v.post_vocabulary:
+        return True  # "Presidents A and B"
     return (
         low in v.post_vocabulary
         or lex.titles.match([low], 0) is not None

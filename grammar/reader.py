@@ -24,7 +24,8 @@ from deniable.grammar.descriptions import (
 from deniable.grammar.groups import with_groups
 from deniable.grammar.names import read_names
 from deniable.grammar.nlp import MAX_BLOCK, parse
-from deniable.grammar.stance import decide
+from deniable.grammar.quotes import quoted_sentences
+from deniable.grammar.stance import decide, speaker_of
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -158,7 +159,8 @@ def _run(
 
 
 def _context(doc: Doc) -> Context:
-    """Names, then the posts the article gives them, then descriptions by those posts."""
+    """Names, then the posts the article gives them, then descriptions by those posts, then
+    who speaks the sentences of a quotation."""
     first = Context(doc, read_names(doc), vocab())
     held: dict[str, set[str]] = {}
     abroad: set[str] = set()
@@ -190,7 +192,8 @@ def _context(doc: Doc) -> Context:
 
     names = with_descriptions(doc, with_org_descriptions(doc, first.names), holders)
     names = with_groups(doc, with_antecedents(doc, names, unheld_post, posted))
-    return Context(doc, names, first.vocab)
+    ctx = Context(doc, names, first.vocab)
+    return replace(ctx, quoted=quoted_sentences(doc, lambda v: speaker_of(v, ctx)))
 
 
 def _shift(c: Candidate, doc: Doc, offset: int) -> Candidate:

@@ -114,7 +114,16 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     according = _according(sent, ctx)
     if according and modality is Modality.ASSERTED:
         return Modality.REPORTED, according
+    if modality is Modality.ASSERTED and sent.start in ctx.quoted and c.pred != "denies":
+        return Modality.REPORTED, ctx.quoted[sent.start]  # a quotation's inner sentence
     return modality, source
+
+
+def speaker_of(v: Token, ctx: Context) -> str | None:
+    """Who speaks through the speech verb ``v``, or None when it has no subject."""
+    if not any(c.dep_ == "nsubj" for c in v.children):
+        return None
+    return _speaker(v, ctx)
 
 
 def _said_after(v: Token, ctx: Context) -> str | None:
