@@ -23,6 +23,7 @@ from deniable.grammar.home import dominant, home_country
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.namewords import CALENDAR_WORDS
 from deniable.grammar.pronouns import resolve_pronouns
+from deniable.grammar.quotes import first_person, quotations
 from deniable.grammar.vocab import Vocab, vocab
 
 if TYPE_CHECKING:
@@ -140,6 +141,7 @@ def read_names(doc: Doc) -> DocNames:
                 name, kind = party, "party"
         out.append(Mention(r.start, r.end, name, kind))
     out.extend(resolve_pronouns(doc, out, genders))
+    out.extend(_first_person(doc, out))
     out.sort(key=lambda m: m.start)
     by_token = {i: m for m in out for i in range(m.start, m.end)}
     home = home_country(doc, v, out) or dominant(out, "gov")
@@ -613,6 +615,19 @@ def _resolve_person(r: _Raw, full: dict[str, list[tuple[int, str]]], done: list[
             if not others or r.start - max(others) > 200:
                 return name
     return ""
+
+
+def _first_person(doc: Doc, named: list[Mention]) -> list[Mention]:
+    """ "I", "me", "my" in a quotation are the person it is attributed to."""
+    at = {i: m for m in named for i in range(m.start, m.end)}
+
+    def speaker(v: Token) -> str | None:
+        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        m = at.get(subj.i) if subj is not None else None
+        return m.name if m is not None and m.kind == "person" else None
+
+    quotes = quotations(doc, speaker)
+    return [Mention(i, i + 1, who, "person") for i, who in first_person(doc, quotes) if i not in at]
 
 
 def _acronyms(doc: Doc, raw: list[_Raw], kinds: dict[str, str]) -> dict[str, str]:

@@ -24,7 +24,7 @@ from deniable.grammar.descriptions import (
 from deniable.grammar.groups import with_groups
 from deniable.grammar.names import read_names
 from deniable.grammar.nlp import MAX_BLOCK, parse
-from deniable.grammar.quotes import quoted_sentences
+from deniable.grammar.quotes import inner_sentences, quotations
 from deniable.grammar.stance import decide, speaker_of
 from deniable.grammar.vocab import vocab
 
@@ -193,7 +193,8 @@ def _context(doc: Doc) -> Context:
     names = with_descriptions(doc, with_org_descriptions(doc, first.names), holders)
     names = with_groups(doc, with_antecedents(doc, names, unheld_post, posted))
     ctx = Context(doc, names, first.vocab)
-    return replace(ctx, quoted=quoted_sentences(doc, lambda v: speaker_of(v, ctx)))
+    quotes = quotations(doc, lambda v: speaker_of(v, ctx))
+    return replace(ctx, quoted=inner_sentences(doc, quotes))
 
 
 def _shift(c: Candidate, doc: Doc, offset: int) -> Candidate:
