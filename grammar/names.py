@@ -597,6 +597,11 @@ def _resolve_person(r: _Raw, full: dict[str, list[tuple[int, str]]], done: list[
         # "Lord Irvine" after "Lord Irvine of Lairg"
         peers = {n for _pos, n in full.get(words[1], []) if n.startswith(f"{r.text} of ")}
         return peers.pop() if len(peers) == 1 else ""
+    if len(words) == 2:
+        # "Duncan Smith" after "Iain Duncan Smith": a double surname without the first name
+        longer = {n for _pos, n in full.get(words[1], []) if n.endswith(f" {r.text}")}
+        longer.discard(r.text)
+        return longer.pop() if len(longer) == 1 else ""
     if len(words) != 1:
         return ""
     seen = full.get(words[0], [])
