@@ -235,6 +235,16 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if len(between) > 1 and not _ahead(n):
             for x, y in combinations(between, 2):
                 yield from pairs(pred, n, [x], [y], "meeting_between", sent)
+        if n.dep_ == "pobj" and n.head.lower_ in ("in", "during", "at") and n.lemma_ == "meeting":
+            # "A, in a meeting with B, said", "A and B in a meeting in Ankara discussed"
+            holder = n.head.head
+            if holder.pos_ in ("VERB", "AUX") and not _ahead(n):
+                a = subjects(holder, ctx)
+                withs = after((n,), ("with",), ctx)
+                if withs:
+                    yield from pairs(pred, n, a, withs, "in_a_meeting", sent)
+                elif len(a) == 2 and n.head.lower_ == "in":
+                    yield from pairs(pred, n, a[:1], a[1:], "in_a_meeting", sent)
         if n.dep_ == "pobj" and n.head.lower_ == "in" and n.lemma_ != "meeting":
             # "A is in talks with B"; a headline's "A and B in talks"
             holder = n.head.head

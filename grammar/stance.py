@@ -177,6 +177,8 @@ def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
             return Modality.NEGATED
         if not _presupposed(v):
             heads.append(v.head)
+        if v.dep_ == "pobj" and v.head.head.pos_ in ("VERB", "AUX"):
+            heads.append(v.head.head)  # "will raise it in a meeting with B": the verb's modal
     for h in heads:
         if any(m.lower_ in ("if", "unless", "whether") for m in h.children if m.dep_ == "mark"):
             return None
