@@ -119,6 +119,9 @@ def read_names(doc: Doc) -> DocNames:
             kinds[r.text] = "org"  # "accountancy firm Grant Thornton": a firm, not a man
         elif _family(doc, r, words) and kinds.get(r.text) in ("place", "person", "org"):
             kinds[r.text] = "group"
+    for r in raw:
+        if kinds.get(r.text) == "org" and _apposed_post(doc, r, v):
+            kinds[r.text] = "person"  # "X, the chief executive of Y,": the tagger said org
     full = _full_names(raw, kinds)
     acronyms = _acronyms(doc, raw, kinds)
     genders: dict[str, str] = {}
@@ -211,6 +214,21 @@ def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
     for t in doc:
         if t.i not in taken and _acronym(t, v):
             add(_Raw(t.i, t.i + 1, t.text, "org"))
+    # So is a name the tagger missed after a noun saying what kind of firm it is
+    # ("the internet group Arvato", "the carmaker Velta").
+    for t in doc:
+        kind_word = doc[t.i - 1] if t.i > 0 else None
+        if (
+            t.i not in taken
+            and kind_word is not None
+            and kind_word.lower_ in _FIRM_WORDS
+            and kind_word.head.i == t.i
+            and t.pos_ == "PROPN"
+            and _name_word(t)
+        ):
+            end = _name_end(doc, t.i, most=3)
+            if not any(i in taken for i in range(t.i, end)):
+                add(_Raw(t.i, end, doc[t.i : end].text, "org"))
     # A surname the tagger missed once is still the person it names elsewhere in full.
     surnames = {
         r.text.split()[-1]
@@ -522,6 +540,7 @@ def _vocab_mention(doc: Doc, t: Token, v: Vocab, min_words: int) -> _Raw | None:
 
 
 _COMPANY_NOUNS = vocab().cues["company_nouns"]
+_FIRM_WORDS = _COMPANY_NOUNS | {"group"}
 
 
 def _family(doc: Doc, r: _Raw, words: set[str]) -> bool:
@@ -534,6 +553,19 @@ def _family(doc: Doc, r: _Raw, words: set[str]) -> bool:
         and r.start > 0
         and doc[r.start - 1].lower_ == "the"
         and t.text[:-1] in words
+    )
+
+
+def _apposed_post(doc: Doc, r: _Raw, v: Vocab) -> bool:
+    """A name of two or three words, not an organisation's, with a post in apposition."""
+    words = r.text.lower().split()
+    if not 2 <= len(words) <= 3 or words[-1] in _ORG_WORDS:
+        return False
+    if r.end >= len(doc) or doc[r.end].text != ",":
+        return False
+    return any(
+        c.dep_ == "appos" and c.i > r.end and c.lower_ in v.post_vocabulary
+        for c in doc[r.end - 1].children
     )
 
 
