@@ -572,7 +572,10 @@ def _apposed_post(doc: Doc, r: _Raw, v: Vocab) -> bool:
 def _kind_noun(t: Token, r: _Raw) -> bool:
     """A common noun naming what kind of organisation the name after it is ("law firm X",
     "the broadcaster Y")."""
-    return t.pos_ == "NOUN" and t.lower_ in _COMPANY_NOUNS and r.start <= t.head.i < r.end
+    if t.pos_ != "NOUN" or t.lower_ not in _FIRM_WORDS:
+        return False
+    # the parser hangs either on the other ("the internet group X": X may be its apposition)
+    return r.start <= t.head.i < r.end or any(t.doc[k].head.i == t.i for k in range(r.start, r.end))
 
 
 def _vote_kinds(raw: list[_Raw]) -> dict[str, str]:

@@ -385,6 +385,10 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
             obj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if obj is not None:
                 after = ctx.mention(obj)
+            if obj is not None and after is None:
+                # "chief executive of the internet group X": the name is the noun's apposition
+                named = [ctx.mention(a) for a in obj.children if a.dep_ == "appos"]
+                after = next((x for x in named if x and x.kind in ("org", "gov", "party")), None)
             break
     clients: list[Mention] = []
     if after is None:
