@@ -100,6 +100,8 @@ class DocNames:
     genders: dict[str, str] = field(default_factory=dict)
     # The organisation the article is about, for company posts named without one.
     company: str | None = None
+    # The party the article is about, for party posts named without one ("deputy leader X").
+    party: str | None = None
 
     def at(self, i: int) -> Mention | None:
         return self.by_token.get(i)
@@ -148,7 +150,8 @@ def read_names(doc: Doc) -> DocNames:
     out.sort(key=lambda m: m.start)
     by_token = {i: m for m in out for i in range(m.start, m.end)}
     home = home_country(doc, v, out) or dominant(out, "gov")
-    return DocNames(tuple(out), by_token, home, genders, dominant(out, "org", least=4))
+    company = dominant(out, "org", least=4)
+    return DocNames(tuple(out), by_token, home, genders, company, dominant(out, "party", least=4))
 
 
 @dataclass(slots=True)

@@ -40,7 +40,9 @@ def _post(words: list[str], ctx: Context) -> tuple[str, str] | None:
     return None
 
 
-def _org_for(cls: str, org: Mention | None, after: Mention | None, ctx: Context) -> str | None:
+def _org_for(
+    cls: str, org: Mention | None, after: Mention | None, ctx: Context, phrase: str = ""
+) -> str | None:
     """The organisation a post belongs to, given the names beside it."""
     if org is not None:
         if cls == "party" and org.kind == "gov":
@@ -57,7 +59,13 @@ def _org_for(cls: str, org: Mention | None, after: Mention | None, ctx: Context)
         return "UK government"
     if cls == "gov":
         return ctx.names.home
+    if cls == "party" and after is None and set(phrase.split()) & _PARTY_OFFICES:
+        # "deputy leader X" in an article about one party; a member ("MEP X") may be any's
+        return ctx.names.party
     return None
+
+
+_PARTY_OFFICES = frozenset({"leader", "chairman", "chairwoman", "treasurer"})
 
 
 def _adjective(m: Mention, ctx: Context) -> bool:
@@ -183,7 +191,11 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if cls in ("head", "gov")
             else None
         )
-        name = known if org is None and after is None and known else _org_for(cls, org, after, ctx)
+        name = (
+            known
+            if org is None and after is None and known
+            else _org_for(cls, org, after, ctx, phrase)
+        )
         if name is None and org is None and after is None and _officer(cls, phrase):
             name = ctx.names.company  # "chief executive X" in an article about one company
         if name is None or name == m.name:
@@ -406,7 +418,7 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
     elif org is None and after is None and _unnamed_owner(doc, start, noun.i):
         return  # "the island nation's attorney general": some country, not the article's
     else:
-        name = _org_for(cls, org, after, ctx)
+        name = _org_for(cls, org, after, ctx, phrase)
     if name is None or name == m.name:
         return
     for client in clients[1:]:
