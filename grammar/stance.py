@@ -24,6 +24,7 @@ _ATTEMPT = vocab().cues["attempt"]
 _REFUSE = vocab().cues["refuse"]
 _CANCEL = vocab().cues["cancel"]
 _FACTIVE = vocab().cues["factive"]
+_ARRANGE = vocab().cues["arrange"]
 # The infinitive of these says what has not happened yet.
 _PLAN = vocab().cues["plan"]
 _MODALS = vocab().cues["modals"]
@@ -175,6 +176,8 @@ def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
     if v.pos_ in ("NOUN", "PROPN"):
         if any(d.lower_ == "no" for d in v.children if d.dep_ == "det"):
             return Modality.NEGATED
+        if v.dep_ == "dobj" and v.head.lemma_.lower() in _ARRANGE:
+            return None  # "helped arrange a meeting between A and B": one still to be held
         if not _presupposed(v):
             heads.append(v.head)
         if v.dep_ == "pobj" and v.head.head.pos_ in ("VERB", "AUX"):
