@@ -61,6 +61,7 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
         people = [m for m in people if m.kind in ("person", "group")]
         if not people:
             continue
+        people += [m for m in _along_with(v, ctx) if m not in people and m.kind == "person"]
         who = authority or _default_authority(v, sent, ctx)
         pattern = f"{v.lemma_}_{'passive' if is_passive else 'active'}"
         for m in people:
@@ -81,6 +82,23 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     f"{pattern}_not_charged",
                     rejected=True,
                 )
+
+
+def _along_with(v: Token, ctx: Context) -> list[Mention]:
+    """ "X was arrested along with Y", "together with Y": Y too."""
+    out: list[Mention] = []
+    for c in v.children:
+        if (
+            c.dep_ == "prep"
+            and c.lower_ == "with"
+            and v.doc[c.i - 1].lower_ in ("along", "together")
+        ):
+            out += [m for g in c.children if g.dep_ == "pobj" for m in args(g, ctx)]
+        elif c.dep_ in ("prep", "advmod") and c.lower_ in ("along", "together"):
+            for w in c.children:
+                if w.dep_ == "prep" and w.lower_ == "with":
+                    out += [m for g in w.children if g.dep_ == "pobj" for m in args(g, ctx)]
+    return out
 
 
 def _inverted(v: Token, ctx: Context) -> list[Mention]:

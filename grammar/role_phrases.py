@@ -413,8 +413,14 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
                 after = clients[0] if clients else None
     if org is None and after is not None and after.kind in ("org", "party") and cls != "gov":
         org, after = after, None
+    owner = next(
+        (x for c in noun.children if c.dep_ == "poss" and (x := ctx.mention(c)) is not None),
+        None,
+    )
     if org is None and after is not None and after.kind == "person" and cls == "personal":
         name: str | None = after.name
+    elif org is None and after is None and cls == "personal" and owner and owner.kind == "person":
+        name = owner.name  # "X, President Y's personal lawyer": a post held for Y
     elif org is None and after is None and _unnamed_owner(doc, start, noun.i):
         return  # "the island nation's attorney general": some country, not the article's
     else:
