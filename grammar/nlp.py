@@ -51,7 +51,8 @@ def line_breaks(doc: Doc) -> Doc:
 
 def _dateline_end(doc: Doc, i: int) -> int | None:
     """Where the text starts after a wire dateline at ``i`` ("CITY (Agency) —", "CITY, Month
-    day (Agency) -"), or None.  Left in the sentence, the city parses as its subject."""
+    day (Agency) -", "CITY, Month day:"), or None.  Left in the sentence, the city parses as
+    its subject."""
     k = i
     while k < len(doc) and k - i < 4 and doc[k].is_alpha and doc[k].is_upper and len(doc[k]) > 1:
         k += 1
@@ -72,6 +73,11 @@ def _dateline_end(doc: Doc, i: int) -> int | None:
             return None
         k = close + 1
     if k + 1 < len(doc) and doc[k].text in _DASHES and "\n" not in doc[k].whitespace_:
+        return k + 1
+    # "CITY:" or "CITY, Sep 22:" opens the story too; a short capital word and a colon may be
+    # a heading ("UK:"), so the city must be a real word
+    caps = sum(len(doc[j]) for j in range(i, k) if doc[j].is_upper)
+    if k + 1 < len(doc) and doc[k].text == ":" and caps >= 5 and "\n" not in doc[k].whitespace_:
         return k + 1
     return None
 

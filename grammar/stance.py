@@ -100,7 +100,12 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
                 fate = _infinitive(cur, c)
                 if fate is not Modality.ASSERTED:
                     return fate, ""
-        if cur.pos_ == "NOUN" and lemma in _CLAIM_NOUNS and rel in ("acl", "ccomp", "relcl"):
+        about = rel == "prep" and child.lower_ in ("about", "of")  # "reports of his meeting"
+        if (
+            cur.pos_ == "NOUN"
+            and lemma in _CLAIM_NOUNS
+            and (rel in ("acl", "ccomp", "relcl") or about)
+        ):
             if _claim_denied(cur):
                 return None, ""
             if modality is Modality.ASSERTED:
@@ -235,6 +240,13 @@ def _claim_denied(noun: Token) -> bool:
     h = noun.head
     if noun.dep_ in ("dobj", "nsubjpass") and h.lemma_.lower() in _DENY:
         return True
+    if (
+        noun.dep_ == "pobj"
+        and h.lower_ in ("in", "to")
+        and h.head.lemma_ == "truth"
+        and any(d.lower_ in ("no", "little", "zero") for d in h.head.children)
+    ):
+        return True  # "there is no truth in the report", "little truth to the claims"
     if noun.dep_ == "nsubj":
         for c in h.children:
             if c.dep_ in ("acomp", "attr") and c.lemma_.lower() in _FALSE:
