@@ -32,6 +32,7 @@ _NOT_CLAIMS = vocab().cues["not_claims"]
 
 _PEOPLE_NOUNS = vocab().cues["people_nouns"]
 _REPORT_NOUNS = vocab().cues["report_nouns"]
+_GROUP_NOUNS = vocab().cues["group_nouns"]
 
 
 # Prepositions that say where something happened, when they hang on the claim's verb.
@@ -177,6 +178,12 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
             )
             if people_noun and m.kind in ("gov", "org") and noun.lemma_.lower() == "official":
                 people_noun = False  # "Downing Street officials" act for the government
+            if (
+                m.kind == "gov"
+                and head.dep_ in ("compound", "amod", "nmod")
+                and noun.lower_ in ctx.vocab.post_vocabulary
+            ):
+                people_noun = True  # "its US ambassador is a spy": the claim is about the envoy
             # "Giuliani associates": the claim is about the associates; "X's investigation",
             # "a report by X": X made the claim, it is not about X
             author = noun.lemma_.lower() in _REPORT_NOUNS and (
@@ -196,6 +203,8 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
                 continue
             if c.dep_ == "prep" and t.pos_ == "VERB" and c.lower_ in _WHERE and _a_place(c, ctx):
                 continue  # "received him in the Kremlin": where, not whom
+            if c.dep_ == "prep" and c.lower_ in ("in", "at") and _posted(t, c, ctx):
+                continue  # "its top diplomat in Washington": where they serve, not whom
             # A name inside a predicate noun ("an agent of the FSB") is further from what the
             # claim is about than the clause's subject.
             step = 0 if c.dep_ in ("prep", "compound", "case", "det", "conj", "appos") else 1
@@ -204,6 +213,18 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
 
     walk(root, 0)
     return {m: d for m, d in found.items() if d <= _DEEPEST}
+
+
+def _posted(noun: Token, prep: Token, ctx: Context) -> bool:
+    """A person noun placed by ``prep`` in a country or city ("the ambassador in London")."""
+    if noun.pos_ != "NOUN":
+        return False
+    lemma = noun.lemma_.lower()
+    if lemma not in _PEOPLE_NOUNS | _GROUP_NOUNS and lemma not in ctx.vocab.post_vocabulary:
+        return False
+    obj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+    m = ctx.names.at(obj.i) if obj is not None else None
+    return m is not None and m.kind in ("place", "gov")
 
 
 def _a_place(prep: Token, ctx: Context) -> bool:
