@@ -141,6 +141,7 @@ def read_names(doc: Doc) -> DocNames:
                 genders.setdefault(name, g)
         elif kind == "org":
             name = acronyms.get(name, name)
+            name = _national(doc, r, name, v)
             party = v.parties.get(name.lower())
             if party:
                 name, kind = party, "party"
@@ -658,6 +659,20 @@ def _resolve_person(r: _Raw, full: dict[str, list[tuple[int, str]]], done: list[
             if not others or r.start - max(others) > 200:
                 return name
     return ""
+
+
+def _national(doc: Doc, r: _Raw, name: str, v: Vocab) -> str:
+    """ "Russia's Foreign Ministry" is the Russian Foreign Ministry: a ministry named without
+    its country takes the possessor's."""
+    low = name.lower()
+    if not (low.endswith(" ministry") or low.startswith("ministry of ")) or r.start < 2:
+        return name
+    if doc[r.start - 1].lower_ not in ("'s", "’s"):
+        return name
+    gov = v.government(doc[r.start - 2].text)
+    if gov is None or not gov.endswith(" government"):
+        return name
+    return f"{gov.removesuffix(' government')} {name}"
 
 
 def _first_person(doc: Doc, named: list[Mention]) -> list[Mention]:
