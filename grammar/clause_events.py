@@ -172,6 +172,15 @@ def their_call(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         held = subjects(verb, ctx)
         withs = after((verb,), ("with",), ctx)
+        if not withs and phone:
+            # "A told B in a phone call", "in a phone call, A urged B to resign"
+            withs = [
+                m
+                for c in verb.children
+                if c.dep_ in ("dobj", "dative")
+                for m in args(c, ctx)
+                if m.kind == "person"
+            ]
         if withs:
             yield from pairs("called", n, held, withs, "their_call", sent)
         elif len(held) > 1:
