@@ -31,6 +31,9 @@ _HOLD_VERBS = vocab().cues["hold_verbs"]
 def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A met B", "A met with B", "A and B met", "A discussed X with B"."""
     for v in sent:
+        if v.pos_ == "VERB" and v.lemma_ in ("shake", "welcome", "receive"):
+            yield from _greeted(v, sent, ctx)
+            continue
         if v.pos_ != "VERB" or v.lemma_ not in ("meet", "discuss", "sit"):
             continue
         if v.lemma_ == "sit":
@@ -60,6 +63,38 @@ def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 yield from pairs("met", v, [x], [y], "met_together", sent)
             continue
         yield from pairs("met", v, a, b, f"{v.lemma_}_verb", sent)
+
+
+def _greeted(v: Token, sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A and B shook hands", "A shook hands with B"; "A welcomed (received) B at the
+    palace": a person greeted somewhere, in person."""
+    a = subjects(v, ctx)
+    if v.lemma_ == "shake":
+        if not any(c.dep_ == "dobj" and c.lower_ == "hands" for c in v.children):
+            return
+        b = after((v,), ("with",), ctx)
+        if not b and len(a) > 1:
+            for x, y in combinations(a, 2):
+                yield from pairs("met", v, [x], [y], "shook_hands", sent)
+            return
+        yield from pairs("met", v, a, b, "shook_hands", sent)
+        return
+    # the place may hang on the verb or on its object ("received B at the Kremlin")
+    near = [v, *(c for c in v.children if c.dep_ in ("dobj", "ccomp", "xcomp"))]
+    where = any(
+        c.dep_ == "prep" and c.lower_ in ("to", "at", "in") for t in near for c in t.children
+    )
+    if not where or any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
+        return  # "welcomed the decision", "was received well"
+    b = [
+        m
+        for c in v.children
+        # the parser may take a name for a clause ("welcomed Paul Drew to ...")
+        if c.dep_ == "dobj" or (c.dep_ in ("ccomp", "xcomp") and c.pos_ == "PROPN")
+        for m in args(c, ctx)
+        if m.kind == "person" and ctx.doc[m.end - 1].i == c.i
+    ]
+    yield from pairs("met", v, a, b, f"{v.lemma_}d_in_person", sent)
 
 
 _CALL_VERBS = vocab().cues["call_verbs"]
