@@ -57,6 +57,8 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     claim_roots.append(c)
                 elif c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN"):
                     claim_roots.append(c)  # "denied links to A and B", B hung on the verb
+                elif c.dep_ == "prep":
+                    claim_roots += _claim_in_prep(c)
         roots = [r for r in claim_roots if r.lemma_.lower() not in _NOT_CLAIMS or _has_clause(r)]
         about = _claim_subjects(roots, ctx, {d.name for d in deniers})
         claim = "; ".join(_text(r, ctx) for r in roots)
@@ -114,6 +116,29 @@ def denied_part(sent: Span, ctx: Context) -> Iterator[Candidate]:
                         )
 
 
+_DEALINGS = frozenset(
+    {"dealing", "dealings", "relationship", "relation", "relations", "contact", "contacts",
+     "link", "links", "connection", "connections", "involvement", "business"}
+)  # fmt: skip
+_CLAIM_WORDS = frozenset({"report", "claim", "allegation", "suggestion", "accusation", "rumour"})
+
+
+def _claim_in_prep(prep: Token) -> list[Token]:
+    """What the parser hung on the verb that is still the claim: "denied wrongdoing in her
+    dealings with B", "dismissed as nonsense reports that A met B"."""
+    out: list[Token] = []
+    for obj in prep.children:
+        if obj.dep_ != "pobj":
+            continue
+        lemma = obj.lemma_.lower()
+        dealings = lemma in _DEALINGS or obj.lower_ in _DEALINGS
+        if (prep.lower_ in ("in", "over") and dealings) or (
+            prep.lower_ == "as" and lemma in _CLAIM_WORDS
+        ):
+            out.append(obj)
+    return out
+
+
 def _no_part(clause: Token) -> bool:
     """ "played no part", "had no role", "had nothing to do with"."""
     for c in clause.children:
@@ -132,11 +157,23 @@ def _has_clause(n: Token) -> bool:
     """ "the idea that X did Y": a content clause right after an offer-like noun makes it a
     claim (a "that" clause after a comma belongs to something else)."""
     return any(
-        c.dep_ in ("acl", "ccomp")
+        c.dep_ in ("acl", "ccomp", "relcl")
         and c.left_edge.i == n.i + 1
-        and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
+        and (
+            any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
+            or (c.dep_ != "ccomp" and n.lemma_ in ("suggestion", "idea") and _content_clause(c))
+        )
         for c in n.children
     )
+
+
+def _content_clause(c: Token) -> bool:
+    """ "suggestions she had spoken to B": a clause with its own subject and a complete
+    verb phrase, which the parser took for a relative clause ("the offer he made" has a gap)."""
+    subj = next((g for g in c.children if g.dep_ == "nsubj"), None)
+    if subj is None or subj.lower_ in ("who", "which", "that", "whom"):
+        return False
+    return any(g.dep_ in ("dobj", "ccomp", "xcomp", "prep", "attr") for g in c.children)
 
 
 # Deeper than this, a name is a detail of a detail ("a network accused of moving goods through X").

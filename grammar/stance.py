@@ -240,6 +240,8 @@ def _claim_denied(noun: Token) -> bool:
     h = noun.head
     if noun.dep_ in ("dobj", "nsubjpass") and h.lemma_.lower() in _DENY:
         return True
+    if noun.dep_ == "pobj" and h.lower_ == "as" and h.head.lemma_.lower() in _DENY:
+        return True  # "dismissed as nonsense reports that ..."
     if (
         noun.dep_ == "pobj"
         and h.lower_ in ("in", "to")
