@@ -413,6 +413,12 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
                 after = clients[0] if clients else None
     if org is None and after is not None and after.kind in ("org", "party") and cls != "gov":
         org, after = after, None
+    if (
+        org is None
+        and after is None
+        and any(c.dep_ == "poss" and c.lower_ == "its" for c in noun.children)
+    ):
+        org = _its(noun, m, ctx)  # "Shares in X rose after A, its chief executive, said"
     owner = next(
         (x for c in noun.children if c.dep_ == "poss" and (x := ctx.mention(c)) is not None),
         None,
@@ -450,6 +456,16 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         role=phrase,
         when="former" if former else "",
     )
+
+
+def _its(noun: Token, m: Mention, ctx: Context) -> Mention | None:
+    """The one organisation named earlier in the sentence that "its" can stand for."""
+    orgs = [
+        x
+        for x in ctx.names.mentions
+        if noun.sent.start <= x.start < min(m.start, noun.i) and x.kind in ("org", "party")
+    ]
+    return orgs[0] if len({x.name for x in orgs}) == 1 else None
 
 
 def _unnamed_owner(doc: Doc, start: int, end: int) -> bool:
