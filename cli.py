@@ -167,10 +167,14 @@ def _query(args: argparse.Namespace, console: Console) -> int:
 
 def _why(args: argparse.Namespace, console: Console) -> int:
     from deniable.facts.store import FactStore
-    from deniable.repl.render import print_proofs
+    from deniable.repl.brief import print_briefs
+    from deniable.repl.proofs import print_proofs
     from deniable.rules.conclusions import current_conclusions
+    from deniable.rules.strongest import strongest_chains
     from deniable.rules.workbench import explain_store
 
+    if args.brief and args.depth is not None:
+        raise UsageError("--brief shows the statements only; give --brief or --depth, not both")
     rules = [Path(d) for d in args.rules]
     with (
         FactStore.open(args.db, create=False) as opened,
@@ -179,7 +183,11 @@ def _why(args: argparse.Namespace, console: Console) -> int:
         ) as store,
     ):
         proofs = explain_store(store, args.atom, rules_dirs=rules, limit=args.limit)
-    print_proofs(proofs, console)
+        if args.brief:
+            chains = strongest_chains(store, proofs, rules_dirs=rules)
+            print_briefs(chains, console, matched=proofs.matched)
+            return 0
+    print_proofs(proofs, console, depth=args.depth)
     return 0
 
 
@@ -419,6 +427,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("why", _why, "explain a derived row as a proof tree down to sentences")
     p.add_argument("atom", help="an atom naming the row(s) to explain")
     p.add_argument("--limit", type=int, default=10, help="explain at most this many rows")
+    p.add_argument(
+        "--brief",
+        action="store_true",
+        help="each conclusion with its strength and the statements of its strongest chain",
+    )
+    p.add_argument(
+        "--depth",
+        type=_positive,
+        metavar="N",
+        help="draw N steps below each conclusion; deeper ones only as their statements",
+    )
     rules_option(p)
     no_derive_option(p)
 

@@ -38,13 +38,20 @@ from deniable.facts import generation, review
 from deniable.facts.store import FactStore
 from deniable.rules.ast import Atom, Program
 from deniable.rules.checked import CheckedProgram, RelationInfo
-from deniable.rules.evidence import Proof, evidence_of_fact, fact_proof, proof_evidence
+from deniable.rules.evidence import (
+    Explanations,
+    Proof,
+    evidence_of_fact,
+    fact_proof,
+    proof_evidence,
+)
 from deniable.rules.freshness import display_name, rules_fingerprint
 
 __all__ = [
     "PREPARED_INPUTS",
     "Answers",
     "DeriveSummary",
+    "Explanations",
     "Proof",
     "claim_words",
     "constant_text",
@@ -519,8 +526,11 @@ def explain_store(
     evaluate: bool = False,
     engine: str = "sql",
     cwd_rules: bool = True,
-) -> list[Proof]:
+) -> Explanations:
     """Explain each derived row matching the atom (at most ``limit``) down to the sentences.
+
+    The answer is a list of proofs that also says how many rows matched in all
+    (``matched``), so that output cut at the limit can say so.
 
     For a relation the store offers (``called``, ``denies`` …) each matching fact
     is its own proof: a leaf with the statements behind it.  ``evaluate`` and
@@ -537,9 +547,11 @@ def explain_store(
     atom = _parse_query(atom_text)
     dirs = _RuleDirs(tuple(rules_dirs), cwd_rules)
     with _answering(store, atom, atom_text, dirs, evaluate, engine) as program:
-        rows = matching_rows(store.db, program, atom, limit=limit)
+        matched = matching_rows(store.db, program, atom)
+        rows = matched[:limit]
         if atom.rel in store_inputs(store):
-            return [fact_proof(store, atom.rel, row) for row in rows]
+            facts = [fact_proof(store, atom.rel, row) for row in rows]
+            return Explanations(facts, matched=len(matched))
         checked = program if atom.rel in program.idb else dirs.load(store)
         if atom.rel not in checked.idb:
             raise _query_error(
@@ -551,7 +563,7 @@ def explain_store(
         for row in rows:
             tree = explain(store.db, checked, atom.rel, tuple(row))
             proofs.append(Proof(tree, proof_evidence(store, tree)))
-    return proofs
+    return Explanations(proofs, matched=len(matched))
 
 
 def constant_text(value: Any) -> str:

@@ -40,7 +40,8 @@ def test_help_lists_every_command(session: Session) -> None:
 def test_help_for_one_command(session: Session) -> None:
     printed, ok = run(session, ":help why", ":help :facts")
     assert printed == (
-        ":why ATOM  explain rows matching an atom down to the sentences\n"
+        ":why [OPTIONS] ATOM  explain matching rows down to the sentences; --brief, --depth N, "
+        "--limit N\n"
         ":facts PRED  rows of a relation, with modality and source for facts\n"
     )
     assert ok == [True, True]
