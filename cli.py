@@ -191,6 +191,41 @@ def _why(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _report_command(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts.store import FactStore
+    from deniable.rules.conclusions import current_conclusions
+    from deniable.rules.publish import render_report, write_report
+
+    rules = [Path(d) for d in args.rules]
+    with (
+        FactStore.open(args.db, create=False) as opened,
+        current_conclusions(opened, rules_dirs=rules, derive=args.derive, report=_note) as store,
+    ):
+        if args.out is None:
+            text = render_report(
+                store, args.relations, fmt=args.format or "md", rules_dirs=rules,
+                max_nodes=args.max_nodes,
+            )  # fmt: skip
+            sys.stdout.write(text)
+            return 0
+        written = write_report(
+            store, args.relations, out=Path(args.out), fmt=args.format, rules_dirs=rules,
+            max_nodes=args.max_nodes,
+        )  # fmt: skip
+    console.print(f"wrote {written}", highlight=False, markup=False)
+    return 0
+
+
+def _graph(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts.store import FactStore
+    from deniable.rules.publish import write_graph
+
+    with FactStore.open(args.db, create=False) as store:
+        written = write_graph(store, out=Path(args.out), fmt=args.format, max_nodes=args.max_nodes)
+    console.print(f"wrote {written}", highlight=False, markup=False)
+    return 0
+
+
 def _repl(args: argparse.Namespace, console: Console) -> int:
     from deniable.repl.shell import run_shell
 
@@ -440,6 +475,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rules_option(p)
     no_derive_option(p)
+
+    p = add(
+        "report",
+        _report_command,
+        "a brief for an editor: conclusions in plain words, footnoted to their sources",
+    )
+    p.add_argument(
+        "relations",
+        nargs="*",
+        metavar="RELATION",
+        help="conclusions to report (default: the contradicted denials and conflicting reports)",
+    )
+    p.add_argument("--format", choices=["md", "html"], help="default: from --out, else md")
+    p.add_argument("--out", metavar="FILE", help="write here (default: Markdown on stdout)")
+
+    def max_nodes_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--max-nodes",
+            type=_positive,
+            default=60,
+            metavar="N",
+            help="draw at most N names in the contact graph, those with most contacts (default 60)",
+        )
+
+    max_nodes_option(p)
+    rules_option(p)
+    no_derive_option(p)
+
+    p = add(
+        "graph",
+        _graph,
+        "draw who called, met or was pictured with whom, and denials, as SVG or HTML",
+    )
+    p.add_argument("--out", required=True, metavar="FILE.svg|FILE.html")
+    p.add_argument("--format", choices=["svg", "html"], help="default: from --out")
+    max_nodes_option(p)
 
     p = add("repl", _repl, "interactive shell over the store")
     rules_option(p)

@@ -23,6 +23,8 @@ CLI_COMMANDS = (
     "history",
     "restore",
     "gc",
+    "report",
+    "graph",
 )
 REPL_COMMANDS = (
     ":help",
