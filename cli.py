@@ -9,6 +9,7 @@ tracebacks for anything else.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -94,7 +95,7 @@ def _derive(args: argparse.Namespace, console: Console) -> int:
             console=console,
             confirmed_only=args.confirmed_only,
         )
-    console.print(summary)
+    console.print(dataclasses.replace(summary, list_helpers=args.helpers))
     return 0
 
 
@@ -433,6 +434,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--confirmed-only",
         action="store_true",
         help="derive from the statements a reviewer confirmed, nothing else",
+    )
+    p.add_argument(
+        "--helpers",
+        action="store_true",
+        help="also list the standard rules' helper relations (summed up in one line otherwise)",
     )
 
     p = add(

@@ -21,9 +21,7 @@ from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.table import Table
-from rich.text import Text
+from rich.console import Console
 
 from deniable.errors import (
     DeniableError,
@@ -37,7 +35,9 @@ from deniable.errors import (
 from deniable.facts import generation, review
 from deniable.facts.store import FactStore
 from deniable.rules.ast import Atom, Program
+from deniable.rules.catalogue import relation_kinds
 from deniable.rules.checked import CheckedProgram, RelationInfo
+from deniable.rules.derive_summary import DeriveSummary
 from deniable.rules.evidence import (
     Explanations,
     Proof,
@@ -46,6 +46,7 @@ from deniable.rules.evidence import (
     proof_evidence,
 )
 from deniable.rules.freshness import display_name, rules_fingerprint
+from deniable.rules.rule_text import RULE_TEXT, write_rule_text
 
 __all__ = [
     "PREPARED_INPUTS",
@@ -90,40 +91,6 @@ class Answers:
     relation: str
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
-
-
-@dataclass(frozen=True, slots=True)
-class DeriveSummary:
-    """What ``derive`` materialised: rows per derived relation, engine and time."""
-
-    engine: str
-    sizes: dict[str, int]
-    seconds: float
-    rule_files: tuple[str, ...] = ()
-    dropped: tuple[str, ...] = ()
-    confirmed_only: bool = False
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        table = Table(
-            title=Text(f"derived with the {self.engine} engine"),
-            title_justify="left",
-            caption=Text(
-                f"{len(self.sizes)} relations, {sum(self.sizes.values())} rows, "
-                f"{len(self.rule_files)} rule files, {self.seconds:.2f} s"
-                + (", from confirmed statements only" if self.confirmed_only else "")
-            ),
-            caption_justify="left",
-        )
-        table.add_column("relation")
-        table.add_column("rows", justify="right")
-        for name, rows in self.sizes.items():
-            table.add_row(Text(name), str(rows))
-        yield table
-        if self.dropped:
-            yield Text(
-                "removed conclusions no rule derives any more: " + ", ".join(self.dropped),
-                style="dim",
-            )
 
 
 # --------------------------------------------------------------------------- rule files
@@ -295,6 +262,7 @@ def derive_store(
             ],
             pk="name",
         )
+        write_rule_text(store.db, checked)
         generation.write_stamp(store.db, fingerprint.stamp(generation_read))
     return DeriveSummary(
         engine=derivation.engine,
@@ -303,6 +271,7 @@ def derive_store(
         rule_files=tuple(display_name(p) for p in paths),
         dropped=tuple(dropped),
         confirmed_only=confirmed_only,
+        kinds=relation_kinds(checked),
     )
 
 
@@ -318,10 +287,10 @@ def _writing(store: FactStore) -> Iterator[None]:
 
 def _refuse_store_names(store: FactStore, checked: CheckedProgram, previous: set[str]) -> None:
     """A rule must never replace one of the store's own tables or views."""
-    taken = set(store.db.table_names()) | set(store.db.view_names())
+    taken = set(store.db.table_names()) | set(store.db.view_names()) | {RULE_TEXT}
     problems = []
     for name in checked.idb:
-        if name in taken and name not in previous:
+        if name in taken and (name not in previous or name == RULE_TEXT):
             info = checked.relations.get(name)
             span = info.span if info is not None else None
             problems.append(
