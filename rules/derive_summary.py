@@ -89,7 +89,7 @@ class DeriveSummary:
         if meanings:
             table.add_column("a row means", overflow="fold")
         for name in names:
-            cells = [Text(name), str(self.sizes[name])]
+            cells: list[Text | str] = [Text(name), str(self.sizes[name])]
             if meanings:
                 cells.append(Text(STANDARD_CONCLUSIONS.get(name, "")))
             table.add_row(*cells)
