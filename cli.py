@@ -9,6 +9,7 @@ tracebacks for anything else.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
 import sys
@@ -243,9 +244,20 @@ def _repl(args: argparse.Namespace, console: Console) -> int:
 def _export(args: argparse.Namespace, console: Console) -> int:
     from deniable.facts.export import export_store
     from deniable.facts.store import FactStore
+    from deniable.rules.conclusions import current_conclusions
+    from deniable.rules.derived_export import derived_files
 
-    with FactStore.open(args.db, create=False) as store:
-        written = export_store(store, fmt=args.format, out_dir=Path(args.out))
+    rules = [Path(d) for d in args.rules]
+    with contextlib.ExitStack() as stack:
+        store = stack.enter_context(FactStore.open(args.db, create=False))
+        extra = None
+        if args.derived:
+            # Conclusions are exported as they are now: a stale store is re-derived first.
+            store = stack.enter_context(
+                current_conclusions(store, rules_dirs=rules, derive=args.derive, report=_note)
+            )
+            extra = derived_files(store, fmt=args.format, rules_dirs=rules)
+        written = export_store(store, fmt=args.format, out_dir=Path(args.out), extra=extra)
     for path in written:
         console.print(str(path), highlight=False)
     return 0
@@ -526,6 +538,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", _export, "write fact tables for other tools")
     p.add_argument("--format", choices=["csv", "tsv", "jsonl"], default="csv")
     p.add_argument("--out", default="export", metavar="DIR", help="output folder")
+    p.add_argument(
+        "--derived",
+        action="store_true",
+        help="also the conclusions (csv: derived/RELATION.csv, jsonl: derived.jsonl), each row "
+        "with its strength, rule and supporting statement ids",
+    )
+    rules_option(p)
+    no_derive_option(p)
 
     p = add(
         "history",
