@@ -136,6 +136,48 @@ def _review(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _entities(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts import entity_decisions as who
+    from deniable.facts.ambiguity import ambiguous_entities
+    from deniable.facts.review import reviewer
+    from deniable.facts.store import FactStore
+    from deniable.repl.who import ambiguity_table, decisions_table, entities_table, print_decision
+
+    action, words = (args.words[0], args.words[1:]) if args.words else ("", [])
+    if action not in ("merge", "split", "undo", "decisions"):
+        action, words = "", list(args.words)
+    with FactStore.open(args.db, create=False) as store:
+        if action == "":
+            if len(words) > 1:
+                raise UsageError("entities lists one name filter at a time; quote a name")
+            if args.ambiguous:
+                console.print(ambiguity_table(ambiguous_entities(store)))
+            else:
+                console.print(entities_table(store, contains=words[0] if words else ""))
+            return 0
+        if action == "decisions":
+            console.print(decisions_table(who.decisions(store)))
+            return 0
+        by = reviewer(args.by)
+        if action == "merge":
+            if len(words) != 2:
+                raise UsageError("usage: deniable entities merge NAME OTHER (OTHER becomes NAME)")
+            decision = who.merge(store, words[0], words[1], by=by, reason=args.reason or "")
+        elif action == "split":
+            if len(words) != 1 or not args.doc:
+                raise UsageError("usage: deniable entities split NAME --doc DOC [--as NEW_NAME]")
+            decision = who.split(
+                store, words[0], doc=args.doc, new_name=args.as_name or "", by=by,
+                reason=args.reason or "",
+            )  # fmt: skip
+        else:
+            if len(words) != 1:
+                raise UsageError("usage: deniable entities undo ID")
+            decision = who.undo(store, _statement_id(words[0]), by=by)
+    print_decision(decision, console)
+    return 0
+
+
 def _review_action(words: Sequence[str]) -> tuple[str | None, list[str]]:
     if words and words[0] in ("confirm", "reject", "correct"):
         return words[0], list(words[1:])
@@ -469,6 +511,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=["unreviewed", "confirmed", "rejected"])
     p.add_argument("--reason", metavar="TEXT", help="why a statement is rejected (or corrected)")
     p.add_argument("--arg", nargs=2, metavar=("N", "VALUE"), help="correct: argument N (1 or 2)")
+    p.add_argument("--by", metavar="NAME", help="who decides (default: $USER)")
+
+    p = add(
+        "entities",
+        _entities,
+        "list entities (--ambiguous: names that may be different people); "
+        "`entities merge NAME OTHER`, `entities split NAME --doc DOC`, `entities undo ID`, "
+        "`entities decisions`",
+    )
+    p.add_argument(
+        "words",
+        nargs="*",
+        metavar="NAME | merge NAME OTHER | split NAME | undo ID | decisions",
+        help="a part of a name to list, or an action",
+    )
+    p.add_argument(
+        "--ambiguous",
+        action="store_true",
+        help="names given roles in unrelated organisations in different documents",
+    )
+    p.add_argument(
+        "--doc", metavar="DOC", help="split: the document where the name is someone else"
+    )
+    p.add_argument("--as", dest="as_name", metavar="NAME", help="split: the other person's name")
+    p.add_argument("--reason", metavar="TEXT", help="why (kept with the decision)")
     p.add_argument("--by", metavar="NAME", help="who decides (default: $USER)")
 
     p = add("query", _query, "answer a query atom, e.g. 'contact(a, b)'")

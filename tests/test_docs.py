@@ -25,6 +25,7 @@ CLI_COMMANDS = (
     "gc",
     "report",
     "graph",
+    "entities",
 )
 REPL_COMMANDS = (
     ":help",
