@@ -13,9 +13,10 @@ so the next question re-derives the conclusions.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -40,7 +41,8 @@ CREATE TABLE IF NOT EXISTS entity_decisions (
     reviewer TEXT NOT NULL,
     at TEXT NOT NULL,
     undone_by TEXT NOT NULL DEFAULT '',
-    undone_at TEXT NOT NULL DEFAULT ''
+    undone_at TEXT NOT NULL DEFAULT '',
+    folded TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS entity_moves (
     decision_id INTEGER NOT NULL REFERENCES entity_decisions(id),
@@ -145,6 +147,11 @@ def undo(store: FactStore, decision_id: int, *, by: str) -> Decision:
             "ORDER BY m.statement_id, m.arg",
             [decision_id],
         ).fetchall()
+        kind, folded = store.db.execute(
+            "SELECT kind, folded FROM entity_decisions WHERE id = ?", [decision_id]
+        ).fetchone()
+        if kind == "merge" and folded:
+            _unfold(store.db, json.loads(folded))
         for statement_id, arg, previous in moves:
             pred, a, b = _fact_of(store.db, statement_id)
             args = [a, b]
@@ -182,6 +189,8 @@ def apply_to_document(db: Database, doc_id: int) -> None:
             continue
         before, after = (other, name) if kind == "merge" else (name, other)
         _move_names(db, decision_id, before, after, [doc_id])
+        if kind == "merge":
+            _fold_into(db, before, after)  # the text brought the merged name back
 
 
 # --------------------------------------------------------------------------- helpers
@@ -205,8 +214,11 @@ def _record(
         docs = _doc_ids(store.db, doc) if kind == "split" else _all_doc_ids(store.db)
         _move_names(store.db, decision_id, before, after, docs)
         if kind == "merge":
-            # The merged name still finds the entity (`:entity B`, queries by alias).
-            _add_alias(store.db, after, before)
+            folded = _fold_into(store.db, before, after)
+            store.db.execute(
+                "UPDATE entity_decisions SET folded = ? WHERE id = ?",
+                [json.dumps(folded, ensure_ascii=False), decision_id],
+            )
         generation.bump(store.db)
     return _decision(store.db, decision_id)
 
@@ -272,14 +284,63 @@ def _all_doc_ids(db: Database) -> list[int]:
     return [int(r[0]) for r in db.execute("SELECT id FROM documents ORDER BY id").fetchall()]
 
 
-def _add_alias(db: Database, name: str, alias: str) -> None:
+def _fold_into(db: Database, gone: str, kept: str) -> dict[str, Any]:
+    """Fold entity ``gone`` into ``kept`` when nothing names it any more: its names become
+    ``kept``'s aliases, so ``:entity`` and queries by the old name find ``kept``.
+
+    Returns what :func:`_unfold` needs to bring it back (empty when nothing was folded).
+    """
     from deniable.facts.keys import fold
 
-    row = db.execute("SELECT id FROM entities WHERE name = ?", [name]).fetchone()
-    if row is not None:
+    row = db.execute("SELECT id, type, known FROM entities WHERE name = ?", [gone]).fetchone()
+    target = db.execute("SELECT id FROM entities WHERE name = ?", [kept]).fetchone()
+    if row is None or target is None:
+        return {}
+    gone_id, kept_id = int(row[0]), int(target[0])
+    still_named = db.execute(
+        "SELECT 1 FROM facts WHERE a_id = ? OR b_id = ? UNION ALL "
+        "SELECT 1 FROM entity_links WHERE part_id = ? OR whole_id = ? LIMIT 1",
+        [gone_id, gone_id, gone_id, gone_id],
+    ).fetchone()
+    if still_named is not None:
+        return {}
+    aliases = [str(r[0]) for r in db.execute(
+        "SELECT alias FROM aliases WHERE entity_id = ? ORDER BY alias", [gone_id]
+    )]  # fmt: skip
+    added = []
+    for alias in dict.fromkeys([gone, *aliases]):
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO aliases (alias, folded, entity_id) VALUES (?, ?, ?)",
+            [alias, fold(alias), kept_id],
+        )
+        if cursor.rowcount:
+            added.append(alias)
+    db.execute("DELETE FROM entities WHERE id = ?", [gone_id])
+    return {
+        "name": gone, "type": row[1], "known": int(row[2]), "aliases": aliases,
+        "kept": kept, "added": added,
+    }  # fmt: skip
+
+
+def _unfold(db: Database, folded: dict[str, Any]) -> None:
+    """Bring back an entity :func:`_fold_into` folded away, with its own aliases."""
+    from deniable.facts.keys import fold
+
+    kept = db.execute("SELECT id FROM entities WHERE name = ?", [folded["kept"]]).fetchone()
+    if kept is not None:
+        for alias in folded["added"]:
+            db.execute(
+                "DELETE FROM aliases WHERE alias = ? AND entity_id = ?", [alias, int(kept[0])]
+            )
+    db.execute(
+        "INSERT OR IGNORE INTO entities (name, type, known) VALUES (?, ?, ?)",
+        [folded["name"], folded["type"], folded["known"]],
+    )
+    (gone_id,) = db.execute("SELECT id FROM entities WHERE name = ?", [folded["name"]]).fetchone()
+    for alias in dict.fromkeys([folded["name"], *folded["aliases"]]):
         db.execute(
             "INSERT OR IGNORE INTO aliases (alias, folded, entity_id) VALUES (?, ?, ?)",
-            [alias, fold(alias), int(row[0])],
+            [alias, fold(alias), int(gone_id)],
         )
 
 

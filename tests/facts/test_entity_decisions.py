@@ -120,9 +120,13 @@ def test_a_merge_holds_for_documents_ingested_later(store: FactStore, build) -> 
         build("port/four.txt", [f"{HOSTILE} called Olek Brandt."],
               [("called", HOSTILE, "Olek Brandt", "reported", 0, {"source": "logs"})])
     )  # fmt: skip
+    store.add_entities([Entity(HOSTILE, EntityType.PERSON, ("Annie Berg",))])
     decision = who.merge(store, NAME, HOSTILE, by="editor", reason="same person, odd spelling")
     assert decision.moved == 1
     assert _args(store, "port/four.txt") == {("called", NAME, "Olek Brandt")}
+    # The merged name is gone from the entities; it and its aliases now find the one kept.
+    assert HOSTILE not in store.entity_names()
+    assert store.resolve_entity(HOSTILE) == store.resolve_entity("Annie Berg") == NAME
     store.add_extraction(
         build(
             "port/five.txt",
@@ -135,6 +139,9 @@ def test_a_merge_holds_for_documents_ingested_later(store: FactStore, build) -> 
     assert store.document_names()[0] == "port/five.txt"  # the store survived the name
     who.undo(store, decision.id, by="editor")
     assert _args(store, "port/five.txt") == {("met", HOSTILE, "Vera Lind")}
+    assert _args(store, "port/four.txt") == {("called", HOSTILE, "Olek Brandt")}
+    assert store.resolve_entity("Annie Berg") == HOSTILE
+    assert dict(store.rows("entity"))[HOSTILE] == "person"
     with pytest.raises(UsageError, match="one entity already"):
         who.merge(store, NAME, NAME, by="x")
 
