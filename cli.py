@@ -150,7 +150,13 @@ def _entities(args: argparse.Namespace, console: Console) -> int:
         if action == "":
             if len(words) > 1:
                 raise UsageError("entities lists one name filter at a time; quote a name")
-            if args.ambiguous:
+            if args.toml:
+                from deniable.facts.entity_file import entity_toml
+                from deniable.rules.publish import write_whole
+
+                written = write_whole(Path(args.toml), entity_toml(store))
+                console.print(f"wrote {written}", highlight=False, markup=False)
+            elif args.ambiguous:
                 console.print(ambiguity_table(ambiguous_entities(store)))
             else:
                 console.print(entities_table(store, contains=words[0] if words else ""))
@@ -530,6 +536,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--ambiguous",
         action="store_true",
         help="names given roles in unrelated organisations in different documents",
+    )
+    p.add_argument(
+        "--toml",
+        metavar="FILE",
+        help="write the entities as an entity file for `ingest --entities`",
     )
     p.add_argument(
         "--doc", metavar="DOC", help="split: the document where the name is someone else"

@@ -196,3 +196,29 @@ def test_a_read_only_store_is_refused(build, tmp_path: Path) -> None:
         with pytest.raises(StoreError, match="read-only"):
             who.merge(store, NAME, "Olek Brandt", by="x")
         assert who.decisions(store) == [] and len(ambiguous_entities(store)) == 1
+
+
+# --------------------------------------------------------------------------- the entity file
+
+
+def test_the_entity_file_round_trips_hostile_names(store: FactStore, build, tmp_path: Path) -> None:
+    from deniable.facts.entity_file import entity_toml
+    from deniable.grammar.entities import load_knowledge
+
+    odd = 'Tab\there "quoted" \\ back\x7fdel; DROP TABLE entities;--'
+    store.add_entities(
+        [
+            Entity(HOSTILE, EntityType.PERSON, ("Annie Berg", odd)),
+            Entity("Harbour Office", EntityType.ORG, part_of=("Ministry of Ports",)),
+            Entity("Ministry of Ports", EntityType.ORG),
+        ]
+    )
+    _fill(store, build)
+    path = tmp_path / "entities.toml"
+    path.write_text(entity_toml(store), encoding="utf-8")
+    loaded = load_knowledge(path).entities
+    assert set(loaded[HOSTILE].aliases) == {"Annie Berg", odd}
+    assert loaded["Harbour Office"].part_of == ("Ministry of Ports",)
+    assert loaded["Harbour Office"].type == EntityType.ORG
+    # Discovered names of unknown type are left for the reader, commented out.
+    assert "Olek Brandt" not in loaded and '# name = "Olek Brandt"' in path.read_text()
