@@ -243,7 +243,9 @@ def _split_evidence(text: Text) -> tuple[Text, Text, Text]:
     return text[:cut], Text("\n"), text[cut + 1 :]
 
 
-@special_command("search", ":search TEXT", "full-text search over the stored sentences")
+@special_command(
+    "search", ":search TEXT", 'full-text search over the stored sentences; "a phrase" in quotes'
+)
 def _search(session: Session, console: Console, arg: str) -> None:
     text = _need_argument("search", arg, "words to find")
     hits = session.store.search(text)
@@ -256,7 +258,9 @@ def _search(session: Session, console: Console, arg: str) -> None:
     table.add_column("sentence", overflow="fold")
     for hit in hits:
         sentence = Text(hit.text)
-        sentence.highlight_words(text.split(), "bold", case_sensitive=False)
+        # A quoted phrase is highlighted word by word, without its quotes.
+        words = [w.strip('"') for w in text.split() if w.strip('"')]
+        sentence.highlight_words(words, "bold", case_sensitive=False)
         table.add_row(Text(hit.doc), str(hit.sentence_index), sentence)
     console.print(table)
     console.print(Text(f"{len(hits)} sentence" + ("" if len(hits) == 1 else "s"), style="dim"))

@@ -143,6 +143,13 @@ def test_search(session: Session) -> None:
     assert ok == [True, True]
 
 
+def test_search_a_quoted_phrase(session: Session) -> None:
+    printed, ok = run(session, ':search "called Anton"', ':search "Anton called"')
+    assert ok == [True, True]
+    assert "Prigozhin called Anton Vaino 99 times" in printed
+    assert printed.endswith("1 sentence\nno sentence contains '\"Anton called\"'\n")
+
+
 def test_search_text_is_never_fts_syntax(session: Session) -> None:
     printed, ok = run(session, ':search "NEAR( * OR')
     assert ok == [True]
