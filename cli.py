@@ -155,7 +155,7 @@ def _entities(args: argparse.Namespace, console: Console) -> int:
                 from deniable.rules.publish import write_whole
 
                 written = write_whole(Path(args.toml), entity_toml(store))
-                console.print(f"wrote {written}", highlight=False, markup=False)
+                console.print(f"wrote {written}", highlight=False, markup=False, soft_wrap=True)
             elif args.ambiguous:
                 console.print(ambiguity_table(ambiguous_entities(store)))
             else:
@@ -262,7 +262,7 @@ def _report_command(args: argparse.Namespace, console: Console) -> int:
             store, args.relations, out=Path(args.out), fmt=args.format, rules_dirs=rules,
             max_nodes=args.max_nodes,
         )  # fmt: skip
-    console.print(f"wrote {written}", highlight=False, markup=False)
+    console.print(f"wrote {written}", highlight=False, markup=False, soft_wrap=True)
     return 0
 
 
@@ -272,7 +272,7 @@ def _graph(args: argparse.Namespace, console: Console) -> int:
 
     with FactStore.open(args.db, create=False) as store:
         written = write_graph(store, out=Path(args.out), fmt=args.format, max_nodes=args.max_nodes)
-    console.print(f"wrote {written}", highlight=False, markup=False)
+    console.print(f"wrote {written}", highlight=False, markup=False, soft_wrap=True)
     return 0
 
 
@@ -296,6 +296,13 @@ def _export(args: argparse.Namespace, console: Console) -> int:
     from deniable.rules.derived_export import derived_files
 
     rules = [Path(d) for d in args.rules]
+    if args.datasette is not None:
+        from deniable.rules.datasette_metadata import write_metadata
+
+        with FactStore.open(args.db, create=False) as store:
+            metadata = write_metadata(store, Path(args.datasette), rules_dirs=rules)
+        console.print(str(metadata), highlight=False, markup=False, soft_wrap=True)
+        return 0
     with contextlib.ExitStack() as stack:
         store = stack.enter_context(FactStore.open(args.db, create=False))
         extra = None
@@ -621,6 +628,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also the conclusions (csv: derived/RELATION.csv, jsonl: derived.jsonl), each row "
         "with its strength, rule and supporting statement ids",
+    )
+    p.add_argument(
+        "--datasette",
+        metavar="DIR",
+        help="write DIR/metadata.json instead: descriptions, hidden helpers and canned queries "
+        "for `datasette STORE.db -m DIR/metadata.json`",
     )
     rules_option(p)
     no_derive_option(p)
