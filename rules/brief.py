@@ -22,7 +22,7 @@ from deniable.errors import UsageError
 from deniable.facts.documents import Citation, citations
 from deniable.facts.store import EvidenceRow, FactStore
 from deniable.rules.strongest import Chain, strongest_chain
-from deniable.rules.workbench import query_store
+from deniable.rules.workbench import load_store_program, query_store
 
 __all__ = [
     "DEFAULT_RELATIONS",
@@ -129,9 +129,12 @@ def build_brief(
             )
     notes = _Notes()
     findings: list[Finding] = []
+    program = load_store_program(store, rules_dirs, cwd_rules=cwd_rules)
     for rel in relations:
         for row in _rows(store, rel, rules_dirs, cwd_rules):
-            chain = strongest_chain(store, rel, row, rules_dirs=rules_dirs, cwd_rules=cwd_rules)
+            chain = strongest_chain(
+                store, rel, row, rules_dirs=rules_dirs, cwd_rules=cwd_rules, rules=program
+            )
             findings.append(_finding(chain, notes))
     documents = citations(store, (e.doc for e in notes.rows.values()))
     footnotes = tuple(

@@ -52,7 +52,7 @@ def derived_files(
     names = [n for n, kind in kinds.items() if kind in _EXPORTED_KINDS and n in derived]
     rules = _rule_places(checked)
     tables = {
-        name: _rows(store, name, rules, rules_dirs=rules_dirs, cwd_rules=cwd_rules)
+        name: _rows(store, name, rules, checked, rules_dirs=rules_dirs, cwd_rules=cwd_rules)
         for name in names
     }
     if fmt == "jsonl":
@@ -78,6 +78,7 @@ def _rows(
     store: FactStore,
     rel: str,
     rules: dict[int, tuple[str, int, str]],
+    checked: CheckedProgram,
     *,
     rules_dirs: Sequence[Path],
     cwd_rules: bool,
@@ -89,7 +90,9 @@ def _rows(
     ).fetchall()
     out = []
     for *row, index in found:
-        chain = strongest_chain(store, rel, row, rules_dirs=rules_dirs, cwd_rules=cwd_rules)
+        chain = strongest_chain(
+            store, rel, row, rules_dirs=rules_dirs, cwd_rules=cwd_rules, rules=checked
+        )
         statements = sorted(
             {e.statement_id for items in chain.proof.evidence.values() for e in items}
         )

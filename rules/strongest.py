@@ -17,8 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from deniable.facts.store import FactStore
+from deniable.rules.checked import CheckedProgram
 from deniable.rules.evidence import Explanations, Proof
-from deniable.rules.workbench import constant_text, explain_store, query_store
+from deniable.rules.workbench import (
+    constant_text,
+    explain_store,
+    load_store_program,
+    query_store,
+)
 
 __all__ = ["LEVELS", "Chain", "strongest_chain", "strongest_chains"]
 
@@ -48,12 +54,15 @@ def strongest_chain(
     proof: Proof | None = None,
     rules_dirs: Sequence[Path] = (),
     cwd_rules: bool = True,
+    rules: CheckedProgram | None = None,
 ) -> Chain:
     """The strength of ``rel(row)`` and the proof of its strongest chain.
 
     Args:
         proof: the row's own proof, used when the relation has no leveled companion
             (it is computed when not given).
+        rules: the checked rule program, when the caller has loaded it (see
+            :func:`~deniable.rules.workbench.explain_store`).
 
     Raises:
         DeniableError: as :func:`~deniable.rules.workbench.explain_store`.
@@ -66,13 +75,16 @@ def strongest_chain(
     if strength is not None and width is not None and width > len(row):
         gap = ", ".join(["_"] * (width - len(row) - 1))
         atom = f"{leveled}({args}, {gap + ', ' if gap else ''}{LEVELS.get(strength, 1)})"
-        found = explain_store(store, atom, rules_dirs=rules_dirs, cwd_rules=cwd_rules, limit=1)
+        found = explain_store(
+            store, atom, rules_dirs=rules_dirs, cwd_rules=cwd_rules, limit=1, rules=rules
+        )
         if found:
             return Chain(rel, row, strength, found[0])
     if proof is None:
         (proof,) = explain_store(
-            store, f"{rel}({args})", rules_dirs=rules_dirs, cwd_rules=cwd_rules, limit=1
-        )
+            store, f"{rel}({args})", rules_dirs=rules_dirs, cwd_rules=cwd_rules, limit=1,
+            rules=rules,
+        )  # fmt: skip
     return Chain(rel, row, strength, proof)
 
 
@@ -84,6 +96,9 @@ def strongest_chains(
     cwd_rules: bool = True,
 ) -> list[Chain]:
     """:func:`strongest_chain` of each row ``why`` explained, in the same order."""
+    if not explained:
+        return []
+    rules = load_store_program(store, rules_dirs, cwd_rules=cwd_rules)
     return [
         strongest_chain(
             store,
@@ -92,6 +107,7 @@ def strongest_chains(
             proof=proof,
             rules_dirs=rules_dirs,
             cwd_rules=cwd_rules,
+            rules=rules,
         )
         for proof in explained
     ]

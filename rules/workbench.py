@@ -495,8 +495,12 @@ def explain_store(
     evaluate: bool = False,
     engine: str = "sql",
     cwd_rules: bool = True,
+    rules: CheckedProgram | None = None,
 ) -> Explanations:
     """Explain each derived row matching the atom (at most ``limit``) down to the sentences.
+
+    ``rules`` is the checked rule program when the caller has it already (a brief
+    explains many rows; parsing the rules for each would cost more than the proofs).
 
     The answer is a list of proofs that also says how many rows matched in all
     (``matched``), so that output cut at the limit can say so.
@@ -521,7 +525,10 @@ def explain_store(
         if atom.rel in store_inputs(store):
             facts = [fact_proof(store, atom.rel, row) for row in rows]
             return Explanations(facts, matched=len(matched))
-        checked = program if atom.rel in program.idb else dirs.load(store)
+        if atom.rel in program.idb:
+            checked = program
+        else:
+            checked = rules if rules is not None else dirs.load(store)
         if atom.rel not in checked.idb:
             raise _query_error(
                 f"no rule defines {atom.rel} any more; run `deniable derive` again",
