@@ -212,11 +212,14 @@ def _headline(chain: Chain) -> str:
             f"{how} {subject}."
         )
     if chain.rel == "denial_contradicted_by_role" and len(row) == 2:
-        verb = {"reported": "is reported to", "alleged": "is alleged to"}.get(
-            chain.strength or "", "does"
-        )
+        said = {"reported": "is reported to", "alleged": "is alleged to"}.get(chain.strength or "")
+        if said is None:
+            return (
+                f"{row[0]} denied leading or belonging to {row[1]}, yet an article names "
+                f"{row[0]} its leader or a member."
+            )
         return (
-            f"{row[0]} denied leading or belonging to {row[1]}, yet {row[0]} {verb} lead or "
+            f"{row[0]} denied leading or belonging to {row[1]}, yet {row[0]} {said} lead or "
             "belong to it."
         )
     if chain.rel == "conflicting_reports" and len(row) == 2:

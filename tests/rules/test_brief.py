@@ -235,3 +235,22 @@ def test_the_markdown_brief(desk: FactStore, update_goldens: bool) -> None:
     assert text == expected.read_text(encoding="utf-8")
     # Markdown passes HTML through: no tag of an article may survive as a tag.
     assert "<script>" not in text and "<b>" not in text
+
+
+@pytest.mark.parametrize(
+    ("strength", "ending"),
+    [
+        ("asserted", "yet an article names X its leader or a member."),
+        ("reported", "yet X is reported to lead or belong to it."),
+        ("alleged", "yet X is alleged to lead or belong to it."),
+    ],
+)
+def test_a_role_headline_says_no_more_than_its_chain(strength: str, ending: str) -> None:
+    from deniable.rules.brief import _headline
+    from deniable.rules.evidence import Proof
+    from deniable.rules.explain import ProofTree
+    from deniable.rules.strongest import Chain
+
+    proof = Proof(ProofTree("denial_contradicted_by_role", ("X", "Y"), None, leaf=True))
+    chain = Chain("denial_contradicted_by_role", ("X", "Y"), strength, proof)
+    assert _headline(chain) == f"X denied leading or belonging to Y, {ending}"
