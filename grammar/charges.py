@@ -130,9 +130,16 @@ def _those_charged(v: Token, ctx: Context) -> list[Mention] | None:
 def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "X denied/faces charges of fraud": X has been charged."""
     for n in sent:
-        if n.lemma_ not in ("charge", "indictment") or n.pos_ != "NOUN" or n.dep_ != "dobj":
+        if n.lemma_ not in ("charge", "indictment") or n.pos_ != "NOUN":
             continue
         v = n.head
+        if n.dep_ == "pobj" and v.lower_ == "to":
+            up = v.head.head if v.head.lemma_ == "guilty" else v.head
+            if up.lemma_ != "plead":
+                continue
+            v = up  # "pleaded guilty to fraud charges"
+        elif n.dep_ != "dobj":
+            continue
         if v.lemma_ not in ("deny", "face", "contest", "plead"):
             continue
         for m in subjects(v, ctx):
@@ -247,13 +254,20 @@ def _charging(v: Token, ctx: Context) -> str | None:
 
 
 def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
-    """No agent: the warrant's issuer, an authority the article names as charging someone, a
-    police force it names, else police or prosecutors."""
+    """No agent: the warrant's issuer, the authority that says so ("..., the Justice
+    Department said"), an authority the article names as charging someone, a police force
+    it names, else police or prosecutors."""
     for t in v.subtree:
         if t.lemma_ == "warrant":
             for c in t.children:
                 if c.dep_ == "acl" and (who := _agent(c, ctx)):
                     return who
+    for t in sent:
+        if t.lemma_.lower() in _SAY and t.pos_ == "VERB":
+            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            who = _authority(subj, ctx) if subj is not None else None
+            if who is not None:
+                return who
     # An authority named charging someone elsewhere in the article counts only when it is
     # the article's one such authority (a second regulator or a foreign court may be the one).
     named = {
@@ -281,6 +295,7 @@ def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
 
 
 _PROSECUTION = vocab().cues["prosecution_words"]
+_SAY = frozenset({"say", "announce", "confirm", "state"})
 
 
 def _prosecution(ctx: Context) -> bool:
