@@ -179,6 +179,33 @@ def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 )
 
 
+def warrant_issued(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "An arrest warrant was issued for X by a court", "a court issued a warrant for the
+    arrest of X": the issuer is the authority."""
+    for n in sent:
+        if n.lemma_ != "warrant" or n.pos_ != "NOUN" or n.head.lemma_ != "issue":
+            continue
+        v = n.head
+        if n.dep_ == "nsubjpass":
+            authority = _agent(v, ctx)
+        elif n.dep_ == "dobj":
+            subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+            authority = _authority(subj, ctx) if subj is not None else None
+        else:
+            continue
+        people = after_prep(n, "for", ctx) + after_prep(v, "for", ctx)
+        for prep in (c for t in (n, v) for c in t.children if c.dep_ == "prep"):
+            for arrest in prep.children:
+                if arrest.dep_ == "pobj" and arrest.lemma_ == "arrest":
+                    people += after_prep(arrest, "of", ctx)  # "for the arrest of X"
+        who = authority or "prosecutors"
+        for m in people:
+            if m.kind == "person" and m.name != who:
+                yield Candidate(
+                    "indicted_by", m.name, who, v.i, sent.start, sent.end, "warrant_issued"
+                )
+
+
 def after_prep(t: Token, prep: str, ctx: Context) -> list[Mention]:
     """The names after ``prep`` hung on ``t`` ("against X and Y")."""
     return [

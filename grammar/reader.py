@@ -53,6 +53,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     charges.charged,
     charges.charges_faced,
     charges.indictment_returned,
+    charges.warrant_issued,
     denied_claims.denied,
     denied_claims.denied_part,
     clause_events.visited,
