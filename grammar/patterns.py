@@ -178,6 +178,8 @@ def meeting_between(v: View) -> None:
         between = set(lows[j + 1 : k])
         if between & _REMOTE:
             continue  # "A and B held video talks": neither a meeting nor a call
+        if between and lows[j + 1] != "'s" and not between <= _HELD:
+            continue  # "A and B were due to hold talks": only "A and B('s) [held] talks"
         if j >= 0 and j in v.cover and (lows[j + 1] == "'s" or v.cover[j].end == j + 1):
             b = v.cover[j]
             if b.start >= 2 and lows[b.start - 1] == "and" and (b.start - 2) in v.cover:
@@ -198,6 +200,7 @@ def meeting_between(v: View) -> None:
 _AHEAD = vocab().cues["ahead"]
 _CANCEL = vocab().cues["cancel"]
 _REMOTE = vocab().cues["remote_words"] | vocab().cues["phone_words"]
+_HELD = frozenset({"held", "had", "began", "opened", "resumed", "secret", "private", "first"})
 
 
 def _called_off(v: View, k: int) -> bool:

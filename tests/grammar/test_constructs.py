@@ -2,8 +2,8 @@
 
 Each block is a sentence or two written for the construct (never taken from an article), the
 facts it must give ("+ pred(a, b) [modality]") and the facts it must not give as positive
-("- pred(a, b)").  A block named ``neg_*`` is a trap; with no "-" line it must give no
-positive event, denial or charge at all.
+("- pred(a, b)") or with a given modality ("- pred(a, b) attempted").  A block named ``neg_*``
+is a trap; with no "-" line it must give no positive event, denial or charge at all.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class Case:
     name: str
     text: list[str] = field(default_factory=list)
     must: list[tuple[str, str, str, str | None]] = field(default_factory=list)
-    must_not: list[tuple[str, str, str]] = field(default_factory=list)
+    must_not: list[tuple[str, str, str, str | None]] = field(default_factory=list)
 
 
 def _cases() -> list[Case]:
@@ -45,7 +45,7 @@ def _cases() -> list[Case]:
                 if sign == "+":
                     case.must.append((pred, a.strip(), b.strip(), mod))
                 else:
-                    case.must_not.append((pred, a.strip(), b.strip()))
+                    case.must_not.append((pred, a.strip(), b.strip(), mod))
             else:
                 case.text.append(line)
     return out
@@ -75,7 +75,10 @@ def test_construct(case: Case) -> None:
             assert key in positive, shown
         else:
             assert (key, mod) in got, shown
-    for pred, a, b in case.must_not:
-        assert _key(pred, a, b) not in positive, shown
+    for pred, a, b, mod in case.must_not:
+        if mod is None:
+            assert _key(pred, a, b) not in positive, shown
+        else:
+            assert (_key(pred, a, b), mod) not in got, shown
     if case.name.split("/")[1].startswith("neg_") and not case.must_not:
         assert not {k for k in positive if k[0] in _EVENTS}, shown
