@@ -194,6 +194,9 @@ def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
             return None
         if _negated(h):
             return Modality.NEGATED
+        to = any(a.lower_ == "to" and a.dep_ == "aux" for a in h.children)
+        if to and (h.dep_ == "ROOT" or (h.dep_ == "relcl" and h.head.pos_ != "VERB")):
+            return None  # a headline's "A to call B": what is to come has not happened
         if h.dep_ == "xcomp" or (
             h.dep_ in ("advcl", "acl") and any(a.lower_ == "to" for a in h.children)
         ):
