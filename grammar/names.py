@@ -131,6 +131,14 @@ def read_names(doc: Doc) -> DocNames:
     for r in raw:
         kind = kinds.get(r.text, r.kind)
         name = r.text
+        code = _US_PARTY_CODE.fullmatch(r.text)
+        if code is not None:
+            # "Sen. X, R-S.C.,": the party and state after an American legislator's name
+            if code.group(1) == "I":
+                continue
+            kind, name = "party", "Republican Party" if code.group(1) == "R" else "Democratic Party"
+            out.append(Mention(r.start, r.end, name, kind))
+            continue
         if kind == "person":
             name = _resolve_person(r, full, out) or name
             if r.gender:
@@ -659,6 +667,9 @@ def _resolve_person(r: _Raw, full: dict[str, list[tuple[int, str]]], done: list[
             if not others or r.start - max(others) > 200:
                 return name
     return ""
+
+
+_US_PARTY_CODE = re.compile(r"([RDI])-[A-Z][A-Za-z.]{0,5}")
 
 
 def _national(doc: Doc, r: _Raw, name: str, v: Vocab) -> str:
