@@ -119,6 +119,8 @@ def read_names(doc: Doc) -> DocNames:
     for r in raw:
         if r.start > 0 and _kind_noun(doc[r.start - 1], r) and not r.gender:
             kinds[r.text] = "org"  # "accountancy firm Grant Thornton": a firm, not a man
+        elif _traded(doc, r) and not r.gender:
+            kinds[r.text] = "org"  # "shares in Woolworths": only a company has shares
         elif _family(doc, r, words) and kinds.get(r.text) in ("place", "person", "org"):
             kinds[r.text] = "group"
     for r in raw:
@@ -234,11 +236,11 @@ def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
             t.i not in taken
             and kind_word is not None
             and kind_word.lower_ in _FIRM_WORDS
-            and kind_word.head.i == t.i
-            and t.pos_ == "PROPN"
-            and _name_word(t)
+            and (kind_word.head.i == t.i or t.head.i == kind_word.i)
+            and (_name_word(t) or (t.pos_ == "NOUN" and t.text[:1].isupper() and t.is_alpha))
+            and not t.is_sent_start
         ):
-            end = _name_end(doc, t.i, most=3)
+            end = max(_name_end(doc, t.i, most=3), t.i + 1)
             if not any(i in taken for i in range(t.i, end)):
                 add(_Raw(t.i, end, doc[t.i : end].text, "org"))
     # A surname the tagger missed once is still the person it names elsewhere in full.
@@ -581,6 +583,13 @@ def _apposed_post(doc: Doc, r: _Raw, v: Vocab) -> bool:
     )
 
 
+def _traded(doc: Doc, r: _Raw) -> bool:
+    """ "Shares in X", "a stake in X", "X shares": X is a company."""
+    if r.start >= 2 and doc[r.start - 1].lower_ in ("in", "of"):
+        return doc[r.start - 2].lemma_.lower() in ("share", "stake")
+    return r.end < len(doc) and doc[r.end].lower_ == "shares" and doc[r.end - 1].head.i == r.end
+
+
 def _kind_noun(t: Token, r: _Raw) -> bool:
     """A common noun naming what kind of organisation the name after it is ("law firm X",
     "the broadcaster Y")."""
@@ -704,7 +713,7 @@ def _acronyms(doc: Doc, raw: list[_Raw], kinds: dict[str, str]) -> dict[str, str
     the initials of a name; "Charter" -> "Charter Communications", its first word."""
     out: dict[str, str] = {}
     for m in re.finditer(
-        r"([A-Z][\w&-]*(?: (?:[A-Z][\w&-]*|of|and|for|the))+) ?\(([A-Z]{2,6})\)", doc.text
+        r"([A-Z][\w&-]*(?: (?:[A-Z][\w&-]*|&|of|and|for|the))+) ?\(([A-Z][A-Z&]{1,5})\)", doc.text
     ):
         long = re.sub(r"^(?:The|the) ", "", m.group(1))
         out[m.group(2)] = long

@@ -219,7 +219,8 @@ _OFFICERS = vocab().cues["officer_posts"]
 
 def _officer(cls: str, phrase: str) -> bool:
     """A company officer's post ("chief executive", "finance director")."""
-    return cls == "job" and phrase.split()[-1] in _OFFICERS
+    # "chairman" is a party's post too; named alone in an article about a company, the firm's
+    return cls in ("job", "party") and phrase.split()[-1] in _OFFICERS
 
 
 def government_post(words: list[str], ctx: Context) -> tuple[str, str] | None:
