@@ -525,6 +525,13 @@ def _report(error: DeniableError) -> None:
     _print_diagnostic(error)
 
 
+def _store_file(db: str) -> Path:
+    """The file of ``--db`` (which may be an SQLite URI), for messages."""
+    from urllib.parse import unquote, urlsplit
+
+    return Path(unquote(urlsplit(db).path)) if db.startswith("file:") else Path(db)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
@@ -549,6 +556,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # the last line of defence for users
         if args.debug:
             raise
+        from deniable.facts.locks import is_busy, lock_timeout, locked_error
+
+        if is_busy(error):
+            # A read that waited the whole timeout behind another process's write.
+            _report(locked_error(_store_file(args.db), lock_timeout()))
+            return 1
         print(
             f"error: internal error ({type(error).__name__}: {error}); "
             "rerun with --debug and report it",
