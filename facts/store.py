@@ -155,27 +155,43 @@ class FactStore:
         ``action`` completes "cannot …" ("derive into this store").  Besides
         what :meth:`open` saw (a ``mode=ro`` URI, permission bits), SQLite is asked:
         a write that changes nothing, rolled back, fails the way a real one would.
+        The write lock is taken for it, so while another process writes this waits
+        (:mod:`deniable.facts.locks`), and a lock held past the timeout is its error.
         """
         reason = self.read_only
         if reason is None:
-            # No waiting here: a lock another process holds says nothing about whether
-            # the file can be written, and the write itself waits for it.
-            locks.set_timeout(self.db.conn, 0)
             try:
-                self.db.execute("SAVEPOINT deniable_write_probe")
-                try:
-                    self.db.execute("DELETE FROM meta WHERE 0")
-                finally:
-                    self.db.execute("ROLLBACK TO deniable_write_probe")
-                    self.db.execute("RELEASE deniable_write_probe")
+                self._probe_write()
             except sqlite3.Error as error:
-                if not locks.is_busy(error):
-                    reason = f"SQLite cannot write it ({error})"
-            finally:
-                locks.set_timeout(self.db.conn, locks.lock_timeout())
+                reason = f"SQLite cannot write it ({error})"
         if reason is not None:
             where = Location(str(self.path)) if self.path is not None else None
             raise StoreError(f"cannot {action}: {reason}", where)
+
+    def _probe_write(self) -> None:
+        """Take the write lock (waiting for another process's) and write nothing."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            conn.execute("SAVEPOINT deniable_write_probe")
+            try:
+                conn.execute("DELETE FROM meta WHERE 0")
+            finally:
+                conn.execute("ROLLBACK TO deniable_write_probe")
+                conn.execute("RELEASE deniable_write_probe")
+            return
+
+        def probe() -> None:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("DELETE FROM meta WHERE 0")
+            finally:
+                conn.execute("ROLLBACK")
+
+        # A command that is going to write waits here, before it reads its input, so that
+        # a lock held past the timeout is one error, not one per document.
+        locks.waiting_for(
+            conn, probe, path=self.path, what="write", note=getattr(self.db, "note", None)
+        )
 
     @classmethod
     def memory(cls) -> FactStore:
