@@ -284,7 +284,7 @@ def test_ingest_killed_after_random_delays(ingest_case, tmp_path: Path, capsys) 
 @pytest.fixture(scope="module")
 def derive_case(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[Path, dict, dict, int]]:
+) -> Iterator[tuple[Path, tuple[dict, object], tuple[dict, object], int]]:
     """A store with old conclusions and newer documents, the new conclusions, the count."""
     root = tmp_path_factory.mktemp("crash-derive")
     base = root / "base.db"
