@@ -37,14 +37,21 @@ ARTICLES = {
 
 
 def _kernel_prefix() -> list[str]:
-    """How to run a command so that the kernel enforces permission bits on it."""
+    """How to run a command so that the kernel enforces permission bits on it.
+
+    ``$DENIABLE_REQUIRE_KERNEL_PERMISSIONS`` (set by ``.ci/run``) turns a skip into a failure.
+    """
     if os.geteuid() != 0:
         return []
+    reason = None
     if shutil.which("setpriv") is None:
-        pytest.skip("running as root, and setpriv (util-linux) is not installed to drop root's")
-    probe = subprocess.run([*_DROP, "true"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        pytest.skip(f"running as root, and setpriv cannot drop CAP_DAC_OVERRIDE: {probe.stderr}")
+        reason = "running as root, and setpriv (util-linux) is not installed to drop root's rights"
+    elif (probe := subprocess.run([*_DROP, "true"], capture_output=True, text=True)).returncode:
+        reason = f"running as root, and setpriv cannot drop CAP_DAC_OVERRIDE: {probe.stderr}"
+    if reason is not None:
+        if os.environ.get("DENIABLE_REQUIRE_KERNEL_PERMISSIONS"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     return _DROP
 
 
