@@ -102,6 +102,7 @@ def _derive(args: argparse.Namespace, console: Console) -> int:
             engine=args.engine,
             console=console,
             confirmed_only=args.confirmed_only,
+            full=args.full,
         )
     console.print(summary)
     return 0
@@ -399,6 +400,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--confirmed-only",
         action="store_true",
         help="derive from the statements a reviewer confirmed, nothing else",
+    )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="derive from scratch, even where the last conclusions could be extended",
     )
 
     p = add(

@@ -362,3 +362,10 @@ def select_matching(
     if not columns:
         return [()] if rows else []
     return rows
+
+
+# The incremental derivation (incremental.py) evaluates strata with the same machinery.
+evaluate_stratum = _evaluate
+high_water = _high
+object_kinds = _objects
+run_statement = _run
