@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             if answers[False] != answers[True]:
                 print("incremental and full derivations disagree", file=sys.stderr)
                 return 1
-        incremental, full = statistics.median(times[False]), statistics.median(times[True])
+        incremental, scratch = statistics.median(times[False]), statistics.median(times[True])
         statements = args.documents * args.statements
         print(
             f"store: {args.documents} documents, {statements} statements; "
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("| derive | median CPU s | vs incremental |\n|---|---:|---:|")
         print(f"| incremental ({modes[False]}) | {incremental:.3f} | 1.00× |")
-        print(f"| full | {full:.3f} | {full / incremental:.2f}× |")
+        print(f"| full | {scratch:.3f} | {scratch / incremental:.2f}× |")
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)

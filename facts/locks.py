@@ -36,6 +36,8 @@ __all__ = [
     "is_busy",
     "lock_timeout",
     "locked_error",
+    "probe_write",
+    "reading",
     "set_timeout",
     "waiting_for",
 ]
@@ -184,3 +186,51 @@ class LockingDatabase(Database):
         except BaseException:
             self.rollback()
             raise
+
+
+def probe_write(conn: sqlite3.Connection, path: Path | None, note: Note | None = None) -> None:
+    """Take the write lock (waiting for another process's) and write nothing.
+
+    A command that is going to write calls this before it reads its input, so that a
+    lock held past the timeout is one error, not one per document; SQLite refusing
+    the write (a read-only file) raises its :class:`sqlite3.Error`.
+    """
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT deniable_write_probe")
+        try:
+            conn.execute("DELETE FROM meta WHERE 0")
+        finally:
+            conn.execute("ROLLBACK TO deniable_write_probe")
+            conn.execute("RELEASE deniable_write_probe")
+        return
+
+    def probe() -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("DELETE FROM meta WHERE 0")
+        finally:
+            conn.execute("ROLLBACK")
+
+    waiting_for(conn, probe, path=path, what="write", note=note)
+
+
+@contextlib.contextmanager
+def reading(conn: sqlite3.Connection, path: Path | None) -> Iterator[None]:
+    """A read transaction on ``conn`` for the block, its lock waited for (:func:`waiting_for`)."""
+    if conn.in_transaction:
+        yield
+        return
+
+    def begin() -> None:
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    waiting_for(conn, begin, path=path, what="read")
+    try:
+        yield
+    finally:
+        conn.execute("ROLLBACK")

@@ -161,37 +161,12 @@ class FactStore:
         reason = self.read_only
         if reason is None:
             try:
-                self._probe_write()
+                locks.probe_write(self.db.conn, self.path, getattr(self.db, "note", None))
             except sqlite3.Error as error:
                 reason = f"SQLite cannot write it ({error})"
         if reason is not None:
             where = Location(str(self.path)) if self.path is not None else None
             raise StoreError(f"cannot {action}: {reason}", where)
-
-    def _probe_write(self) -> None:
-        """Take the write lock (waiting for another process's) and write nothing."""
-        conn = self.db.conn
-        if conn.in_transaction:
-            conn.execute("SAVEPOINT deniable_write_probe")
-            try:
-                conn.execute("DELETE FROM meta WHERE 0")
-            finally:
-                conn.execute("ROLLBACK TO deniable_write_probe")
-                conn.execute("RELEASE deniable_write_probe")
-            return
-
-        def probe() -> None:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.execute("DELETE FROM meta WHERE 0")
-            finally:
-                conn.execute("ROLLBACK")
-
-        # A command that is going to write waits here, before it reads its input, so that
-        # a lock held past the timeout is one error, not one per document.
-        locks.waiting_for(
-            conn, probe, path=self.path, what="write", note=getattr(self.db, "note", None)
-        )
 
     @classmethod
     def memory(cls) -> FactStore:
@@ -207,25 +182,9 @@ class FactStore:
         writes to the copy never reach the file.
         """
         copy = Database(memory=True)
-        conn = self.db.conn
-        if conn.in_transaction:
-            conn.backup(copy.conn)
-            return FactStore(copy, self.path)
-
-        def read() -> None:
-            conn.execute("BEGIN")
-            try:
-                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-
         # The backup would otherwise retry a lock a writer holds for ever, silently.
-        locks.waiting_for(conn, read, path=self.path, what="read")
-        try:
-            conn.backup(copy.conn)
-        finally:
-            conn.execute("ROLLBACK")
+        with locks.reading(self.db.conn, self.path):
+            self.db.conn.backup(copy.conn)
         return FactStore(copy, self.path)
 
     def close(self) -> None:
