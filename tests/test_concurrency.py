@@ -233,3 +233,30 @@ def test_the_shell_answers_from_one_snapshot_while_ingest_writes(
     assert shell.returncode == 0, err
     assert "locked" not in err and "Traceback" not in err
     assert "Jane Doe" in out and "John Hale" not in first + out
+
+
+def test_ingest_while_derive_both_succeed(store: Path, tmp_path: Path) -> None:
+    folder = _articles(tmp_path / "second", SECOND)
+    procs = [
+        subprocess.Popen(
+            [str(DENIABLE), "--db", str(store), *args],
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args in (["derive", "--full"], ["ingest", "--jobs", "1", str(folder)], ["derive"])
+    ]
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], errors
+    assert not any("locked" in e or "Traceback" in e for e in errors), errors
+    assert _documents(store) == sorted([*FIRST, *SECOND])
+    # Whichever order they ran in, the next question answers from current conclusions.
+    done = subprocess.run(
+        [str(DENIABLE), "--db", str(store), "query", "contact(a, b)", "--format", "csv"],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and "John Hale,Mary Quinn" in done.stdout, done.stderr
