@@ -109,6 +109,9 @@ def derive_incrementally(
     for rel in inputs:
         if kinds.get(SNAPSHOT_PREFIX + rel) != "table":
             return f"the input {rel} was not kept by the last derivation"
+        if _columns(db, SNAPSHOT_PREFIX + rel) != _columns(db, rel):
+            # An upgraded store gives a relation another column: rows cannot be compared.
+            return f"the columns of {rel} changed"
         if _lost_rows(db, rel):
             return f"rows were removed from {rel}"
     register_functions(db.conn)
