@@ -32,7 +32,6 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from deniable.errors import EvaluationError
 from deniable.rules.ast import Aggregate, Atom, Negation
 from deniable.rules.checked import CheckedProgram, Stratum
 from deniable.rules.engines.base import Limits
@@ -44,6 +43,7 @@ from deniable.rules.engines.sqlite import (
     register_functions,
     relation_schema,
     run_statement,
+    run_to_fixpoint,
 )
 from deniable.rules.sql import Schema, body_relations, compile_rule, delta_positions, quote, walk
 
@@ -204,20 +204,7 @@ def _extend(
         atoms = [lit for lit in clause.body if isinstance(lit, Atom)]
         for pos in delta_positions(clause, rels):
             positions.append((compile_rule(clause, schema, delta=pos), atoms[pos].rel))
-    low = dict(before)
-    high = {rel: high_water(db, rel) for rel in rels}
-    rounds = 0
-    while any(high[r] > low[r] for r in rels):
-        rounds += 1
-        if rounds > limits.max_iterations:
-            raise EvaluationError(
-                f"relation {', '.join(rels)} still grows after {limits.max_iterations} rounds "
-                "(limit max_iterations); is there runaway arithmetic recursion?"
-            )
-        for stmt, rel in positions:
-            if high[rel] > low[rel]:
-                run_statement(db, stmt, {"dlo": low[rel], "dhi": high[rel]})
-        low, high = high, {rel: high_water(db, rel) for rel in rels}
+    run_to_fixpoint(db, rels, positions, limits, low=dict(before))
 
 
 def _shadow(db: Database, rel: str) -> tuple[int, int]:
