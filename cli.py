@@ -62,13 +62,22 @@ def _size(text: str) -> int:
 
 
 def _ingest(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts.access import unreadable_folders
     from deniable.facts.store import FactStore
     from deniable.grammar.intake import check_encoding, ingest
 
     check_encoding(args.encoding)  # before a new store file is created for nothing
+    paths = [Path(p) for p in args.paths]
     with FactStore.open(args.db) as store:
+        store.ensure_writable("ingest into this store")
+        unlisted = unreadable_folders(paths)
+        for folder, why in unlisted:
+            print(
+                f"{folder}: cannot read the folder: {why}; its articles are not read",
+                file=sys.stderr,
+            )
         summary = ingest(
-            [Path(p) for p in args.paths],
+            paths,
             store,
             entities=Path(args.entities) if args.entities else None,
             replace=args.replace,
@@ -81,7 +90,7 @@ def _ingest(args: argparse.Namespace, console: Console) -> int:
             jobs=args.jobs,
         )
     console.print(summary)
-    return 0 if summary.ok else 1
+    return 0 if summary.ok and not unlisted else 1
 
 
 def _derive(args: argparse.Namespace, console: Console) -> int:
@@ -95,6 +104,7 @@ def _derive(args: argparse.Namespace, console: Console) -> int:
             engine=args.engine,
             console=console,
             confirmed_only=args.confirmed_only,
+            full=args.full,
         )
     console.print(dataclasses.replace(summary, list_helpers=args.helpers))
     return 0
@@ -507,6 +517,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also list the standard rules' helper relations (summed up in one line otherwise)",
     )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="derive from scratch, even where the last conclusions could be extended",
+    )
 
     p = add(
         "review",
@@ -732,6 +747,13 @@ def _report(error: DeniableError) -> None:
     _print_diagnostic(error)
 
 
+def _store_file(db: str) -> Path:
+    """The file of ``--db`` (which may be an SQLite URI), for messages."""
+    from urllib.parse import unquote, urlsplit
+
+    return Path(unquote(urlsplit(db).path)) if db.startswith("file:") else Path(db)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
@@ -756,6 +778,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # the last line of defence for users
         if args.debug:
             raise
+        from deniable.facts.locks import is_busy, lock_timeout, locked_error
+
+        if is_busy(error):
+            # A read that waited the whole timeout behind another process's write.
+            _report(locked_error(_store_file(args.db), lock_timeout()))
+            return 1
         print(
             f"error: internal error ({type(error).__name__}: {error}); "
             "rerun with --debug and report it",

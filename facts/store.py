@@ -24,9 +24,10 @@ from sqlite_utils import Database
 from sqlite_utils.db import quote_identifier
 
 from deniable.errors import Location, StoreError
-from deniable.facts import generation, schema, versions
+from deniable.facts import creation, generation, locks, schema, versions
 from deniable.facts.access import write_blocker
 from deniable.facts.keys import content_hash, fold, fts_query
+from deniable.facts.locks import LockingDatabase
 from deniable.facts.model import SYMMETRIC, Entity, Extraction, Fact, Modality, Sentence
 from deniable.facts.records import (
     EntityFact,
@@ -75,12 +76,16 @@ class FactStore:
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True) -> FactStore:
+    def open(
+        cls, path: str | Path, *, create: bool = True, on_wait: locks.Note | None = None
+    ) -> FactStore:
         """Open the store at ``path``, creating it when missing and ``create`` is true.
 
         ``path`` may be an SQLite URI such as ``file:facts.db?mode=ro``, which opens
         the store read-only: it answers queries, and writes are refused with
-        :meth:`ensure_writable`'s message.
+        :meth:`ensure_writable`'s message.  While another process holds the file's
+        lock, reads and writes wait for it (:mod:`deniable.facts.locks`); ``on_wait``
+        hears the one line saying so (default: standard error).
 
         Raises:
             StoreError: the file is missing (``create=False``), unreadable, not a
@@ -113,8 +118,9 @@ class FactStore:
                 if uri is not None
                 else sqlite3.connect(str(path), check_same_thread=False)
             )
-            db = Database(conn)
-            tables = db.table_names()
+            db = LockingDatabase(conn, path=path, note=on_wait)
+            # The first read takes a lock: wait (and say so) while another process writes.
+            tables = locks.waiting_for(conn, db.table_names, path=path, what="read", note=on_wait)
         except sqlite3.Error as error:
             if not os.access(path, os.R_OK):
                 raise StoreError(
@@ -123,9 +129,14 @@ class FactStore:
             raise StoreError(f"{path} is not a deniable fact store ({error})") from None
         try:
             if not tables and create and read_only is None:
-                schema.create_schema(db)
-            else:
-                schema.check_schema(db, str(path))
+                creation.create_store(db)
+            elif not tables:
+                # What a process killed while creating the store leaves behind.
+                raise StoreError(
+                    "holds no fact store yet (the database is empty); run `deniable ingest` first",
+                    Location(str(path)),
+                )
+            schema.check_schema(db, str(path))
         except sqlite3.Error as error:
             db.close()
             raise StoreError(f"cannot create a fact store: {error}", Location(str(path))) from None
@@ -144,16 +155,13 @@ class FactStore:
         ``action`` completes "cannot …" ("derive into this store").  Besides
         what :meth:`open` saw (a ``mode=ro`` URI, permission bits), SQLite is asked:
         a write that changes nothing, rolled back, fails the way a real one would.
+        The write lock is taken for it, so while another process writes this waits
+        (:mod:`deniable.facts.locks`), and a lock held past the timeout is its error.
         """
         reason = self.read_only
         if reason is None:
             try:
-                self.db.execute("SAVEPOINT deniable_write_probe")
-                try:
-                    self.db.execute("DELETE FROM meta WHERE 0")
-                finally:
-                    self.db.execute("ROLLBACK TO deniable_write_probe")
-                    self.db.execute("RELEASE deniable_write_probe")
+                locks.probe_write(self.db.conn, self.path, getattr(self.db, "note", None))
             except sqlite3.Error as error:
                 reason = f"SQLite cannot write it ({error})"
         if reason is not None:
@@ -174,7 +182,9 @@ class FactStore:
         writes to the copy never reach the file.
         """
         copy = Database(memory=True)
-        self.db.conn.backup(copy.conn)
+        # The backup would otherwise retry a lock a writer holds for ever, silently.
+        with locks.reading(self.db.conn, self.path):
+            self.db.conn.backup(copy.conn)
         return FactStore(copy, self.path)
 
     def close(self) -> None:

@@ -318,7 +318,11 @@ class Session:
             from deniable.rules.conclusions import derived_note
 
             why = "the shell works on a copy; `deniable derive` saves them"
-            self._report(derived_note(self.store, self._stale, summary.seconds, not_saved=why))
+            self._report(
+                derived_note(
+                    self.store, self._stale, summary.seconds, not_saved=why, how=summary.mode
+                )
+            )
             self._stale = None
         return self._sizes
 

@@ -67,8 +67,9 @@ def current_conclusions(
     with contextlib.ExitStack() as stack:
         target = store if blocker is None else stack.enter_context(store.snapshot())
         started = time.perf_counter()
-        derive_store(target, rules_dirs=rules_dirs, engine=engine, cwd_rules=cwd_rules)
-        report(derived_note(store, stale, time.perf_counter() - started, not_saved=blocker))
+        summary = derive_store(target, rules_dirs=rules_dirs, engine=engine, cwd_rules=cwd_rules)
+        seconds = time.perf_counter() - started
+        report(derived_note(store, stale, seconds, not_saved=blocker, how=summary.mode))
         yield target
 
 
@@ -86,17 +87,23 @@ def stale_warning(store: FactStore, stale: Staleness) -> str:
 
 
 def derived_note(
-    store: FactStore, stale: Staleness, seconds: float, *, not_saved: str | None = None
+    store: FactStore,
+    stale: Staleness,
+    seconds: float,
+    *,
+    not_saved: str | None = None,
+    how: str = "",
 ) -> str:
-    """The one line that says the conclusions were re-derived, why, and how long it took.
+    """The one line that says the conclusions were re-derived, why, how, and how long it took.
 
     Args:
         not_saved: why the store could not be written, when the derivation went
             into a copy in memory instead.
+        how: the derivation's mode ("in full (…)" or "incremental: …").
     """
     where = "" if not_saved is None else " in memory"
     note = f"{store_label(store)}: re-derived the conclusions{where} in {seconds:.2f} s"
-    note += f" ({stale.reason})"
+    note += f" ({stale.reason}" + (f"; {how})" if how else ")")
     return note if not_saved is None else f"{note}; not saved: {not_saved}"
 
 

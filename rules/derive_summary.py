@@ -37,6 +37,8 @@ class DeriveSummary:
     confirmed_only: bool = False
     kinds: dict[str, str] = field(default_factory=dict)
     list_helpers: bool = False
+    #: How the rows were derived: "in full (why)" or "incremental: …".
+    mode: str = ""
 
     def of_kind(self, kind: str) -> list[str]:
         """The relations of one kind; conclusions in the catalogue's order, others as derived."""
@@ -52,6 +54,7 @@ class DeriveSummary:
             f"{sum(self.sizes.values())} rows, {len(self.rule_files)} rule files, "
             f"{self.seconds:.2f} s"
             + (", from confirmed statements only" if self.confirmed_only else "")
+            + (f"; {self.mode}" if self.mode else "")
         )
         conclusions = self.of_kind("conclusion")
         if conclusions:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from sqlite_utils.db import quote_identifier
 
 from deniable.errors import (
     DeniableError,
@@ -202,11 +203,15 @@ def derive_store(
     console: Console | None = None,
     cwd_rules: bool = True,
     confirmed_only: bool = False,
+    full: bool = False,
 ) -> DeriveSummary:
     """Evaluate the rules over the store and keep every derived relation as a table in it.
 
     Rules never see rejected statements; with ``confirmed_only`` they see only the
-    statements a reviewer confirmed (:mod:`deniable.facts.review`).
+    statements a reviewer confirmed (:mod:`deniable.facts.review`).  When the rule
+    files are the ones of the last derivation and the inputs only gained rows, the
+    conclusions are extended incrementally (``full`` derives from scratch anyway);
+    the summary's ``mode`` says which was done.
 
     Everything happens in one transaction: a failure leaves the store, and the
     conclusions of the previous ``derive``, as they were.  Tables of relations
@@ -246,18 +251,18 @@ def derive_store(
         # The transaction's first read: the generation and the rows derived are one snapshot.
         generation_read = generation.current(store.db)
         _prepare_inputs(store)
-        derivation = backend.derive(checked, store.db)
+        mode, engine_name = _derive_rows(store, checked, backend, fingerprint.digest, full=full)
         dropped = sorted(previous - set(checked.idb))
         for name in dropped:
             store.db[name].drop(ignore=True)
-        sizes = {name: int(derivation.sizes.get(name, 0)) for name in checked.idb}
+        sizes = {name: _count_rows(store, name) for name in checked.idb}
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         registry = store.db.table("derived_relations")
         for name in dropped:
             registry.delete_where("name = ?", [name])
         registry.upsert_all(
             [
-                {"name": name, "engine": derivation.engine, "derived_at": stamp, "rows": rows}
+                {"name": name, "engine": engine_name, "derived_at": stamp, "rows": rows}
                 for name, rows in sizes.items()
             ],
             pk="name",
@@ -265,14 +270,60 @@ def derive_store(
         write_rule_text(store.db, checked)
         generation.write_stamp(store.db, fingerprint.stamp(generation_read))
     return DeriveSummary(
-        engine=derivation.engine,
+        engine=engine_name,
         sizes=sizes,
         seconds=time.perf_counter() - started,
         rule_files=tuple(display_name(p) for p in paths),
         dropped=tuple(dropped),
         confirmed_only=confirmed_only,
         kinds=relation_kinds(checked),
+        mode=mode,
     )
+
+
+def _derive_rows(
+    store: FactStore, checked: CheckedProgram, backend: Any, rules_hash: str, *, full: bool
+) -> tuple[str, str]:
+    """Derive incrementally where the last derivation allows, else in full; say which.
+
+    Incremental needs the same rule files as last time, derived with the SQL engine
+    (see :mod:`deniable.rules.engines.incremental`).  Returns the phrase saying what
+    was done and the engine's name.
+    """
+    from deniable.rules.engines.incremental import (
+        Increment,
+        derive_incrementally,
+        snapshot_inputs,
+    )
+
+    why = "asked with --full" if full else _incremental_blocker(store, rules_hash, backend.name)
+    if why is None:
+        result = derive_incrementally(checked, store.db)
+        if isinstance(result, Increment):
+            return result.describe(), backend.name
+        why = result
+    derivation = backend.derive(checked, store.db)
+    snapshot_inputs(store.db, checked)
+    return ("in full" if why == "" else f"in full ({why})"), derivation.engine
+
+
+def _incremental_blocker(store: FactStore, rules_hash: str, engine: str) -> str | None:
+    """Why this derivation cannot extend the last one ("": no last one), or ``None``."""
+    stamp = generation.read_stamp(store.db)
+    if stamp is None:
+        return ""
+    if stamp.rules_hash != rules_hash:
+        return "the rule files changed"
+    if engine != "sql":
+        return f"the {engine} engine derives in full"
+    engines = {r[0] for r in store.db.execute("SELECT DISTINCT engine FROM derived_relations")}
+    if engines - {"sql"}:
+        return "the last derivation used another engine"
+    return None
+
+
+def _count_rows(store: FactStore, name: str) -> int:
+    return int(store.db.execute(f"SELECT count(*) FROM {quote_identifier(name)}").fetchone()[0])
 
 
 @contextlib.contextmanager

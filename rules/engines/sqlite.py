@@ -226,9 +226,24 @@ def _evaluate(db: Database, stratum: Stratum, schema: Schema, limits: Limits) ->
         positives = [lit for lit in clause.body if isinstance(lit, Atom)]
         for pos in positions:
             variants.append((compile_rule(clause, schema, delta=pos), positives[pos].rel))
-    if not variants:
-        return
-    low = dict.fromkeys(rels, 0)
+    if variants:
+        run_to_fixpoint(db, rels, variants, limits, low=dict.fromkeys(rels, 0))
+
+
+def run_to_fixpoint(
+    db: Database,
+    rels: tuple[str, ...],
+    variants: list[tuple[Statement, str]],
+    limits: Limits,
+    *,
+    low: dict[str, int],
+) -> None:
+    """Run a recursive stratum's delta ``variants`` until none of ``rels`` grows.
+
+    Each variant is a statement and the relation whose delta it reads; the first
+    deltas are the rows above the rowid watermarks ``low`` (all rows, from 0; the
+    rows an incremental derivation added, from the old counts).
+    """
     high = {rel: _high(db, rel) for rel in rels}
     rounds = 0
     while any(high[r] > low[r] for r in rels):
@@ -362,3 +377,10 @@ def select_matching(
     if not columns:
         return [()] if rows else []
     return rows
+
+
+# The incremental derivation (incremental.py) evaluates strata with the same machinery.
+evaluate_stratum = _evaluate
+high_water = _high
+object_kinds = _objects
+run_statement = _run
