@@ -19,6 +19,7 @@ from typing import Any
 from deniable.errors import UsageError
 from deniable.facts.store import FactStore
 from deniable.rules.catalogue import COMPANIONS, STANDARD_CONCLUSIONS, relation_kinds, rule_file
+from deniable.rules.engines.incremental import SNAPSHOT_PREFIX
 from deniable.rules.workbench import load_store_program
 
 __all__ = ["STORE_DESCRIPTIONS", "datasette_metadata", "metadata_json", "write_metadata"]
@@ -165,6 +166,12 @@ def _table(name: str, kind: str | None, file: str, derived: set[str]) -> dict[st
         return {"description": STORE_DESCRIPTIONS[name], "hidden": True}
     if name.startswith("sentences_fts_"):
         return {"description": "a part of the full-text index", "hidden": True}
+    if name.startswith(SNAPSHOT_PREFIX):
+        relation = name.removeprefix(SNAPSHOT_PREFIX)
+        return {
+            "description": f"{relation} as the last derivation read it (for incremental derive)",
+            "hidden": True,
+        }
     if name in STANDARD_CONCLUSIONS:
         return {"description": f"conclusion: {STANDARD_CONCLUSIONS[name]}"}
     if name in COMPANIONS:
