@@ -54,7 +54,6 @@ class DeriveSummary:
             f"{sum(self.sizes.values())} rows, {len(self.rule_files)} rule files, "
             f"{self.seconds:.2f} s"
             + (", from confirmed statements only" if self.confirmed_only else "")
-            + (f"; {self.mode}" if self.mode else "")
         )
         conclusions = self.of_kind("conclusion")
         if conclusions:
@@ -84,6 +83,8 @@ class DeriveSummary:
                 "removed conclusions no rule derives any more: " + ", ".join(self.dropped),
                 style="dim",
             )
+        if self.mode:
+            yield Text(f"derived {self.mode}", style="dim")
 
     def _table(self, title: str, names: list[str], *, meanings: bool) -> Table:
         table = Table(title=Text(title, style="bold"), title_justify="left")
