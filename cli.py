@@ -14,11 +14,14 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from deniable.errors import DeniableError, RuleError, UsageError
+
+if TYPE_CHECKING:
+    from deniable.rules.engines.base import Limits
 
 DEFAULT_DB = "deniable.db"
 
@@ -93,9 +96,16 @@ def _derive(args: argparse.Namespace, console: Console) -> int:
             engine=args.engine,
             console=console,
             confirmed_only=args.confirmed_only,
+            limits=_limits(args),
         )
     console.print(summary)
     return 0
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    from deniable.rules.engines.base import Limits
+
+    return Limits(max_rounds=args.max_rounds)
 
 
 def _note(line: str) -> None:
@@ -157,7 +167,13 @@ def _query(args: argparse.Namespace, console: Console) -> int:
     with (
         FactStore.open(args.db, create=False) as opened,
         current_conclusions(
-            opened, atom_text=args.atom, rules_dirs=rules, derive=args.derive, report=_note
+            opened,
+            atom_text=args.atom,
+            rules_dirs=rules,
+            derive=args.derive,
+            engine=args.engine,
+            limits=_limits(args),
+            report=_note,
         ) as store,
     ):
         answers = query_store(store, args.atom, rules_dirs=rules)
@@ -175,7 +191,13 @@ def _why(args: argparse.Namespace, console: Console) -> int:
     with (
         FactStore.open(args.db, create=False) as opened,
         current_conclusions(
-            opened, atom_text=args.atom, rules_dirs=rules, derive=args.derive, report=_note
+            opened,
+            atom_text=args.atom,
+            rules_dirs=rules,
+            derive=args.derive,
+            engine=args.engine,
+            limits=_limits(args),
+            report=_note,
         ) as store,
     ):
         proofs = explain_store(store, args.atom, rules_dirs=rules, limit=args.limit)
@@ -191,6 +213,7 @@ def _repl(args: argparse.Namespace, console: Console) -> int:
         rules_dirs=[Path(d) for d in args.rules],
         console=console,
         engine=args.engine,
+        limits=_limits(args),
         derive=args.derive,
         report=_note,
     )
@@ -262,6 +285,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         out_dir=Path(args.output_dir),
         engine=args.engine,
         console=console,
+        limits=_limits(args),
     )
     return 0
 
@@ -271,7 +295,7 @@ def _demo(args: argparse.Namespace, console: Console) -> int:
 
     # Not $DENIABLE_DB or ./deniable.db: those hold the user's own work.
     db = args.db if args.db_given else DEMO_DB
-    return run_demo(Path(db), console=console, engine=args.engine)
+    return run_demo(Path(db), console=console, engine=args.engine, limits=_limits(args))
 
 
 def _extract(args: argparse.Namespace, console: Console) -> int:
@@ -338,7 +362,18 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     def engine_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--engine", choices=["sql", "pydatalog"], default="sql")
+        from deniable.rules.engines import ENGINES
+        from deniable.rules.engines.base import DEFAULT_MAX_ROUNDS
+
+        p.add_argument("--engine", choices=ENGINES, default="sql")
+        p.add_argument(
+            "--max-rounds",
+            type=_positive,
+            default=DEFAULT_MAX_ROUNDS,
+            metavar="N",
+            help="stop with an error when a recursive rule still derives new rows after N "
+            f"rounds (default {DEFAULT_MAX_ROUNDS})",
+        )
 
     def no_derive_option(p: argparse.ArgumentParser) -> None:
         p.add_argument(
@@ -414,12 +449,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("atom", help="an atom; identifiers are variables, quoted strings constants")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     rules_option(p)
+    engine_option(p)
     no_derive_option(p)
 
     p = add("why", _why, "explain a derived row as a proof tree down to sentences")
     p.add_argument("atom", help="an atom naming the row(s) to explain")
     p.add_argument("--limit", type=int, default=10, help="explain at most this many rows")
     rules_option(p)
+    engine_option(p)
     no_derive_option(p)
 
     p = add("repl", _repl, "interactive shell over the store")

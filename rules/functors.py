@@ -41,6 +41,12 @@ def _bshru(a: int | None, b: int | None) -> int | None:
     return _wrap64((a % 2**64) >> b)
 
 
+def _bshl(a: int | None, b: int | None) -> int | None:
+    if a is None or b is None or b < 0:
+        return None
+    return 0 if b >= 64 else _wrap64(a << b)
+
+
 def _substr(s: str | None, start: int | None, length: int | None) -> str | None:
     if s is None or start is None or length is None:
         return None
@@ -97,6 +103,7 @@ FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {
     "deniable_pow": (2, _pow),
     "deniable_bxor": (2, _bxor),
     "deniable_bshru": (2, _bshru),
+    "deniable_bshl": (2, _bshl),
     "deniable_substr": (3, _substr),
     "deniable_ord": (1, _ord),
     "deniable_to_string": (1, _to_string),

@@ -38,6 +38,7 @@ from deniable.facts import generation, review
 from deniable.facts.store import FactStore
 from deniable.rules.ast import Atom, Program
 from deniable.rules.checked import CheckedProgram, RelationInfo
+from deniable.rules.engines.base import Limits
 from deniable.rules.evidence import Proof, evidence_of_fact, fact_proof, proof_evidence
 from deniable.rules.freshness import display_name, rules_fingerprint
 
@@ -228,11 +229,13 @@ def derive_store(
     console: Console | None = None,
     cwd_rules: bool = True,
     confirmed_only: bool = False,
+    limits: Limits | None = None,
 ) -> DeriveSummary:
     """Evaluate the rules over the store and keep every derived relation as a table in it.
 
     Rules never see rejected statements; with ``confirmed_only`` they see only the
-    statements a reviewer confirmed (:mod:`deniable.facts.review`).
+    statements a reviewer confirmed (:mod:`deniable.facts.review`).  ``limits`` bounds
+    the evaluation (``--max-rounds``).
 
     Everything happens in one transaction: a failure leaves the store, and the
     conclusions of the previous ``derive``, as they were.  Tables of relations
@@ -272,7 +275,7 @@ def derive_store(
         # The transaction's first read: the generation and the rows derived are one snapshot.
         generation_read = generation.current(store.db)
         _prepare_inputs(store)
-        derivation = backend.derive(checked, store.db)
+        derivation = backend.derive(checked, store.db, limits=limits)
         dropped = sorted(previous - set(checked.idb))
         for name in dropped:
             store.db[name].drop(ignore=True)

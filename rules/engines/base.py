@@ -13,7 +13,8 @@ Contract for every engine:
   input relations and program facts have height 0).  Older tables
   of those names are replaced in one transaction.  Set semantics: no duplicate rows.
 
-A third backend (DuckDB, PostgreSQL) implements this protocol in a new module.
+Each backend (SQLite, DuckDB, pyDatalog) implements this protocol in a module of
+its own under ``rules/engines/``.
 """
 
 from __future__ import annotations
@@ -23,15 +24,20 @@ from typing import Protocol
 
 from sqlite_utils import Database
 
+from deniable.errors import EvaluationError
 from deniable.rules.checked import CheckedProgram
+
+#: The default of ``--max-rounds``: deep enough for a chain of a million steps.
+DEFAULT_MAX_ROUNDS = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
 class Limits:
     """Guards against runaway evaluation."""
 
-    #: Stop when a recursive stratum has not reached its fixpoint after this many rounds.
-    max_iterations: int = 100_000
+    #: Stop when a recursive stratum has not reached its fixpoint after this many
+    #: semi-naive rounds (``--max-rounds``).
+    max_rounds: int = DEFAULT_MAX_ROUNDS
     #: Stop when a relation grows beyond this many rows (runaway arithmetic recursion).
     max_rows: int = 50_000_000
 
@@ -55,3 +61,12 @@ class Engine(Protocol):
     ) -> Derivation:
         """Evaluate ``program`` over ``db`` and materialise every derived relation."""
         ...
+
+
+def rounds_exceeded(grown: list[str], limits: Limits) -> EvaluationError:
+    """The error of a recursive stratum still growing after ``limits.max_rounds`` rounds."""
+    return EvaluationError(
+        f"relation {', '.join(grown)} still grows after {limits.max_rounds} rounds "
+        f"(--max-rounds {limits.max_rounds}); raise --max-rounds if the recursion is "
+        "meant to be this deep, or look for runaway arithmetic recursion"
+    )

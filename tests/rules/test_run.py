@@ -115,7 +115,7 @@ def test_runaway_recursion_is_an_error(tmp_path: Path) -> None:
     program = ".decl n(x: number)\n.output n\nn(0).\nn(x + 1) :- n(x).\n"
     prog, facts, out = setup(tmp_path, program)
     with pytest.raises(EvaluationError, match="relation n"):
-        run_program(prog, facts_dir=facts, out_dir=out, limits=Limits(max_iterations=100))
+        run_program(prog, facts_dir=facts, out_dir=out, limits=Limits(max_rounds=100))
     assert not (out / "n.csv").exists()
 
 
