@@ -222,17 +222,19 @@ def _high(db: Database, rel: str) -> int:
     return int(db.execute(f"SELECT coalesce(max(rowid), 0) FROM {quote(rel)}").fetchone()[0])
 
 
-def _run(db: Database, stmt: Statement, extra: dict[str, int] | None = None) -> None:
+def _run(db: Database, stmt: Statement, extra: dict[str, int] | None = None) -> sqlite3.Cursor:
     params = {**stmt.params, **extra} if extra else stmt.params
     try:
-        db.execute(stmt.sql, params)
+        # The connection itself, not sqlite-utils' wrapper: a deep recursion runs one
+        # statement a round for a million rounds, and per-call overhead adds up.
+        return db.conn.execute(stmt.sql, params)
     except sqlite3.Error as error:
         raise EvaluationError(f"SQLite failed while evaluating: {error}") from error
 
 
 def _evaluate(db: Database, stratum: Stratum, schema: Schema, limits: Limits) -> None:
     rels = stratum.relations
-    variants: list[tuple[Statement, str]] = []
+    variants: list[tuple[Statement, str, str]] = []
     for clause in stratum.clauses:
         positions = delta_positions(clause, rels) if stratum.recursive else ()
         if not positions:
@@ -241,7 +243,8 @@ def _evaluate(db: Database, stratum: Stratum, schema: Schema, limits: Limits) ->
             continue
         positives = [lit for lit in clause.body if isinstance(lit, Atom)]
         for pos in positions:
-            variants.append((compile_rule(clause, schema, delta=pos), positives[pos].rel))
+            stmt = compile_rule(clause, schema, delta=pos)
+            variants.append((stmt, positives[pos].rel, clause.head.rel))
     if not variants:
         return
     low = dict.fromkeys(rels, 0)
@@ -251,10 +254,15 @@ def _evaluate(db: Database, stratum: Stratum, schema: Schema, limits: Limits) ->
         rounds += 1
         if rounds > limits.max_rounds:
             raise rounds_exceeded([r for r in rels if high[r] > low[r]], limits)
-        for stmt, rel in variants:
+        grown = dict(high)
+        for stmt, rel, head in variants:
             if high[rel] > low[rel]:
-                _run(db, stmt, {"dlo": low[rel], "dhi": high[rel]})
-        low, high = high, {rel: _high(db, rel) for rel in rels}
+                cursor = _run(db, stmt, {"dlo": low[rel], "dhi": high[rel]})
+                # Rows are appended with ever larger rowids, so the statement's last
+                # insert is its table's new high-water mark: no max(rowid) query a round.
+                if cursor.rowcount > 0:
+                    grown[head] = max(grown[head], int(cursor.lastrowid or 0))
+        low, high = high, grown
         for rel in rels:
             if high[rel] > limits.max_rows:
                 raise _too_many(rel, limits)
