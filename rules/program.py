@@ -92,8 +92,9 @@ def run_program(
         InputError: a facts file is missing or has a bad line (``file:line: error: ...``).
         EvaluationError: evaluation failed (limit reached).
     """
+    # Nothing asks `why` of a standalone run: engines may skip provenance to go faster.
     db, checked, derivation = evaluate_program(
-        path, facts_dir=facts_dir, engine=engine, limits=limits
+        path, facts_dir=facts_dir, engine=engine, limits=limits, provenance=False
     )
     try:
         out = stdout or (console.file if console is not None else sys.stdout)
@@ -109,6 +110,7 @@ def evaluate_program(
     facts_dir: Path = Path("."),
     engine: str = "sql",
     limits: Limits | None = None,
+    provenance: bool = True,
 ) -> tuple[Database, CheckedProgram, Derivation]:
     """Check ``path``, load its ``.input`` facts into a new in-memory database and derive.
 
@@ -126,7 +128,7 @@ def evaluate_program(
     try:
         checked = _load_inputs(db, checked, facts_dir)
         index_inputs(db, checked)
-        derivation = get_engine(engine).derive(checked, db, limits=limits)
+        derivation = get_engine(engine).derive(checked, db, limits=limits, provenance=provenance)
     except BaseException:
         db.close()
         raise

@@ -515,9 +515,10 @@ def create_table(
     *,
     provenance: bool = True,
     dialect: Dialect = SQLITE,
+    keyed: bool = True,
 ) -> list[str]:
-    """DDL of a table and its unique key (set semantics); derived tables get ``provenance``
-    columns ``_rule`` and ``_height``."""
+    """DDL of a table and, when ``keyed``, its unique key (set semantics); derived tables
+    get ``provenance`` columns ``_rule`` and ``_height``."""
     defs = [
         f"{quote(c)} {dialect.types.get(t, '')} NOT NULL"
         for c, t in zip(columns, types, strict=True)
@@ -528,10 +529,10 @@ def create_table(
     if not defs:
         defs = [f"_present {integer}"]
     cols = ", ".join(quote(c) for c in columns)
-    if columns and dialect.unique_in_table:
+    if keyed and columns and dialect.unique_in_table:
         defs.append(f"UNIQUE ({cols})")
     ddl = [f"CREATE TABLE {quote(rel)} ({', '.join(defs)})"]
-    if columns and not dialect.unique_in_table:
+    if keyed and columns and not dialect.unique_in_table:
         ddl.append(f"CREATE UNIQUE INDEX {quote(f'{rel}:key')} ON {quote(rel)} ({cols})")
     return ddl
 
@@ -562,9 +563,7 @@ def compile_rule(
     cols = [quote(c) for c in comp.columns(clause.head.rel, len(clause.head.args))]
     target = ", ".join([*cols, quote(RULE_COLUMN), quote(HEIGHT_COLUMN)])
     select = ", ".join([*head, rule, height])
-    if not dialect.ignore_skips_nulls:
-        # A NULL value (division by zero, a bad number) yields no row, as in Soufflé.
-        body.where.extend(f"{h} IS NOT NULL" for h in head if not h.startswith(dialect.marker))
+    body.where.extend(null_guards(head, dialect))
     where = body.where_sql()
     if not clause.head.args:
         # Nullary relations have no key to be unique on: insert at most one row.
@@ -578,6 +577,17 @@ def compile_rule(
     verb = "INSERT OR IGNORE" if clause.head.args else "INSERT"
     sql = f"{verb} INTO {quote(clause.head.rel)} ({target}) SELECT {select}{body.from_sql()}{where}"
     return Statement(sql, comp.params)
+
+
+def null_guards(head: list[str], dialect: Dialect) -> list[str]:
+    """Conditions that drop a row with a NULL head value where the target would fail on it.
+
+    A NULL (division by zero, a bad number, a NULL stored value) yields no row, as in
+    Soufflé; SQLite's ``INSERT OR IGNORE`` skips such a row by itself.
+    """
+    if dialect.ignore_skips_nulls:
+        return []
+    return [f"{h} IS NOT NULL" for h in head if not h.startswith(dialect.marker)]
 
 
 def lookup_columns(

@@ -10,7 +10,8 @@ Contract for every engine:
   after it, with the attribute columns followed by ``_rule`` (the ``Clause.index``
   that first derived the row) and ``_height`` (proof height: 1 + the greatest
   height of the body rows, counting only positive atoms outside aggregates; rows of
-  input relations and program facts have height 0).  Older tables
+  input relations and program facts have height 0; NULL for both when the caller
+  asked for no provenance).  Older tables
   of those names are replaced in one transaction.  Set semantics: no duplicate rows.
 
 Each backend (SQLite, DuckDB, pyDatalog) implements this protocol in a module of
@@ -57,9 +58,18 @@ class Engine(Protocol):
     name: str
 
     def derive(
-        self, program: CheckedProgram, db: Database, *, limits: Limits | None = None
+        self,
+        program: CheckedProgram,
+        db: Database,
+        *,
+        limits: Limits | None = None,
+        provenance: bool = True,
     ) -> Derivation:
-        """Evaluate ``program`` over ``db`` and materialise every derived relation."""
+        """Evaluate ``program`` over ``db`` and materialise every derived relation.
+
+        With ``provenance=False`` (``deniable run``, where no one asks ``why``) an
+        engine may leave ``_rule`` and ``_height`` NULL where that evaluates faster.
+        """
         ...
 
 

@@ -35,6 +35,7 @@ from deniable.rules.engines.sqlite import (
     stored_objects,
 )
 from deniable.rules.functors import FUNCTIONS
+from deniable.rules.recursive_sql import compile_recursive, linear_relation
 from deniable.rules.sql import (
     HEIGHT_COLUMN,
     RULE_COLUMN,
@@ -102,12 +103,20 @@ class DuckdbEngine:
     name = "duckdb"
 
     def derive(
-        self, program: CheckedProgram, db: Database, *, limits: Limits | None = None
+        self,
+        program: CheckedProgram,
+        db: Database,
+        *,
+        limits: Limits | None = None,
+        provenance: bool = True,
     ) -> Derivation:
         """Evaluate ``program`` over ``db`` and materialise every derived relation in ``db``.
 
         The derived tables replace older ones in one SQLite transaction: on any
-        error the previous derived tables are left as they were.
+        error the previous derived tables are left as they were.  Without
+        ``provenance``, a stratum that is one linear recursion computing no value is
+        evaluated by one ``WITH RECURSIVE … UNION`` statement
+        (:mod:`deniable.rules.recursive_sql`), its rows' ``_rule``/``_height`` NULL.
 
         Raises:
             EvaluationError: a missing input relation, a name clash with a stored
@@ -132,19 +141,34 @@ class DuckdbEngine:
             for rel in inputs:
                 arity = program.relations[rel].arity
                 _copy_in(db, con, rel, columns[rel][:arity], types[rel])
+            one_query = {
+                stratum.relations[0]
+                for stratum in program.strata
+                if not provenance and linear_relation(stratum) is not None
+            }
             for rel in program.idb:
-                for ddl in create_table(rel, columns[rel], types[rel], dialect=DUCKDB):
+                # A recursive query's rows are distinct already: no unique key to maintain.
+                keyed = rel not in one_query
+                for ddl in create_table(rel, columns[rel], types[rel], dialect=DUCKDB, keyed=keyed):
                     con.execute(ddl)
             counts = dict.fromkeys(program.idb, 0)
             for stratum in program.strata:
+                if stratum.relations[0] in one_query:
+                    stmt = compile_recursive(stratum, schema, dialect=DUCKDB)
+                    counts[stratum.relations[0]] += _run(con, stmt)
+                    _check_rows(stratum.relations[0], counts, limits)
+                    continue
                 _evaluate(con, stratum, schema, limits, counts)
             with db.atomic():
                 for rel in program.idb:
                     if rel in objects:
                         db.execute(f"DROP TABLE {quote(rel)}")
-                    for ddl in create_table(rel, columns[rel], types[rel]):
-                        db.execute(ddl)
+                    table, *keys = create_table(rel, columns[rel], types[rel])
+                    db.execute(table)
                     _copy_out(con, db, rel, columns[rel])
+                    # Rows are distinct: building the unique index after the rows is faster.
+                    for ddl in keys:
+                        db.execute(ddl)
                 create_indexes(db, program, {rel: columns[rel] for rel in program.idb})
         except duckdb.Error as error:
             raise EvaluationError(

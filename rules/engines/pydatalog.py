@@ -320,7 +320,12 @@ class PyDatalogEngine:
     name = "pydatalog"
 
     def derive(
-        self, program: CheckedProgram, db: Database, *, limits: Limits | None = None
+        self,
+        program: CheckedProgram,
+        db: Database,
+        *,
+        limits: Limits | None = None,
+        provenance: bool = True,
     ) -> Derivation:
         """Evaluate ``program`` over ``db`` and materialise every derived relation.
 

@@ -83,7 +83,12 @@ class SqliteEngine:
     name = "sql"
 
     def derive(
-        self, program: CheckedProgram, db: Database, *, limits: Limits | None = None
+        self,
+        program: CheckedProgram,
+        db: Database,
+        *,
+        limits: Limits | None = None,
+        provenance: bool = True,
     ) -> Derivation:
         """Evaluate ``program`` over ``db`` and materialise every derived relation.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -12,10 +13,14 @@ from sqlite_utils import Database
 from deniable.errors import EvaluationError
 from deniable.facts.store import FactStore
 from deniable.rules.checks import check
+from deniable.rules.dialects import DUCKDB
 from deniable.rules.engines import get_engine
 from deniable.rules.engines.base import Limits
+from deniable.rules.engines.sqlite import relation_schema
 from deniable.rules.explain import explain
 from deniable.rules.parser import parse
+from deniable.rules.program import run_program
+from deniable.rules.recursive_sql import compile_recursive, linear_relation
 from deniable.rules.sql import quote
 from deniable.rules.workbench import derive_store, query_store
 
@@ -159,3 +164,51 @@ def test_cli_run_with_max_rounds_fails_in_one_line(tmp_path: Path) -> None:
             "arithmetic recursion"
         ]
         assert not (tmp_path / "n.csv").exists()
+
+
+def test_a_linear_recursion_is_one_query_without_provenance() -> None:
+    program = (
+        ".decl path(a: symbol, b: symbol)\n"
+        "path(a, b) :- edge(a, b).\npath(a, c) :- path(a, b), edge(b, c).\n"
+        ".decl far(a: symbol)\nfar(a) :- path(a, a).\n"
+    )
+    checked = _checked(program, {"edge": [("a", "symbol"), ("b", "symbol")]})
+    (stratum,) = [s for s in checked.strata if s.recursive]
+    assert linear_relation(stratum) == "path"
+    stmt = compile_recursive(stratum, relation_schema(_edge_db(), checked), dialect=DUCKDB)
+    assert "WITH RECURSIVE" in stmt.sql and stmt.sql.count("UNION") == 1
+    db = _edge_db()
+    get_engine("duckdb").derive(checked, db, provenance=False)
+    rows = db.execute('SELECT a, b, _rule, _height FROM "path"').fetchall()
+    assert len(rows) == 9 and {(r[2], r[3]) for r in rows} == {(None, None)}
+    assert _rows(db, "far", 1) == {("x",), ("y",), ("z",)}
+
+
+def test_arithmetic_recursion_keeps_the_round_loop_and_its_limit() -> None:
+    checked = _checked(".decl n(x: number)\nn(0).\nn(x + 1) :- n(x).\n")
+    (stratum,) = [s for s in checked.strata if s.recursive]
+    assert linear_relation(stratum) is None  # a computed value: the query might never end
+    with pytest.raises(EvaluationError, match="--max-rounds 10"):
+        get_engine("duckdb").derive(
+            checked, Database(memory=True), limits=Limits(max_rounds=10), provenance=False
+        )
+
+
+@pytest.mark.parametrize("engine", ["sql", "duckdb"])
+def test_a_deep_chain_passes_the_old_round_guard(engine: str, tmp_path: Path) -> None:
+    # 200,000 rounds: twice the old silent guard, well inside the default --max-rounds.
+    steps = 200_000
+    facts = tmp_path / "facts"
+    facts.mkdir()
+    (facts / "next.facts").write_text(
+        "".join(f"{i}\t{i + 1}\n" for i in range(steps)), encoding="utf-8"
+    )
+    prog = tmp_path / "chain.dl"
+    prog.write_text(
+        ".decl next(a: number, b: number)\n.input next\n.decl reach(a: number)\n"
+        ".printsize reach\nreach(0).\nreach(b) :- reach(a), next(a, b).\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    run_program(prog, facts_dir=facts, out_dir=tmp_path, engine=engine, stdout=out)
+    assert out.getvalue() == f"reach\t{steps + 1}\n"
