@@ -78,7 +78,8 @@ def compile_recursive(stratum: Stratum, schema: Schema, *, dialect: Dialect = SQ
         schema.derived,
     )
     comp = Compiler(inner, dialect=dialect)
-    anchor, step = [], []
+    anchor: list[str] = []
+    step: list[str] = []
     for clause in stratum.clauses:
         body = tuple(
             dataclasses.replace(lit, rel=cte) if isinstance(lit, Atom) and lit.rel == rel else lit

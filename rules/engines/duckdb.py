@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 import numpy as np
+from duckdb.func import FunctionNullHandling
 from sqlite_utils import Database
 
 from deniable.errors import EvaluationError
@@ -76,7 +77,7 @@ def _register_functions(con: duckdb.DuckDBPyConnection) -> None:
             fn,
             [_DUCK_TYPES[letter] for letter in sig],
             _DUCK_TYPES[result or sig[0]],
-            null_handling="special",
+            null_handling=FunctionNullHandling.SPECIAL,
             side_effects=False,
         )
 
