@@ -21,12 +21,13 @@ its own under ``rules/engines/``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlite_utils import Database
 
 from deniable.errors import EvaluationError
 from deniable.rules.checked import CheckedProgram
+from deniable.rules.dialects import SQLITE, Dialect
 
 #: The default of ``--max-rounds``: deep enough for a chain of a million steps.
 DEFAULT_MAX_ROUNDS = 2_000_000
@@ -50,6 +51,57 @@ class Derivation:
     engine: str
     sizes: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+
+
+class Tables(Protocol):
+    """Read access to the derived relations of one evaluation, in the SQL of ``dialect``.
+
+    What ``deniable run`` needs to write its outputs: the rows may stay in the engine
+    that derived them (DuckDB) instead of coming back into SQLite first.
+    """
+
+    dialect: Dialect
+
+    def relations(self) -> set[str]:
+        """The derived relations held."""
+        ...
+
+    def columns(self, rel: str) -> tuple[str, ...]:
+        """The attribute columns of ``rel`` (without ``_rule``/``_height``)."""
+        ...
+
+    def fetch(self, sql: str, params: dict[str, object] | None = None) -> list[tuple[Any, ...]]:
+        """The rows one query gives."""
+        ...
+
+    def close(self) -> None:
+        """Release what the evaluation holds (not the SQLite database)."""
+        ...
+
+
+class SqliteTables:
+    """:class:`Tables` over a SQLite database: every table in it (inputs and derived)."""
+
+    dialect = SQLITE
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def relations(self) -> set[str]:
+        """The tables of the database."""
+        return set(self.db.table_names())
+
+    def columns(self, rel: str) -> tuple[str, ...]:
+        """The attribute columns of table ``rel``."""
+        cols = tuple(c.name for c in self.db[rel].columns)
+        return cols[:-2] if cols[-2:] == ("_rule", "_height") else cols
+
+    def fetch(self, sql: str, params: dict[str, object] | None = None) -> list[tuple[Any, ...]]:
+        """The rows of one query."""
+        return [tuple(r) for r in self.db.execute(sql, params or {}).fetchall()]
+
+    def close(self) -> None:
+        """Nothing to release: the caller owns the database."""
 
 
 class Engine(Protocol):
@@ -80,3 +132,24 @@ def rounds_exceeded(grown: list[str], limits: Limits) -> EvaluationError:
         f"(--max-rounds {limits.max_rounds}); raise --max-rounds if the recursion is "
         "meant to be this deep, or look for runaway arithmetic recursion"
     )
+
+
+def evaluate(
+    engine: Engine,
+    program: CheckedProgram,
+    db: Database,
+    *,
+    limits: Limits | None = None,
+    provenance: bool = True,
+) -> tuple[Tables, Derivation]:
+    """Evaluate ``program`` and return where its derived relations can be read.
+
+    An engine with an ``evaluate`` method of its own (DuckDB) keeps the rows where
+    it derived them; any other derives into ``db``.
+    """
+    own = getattr(engine, "evaluate", None)
+    if own is not None:
+        tables, derivation = own(program, db, limits=limits, provenance=provenance)
+        return tables, derivation
+    derivation = engine.derive(program, db, limits=limits, provenance=provenance)
+    return SqliteTables(db), derivation

@@ -82,6 +82,18 @@ def _register_functions(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
+def _column(values: tuple[Any, ...], typ: str) -> np.ndarray:
+    """One column of a batch as a NumPy array of the column's declared type."""
+    if typ in ("number", "unsigned"):
+        ints = np.array(values)
+        if ints.dtype.kind == "i":
+            return ints
+    elif typ == "symbol" and all(type(v) is str for v in values):
+        return np.array(values, dtype=object)
+    convert = _python_value(typ)
+    return np.array([convert(v) for v in values], dtype=object)
+
+
 def _python_value(typ: str) -> Any:
     # SQLite is dynamically typed: a value is made the column's declared type on the way in.
     if typ == "symbol":
@@ -123,9 +135,55 @@ class DuckdbEngine:
             EvaluationError: a missing input relation, a name clash with a stored
                 table that is not derived, DuckDB failing, or a limit reached.
         """
-        limits = limits or Limits()
         started = time.perf_counter()
         objects = stored_objects(db)
+        tables, counts = self._evaluate(program, db, limits or Limits(), provenance, objects)
+        try:
+            with db.atomic():
+                for rel in program.idb:
+                    if rel in objects:
+                        db.execute(f"DROP TABLE {quote(rel)}")
+                    columns = tables.columns(rel)
+                    table, *keys = create_table(rel, columns, program.relations[rel].types)
+                    db.execute(table)
+                    _copy_out(tables.con, db, rel, columns)
+                    # Rows are distinct: building the unique index after the rows is faster.
+                    for ddl in keys:
+                        db.execute(ddl)
+                columns_of = {rel: tables.columns(rel) for rel in program.idb}
+                create_indexes(db, program, columns_of)
+        except duckdb.Error as error:
+            raise _failed(error) from error
+        finally:
+            tables.close()
+        return Derivation(self.name, counts, time.perf_counter() - started)
+
+    def evaluate(
+        self,
+        program: CheckedProgram,
+        db: Database,
+        *,
+        limits: Limits | None = None,
+        provenance: bool = True,
+    ) -> tuple[DuckdbTables, Derivation]:
+        """Evaluate ``program`` over ``db`` and leave the results in DuckDB, not in ``db``.
+
+        For ``deniable run``: its outputs are read from DuckDB directly, so rows
+        never travel back into SQLite.  The caller closes the returned tables.
+        """
+        started = time.perf_counter()
+        objects = stored_objects(db)
+        tables, counts = self._evaluate(program, db, limits or Limits(), provenance, objects)
+        return tables, Derivation(self.name, counts, time.perf_counter() - started)
+
+    def _evaluate(
+        self,
+        program: CheckedProgram,
+        db: Database,
+        limits: Limits,
+        provenance: bool,
+        objects: dict[str, str],
+    ) -> tuple[DuckdbTables, dict[str, int]]:
         check_names(program, db, objects)
         inputs = input_relations(program)
         columns = {rel: relation_columns(db, rel) for rel in inputs}
@@ -160,24 +218,46 @@ class DuckdbEngine:
                     _check_rows(stratum.relations[0], counts, limits)
                     continue
                 _evaluate(con, stratum, schema, limits, counts)
-            with db.atomic():
-                for rel in program.idb:
-                    if rel in objects:
-                        db.execute(f"DROP TABLE {quote(rel)}")
-                    table, *keys = create_table(rel, columns[rel], types[rel])
-                    db.execute(table)
-                    _copy_out(con, db, rel, columns[rel])
-                    # Rows are distinct: building the unique index after the rows is faster.
-                    for ddl in keys:
-                        db.execute(ddl)
-                create_indexes(db, program, {rel: columns[rel] for rel in program.idb})
         except duckdb.Error as error:
-            raise EvaluationError(
-                f"DuckDB failed while evaluating: {_first_line(error)}"
-            ) from error
-        finally:
             con.close()
-        return Derivation(self.name, counts, time.perf_counter() - started)
+            raise _failed(error) from error
+        except BaseException:
+            con.close()
+            raise
+        return DuckdbTables(con, {rel: columns[rel] for rel in program.idb}), counts
+
+
+class DuckdbTables:
+    """The derived relations as DuckDB holds them, read like :class:`~.base.Tables`."""
+
+    dialect = DUCKDB
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, columns: dict[str, tuple[str, ...]]):
+        self.con = con
+        self._columns = columns
+
+    def relations(self) -> set[str]:
+        """The derived relations held."""
+        return set(self._columns)
+
+    def columns(self, rel: str) -> tuple[str, ...]:
+        """The attribute columns of ``rel``."""
+        return self._columns[rel]
+
+    def fetch(self, sql: str, params: dict[str, object] | None = None) -> list[tuple[Any, ...]]:
+        """The rows of one query in the DuckDB dialect."""
+        try:
+            return self.con.execute(sql, _used(sql, params or {})).fetchall()
+        except duckdb.Error as error:
+            raise _failed(error) from error
+
+    def close(self) -> None:
+        """Let DuckDB's memory go."""
+        self.con.close()
+
+
+def _failed(error: Exception) -> EvaluationError:
+    return EvaluationError(f"DuckDB failed while evaluating: {_first_line(error)}")
 
 
 def _first_line(error: Exception) -> str:
@@ -201,13 +281,13 @@ def _copy_in(
             con.execute(f"INSERT INTO {quote(rel)} VALUES (1)")
         return
     picked = ", ".join(quote(c) for c in columns)
-    cursor = db.conn.execute(f"SELECT DISTINCT {picked} FROM {quote(rel)}")
-    convert = [_python_value(t) for t in types]
+    # Duplicates are harmless (every insert is OR IGNORE, aggregates count distinct rows).
+    cursor = db.conn.execute(f"SELECT {picked} FROM {quote(rel)}")
     names = [f"c{i}" for i in range(len(columns))]
     while rows := cursor.fetchmany(BATCH):
         batch = {
-            name: np.array([fn(v) for v in column], dtype=object)
-            for name, fn, column in zip(names, convert, zip(*rows, strict=True), strict=True)
+            name: _column(values, typ)
+            for name, typ, values in zip(names, types, zip(*rows, strict=True), strict=True)
         }
         con.register("_deniable_batch", batch)
         try:
@@ -244,11 +324,15 @@ def _run(
 ) -> int:
     """Execute an ``INSERT``; return how many rows it added."""
     params = {**stmt.params, **extra} if extra else stmt.params
-    # DuckDB refuses parameters the statement does not use (a delta window's, an
-    # aggregate's constant compiled away).
-    used = set(_PLACEHOLDER.findall(stmt.sql))
-    found = con.execute(stmt.sql, {k: v for k, v in params.items() if k in used}).fetchone()
+    found = con.execute(stmt.sql, _used(stmt.sql, params)).fetchone()
     return int(found[0]) if found else 0
+
+
+def _used(sql: str, params: dict[str, object]) -> dict[str, object]:
+    # DuckDB refuses parameters a statement does not use (a delta window's, an
+    # aggregate's constant compiled away, a delimiter between no two fields).
+    used = set(_PLACEHOLDER.findall(sql))
+    return {k: v for k, v in params.items() if k in used}
 
 
 def _evaluate(
