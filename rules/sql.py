@@ -114,10 +114,17 @@ class Compiler:
     """Compiles the literals of one clause; holds its parameters and alias counter."""
 
     def __init__(
-        self, schema: Schema, clause: Clause | None = None, *, dialect: Dialect = SQLITE
+        self,
+        schema: Schema,
+        clause: Clause | None = None,
+        *,
+        dialect: Dialect = SQLITE,
+        prefix: str = "",
     ) -> None:
         self.schema = schema
         self.dialect = dialect
+        # Parameter names start with it, so several clauses' SELECTs can share a statement.
+        self._prefix = prefix
         self.params: dict[str, object] = {}
         self._aliases = 0
         # Variables visible outside the aggregate being compiled (Soufflé scoping).
@@ -127,7 +134,7 @@ class Compiler:
 
     # ------------------------------------------------------------------ helpers
     def param(self, value: object) -> str:
-        name = f"p{len(self.params)}"
+        name = f"{self._prefix}p{len(self.params)}"
         self.params[name] = value
         return self.dialect.placeholder(name)
 
@@ -588,6 +595,24 @@ def null_guards(head: list[str], dialect: Dialect) -> list[str]:
     if dialect.ignore_skips_nulls:
         return []
     return [f"{h} IS NOT NULL" for h in head if not h.startswith(dialect.marker)]
+
+
+def select_rule(
+    clause: Clause, schema: Schema, *, dialect: Dialect = SQLITE, prefix: str = ""
+) -> Statement:
+    """``SELECT head…, rule, height FROM body``: the rows ``clause`` derives, with provenance.
+
+    Parameter names start with ``prefix`` so that several clauses can be combined in
+    one statement.
+    """
+    comp = Compiler(schema, clause, dialect=dialect, prefix=prefix)
+    body = comp.body(clause.body)
+    head = comp.head(clause.head, body)
+    rule = comp.param(clause.index)
+    height = "0" if clause.is_fact else comp.height(body)
+    body.where.extend(null_guards(head, dialect))
+    select = ", ".join([*head, rule, height])
+    return Statement(f"SELECT {select}{body.from_sql()}{body.where_sql()}", comp.params)
 
 
 def lookup_columns(

@@ -46,6 +46,7 @@ from deniable.rules.sql import (
     create_table,
     delta_positions,
     quote,
+    select_rule,
     table_columns,
 )
 
@@ -205,9 +206,17 @@ class DuckdbEngine:
                 for stratum in program.strata
                 if not provenance and linear_relation(stratum) is not None
             }
+            # Relations filled by one grouped insert (no recursion) or one recursive
+            # query have distinct rows already: no unique key to maintain.
+            flat = {
+                rel
+                for stratum in program.strata
+                if not stratum.recursive
+                for rel in stratum.relations
+                if program.relations[rel].arity
+            }
             for rel in program.idb:
-                # A recursive query's rows are distinct already: no unique key to maintain.
-                keyed = rel not in one_query
+                keyed = rel not in one_query and rel not in flat
                 for ddl in create_table(rel, columns[rel], types[rel], dialect=DUCKDB, keyed=keyed):
                     con.execute(ddl)
             counts = dict.fromkeys(program.idb, 0)
@@ -216,6 +225,9 @@ class DuckdbEngine:
                     stmt = compile_recursive(stratum, schema, dialect=DUCKDB)
                     counts[stratum.relations[0]] += _run(con, stmt)
                     _check_rows(stratum.relations[0], counts, limits)
+                    continue
+                if not stratum.recursive:
+                    _evaluate_once(con, stratum, schema, limits, counts, flat)
                     continue
                 _evaluate(con, stratum, schema, limits, counts)
         except duckdb.Error as error:
@@ -333,6 +345,44 @@ def _used(sql: str, params: dict[str, object]) -> dict[str, object]:
     # aggregate's constant compiled away, a delimiter between no two fields).
     used = set(_PLACEHOLDER.findall(sql))
     return {k: v for k, v in params.items() if k in used}
+
+
+def _evaluate_once(
+    con: duckdb.DuckDBPyConnection,
+    stratum: Stratum,
+    schema: Schema,
+    limits: Limits,
+    counts: dict[str, int],
+    flat: set[str],
+) -> None:
+    """A stratum without recursion: one grouped ``INSERT`` per relation.
+
+    Every clause's rows in one ``UNION ALL``, grouped on the attributes; a row keeps
+    the provenance of the lowest-numbered clause deriving it.  Cheaper than
+    ``INSERT OR IGNORE`` clause by clause, which maintains a unique index.
+    """
+    for rel in stratum.relations:
+        clauses = [c for c in stratum.clauses if c.head.rel == rel]
+        if rel not in flat:
+            for clause in clauses:
+                counts[rel] += _run(con, compile_rule(clause, schema, dialect=DUCKDB))
+            _check_rows(rel, counts, limits)
+            continue
+        selects = [
+            select_rule(c, schema, dialect=DUCKDB, prefix=f"c{i}_") for i, c in enumerate(clauses)
+        ]
+        keys = [f"k{j}" for j in range(len(schema.columns[rel]))]
+        union = " UNION ALL ".join(s.sql for s in selects)
+        named = ", ".join([*keys, "r", "h"])
+        target = ", ".join(quote(c) for c in (*schema.columns[rel], RULE_COLUMN, HEIGHT_COLUMN))
+        sql = (
+            f"INSERT INTO {quote(rel)} ({target}) "
+            f"SELECT {', '.join(keys)}, min(r), arg_min(h, r) "
+            f"FROM ({union}) AS derived({named}) GROUP BY {', '.join(keys)}"
+        )
+        params = {k: v for s in selects for k, v in s.params.items()}
+        counts[rel] += _run(con, Statement(sql, params))
+        _check_rows(rel, counts, limits)
 
 
 def _evaluate(
