@@ -144,10 +144,11 @@ def evaluate(
 ) -> tuple[Tables, Derivation]:
     """Evaluate ``program`` and return where its derived relations can be read.
 
-    An engine with an ``evaluate`` method of its own (DuckDB) keeps the rows where
-    it derived them; any other derives into ``db``.
+    Without ``provenance`` (no one will ask ``why``), an engine with an ``evaluate``
+    method of its own (DuckDB) keeps the rows where it derived them; otherwise the
+    engine derives into ``db``, where :mod:`deniable.rules.explain` reads them.
     """
-    own = getattr(engine, "evaluate", None)
+    own = None if provenance else getattr(engine, "evaluate", None)
     if own is not None:
         tables, derivation = own(program, db, limits=limits, provenance=provenance)
         return tables, derivation

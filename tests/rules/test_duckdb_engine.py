@@ -212,3 +212,44 @@ def test_a_deep_chain_passes_the_old_round_guard(engine: str, tmp_path: Path) ->
     out = io.StringIO()
     run_program(prog, facts_dir=facts, out_dir=tmp_path, engine=engine, stdout=out)
     assert out.getvalue() == f"reach\t{steps + 1}\n"
+
+
+def _store_with_a_meeting(path: Path) -> None:
+    from deniable.facts.model import Document, Evidence, Extraction, Fact, Modality, Sentence
+
+    text = "Ann Ruiz met Tom Harlan."
+    doc = Document("a.txt", text, title="T")
+    fact = Fact("met", ("Ann Ruiz", "Tom Harlan"), Modality.ASSERTED,
+                Evidence("a.txt", 0, 0, 8, "test"))  # fmt: skip
+    with FactStore.open(path, create=True) as store:
+        store.add_extraction(Extraction(doc, (Sentence(0, 0, len(text), text),), (fact,)))
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "deniable", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_cli_derive_query_and_why_with_duckdb(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    _store_with_a_meeting(db)
+    # The question re-derives stale conclusions with the engine it is given.
+    done = _cli("--db", str(db), "query", 'contact("Ann Ruiz", b)', "--engine", "duckdb")
+    assert done.returncode == 0, done.stderr
+    assert "re-derived the conclusions" in done.stderr and "Tom Harlan" in done.stdout
+    with FactStore.open(db, create=False) as store:
+        engines = {r["engine"] for r in store.db["derived_relations"].rows}
+    assert engines == {"duckdb"}
+    done = _cli("--db", str(db), "why", 'contact("Tom Harlan", "Ann Ruiz")')
+    assert done.returncode == 0, done.stderr
+    assert "Ann Ruiz met Tom Harlan." in done.stdout
+    done = _cli("--db", str(db), "derive", "--engine", "duckdb", "--max-rounds", "3")
+    assert done.returncode == 0, done.stderr  # the standard rules need few rounds here
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "many"])
+def test_max_rounds_must_be_a_positive_number(value: str, tmp_path: Path) -> None:
+    done = _cli("run", str(tmp_path / "p.dl"), "--max-rounds", value)
+    assert done.returncode == 2
+    assert "--max-rounds" in done.stderr and "Traceback" not in done.stderr
