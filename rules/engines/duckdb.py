@@ -9,6 +9,12 @@ NumPy columns, nothing downloaded: DuckDB's SQLite extension is not used), every
 stratum is evaluated there, and the derived tables are written back into the SQLite
 database in one transaction, so ``why``, ``query`` and the shell read them as if the
 SQL engine had written them.
+
+Two things are DuckDB's own, both for speed: a stratum without recursion is one
+grouped ``INSERT`` per relation rather than ``INSERT OR IGNORE`` clause by clause,
+and, when no provenance is asked (``deniable run``), a linear recursion is one
+``WITH RECURSIVE`` query and :meth:`DuckdbEngine.evaluate` leaves the rows in DuckDB
+for the outputs to be written from there.
 """
 
 from __future__ import annotations
