@@ -9,6 +9,8 @@ tracebacks for anything else.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -98,7 +100,7 @@ def _derive(args: argparse.Namespace, console: Console) -> int:
             confirmed_only=args.confirmed_only,
             limits=_limits(args),
         )
-    console.print(summary)
+    console.print(dataclasses.replace(summary, list_helpers=args.helpers))
     return 0
 
 
@@ -144,6 +146,54 @@ def _review(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _entities(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts import entity_decisions as who
+    from deniable.facts.ambiguity import ambiguous_entities
+    from deniable.facts.review import reviewer
+    from deniable.facts.store import FactStore
+    from deniable.repl.who import ambiguity_table, decisions_table, entities_table, print_decision
+
+    action, words = (args.words[0], args.words[1:]) if args.words else ("", [])
+    if action not in ("merge", "split", "undo", "decisions"):
+        action, words = "", list(args.words)
+    with FactStore.open(args.db, create=False) as store:
+        if action == "":
+            if len(words) > 1:
+                raise UsageError("entities lists one name filter at a time; quote a name")
+            if args.toml:
+                from deniable.facts.entity_file import entity_toml
+                from deniable.rules.publish import write_whole
+
+                written = write_whole(Path(args.toml), entity_toml(store))
+                console.print(f"wrote {written}", highlight=False, markup=False, soft_wrap=True)
+            elif args.ambiguous:
+                console.print(ambiguity_table(ambiguous_entities(store)))
+            else:
+                console.print(entities_table(store, contains=words[0] if words else ""))
+            return 0
+        if action == "decisions":
+            console.print(decisions_table(who.decisions(store)))
+            return 0
+        by = reviewer(args.by)
+        if action == "merge":
+            if len(words) != 2:
+                raise UsageError("usage: deniable entities merge NAME OTHER (OTHER becomes NAME)")
+            decision = who.merge(store, words[0], words[1], by=by, reason=args.reason or "")
+        elif action == "split":
+            if len(words) != 1 or not args.doc:
+                raise UsageError("usage: deniable entities split NAME --doc DOC [--as NEW_NAME]")
+            decision = who.split(
+                store, words[0], doc=args.doc, new_name=args.as_name or "", by=by,
+                reason=args.reason or "",
+            )  # fmt: skip
+        else:
+            if len(words) != 1:
+                raise UsageError("usage: deniable entities undo ID")
+            decision = who.undo(store, _statement_id(words[0]), by=by)
+    print_decision(decision, console)
+    return 0
+
+
 def _review_action(words: Sequence[str]) -> tuple[str | None, list[str]]:
     if words and words[0] in ("confirm", "reject", "correct"):
         return words[0], list(words[1:])
@@ -183,10 +233,14 @@ def _query(args: argparse.Namespace, console: Console) -> int:
 
 def _why(args: argparse.Namespace, console: Console) -> int:
     from deniable.facts.store import FactStore
-    from deniable.repl.render import print_proofs
+    from deniable.repl.brief import print_briefs
+    from deniable.repl.proofs import print_proofs
     from deniable.rules.conclusions import current_conclusions
+    from deniable.rules.strongest import strongest_chains
     from deniable.rules.workbench import explain_store
 
+    if args.brief and args.depth is not None:
+        raise UsageError("--brief shows the statements only; give --brief or --depth, not both")
     rules = [Path(d) for d in args.rules]
     with (
         FactStore.open(args.db, create=False) as opened,
@@ -201,7 +255,46 @@ def _why(args: argparse.Namespace, console: Console) -> int:
         ) as store,
     ):
         proofs = explain_store(store, args.atom, rules_dirs=rules, limit=args.limit)
-    print_proofs(proofs, console)
+        if args.brief:
+            chains = strongest_chains(store, proofs, rules_dirs=rules)
+            print_briefs(chains, console, matched=proofs.matched)
+            return 0
+    print_proofs(proofs, console, depth=args.depth)
+    return 0
+
+
+def _report_command(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts.store import FactStore
+    from deniable.rules.conclusions import current_conclusions
+    from deniable.rules.publish import render_report, write_report
+
+    rules = [Path(d) for d in args.rules]
+    with (
+        FactStore.open(args.db, create=False) as opened,
+        current_conclusions(opened, rules_dirs=rules, derive=args.derive, report=_note) as store,
+    ):
+        if args.out is None:
+            text = render_report(
+                store, args.relations, fmt=args.format or "md", rules_dirs=rules,
+                max_nodes=args.max_nodes,
+            )  # fmt: skip
+            sys.stdout.write(text)
+            return 0
+        written = write_report(
+            store, args.relations, out=Path(args.out), fmt=args.format, rules_dirs=rules,
+            max_nodes=args.max_nodes,
+        )  # fmt: skip
+    console.print(f"wrote {written}", highlight=False, markup=False, soft_wrap=True)
+    return 0
+
+
+def _graph(args: argparse.Namespace, console: Console) -> int:
+    from deniable.facts.store import FactStore
+    from deniable.rules.publish import write_graph
+
+    with FactStore.open(args.db, create=False) as store:
+        written = write_graph(store, out=Path(args.out), fmt=args.format, max_nodes=args.max_nodes)
+    console.print(f"wrote {written}", highlight=False, markup=False, soft_wrap=True)
     return 0
 
 
@@ -222,9 +315,27 @@ def _repl(args: argparse.Namespace, console: Console) -> int:
 def _export(args: argparse.Namespace, console: Console) -> int:
     from deniable.facts.export import export_store
     from deniable.facts.store import FactStore
+    from deniable.rules.conclusions import current_conclusions
+    from deniable.rules.derived_export import derived_files
 
-    with FactStore.open(args.db, create=False) as store:
-        written = export_store(store, fmt=args.format, out_dir=Path(args.out))
+    rules = [Path(d) for d in args.rules]
+    if args.datasette is not None:
+        from deniable.rules.datasette_metadata import write_metadata
+
+        with FactStore.open(args.db, create=False) as store:
+            metadata = write_metadata(store, Path(args.datasette), rules_dirs=rules)
+        console.print(str(metadata), highlight=False, markup=False, soft_wrap=True)
+        return 0
+    with contextlib.ExitStack() as stack:
+        store = stack.enter_context(FactStore.open(args.db, create=False))
+        extra = None
+        if args.derived:
+            # Conclusions are exported as they are now: a stale store is re-derived first.
+            store = stack.enter_context(
+                current_conclusions(store, rules_dirs=rules, derive=args.derive, report=_note)
+            )
+            extra = derived_files(store, fmt=args.format, rules_dirs=rules)
+        written = export_store(store, fmt=args.format, out_dir=Path(args.out), extra=extra)
     for path in written:
         console.print(str(path), highlight=False)
     return 0
@@ -426,6 +537,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="derive from the statements a reviewer confirmed, nothing else",
     )
+    p.add_argument(
+        "--helpers",
+        action="store_true",
+        help="also list the standard rules' helper relations (summed up in one line otherwise)",
+    )
 
     p = add(
         "review",
@@ -445,6 +561,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--arg", nargs=2, metavar=("N", "VALUE"), help="correct: argument N (1 or 2)")
     p.add_argument("--by", metavar="NAME", help="who decides (default: $USER)")
 
+    p = add(
+        "entities",
+        _entities,
+        "list entities (--ambiguous: names that may be different people); "
+        "`entities merge NAME OTHER`, `entities split NAME --doc DOC`, `entities undo ID`, "
+        "`entities decisions`",
+    )
+    p.add_argument(
+        "words",
+        nargs="*",
+        metavar="NAME | merge NAME OTHER | split NAME | undo ID | decisions",
+        help="a part of a name to list, or an action",
+    )
+    p.add_argument(
+        "--ambiguous",
+        action="store_true",
+        help="names given roles in unrelated organisations in different documents",
+    )
+    p.add_argument(
+        "--toml",
+        metavar="FILE",
+        help="write the entities as an entity file for `ingest --entities`",
+    )
+    p.add_argument(
+        "--doc", metavar="DOC", help="split: the document where the name is someone else"
+    )
+    p.add_argument("--as", dest="as_name", metavar="NAME", help="split: the other person's name")
+    p.add_argument("--reason", metavar="TEXT", help="why (kept with the decision)")
+    p.add_argument("--by", metavar="NAME", help="who decides (default: $USER)")
+
     p = add("query", _query, "answer a query atom, e.g. 'contact(a, b)'")
     p.add_argument("atom", help="an atom; identifiers are variables, quoted strings constants")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -455,9 +601,56 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("why", _why, "explain a derived row as a proof tree down to sentences")
     p.add_argument("atom", help="an atom naming the row(s) to explain")
     p.add_argument("--limit", type=int, default=10, help="explain at most this many rows")
+    p.add_argument(
+        "--brief",
+        action="store_true",
+        help="each conclusion with its strength and the statements of its strongest chain",
+    )
+    p.add_argument(
+        "--depth",
+        type=_positive,
+        metavar="N",
+        help="draw N steps below each conclusion; deeper ones only as their statements",
+    )
     rules_option(p)
     engine_option(p)
     no_derive_option(p)
+
+    p = add(
+        "report",
+        _report_command,
+        "a brief for an editor: conclusions in plain words, footnoted to their sources",
+    )
+    p.add_argument(
+        "relations",
+        nargs="*",
+        metavar="RELATION",
+        help="conclusions to report (default: the contradicted denials and conflicting reports)",
+    )
+    p.add_argument("--format", choices=["md", "html"], help="default: from --out, else md")
+    p.add_argument("--out", metavar="FILE", help="write here (default: Markdown on stdout)")
+
+    def max_nodes_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--max-nodes",
+            type=_positive,
+            default=60,
+            metavar="N",
+            help="draw at most N names in the contact graph, those with most contacts (default 60)",
+        )
+
+    max_nodes_option(p)
+    rules_option(p)
+    no_derive_option(p)
+
+    p = add(
+        "graph",
+        _graph,
+        "draw who called, met or was pictured with whom, and denials, as SVG or HTML",
+    )
+    p.add_argument("--out", required=True, metavar="FILE.svg|FILE.html")
+    p.add_argument("--format", choices=["svg", "html"], help="default: from --out")
+    max_nodes_option(p)
 
     p = add("repl", _repl, "interactive shell over the store")
     rules_option(p)
@@ -467,6 +660,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", _export, "write fact tables for other tools")
     p.add_argument("--format", choices=["csv", "tsv", "jsonl"], default="csv")
     p.add_argument("--out", default="export", metavar="DIR", help="output folder")
+    p.add_argument(
+        "--derived",
+        action="store_true",
+        help="also the conclusions (csv: derived/RELATION.csv, jsonl: derived.jsonl), each row "
+        "with its strength, rule and supporting statement ids",
+    )
+    p.add_argument(
+        "--datasette",
+        metavar="DIR",
+        help="write DIR/metadata.json instead: descriptions, hidden helpers and canned queries "
+        "for `datasette STORE.db -m DIR/metadata.json`",
+    )
+    rules_option(p)
+    no_derive_option(p)
 
     p = add(
         "history",

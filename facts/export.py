@@ -20,13 +20,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from deniable.errors import Location, OutputError, StoreError, UsageError
 from deniable.facts import schema
 from deniable.facts.access import write_blocker
+from deniable.facts.model import PREDICATES, Modality
+from deniable.facts.statement_rows import statement_rows
 from deniable.facts.store import FactStore
 
 FORMATS = ("tsv", "csv", "jsonl")
@@ -35,11 +37,15 @@ FORMATS = ("tsv", "csv", "jsonl")
 _TSV_FORBIDDEN = {"\t": "a tab", "\n": "a newline", "\r": "a carriage return", "\x00": "a NUL"}
 
 
-def export_store(store: FactStore, *, fmt: str, out_dir: Path) -> list[Path]:
+def export_store(
+    store: FactStore, *, fmt: str, out_dir: Path, extra: Mapping[str, str] | None = None
+) -> list[Path]:
     """Write the store's relations into ``out_dir`` in format ``fmt``; return the files written.
 
     Every file's content is built before the first one is written, so a refused
-    value leaves ``out_dir`` untouched.
+    value leaves ``out_dir`` untouched.  ``extra`` adds files (name relative to
+    ``out_dir``, which may name a subfolder, and content), such as the derived
+    conclusions (:mod:`deniable.rules.derived_export`).
 
     Raises:
         UsageError: unknown format, or ``out_dir`` is a file.
@@ -54,7 +60,7 @@ def export_store(store: FactStore, *, fmt: str, out_dir: Path) -> list[Path]:
     blocker = write_blocker(out_dir)
     if blocker is not None:
         raise OutputError(f"cannot export here: {blocker}", Location(str(out_dir)))
-    files = builders[fmt](store)
+    files = {**builders[fmt](store), **(extra or {})}
     for name in files:
         # A read-only file from an earlier export would stop the loop below half-way.
         if (out_dir / name).exists() and (blocker := write_blocker(out_dir / name)):
@@ -65,6 +71,7 @@ def export_store(store: FactStore, *, fmt: str, out_dir: Path) -> list[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, content in files.items():
             path = out_dir / name
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content, encoding="utf-8", newline="")
             written.append(path)
     except OSError as error:
@@ -103,29 +110,64 @@ def _short(value: str, width: int = 60) -> str:
 
 #: Columns of ``statements.csv``: each statement with how it was said and where it came from.
 STATEMENT_COLUMNS = (
-    "pred", "a", "b", "modality", "source", "doc", "sentence_index", "start", "end",
-    "pattern", "count", "when", "where", "claim", "role", "sentence",
+    "id", "pred", "a", "b", "modality", "source", "vouched_by", "doc", "title", "date",
+    "sentence_index", "start", "end", "pattern", "count", "when", "where", "claim", "role",
+    "review", "sentence",
 )  # fmt: skip
+#: Columns of a predicate's file (``called.csv`` …): each positive statement of the fact.
+FACT_COLUMNS = (
+    "a", "b", "modality", "source", "vouched_by", "doc", "title", "date", "sentence", "start",
+    "end", "count", "when", "id",
+)  # fmt: skip
+_POSITIVE = frozenset(m.value for m in Modality if m.positive)
 
 
 def _csv_files(store: FactStore) -> dict[str, str]:
+    rows = list(statement_rows(store))
     files = {}
     for name in store.relations():
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(store.relation_columns(name))
-        writer.writerows(store.rows(name))
-        files[f"{name}.csv"] = buffer.getvalue()
-    # The predicate files hold what the rules read (a, b); a reader of a spreadsheet needs
-    # to see that a call was reported, by whom, and the sentence that says so.
+        if name in PREDICATES:
+            # The rules read (a, b); a reader of a spreadsheet needs to see that a call was
+            # reported, by whom, and the sentence that says so: one line per statement.
+            admitted = (
+                r for r in rows
+                if r["pred"] == name and r["modality"] in _POSITIVE and r["review"] != "rejected"
+            )  # fmt: skip
+            files[f"{name}.csv"] = _csv(
+                FACT_COLUMNS, ([r[k] for k in FACT_COLUMNS] for r in admitted)
+            )
+        elif name == "statement":
+            files[f"{name}.csv"] = _statement_view_csv(store, rows)
+        else:
+            files[f"{name}.csv"] = _csv(store.relation_columns(name), store.rows(name))
+    files["statements.csv"] = _csv(
+        STATEMENT_COLUMNS, ([r[k] for k in STATEMENT_COLUMNS] for r in rows)
+    )
+    return files
+
+
+def _statement_view_csv(store: FactStore, rows: list[dict[str, Any]]) -> str:
+    """The rules' ``statement`` view, its ``source`` column split as in every other export.
+
+    The view's ``source`` is who vouches for a statement (the attributed source,
+    else the outlet, else the document); exports call that ``vouched_by`` and keep
+    ``source`` for the attributed source alone, as the JSON Lines export does.
+    """
+    attributed = {r["id"]: r["source"] for r in rows}
+    columns = ("id", "pred", "a", "b", "modality", "source", "vouched_by", "doc")
+    lines = (
+        (sid, pred, a, b, modality, attributed.get(sid, ""), vouched, doc)
+        for sid, pred, a, b, modality, vouched, doc in store.rows("statement")
+    )
+    return _csv(columns, lines)
+
+
+def _csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(STATEMENT_COLUMNS)
-    for st in store.iter_statements():
-        row = {**st, "a": st["args"][0], "b": st["args"][1]}
-        writer.writerow(["" if row[k] is None else row[k] for k in STATEMENT_COLUMNS])
-    files["statements.csv"] = buffer.getvalue()
-    return files
+    writer.writerow(columns)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return buffer.getvalue()
 
 
 def _jsonl_files(store: FactStore) -> dict[str, str]:
@@ -143,8 +185,11 @@ def _jsonl(objects: Iterable[dict[str, Any]]) -> str:
 def _fact_objects(store: FactStore) -> Iterable[dict[str, Any]]:
     keys: tuple[str, ...] = ("pred", "args", "modality", "source", "doc", "sentence")
     keys += ("sentence_index", "start", "end", "pattern", "count", "when")
+    outlets = dict(store.db.execute("SELECT name, outlet FROM current_documents").fetchall())
     for st in store.iter_statements():
         obj = {k: st[k] for k in keys}
+        # As in the CSV files: `source` is the attributed source, `vouched_by` who stands behind it.
+        obj["vouched_by"] = st["source"] or outlets.get(st["doc"]) or st["doc"]
         # Optional details appear only when the text gave them, as in the gold files.
         for k in ("where", "claim", "role", "extra"):
             if st[k]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 
 
@@ -22,17 +23,30 @@ def fold(text: str) -> str:
 
 
 def fts_query(text: str) -> str:
-    """Return an FTS5 MATCH expression that finds every word of ``text`` literally.
+    """Return an FTS5 MATCH expression that finds ``text`` literally: quoted phrases, other words.
 
-    Each whitespace-separated word becomes a quoted phrase, so that FTS syntax
-    (``"``, ``*``, ``NEAR``, ``AND``, parentheses) in user text is searched
-    for, never interpreted.  Returns ``""`` when there is nothing to search.
+    Text in double quotes is one phrase, its words side by side in that order
+    (``"phone calls"``); every other whitespace-separated word is searched on its
+    own, anywhere in the sentence.  Each becomes a quoted FTS phrase, so FTS syntax
+    (``"``, ``*``, ``NEAR``, ``AND``, parentheses) in user text is searched for,
+    never interpreted; a quote without its partner is a character like any other.
+    Returns ``""`` when there is nothing to search.
 
     >>> print(fts_query("putin NEAR (chef*"))
     "putin" "NEAR" "(chef*"
+    >>> print(fts_query('"phone  calls" Kremlin'))
+    "phone calls" "Kremlin"
     """
-    words = text.replace("\x00", " ").split()
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+    parts = []
+    for found in _QUERY_PARTS.finditer(text.replace("\x00", " ")):
+        phrase = found.group(1)
+        words = phrase.split() if phrase is not None else [found.group(2)]
+        if words:
+            parts.append('"' + " ".join(words).replace('"', '""') + '"')
+    return " ".join(parts)
+
+
+_QUERY_PARTS = re.compile(r'"([^"]*)"|(\S+)')
 
 
 def content_hash(text: str) -> str:

@@ -39,6 +39,7 @@ __all__ = [
     "confirm",
     "confirmed_only",
     "correct",
+    "move_statement",
     "reject",
     "review_queue",
     "reviewer",
@@ -334,16 +335,20 @@ def apply_reviews(db: Database, doc_id: int) -> None:
         for sid in exact or fallback:
             if decision == "corrected":
                 statements[sid][3 + arg] = value
-                _move(db, sid, pred, statements[sid][3], statements[sid][4])
+                move_statement(db, sid, pred, statements[sid][3], statements[sid][4])
             else:
                 marks[sid] = (decision, review_id)
     db.conn.executemany(
         "INSERT INTO review_marks (statement_id, status, review_id) VALUES (?, ?, ?)",
         [(sid, status, rid) for sid, (status, rid) in sorted(marks.items())],
     )
+    # Who is who comes after what was said: a merge or split applies to corrected names too.
+    from deniable.facts.entity_decisions import apply_to_document
+
+    apply_to_document(db, doc_id)
 
 
-def _move(db: Database, statement_id: int, pred: str, a: str, b: str) -> None:
+def move_statement(db: Database, statement_id: int, pred: str, a: str, b: str) -> None:
     """Point a statement at the fact ``pred(a, b)``; drop the old fact if nothing states it."""
     old = db.execute("SELECT fact_id FROM statements WHERE id = ?", [statement_id]).fetchone()[0]
     a_id, b_id = _entity(db, a), _entity(db, b)

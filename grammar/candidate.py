@@ -6,8 +6,8 @@ Extractors are pure functions of a sentence and the read-only document context; 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from deniable.grammar.names import DocNames, Mention
@@ -24,6 +24,8 @@ class Context:
     doc: Doc
     names: DocNames
     vocab: Vocab
+    # Sentences inside a quotation attributed elsewhere: sentence start token -> speaker.
+    quoted: Mapping[int, str] = field(default_factory=dict)
 
     def mention(self, t: Token, speaking: bool = False) -> Mention | None:
         """The mention a token is part of, or the organisation a people noun speaks for

@@ -46,6 +46,8 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     people = args(one.head, ctx)  # "X, one of six executives indicted"
             if not people and v.dep_ in ("conj",):
                 people = [m for m in subjects(v.head, ctx)]
+            if not people:
+                people = _inverted(v, ctx)
             has_agent = any(c.dep_ == "agent" for c in v.children)
             authority = _agent(v, ctx) or _late_agent(v, ctx)
             if has_agent and authority is None:
@@ -59,6 +61,7 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
         people = [m for m in people if m.kind in ("person", "group")]
         if not people:
             continue
+        people += [m for m in _along_with(v, ctx) if m not in people and m.kind == "person"]
         who = authority or _default_authority(v, sent, ctx)
         pattern = f"{v.lemma_}_{'passive' if is_passive else 'active'}"
         for m in people:
@@ -79,6 +82,31 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     f"{pattern}_not_charged",
                     rejected=True,
                 )
+
+
+def _along_with(v: Token, ctx: Context) -> list[Mention]:
+    """ "X was arrested along with Y", "together with Y": Y too."""
+    out: list[Mention] = []
+    for c in v.children:
+        if (
+            c.dep_ == "prep"
+            and c.lower_ == "with"
+            and v.doc[c.i - 1].lower_ in ("along", "together")
+        ):
+            out += [m for g in c.children if g.dep_ == "pobj" for m in args(g, ctx)]
+        elif c.dep_ in ("prep", "advmod") and c.lower_ in ("along", "together"):
+            for w in c.children:
+                if w.dep_ == "prep" and w.lower_ == "with":
+                    out += [m for g in w.children if g.dep_ == "pobj" for m in args(g, ctx)]
+    return out
+
+
+def _inverted(v: Token, ctx: Context) -> list[Mention]:
+    """ "Also indicted were A and B": the subject comes after the passive's auxiliary."""
+    aux = [c for c in v.children if c.dep_ == "auxpass" and c.i > v.i]
+    if not aux or any(c.dep_ in ("nsubj", "nsubjpass") and c.i < v.i for c in v.children):
+        return []
+    return [m for c in aux[0].children if c.dep_ in ("nsubj", "attr") for m in args(c, ctx)]
 
 
 _THOSE = frozenset({"those", "people", "men", "women"})
@@ -102,9 +130,16 @@ def _those_charged(v: Token, ctx: Context) -> list[Mention] | None:
 def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "X denied/faces charges of fraud": X has been charged."""
     for n in sent:
-        if n.lemma_ not in ("charge", "indictment") or n.pos_ != "NOUN" or n.dep_ != "dobj":
+        if n.lemma_ not in ("charge", "indictment") or n.pos_ != "NOUN":
             continue
         v = n.head
+        if n.dep_ == "pobj" and v.lower_ == "to":
+            up = v.head.head if v.head.lemma_ == "guilty" else v.head
+            if up.lemma_ != "plead":
+                continue
+            v = up  # "pleaded guilty to fraud charges"
+        elif n.dep_ != "dobj":
+            continue
         if v.lemma_ not in ("deny", "face", "contest", "plead"):
             continue
         for m in subjects(v, ctx):
@@ -141,6 +176,33 @@ def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if m.kind in ("person", "group") and m.name != who:
                 yield Candidate(
                     "indicted_by", m.name, who, v.i, sent.start, sent.end, "indictment_returned"
+                )
+
+
+def warrant_issued(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "An arrest warrant was issued for X by a court", "a court issued a warrant for the
+    arrest of X": the issuer is the authority."""
+    for n in sent:
+        if n.lemma_ != "warrant" or n.pos_ != "NOUN" or n.head.lemma_ != "issue":
+            continue
+        v = n.head
+        if n.dep_ == "nsubjpass":
+            authority = _agent(v, ctx)
+        elif n.dep_ == "dobj":
+            subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+            authority = _authority(subj, ctx) if subj is not None else None
+        else:
+            continue
+        people = after_prep(n, "for", ctx) + after_prep(v, "for", ctx)
+        for prep in (c for t in (n, v) for c in t.children if c.dep_ == "prep"):
+            for arrest in prep.children:
+                if arrest.dep_ == "pobj" and arrest.lemma_ == "arrest":
+                    people += after_prep(arrest, "of", ctx)  # "for the arrest of X"
+        who = authority or "prosecutors"
+        for m in people:
+            if m.kind == "person" and m.name != who:
+                yield Candidate(
+                    "indicted_by", m.name, who, v.i, sent.start, sent.end, "warrant_issued"
                 )
 
 
@@ -219,13 +281,20 @@ def _charging(v: Token, ctx: Context) -> str | None:
 
 
 def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
-    """No agent: the warrant's issuer, an authority the article names as charging someone, a
-    police force it names, else police or prosecutors."""
+    """No agent: the warrant's issuer, the authority that says so ("..., the Justice
+    Department said"), an authority the article names as charging someone, a police force
+    it names, else police or prosecutors."""
     for t in v.subtree:
         if t.lemma_ == "warrant":
             for c in t.children:
                 if c.dep_ == "acl" and (who := _agent(c, ctx)):
                     return who
+    for t in sent:
+        if t.lemma_.lower() in _SAY and t.pos_ == "VERB":
+            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            who = _authority(subj, ctx) if subj is not None else None
+            if who is not None:
+                return who
     # An authority named charging someone elsewhere in the article counts only when it is
     # the article's one such authority (a second regulator or a foreign court may be the one).
     named = {
@@ -247,4 +316,15 @@ def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
     ]
     if forces:
         return forces[0].name
+    if v.lemma_ == "charge" and _prosecution(ctx):
+        return "prosecutors"  # an article about an indictment: prosecutors bring its charges
     return "police" if v.lemma_ in ("arrest", "charge") else "prosecutors"
+
+
+_PROSECUTION = vocab().cues["prosecution_words"]
+_SAY = frozenset({"say", "announce", "confirm", "state"})
+
+
+def _prosecution(ctx: Context) -> bool:
+    """The article speaks of prosecutors, an indictment or a grand jury."""
+    return any(t.lemma_.lower() in _PROSECUTION or t.lower_ in _PROSECUTION for t in ctx.doc)

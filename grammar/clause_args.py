@@ -90,6 +90,8 @@ def args(t: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
                 (ctx.mention(c) for c in x.children if c.dep_ == "appos" and ctx.mention(c)),
                 None,
             )
+        if m is None and x.lower_ in ctx.vocab.post_vocabulary:
+            m = _post_holder(x, ctx)
         if m is not None and x is not t and not _joined(x):
             continue  # "son of rock star B and C": B names the star, it is no conjunct
         if m is not None and m.kind == "place" and x.dep_ in ("nsubj", "dobj", "pobj"):
@@ -103,6 +105,26 @@ def args(t: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
         if m is not None and m.actor and m not in out:
             out.append(m)
     return out
+
+
+def _post_holder(x: Token, ctx: Context) -> Mention | None:
+    """ "The founder of X, A, was arrested": the parser hangs the holder A on the
+    organisation, as its apposition, rather than on the post."""
+    for y in (x, *x.conjuncts):
+        for prep in y.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("of", "at", "for"):
+                continue
+            for obj in prep.children:
+                if obj.dep_ != "pobj":
+                    continue
+                # "of the retailer X, A": the apposition of the apposition
+                apposed = [a for a in obj.children if a.dep_ == "appos"]
+                apposed += [b for a in apposed for b in a.children if b.dep_ == "appos"]
+                for a in apposed:
+                    m = ctx.mention(a)
+                    if m is not None and m.kind == "person":
+                        return m
+    return None
 
 
 _JOINERS = frozenset({",", "and", "or", "nor", "&", ";", "as"})

@@ -31,6 +31,9 @@ _HOLD_VERBS = vocab().cues["hold_verbs"]
 def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A met B", "A met with B", "A and B met", "A discussed X with B"."""
     for v in sent:
+        if v.pos_ == "VERB" and v.lemma_ in ("shake", "welcome", "receive"):
+            yield from _greeted(v, sent, ctx)
+            continue
         if v.pos_ != "VERB" or v.lemma_ not in ("meet", "discuss", "sit"):
             continue
         if v.lemma_ == "sit":
@@ -60,6 +63,38 @@ def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 yield from pairs("met", v, [x], [y], "met_together", sent)
             continue
         yield from pairs("met", v, a, b, f"{v.lemma_}_verb", sent)
+
+
+def _greeted(v: Token, sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A and B shook hands", "A shook hands with B"; "A welcomed (received) B at the
+    palace": a person greeted somewhere, in person."""
+    a = subjects(v, ctx)
+    if v.lemma_ == "shake":
+        if not any(c.dep_ == "dobj" and c.lower_ == "hands" for c in v.children):
+            return
+        b = after((v,), ("with",), ctx)
+        if not b and len(a) > 1:
+            for x, y in combinations(a, 2):
+                yield from pairs("met", v, [x], [y], "shook_hands", sent)
+            return
+        yield from pairs("met", v, a, b, "shook_hands", sent)
+        return
+    # the place may hang on the verb or on its object ("received B at the Kremlin")
+    near = [v, *(c for c in v.children if c.dep_ in ("dobj", "ccomp", "xcomp"))]
+    where = any(
+        c.dep_ == "prep" and c.lower_ in ("to", "at", "in") for t in near for c in t.children
+    )
+    if not where or any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
+        return  # "welcomed the decision", "was received well"
+    b = [
+        m
+        for c in v.children
+        # the parser may take a name for a clause ("welcomed Paul Drew to ...")
+        if c.dep_ == "dobj" or (c.dep_ in ("ccomp", "xcomp") and c.pos_ == "PROPN")
+        for m in args(c, ctx)
+        if m.kind == "person" and ctx.doc[m.end - 1].i == c.i
+    ]
+    yield from pairs("met", v, a, b, f"{v.lemma_}d_in_person", sent)
 
 
 _CALL_VERBS = vocab().cues["call_verbs"]
@@ -154,15 +189,16 @@ def _together(
 
 
 def their_call(sent: Span, ctx: Context) -> Iterator[Candidate]:
-    """ "A and B discussed it during (in) their phone call / telephone conversation"."""
+    """ "A and B discussed it during (in) their phone call / a telephone conversation", "A
+    discussed it with B in a phone call"."""
     for n in sent:
         if n.pos_ != "NOUN" or n.lemma_ not in ("call", "conversation") or n.dep_ != "pobj":
             continue
         phone = any(c.lower_ in _PHONE for c in n.lefts)
         if not phone and n.lemma_ == "conversation":
             continue
-        if not any(c.dep_ == "poss" and c.lower_ == "their" for c in n.children):
-            continue
+        if not phone and not any(c.dep_ == "poss" and c.lower_ == "their" for c in n.children):
+            continue  # "in a telephone conversation" will do; a bare "in a call" will not
         prep = n.head
         verb = prep.head
         if verb.pos_ == "NOUN" and verb.dep_ == "dobj":
@@ -170,7 +206,19 @@ def their_call(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if prep.lower_ not in ("during", "in", "on") or verb.pos_ not in ("VERB", "AUX"):
             continue
         held = subjects(verb, ctx)
-        if len(held) > 1:
+        withs = after((verb,), ("with",), ctx)
+        if not withs and phone:
+            # "A told B in a phone call", "in a phone call, A urged B to resign"
+            withs = [
+                m
+                for c in verb.children
+                if c.dep_ in ("dobj", "dative")
+                for m in args(c, ctx)
+                if m.kind == "person"
+            ]
+        if withs:
+            yield from pairs("called", n, held, withs, "their_call", sent)
+        elif len(held) > 1:
             for x, y in combinations(held, 2):
                 yield from pairs("called", n, [x], [y], "their_call", sent)
 
@@ -188,7 +236,7 @@ def calls_made(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if n.lemma_ == "conversation" and not any(c.lower_ in _PHONE for c in n.lefts):
             continue
         v = n.head
-        if v.lemma_ not in ("make", "have", "hold", "place"):
+        if v.lemma_ not in ("make", "have", "hold", "place", "conduct"):
             continue
         to = after((n, v), ("to", "with"), ctx)
         if not to and not after((n,), ("between",), ctx):
@@ -209,6 +257,9 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         if n.pos_ not in ("NOUN", "PROPN"):
             continue
+        pred = _medium(n)
+        if pred is None:
+            continue
         between = after((n,), ("between",), ctx, every=True)
         v = n.head
         if n.dep_ == "dobj" and v.lemma_ in _HOLD_VERBS:
@@ -216,38 +267,69 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
             holders = subjects(v, ctx)
             if not withs and not between:
                 # "A and B held talks", "the two leaders held a summit"
-                yield from _together("met", n, v, holders, "held_talks_together", sent, ctx)
+                yield from _together(pred, n, v, holders, "held_talks_together", sent, ctx)
             else:
-                yield from pairs("met", n, holders, withs, "held_talks", sent)
+                yield from pairs(pred, n, holders, withs, "held_talks", sent)
+        for r in n.children:
+            if r.dep_ == "relcl" and r.lemma_ in _HOLD_VERBS and not _has_object(r):
+                # "the meetings he held with B": the noun is what was held
+                yield from pairs(
+                    pred, n, subjects(r, ctx), after((r,), ("with",), ctx), "held_talks", sent
+                )
         if len(between) > 1 and not _ahead(n):
             for x, y in combinations(between, 2):
-                yield from pairs("met", n, [x], [y], "meeting_between", sent)
+                yield from pairs(pred, n, [x], [y], "meeting_between", sent)
+        if n.dep_ == "pobj" and n.head.lower_ in ("in", "during", "at") and n.lemma_ == "meeting":
+            # "A, in a meeting with B, said", "A and B in a meeting in Ankara discussed"
+            holder = n.head.head
+            if holder.pos_ in ("VERB", "AUX") and not _ahead(n):
+                a = subjects(holder, ctx)
+                withs = after((n,), ("with",), ctx)
+                if withs:
+                    yield from pairs(pred, n, a, withs, "in_a_meeting", sent)
+                elif len(a) == 2 and n.head.lower_ == "in":
+                    yield from pairs(pred, n, a[:1], a[1:], "in_a_meeting", sent)
         if n.dep_ == "pobj" and n.head.lower_ == "in" and n.lemma_ != "meeting":
             # "A is in talks with B"; a headline's "A and B in talks"
             holder = n.head.head
             a = subjects(holder, ctx) if holder.pos_ in ("VERB", "AUX") else args(holder, ctx)
             withs = after((n,), ("with",), ctx)
             if withs:
-                yield from pairs("met", n, a, withs, "in_talks", sent)
+                yield from pairs(pred, n, a, withs, "in_talks", sent)
             elif len(a) > 1:
                 for x, y in combinations(a, 2):
-                    yield from pairs("met", n, [x], [y], "in_talks", sent)
+                    yield from pairs(pred, n, [x], [y], "in_talks", sent)
         owner = [m for c in n.children if c.dep_ == "poss" for m in args(c, ctx)]
         if owner:
             # "his talks with B", "A's meeting with B"; still ahead, it is no meeting, and
             # says so to the older reader too
             withs = after((n,), ("with",), ctx)
             ahead = _ahead(n)
-            for cand in pairs("met", n, owner, withs, "talks_of", sent):
+            for cand in pairs(pred, n, owner, withs, "talks_of", sent):
                 yield replace(cand, rejected=True) if ahead else cand
         named = [m for c in n.children if c.dep_ in ("compound", "nmod") for m in args(c, ctx)]
         if len(named) > 1 and n.lemma_ != "meeting":
             # "Russia WTO talks": the parties to the talks modify the noun
             for x, y in combinations(named, 2):
-                yield from pairs("met", n, [x], [y], "named_talks", sent)
+                yield from pairs(pred, n, [x], [y], "named_talks", sent)
 
 
 _AHEAD = vocab().cues["ahead"]
+_REMOTE = vocab().cues["remote_words"]
+
+
+def _medium(n: Token) -> str | None:
+    """ "telephone talks" are a call; "video talks" neither a call nor a meeting."""
+    mods = {c.lower_ for c in n.children if c.dep_ in ("compound", "amod", "nmod")}
+    if mods & _PHONE:
+        return "called"
+    if mods & _REMOTE:
+        return None
+    return "met"
+
+
+def _has_object(v: Token) -> bool:
+    return any(c.dep_ in ("dobj", "attr") for c in v.children)
 
 
 def _ahead(n: Token) -> bool:

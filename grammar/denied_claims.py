@@ -32,6 +32,7 @@ _NOT_CLAIMS = vocab().cues["not_claims"]
 
 _PEOPLE_NOUNS = vocab().cues["people_nouns"]
 _REPORT_NOUNS = vocab().cues["report_nouns"]
+_GROUP_NOUNS = vocab().cues["group_nouns"]
 
 
 # Prepositions that say where something happened, when they hang on the claim's verb.
@@ -56,6 +57,8 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     claim_roots.append(c)
                 elif c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN"):
                     claim_roots.append(c)  # "denied links to A and B", B hung on the verb
+                elif c.dep_ == "prep":
+                    claim_roots += _claim_in_prep(c)
         roots = [r for r in claim_roots if r.lemma_.lower() not in _NOT_CLAIMS or _has_clause(r)]
         about = _claim_subjects(roots, ctx, {d.name for d in deniers})
         claim = "; ".join(_text(r, ctx) for r in roots)
@@ -113,6 +116,29 @@ def denied_part(sent: Span, ctx: Context) -> Iterator[Candidate]:
                         )
 
 
+_DEALINGS = frozenset(
+    {"dealing", "dealings", "relationship", "relation", "relations", "contact", "contacts",
+     "link", "links", "connection", "connections", "involvement", "business"}
+)  # fmt: skip
+_CLAIM_WORDS = frozenset({"report", "claim", "allegation", "suggestion", "accusation", "rumour"})
+
+
+def _claim_in_prep(prep: Token) -> list[Token]:
+    """What the parser hung on the verb that is still the claim: "denied wrongdoing in her
+    dealings with B", "dismissed as nonsense reports that A met B"."""
+    out: list[Token] = []
+    for obj in prep.children:
+        if obj.dep_ != "pobj":
+            continue
+        lemma = obj.lemma_.lower()
+        dealings = lemma in _DEALINGS or obj.lower_ in _DEALINGS
+        if (prep.lower_ in ("in", "over") and dealings) or (
+            prep.lower_ == "as" and lemma in _CLAIM_WORDS
+        ):
+            out.append(obj)
+    return out
+
+
 def _no_part(clause: Token) -> bool:
     """ "played no part", "had no role", "had nothing to do with"."""
     for c in clause.children:
@@ -131,11 +157,23 @@ def _has_clause(n: Token) -> bool:
     """ "the idea that X did Y": a content clause right after an offer-like noun makes it a
     claim (a "that" clause after a comma belongs to something else)."""
     return any(
-        c.dep_ in ("acl", "ccomp")
+        c.dep_ in ("acl", "ccomp", "relcl")
         and c.left_edge.i == n.i + 1
-        and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
+        and (
+            any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
+            or (c.dep_ != "ccomp" and n.lemma_ in ("suggestion", "idea") and _content_clause(c))
+        )
         for c in n.children
     )
+
+
+def _content_clause(c: Token) -> bool:
+    """ "suggestions she had spoken to B": a clause with its own subject and a complete
+    verb phrase, which the parser took for a relative clause ("the offer he made" has a gap)."""
+    subj = next((g for g in c.children if g.dep_ == "nsubj"), None)
+    if subj is None or subj.lower_ in ("who", "which", "that", "whom"):
+        return False
+    return any(g.dep_ in ("dobj", "ccomp", "xcomp", "prep", "attr") for g in c.children)
 
 
 # Deeper than this, a name is a detail of a detail ("a network accused of moving goods through X").
@@ -177,6 +215,12 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
             )
             if people_noun and m.kind in ("gov", "org") and noun.lemma_.lower() == "official":
                 people_noun = False  # "Downing Street officials" act for the government
+            if (
+                m.kind == "gov"
+                and head.dep_ in ("compound", "amod", "nmod")
+                and noun.lower_ in ctx.vocab.post_vocabulary
+            ):
+                people_noun = True  # "its US ambassador is a spy": the claim is about the envoy
             # "Giuliani associates": the claim is about the associates; "X's investigation",
             # "a report by X": X made the claim, it is not about X
             author = noun.lemma_.lower() in _REPORT_NOUNS and (
@@ -196,6 +240,8 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
                 continue
             if c.dep_ == "prep" and t.pos_ == "VERB" and c.lower_ in _WHERE and _a_place(c, ctx):
                 continue  # "received him in the Kremlin": where, not whom
+            if c.dep_ == "prep" and c.lower_ in ("in", "at") and _posted(t, c, ctx):
+                continue  # "its top diplomat in Washington": where they serve, not whom
             # A name inside a predicate noun ("an agent of the FSB") is further from what the
             # claim is about than the clause's subject.
             step = 0 if c.dep_ in ("prep", "compound", "case", "det", "conj", "appos") else 1
@@ -204,6 +250,18 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
 
     walk(root, 0)
     return {m: d for m, d in found.items() if d <= _DEEPEST}
+
+
+def _posted(noun: Token, prep: Token, ctx: Context) -> bool:
+    """A person noun placed by ``prep`` in a country or city ("the ambassador in London")."""
+    if noun.pos_ != "NOUN":
+        return False
+    lemma = noun.lemma_.lower()
+    if lemma not in _PEOPLE_NOUNS | _GROUP_NOUNS and lemma not in ctx.vocab.post_vocabulary:
+        return False
+    obj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+    m = ctx.names.at(obj.i) if obj is not None else None
+    return m is not None and m.kind in ("place", "gov")
 
 
 def _a_place(prep: Token, ctx: Context) -> bool:

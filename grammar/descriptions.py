@@ -76,11 +76,40 @@ def with_antecedents(
             span = _definite(subject, names) if this is None else None
             if span is not None and before is not None and before.kind == "person":
                 post = post_of([t.text for t in doc[span[0] : span[1]]])
-                if post is not None and posted.get(before.name, post[0]) == post[0]:
+                if (
+                    post is not None
+                    and posted.get(before.name, post[0]) == post[0]
+                    and not _another_leader(post, before, names)
+                ):
                     this = Mention(span[0], span[1], before.name, "person", post=post)
                     added.append(this)
         before = this if this is not None and this.kind == "person" else None
     return with_added(names, added)
+
+
+_LEADER_POSTS = frozenset({"president", "prime minister", "premier", "pm"})
+
+
+def _another_leader(post: tuple[str, str | None], before: Mention, names: DocNames) -> bool:
+    """ "The prime minister" after a sentence about someone else, in an article that names a
+    leader of that government: the post is not the last person's (who may be its critic)."""
+    if post[0] not in _LEADER_POSTS or post[1] is None:
+        return False
+    leaders = vocab().leaders
+    # "Mr Blair": a surname alone may stand for a leader, which is enough to doubt the guess
+    surnames: dict[str, set[str]] = {}
+    for full, gov in leaders.items():
+        surnames.setdefault(full.split()[-1], set()).add(gov)
+
+    def leads(name: str) -> bool:
+        key = name.lower().replace(".", "")
+        return leaders.get(key) == post[1] or (" " not in key and post[1] in surnames.get(key, ()))
+
+    if leads(before.name):
+        return False
+    return any(
+        m.kind == "person" and m.name != before.name and leads(m.name) for m in names.mentions
+    )
 
 
 def _subject(sent: Span, names: DocNames) -> Token | None:

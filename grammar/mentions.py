@@ -289,6 +289,8 @@ def _discover(
         i >= 2
         and lows[i - 1] in ("of", "at", "for")
         and bool(lex.roles.match(lows, i - 2) or lex.nouns.match(lows, i - 2))
+        # "aides of X's campaign": X owns the organisation, it is not one
+        and not (j < len(toks) and toks[j].low in ("'s", "’s"))
     )
     window = lows[max(0, i - 4) : i]
     owned = any(

@@ -23,6 +23,7 @@ from deniable.grammar.home import dominant, home_country
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.namewords import CALENDAR_WORDS
 from deniable.grammar.pronouns import resolve_pronouns
+from deniable.grammar.quotes import first_person, quotations
 from deniable.grammar.vocab import Vocab, vocab
 
 if TYPE_CHECKING:
@@ -99,6 +100,8 @@ class DocNames:
     genders: dict[str, str] = field(default_factory=dict)
     # The organisation the article is about, for company posts named without one.
     company: str | None = None
+    # The party the article is about, for party posts named without one ("deputy leader X").
+    party: str | None = None
 
     def at(self, i: int) -> Mention | None:
         return self.by_token.get(i)
@@ -118,6 +121,9 @@ def read_names(doc: Doc) -> DocNames:
             kinds[r.text] = "org"  # "accountancy firm Grant Thornton": a firm, not a man
         elif _family(doc, r, words) and kinds.get(r.text) in ("place", "person", "org"):
             kinds[r.text] = "group"
+    for r in raw:
+        if kinds.get(r.text) == "org" and _apposed_post(doc, r, v):
+            kinds[r.text] = "person"  # "X, the chief executive of Y,": the tagger said org
     full = _full_names(raw, kinds)
     acronyms = _acronyms(doc, raw, kinds)
     genders: dict[str, str] = {}
@@ -135,15 +141,18 @@ def read_names(doc: Doc) -> DocNames:
                 genders.setdefault(name, g)
         elif kind == "org":
             name = acronyms.get(name, name)
+            name = _national(doc, r, name, v)
             party = v.parties.get(name.lower())
             if party:
                 name, kind = party, "party"
         out.append(Mention(r.start, r.end, name, kind))
     out.extend(resolve_pronouns(doc, out, genders))
+    out.extend(_first_person(doc, out))
     out.sort(key=lambda m: m.start)
     by_token = {i: m for m in out for i in range(m.start, m.end)}
     home = home_country(doc, v, out) or dominant(out, "gov")
-    return DocNames(tuple(out), by_token, home, genders, dominant(out, "org", least=4))
+    company = dominant(out, "org", least=4)
+    return DocNames(tuple(out), by_token, home, genders, company, dominant(out, "party", least=4))
 
 
 @dataclass(slots=True)
@@ -209,6 +218,21 @@ def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
     for t in doc:
         if t.i not in taken and _acronym(t, v):
             add(_Raw(t.i, t.i + 1, t.text, "org"))
+    # So is a name the tagger missed after a noun saying what kind of firm it is
+    # ("the internet group Arvato", "the carmaker Velta").
+    for t in doc:
+        kind_word = doc[t.i - 1] if t.i > 0 else None
+        if (
+            t.i not in taken
+            and kind_word is not None
+            and kind_word.lower_ in _FIRM_WORDS
+            and kind_word.head.i == t.i
+            and t.pos_ == "PROPN"
+            and _name_word(t)
+        ):
+            end = _name_end(doc, t.i, most=3)
+            if not any(i in taken for i in range(t.i, end)):
+                add(_Raw(t.i, end, doc[t.i : end].text, "org"))
     # A surname the tagger missed once is still the person it names elsewhere in full.
     surnames = {
         r.text.split()[-1]
@@ -482,6 +506,8 @@ def _date_word(t: Token) -> bool:
 def _title_word(low: str, v: Vocab) -> bool:
     """A word of a post or a title ("Mayor", "Chancellor"), not of a name."""
     lex = lexicon()
+    if low.endswith("s") and len(low) > 4 and low[:-1] in v.post_vocabulary:
+        return True  # "Presidents A and B"
     return (
         low in v.post_vocabulary
         or lex.titles.match([low], 0) is not None
@@ -518,6 +544,7 @@ def _vocab_mention(doc: Doc, t: Token, v: Vocab, min_words: int) -> _Raw | None:
 
 
 _COMPANY_NOUNS = vocab().cues["company_nouns"]
+_FIRM_WORDS = _COMPANY_NOUNS | {"group"}
 
 
 def _family(doc: Doc, r: _Raw, words: set[str]) -> bool:
@@ -533,10 +560,26 @@ def _family(doc: Doc, r: _Raw, words: set[str]) -> bool:
     )
 
 
+def _apposed_post(doc: Doc, r: _Raw, v: Vocab) -> bool:
+    """A name of two or three words, not an organisation's, with a post in apposition."""
+    words = r.text.lower().split()
+    if not 2 <= len(words) <= 3 or words[-1] in _ORG_WORDS:
+        return False
+    if r.end >= len(doc) or doc[r.end].text != ",":
+        return False
+    return any(
+        c.dep_ == "appos" and c.i > r.end and c.lower_ in v.post_vocabulary
+        for c in doc[r.end - 1].children
+    )
+
+
 def _kind_noun(t: Token, r: _Raw) -> bool:
     """A common noun naming what kind of organisation the name after it is ("law firm X",
     "the broadcaster Y")."""
-    return t.pos_ == "NOUN" and t.lower_ in _COMPANY_NOUNS and r.start <= t.head.i < r.end
+    if t.pos_ != "NOUN" or t.lower_ not in _FIRM_WORDS:
+        return False
+    # the parser hangs either on the other ("the internet group X": X may be its apposition)
+    return r.start <= t.head.i < r.end or any(t.doc[k].head.i == t.i for k in range(r.start, r.end))
 
 
 def _vote_kinds(raw: list[_Raw]) -> dict[str, str]:
@@ -593,6 +636,11 @@ def _resolve_person(r: _Raw, full: dict[str, list[tuple[int, str]]], done: list[
         # "Lord Irvine" after "Lord Irvine of Lairg"
         peers = {n for _pos, n in full.get(words[1], []) if n.startswith(f"{r.text} of ")}
         return peers.pop() if len(peers) == 1 else ""
+    if len(words) == 2:
+        # "Duncan Smith" after "Iain Duncan Smith": a double surname without the first name
+        longer = {n for _pos, n in full.get(words[1], []) if n.endswith(f" {r.text}")}
+        longer.discard(r.text)
+        return longer.pop() if len(longer) == 1 else ""
     if len(words) != 1:
         return ""
     seen = full.get(words[0], [])
@@ -613,8 +661,36 @@ def _resolve_person(r: _Raw, full: dict[str, list[tuple[int, str]]], done: list[
     return ""
 
 
+def _national(doc: Doc, r: _Raw, name: str, v: Vocab) -> str:
+    """ "Russia's Foreign Ministry" is the Russian Foreign Ministry: a ministry named without
+    its country takes the possessor's."""
+    low = name.lower()
+    if not (low.endswith(" ministry") or low.startswith("ministry of ")) or r.start < 2:
+        return name
+    if doc[r.start - 1].lower_ not in ("'s", "’s"):
+        return name
+    gov = v.government(doc[r.start - 2].text)
+    if gov is None or not gov.endswith(" government"):
+        return name
+    return f"{gov.removesuffix(' government')} {name}"
+
+
+def _first_person(doc: Doc, named: list[Mention]) -> list[Mention]:
+    """ "I", "me", "my" in a quotation are the person it is attributed to."""
+    at = {i: m for m in named for i in range(m.start, m.end)}
+
+    def speaker(v: Token) -> str | None:
+        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        m = at.get(subj.i) if subj is not None else None
+        return m.name if m is not None and m.kind == "person" else None
+
+    quotes = quotations(doc, speaker)
+    return [Mention(i, i + 1, who, "person") for i, who in first_person(doc, quotes) if i not in at]
+
+
 def _acronyms(doc: Doc, raw: list[_Raw], kinds: dict[str, str]) -> dict[str, str]:
-    """ "LSE" -> "London Stock Exchange": defined in brackets, or the initials of a name."""
+    """Short forms of organisations: "LSE" -> "London Stock Exchange", defined in brackets or
+    the initials of a name; "Charter" -> "Charter Communications", its first word."""
     out: dict[str, str] = {}
     for m in re.finditer(
         r"([A-Z][\w&-]*(?: (?:[A-Z][\w&-]*|of|and|for|the))+) ?\(([A-Z]{2,6})\)", doc.text
@@ -626,6 +702,13 @@ def _acronyms(doc: Doc, raw: list[_Raw], kinds: dict[str, str]) -> dict[str, str
         if r.text in out or not (r.text.isupper() and 2 <= len(r.text) <= 6):
             continue
         hits = {n for n in longs if _initials(n) == r.text}
+        if len(hits) == 1:
+            out[r.text] = hits.pop()
+    for r in raw:
+        # "Charter" after "Charter Communications": a company's first word is its short name
+        if r.text in out or kinds.get(r.text) != "org" or " " in r.text or r.text.isupper():
+            continue
+        hits = {n for n in longs if n.split()[0] == r.text}
         if len(hits) == 1:
             out[r.text] = hits.pop()
     return out

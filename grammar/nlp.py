@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -26,18 +27,62 @@ MAX_BLOCK = 100_000
 @Language.component("deniable_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: a headline or caption is not the start of the next one."""
+    # One array write: setting ``Token.is_sent_start`` token by token rescans the document
+    # each time, which is quadratic in a long article.
+    starts = doc.to_array(SENT_START).astype("int64")
+    datelines = {end for end in (_dateline_end(doc, 0),) if end is not None}
     for t in doc[1:]:
         prev = doc[t.i - 1]
         if "\n" in prev.text or "\n" in prev.whitespace_:
-            t.is_sent_start = True
+            starts[t.i] = 1
+            end = _dateline_end(doc, t.i)
+            if end is not None:
+                datelines.add(end)
+        elif t.i in datelines:
+            starts[t.i] = 1
         elif prev.text not in _ENDS and not prev.is_space and not prev.text.endswith("."):
             # A sentence of prose ends at a full stop, a question or an exclamation mark (or a
             # quote or bracket after one; "U.S." may end one too): the parser otherwise splits
             # titles ("Attorney | General X") as if they were sentences.
-            t.is_sent_start = False
+            starts[t.i] = -1
+    doc.from_array([SENT_START], starts.reshape(-1, 1).astype("uint64"))
     return doc
 
 
+def _dateline_end(doc: Doc, i: int) -> int | None:
+    """Where the text starts after a wire dateline at ``i`` ("CITY (Agency) —", "CITY, Month
+    day (Agency) -", "CITY, Month day:"), or None.  Left in the sentence, the city parses as
+    its subject."""
+    k = i
+    while k < len(doc) and k - i < 4 and doc[k].is_alpha and doc[k].is_upper and len(doc[k]) > 1:
+        k += 1
+    if k == i or not any(len(doc[j]) > 2 for j in range(i, k)):
+        return None
+    # ", D.C.", ", Calif.", ", Dec 3": a few words of place or date after the city
+    stop = min(len(doc), k + 6)
+    while k < stop and (
+        doc[k].text == ","
+        or doc[k].is_digit
+        or (doc[k].is_alpha and doc[k].text[:1].isupper())
+        or (doc[k].text.endswith(".") and doc[k].text[:1].isupper())
+    ):
+        k += 1
+    if k < len(doc) and doc[k].text == "(":
+        close = next((j for j in range(k + 1, min(len(doc), k + 5)) if doc[j].text == ")"), None)
+        if close is None:
+            return None
+        k = close + 1
+    if k + 1 < len(doc) and doc[k].text in _DASHES and "\n" not in doc[k].whitespace_:
+        return k + 1
+    # "CITY:" or "CITY, Sep 22:" opens the story too; a short capital word and a colon may be
+    # a heading ("UK:"), so the city must be a real word
+    caps = sum(len(doc[j]) for j in range(i, k) if doc[j].is_upper)
+    if k + 1 < len(doc) and doc[k].text == ":" and caps >= 5 and "\n" not in doc[k].whitespace_:
+        return k + 1
+    return None
+
+
+_DASHES = frozenset({"—", "–", "-", "--", "―"})
 _ENDS = frozenset({".", "!", "?", "...", "…", '"', "”", "'", "’", ")", "]", ":", ";"})
 
 

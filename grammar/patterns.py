@@ -175,6 +175,9 @@ def meeting_between(v: View) -> None:
             j >= 0 and lows[j].isalpha() and lows[j] not in ("and", "the", "a") and j not in v.cover
         ):
             j -= 1
+        between = set(lows[j + 1 : k])
+        if between & _REMOTE:
+            continue  # "A and B held video talks": neither a meeting nor a call
         if j >= 0 and j in v.cover and (lows[j + 1] == "'s" or v.cover[j].end == j + 1):
             b = v.cover[j]
             if b.start >= 2 and lows[b.start - 1] == "and" and (b.start - 2) in v.cover:
@@ -194,6 +197,7 @@ def meeting_between(v: View) -> None:
 
 _AHEAD = vocab().cues["ahead"]
 _CANCEL = vocab().cues["cancel"]
+_REMOTE = vocab().cues["remote_words"] | vocab().cues["phone_words"]
 
 
 def _called_off(v: View, k: int) -> bool:

@@ -24,7 +24,8 @@ from deniable.grammar.descriptions import (
 from deniable.grammar.groups import with_groups
 from deniable.grammar.names import read_names
 from deniable.grammar.nlp import MAX_BLOCK, parse
-from deniable.grammar.stance import decide
+from deniable.grammar.quotes import inner_sentences, quotations
+from deniable.grammar.stance import decide, speaker_of
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     charges.charged,
     charges.charges_faced,
     charges.indictment_returned,
+    charges.warrant_issued,
     denied_claims.denied,
     denied_claims.denied_part,
     clause_events.visited,
@@ -158,22 +160,28 @@ def _run(
 
 
 def _context(doc: Doc) -> Context:
-    """Names, then the posts the article gives them, then descriptions by those posts."""
+    """Names, then the posts the article gives them, then descriptions by those posts, then
+    who speaks the sentences of a quotation."""
     first = Context(doc, read_names(doc), vocab())
     held: dict[str, set[str]] = {}
-    abroad: set[str] = set()
+    elsewhere: set[str] = set()  # holders of a foreign or a former post
     home = first.names.home
     govs = {m.name for m in first.names.mentions if m.kind == "gov"}
     for sent in doc.sents:
         for c in role_phrases.role_before_name(sent, first):
             held.setdefault(c.role, set()).add(c.a)
+            if c.when == "former":
+                elsewhere.add(c.a)  # "former prime minister X" is not "the prime minister" now
             if home is not None and c.b in govs and c.b != home:
-                abroad.add(c.a)
+                elsewhere.add(c.a)
     # In an article placed in a country, a bare "the prime minister" is that country's: the
     # "Italian Prime Minister" it also names is called the Italian prime minister.
     holders = {
-        post: next(iter(who)) for post, who in held.items() if len(who) == 1 and not who & abroad
+        post: next(iter(who)) for post, who in held.items() if len(who) == 1 and not who & elsewhere
     }
+    for post, leader in _sole_leaders(first).items():
+        if not held.get(post, set()) - elsewhere:  # held, if at all, only by foreign leaders
+            holders[post] = leader
     posts_of: dict[str, set[str]] = {}
     for post, who in held.items():
         for name in who:
@@ -190,7 +198,39 @@ def _context(doc: Doc) -> Context:
 
     names = with_descriptions(doc, with_org_descriptions(doc, first.names), holders)
     names = with_groups(doc, with_antecedents(doc, names, unheld_post, posted))
-    return Context(doc, names, first.vocab)
+    ctx = Context(doc, names, first.vocab)
+    quotes = quotations(doc, lambda v: speaker_of(v, ctx))
+    return replace(ctx, quoted=inner_sentences(doc, quotes))
+
+
+def _sole_leaders(ctx: Context) -> dict[str, str]:
+    """Post -> the one leader of the article's own country it names who held it ("the prime
+    minister" in an article naming Tony Blair and no other prime minister), never one the
+    article calls former."""
+    home, posts, leaders = ctx.names.home, ctx.vocab.leader_posts, ctx.vocab.leaders
+    if home is None:
+        return {}
+    by_surname: dict[str, set[str]] = {}
+    for full in posts:
+        if leaders.get(full) == home:
+            by_surname.setdefault(full.split()[-1], set()).add(full)
+    found: dict[str, set[str]] = {}
+    for m in ctx.names.mentions:
+        if m.kind != "person":
+            continue
+        key = m.name.lower().replace(".", "")
+        if " " not in key and len(by_surname.get(key, ())) == 1:
+            key = next(iter(by_surname[key]))
+        if leaders.get(key) != home or key not in posts:
+            continue
+        before = {t.lower_ for t in ctx.doc[max(0, m.start - 3) : m.start]}
+        if before & {"former", "ex", "late"}:
+            return {}  # a former leader named: "the prime minister" may be the next one
+        found.setdefault(posts[key], set()).add(m.name)
+    out = {post: next(iter(who)) for post, who in found.items() if len(who) == 1}
+    if "prime minister" in out:
+        out["pm"] = out["prime minister"]
+    return out
 
 
 def _shift(c: Candidate, doc: Doc, offset: int) -> Candidate:

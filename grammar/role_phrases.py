@@ -40,7 +40,9 @@ def _post(words: list[str], ctx: Context) -> tuple[str, str] | None:
     return None
 
 
-def _org_for(cls: str, org: Mention | None, after: Mention | None, ctx: Context) -> str | None:
+def _org_for(
+    cls: str, org: Mention | None, after: Mention | None, ctx: Context, phrase: str = ""
+) -> str | None:
     """The organisation a post belongs to, given the names beside it."""
     if org is not None:
         if cls == "party" and org.kind == "gov":
@@ -57,7 +59,13 @@ def _org_for(cls: str, org: Mention | None, after: Mention | None, ctx: Context)
         return "UK government"
     if cls == "gov":
         return ctx.names.home
+    if cls == "party" and after is None and set(phrase.split()) & _PARTY_OFFICES:
+        # "deputy leader X" in an article about one party; a member ("MEP X") may be any's
+        return ctx.names.party
     return None
+
+
+_PARTY_OFFICES = frozenset({"leader", "chairman", "chairwoman", "treasurer"})
 
 
 def _adjective(m: Mention, ctx: Context) -> bool:
@@ -183,7 +191,11 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if cls in ("head", "gov")
             else None
         )
-        name = known if org is None and after is None and known else _org_for(cls, org, after, ctx)
+        name = (
+            known
+            if org is None and after is None and known
+            else _org_for(cls, org, after, ctx, phrase)
+        )
         if name is None and org is None and after is None and _officer(cls, phrase):
             name = ctx.names.company  # "chief executive X" in an article about one company
         if name is None or name == m.name:
@@ -267,9 +279,20 @@ def _leading_name(
         placed = ctx.doc[k0].i > ctx.doc[k0].sent.start or _capitalised_elsewhere(head[0], ctx)
         nominal = all(ctx.doc[k0 + j].pos_ in ("PROPN", "NOUN") for j in range(cut))
         if plain and placed and nominal:
-            org = Mention(k0, k0 + cut, " ".join(head), "org")
+            org = Mention(k0, k0 + cut, _full_org(" ".join(head), ctx), "org")
             return org, " ".join(w.lower() for w in tail)
     return None, phrase
+
+
+def _full_org(short: str, ctx: Context) -> str:
+    """ "Charter" in an article that names "Charter Communications": the one organisation
+    whose name begins with these words."""
+    longs = {
+        m.name
+        for m in ctx.names.mentions
+        if m.kind == "org" and m.name.startswith(short + " ") and m.name != short
+    }
+    return longs.pop() if len(longs) == 1 else short
 
 
 def _capitalised_elsewhere(word: str, ctx: Context) -> bool:
@@ -374,6 +397,10 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
             obj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if obj is not None:
                 after = ctx.mention(obj)
+            if obj is not None and after is None:
+                # "chief executive of the internet group X": the name is the noun's apposition
+                named = [ctx.mention(a) for a in obj.children if a.dep_ == "appos"]
+                after = next((x for x in named if x and x.kind in ("org", "gov", "party")), None)
             break
     clients: list[Mention] = []
     if after is None:
@@ -386,12 +413,24 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
                 after = clients[0] if clients else None
     if org is None and after is not None and after.kind in ("org", "party") and cls != "gov":
         org, after = after, None
+    if (
+        org is None
+        and after is None
+        and any(c.dep_ == "poss" and c.lower_ == "its" for c in noun.children)
+    ):
+        org = _its(noun, m, ctx)  # "Shares in X rose after A, its chief executive, said"
+    owner = next(
+        (x for c in noun.children if c.dep_ == "poss" and (x := ctx.mention(c)) is not None),
+        None,
+    )
     if org is None and after is not None and after.kind == "person" and cls == "personal":
         name: str | None = after.name
+    elif org is None and after is None and cls == "personal" and owner and owner.kind == "person":
+        name = owner.name  # "X, President Y's personal lawyer": a post held for Y
     elif org is None and after is None and _unnamed_owner(doc, start, noun.i):
         return  # "the island nation's attorney general": some country, not the article's
     else:
-        name = _org_for(cls, org, after, ctx)
+        name = _org_for(cls, org, after, ctx, phrase)
     if name is None or name == m.name:
         return
     for client in clients[1:]:
@@ -417,6 +456,16 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         role=phrase,
         when="former" if former else "",
     )
+
+
+def _its(noun: Token, m: Mention, ctx: Context) -> Mention | None:
+    """The one organisation named earlier in the sentence that "its" can stand for."""
+    orgs = [
+        x
+        for x in ctx.names.mentions
+        if noun.sent.start <= x.start < min(m.start, noun.i) and x.kind in ("org", "party")
+    ]
+    return orgs[0] if len({x.name for x in orgs}) == 1 else None
 
 
 def _unnamed_owner(doc: Doc, start: int, end: int) -> bool:

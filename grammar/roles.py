@@ -15,6 +15,7 @@ from deniable.grammar.owners import (
 )
 from deniable.grammar.tokens import fold
 from deniable.grammar.view import View
+from deniable.grammar.vocab import vocab
 
 _MODS = frozenset(
     [
@@ -476,7 +477,7 @@ def role_description(v: View) -> None:
                 person = named.name
             else:
                 named = None
-        if person is None:
+        if person is None or _other_office(v.state, person, d.role):
             continue
         target = d.target
         org = d.org
@@ -517,6 +518,17 @@ def role_description(v: View) -> None:
             when="former" if d.former else "",
         )
         v.state.add_role(person, org, role, "former" if d.former else d.role_class)
+
+
+def _other_office(state: DocState, person: str, role: str) -> bool:
+    """A head of state is not also the description's aide or spokesman: the description was
+    resolved to the wrong person."""
+    if not set(role.split()) & _STAFF_POSTS:
+        return False
+    return any(r.person == person and r.role in HEAD_OF_STATE for r in state.roles)
+
+
+_STAFF_POSTS = vocab().cues["staff_posts"]
 
 
 def _role_org(state: DocState, person: str, role: str) -> str | None:

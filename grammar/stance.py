@@ -23,6 +23,8 @@ _DENY = vocab().cues["deny"]
 _ATTEMPT = vocab().cues["attempt"]
 _REFUSE = vocab().cues["refuse"]
 _CANCEL = vocab().cues["cancel"]
+_FACTIVE = vocab().cues["factive"]
+_ARRANGE = vocab().cues["arrange"]
 # The infinitive of these says what has not happened yet.
 _PLAN = vocab().cues["plan"]
 _MODALS = vocab().cues["modals"]
@@ -63,6 +65,7 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     child, cur = v, v.head
     hops = 0
     below = ""  # the relation of the hop before
+    presupposed = False
     while cur.i != child.i and hops < 12:
         hops += 1
         rel = child.dep_
@@ -73,6 +76,13 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
         lemma = cur.lemma_.lower()
         if rel == "advcl" and any(m.lower_ in ("if", "unless", "whether") for m in child.children):
             return None, ""
+        presupposed = presupposed or _presupposed(child)
+        if presupposed:
+            # "failed to disclose the meetings": only who says so can change how it was said
+            if lemma in _SPEECH and rel in ("ccomp", "parataxis") and modality is Modality.ASSERTED:
+                modality, source = Modality.REPORTED, _speaker(cur, ctx)
+            child, cur = cur, cur.head
+            continue
         if cur.pos_ in ("VERB", "AUX"):
             if rel in ("nsubjpass", "dobj") and _calls_off(cur):
                 return None, ""  # "the meeting was cancelled", "postponed the talks"
@@ -90,7 +100,12 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
                 fate = _infinitive(cur, c)
                 if fate is not Modality.ASSERTED:
                     return fate, ""
-        if cur.pos_ == "NOUN" and lemma in _CLAIM_NOUNS and rel in ("acl", "ccomp", "relcl"):
+        about = rel == "prep" and child.lower_ in ("about", "of")  # "reports of his meeting"
+        if (
+            cur.pos_ == "NOUN"
+            and lemma in _CLAIM_NOUNS
+            and (rel in ("acl", "ccomp", "relcl") or about)
+        ):
             if _claim_denied(cur):
                 return None, ""
             if modality is Modality.ASSERTED:
@@ -105,7 +120,16 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     according = _according(sent, ctx)
     if according and modality is Modality.ASSERTED:
         return Modality.REPORTED, according
+    if modality is Modality.ASSERTED and sent.start in ctx.quoted and c.pred != "denies":
+        return Modality.REPORTED, ctx.quoted[sent.start]  # a quotation's inner sentence
     return modality, source
+
+
+def speaker_of(v: Token, ctx: Context) -> str | None:
+    """Who speaks through the speech verb ``v``, or None when it has no subject."""
+    if not any(c.dep_ == "nsubj" for c in v.children):
+        return None
+    return _speaker(v, ctx)
 
 
 def _said_after(v: Token, ctx: Context) -> str | None:
@@ -157,7 +181,12 @@ def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
     if v.pos_ in ("NOUN", "PROPN"):
         if any(d.lower_ == "no" for d in v.children if d.dep_ == "det"):
             return Modality.NEGATED
-        heads.append(v.head)
+        if v.dep_ == "dobj" and v.head.lemma_.lower() in _ARRANGE:
+            return None  # "helped arrange a meeting between A and B": one still to be held
+        if not _presupposed(v):
+            heads.append(v.head)
+        if v.dep_ == "pobj" and v.head.head.pos_ in ("VERB", "AUX"):
+            heads.append(v.head.head)  # "will raise it in a meeting with B": the verb's modal
     for h in heads:
         if any(m.lower_ in ("if", "unless", "whether") for m in h.children if m.dep_ == "mark"):
             return None
@@ -177,6 +206,17 @@ def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
             if any(w in low for w in _FUTURE) or any(f"on {d}" in low for d in _WEEKDAYS):
                 return None
     return Modality.ASSERTED
+
+
+def _presupposed(t: Token) -> bool:
+    """``t`` is below the object of a verb that presupposes it (a meeting one failed to
+    disclose took place), so "did not reveal" or "failed to disclose" above it is no denial."""
+    for x in (t, *t.ancestors):
+        if x.dep_ == "dobj" and x.head.lemma_.lower() in _FACTIVE and x.pos_ in ("NOUN", "PROPN"):
+            return True
+        if x.pos_ in ("VERB", "AUX"):
+            return False
+    return False
 
 
 def _infinitive(head: Token, c: Candidate) -> Modality | None:
@@ -200,6 +240,15 @@ def _claim_denied(noun: Token) -> bool:
     h = noun.head
     if noun.dep_ in ("dobj", "nsubjpass") and h.lemma_.lower() in _DENY:
         return True
+    if noun.dep_ == "pobj" and h.lower_ == "as" and h.head.lemma_.lower() in _DENY:
+        return True  # "dismissed as nonsense reports that ..."
+    if (
+        noun.dep_ == "pobj"
+        and h.lower_ in ("in", "to")
+        and h.head.lemma_ == "truth"
+        and any(d.lower_ in ("no", "little", "zero") for d in h.head.children)
+    ):
+        return True  # "there is no truth in the report", "little truth to the claims"
     if noun.dep_ == "nsubj":
         for c in h.children:
             if c.dep_ in ("acomp", "attr") and c.lemma_.lower() in _FALSE:

@@ -106,8 +106,12 @@ def items(v: View, start: int = 0, stop: int | None = None, asides: bool = True)
             if prev == "REFUSE" and out[-1].end - out[-1].start == 1:
                 prev = "REFUSE1"
             cls = _disambiguate(cls, prev)
-            if cls == "V_CALL" and low == "called" and _names_after(v, out, k):
-                cls = "W"  # "an officer called Dmitry Utkin": naming, not phoning
+            if (
+                cls == "V_CALL"
+                and low in ("called", "calls", "call")
+                and ((low == "called" and _names_after(v, out, k)) or _labels(v, k))
+            ):
+                cls = "W"  # "an officer called Dmitry Utkin", "called X 'flawed'": no phoning
             out.append(Item(cls, k, k + length))
             k += length
             continue
@@ -137,6 +141,23 @@ def _names_after(v: View, out: list[Item], k: int) -> bool:
         return True
     m = prev.mention
     return prev.cls == "NP" and m is not None and m.kind == "desc" and v.low(m.start) in ("a", "an")
+
+
+def _labels(v: View, k: int) -> bool:
+    """ "called X's plan 'flawed'", "called him a liar": a verdict in quotation marks comes
+    after the object, before the clause ends."""
+    for j in range(k + 2, min(len(v.lows), k + 10)):
+        if v.lows[j] in ('"', "“", "'", "‘") and v.lows[j - 1] not in _BEFORE_QUOTE:
+            return True
+        if v.lows[j] in (",", ".", ";", ":", "to", "on", "for", "about", "after"):
+            return False
+    return False
+
+
+# What may stand before a quotation that is not a verdict ("called him and said, '...'").
+_BEFORE_QUOTE = frozenset(
+    {",", ":", "said", "says", "say", "told", "asked", "added", "wrote", "replied", "saying"}
+)
 
 
 def _relative_end(v: View, a_start: int, a_end: int) -> int:
@@ -199,6 +220,11 @@ def _generic(v: View, k: int) -> Item:
         m = v.at[k + 2]
         if v.state.etype(m.name or "") in ("org", "group"):
             return Item("NP", k, m.end, m)
+        # "representatives of A's campaign", "aides of A" are not A: the whole phrase is nobody
+        end = m.end
+        if v.low(end) in ("'s", "’s", "'") and v.low(end + 1).isalpha():
+            end += 2
+        return Item("XNP", k, end)
     if v.low(k + 1) == "close" and v.low(k + 2) == "to" and (k + 3) in v.at:
         return Item("XNP", k, v.at[k + 3].end)
     return Item("XNP", k, k + 1)

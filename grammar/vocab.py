@@ -40,6 +40,8 @@ class Vocab:
     homes: dict[str, str]
     # a head of state or government, lower case -> their government (leaders.txt)
     leaders: dict[str, str]
+    # a leader, lower case -> the one post they held as leader, where leaders.txt gives it
+    leader_posts: dict[str, str]
     # country adjectives ("french"): a nationality, not an employer, before most posts
     adjectives: frozenset[str]
     # cue class -> its words (cues.txt): speech verbs, denial verbs, hedges, ...
@@ -97,6 +99,7 @@ def vocab() -> Vocab:
         countries=countries,
         homes=_aliases("homes.txt"),
         leaders=_leaders(governments, metonyms),
+        leader_posts=_leader_posts(),
         adjectives=frozenset(c.adjective.lower() for c in lexicon().countries),
         cues=_cues(),
     )
@@ -105,11 +108,20 @@ def vocab() -> Vocab:
 def _leaders(governments: dict[str, str], metonyms: dict[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for line in _lines("leaders.txt"):
-        name, _, country = (p.strip() for p in line.partition("|"))
+        name, country = (p.strip() for p in line.split("|")[:2])
         gov = governments.get(country.lower())
         if gov is None:
             raise ValueError(f"leaders.txt: {name}: unknown country {country!r}")
         out[name.lower()] = metonyms.get(gov.lower(), gov)
+    return out
+
+
+def _leader_posts() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in _lines("leaders.txt"):
+        fields = [p.strip() for p in line.split("|")]
+        if len(fields) > 2 and fields[2]:
+            out[fields[0].lower()] = fields[2].lower()
     return out
 
 

@@ -9,6 +9,7 @@ and prints into a Rich console.  A failing statement prints its one-line error
 from __future__ import annotations
 
 import difflib
+import re
 import shlex
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -21,14 +22,8 @@ from rich.table import Table
 from rich.text import Text
 
 from deniable.errors import DeniableError, UsageError
-from deniable.repl.render import (
-    MODALITY_STYLES,
-    evidence_text,
-    format_error,
-    format_row,
-    print_answers,
-    print_proofs,
-)
+from deniable.repl.proofs import evidence_text, print_proofs
+from deniable.repl.render import MODALITY_STYLES, format_error, format_row, print_answers
 
 if TYPE_CHECKING:
     from deniable.repl.session import Session
@@ -248,7 +243,9 @@ def _split_evidence(text: Text) -> tuple[Text, Text, Text]:
     return text[:cut], Text("\n"), text[cut + 1 :]
 
 
-@special_command("search", ":search TEXT", "full-text search over the stored sentences")
+@special_command(
+    "search", ":search TEXT", 'full-text search over the stored sentences; "a phrase" in quotes'
+)
 def _search(session: Session, console: Console, arg: str) -> None:
     text = _need_argument("search", arg, "words to find")
     hits = session.store.search(text)
@@ -261,18 +258,55 @@ def _search(session: Session, console: Console, arg: str) -> None:
     table.add_column("sentence", overflow="fold")
     for hit in hits:
         sentence = Text(hit.text)
-        sentence.highlight_words(text.split(), "bold", case_sensitive=False)
+        # A quoted phrase is highlighted word by word, without its quotes.
+        words = [w.strip('"') for w in text.split() if w.strip('"')]
+        sentence.highlight_words(words, "bold", case_sensitive=False)
         table.add_row(Text(hit.doc), str(hit.sentence_index), sentence)
     console.print(table)
     console.print(Text(f"{len(hits)} sentence" + ("" if len(hits) == 1 else "s"), style="dim"))
 
 
-@special_command("why", ":why ATOM", "explain rows matching an atom down to the sentences")
+@special_command(
+    "why",
+    ":why [OPTIONS] ATOM",
+    "explain matching rows down to the sentences; --brief, --depth N, --limit N",
+)
 def _why(session: Session, console: Console, arg: str) -> None:
-    atom = _atom_text(_need_argument("why", arg, "an atom, e.g. :why contact(x, y)"))
+    from deniable.repl.brief import print_briefs
+    from deniable.rules.strongest import strongest_chains
+
+    options, rest = _why_options(arg)
+    atom = _atom_text(_need_argument("why", rest, "an atom, e.g. :why contact(x, y)"))
     with _evaluating(session, console):
-        proofs = session.explain(atom)
-    print_proofs(proofs, console)
+        proofs = session.explain(atom, limit=options.get("limit", 10))
+        if "brief" in options:
+            chains = strongest_chains(session.store, proofs, rules_dirs=session.all_rules_dirs)
+            print_briefs(chains, console, matched=proofs.matched)
+            return
+    print_proofs(proofs, console, depth=options.get("depth"))
+
+
+_WHY_OPTION = re.compile(r"\s*(--brief\b|--(depth|limit)(?:\s+|=)(\S*))")
+
+
+def _why_options(arg: str) -> tuple[dict[str, int], str]:
+    """The options before the atom of ``:why`` (``brief`` is 1 when given), and the atom."""
+    options: dict[str, int] = {}
+    while (found := _WHY_OPTION.match(arg)) is not None:
+        arg = arg[found.end() :]
+        if found.group(2) is None:
+            options["brief"] = 1
+            continue
+        value = found.group(3)
+        if not value.isdigit() or int(value) < 1:
+            raise UsageError(
+                f":why --{found.group(2)} takes a whole number of at least 1, not {value!r}",
+                code="usage",
+            )
+        options[found.group(2)] = int(value)
+    if "brief" in options and "depth" in options:
+        raise UsageError(":why takes --brief or --depth, not both", code="usage")
+    return options, arg.strip()
 
 
 @special_command(

@@ -22,23 +22,18 @@ from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from deniable.errors import InputError, Location, StoreError
 from deniable.facts.store import FactStore
-from deniable.repl.render import MODALITY_STYLES, SPAN_STYLE
+from deniable.repl.brief import brief_tree
+from deniable.repl.render import MODALITY_STYLES
 from deniable.rules.engines.base import Limits
-from deniable.rules.workbench import (
-    Answers,
-    Proof,
-    constant_text,
-    derive_store,
-    explain_store,
-    query_store,
-)
+from deniable.rules.strongest import strongest_chain
+from deniable.rules.workbench import Answers, constant_text, derive_store, query_store
 
 __all__ = ["DEMO_DB", "demo_conclusions", "run_demo", "seed_files"]
 
@@ -66,12 +61,6 @@ _SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         ("reported contact", "with", "kind", "reported by", "denied by"),
     ),
 )
-
-#: The numeric level of each strength (rules/std/strength.dl).
-_LEVELS = {"asserted": 3, "reported": 2, "alleged": 1}
-
-#: How long a quoted sentence may get in the demo's short proofs.
-_QUOTE_WIDTH = 160
 
 
 def seed_files() -> tuple[list[Traversable], Traversable | None]:
@@ -262,101 +251,21 @@ def _section_table(rel: str, headings: tuple[str, ...], answers: Answers) -> Tab
 def _short_proofs(store: FactStore, sections: list[Answers]) -> list[Tree]:
     """One compact tree per conclusion: the conclusion and a sentence per statement it rests on.
 
-    The tree explains the conclusion's strongest chain (its ``*_at`` row at the
-    best level), so the sentences shown are the ones that give it its strength.
+    The tree explains the conclusion's strongest chain (see
+    :mod:`deniable.rules.strongest`), so the sentences shown are the ones that give
+    it its strength.
     """
-    trees: list[Tree] = []
     contact, role, conflict = sections
-    for denier, subject, insider, kind, strength in contact.rows:
-        args = _constants(denier, subject, insider, kind)
-        trees += _trees(store, "denial_contradicted_by_contact", args, strength)
-    for denier, org, strength in role.rows:
-        trees += _trees(store, "denial_contradicted_by_role", _constants(denier, org), strength)
+    rows: list[tuple[str, tuple[Any, ...]]] = []
+    rows += [("denial_contradicted_by_contact", tuple(r[:4])) for r in contact.rows]
+    rows += [("denial_contradicted_by_role", tuple(r[:2])) for r in role.rows]
     shown: set[tuple[str, str]] = set()
-    for a, b, _kind, _reporter, _refuter in conflict.rows:
+    for a, b, *_rest in conflict.rows:
         if (b, a) in shown or (a, b) in shown:
             continue
         shown.add((a, b))
-        strengths = query_store(
-            store,
-            f"conflicting_reports_strength({_constants(a, b)}, s)",
-            rules_dirs=(),
-            cwd_rules=False,
-        )
-        strength = strengths.rows[0][0] if strengths.rows else "alleged"
-        trees += _trees(store, "conflicting_reports", _constants(a, b), strength)
-    return trees
-
-
-def _constants(*values: object) -> str:
-    return ", ".join(constant_text(v) for v in values)
-
-
-def _trees(store: FactStore, rel: str, args: str, strength: str) -> list[Tree]:
-    level = _LEVELS.get(strength, 1)
-    if rel == "conflicting_reports":
-        strongest = f"conflict_at({args}, _, _, _, {level})"
-    else:
-        strongest = f"{rel}_at({args}, {level})"
-    trees = []
-    for proof in explain_store(store, strongest, rules_dirs=(), cwd_rules=False, limit=1):
-        label = Text(f"{rel}({args})", style="bold")
-        label.append(f"  {strength}", style=MODALITY_STYLES.get(strength, ""))
-        tree = Tree(label)
-        for line in _leaf_lines(proof):
-            tree.add(line)
-        trees.append(tree)
-    return trees
-
-
-def _leaf_lines(proof: Proof) -> list[Text | Group]:
-    """The statements a proof rests on, one line each, with the sentence that says it."""
-    lines: list[Text | Group] = []
-    seen: set[int] = set()
-    for leaf in proof.leaves():
-        key = (leaf.rel, tuple(leaf.row or ()))
-        for item in proof.evidence.get(key, [])[:1]:
-            if item.statement_id in seen:
-                continue
-            seen.add(item.statement_id)
-            lines.append(_evidence_line(item))
-        if not proof.evidence.get(key) and leaf.rel == "part_of":
-            lines.append(
-                Text.assemble(
-                    (f"{leaf.row[0]} is part of {leaf.row[1]}", ""), ("  (entity file)", "dim")
-                )
-            )
-    return lines
-
-
-def _evidence_line(item: Any) -> Text:
-    modality = item.modality.value
-    text = Text()
-    text.append(f"{item.pred}({item.args[0]}, {item.args[1]})", style="bold")
-    text.append(" ")
-    text.append(modality, style=MODALITY_STYLES.get(modality, ""))
-    if item.source:
-        text.append(f" by {item.source}")
-    text.append(f" in {item.doc}\n  ", style="")
-    # Same length as the stored sentence, so the span offsets still fit.
-    sentence = item.sentence.replace("\n", " ").replace("\t", " ")
-    lo = min(max(item.sentence_start, 0), len(sentence))
-    hi = min(max(item.sentence_end, lo), len(sentence))
-    body = Text(sentence)
-    if lo < hi:
-        body.stylize(SPAN_STYLE, lo, hi)
-    if len(sentence) > _QUOTE_WIDTH:
-        # Keep the span in view: cut the sentence around it.
-        cut_from = max(0, min(lo - 20, len(sentence) - _QUOTE_WIDTH))
-        body = body[cut_from : cut_from + _QUOTE_WIDTH]
-        if cut_from:
-            body = Text("…") + body
-        if cut_from + _QUOTE_WIDTH < len(sentence):
-            body.append("…")
-    text.append("“")
-    text.append_text(body)
-    text.append("”")
-    return text
+        rows.append(("conflicting_reports", (a, b)))
+    return [brief_tree(strongest_chain(store, rel, row, cwd_rules=False)) for rel, row in rows]
 
 
 def _closing_hint(db_path: Path, sections: list[Answers]) -> Text:

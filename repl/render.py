@@ -1,4 +1,4 @@
-"""Rich rendering of answers, proof trees and errors, shared by the shell and the CLI.
+"""Rich rendering of answers and errors, shared by the shell and the CLI (proofs: ``proofs.py``).
 
 Everything that comes from articles, entity files or rule text reaches Rich as
 :class:`rich.text.Text`, never as a markup string, so a name like ``[bold]``
@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,6 @@ from typing import Any
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from rich.tree import Tree
 
 from deniable.errors import DeniableError, RuleError
 from deniable.repl.suggest import quote
@@ -40,7 +39,7 @@ FORMATS = ("table", "csv", "json")
 # --------------------------------------------------------------------------- values
 
 
-def _get(obj: Any, *names: str, default: Any = None) -> Any:
+def get_field(obj: Any, *names: str, default: Any = None) -> Any:
     """The first of ``names`` that ``obj`` has, as an attribute or a mapping key."""
     for name in names:
         if isinstance(obj, Mapping):
@@ -108,9 +107,9 @@ def print_answers(answers: Any, console: Console, *, fmt: str = "table") -> None
         console: where to print; CSV and JSON go to ``console.file`` unstyled.
         fmt: ``table``, ``csv`` or ``json`` (a list of objects keyed by column).
     """
-    columns = [str(c) for c in _get(answers, "columns", default=())]
-    rows = [tuple(r) for r in _get(answers, "rows", default=())]
-    relation = str(_get(answers, "relation", default="") or "")
+    columns = [str(c) for c in get_field(answers, "columns", default=())]
+    rows = [tuple(r) for r in get_field(answers, "rows", default=())]
+    relation = str(get_field(answers, "relation", default="") or "")
     if fmt == "csv":
         _write_csv(console.file, columns, rows)
         return
@@ -175,181 +174,6 @@ def answers_table(
         table.add_row(*(_cell(v) for v in row))
     count = Text(f"{len(rows)} row" + ("" if len(rows) == 1 else "s"), style="dim")
     return Group(Text(relation, style="bold"), table, count) if relation else Group(table, count)
-
-
-# --------------------------------------------------------------------------- proofs
-
-
-def print_proofs(proofs: Iterable[Any], console: Console) -> None:
-    """Print each proof as a Rich tree, down to the sentences behind its facts.
-
-    A proof is a ``Proof`` (a ``ProofTree`` in ``tree`` plus ``evidence`` for its
-    leaves) or a bare ``ProofTree``.
-    """
-    parts: list[RenderableType] = []
-    for proof in proofs:
-        if parts:
-            parts.append(Text())
-        parts.append(proof_tree(proof))
-        summary = review_summary(proof)
-        if summary is not None:
-            parts.append(summary)
-    if not parts:
-        console.print(Text("no rows match; nothing to explain", style="dim"))
-        return
-    print_paged(Group(*parts), console)
-
-
-def review_summary(proof: Any) -> Text | None:
-    """How many of the statements a proof rests on a reviewer confirmed (``None``: none cited)."""
-    rows = _proof_statements(proof)
-    if not rows:
-        return None
-    confirmed = sum(1 for r in rows.values() if _get(r, "review", default="") == "confirmed")
-    noun = "statement" if len(rows) == 1 else "statements"
-    return Text(f"{confirmed} of {len(rows)} supporting {noun} confirmed by review", style="dim")
-
-
-def _proof_statements(proof: Any) -> dict[Any, Any]:
-    """The distinct evidence rows of a proof, by statement id."""
-    evidence = _get(proof, "evidence", default=None)
-    found: dict[Any, Any] = {}
-    if isinstance(evidence, Mapping):
-        for rows in evidence.values():
-            for row in rows:
-                found.setdefault(_get(row, "statement_id", default=id(row)), row)
-    return found
-
-
-def proof_tree(proof: Any) -> Tree:
-    """The Rich tree of one proof."""
-    node = _get(proof, "tree", default=proof)
-    evidence = _get(proof, "evidence", default=None)
-    tree = Tree(_node_label(node))
-    _add_children(tree, node, evidence)
-    return tree
-
-
-def _add_children(tree: Tree, node: Any, evidence: Any) -> None:
-    if _get(node, "rule", default=None) is None:
-        for item in _evidence_of(node, evidence):
-            tree.add(evidence_text(item))
-        return
-    for child in _get(node, "children", default=()) or ():
-        branch = tree.add(_node_label(child))
-        _add_children(branch, child, evidence)
-    for condition in _get(node, "conditions", default=()) or ():
-        tree.add(Text.assemble(("✓ ", "green"), (str(condition), "green")))
-
-
-def _evidence_of(node: Any, evidence: Any) -> list[Any]:
-    own = _get(node, "evidence", default=None)
-    if own is not None:
-        return list(own)
-    if not isinstance(evidence, Mapping):
-        return []
-    key = (_get(node, "rel", default=""), tuple(_get(node, "row", default=()) or ()))
-    return list(evidence.get(key, ()))
-
-
-#: What the explanation says about a node without a rule, as the shell words it.
-_INPUT_NOTES = {"": "fact", "input": "fact", "missing": "not found in the store"}
-
-
-def _node_label(node: Any) -> RenderableType:
-    rel = str(_get(node, "rel", default=""))
-    row = tuple(_get(node, "row", default=()) or ())
-    note = str(_get(node, "note", default="") or "")
-    rule = _get(node, "rule", default=None)
-    if rule is None and not row and note:
-        # A condition that held, given as a node of its own: only the check to show.
-        return Text.assemble(("✓ ", "green"), (note, "green"))
-    head = Text(format_row(rel, row), style="bold")
-    if rule is None:
-        head.append(f"  {_INPUT_NOTES.get(note, note)}", style="dim")
-        return head
-    if _get(rule, "is_fact", default=False):
-        # A fact written in a rule file: where it is written is the whole story.
-        head.append(f"  fact{_where(rule, ' at ')}", style="dim")
-        return head
-    lines: list[RenderableType] = [head, _rule_text(rule)]
-    bindings = _get(node, "bindings", default=None) or {}
-    if bindings:
-        lines.append(_bindings_text(bindings))
-    if note not in ("", "rule", "fact"):
-        lines.append(Text(note, style="yellow"))
-    return Group(*lines)
-
-
-def _rule_text(rule: Any) -> Text:
-    text = str(_get(rule, "text", default="") or "").strip() or str(rule)
-    label = Text("by ", style="dim")
-    label.append(" ".join(text.split()), style="cyan")
-    where = _where(rule, "  (")
-    if where:
-        label.append(where + ")", style="dim")
-    return label
-
-
-def _where(rule: Any, prefix: str) -> str:
-    """``prefix`` and ``file:line`` of the rule's source, or nothing when it has none."""
-    origin = _get(rule, "origin", default=None)
-    if origin is None or not _get(origin, "line", default=0):
-        origin = _get(rule, "span", default=None)
-    if origin is None or not _get(origin, "line", default=0):
-        return ""
-    return f"{prefix}{display_path(_get(origin, 'path'))}:{_get(origin, 'line')}"
-
-
-def _bindings_text(bindings: Mapping[str, object] | Iterable[tuple[str, object]]) -> Text:
-    pairs = bindings.items() if isinstance(bindings, Mapping) else bindings
-    text = Text("with ", style="dim")
-    for i, (name, value) in enumerate(pairs):
-        if i:
-            text.append(", ")
-        text.append(str(name), style="italic")
-        text.append(" = ")
-        text.append(format_value(value))
-    return text
-
-
-def evidence_text(item: Any) -> Text:
-    """One statement behind a fact: modality, source, article, and the sentence with its span.
-
-    ``item`` is an ``EvidenceRow`` of the store: the span is ``sentence_start`` to
-    ``sentence_end`` within ``sentence``; offsets out of range are clipped.
-    """
-    modality = _get(item, "modality", default="") or ""
-    modality = str(getattr(modality, "value", modality))
-    source = str(_get(item, "source", default="") or "")
-    vouched = str(_get(item, "vouched_by", default="") or "")
-    doc = str(_get(item, "doc", default="") or "")
-    title = str(_get(item, "title", default="") or "")
-    sentence = str(_get(item, "sentence", default="") or "")
-    start = _get(item, "sentence_start", default=None)
-    end = _get(item, "sentence_end", default=None)
-    text = Text()
-    text.append(modality or "?", style=MODALITY_STYLES.get(modality, ""))
-    # The attributed source when the article names one, else who publishes it.
-    who = source or (vouched if vouched != doc else "")
-    if who:
-        text.append(" by ")
-        text.append(who, style="bold")
-    text.append(" in ")
-    text.append(doc)
-    if title:
-        # The title is not evidence: set it apart so it is never read as a quotation.
-        text.append(" — ", style="dim")
-        text.append(title, style="dim italic")
-    if sentence:
-        text.append("\n")
-        body = Text(sentence)
-        if isinstance(start, int) and isinstance(end, int):
-            lo, hi = max(0, start), min(len(sentence), end)
-            if lo < hi:
-                body.stylize(SPAN_STYLE, lo, hi)
-        text.append_text(body)
-    return text
 
 
 # --------------------------------------------------------------------------- errors

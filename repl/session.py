@@ -25,6 +25,7 @@ from deniable.repl.render import SESSION_DIR_PREFIX, display_path
 
 if TYPE_CHECKING:
     from deniable.rules.engines.base import Limits
+    from deniable.rules.evidence import Explanations
     from deniable.rules.freshness import Staleness
 
 #: How diagnostics name the statement being typed and the earlier session statements.
@@ -366,15 +367,13 @@ class Session:
             self.derive()
         return query_store(self.store, atom_text, rules_dirs=self.all_rules_dirs)
 
-    def explain(self, atom_text: str, *, limit: int = 10) -> list[Any]:
-        """Proofs of the rows matching ``atom_text`` (at most ``limit``)."""
+    def explain(self, atom_text: str, *, limit: int = 10) -> Explanations:
+        """Proofs of the rows matching ``atom_text`` (at most ``limit``), and how many matched."""
         from deniable.rules.workbench import explain_store
 
         if not self._asks_the_store(atom_text):
             self.derive()
-        return list(
-            explain_store(self.store, atom_text, rules_dirs=self.all_rules_dirs, limit=limit)
-        )
+        return explain_store(self.store, atom_text, rules_dirs=self.all_rules_dirs, limit=limit)
 
     def _asks_the_store(self, atom_text: str) -> bool:
         """Whether the question needs no derivation: it reads store relations only, or

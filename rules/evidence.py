@@ -19,6 +19,7 @@ from deniable.rules.checked import CheckedProgram, RelationInfo
 
 __all__ = [
     "Evidence",
+    "Explanations",
     "Proof",
     "collect_leaves",
     "evidence_of_fact",
@@ -52,6 +53,20 @@ class Proof:
         found: list[Any] = []
         collect_leaves(self.tree, found)
         return found
+
+
+class Explanations(list[Proof]):
+    """The proofs ``why`` explained, and how many rows matched (``matched`` ≥ ``len(self)``).
+
+    A list, so callers that only want the proofs iterate it as before; ``matched``
+    lets the output say that it stopped at the limit.
+    """
+
+    __slots__ = ("matched",)
+
+    def __init__(self, proofs: Sequence[Proof] = (), *, matched: int | None = None) -> None:
+        super().__init__(proofs)
+        self.matched = len(self) if matched is None else max(matched, len(self))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,9 +21,7 @@ from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.table import Table
-from rich.text import Text
+from rich.console import Console
 
 from deniable.errors import (
     DeniableError,
@@ -37,15 +35,25 @@ from deniable.errors import (
 from deniable.facts import generation, review
 from deniable.facts.store import FactStore
 from deniable.rules.ast import Atom, Program
+from deniable.rules.catalogue import relation_kinds
 from deniable.rules.checked import CheckedProgram, RelationInfo
+from deniable.rules.derive_summary import DeriveSummary
 from deniable.rules.engines.base import Limits
-from deniable.rules.evidence import Proof, evidence_of_fact, fact_proof, proof_evidence
+from deniable.rules.evidence import (
+    Explanations,
+    Proof,
+    evidence_of_fact,
+    fact_proof,
+    proof_evidence,
+)
 from deniable.rules.freshness import display_name, rules_fingerprint
+from deniable.rules.rule_text import RULE_TEXT, write_rule_text
 
 __all__ = [
     "PREPARED_INPUTS",
     "Answers",
     "DeriveSummary",
+    "Explanations",
     "Proof",
     "claim_words",
     "constant_text",
@@ -84,40 +92,6 @@ class Answers:
     relation: str
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
-
-
-@dataclass(frozen=True, slots=True)
-class DeriveSummary:
-    """What ``derive`` materialised: rows per derived relation, engine and time."""
-
-    engine: str
-    sizes: dict[str, int]
-    seconds: float
-    rule_files: tuple[str, ...] = ()
-    dropped: tuple[str, ...] = ()
-    confirmed_only: bool = False
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        table = Table(
-            title=Text(f"derived with the {self.engine} engine"),
-            title_justify="left",
-            caption=Text(
-                f"{len(self.sizes)} relations, {sum(self.sizes.values())} rows, "
-                f"{len(self.rule_files)} rule files, {self.seconds:.2f} s"
-                + (", from confirmed statements only" if self.confirmed_only else "")
-            ),
-            caption_justify="left",
-        )
-        table.add_column("relation")
-        table.add_column("rows", justify="right")
-        for name, rows in self.sizes.items():
-            table.add_row(Text(name), str(rows))
-        yield table
-        if self.dropped:
-            yield Text(
-                "removed conclusions no rule derives any more: " + ", ".join(self.dropped),
-                style="dim",
-            )
 
 
 # --------------------------------------------------------------------------- rule files
@@ -291,6 +265,7 @@ def derive_store(
             ],
             pk="name",
         )
+        write_rule_text(store.db, checked)
         generation.write_stamp(store.db, fingerprint.stamp(generation_read))
     return DeriveSummary(
         engine=derivation.engine,
@@ -299,6 +274,7 @@ def derive_store(
         rule_files=tuple(display_name(p) for p in paths),
         dropped=tuple(dropped),
         confirmed_only=confirmed_only,
+        kinds=relation_kinds(checked),
     )
 
 
@@ -314,10 +290,10 @@ def _writing(store: FactStore) -> Iterator[None]:
 
 def _refuse_store_names(store: FactStore, checked: CheckedProgram, previous: set[str]) -> None:
     """A rule must never replace one of the store's own tables or views."""
-    taken = set(store.db.table_names()) | set(store.db.view_names())
+    taken = set(store.db.table_names()) | set(store.db.view_names()) | {RULE_TEXT}
     problems = []
     for name in checked.idb:
-        if name in taken and name not in previous:
+        if name in taken and (name not in previous or name == RULE_TEXT):
             info = checked.relations.get(name)
             span = info.span if info is not None else None
             problems.append(
@@ -522,8 +498,15 @@ def explain_store(
     evaluate: bool = False,
     engine: str = "sql",
     cwd_rules: bool = True,
-) -> list[Proof]:
+    rules: CheckedProgram | None = None,
+) -> Explanations:
     """Explain each derived row matching the atom (at most ``limit``) down to the sentences.
+
+    ``rules`` is the checked rule program when the caller has it already (a brief
+    explains many rows; parsing the rules for each would cost more than the proofs).
+
+    The answer is a list of proofs that also says how many rows matched in all
+    (``matched``), so that output cut at the limit can say so.
 
     For a relation the store offers (``called``, ``denies`` …) each matching fact
     is its own proof: a leaf with the statements behind it.  ``evaluate`` and
@@ -540,10 +523,15 @@ def explain_store(
     atom = _parse_query(atom_text)
     dirs = _RuleDirs(tuple(rules_dirs), cwd_rules)
     with _answering(store, atom, atom_text, dirs, evaluate, engine) as program:
-        rows = matching_rows(store.db, program, atom, limit=limit)
+        matched = matching_rows(store.db, program, atom)
+        rows = matched[:limit]
         if atom.rel in store_inputs(store):
-            return [fact_proof(store, atom.rel, row) for row in rows]
-        checked = program if atom.rel in program.idb else dirs.load(store)
+            facts = [fact_proof(store, atom.rel, row) for row in rows]
+            return Explanations(facts, matched=len(matched))
+        if atom.rel in program.idb:
+            checked = program
+        else:
+            checked = rules if rules is not None else dirs.load(store)
         if atom.rel not in checked.idb:
             raise _query_error(
                 f"no rule defines {atom.rel} any more; run `deniable derive` again",
@@ -554,7 +542,7 @@ def explain_store(
         for row in rows:
             tree = explain(store.db, checked, atom.rel, tuple(row))
             proofs.append(Proof(tree, proof_evidence(store, tree)))
-    return proofs
+    return Explanations(proofs, matched=len(matched))
 
 
 def constant_text(value: Any) -> str:

@@ -23,6 +23,9 @@ CLI_COMMANDS = (
     "history",
     "restore",
     "gc",
+    "report",
+    "graph",
+    "entities",
 )
 REPL_COMMANDS = (
     ":help",

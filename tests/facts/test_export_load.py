@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from deniable.errors import InputError, StoreError, UsageError
 from deniable.facts.export import export_store
 from deniable.facts.load import load_export
-from deniable.facts.model import Entity, EntityType
+from deniable.facts.model import PREDICATES, Entity, EntityType
 from deniable.facts.store import FactStore
 
 
@@ -74,12 +74,74 @@ def test_csv_has_headers_and_rows(store: FactStore, build, tmp_path: Path) -> No
     written = export_store(store, fmt="csv", out_dir=tmp_path)
     assert len(written) == len(store.relations()) + 1
     for path in written:
-        if path.name == "statements.csv":
+        # Predicates and the statement view carry evidence columns (tested below).
+        if path.name == "statements.csv" or path.stem in (*PREDICATES, "statement"):
             continue
         with path.open(encoding="utf-8", newline="") as f:
             header, *rows = list(csv.reader(f))
         assert tuple(header) == store.relation_columns(path.stem)
         assert rows == [[str(v) for v in r] for r in store.rows(path.stem)]
+    # Every predicate file still holds the view's (a, b) pairs, in its first two columns.
+    for pred in PREDICATES:
+        with (tmp_path / f"{pred}.csv").open(encoding="utf-8", newline="") as f:
+            header, *rows = list(csv.reader(f))
+        assert header[:3] == ["a", "b", "modality"]
+        assert {tuple(r[:2]) for r in rows} == {tuple(r) for r in store.rows(pred)}
+
+
+def test_csv_predicate_files_say_how_each_fact_was_said(
+    store: FactStore, build, tmp_path: Path
+) -> None:
+    _fill(store, build)
+    export_store(store, fmt="csv", out_dir=tmp_path)
+    with (tmp_path / "met.csv").open(encoding="utf-8", newline="") as f:
+        (met,) = list(csv.DictReader(f))
+    assert (met["a"], met["b"], met["modality"], met["source"], met["vouched_by"]) == (
+        "Vladimir Putin", "Yevgeny Prigozhin", "reported", "Bellingcat", "Bellingcat"
+    )  # fmt: skip
+    assert (met["doc"], met["title"], met["count"], met["when"]) == (
+        "a.txt", 'A "quoted", title', "2", "2018"
+    )  # fmt: skip
+    assert met["sentence"] == "Putin met Prigozhin in 2018, Bellingcat says."
+    # The attempted call is no call: called.csv has no row, statements.csv keeps it.
+    with (tmp_path / "called.csv").open(encoding="utf-8", newline="") as f:
+        assert list(csv.DictReader(f)) == []
+
+
+def test_source_means_the_same_in_csv_and_jsonl(store: FactStore, build, tmp_path: Path) -> None:
+    _fill(store, build)
+    export_store(store, fmt="csv", out_dir=tmp_path / "csv")
+    export_store(store, fmt="jsonl", out_dir=tmp_path / "jsonl")
+    lines = (tmp_path / "jsonl" / "facts.jsonl").read_text(encoding="utf-8").splitlines()
+    jsonl = {
+        (o["pred"], *o["args"]): (o["source"], o["vouched_by"]) for o in map(json.loads, lines)
+    }
+    for name in ("statements.csv", "statement.csv"):
+        with (tmp_path / "csv" / name).open(encoding="utf-8", newline="") as f:
+            rows = {
+                (r["pred"], r["a"], r["b"]): (r["source"], r["vouched_by"])
+                for r in csv.DictReader(f)
+            }
+        assert rows == jsonl, name
+    # Said in the article's own voice: no attributed source; the outlet vouches for it.
+    assert jsonl[("denies", "Dmitry Peskov", "Vladimir Putin")] == ("", "Meduza")
+    assert jsonl[("met", "Vladimir Putin", "Yevgeny Prigozhin")] == ("Bellingcat", "Bellingcat")
+
+
+def test_a_rejected_statement_leaves_the_predicate_file(
+    store: FactStore, build, tmp_path: Path
+) -> None:
+    from deniable.facts.review import reject
+
+    _fill(store, build)
+    (met,) = store.evidence_for("met", ("Vladimir Putin", "Yevgeny Prigozhin"))
+    reject(store, [met.statement_id], reason="wrong person", by="editor")
+    export_store(store, fmt="csv", out_dir=tmp_path)
+    with (tmp_path / "met.csv").open(encoding="utf-8", newline="") as f:
+        assert list(csv.DictReader(f)) == []
+    with (tmp_path / "statements.csv").open(encoding="utf-8", newline="") as f:
+        reviews = {r["pred"]: r["review"] for r in csv.DictReader(f)}
+    assert reviews["met"] == "rejected" and reviews["denies"] == ""
 
 
 def test_csv_statements_say_how_each_fact_was_said(store: FactStore, build, tmp_path: Path) -> None:

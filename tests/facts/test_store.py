@@ -258,6 +258,22 @@ def test_search_never_raises_on_hostile_input(store: FactStore, build, query: st
 def test_fts_query_quotes_every_word() -> None:
     assert fts_query('a "b') == '"a" """b"'
     assert fts_query("") == ""
+    assert fts_query('"phone calls" NEAR') == '"phone calls" "NEAR"'
+    assert fts_query('""') == "" and fts_query('"  "') == ""
+    assert fts_query('x" OR "y') == '"x""" "OR" """y"'
+
+
+def test_a_quoted_phrase_is_searched_as_a_phrase(store: FactStore, build) -> None:
+    store.add_extraction(
+        build(
+            "p.txt",
+            ["He made phone calls to the ministry.", "The calls came by phone; no ministry."],
+        )
+    )
+    assert [h.sentence_index for h in store.search('"phone calls"')] == [0]
+    assert sorted(h.sentence_index for h in store.search("phone calls")) == [0, 1]
+    assert [h.sentence_index for h in store.search('"phone calls" ministry')] == [0]
+    assert store.search('"calls phone"') == []
 
 
 def test_fold_matches_gold_checker() -> None:

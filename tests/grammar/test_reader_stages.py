@@ -359,3 +359,48 @@ def test_an_organisation_named_once_in_full_is_that_name_where_the_tagger_cut_it
         (3, 5, "org"),
         (6, 8, "org"),
     ]
+
+
+# ------------------------------------------------------------------ datelines and quotations
+
+
+def test_a_wire_dateline_is_a_sentence_of_its_own() -> None:
+    doc = parse("OSLO, May 2 (Wire) - Tove Dahl met Ivar Holm.\nNEW YORK — Ann Cole resigned.")
+    assert [s.text.strip() for s in doc.sents] == [
+        "OSLO, May 2 (Wire) -",
+        "Tove Dahl met Ivar Holm.",
+        "NEW YORK —",
+        "Ann Cole resigned.",
+    ]
+    # an ordinary dash in prose is no dateline
+    assert len(list(parse("UK - based firms grew. Ann Cole - a lawyer - resigned.").sents)) == 2
+
+
+def test_quotations_are_attributed_and_go_on() -> None:
+    from deniable.grammar.quotes import inner_sentences, quotations
+
+    text = '"We met twice. It went well," Ann Cole said. "I am glad." Then "odd" words "unclosed'
+    doc = parse(text)
+    names = read_names(doc)
+
+    def speaker(v):  # type: ignore[no-untyped-def]
+        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        m = names.at(subj.i) if subj is not None else None
+        return m.name if m is not None else None
+
+    quotes = quotations(doc, speaker)
+    assert [q.speaker for q in quotes] == ["Ann Cole", "Ann Cole"]
+    inner = inner_sentences(doc, quotes)
+    assert sorted(doc[i].sent.text.strip('" ') for i in inner) == ["I am glad.", "We met twice."]
+    assert any(m.name == "Ann Cole" and doc[m.start].text == "I" for m in names.mentions)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet='ab "“”:,.\nIXYZ-—()', max_size=80))
+def test_quotations_never_crash(text: str) -> None:
+    from deniable.grammar.quotes import inner_sentences, quotations
+
+    doc = parse(text)
+    quotes = quotations(doc, lambda v: "X")
+    assert all(q.start < q.end for q in quotes)
+    inner_sentences(doc, quotes)

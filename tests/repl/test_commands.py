@@ -40,7 +40,8 @@ def test_help_lists_every_command(session: Session) -> None:
 def test_help_for_one_command(session: Session) -> None:
     printed, ok = run(session, ":help why", ":help :facts")
     assert printed == (
-        ":why ATOM  explain rows matching an atom down to the sentences\n"
+        ":why [OPTIONS] ATOM  explain matching rows down to the sentences; --brief, --depth N, "
+        "--limit N\n"
         ":facts PRED  rows of a relation, with modality and source for facts\n"
     )
     assert ok == [True, True]
@@ -140,6 +141,13 @@ def test_search(session: Session) -> None:
         "no sentence contains 'zzzz'\n"
     )
     assert ok == [True, True]
+
+
+def test_search_a_quoted_phrase(session: Session) -> None:
+    printed, ok = run(session, ':search "called Anton"', ':search "Anton called"')
+    assert ok == [True, True]
+    assert "Prigozhin called Anton Vaino 99 times" in printed
+    assert printed.endswith("1 sentence\nno sentence contains '\"Anton called\"'\n")
 
 
 def test_search_text_is_never_fts_syntax(session: Session) -> None:

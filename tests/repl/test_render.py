@@ -15,13 +15,8 @@ from rich.console import Console
 
 from deniable.errors import DeniableError, Diagnostic, Location, RuleError, caret_context
 from deniable.facts.store import FactStore
-from deniable.repl.render import (
-    SPAN_STYLE,
-    evidence_text,
-    format_error,
-    print_answers,
-    print_proofs,
-)
+from deniable.repl.proofs import evidence_text, print_proofs
+from deniable.repl.render import SPAN_STYLE, format_error, print_answers
 from deniable.rules.ast import Atom, Clause, Span, Var
 from deniable.rules.explain import ProofTree
 from deniable.rules.workbench import Answers, Proof, evidence_of_fact

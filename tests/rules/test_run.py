@@ -141,7 +141,7 @@ def test_unsupported_io_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "IO=sqlite is not supported" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("engine", ["sql", "pydatalog"])
+@pytest.mark.parametrize("engine", ["sql", "duckdb", "pydatalog"])
 def test_a_declared_relation_without_facts_or_rules_is_empty(tmp_path: Path, engine: str) -> None:
     # Soufflé's singleton/existential cases: declared, never filled, read under negation
     program = (

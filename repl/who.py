@@ -1,0 +1,70 @@
+"""Rich tables for who is who: the entities, the names that may be two people, the decisions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from deniable.facts.ambiguity import Ambiguity
+from deniable.facts.entity_decisions import Decision
+from deniable.facts.store import FactStore
+
+__all__ = ["ambiguity_table", "decisions_table", "entities_table"]
+
+
+def entities_table(store: FactStore, *, contains: str = "") -> RenderableType:
+    """Every entity (whose name contains ``contains``, any case): type and statements."""
+    counts: Counter[str] = Counter()
+    for _id, _pred, a, b, _modality, _source, _doc in store.rows("statement"):
+        counts[a] += 1
+        counts[b] += 1
+    wanted = contains.casefold()
+    rows = [(n, t) for n, t in store.rows("entity") if wanted in n.casefold()]
+    table = Table()
+    for heading in ("entity", "type", "statements"):
+        table.add_column(heading, justify="right" if heading == "statements" else "left")
+    for name, kind in rows:
+        table.add_row(Text(name), Text(kind), str(counts[name]))
+    return Group(table, Text(f"{len(rows)} entities", style="dim"))
+
+
+def ambiguity_table(found: Sequence[Ambiguity]) -> RenderableType:
+    """The possibly different people, a row per document, with the command that settles it."""
+    if not found:
+        return Text("no name has unrelated organisations in different documents", style="dim")
+    table = Table(title=Text("possibly different people", style="bold"), title_justify="left")
+    for heading in ("name", "document", "organisations", "posts"):
+        table.add_column(heading, overflow="fold")
+    for item in found:
+        for i, reading in enumerate(item.readings):
+            table.add_row(
+                Text(item.name if i == 0 else ""),
+                Text(reading.doc),
+                Text(", ".join(reading.orgs)),
+                Text(", ".join(reading.roles)),
+            )
+    hint = Text(
+        f"{len(found)} name{'s' if len(found) != 1 else ''}; settle one with "
+        "`deniable entities split NAME --doc DOC` (or `merge` when two names are one person)",
+        style="dim",
+    )
+    return Group(table, hint)
+
+
+def decisions_table(found: Sequence[Decision]) -> RenderableType:
+    """The recorded decisions, oldest first."""
+    if not found:
+        return Text("no entity decisions recorded", style="dim")
+    return Group(*(Text(str(d)) for d in found))
+
+
+def print_decision(decision: Decision, console: Console) -> None:
+    """One decision and the hint that the conclusions follow on the next question."""
+    console.print(Text(str(decision)))
+    console.print(
+        Text("the next query, why, report or repl re-derives the conclusions", style="dim")
+    )
