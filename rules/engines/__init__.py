@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     from deniable.rules.engines.base import Engine
 
 ENGINES = ("sql", "duckdb", "pydatalog")
+#: The default of ``--max-rounds``: deep enough for a chain of a million steps.
+DEFAULT_MAX_ROUNDS = 2_000_000
 
 
 def get_engine(name: str) -> Engine:

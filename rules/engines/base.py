@@ -28,9 +28,7 @@ from sqlite_utils import Database
 from deniable.errors import EvaluationError
 from deniable.rules.checked import CheckedProgram
 from deniable.rules.dialects import SQLITE, Dialect
-
-#: The default of ``--max-rounds``: deep enough for a chain of a million steps.
-DEFAULT_MAX_ROUNDS = 2_000_000
+from deniable.rules.engines import DEFAULT_MAX_ROUNDS
 
 
 @dataclass(frozen=True, slots=True)
