@@ -16,11 +16,14 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from deniable.errors import DeniableError, RuleError, UsageError
+
+if TYPE_CHECKING:
+    from deniable.rules.engines.base import Limits
 
 DEFAULT_DB = "deniable.db"
 
@@ -105,9 +108,16 @@ def _derive(args: argparse.Namespace, console: Console) -> int:
             console=console,
             confirmed_only=args.confirmed_only,
             full=args.full,
+            limits=_limits(args),
         )
     console.print(dataclasses.replace(summary, list_helpers=args.helpers))
     return 0
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    from deniable.rules.engines.base import Limits
+
+    return Limits(max_rounds=args.max_rounds)
 
 
 def _note(line: str) -> None:
@@ -217,7 +227,13 @@ def _query(args: argparse.Namespace, console: Console) -> int:
     with (
         FactStore.open(args.db, create=False) as opened,
         current_conclusions(
-            opened, atom_text=args.atom, rules_dirs=rules, derive=args.derive, report=_note
+            opened,
+            atom_text=args.atom,
+            rules_dirs=rules,
+            derive=args.derive,
+            engine=args.engine,
+            limits=_limits(args),
+            report=_note,
         ) as store,
     ):
         answers = query_store(store, args.atom, rules_dirs=rules)
@@ -239,7 +255,13 @@ def _why(args: argparse.Namespace, console: Console) -> int:
     with (
         FactStore.open(args.db, create=False) as opened,
         current_conclusions(
-            opened, atom_text=args.atom, rules_dirs=rules, derive=args.derive, report=_note
+            opened,
+            atom_text=args.atom,
+            rules_dirs=rules,
+            derive=args.derive,
+            engine=args.engine,
+            limits=_limits(args),
+            report=_note,
         ) as store,
     ):
         proofs = explain_store(store, args.atom, rules_dirs=rules, limit=args.limit)
@@ -294,6 +316,7 @@ def _repl(args: argparse.Namespace, console: Console) -> int:
         rules_dirs=[Path(d) for d in args.rules],
         console=console,
         engine=args.engine,
+        limits=_limits(args),
         derive=args.derive,
         report=_note,
     )
@@ -383,6 +406,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         out_dir=Path(args.output_dir),
         engine=args.engine,
         console=console,
+        limits=_limits(args),
     )
     return 0
 
@@ -392,7 +416,7 @@ def _demo(args: argparse.Namespace, console: Console) -> int:
 
     # Not $DENIABLE_DB or ./deniable.db: those hold the user's own work.
     db = args.db if args.db_given else DEMO_DB
-    return run_demo(Path(db), console=console, engine=args.engine)
+    return run_demo(Path(db), console=console, engine=args.engine, limits=_limits(args))
 
 
 def _extract(args: argparse.Namespace, console: Console) -> int:
@@ -459,7 +483,18 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     def engine_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--engine", choices=["sql", "pydatalog"], default="sql")
+        # The package's __init__ only: building the parser imports no engine.
+        from deniable.rules.engines import DEFAULT_MAX_ROUNDS, ENGINES
+
+        p.add_argument("--engine", choices=ENGINES, default="sql")
+        p.add_argument(
+            "--max-rounds",
+            type=_positive,
+            default=DEFAULT_MAX_ROUNDS,
+            metavar="N",
+            help="stop with an error when a recursive rule still derives new rows after N "
+            f"rounds (default {DEFAULT_MAX_ROUNDS})",
+        )
 
     def no_derive_option(p: argparse.ArgumentParser) -> None:
         p.add_argument(
@@ -575,6 +610,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("atom", help="an atom; identifiers are variables, quoted strings constants")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     rules_option(p)
+    engine_option(p)
     no_derive_option(p)
 
     p = add("why", _why, "explain a derived row as a proof tree down to sentences")
@@ -592,6 +628,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="draw N steps below each conclusion; deeper ones only as their statements",
     )
     rules_option(p)
+    engine_option(p)
     no_derive_option(p)
 
     p = add(

@@ -130,6 +130,26 @@ def transitive_closure(edges: int = 20_000, nodes: int | None = None, seed: int 
     )
 
 
+def chain(steps: int = 1_000_000) -> Workload:
+    """Reachability along one path of ``steps`` edges from its first node.
+
+    Each semi-naive round adds one row, so the workload measures what a round costs
+    (``steps`` rounds): deep recursion, not volume.
+    """
+    return Workload(
+        name=f"chain-{steps}",
+        description=f"deep recursion, one path of {steps:,} edges: {steps:,} rounds",
+        inputs=(Relation("start", ("x",), NUMBER), Relation("link", ("x", "y"), NUMBER)),
+        outputs=(Relation("reach", ("x",), NUMBER),),
+        rules=(
+            Rule(_a("reach", "X"), (_a("start", "X"),)),
+            Rule(_a("reach", "Y"), (_a("reach", "X"), _a("link", "X", "Y"))),
+        ),
+        facts={"start": [(0,)], "link": [(i, i + 1) for i in range(steps)]},
+        scalable=True,
+    )
+
+
 def same_generation(nodes: int = 3_000, levels: int = 30, seed: int = 2) -> Workload:
     """Same-generation over a random tree of ``levels`` levels below one root.
 
@@ -353,13 +373,15 @@ CATALOGUE: dict[str, Callable[[], Workload]] = {
     "inv-10k": lambda: investigation(10_000),
     "inv-100k": lambda: investigation(100_000),
     "inv-1m": lambda: investigation(1_000_000),
+    "chain-1m": lambda: chain(1_000_000),
     # Seconds for every system: the sanity test and `--workloads tiny`.
     "tc-tiny": lambda: transitive_closure(60, nodes=50),
     "sg-tiny": lambda: same_generation(40, levels=4),
     "inv-tiny": lambda: investigation(600),
+    "chain-tiny": lambda: chain(50),
 }
 DEFAULT_WORKLOADS = ("tc", "sg", "inv-10k", "inv-100k", "inv-1m")
-TINY_WORKLOADS = ("tc-tiny", "sg-tiny", "inv-tiny")
+TINY_WORKLOADS = ("tc-tiny", "sg-tiny", "inv-tiny", "chain-tiny")
 
 
 # --------------------------------------------------------------------------- dialects

@@ -31,6 +31,7 @@ from deniable.errors import InputError, Location, StoreError
 from deniable.facts.store import FactStore
 from deniable.repl.brief import brief_tree
 from deniable.repl.render import MODALITY_STYLES
+from deniable.rules.engines.base import Limits
 from deniable.rules.strongest import strongest_chain
 from deniable.rules.workbench import Answers, constant_text, derive_store, query_store
 
@@ -87,7 +88,9 @@ def _seeds_folder() -> Traversable:
         raise
 
 
-def run_demo(db_path: Path, *, console: Console, engine: str = "sql") -> int:
+def run_demo(
+    db_path: Path, *, console: Console, engine: str = "sql", limits: Limits | None = None
+) -> int:
     """Build a fresh store of the seed articles at ``db_path``, derive, print the conclusions.
 
     An existing file at ``db_path`` is replaced only when it is a store an earlier
@@ -106,7 +109,7 @@ def run_demo(db_path: Path, *, console: Console, engine: str = "sql") -> int:
             console.print(report)
             raise InputError("the packaged seed articles could not be read; reinstall deniable")
         store.set_meta(_DEMO_MARK, json.dumps(store.document_hashes()))
-        summary = derive_store(store, engine=engine, console=None, cwd_rules=False)
+        summary = derive_store(store, engine=engine, console=None, cwd_rules=False, limits=limits)
         sections = demo_conclusions(store)
         proofs = _short_proofs(store, sections)
     elapsed = time.perf_counter() - started

@@ -24,6 +24,7 @@ from deniable.facts.store import FactStore
 from deniable.repl.render import SESSION_DIR_PREFIX, display_path
 
 if TYPE_CHECKING:
+    from deniable.rules.engines.base import Limits
     from deniable.rules.evidence import Explanations
     from deniable.rules.freshness import Staleness
 
@@ -48,15 +49,22 @@ class Session:
     Args:
         store: the fact store (the session does not close a store it was given).
         rules_dirs: extra rule folders, as ``--rules`` gives them.
-        engine: the engine queries use (``sql`` or ``pydatalog``).
+        engine: the engine queries use (``sql``, ``duckdb`` or ``pydatalog``).
+        limits: bounds of its evaluation (``--max-rounds``).
     """
 
     def __init__(
-        self, store: FactStore, rules_dirs: Sequence[Path] = (), *, engine: str = "sql"
+        self,
+        store: FactStore,
+        rules_dirs: Sequence[Path] = (),
+        *,
+        engine: str = "sql",
+        limits: Limits | None = None,
     ) -> None:
         self.store = store
         self.rules_dirs = [Path(d) for d in rules_dirs]
         self.engine = engine
+        self.limits = limits
         self.statements: list[str] = []
         #: Warnings the checks gave about the statement most recently added.
         self.warnings: list[Diagnostic] = []
@@ -80,6 +88,7 @@ class Session:
         *,
         rules_dirs: Sequence[Path] = (),
         engine: str = "sql",
+        limits: Limits | None = None,
         derive: bool = True,
         report: Callable[[str], None] | None = None,
     ) -> Session:
@@ -97,7 +106,7 @@ class Session:
         Raises:
             StoreError: no store at ``db_path``.
         """
-        session = cls(_snapshot(db_path), rules_dirs, engine=engine)
+        session = cls(_snapshot(db_path), rules_dirs, engine=engine, limits=limits)
         session._owns_store = True
         if report is not None:
             session._report = report
@@ -305,7 +314,9 @@ class Session:
         if self.load_error is not None:
             raise self.load_error
         try:
-            summary = derive_store(self.store, rules_dirs=self.all_rules_dirs, engine=self.engine)
+            summary = derive_store(
+                self.store, rules_dirs=self.all_rules_dirs, engine=self.engine, limits=self.limits
+            )
         except RuleError as error:
             self._forget_unevaluated()
             raise self._renamed(error) from None

@@ -27,6 +27,7 @@ from deniable.repl.commands import Quit, command_names, execute
 from deniable.repl.render import format_error
 from deniable.repl.session import Session
 from deniable.repl.suggest import is_complete, split_statements
+from deniable.rules.engines.base import Limits
 
 PROMPT = "deniable> "
 CONTINUATION = "      ... "
@@ -54,6 +55,7 @@ def run_shell(
     rules_dirs: Sequence[Path],
     console: Console,
     engine: str = "sql",
+    limits: Limits | None = None,
     stdin: TextIO | None = None,
     derive: bool = True,
     report: Callable[[str], None] | None = None,
@@ -64,7 +66,8 @@ def run_shell(
         db_path: the fact store; the shell works on a copy in memory and never writes it.
         rules_dirs: extra rule folders (``--rules``).
         console: where output goes at a terminal (a plain console is used for pipes).
-        engine: the engine that evaluates rules (``sql`` or ``pydatalog``).
+        engine: the engine that evaluates rules (``sql``, ``duckdb`` or ``pydatalog``).
+        limits: bounds of the evaluation (``--max-rounds``).
         stdin: where statements come from (default: standard input).
         derive: re-derive stale conclusions in the copy first (``False``: warn and
             answer from them, ``--no-derive``).
@@ -75,7 +78,7 @@ def run_shell(
     """
     stdin = stdin if stdin is not None else sys.stdin
     with Session.open(
-        db_path, rules_dirs=rules_dirs, engine=engine, derive=derive, report=report
+        db_path, rules_dirs=rules_dirs, engine=engine, limits=limits, derive=derive, report=report
     ) as session:
         if stdin.isatty() and console.is_terminal:
             if session.load_error is not None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from deniable.errors import DeniableError, StoreError
 from deniable.facts.store import FactStore
+from deniable.rules.engines.base import Limits
 from deniable.rules.freshness import Staleness, rules_fingerprint, staleness
 
 __all__ = ["Report", "current_conclusions", "derived_note", "stale_warning", "store_label"]
@@ -33,6 +34,7 @@ def current_conclusions(
     rules_dirs: Sequence[Path] = (),
     derive: bool = True,
     engine: str = "sql",
+    limits: Limits | None = None,
     cwd_rules: bool = True,
     report: Report,
 ) -> Iterator[FactStore]:
@@ -44,6 +46,7 @@ def current_conclusions(
             is answered from ``store`` as it is (the query reports its own errors).
         rules_dirs, cwd_rules: the rule program, as :func:`~deniable.rules.workbench.rule_paths`.
         derive: ``False`` answers stale conclusions as they are, with a warning.
+        engine, limits: how a re-derivation evaluates (``--engine``, ``--max-rounds``).
         report: called with each one-line note (at most one).
 
     Raises:
@@ -67,7 +70,9 @@ def current_conclusions(
     with contextlib.ExitStack() as stack:
         target = store if blocker is None else stack.enter_context(store.snapshot())
         started = time.perf_counter()
-        summary = derive_store(target, rules_dirs=rules_dirs, engine=engine, cwd_rules=cwd_rules)
+        summary = derive_store(
+            target, rules_dirs=rules_dirs, engine=engine, cwd_rules=cwd_rules, limits=limits
+        )
         seconds = time.perf_counter() - started
         report(derived_note(store, stale, seconds, not_saved=blocker, how=summary.mode))
         yield target

@@ -41,6 +41,12 @@ def _bshru(a: int | None, b: int | None) -> int | None:
     return _wrap64((a % 2**64) >> b)
 
 
+def _bshl(a: int | None, b: int | None) -> int | None:
+    if a is None or b is None or b < 0:
+        return None
+    return 0 if b >= 64 else _wrap64(a << b)
+
+
 def _substr(s: str | None, start: int | None, length: int | None) -> str | None:
     if s is None or start is None or length is None:
         return None
@@ -77,26 +83,46 @@ def _to_float(value: object) -> float | None:
         return None
 
 
+# Python syntax that ECMAScript (std::regex, which Soufflé uses) does not have: groups
+# other than (?: (?= (?! — named, inline flags, lookbehind, atomic, comments,
+# conditionals — and the anchors and escapes \A \Z \z \G \N.
+_NOT_ECMASCRIPT = re.compile(r"\(\?(?![:=!])|\\[AZzGN]")
+
+
 @functools.lru_cache(maxsize=256)
 def _regex(pattern: str) -> re.Pattern[str] | None:
+    if _NOT_ECMASCRIPT.search(_without_classes(pattern)):
+        return None
     try:
         return re.compile(pattern)
     except re.error:
         return None
 
 
-def _match(pattern: str | None, s: str | None) -> int:
-    # Soufflé's match uses std::regex_match: the whole string must match.
+def _without_classes(pattern: str) -> str:
+    # Inside [...] a "(?" or "\A" is literal characters; blank the classes out first.
+    return re.sub(r"\[(?:\\.|[^\]\\])*\]", "[]", re.sub(r"\\\\", "", pattern))
+
+
+def _match(pattern: str | None, s: str | None) -> int | None:
+    """``match(pattern, s)``: Soufflé's std::regex_match, so the whole string must match.
+
+    A pattern that is not a valid ECMAScript regular expression gives NULL: Soufflé
+    warns and the constraint is false, and so is its negation.
+    """
     if pattern is None or s is None:
         return 0
     compiled = _regex(pattern)
-    return int(compiled is not None and compiled.fullmatch(s) is not None)
+    if compiled is None:
+        return None
+    return int(compiled.fullmatch(s) is not None)
 
 
 FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {
     "deniable_pow": (2, _pow),
     "deniable_bxor": (2, _bxor),
     "deniable_bshru": (2, _bshru),
+    "deniable_bshl": (2, _bshl),
     "deniable_substr": (3, _substr),
     "deniable_ord": (1, _ord),
     "deniable_to_string": (1, _to_string),

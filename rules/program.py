@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from sqlite_utils import Database
 
-    from deniable.rules.engines.base import Derivation, Limits
+    from deniable.rules.engines.base import Derivation, Limits, Tables
 
 
 def load_program(
@@ -92,13 +92,18 @@ def run_program(
         InputError: a facts file is missing or has a bad line (``file:line: error: ...``).
         EvaluationError: evaluation failed (limit reached).
     """
-    db, checked, derivation = evaluate_program(
-        path, facts_dir=facts_dir, engine=engine, limits=limits
+    from deniable.rules.engines.base import SqliteTables
+
+    # Nothing asks `why` of a standalone run: engines may skip provenance to go faster,
+    # and the outputs are read where the engine keeps them.
+    db, tables, checked, derivation = evaluate_program(
+        path, facts_dir=facts_dir, engine=engine, limits=limits, provenance=False
     )
     try:
         out = stdout or (console.file if console is not None else sys.stdout)
-        _store_outputs(db, checked, out_dir, out)
+        _store_outputs(tables, SqliteTables(db), checked, out_dir, out)
     finally:
+        tables.close()
         db.close()
     return derivation
 
@@ -109,16 +114,18 @@ def evaluate_program(
     facts_dir: Path = Path("."),
     engine: str = "sql",
     limits: Limits | None = None,
-) -> tuple[Database, CheckedProgram, Derivation]:
-    """Check ``path``, load its ``.input`` facts into a new in-memory database and derive.
+    provenance: bool = True,
+) -> tuple[Database, Tables, CheckedProgram, Derivation]:
+    """Check ``path``, load its ``.input`` facts into a new in-memory database and evaluate.
 
-    Returns the database (the caller closes it), the program as evaluated (with a
-    feeder clause for each ``.input`` relation that rules also define) and the
-    derivation.
+    Returns the database and the tables the derived relations can be read from
+    (the caller closes both), the program as evaluated (with a feeder clause for
+    each ``.input`` relation that rules also define) and the derivation.
     """
     from sqlite_utils import Database
 
     from deniable.rules.engines import get_engine
+    from deniable.rules.engines.base import evaluate
     from deniable.rules.engines.sqlite import index_inputs
 
     checked = load_program([path])
@@ -126,11 +133,13 @@ def evaluate_program(
     try:
         checked = _load_inputs(db, checked, facts_dir)
         index_inputs(db, checked)
-        derivation = get_engine(engine).derive(checked, db, limits=limits)
+        tables, derivation = evaluate(
+            get_engine(engine), checked, db, limits=limits, provenance=provenance
+        )
     except BaseException:
         db.close()
         raise
-    return db, checked, derivation
+    return db, tables, checked, derivation
 
 
 def _load_inputs(db: Database, checked: CheckedProgram, facts_dir: Path) -> CheckedProgram:
@@ -216,7 +225,9 @@ def _feed(checked: CheckedProgram, rel: str, table: str) -> CheckedProgram:
     )
 
 
-def _store_outputs(db: Database, checked: CheckedProgram, out_dir: Path, out: IO[str]) -> None:
+def _store_outputs(
+    derived: Tables, inputs: Tables, checked: CheckedProgram, out_dir: Path, out: IO[str]
+) -> None:
     from deniable.rules.soufflio import write_output
 
     order = {rel: i for i, rel in enumerate(checked.idb)}
@@ -225,8 +236,10 @@ def _store_outputs(db: Database, checked: CheckedProgram, out_dir: Path, out: IO
     directives.sort(key=lambda d: order.get(d.rel, -1))
     for directive in directives:
         info = checked.relations[directive.rel]
+        # Input relations stay in SQLite; derived ones are where the engine left them.
+        tables = derived if directive.rel in derived.relations() else inputs
         if directive.kind == "printsize":
-            out.write(f"{directive.rel}\t{_size(db, directive.rel)}\n")
+            out.write(f"{directive.rel}\t{_derived_size(tables, directive.rel)}\n")
             continue
         io = directive.param("IO", "file")
         if io not in ("file", "stdout"):
@@ -237,7 +250,7 @@ def _store_outputs(db: Database, checked: CheckedProgram, out_dir: Path, out: IO
         if str(out_dir) == "-":
             # `souffle -D -` prints every output relation instead of writing files.
             directive = dataclasses.replace(directive, params=(("IO", "stdout"), *directive.params))
-        rows, types = _rows(db, directive, info)
+        rows, types = _rows(tables, directive, info)
         write_output(directive, rows, info.attributes, out_dir, out, types)
 
 
@@ -249,29 +262,36 @@ def _size(db: Database, rel: str) -> int:
     return int(db.execute(f"SELECT count(*) FROM {quote(rel)}").fetchone()[0])
 
 
+def _derived_size(tables: Tables, rel: str) -> int:
+    from deniable.rules.sql import quote
+
+    if rel not in tables.relations():
+        return 0
+    return int(tables.fetch(f"SELECT count(*) FROM {quote(rel)}")[0][0])
+
+
 def _rows(
-    db: Database, directive: Directive, info: RelationInfo
+    tables: Tables, directive: Directive, info: RelationInfo
 ) -> tuple[list[tuple[Any, ...]], tuple[str, ...]]:
     """The sorted rows to write and their types; plain rows come back as ready lines."""
-    from deniable.rules.engines.sqlite import relation_columns
     from deniable.rules.soufflio import delimiter_of
     from deniable.rules.sql import quote
 
     rel = directive.rel
-    if rel not in db.table_names():
+    if rel not in tables.relations():
         return [], info.types
-    cols = relation_columns(db, rel)[: info.arity]
+    cols = tables.columns(rel)[: info.arity]
     if not cols:
-        return ([()] if _size(db, rel) else []), ()
+        return ([()] if _derived_size(tables, rel) else []), ()
     picked = ", ".join(quote(c) for c in cols)
     delimiter, rfc4180 = delimiter_of(directive)
     if not rfc4180 and set(info.types) <= {"number", "symbol"}:
-        # SQLite joins the fields: integers and symbols print as Soufflé prints them.
-        line = " || :d || ".join(quote(c) for c in cols)
-        line = line if len(cols) > 1 else f"CAST({line} AS TEXT)"
+        # The database joins the fields: integers and symbols print as Soufflé prints them.
+        mark = tables.dialect.placeholder("d")
+        line = f" || {mark} || ".join(f"CAST({quote(c)} AS TEXT)" for c in cols)
         sql = f"SELECT {line} FROM {quote(rel)} ORDER BY {picked}"
-        return db.execute(sql, {"d": delimiter}).fetchall(), ("symbol",)
-    rows = db.execute(f"SELECT {picked} FROM {quote(rel)} ORDER BY {picked}").fetchall()
+        return tables.fetch(sql, {"d": delimiter}), ("symbol",)
+    rows = tables.fetch(f"SELECT {picked} FROM {quote(rel)} ORDER BY {picked}")
     fixes = [_unwrap if t == "unsigned" else None for t in info.types]
     if any(fixes):
         rows = [tuple(f(v) if f else v for f, v in zip(fixes, r, strict=True)) for r in rows]

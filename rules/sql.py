@@ -1,10 +1,13 @@
-"""Compile rule clauses to SQLite statements: SQL text with named parameters, and delta variants.
+"""Compile rule clauses to SQL statements: SQL text with named parameters, and delta variants.
 
 Every constant of a program becomes a named parameter (``:p0``, ``:p1``...); every
 identifier goes through :func:`quote`.  A clause compiles to one ``INSERT OR IGNORE
 ... SELECT``; for semi-naive evaluation :func:`delta_positions` lists the body atoms
 that read the previous round's new rows (Mangle's ``makeDeltaRules`` as data) and
 :func:`compile_rule` restricts that atom to a rowid window ``(:dlo, :dhi]``.
+
+One plan serves every target: a :class:`~deniable.rules.dialects.Dialect` (SQLite by
+default, DuckDB) only decides how placeholders, types and a few operators are spelled.
 """
 
 from __future__ import annotations
@@ -35,10 +38,10 @@ from deniable.rules.ast import (
     Var,
     Wildcard,
 )
+from deniable.rules.dialects import SQLITE, Dialect
 
 RULE_COLUMN = "_rule"
 HEIGHT_COLUMN = "_height"
-SQL_TYPES = {"symbol": "TEXT", "number": "INTEGER", "unsigned": "INTEGER", "float": "REAL"}
 
 
 def quote(name: str) -> str:
@@ -102,27 +105,26 @@ class _Unbound(Exception):
 # SQLite's % and >> behave like C's (remainder takes the dividend's sign; arithmetic shift).
 _INFIX = {"+": "+", "-": "-", "*": "*", "%": "%"}
 _INFIX.update({"band": "&", "bor": "|", "bshl": "<<", "bshr": ">>"})
-_PLAIN = re.compile(r'(t\d+\."(?:[^"]|"")*"|:p\d+)\Z')
+_PLAIN = re.compile(r'(t\d+\."(?:[^"]|"")*"|[:$]p\d+)\Z')
 _COMPARE = {"=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
-_FUNCTIONS = {
-    "^": "deniable_pow",
-    "bxor": "deniable_bxor",
-    "bshru": "deniable_bshru",
-    "substr": "deniable_substr",
-    "ord": "deniable_ord",
-    "to_string": "deniable_to_string",
-    "to_number": "deniable_to_number",
-    "to_unsigned": "deniable_to_number",
-    "to_float": "deniable_to_float",
-    "match": "deniable_match",
-}
+_FUNCTORS = ("^", "bxor", "bshru")
 
 
 class Compiler:
     """Compiles the literals of one clause; holds its parameters and alias counter."""
 
-    def __init__(self, schema: Schema, clause: Clause | None = None) -> None:
+    def __init__(
+        self,
+        schema: Schema,
+        clause: Clause | None = None,
+        *,
+        dialect: Dialect = SQLITE,
+        prefix: str = "",
+    ) -> None:
         self.schema = schema
+        self.dialect = dialect
+        # Parameter names start with it, so several clauses' SELECTs can share a statement.
+        self._prefix = prefix
         self.params: dict[str, object] = {}
         self._aliases = 0
         # Variables visible outside the aggregate being compiled (Soufflé scoping).
@@ -132,9 +134,9 @@ class Compiler:
 
     # ------------------------------------------------------------------ helpers
     def param(self, value: object) -> str:
-        name = f"p{len(self.params)}"
+        name = f"{self._prefix}p{len(self.params)}"
         self.params[name] = value
-        return f":{name}"
+        return self.dialect.placeholder(name)
 
     def alias(self) -> str:
         self._aliases += 1
@@ -167,7 +169,7 @@ class Compiler:
             # The delta is the small side of every join, but the planner has no statistics
             # for tables that grow during the fixpoint: fix the loop order ourselves.
             order = join_order(positives, delta, set(out.env))
-            out.fixed_order = True
+            out.fixed_order = self.dialect.cross_join_fixes_order
         aliased: dict[int, str] = {}
         for i in order:
             atom = positives[i]
@@ -175,7 +177,8 @@ class Compiler:
             aliased[i] = alias
             out.tables.append(f"{quote(atom.rel)} AS {alias}")
             if i == delta:
-                out.where.append(f"{alias}.rowid > :dlo AND {alias}.rowid <= :dhi")
+                lo, hi = self.dialect.placeholder("dlo"), self.dialect.placeholder("dhi")
+                out.where.append(f"{alias}.rowid > {lo} AND {alias}.rowid <= {hi}")
             self._bind_atom(atom, alias, out, pending)
         out.atoms = [(positives[i], aliased[i]) for i in range(len(positives))]
         pending.extend(others)
@@ -235,7 +238,7 @@ class Compiler:
             out.where.append(self._constraint(item, out))
         elif isinstance(item, BoolLit):
             if not item.value:
-                out.where.append("0")
+                out.where.append("1 = 0")
         else:
             raise EvaluationError(f"unsupported literal {type(item).__name__}")
 
@@ -271,7 +274,8 @@ class Compiler:
         if c.name == "contains" and len(args) == 2:
             sql = f"(instr({args[1]}, {args[0]}) > 0)"
         elif c.name == "match" and len(args) == 2:
-            sql = f"deniable_match({args[0]}, {args[1]})"
+            name = self.dialect.function("match", ("symbol", "symbol"))
+            sql = self.dialect.truth(f"{name}({args[0]}, {args[1]})")
         else:
             raise EvaluationError(f"unknown constraint {c.name}/{len(args)}")
         return f"NOT {sql}" if c.negated else sql
@@ -296,7 +300,7 @@ class Compiler:
             operand, typ = self.term(term.operand, out, want)
             op = {"-": "-", "bnot": "~", "lnot": "NOT"}[term.op]
             if term.op == "lnot":
-                return f"(({operand}) = 0)", "number"
+                return self.dialect.to_int(f"(({operand}) = 0)"), "number"
             return f"({op} {operand})", typ
         if isinstance(term, Call):
             return self._call(term, out, want)
@@ -314,16 +318,16 @@ class Compiler:
         op = term.op
         if op in ("land", "lor"):
             word = "AND" if op == "land" else "OR"
-            return f"(({left}) <> 0 {word} ({right}) <> 0)", "number"
+            return self.dialect.to_int(f"(({left}) <> 0 {word} ({right}) <> 0)"), "number"
         if op == "/":
             if typ == "float":
-                return f"(CAST({left} AS REAL) / {right})", typ
-            # SQLite's integer division truncates toward zero, as Soufflé's does.
-            return f"({left} / {right})", typ
-        if op in _INFIX:
+                return f"(CAST({left} AS {self.dialect.float_type}) / {right})", typ
+            # The dialect's integer division truncates toward zero, as Soufflé's does.
+            return f"({left} {self.dialect.int_div} {right})", typ
+        if op in _INFIX and op not in self.dialect.function_ops:
             return f"({left} {_INFIX[op]} {right})", typ
-        if op in _FUNCTIONS:
-            return f"{_FUNCTIONS[op]}({left}, {right})", typ
+        if op in _FUNCTORS or op in self.dialect.function_ops:
+            return f"{self.dialect.function(op, (ltype, rtype))}({left}, {right})", typ
         raise EvaluationError(f"unknown operator {op}")
 
     def _call(self, call: Call, out: Body, want: str | None) -> tuple[str, str | None]:
@@ -333,8 +337,9 @@ class Compiler:
             if len(args) == 1:
                 return args[0]
             typ = next((t for _, t in args if t), None)
-            # Multi-argument min()/max() are SQLite's scalar functions, not aggregates.
-            return f"{name}({', '.join(a for a, _ in args)})", typ
+            # Multi-argument min()/max() are scalar functions (least/greatest), not aggregates.
+            func = self.dialect.least if name == "min" else self.dialect.greatest
+            return f"{func}({', '.join(a for a, _ in args)})", typ
         args = [self.term(a, out, None) for a in call.args]
         sqls = [a for a, _ in args]
         if name == "cat":
@@ -342,7 +347,7 @@ class Compiler:
         if name == "strlen" and len(sqls) == 1:
             return f"length({sqls[0]})", "number"
         if name in ("contains", "match") and len(sqls) == 2:
-            return self._constraint(Constraint(name, call.args), out), "number"
+            return self.dialect.to_int(self._constraint(Constraint(name, call.args), out)), "number"
         result = {
             "substr": "symbol",
             "ord": "number",
@@ -352,7 +357,8 @@ class Compiler:
             "to_float": "float",
         }
         if name in result:
-            return f"{_FUNCTIONS[name]}({', '.join(sqls)})", result[name]
+            func = self.dialect.function(name, tuple(t for _, t in args))
+            return f"{func}({', '.join(sqls)})", result[name]
         raise EvaluationError(f"unknown functor {name}/{len(sqls)}")
 
     def _aggregate(self, agg: Aggregate, out: Body, want: str | None) -> tuple[str, str | None]:
@@ -416,7 +422,7 @@ class Compiler:
             return "1"
         if len(heights) == 1:
             return f"{heights[0]} + 1"
-        return f"max({', '.join(heights)}) + 1"
+        return f"{self.dialect.greatest}({', '.join(heights)}) + 1"
 
 
 def join_order(atoms: list[Atom], first: int, bound: set[str]) -> list[int]:
@@ -510,26 +516,41 @@ def table_columns(attributes: Iterable[str]) -> tuple[str, ...]:
 
 
 def create_table(
-    rel: str, columns: tuple[str, ...], types: tuple[str, ...], *, provenance: bool = True
+    rel: str,
+    columns: tuple[str, ...],
+    types: tuple[str, ...],
+    *,
+    provenance: bool = True,
+    dialect: Dialect = SQLITE,
+    keyed: bool = True,
 ) -> list[str]:
-    """DDL of a table and its unique index (set semantics); derived tables get ``provenance``
-    columns ``_rule`` and ``_height``."""
+    """DDL of a table and, when ``keyed``, its unique key (set semantics); derived tables
+    get ``provenance`` columns ``_rule`` and ``_height``."""
     defs = [
-        f"{quote(c)} {SQL_TYPES.get(t, '')} NOT NULL" for c, t in zip(columns, types, strict=True)
+        f"{quote(c)} {dialect.types.get(t, '')} NOT NULL"
+        for c, t in zip(columns, types, strict=True)
     ]
+    integer = dialect.types["number"]
     if provenance:
-        defs += [f"{quote(RULE_COLUMN)} INTEGER", f"{quote(HEIGHT_COLUMN)} INTEGER"]
+        defs += [f"{quote(RULE_COLUMN)} {integer}", f"{quote(HEIGHT_COLUMN)} {integer}"]
     if not defs:
-        defs = ["_present INTEGER"]
+        defs = [f"_present {integer}"]
+    cols = ", ".join(quote(c) for c in columns)
+    if keyed and columns and dialect.unique_in_table:
+        defs.append(f"UNIQUE ({cols})")
     ddl = [f"CREATE TABLE {quote(rel)} ({', '.join(defs)})"]
-    if columns:
-        cols = ", ".join(quote(c) for c in columns)
+    if keyed and columns and not dialect.unique_in_table:
         ddl.append(f"CREATE UNIQUE INDEX {quote(f'{rel}:key')} ON {quote(rel)} ({cols})")
     return ddl
 
 
 def compile_rule(
-    clause: Clause, schema: Schema, *, delta: int | None = None, sort: bool = False
+    clause: Clause,
+    schema: Schema,
+    *,
+    delta: int | None = None,
+    sort: bool = False,
+    dialect: Dialect = SQLITE,
 ) -> Statement:
     """Compile ``clause`` to ``INSERT OR IGNORE INTO head SELECT ...``.
 
@@ -539,8 +560,9 @@ def compile_rule(
         delta: position of the positive body atom restricted to rowids in ``(:dlo, :dhi]``.
         sort: insert in key order when the head is plain columns and constants (bulk
             inserts into the unique index are several times faster in order).
+        dialect: the SQL target.
     """
-    comp = Compiler(schema, clause)
+    comp = Compiler(schema, clause, dialect=dialect)
     body = comp.body(clause.body, delta=delta)
     head = comp.head(clause.head, body)
     rule = comp.param(clause.index)
@@ -548,6 +570,7 @@ def compile_rule(
     cols = [quote(c) for c in comp.columns(clause.head.rel, len(clause.head.args))]
     target = ", ".join([*cols, quote(RULE_COLUMN), quote(HEIGHT_COLUMN)])
     select = ", ".join([*head, rule, height])
+    body.where.extend(null_guards(head, dialect))
     where = body.where_sql()
     if not clause.head.args:
         # Nullary relations have no key to be unique on: insert at most one row.
@@ -557,11 +580,39 @@ def compile_rule(
     elif sort and clause.body and all(_PLAIN.match(h) for h in head):
         # Unary + keeps the planner from picking a worse join order to avoid the sort.
         where += " ORDER BY " + ", ".join(f"+{h}" for h in head)
-    sql = (
-        f"INSERT OR IGNORE INTO {quote(clause.head.rel)} ({target}) "
-        f"SELECT {select}{body.from_sql()}{where}"
-    )
+    # A nullary table has no key for OR IGNORE to act on (DuckDB then refuses it).
+    verb = "INSERT OR IGNORE" if clause.head.args else "INSERT"
+    sql = f"{verb} INTO {quote(clause.head.rel)} ({target}) SELECT {select}{body.from_sql()}{where}"
     return Statement(sql, comp.params)
+
+
+def null_guards(head: list[str], dialect: Dialect) -> list[str]:
+    """Conditions that drop a row with a NULL head value where the target would fail on it.
+
+    A NULL (division by zero, a bad number, a NULL stored value) yields no row, as in
+    Soufflé; SQLite's ``INSERT OR IGNORE`` skips such a row by itself.
+    """
+    if dialect.ignore_skips_nulls:
+        return []
+    return [f"{h} IS NOT NULL" for h in head if not h.startswith(dialect.marker)]
+
+
+def select_rule(
+    clause: Clause, schema: Schema, *, dialect: Dialect = SQLITE, prefix: str = ""
+) -> Statement:
+    """``SELECT head…, rule, height FROM body``: the rows ``clause`` derives, with provenance.
+
+    Parameter names start with ``prefix`` so that several clauses can be combined in
+    one statement.
+    """
+    comp = Compiler(schema, clause, dialect=dialect, prefix=prefix)
+    body = comp.body(clause.body)
+    head = comp.head(clause.head, body)
+    rule = comp.param(clause.index)
+    height = "0" if clause.is_fact else comp.height(body)
+    body.where.extend(null_guards(head, dialect))
+    select = ", ".join([*head, rule, height])
+    return Statement(f"SELECT {select}{body.from_sql()}{body.where_sql()}", comp.params)
 
 
 def lookup_columns(

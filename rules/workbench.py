@@ -39,6 +39,7 @@ from deniable.rules.ast import Atom, Program
 from deniable.rules.catalogue import relation_kinds
 from deniable.rules.checked import CheckedProgram, RelationInfo
 from deniable.rules.derive_summary import DeriveSummary
+from deniable.rules.engines.base import Limits
 from deniable.rules.evidence import (
     Explanations,
     Proof,
@@ -204,6 +205,7 @@ def derive_store(
     cwd_rules: bool = True,
     confirmed_only: bool = False,
     full: bool = False,
+    limits: Limits | None = None,
 ) -> DeriveSummary:
     """Evaluate the rules over the store and keep every derived relation as a table in it.
 
@@ -211,7 +213,8 @@ def derive_store(
     statements a reviewer confirmed (:mod:`deniable.facts.review`).  When the rule
     files are the ones of the last derivation and the inputs only gained rows, the
     conclusions are extended incrementally (``full`` derives from scratch anyway);
-    the summary's ``mode`` says which was done.
+    the summary's ``mode`` says which was done.  ``limits``
+    bounds the evaluation (``--max-rounds``).
 
     Everything happens in one transaction: a failure leaves the store, and the
     conclusions of the previous ``derive``, as they were.  Tables of relations
@@ -251,7 +254,9 @@ def derive_store(
         # The transaction's first read: the generation and the rows derived are one snapshot.
         generation_read = generation.current(store.db)
         _prepare_inputs(store)
-        mode, engine_name = _derive_rows(store, checked, backend, fingerprint.digest, full=full)
+        mode, engine_name = _derive_rows(
+            store, checked, backend, fingerprint.digest, full=full, limits=limits
+        )
         dropped = sorted(previous - set(checked.idb))
         for name in dropped:
             store.db[name].drop(ignore=True)
@@ -282,7 +287,13 @@ def derive_store(
 
 
 def _derive_rows(
-    store: FactStore, checked: CheckedProgram, backend: Any, rules_hash: str, *, full: bool
+    store: FactStore,
+    checked: CheckedProgram,
+    backend: Any,
+    rules_hash: str,
+    *,
+    full: bool,
+    limits: Limits | None = None,
 ) -> tuple[str, str]:
     """Derive incrementally where the last derivation allows, else in full; say which.
 
@@ -298,11 +309,11 @@ def _derive_rows(
 
     why = "asked with --full" if full else _incremental_blocker(store, rules_hash, backend.name)
     if why is None:
-        result = derive_incrementally(checked, store.db)
+        result = derive_incrementally(checked, store.db, limits=limits)
         if isinstance(result, Increment):
             return result.describe(), backend.name
         why = result
-    derivation = backend.derive(checked, store.db)
+    derivation = backend.derive(checked, store.db, limits=limits)
     snapshot_inputs(store.db, checked)
     return ("in full" if why == "" else f"in full ({why})"), derivation.engine
 

@@ -30,7 +30,7 @@ from deniable.facts.store import FactStore
 from deniable.repl.demo import DEMO_DB, run_demo, seed_files
 from deniable.rules.workbench import derive_store, explain_store, query_store
 
-ENGINES = ("sql", "pydatalog")
+ENGINES = ("sql", "duckdb", "pydatalog")
 GOLDEN = Path(__file__).parent / "golden" / "conclusions"
 
 #: Golden file -> the query whose answers it pins.
@@ -218,6 +218,7 @@ def test_engines_agree_on_every_derived_relation(seeds_db: Path, tmp_path: Path)
                 rel: set(query_store(store, _all_of(store, rel)).rows) for rel in summary.sizes
             }
     assert results["sql"] == results["pydatalog"]
+    assert results["sql"] == results["duckdb"]
     assert results["sql"]["denial_contradicted_by_contact"]
 
 

@@ -1,4 +1,4 @@
-"""Evaluation engines behind one protocol: SQL inside SQLite (default) and pyDatalog."""
+"""Evaluation engines behind one protocol: SQL inside SQLite (default), DuckDB and pyDatalog."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from deniable.errors import UsageError
 if TYPE_CHECKING:
     from deniable.rules.engines.base import Engine
 
-ENGINES = ("sql", "pydatalog")
+ENGINES = ("sql", "duckdb", "pydatalog")
+#: The default of ``--max-rounds``: deep enough for a chain of a million steps.
+DEFAULT_MAX_ROUNDS = 2_000_000
 
 
 def get_engine(name: str) -> Engine:
-    """Return the engine called ``name`` (``sql`` or ``pydatalog``), imported lazily.
+    """Return the engine called ``name`` (``sql``, ``duckdb`` or ``pydatalog``), imported lazily.
 
     Raises:
         UsageError: for an unknown name.
@@ -22,6 +24,10 @@ def get_engine(name: str) -> Engine:
         from deniable.rules.engines.sqlite import SqliteEngine
 
         return SqliteEngine()
+    if name == "duckdb":
+        from deniable.rules.engines.duckdb import DuckdbEngine
+
+        return DuckdbEngine()
     if name == "pydatalog":
         from deniable.rules.engines.pydatalog import PyDatalogEngine
 

@@ -10,28 +10,34 @@ Contract for every engine:
   after it, with the attribute columns followed by ``_rule`` (the ``Clause.index``
   that first derived the row) and ``_height`` (proof height: 1 + the greatest
   height of the body rows, counting only positive atoms outside aggregates; rows of
-  input relations and program facts have height 0).  Older tables
+  input relations and program facts have height 0; NULL for both when the caller
+  asked for no provenance).  Older tables
   of those names are replaced in one transaction.  Set semantics: no duplicate rows.
 
-A third backend (DuckDB, PostgreSQL) implements this protocol in a new module.
+Each backend (SQLite, DuckDB, pyDatalog) implements this protocol in a module of
+its own under ``rules/engines/``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlite_utils import Database
 
+from deniable.errors import EvaluationError
 from deniable.rules.checked import CheckedProgram
+from deniable.rules.dialects import SQLITE, Dialect
+from deniable.rules.engines import DEFAULT_MAX_ROUNDS
 
 
 @dataclass(frozen=True, slots=True)
 class Limits:
     """Guards against runaway evaluation."""
 
-    #: Stop when a recursive stratum has not reached its fixpoint after this many rounds.
-    max_iterations: int = 100_000
+    #: Stop when a recursive stratum has not reached its fixpoint after this many
+    #: semi-naive rounds (``--max-rounds``).
+    max_rounds: int = DEFAULT_MAX_ROUNDS
     #: Stop when a relation grows beyond this many rows (runaway arithmetic recursion).
     max_rows: int = 50_000_000
 
@@ -45,13 +51,104 @@ class Derivation:
     seconds: float = 0.0
 
 
+class Tables(Protocol):
+    """Read access to the derived relations of one evaluation, in the SQL of ``dialect``.
+
+    What ``deniable run`` needs to write its outputs: the rows may stay in the engine
+    that derived them (DuckDB) instead of coming back into SQLite first.
+    """
+
+    dialect: Dialect
+
+    def relations(self) -> set[str]:
+        """The derived relations held."""
+        ...
+
+    def columns(self, rel: str) -> tuple[str, ...]:
+        """The attribute columns of ``rel`` (without ``_rule``/``_height``)."""
+        ...
+
+    def fetch(self, sql: str, params: dict[str, object] | None = None) -> list[tuple[Any, ...]]:
+        """The rows one query gives."""
+        ...
+
+    def close(self) -> None:
+        """Release what the evaluation holds (not the SQLite database)."""
+        ...
+
+
+class SqliteTables:
+    """:class:`Tables` over a SQLite database: every table in it (inputs and derived)."""
+
+    dialect = SQLITE
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def relations(self) -> set[str]:
+        """The tables of the database."""
+        return set(self.db.table_names())
+
+    def columns(self, rel: str) -> tuple[str, ...]:
+        """The attribute columns of table ``rel``."""
+        cols = tuple(c.name for c in self.db[rel].columns)
+        return cols[:-2] if cols[-2:] == ("_rule", "_height") else cols
+
+    def fetch(self, sql: str, params: dict[str, object] | None = None) -> list[tuple[Any, ...]]:
+        """The rows of one query."""
+        return [tuple(r) for r in self.db.execute(sql, params or {}).fetchall()]
+
+    def close(self) -> None:
+        """Nothing to release: the caller owns the database."""
+
+
 class Engine(Protocol):
     """An evaluation backend."""
 
     name: str
 
     def derive(
-        self, program: CheckedProgram, db: Database, *, limits: Limits | None = None
+        self,
+        program: CheckedProgram,
+        db: Database,
+        *,
+        limits: Limits | None = None,
+        provenance: bool = True,
     ) -> Derivation:
-        """Evaluate ``program`` over ``db`` and materialise every derived relation."""
+        """Evaluate ``program`` over ``db`` and materialise every derived relation.
+
+        With ``provenance=False`` (``deniable run``, where no one asks ``why``) an
+        engine may leave ``_rule`` and ``_height`` NULL where that evaluates faster.
+        """
         ...
+
+
+def rounds_exceeded(grown: list[str], limits: Limits) -> EvaluationError:
+    """The error of a recursive stratum still growing after ``limits.max_rounds`` rounds."""
+    return EvaluationError(
+        f"relation {', '.join(grown)} still grows after {limits.max_rounds} rounds "
+        f"(--max-rounds {limits.max_rounds}); raise --max-rounds if the recursion is "
+        "meant to be this deep, or look for runaway arithmetic recursion"
+    )
+
+
+def evaluate(
+    engine: Engine,
+    program: CheckedProgram,
+    db: Database,
+    *,
+    limits: Limits | None = None,
+    provenance: bool = True,
+) -> tuple[Tables, Derivation]:
+    """Evaluate ``program`` and return where its derived relations can be read.
+
+    Without ``provenance`` (no one will ask ``why``), an engine with an ``evaluate``
+    method of its own (DuckDB) keeps the rows where it derived them; otherwise the
+    engine derives into ``db``, where :mod:`deniable.rules.explain` reads them.
+    """
+    own = None if provenance else getattr(engine, "evaluate", None)
+    if own is not None:
+        tables, derivation = own(program, db, limits=limits, provenance=provenance)
+        return tables, derivation
+    derivation = engine.derive(program, db, limits=limits, provenance=provenance)
+    return SqliteTables(db), derivation

@@ -203,7 +203,8 @@ def _extend(
     for clause in stratum.clauses:
         atoms = [lit for lit in clause.body if isinstance(lit, Atom)]
         for pos in delta_positions(clause, rels):
-            positions.append((compile_rule(clause, schema, delta=pos), atoms[pos].rel))
+            stmt = compile_rule(clause, schema, delta=pos)
+            positions.append((stmt, atoms[pos].rel, clause.head.rel))
     run_to_fixpoint(db, rels, positions, limits, low=dict(before))
 
 

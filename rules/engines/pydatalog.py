@@ -39,7 +39,7 @@ with ``e`` a cycle).  So pyDatalog only ever sees facts and one auxiliary clause
 ``b_i(all body variables) <= body`` per clause ``i`` (plus one variant per body
 atom over the clause's own stratum, that atom reading the last round's new rows);
 strata are evaluated in order, a recursive one semi-naively until a round adds no
-row (bounded by ``Limits.max_iterations`` and ``max_rows``).  pyDatalog still does
+row (bounded by ``Limits.max_rounds`` and ``max_rows``).  pyDatalog still does
 all the matching: joins, repeated variables, constants, negation, comparisons and
 arithmetic.
 
@@ -87,7 +87,7 @@ from deniable.rules.ast import (
     Wildcard,
 )
 from deniable.rules.checked import CheckedProgram, Stratum
-from deniable.rules.engines.base import Derivation, Limits
+from deniable.rules.engines.base import Derivation, Limits, rounds_exceeded
 from deniable.rules.engines.pydatalog_refusals import UNSUPPORTED, unsupported_constructs
 from deniable.rules.engines.sqlite import is_derived_table, relation_schema
 from deniable.rules.sql import HEIGHT_COLUMN, RULE_COLUMN, create_table, quote
@@ -320,7 +320,12 @@ class PyDatalogEngine:
     name = "pydatalog"
 
     def derive(
-        self, program: CheckedProgram, db: Database, *, limits: Limits | None = None
+        self,
+        program: CheckedProgram,
+        db: Database,
+        *,
+        limits: Limits | None = None,
+        provenance: bool = True,
     ) -> Derivation:
         """Evaluate ``program`` over ``db`` and materialise every derived relation.
 
@@ -521,12 +526,8 @@ def _stratum(
     rounds = 0
     while asking:
         rounds += 1
-        if rounds > limits.max_iterations:
-            raise EvaluationError(
-                f"relation {', '.join(stratum.relations)} still grows after "
-                f"{limits.max_iterations} rounds (limit max_iterations); "
-                "is there runaway arithmetic recursion?"
-            )
+        if rounds > limits.max_rounds:
+            raise rounds_exceeded(list(stratum.relations), limits)
         new: list[Key] = []
         for plan, aux in asking:
             for inst in _ask(plan, aux):

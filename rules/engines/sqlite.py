@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from deniable.errors import EvaluationError
 from deniable.rules.ast import Atom, Num, Str, Term, Var, Wildcard
 from deniable.rules.checked import CheckedProgram, Stratum
-from deniable.rules.engines.base import Derivation, Limits
+from deniable.rules.engines.base import Derivation, Limits, rounds_exceeded
 from deniable.rules.functors import FUNCTIONS
 from deniable.rules.sql import (
     HEIGHT_COLUMN,
@@ -83,7 +83,12 @@ class SqliteEngine:
     name = "sql"
 
     def derive(
-        self, program: CheckedProgram, db: Database, *, limits: Limits | None = None
+        self,
+        program: CheckedProgram,
+        db: Database,
+        *,
+        limits: Limits | None = None,
+        provenance: bool = True,
     ) -> Derivation:
         """Evaluate ``program`` over ``db`` and materialise every derived relation.
 
@@ -100,7 +105,7 @@ class SqliteEngine:
         _tune(db)
         idb = program.idb
         objects = _objects(db)
-        self._check_names(program, db, objects)
+        check_names(program, db, objects)
         with db.atomic():
             for rel in idb:
                 if rel in objects:
@@ -110,36 +115,52 @@ class SqliteEngine:
                 info = program.relations[rel]
                 for ddl in create_table(rel, schema.columns[rel], info.types):
                     db.execute(ddl)
-            _create_indexes(db, program, {rel: schema.columns[rel] for rel in idb})
+            create_indexes(db, program, {rel: schema.columns[rel] for rel in idb})
             for stratum in program.strata:
                 _evaluate(db, stratum, schema, limits)
                 _analyze(db, stratum.relations)
             sizes = {rel: _count(db, rel) for rel in idb}
         return Derivation(self.name, sizes, time.perf_counter() - started)
 
-    def _check_names(self, program: CheckedProgram, db: Database, objects: dict) -> None:
-        idb = set(program.idb)
-        for rel in program.idb:
-            kind = objects.get(rel)
-            if kind is None:
-                continue
-            if kind == "view" or not is_derived_table(_columns(db, rel)):
-                raise EvaluationError(
-                    f"relation {rel} is defined by rules but the store already has a "
-                    f"{kind} {rel} that rules did not derive; rename the relation"
-                )
-        for rel in sorted(set().union(*map(body_relations, program.clauses)) - idb):
-            if rel not in objects:
-                raise EvaluationError(
-                    f"input relation {rel} has no table or view in the database; "
-                    "load it with .input or ingest facts first"
-                )
-            arity = program.relations[rel].arity if rel in program.relations else 0
-            if len(_columns(db, rel)) < arity:
-                raise EvaluationError(
-                    f"input relation {rel} needs {arity} columns but the stored {rel} "
-                    f"has {len(_columns(db, rel))}"
-                )
+
+def stored_objects(db: Database) -> dict[str, str]:
+    """Tables and views of ``db`` (temporary ones too): name -> ``table`` or ``view``."""
+    return _objects(db)
+
+
+def input_relations(program: CheckedProgram) -> list[str]:
+    """The relations ``program`` reads and does not define, sorted."""
+    return sorted(set().union(*map(body_relations, program.clauses)) - set(program.idb))
+
+
+def check_names(program: CheckedProgram, db: Database, objects: dict[str, str]) -> None:
+    """Refuse to derive over ``db`` when an input is missing or a derived name is taken.
+
+    Raises:
+        EvaluationError: a relation defined by rules is a stored table rules did not
+            write (or a view), or an input relation is missing or too narrow.
+    """
+    for rel in program.idb:
+        kind = objects.get(rel)
+        if kind is None:
+            continue
+        if kind == "view" or not is_derived_table(_columns(db, rel)):
+            raise EvaluationError(
+                f"relation {rel} is defined by rules but the store already has a "
+                f"{kind} {rel} that rules did not derive; rename the relation"
+            )
+    for rel in input_relations(program):
+        if rel not in objects:
+            raise EvaluationError(
+                f"input relation {rel} has no table or view in the database; "
+                "load it with .input or ingest facts first"
+            )
+        arity = program.relations[rel].arity if rel in program.relations else 0
+        if len(_columns(db, rel)) < arity:
+            raise EvaluationError(
+                f"input relation {rel} needs {arity} columns but the stored {rel} "
+                f"has {len(_columns(db, rel))}"
+            )
 
 
 def _tune(db: Database) -> None:
@@ -151,7 +172,7 @@ def _tune(db: Database) -> None:
         db.execute("PRAGMA cache_size = -262144")
 
 
-def _create_indexes(
+def create_indexes(
     db: Database, program: CheckedProgram, columns: dict[str, tuple[str, ...]]
 ) -> None:
     """Index ``columns``' relations on the argument positions rules look them up by.
@@ -186,7 +207,7 @@ def index_inputs(db: Database, program: CheckedProgram) -> None:
         for rel in program.relations
         if rel not in program.idb and objects.get(rel) == "table"
     }
-    _create_indexes(db, program, tables)
+    create_indexes(db, program, tables)
     _analyze(db, set(tables))
 
 
@@ -206,17 +227,19 @@ def _high(db: Database, rel: str) -> int:
     return int(db.execute(f"SELECT coalesce(max(rowid), 0) FROM {quote(rel)}").fetchone()[0])
 
 
-def _run(db: Database, stmt: Statement, extra: dict[str, int] | None = None) -> None:
+def _run(db: Database, stmt: Statement, extra: dict[str, int] | None = None) -> sqlite3.Cursor:
     params = {**stmt.params, **extra} if extra else stmt.params
     try:
-        db.execute(stmt.sql, params)
+        # The connection itself, not sqlite-utils' wrapper: a deep recursion runs one
+        # statement a round for a million rounds, and per-call overhead adds up.
+        return db.conn.execute(stmt.sql, params)
     except sqlite3.Error as error:
         raise EvaluationError(f"SQLite failed while evaluating: {error}") from error
 
 
 def _evaluate(db: Database, stratum: Stratum, schema: Schema, limits: Limits) -> None:
     rels = stratum.relations
-    variants: list[tuple[Statement, str]] = []
+    variants: list[tuple[Statement, str, str]] = []
     for clause in stratum.clauses:
         positions = delta_positions(clause, rels) if stratum.recursive else ()
         if not positions:
@@ -225,7 +248,8 @@ def _evaluate(db: Database, stratum: Stratum, schema: Schema, limits: Limits) ->
             continue
         positives = [lit for lit in clause.body if isinstance(lit, Atom)]
         for pos in positions:
-            variants.append((compile_rule(clause, schema, delta=pos), positives[pos].rel))
+            stmt = compile_rule(clause, schema, delta=pos)
+            variants.append((stmt, positives[pos].rel, clause.head.rel))
     if variants:
         run_to_fixpoint(db, rels, variants, limits, low=dict.fromkeys(rels, 0))
 
@@ -233,31 +257,32 @@ def _evaluate(db: Database, stratum: Stratum, schema: Schema, limits: Limits) ->
 def run_to_fixpoint(
     db: Database,
     rels: tuple[str, ...],
-    variants: list[tuple[Statement, str]],
+    variants: list[tuple[Statement, str, str]],
     limits: Limits,
     *,
     low: dict[str, int],
 ) -> None:
     """Run a recursive stratum's delta ``variants`` until none of ``rels`` grows.
 
-    Each variant is a statement and the relation whose delta it reads; the first
-    deltas are the rows above the rowid watermarks ``low`` (all rows, from 0; the
-    rows an incremental derivation added, from the old counts).
+    Each variant is a statement, the relation whose delta it reads and the relation it
+    writes; the first deltas are the rows above the rowid watermarks ``low`` (all rows,
+    from 0; the rows an incremental derivation added, from the old counts).
     """
     high = {rel: _high(db, rel) for rel in rels}
     rounds = 0
     while any(high[r] > low[r] for r in rels):
         rounds += 1
-        if rounds > limits.max_iterations:
-            grown = ", ".join(r for r in rels if high[r] > low[r])
-            raise EvaluationError(
-                f"relation {grown} still grows after {limits.max_iterations} rounds "
-                "(limit max_iterations); is there runaway arithmetic recursion?"
-            )
-        for stmt, rel in variants:
+        if rounds > limits.max_rounds:
+            raise rounds_exceeded([r for r in rels if high[r] > low[r]], limits)
+        grown = dict(high)
+        for stmt, rel, head in variants:
             if high[rel] > low[rel]:
-                _run(db, stmt, {"dlo": low[rel], "dhi": high[rel]})
-        low, high = high, {rel: _high(db, rel) for rel in rels}
+                cursor = _run(db, stmt, {"dlo": low[rel], "dhi": high[rel]})
+                # Rows are appended with ever larger rowids, so the statement's last
+                # insert is its table's new high-water mark: no max(rowid) query a round.
+                if cursor.rowcount > 0:
+                    grown[head] = max(grown[head], int(cursor.lastrowid or 0))
+        low, high = high, grown
         for rel in rels:
             if high[rel] > limits.max_rows:
                 raise _too_many(rel, limits)

@@ -27,8 +27,12 @@ def run(session: Session, *statements: str) -> tuple[str, list[bool]]:
     return console.file.getvalue(), results  # type: ignore[attr-defined]
 
 
-def test_rule_typed_in_is_explained(session: Session) -> None:
-    printed, ok = run(session, "linked(x, y) :- called(x, y), !denies(y, x).", ":why linked(x, y).")
+@pytest.mark.parametrize("engine", ["sql", "duckdb"])
+def test_rule_typed_in_is_explained(small_store: FactStore, engine: str) -> None:
+    with Session(small_store, [], engine=engine) as session:
+        printed, ok = run(
+            session, "linked(x, y) :- called(x, y), !denies(y, x).", ":why linked(x, y)."
+        )
     assert ok == [True, True]
     assert printed == (
         "ok: linked\n"
@@ -91,7 +95,13 @@ def test_relations_kinds_and_rows(session: Session) -> None:
     assert "│ derived │" in rows["contact"]
 
 
-def test_hostile_constants_round_trip(session: Session) -> None:
+@pytest.mark.parametrize("engine", ["sql", "duckdb"])
+def test_hostile_constants_round_trip(small_store: FactStore, engine: str) -> None:
+    with Session(small_store, [], engine=engine) as session:
+        _hostile_constants_round_trip(session)
+
+
+def _hostile_constants_round_trip(session: Session) -> None:
     hostile = 'a\\"; DROP TABLE facts; -- ünïcödé ' + "x" * 10_000
     printed, ok = run(session, f'p("{hostile}").', "?- p(x).", '?- called("x\\"; --", y).')
     assert ok == [True, True, True]

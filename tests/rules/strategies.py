@@ -55,6 +55,7 @@ SYMBOLS = (
     "naïve",
     "日本",
     "line\nbreak",
+    "tab\tbell\x07\x1f\r",
     "True",
     "??",
     "X",

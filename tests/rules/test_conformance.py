@@ -1,4 +1,4 @@
-"""The datalog-conformance suite's core (non-defeasible) cases on both engines.
+"""The datalog-conformance suite's core (non-defeasible) cases on every engine.
 
 The suite's pytest plugin parametrizes ``yaml_test_case`` over its bundled YAML
 cases; :mod:`conformance_adapter` turns each program into a deniable program.
@@ -155,6 +155,12 @@ def test_core_sql(yaml_test_case: tuple[Path, Any]) -> None:
     if case.name in SQL_SLOW and os.environ.get("DENIABLE_FAST_CONFORMANCE"):
         pytest.skip("slow on the SQL engine (about a minute); DENIABLE_FAST_CONFORMANCE is set")
     _run("sql", case)
+
+
+def test_core_duckdb(yaml_test_case: tuple[Path, Any]) -> None:
+    _, case = yaml_test_case
+    _skip_unless_core(case)
+    _run("duckdb", case)
 
 
 def test_core_pydatalog(yaml_test_case: tuple[Path, Any]) -> None:

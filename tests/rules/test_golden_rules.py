@@ -14,7 +14,7 @@ GOLDEN = Path(__file__).parent.parent / "golden" / "rules"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir() and not p.name.startswith("neg_"))
 
 
-@pytest.mark.parametrize("engine", ["sql"])
+@pytest.mark.parametrize("engine", ["sql", "duckdb"])
 @pytest.mark.parametrize("name", CASES)
 def test_golden_case(name: str, engine: str, tmp_path: Path, update_goldens: bool) -> None:
     case = GOLDEN / name

@@ -115,7 +115,7 @@ def test_runaway_recursion_is_an_error(tmp_path: Path) -> None:
     program = ".decl n(x: number)\n.output n\nn(0).\nn(x + 1) :- n(x).\n"
     prog, facts, out = setup(tmp_path, program)
     with pytest.raises(EvaluationError, match="relation n"):
-        run_program(prog, facts_dir=facts, out_dir=out, limits=Limits(max_iterations=100))
+        run_program(prog, facts_dir=facts, out_dir=out, limits=Limits(max_rounds=100))
     assert not (out / "n.csv").exists()
 
 
@@ -141,7 +141,7 @@ def test_unsupported_io_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "IO=sqlite is not supported" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("engine", ["sql", "pydatalog"])
+@pytest.mark.parametrize("engine", ["sql", "duckdb", "pydatalog"])
 def test_a_declared_relation_without_facts_or_rules_is_empty(tmp_path: Path, engine: str) -> None:
     # Soufflé's singleton/existential cases: declared, never filled, read under negation
     program = (

@@ -337,8 +337,10 @@ def test_delta_positions_and_parameters_only() -> None:
 def test_runaway_recursion_stops_with_limit() -> None:
     db = Database(memory=True)
     text = ".decl n(x: number)\nn(0).\nn(x + 1) :- n(x)."
-    with pytest.raises(EvaluationError, match=r"n .*max_iterations"):
-        derive(text, db, limits=Limits(max_iterations=50))
+    with pytest.raises(
+        EvaluationError, match=r"relation n still grows after 50 rounds \(--max-rounds 50\)"
+    ):
+        derive(text, db, limits=Limits(max_rounds=50))
     with pytest.raises(EvaluationError, match=r"relation n has more than 20 rows"):
         derive(text, db, limits=Limits(max_rows=20))
     assert "n" not in db.table_names()
@@ -351,7 +353,7 @@ def test_failed_derive_keeps_previous_tables(tmp_path: Path) -> None:
     before = rows(db, "path", 2)
     bad = TC + ".decl n(x: number)\nn(0).\nn(x + 1) :- n(x)."
     with pytest.raises(EvaluationError):
-        derive(bad, db, limits=Limits(max_iterations=10))
+        derive(bad, db, limits=Limits(max_rounds=10))
     again = Database(tmp_path / "store.db")
     assert rows(again, "path", 2) == before
     assert "n" not in again.table_names()

@@ -22,7 +22,7 @@ from deniable.facts.model import (
 from deniable.facts.store import FactStore
 from deniable.rules.workbench import derive_store, query_store, standard_rule_files
 
-ENGINES = ("sql", "pydatalog")
+ENGINES = ("sql", "duckdb", "pydatalog")
 
 # A fact as the tests write it: (pred, a, b, modality) plus optional details
 # (source, when, claim, role ...) as a dict.

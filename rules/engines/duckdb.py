@@ -1,0 +1,437 @@
+"""The DuckDB engine: the SQL engine's plan run in DuckDB's column store, the results put back.
+
+``--engine duckdb`` evaluates the same compiled statements as ``--engine sql`` (one
+compiler, :mod:`deniable.rules.sql`, with the :data:`~deniable.rules.dialects.DUCKDB`
+dialect): the same strata, the same semi-naive delta windows over rowids, the same
+``_rule`` and ``_height`` columns.  Only execution differs.  The relations rules read
+are copied from the SQLite database into an in-memory DuckDB database in bulk (as
+NumPy columns, nothing downloaded: DuckDB's SQLite extension is not used), every
+stratum is evaluated there, and the derived tables are written back into the SQLite
+database in one transaction, so ``why``, ``query`` and the shell read them as if the
+SQL engine had written them.
+
+Two things are DuckDB's own, both for speed: a stratum without recursion is one
+grouped ``INSERT`` per relation rather than ``INSERT OR IGNORE`` clause by clause,
+and, when no provenance is asked (``deniable run``), a linear recursion is one
+``WITH RECURSIVE`` query and :meth:`DuckdbEngine.evaluate` leaves the rows in DuckDB
+for the outputs to be written from there.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import duckdb
+import numpy as np
+from duckdb.func import FunctionNullHandling
+from sqlite_utils import Database
+
+from deniable.errors import EvaluationError
+from deniable.rules.ast import Atom
+from deniable.rules.checked import CheckedProgram, Stratum
+from deniable.rules.dialects import DUCKDB, SIGNATURES
+from deniable.rules.engines.base import Derivation, Limits, rounds_exceeded
+from deniable.rules.engines.sqlite import (
+    check_names,
+    create_indexes,
+    input_relations,
+    relation_columns,
+    stored_objects,
+)
+from deniable.rules.functors import FUNCTIONS
+from deniable.rules.recursive_sql import compile_recursive, linear_relation
+from deniable.rules.sql import (
+    HEIGHT_COLUMN,
+    RULE_COLUMN,
+    Schema,
+    Statement,
+    compile_rule,
+    create_table,
+    delta_positions,
+    quote,
+    select_rule,
+    table_columns,
+)
+
+#: Rows moved between the two databases per batch (bounds the memory of a copy).
+BATCH = 100_000
+
+_DUCK_TYPES = {"s": "VARCHAR", "i": "BIGINT", "f": "DOUBLE"}
+# The Python function behind each functor, and its result type.
+_IMPLEMENTATION = {
+    "^": ("deniable_pow", None),
+    "bxor": ("deniable_bxor", "i"),
+    "bshru": ("deniable_bshru", "i"),
+    "bshl": ("deniable_bshl", "i"),
+    "substr": ("deniable_substr", "s"),
+    "ord": ("deniable_ord", "i"),
+    "match": ("deniable_match", "i"),
+    "to_string": ("deniable_to_string", "s"),
+    "to_number": ("deniable_to_number", "i"),
+    "to_float": ("deniable_to_float", "f"),
+}
+
+
+def _register_functions(con: duckdb.DuckDBPyConnection) -> None:
+    for op, sig in SIGNATURES:
+        base, result = _IMPLEMENTATION[op]
+        fn = FUNCTIONS[base][1]
+        con.create_function(
+            f"{base}_{sig}",
+            fn,
+            [_DUCK_TYPES[letter] for letter in sig],
+            _DUCK_TYPES[result or sig[0]],
+            null_handling=FunctionNullHandling.SPECIAL,
+            side_effects=False,
+        )
+
+
+def _column(values: tuple[Any, ...], typ: str) -> np.ndarray:
+    """One column of a batch as a NumPy array of the column's declared type."""
+    if typ in ("number", "unsigned"):
+        ints = np.array(values)
+        if ints.dtype.kind == "i":
+            return ints
+    elif typ == "symbol" and all(type(v) is str for v in values):
+        return np.array(values, dtype=object)
+    convert = _python_value(typ)
+    return np.array([convert(v) for v in values], dtype=object)
+
+
+def _python_value(typ: str) -> Any:
+    # SQLite is dynamically typed: a value is made the column's declared type on the way in.
+    if typ == "symbol":
+        return lambda v: v if v is None or isinstance(v, str) else str(v)
+    if typ == "float":
+        return lambda v: None if v is None else float(v)
+    return lambda v: v if v is None or isinstance(v, int) else _integer(v)
+
+
+def _integer(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[call-overload, no-any-return]
+    except (TypeError, ValueError):
+        return None
+
+
+class DuckdbEngine:
+    """Evaluate a checked program in DuckDB and store the results (``--engine duckdb``)."""
+
+    name = "duckdb"
+
+    def derive(
+        self,
+        program: CheckedProgram,
+        db: Database,
+        *,
+        limits: Limits | None = None,
+        provenance: bool = True,
+    ) -> Derivation:
+        """Evaluate ``program`` over ``db`` and materialise every derived relation in ``db``.
+
+        The derived tables replace older ones in one SQLite transaction: on any
+        error the previous derived tables are left as they were.  Without
+        ``provenance``, a stratum that is one linear recursion computing no value is
+        evaluated by one ``WITH RECURSIVE … UNION`` statement
+        (:mod:`deniable.rules.recursive_sql`), its rows' ``_rule``/``_height`` NULL.
+
+        Raises:
+            EvaluationError: a missing input relation, a name clash with a stored
+                table that is not derived, DuckDB failing, or a limit reached.
+        """
+        started = time.perf_counter()
+        objects = stored_objects(db)
+        tables, counts = self._evaluate(program, db, limits or Limits(), provenance, objects)
+        try:
+            with db.atomic():
+                for rel in program.idb:
+                    if rel in objects:
+                        db.execute(f"DROP TABLE {quote(rel)}")
+                    columns = tables.columns(rel)
+                    table, *keys = create_table(rel, columns, program.relations[rel].types)
+                    db.execute(table)
+                    _copy_out(tables.con, db, rel, columns)
+                    # Rows are distinct: building the unique index after the rows is faster.
+                    for ddl in keys:
+                        db.execute(ddl)
+                columns_of = {rel: tables.columns(rel) for rel in program.idb}
+                create_indexes(db, program, columns_of)
+        except duckdb.Error as error:
+            raise _failed(error) from error
+        finally:
+            tables.close()
+        return Derivation(self.name, counts, time.perf_counter() - started)
+
+    def evaluate(
+        self,
+        program: CheckedProgram,
+        db: Database,
+        *,
+        limits: Limits | None = None,
+        provenance: bool = True,
+    ) -> tuple[DuckdbTables, Derivation]:
+        """Evaluate ``program`` over ``db`` and leave the results in DuckDB, not in ``db``.
+
+        For ``deniable run``: its outputs are read from DuckDB directly, so rows
+        never travel back into SQLite.  The caller closes the returned tables.
+        """
+        started = time.perf_counter()
+        objects = stored_objects(db)
+        tables, counts = self._evaluate(program, db, limits or Limits(), provenance, objects)
+        return tables, Derivation(self.name, counts, time.perf_counter() - started)
+
+    def _evaluate(
+        self,
+        program: CheckedProgram,
+        db: Database,
+        limits: Limits,
+        provenance: bool,
+        objects: dict[str, str],
+    ) -> tuple[DuckdbTables, dict[str, int]]:
+        check_names(program, db, objects)
+        inputs = input_relations(program)
+        columns = {rel: relation_columns(db, rel) for rel in inputs}
+        columns.update(
+            {rel: table_columns(program.relations[rel].attributes) for rel in program.idb}
+        )
+        types = {name: info.types for name, info in program.relations.items()}
+        schema = Schema(columns, types, frozenset(program.idb))
+        con = duckdb.connect(":memory:")
+        try:
+            # Soufflé's division by zero yields no row; DuckDB's default is to fail.
+            con.execute("SET error_on_division_by_zero = false")
+            _register_functions(con)
+            for rel in inputs:
+                arity = program.relations[rel].arity
+                _copy_in(db, con, rel, columns[rel][:arity], types[rel])
+            one_query = {
+                stratum.relations[0]
+                for stratum in program.strata
+                if not provenance and linear_relation(stratum) is not None
+            }
+            # Relations filled by one grouped insert (no recursion) or one recursive
+            # query have distinct rows already: no unique key to maintain.
+            flat = {
+                rel
+                for stratum in program.strata
+                if not stratum.recursive
+                for rel in stratum.relations
+                if program.relations[rel].arity
+            }
+            for rel in program.idb:
+                keyed = rel not in one_query and rel not in flat
+                for ddl in create_table(rel, columns[rel], types[rel], dialect=DUCKDB, keyed=keyed):
+                    con.execute(ddl)
+            counts = dict.fromkeys(program.idb, 0)
+            for stratum in program.strata:
+                if stratum.relations[0] in one_query:
+                    stmt = compile_recursive(stratum, schema, dialect=DUCKDB)
+                    counts[stratum.relations[0]] += _run(con, stmt)
+                    _check_rows(stratum.relations[0], counts, limits)
+                    continue
+                if not stratum.recursive:
+                    _evaluate_once(con, stratum, schema, limits, counts, flat)
+                    continue
+                _evaluate(con, stratum, schema, limits, counts)
+        except duckdb.Error as error:
+            con.close()
+            raise _failed(error) from error
+        except BaseException:
+            con.close()
+            raise
+        return DuckdbTables(con, {rel: columns[rel] for rel in program.idb}), counts
+
+
+class DuckdbTables:
+    """The derived relations as DuckDB holds them, read like :class:`~.base.Tables`."""
+
+    dialect = DUCKDB
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, columns: dict[str, tuple[str, ...]]):
+        self.con = con
+        self._columns = columns
+
+    def relations(self) -> set[str]:
+        """The derived relations held."""
+        return set(self._columns)
+
+    def columns(self, rel: str) -> tuple[str, ...]:
+        """The attribute columns of ``rel``."""
+        return self._columns[rel]
+
+    def fetch(self, sql: str, params: dict[str, object] | None = None) -> list[tuple[Any, ...]]:
+        """The rows of one query in the DuckDB dialect."""
+        try:
+            return self.con.execute(sql, _used(sql, params or {})).fetchall()
+        except duckdb.Error as error:
+            raise _failed(error) from error
+
+    def close(self) -> None:
+        """Let DuckDB's memory go."""
+        self.con.close()
+
+
+def _failed(error: Exception) -> EvaluationError:
+    return EvaluationError(f"DuckDB failed while evaluating: {_first_line(error)}")
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _copy_in(
+    db: Database,
+    con: duckdb.DuckDBPyConnection,
+    rel: str,
+    columns: tuple[str, ...],
+    types: tuple[str, ...],
+) -> None:
+    """Copy relation ``rel`` of ``db`` into a new DuckDB table of the same name, in batches."""
+    defs = ", ".join(
+        f"{quote(c)} {DUCKDB.types.get(t, 'VARCHAR')}" for c, t in zip(columns, types, strict=True)
+    )
+    con.execute(f"CREATE TABLE {quote(rel)} ({defs or '_present BIGINT'})")
+    if not columns:
+        if db.execute(f"SELECT 1 FROM {quote(rel)} LIMIT 1").fetchone() is not None:
+            con.execute(f"INSERT INTO {quote(rel)} VALUES (1)")
+        return
+    picked = ", ".join(quote(c) for c in columns)
+    # Duplicates are harmless (every insert is OR IGNORE, aggregates count distinct rows).
+    cursor = db.conn.execute(f"SELECT {picked} FROM {quote(rel)}")
+    names = [f"c{i}" for i in range(len(columns))]
+    while rows := cursor.fetchmany(BATCH):
+        batch = {
+            name: _column(values, typ)
+            for name, typ, values in zip(names, types, zip(*rows, strict=True), strict=True)
+        }
+        con.register("_deniable_batch", batch)
+        try:
+            con.execute(f"INSERT INTO {quote(rel)} SELECT * FROM _deniable_batch")
+        finally:
+            con.unregister("_deniable_batch")
+
+
+def _copy_out(
+    con: duckdb.DuckDBPyConnection, db: Database, rel: str, columns: tuple[str, ...]
+) -> None:
+    """Append DuckDB's table ``rel`` to the SQLite table of the same name, in key order."""
+    every = [*columns, RULE_COLUMN, HEIGHT_COLUMN]
+    picked = ", ".join(quote(c) for c in every)
+    # Key order makes SQLite's unique-index inserts sequential.
+    order = f" ORDER BY {', '.join(quote(c) for c in columns)}" if columns else ""
+    result = con.execute(f"SELECT {picked} FROM {quote(rel)}{order}")
+    marks = ", ".join("?" for _ in every)
+    insert = f"INSERT INTO {quote(rel)} ({picked}) VALUES ({marks})"
+    for rows in _batches(result):
+        db.conn.executemany(insert, rows)
+
+
+def _batches(result: duckdb.DuckDBPyConnection) -> Iterator[list[tuple[Any, ...]]]:
+    while rows := result.fetchmany(BATCH):
+        yield rows
+
+
+_PLACEHOLDER = re.compile(r"\$(\w+)")
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection, stmt: Statement, extra: dict[str, int] | None = None
+) -> int:
+    """Execute an ``INSERT``; return how many rows it added."""
+    params = {**stmt.params, **extra} if extra else stmt.params
+    found = con.execute(stmt.sql, _used(stmt.sql, params)).fetchone()
+    return int(found[0]) if found else 0
+
+
+def _used(sql: str, params: dict[str, object]) -> dict[str, object]:
+    # DuckDB refuses parameters a statement does not use (a delta window's, an
+    # aggregate's constant compiled away, a delimiter between no two fields).
+    used = set(_PLACEHOLDER.findall(sql))
+    return {k: v for k, v in params.items() if k in used}
+
+
+def _evaluate_once(
+    con: duckdb.DuckDBPyConnection,
+    stratum: Stratum,
+    schema: Schema,
+    limits: Limits,
+    counts: dict[str, int],
+    flat: set[str],
+) -> None:
+    """A stratum without recursion: one grouped ``INSERT`` per relation.
+
+    Every clause's rows in one ``UNION ALL``, grouped on the attributes; a row keeps
+    the provenance of the lowest-numbered clause deriving it.  Cheaper than
+    ``INSERT OR IGNORE`` clause by clause, which maintains a unique index.
+    """
+    for rel in stratum.relations:
+        clauses = [c for c in stratum.clauses if c.head.rel == rel]
+        if rel not in flat:
+            for clause in clauses:
+                counts[rel] += _run(con, compile_rule(clause, schema, dialect=DUCKDB))
+            _check_rows(rel, counts, limits)
+            continue
+        selects = [
+            select_rule(c, schema, dialect=DUCKDB, prefix=f"c{i}_") for i, c in enumerate(clauses)
+        ]
+        keys = [f"k{j}" for j in range(len(schema.columns[rel]))]
+        union = " UNION ALL ".join(s.sql for s in selects)
+        named = ", ".join([*keys, "r", "h"])
+        target = ", ".join(quote(c) for c in (*schema.columns[rel], RULE_COLUMN, HEIGHT_COLUMN))
+        sql = (
+            f"INSERT INTO {quote(rel)} ({target}) "
+            f"SELECT {', '.join(keys)}, min(r), arg_min(h, r) "
+            f"FROM ({union}) AS derived({named}) GROUP BY {', '.join(keys)}"
+        )
+        params = {k: v for s in selects for k, v in s.params.items()}
+        counts[rel] += _run(con, Statement(sql, params))
+        _check_rows(rel, counts, limits)
+
+
+def _evaluate(
+    con: duckdb.DuckDBPyConnection,
+    stratum: Stratum,
+    schema: Schema,
+    limits: Limits,
+    counts: dict[str, int],
+) -> None:
+    rels = stratum.relations
+    variants: list[tuple[Statement, str, str]] = []
+    for clause in stratum.clauses:
+        positions = delta_positions(clause, rels) if stratum.recursive else ()
+        if not positions:
+            stmt = compile_rule(clause, schema, dialect=DUCKDB)
+            counts[clause.head.rel] += _run(con, stmt)
+            _check_rows(clause.head.rel, counts, limits)
+            continue
+        positives = [lit for lit in clause.body if isinstance(lit, Atom)]
+        for pos in positions:
+            stmt = compile_rule(clause, schema, delta=pos, dialect=DUCKDB)
+            variants.append((stmt, positives[pos].rel, clause.head.rel))
+    if not variants:
+        return
+    # DuckDB's rowids of a table only appended to are 0, 1, 2 ...: the count is the window.
+    low = dict.fromkeys(rels, -1)
+    high = {rel: counts[rel] - 1 for rel in rels}
+    rounds = 0
+    while any(high[r] > low[r] for r in rels):
+        rounds += 1
+        if rounds > limits.max_rounds:
+            raise rounds_exceeded([r for r in rels if high[r] > low[r]], limits)
+        for stmt, rel, head in variants:
+            if high[rel] > low[rel]:
+                counts[head] += _run(con, stmt, {"dlo": low[rel], "dhi": high[rel]})
+        low, high = high, {rel: counts[rel] - 1 for rel in rels}
+        for rel in rels:
+            _check_rows(rel, counts, limits)
+
+
+def _check_rows(rel: str, counts: dict[str, int], limits: Limits) -> None:
+    if counts[rel] > limits.max_rows:
+        raise EvaluationError(
+            f"relation {rel} has more than {limits.max_rows} rows (limit max_rows); "
+            "is there runaway arithmetic recursion?"
+        )
