@@ -158,6 +158,7 @@ def read_names(doc: Doc) -> DocNames:
         out.append(Mention(r.start, r.end, name, kind))
     out.extend(resolve_pronouns(doc, out, genders))
     out.extend(_first_person(doc, out))
+    out.extend(_it_said(doc, out))
     out.sort(key=lambda m: m.start)
     by_token = {i: m for m in out for i in range(m.start, m.end)}
     home = home_country(doc, v, out) or dominant(out, "gov")
@@ -595,8 +596,9 @@ def _kind_noun(t: Token, r: _Raw) -> bool:
     "the broadcaster Y")."""
     if t.pos_ != "NOUN" or t.lower_ not in _FIRM_WORDS:
         return False
-    # the parser hangs either on the other ("the internet group X": X may be its apposition)
-    return r.start <= t.head.i < r.end or any(t.doc[k].head.i == t.i for k in range(r.start, r.end))
+    # the parser hangs either on the other ("the internet group X": X may be its apposition),
+    # or splits them when it misreads the clause; a kind of firm right before a name is enough
+    return t.i == r.start - 1 or r.start <= t.head.i < r.end
 
 
 def _vote_kinds(raw: list[_Raw]) -> dict[str, str]:
@@ -693,6 +695,33 @@ def _national(doc: Doc, r: _Raw, name: str, v: Vocab) -> str:
     if gov is None or not gov.endswith(" government"):
         return name
     return f"{gov.removesuffix(' government')} {name}"
+
+
+def _it_said(doc: Doc, named: list[Mention]) -> list[Mention]:
+    """ "X said it had held talks with Y": "it" in what an organisation says is that
+    organisation (anywhere else "it" is left unresolved)."""
+    at = {i: m for m in named for i in range(m.start, m.end)}
+    out: list[Mention] = []
+    for t in doc:
+        if t.lower_ not in ("it", "its") or t.i in at:
+            continue
+        clause = t.head if t.dep_ in ("nsubj", "nsubjpass") else t.head.head
+        if t.dep_ == "poss":
+            clause = t.head.head  # "X said its chairman had resigned"
+        while clause.dep_ in ("conj", "aux") and clause.head.i != clause.i:
+            clause = clause.head
+        if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in _SPEECH:
+            continue
+        if clause.lemma_ in ("be", "seem", "appear", "remain") and t.dep_ == "nsubj":
+            continue  # "X said it was untrue that ...": no organisation is meant
+        subj = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+        m = at.get(subj.i) if subj is not None else None
+        if m is not None and m.kind in ("org", "gov", "party"):
+            out.append(Mention(t.i, t.i + 1, m.name, m.kind))
+    return out
+
+
+_SPEECH = vocab().cues["speech"]
 
 
 def _first_person(doc: Doc, named: list[Mention]) -> list[Mention]:
