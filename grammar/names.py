@@ -156,6 +156,7 @@ def read_names(doc: Doc) -> DocNames:
             if party:
                 name, kind = party, "party"
         out.append(Mention(r.start, r.end, name, kind))
+    out = _one_spelling(out)
     out.extend(resolve_pronouns(doc, out, genders))
     out.extend(_first_person(doc, out))
     out.extend(_it_said(doc, out))
@@ -695,6 +696,27 @@ def _national(doc: Doc, r: _Raw, name: str, v: Vocab) -> str:
     if gov is None or not gov.endswith(" government"):
         return name
     return f"{gov.removesuffix(' government')} {name}"
+
+
+def _one_spelling(named: list[Mention]) -> list[Mention]:
+    """ "Sergey Lavrov" and "Sergei Lavrov" in one article are one person, named as first
+    written: transliterations of a first name differ, a surname must not."""
+    first: dict[tuple[str, str], str] = {}
+    out: list[Mention] = []
+    for m in named:
+        words = m.name.split()
+        if m.kind != "person" or len(words) != 2:
+            out.append(m)
+            continue
+        key = (_transliterated(words[0]), words[1].lower())
+        name = first.setdefault(key, m.name)
+        out.append(m if name == m.name else Mention(m.start, m.end, name, m.kind, m.post))
+    return out
+
+
+def _transliterated(name: str) -> str:
+    low = name.lower().replace("ks", "x").replace("iy", "i").replace("ey", "ei")
+    return low[:-1] + "i" if low.endswith("y") else low
 
 
 def _it_said(doc: Doc, named: list[Mention]) -> list[Mention]:
