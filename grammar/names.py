@@ -12,6 +12,7 @@ extractors.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -255,7 +256,25 @@ def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
         # (a headline's "Hartley: …" is often tagged a common noun)
         if t.i not in taken and t.pos_ in ("PROPN", "NOUN") and t.text in surnames:
             add(_Raw(t.i, t.i + 1, t.text, "person"))
+    # A leader's surname the tagger left unnamed ("Erdogan denies links to …" in a headline).
+    leaders = _leader_surnames()
+    for t in doc:
+        if (
+            t.i not in taken
+            and t.pos_ in ("PROPN", "NOUN")
+            and t.text[:1].isupper()
+            and t.is_alpha
+            and t.lower_ in leaders
+        ):
+            add(_Raw(t.i, t.i + 1, t.text, "person"))
     return out
+
+
+@functools.cache
+def _leader_surnames() -> frozenset[str]:
+    """Surnames that name one leader in leaders.txt ("erdogan"), not two ("bush")."""
+    counts = Counter(full.split()[-1] for full in vocab().leaders)
+    return frozenset(name for name, n in counts.items() if n == 1 and len(name) > 3)
 
 
 _PLACE_LABELS = ("GPE", "LOC", "ORG", "FAC")
