@@ -116,6 +116,8 @@ def read_names(doc: Doc) -> DocNames:
     for text in kinds:
         if kinds[text] in ("person", "org") and text.lower() in v.governments:
             kinds[text] = "place"  # "Kyiv" is a city whatever the tagger says
+        elif text.lower() in _leader_surnames() or text.lower().replace(".", "") in v.leaders:
+            kinds[text] = "person"  # "Trump" is a man whatever the tagger says
     words = {t.text for t in doc}
     for r in raw:
         if r.start > 0 and _kind_noun(doc[r.start - 1], r) and not r.gender:

@@ -404,3 +404,9 @@ def test_quotations_never_crash(text: str) -> None:
     quotes = quotations(doc, lambda v: "X")
     assert all(q.start < q.end for q in quotes)
     inner_sentences(doc, quotes)
+
+
+def test_a_leader_is_a_person_whatever_the_tagger_says() -> None:
+    doc = parse("Trump and Erdogan to meet")
+    kinds = {doc[m.start : m.end].text: m.kind for m in read_names(doc).mentions}
+    assert kinds == {"Trump": "person", "Erdogan": "person"}
