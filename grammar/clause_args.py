@@ -24,6 +24,12 @@ def subjects(v: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
         c = subj[0]
         if c.lower_ in ("who", "which", "that") and v.dep_ == "relcl":
             return args(v.head, ctx, speaking)
+        prev = c.doc[c.left_edge.i - 1] if c.left_edge.i > 0 else None
+        apposed = [a for a in c.children if a.dep_ == "appos" and a.i > c.i]
+        if prev is not None and prev.tag_ == "VBG" and prev.dep_ in ("pcomp", "advcl") and apposed:
+            # "Before meeting B, A flew home": the parser took the participle's object for the
+            # subject and the subject for its apposition
+            return args(apposed[0], ctx, speaking)
         out = args(c, ctx, speaking)
         for more in subj[1:]:
             # "A and then-President B held …": the parser may give the verb two subjects
@@ -33,6 +39,13 @@ def subjects(v: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
         return out
     if v.dep_ in ("conj", "xcomp", "advcl") and v.head.pos_ in ("VERB", "AUX"):
         return subjects(v.head, ctx, speaking)
+    if (
+        v.dep_ == "pcomp"
+        and v.tag_ == "VBG"
+        and v.head.lower_ in ("after", "before", "since", "while", "on")
+        and v.head.head.pos_ in ("VERB", "AUX")
+    ):
+        return subjects(v.head.head, ctx, speaking)  # "after meeting B, A flew home"
     if v.dep_ in ("acl", "relcl"):
         return args(v.head, ctx, speaking)
     return []

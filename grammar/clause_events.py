@@ -279,9 +279,15 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if len(between) > 1 and not _ahead(n):
             for x, y in combinations(between, 2):
                 yield from pairs(pred, n, [x], [y], "meeting_between", sent)
-        if n.dep_ == "pobj" and n.head.lower_ in ("in", "during", "at") and n.lemma_ == "meeting":
-            # "A, in a meeting with B, said", "A and B in a meeting in Ankara discussed"
+        after_talks = n.head.lower_ in ("after", "following") and n.lemma_ != "discussion"
+        if n.dep_ == "pobj" and (
+            (n.head.lower_ in ("in", "during", "at") and n.lemma_ == "meeting") or after_talks
+        ):
+            # "A, in a meeting with B, said", "A and B in a meeting in Ankara discussed";
+            # "speaking after talks with B, A said"
             holder = n.head.head
+            if holder.dep_ == "advcl" and holder.tag_ == "VBG" and holder.head.pos_ == "VERB":
+                holder = holder.head  # "speaking after …, A said": the main clause's subject
             if holder.pos_ in ("VERB", "AUX") and not _ahead(n):
                 a = subjects(holder, ctx)
                 withs = after((n,), ("with",), ctx)

@@ -178,6 +178,8 @@ def _call_refused(sent: Span) -> bool:
 def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
     """What the trigger's own words say: negation, modals, infinitives, conditions."""
     heads = [v]
+    if v.dep_ == "pcomp" and v.head.head.pos_ in ("VERB", "AUX"):
+        heads.append(v.head.head)  # "will fly home after meeting B": the main verb's modal
     if v.pos_ in ("NOUN", "PROPN"):
         if any(d.lower_ == "no" for d in v.children if d.dep_ == "det"):
             return Modality.NEGATED
