@@ -39,6 +39,18 @@ def subjects(v: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
         return out
     if v.dep_ in ("conj", "xcomp", "advcl") and v.head.pos_ in ("VERB", "AUX"):
         return subjects(v.head, ctx, speaking)
+    before = v.doc[v.i - 1] if v.i > v.sent.start else None
+    m = ctx.mention(before) if before is not None else None
+    if (
+        before is not None
+        and m is not None
+        and m.kind == "person"
+        and before.dep_ == "appos"
+        and m.start > v.sent.start
+        and v.doc[m.start - 1].text == ","
+    ):
+        # "Speaking after talks with B, A said": the parser hung the subject on B
+        return [m]
     if (
         v.dep_ == "pcomp"
         and v.tag_ == "VBG"

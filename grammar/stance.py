@@ -88,7 +88,9 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
                 return None, ""  # "the meeting was cancelled", "postponed the talks"
             if lemma in _DENY and rel in ("ccomp", "dobj", "xcomp") and c.pred != "denies":
                 return Modality.NEGATED, ""
-            if lemma in _SPEECH and rel in ("ccomp", "parataxis", "conj", "advcl"):
+            fronted = rel == "advcl" and child.i < cur.i and child.tag_ == "VBG"
+            if lemma in _SPEECH and rel in ("ccomp", "parataxis", "conj", "advcl") and not fronted:
+                # ("speaking after talks with B, A said ...": the talks are no one's words)
                 if rel == "conj":
                     child, cur = cur, cur.head
                     continue
