@@ -203,10 +203,12 @@ def their_call(sent: Span, ctx: Context) -> Iterator[Candidate]:
         verb = prep.head
         if verb.pos_ == "NOUN" and verb.dep_ == "dobj":
             verb = verb.head  # "discussed a meeting during their call"
-        if prep.lower_ not in ("during", "in", "on") or verb.pos_ not in ("VERB", "AUX"):
+        if prep.lower_ not in ("during", "in", "on", "after", "following"):
+            continue
+        if verb.pos_ not in ("VERB", "AUX"):
             continue
         held = subjects(verb, ctx)
-        withs = after((verb,), ("with",), ctx)
+        withs = after((verb, n), ("with",), ctx)
         if not withs and phone:
             # "A told B in a phone call", "in a phone call, A urged B to resign"
             withs = [
