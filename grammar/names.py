@@ -4,7 +4,10 @@ spaCy's named entities are the start.  On top of them this module adds what a re
 relies on and a statistical tagger gets wrong: honorifics ("Lord Falconer", "Ms Furse"), one
 type per name across the document, surnames and first names resolved to the full name given
 earlier, acronyms resolved to the long name they abbreviate, parties, countries acting as their
-governments, and pronouns resolved to the last person of the right gender.
+governments, and pronouns resolved to the last person of the right gender.  Its stages live
+beside it: :mod:`~deniable.grammar.kinds` (what kind of thing a name is),
+:mod:`~deniable.grammar.spellings` (one name written several ways) and
+:mod:`~deniable.grammar.pronouns`.
 
 The result, :class:`DocNames`, is built once per document and read, never written, by the
 extractors.
@@ -12,53 +15,29 @@ extractors.
 
 from __future__ import annotations
 
-import functools
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Span
 
 from deniable.grammar.home import dominant, home_country
+from deniable.grammar.kinds import FIRM_WORDS, leader_surnames, name_kinds
 from deniable.grammar.lexicon import lexicon
-from deniable.grammar.namewords import CALENDAR_WORDS
-from deniable.grammar.pronouns import resolve_pronouns
-from deniable.grammar.quotes import first_person, quotations
+from deniable.grammar.namewords import CALENDAR_WORDS, DROPPED_HONORIFICS, KEPT_HONORIFICS
+from deniable.grammar.pronouns import first_person_mentions, organisation_it, resolve_pronouns
+from deniable.grammar.spellings import (
+    US_PARTY_CODE,
+    acronyms,
+    full_names,
+    national,
+    one_spelling,
+    resolve_person,
+)
 from deniable.grammar.vocab import Vocab, vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-#: Honorifics dropped from a canonical name, and the gender they say ("" for none).
-DROPPED_HONORIFICS = {
-    "mr": "m",
-    "mr.": "m",
-    "mrs": "f",
-    "mrs.": "f",
-    "ms": "f",
-    "ms.": "f",
-    "miss": "f",
-    "dr": "",
-    "dr.": "",
-    "sir": "m",
-    "dame": "f",
-    "prof": "",
-    "prof.": "",
-    "professor": "",
-    # abbreviated titles of office ("Sen. Jeff Sessions"): the office is a role, not a name
-    "sen.": "",
-    "rep.": "",
-    "gov.": "",
-    "gen.": "",
-    "col.": "",
-    "lt.": "",
-    "sgt.": "",
-    "adm.": "",
-    "pres.": "",
-}
-#: Honorifics that are part of the name a person is known by ("Lord Goldsmith").
-KEPT_HONORIFICS = {"lord": "m", "lady": "f", "baroness": "f", "baron": "m", "prince": "m"}
 _ORG_WORDS = vocab().cues["org_words"]
 _PLACE_WORDS = vocab().cues["place_words"]
 _PARTICLES = vocab().cues["name_particles"]
@@ -112,31 +91,15 @@ def read_names(doc: Doc) -> DocNames:
     """Find, type and resolve every mention of ``doc``."""
     v = vocab()
     raw = _spread(doc, _raw_mentions(doc, v))
-    kinds = _vote_kinds(raw)
-    for text in kinds:
-        if kinds[text] in ("person", "org") and text.lower() in v.governments:
-            kinds[text] = "place"  # "Kyiv" is a city whatever the tagger says
-        elif text.lower() in _leader_surnames() or text.lower().replace(".", "") in v.leaders:
-            kinds[text] = "person"  # "Trump" is a man whatever the tagger says
-    words = {t.text for t in doc}
-    for r in raw:
-        if r.start > 0 and _kind_noun(doc[r.start - 1], r) and not r.gender:
-            kinds[r.text] = "org"  # "accountancy firm Grant Thornton": a firm, not a man
-        elif _traded(doc, r) and not r.gender:
-            kinds[r.text] = "org"  # "shares in Woolworths": only a company has shares
-        elif _family(doc, r, words) and kinds.get(r.text) in ("place", "person", "org"):
-            kinds[r.text] = "group"
-    for r in raw:
-        if kinds.get(r.text) == "org" and _apposed_post(doc, r, v):
-            kinds[r.text] = "person"  # "X, the chief executive of Y,": the tagger said org
-    full = _full_names(raw, kinds)
-    acronyms = _acronyms(doc, raw, kinds)
+    kinds = name_kinds(doc, raw, v)
+    full = full_names(raw, kinds)
+    short_forms = acronyms(doc, raw, kinds)
     genders: dict[str, str] = {}
     out: list[Mention] = []
     for r in raw:
         kind = kinds.get(r.text, r.kind)
         name = r.text
-        code = _US_PARTY_CODE.fullmatch(r.text)
+        code = US_PARTY_CODE.fullmatch(r.text)
         if code is not None:
             # "Sen. X, R-S.C.,": the party and state after an American legislator's name
             if code.group(1) == "I":
@@ -145,7 +108,7 @@ def read_names(doc: Doc) -> DocNames:
             out.append(Mention(r.start, r.end, name, kind))
             continue
         if kind == "person":
-            name = _resolve_person(r, full, out) or name
+            name = resolve_person(r, full, out) or name
             if r.gender:
                 genders.setdefault(name, r.gender)
             first = name.split()[0].lower()
@@ -153,16 +116,16 @@ def read_names(doc: Doc) -> DocNames:
             if g:
                 genders.setdefault(name, g)
         elif kind == "org":
-            name = acronyms.get(name, name)
-            name = _national(doc, r, name, v)
+            name = short_forms.get(name, name)
+            name = national(doc, r, name, v)
             party = v.parties.get(name.lower())
             if party:
                 name, kind = party, "party"
         out.append(Mention(r.start, r.end, name, kind))
-    out = _one_spelling(out)
+    out = one_spelling(out)
     out.extend(resolve_pronouns(doc, out, genders))
-    out.extend(_first_person(doc, out))
-    out.extend(_it_said(doc, out))
+    out.extend(first_person_mentions(doc, out))
+    out.extend(organisation_it(doc, out))
     out.sort(key=lambda m: m.start)
     by_token = {i: m for m in out for i in range(m.start, m.end)}
     home = home_country(doc, v, out) or dominant(out, "gov")
@@ -240,7 +203,7 @@ def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
         if (
             t.i not in taken
             and kind_word is not None
-            and kind_word.lower_ in _FIRM_WORDS
+            and kind_word.lower_ in FIRM_WORDS
             and (kind_word.head.i == t.i or t.head.i == kind_word.i)
             and (_name_word(t) or (t.pos_ == "NOUN" and t.text[:1].isupper() and t.is_alpha))
             and not t.is_sent_start
@@ -259,7 +222,7 @@ def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
         if t.i not in taken and t.pos_ in ("PROPN", "NOUN") and t.text in surnames:
             add(_Raw(t.i, t.i + 1, t.text, "person"))
     # A leader's surname the tagger left unnamed ("Erdogan denies links to …" in a headline).
-    leaders = _leader_surnames()
+    leaders = leader_surnames()
     for t in doc:
         if (
             t.i not in taken
@@ -270,13 +233,6 @@ def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
         ):
             add(_Raw(t.i, t.i + 1, t.text, "person"))
     return out
-
-
-@functools.cache
-def _leader_surnames() -> frozenset[str]:
-    """Surnames that name one leader in leaders.txt ("erdogan"), not two ("bush")."""
-    counts = Counter(full.split()[-1] for full in vocab().leaders)
-    return frozenset(name for name, n in counts.items() if n == 1 and len(name) > 3)
 
 
 _PLACE_LABELS = ("GPE", "LOC", "ORG", "FAC")
@@ -574,237 +530,3 @@ def _vocab_mention(doc: Doc, t: Token, v: Vocab, min_words: int) -> _Raw | None:
         if low in v.metonyms and low != "the government":
             return _Raw(t.i, t.i + n, v.metonyms[low], "gov")
     return None
-
-
-_COMPANY_NOUNS = vocab().cues["company_nouns"]
-_FIRM_WORDS = _COMPANY_NOUNS | {"group"}
-
-
-def _family(doc: Doc, r: _Raw, words: set[str]) -> bool:
-    """ "the Guptas" in an article that also writes "Gupta": a family, not a place."""
-    t = doc[r.start]
-    return (
-        r.end - r.start == 1
-        and t.tag_ == "NNPS"
-        and t.text.endswith("s")
-        and r.start > 0
-        and doc[r.start - 1].lower_ == "the"
-        and t.text[:-1] in words
-    )
-
-
-def _apposed_post(doc: Doc, r: _Raw, v: Vocab) -> bool:
-    """A name of two or three words, not an organisation's, with a post in apposition."""
-    words = r.text.lower().split()
-    if not 2 <= len(words) <= 3 or words[-1] in _ORG_WORDS:
-        return False
-    if r.end >= len(doc) or doc[r.end].text != ",":
-        return False
-    return any(
-        c.dep_ == "appos" and c.i > r.end and c.lower_ in v.post_vocabulary
-        for c in doc[r.end - 1].children
-    )
-
-
-def _traded(doc: Doc, r: _Raw) -> bool:
-    """ "Shares in X", "a stake in X", "X shares": X is a company."""
-    if r.start >= 2 and doc[r.start - 1].lower_ in ("in", "of"):
-        return doc[r.start - 2].lemma_.lower() in ("share", "stake")
-    return r.end < len(doc) and doc[r.end].lower_ == "shares" and doc[r.end - 1].head.i == r.end
-
-
-def _kind_noun(t: Token, r: _Raw) -> bool:
-    """A common noun naming what kind of organisation the name after it is ("law firm X",
-    "the broadcaster Y")."""
-    if t.pos_ != "NOUN" or t.lower_ not in _FIRM_WORDS:
-        return False
-    # the parser hangs either on the other ("the internet group X": X may be its apposition),
-    # or splits them when it misreads the clause; a kind of firm right before a name is enough
-    return t.i == r.start - 1 or r.start <= t.head.i < r.end
-
-
-def _vote_kinds(raw: list[_Raw]) -> dict[str, str]:
-    """One type per name string across the document: the tagger is inconsistent."""
-    votes: dict[str, Counter[str]] = {}
-    surnames: set[str] = set()
-    for r in raw:
-        votes.setdefault(r.text, Counter())[r.kind] += 3 if r.gender else 1
-        words = r.text.split()
-        if r.kind == "person" and len(words) > 1:
-            surnames.add(words[-1])
-    out: dict[str, str] = {}
-    for text, c in votes.items():
-        kind = c.most_common(1)[0][0]
-        if kind == "place" and text in surnames:
-            kind = "person"  # "Marin" tagged a place, though the article names Oleg Marin
-        elif kind == "place" and text.isupper() and text.isalpha() and len(text) > 2:
-            kind = "org"  # "IPCL": an acronym is no place (country codes are governments)
-        elif kind == "org" and len(text.split()) > 1 and text.split()[-1] in surnames:
-            # "Dhiru Bhai Ambani" tagged an organisation, in an article about Mukesh Ambani
-            kind = "org" if text.split()[-1].lower() in _ORG_WORDS else "person"
-        if kind in ("person", "org"):
-            words = text.lower().split()
-            if len(words) > 1 and words[-1] in _PLACE_WORDS:
-                kind = "place"  # "Trump Tower", "Dulles Airport": a building, not its owner
-            elif words[-1] in _ORG_WORDS or (len(words) == 1 and text.isupper() and len(text) > 1):
-                kind = "org"
-            elif text in surnames or (len(words) > 1 and words[0] in lexicon().first_names):
-                kind = "person"
-        out[text] = kind
-    return out
-
-
-def _full_names(raw: list[_Raw], kinds: dict[str, str]) -> dict[str, list[tuple[int, str]]]:
-    """Surname or first name -> [(token position, full name)] for multi-word person names."""
-    out: dict[str, list[tuple[int, str]]] = {}
-    for r in raw:
-        words = r.text.split()
-        if kinds.get(r.text) != "person" or len(words) < 2:
-            continue
-        # "Goldsmith" is Lord Goldsmith; "Lord" is no one's first name.
-        keys = {words[-1]} if words[0].lower() in KEPT_HONORIFICS else {words[-1], words[0]}
-        if words[0].lower() in KEPT_HONORIFICS and "of" in words[2:]:
-            keys = {words[words.index("of", 2) - 1]}  # "Lord Irvine of Lairg" is Irvine
-        for key in keys:
-            out.setdefault(key, []).append((r.start, r.text))
-    return out
-
-
-def _resolve_person(r: _Raw, full: dict[str, list[tuple[int, str]]], done: list[Mention]) -> str:
-    """A one-word person name is the full name given for it, when that is not in doubt."""
-    words = r.text.split()
-    if len(words) == 2 and words[0].lower() in KEPT_HONORIFICS:
-        # "Lord Irvine" after "Lord Irvine of Lairg"
-        peers = {n for _pos, n in full.get(words[1], []) if n.startswith(f"{r.text} of ")}
-        return peers.pop() if len(peers) == 1 else ""
-    if len(words) == 2:
-        # "Duncan Smith" after "Iain Duncan Smith": a double surname without the first name
-        longer = {n for _pos, n in full.get(words[1], []) if n.endswith(f" {r.text}")}
-        longer.discard(r.text)
-        return longer.pop() if len(longer) == 1 else ""
-    if len(words) != 1:
-        return ""
-    seen = full.get(words[0], [])
-    candidates = sorted({n for _pos, n in seen})
-    if r.gender:
-        fn = lexicon().first_names
-        candidates = [n for n in candidates if fn.get(n.split()[0].lower(), r.gender) == r.gender]
-    if len(candidates) == 1:
-        return candidates[0]
-    if len(candidates) > 1:
-        # Two people share the name: only the last one named, if the other is not recent.
-        before = [(pos, n) for pos, n in seen if pos < r.start and n in candidates]
-        if before:
-            _pos, name = max(before)
-            others = [p for p, n in before if n != name]
-            if not others or r.start - max(others) > 200:
-                return name
-    return ""
-
-
-_US_PARTY_CODE = re.compile(r"([RDI])-[A-Z][A-Za-z.]{0,5}")
-
-
-def _national(doc: Doc, r: _Raw, name: str, v: Vocab) -> str:
-    """ "Russia's Foreign Ministry" is the Russian Foreign Ministry: a ministry named without
-    its country takes the possessor's."""
-    low = name.lower()
-    if not (low.endswith(" ministry") or low.startswith("ministry of ")) or r.start < 2:
-        return name
-    if doc[r.start - 1].lower_ not in ("'s", "’s"):
-        return name
-    gov = v.government(doc[r.start - 2].text)
-    if gov is None or not gov.endswith(" government"):
-        return name
-    return f"{gov.removesuffix(' government')} {name}"
-
-
-def _one_spelling(named: list[Mention]) -> list[Mention]:
-    """ "Sergey Lavrov" and "Sergei Lavrov" in one article are one person, named as first
-    written: transliterations of a first name differ, a surname must not."""
-    first: dict[tuple[str, str], str] = {}
-    out: list[Mention] = []
-    for m in named:
-        words = m.name.split()
-        if m.kind != "person" or len(words) != 2:
-            out.append(m)
-            continue
-        key = (_transliterated(words[0]), words[1].lower())
-        name = first.setdefault(key, m.name)
-        out.append(m if name == m.name else Mention(m.start, m.end, name, m.kind, m.post))
-    return out
-
-
-def _transliterated(name: str) -> str:
-    low = name.lower().replace("ks", "x").replace("iy", "i").replace("ey", "ei")
-    return low[:-1] + "i" if low.endswith("y") else low
-
-
-def _it_said(doc: Doc, named: list[Mention]) -> list[Mention]:
-    """ "X said it had held talks with Y": "it" in what an organisation says is that
-    organisation (anywhere else "it" is left unresolved)."""
-    at = {i: m for m in named for i in range(m.start, m.end)}
-    out: list[Mention] = []
-    for t in doc:
-        if t.lower_ not in ("it", "its") or t.i in at:
-            continue
-        clause = t.head if t.dep_ in ("nsubj", "nsubjpass") else t.head.head
-        if t.dep_ == "poss":
-            clause = t.head.head  # "X said its chairman had resigned"
-        while clause.dep_ in ("conj", "aux") and clause.head.i != clause.i:
-            clause = clause.head
-        if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in _SPEECH:
-            continue
-        if clause.lemma_ in ("be", "seem", "appear", "remain") and t.dep_ == "nsubj":
-            continue  # "X said it was untrue that ...": no organisation is meant
-        subj = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
-        m = at.get(subj.i) if subj is not None else None
-        if m is not None and m.kind in ("org", "gov", "party"):
-            out.append(Mention(t.i, t.i + 1, m.name, m.kind))
-    return out
-
-
-_SPEECH = vocab().cues["speech"]
-
-
-def _first_person(doc: Doc, named: list[Mention]) -> list[Mention]:
-    """ "I", "me", "my" in a quotation are the person it is attributed to."""
-    at = {i: m for m in named for i in range(m.start, m.end)}
-
-    def speaker(v: Token) -> str | None:
-        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
-        m = at.get(subj.i) if subj is not None else None
-        return m.name if m is not None and m.kind == "person" else None
-
-    quotes = quotations(doc, speaker)
-    return [Mention(i, i + 1, who, "person") for i, who in first_person(doc, quotes) if i not in at]
-
-
-def _acronyms(doc: Doc, raw: list[_Raw], kinds: dict[str, str]) -> dict[str, str]:
-    """Short forms of organisations: "LSE" -> "London Stock Exchange", defined in brackets or
-    the initials of a name; "Charter" -> "Charter Communications", its first word."""
-    out: dict[str, str] = {}
-    for m in re.finditer(
-        r"([A-Z][\w&-]*(?: (?:[A-Z][\w&-]*|&|of|and|for|the))+) ?\(([A-Z][A-Z&]{1,5})\)", doc.text
-    ):
-        long = re.sub(r"^(?:The|the) ", "", m.group(1))
-        out[m.group(2)] = long
-    longs = [r.text for r in raw if kinds.get(r.text) == "org" and len(r.text.split()) > 1]
-    for r in raw:
-        if r.text in out or not (r.text.isupper() and 2 <= len(r.text) <= 6):
-            continue
-        hits = {n for n in longs if _initials(n) == r.text}
-        if len(hits) == 1:
-            out[r.text] = hits.pop()
-    for r in raw:
-        # "Charter" after "Charter Communications": a company's first word is its short name
-        if r.text in out or kinds.get(r.text) != "org" or " " in r.text or r.text.isupper():
-            continue
-        hits = {n for n in longs if n.split()[0] == r.text}
-        if len(hits) == 1:
-            out[r.text] = hits.pop()
-    return out
-
-
-def _initials(name: str) -> str:
-    return "".join(w[0] for w in name.split() if w[:1].isupper())

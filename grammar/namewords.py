@@ -318,3 +318,33 @@ ORG_AFTER = frozenset(
         "mafia",
     ]
 )
+
+#: Honorifics dropped from a canonical name, and the gender they say ("" for none).
+DROPPED_HONORIFICS = {
+    "mr": "m",
+    "mr.": "m",
+    "mrs": "f",
+    "mrs.": "f",
+    "ms": "f",
+    "ms.": "f",
+    "miss": "f",
+    "dr": "",
+    "dr.": "",
+    "sir": "m",
+    "dame": "f",
+    "prof": "",
+    "prof.": "",
+    "professor": "",
+    # abbreviated titles of office ("Sen. Jeff Sessions"): the office is a role, not a name
+    "sen.": "",
+    "rep.": "",
+    "gov.": "",
+    "gen.": "",
+    "col.": "",
+    "lt.": "",
+    "sgt.": "",
+    "adm.": "",
+    "pres.": "",
+}
+#: Honorifics that are part of the name a person is known by ("Lord Goldsmith").
+KEPT_HONORIFICS = {"lord": "m", "lady": "f", "baroness": "f", "baron": "m", "prince": "m"}

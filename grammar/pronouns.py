@@ -1,4 +1,5 @@
-"""Pronouns: "he", "she", "his", "her" as mentions of the person they stand for.
+"""Pronouns as mentions of who they stand for: "he", "she", "his", "her"; "I" and "my" in a
+quotation; an organisation's "it" in what it says.
 
 A stage of the names stage: the last person named before, of that gender, within two
 sentences; a subject earlier in the same sentence first.  Two people before and neither the
@@ -9,8 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from deniable.grammar.quotes import first_person, quotations
+from deniable.grammar.vocab import vocab
+
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
     from deniable.grammar.names import Mention
 
@@ -57,3 +61,47 @@ def resolve_pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) ->
                 continue  # two people before and neither the subject: "he" could be either
         out.append(Mention(t.i, t.i + 1, last.name, "person"))
     return out
+
+
+def organisation_it(doc: Doc, named: list[Mention]) -> list[Mention]:
+    """ "X said it had held talks with Y": "it" in what an organisation says is that
+    organisation (anywhere else "it" is left unresolved)."""
+    from deniable.grammar.names import Mention  # the names stage calls this one
+
+    at = {i: m for m in named for i in range(m.start, m.end)}
+    out: list[Mention] = []
+    for t in doc:
+        if t.lower_ not in ("it", "its") or t.i in at:
+            continue
+        clause = t.head if t.dep_ in ("nsubj", "nsubjpass") else t.head.head
+        if t.dep_ == "poss":
+            clause = t.head.head  # "X said its chairman had resigned"
+        while clause.dep_ in ("conj", "aux") and clause.head.i != clause.i:
+            clause = clause.head
+        if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in _SPEECH:
+            continue
+        if clause.lemma_ in ("be", "seem", "appear", "remain") and t.dep_ == "nsubj":
+            continue  # "X said it was untrue that ...": no organisation is meant
+        subj = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+        m = at.get(subj.i) if subj is not None else None
+        if m is not None and m.kind in ("org", "gov", "party"):
+            out.append(Mention(t.i, t.i + 1, m.name, m.kind))
+    return out
+
+
+_SPEECH = vocab().cues["speech"]
+
+
+def first_person_mentions(doc: Doc, named: list[Mention]) -> list[Mention]:
+    """ "I", "me", "my" in a quotation are the person it is attributed to."""
+    from deniable.grammar.names import Mention  # the names stage calls this one
+
+    at = {i: m for m in named for i in range(m.start, m.end)}
+
+    def speaker(v: Token) -> str | None:
+        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        m = at.get(subj.i) if subj is not None else None
+        return m.name if m is not None and m.kind == "person" else None
+
+    quotes = quotations(doc, speaker)
+    return [Mention(i, i + 1, who, "person") for i, who in first_person(doc, quotes) if i not in at]

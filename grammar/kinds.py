@@ -1,0 +1,131 @@
+"""What kind of thing each name is: a person, an organisation, a place, a group.
+
+A stage of the names stage (:mod:`deniable.grammar.names`): the tagger's labels are voted
+over the document (it is inconsistent), then corrected by what the text says around a name
+("accountancy firm X", "shares in X", "X, the chief executive of Y", "the Guptas") and by
+what the lexicons know (a capital is a place, a leader a person).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from deniable.grammar.lexicon import lexicon
+from deniable.grammar.vocab import vocab
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from deniable.grammar.names import _Raw
+    from deniable.grammar.vocab import Vocab
+
+_ORG_WORDS = vocab().cues["org_words"]
+_PLACE_WORDS = vocab().cues["place_words"]
+COMPANY_NOUNS = vocab().cues["company_nouns"]
+#: Nouns that say what kind of firm the name after them is ("the retail chain X").
+FIRM_WORDS = COMPANY_NOUNS | {"group"}
+
+
+def name_kinds(doc: Doc, raw: list[_Raw], v: Vocab) -> dict[str, str]:
+    """One kind per name string: the tagger's labels voted, then corrected."""
+    kinds = _vote_kinds(raw)
+    for text in kinds:
+        if kinds[text] in ("person", "org") and text.lower() in v.governments:
+            kinds[text] = "place"  # "Kyiv" is a city whatever the tagger says
+        elif text.lower() in leader_surnames() or text.lower().replace(".", "") in v.leaders:
+            kinds[text] = "person"  # "Trump" is a man whatever the tagger says
+    words = {t.text for t in doc}
+    for r in raw:
+        if r.start > 0 and _kind_noun(doc[r.start - 1], r) and not r.gender:
+            kinds[r.text] = "org"  # "accountancy firm Grant Thornton": a firm, not a man
+        elif _traded(doc, r) and not r.gender:
+            kinds[r.text] = "org"  # "shares in Woolworths": only a company has shares
+        elif _family(doc, r, words) and kinds.get(r.text) in ("place", "person", "org"):
+            kinds[r.text] = "group"
+    for r in raw:
+        if kinds.get(r.text) == "org" and _apposed_post(doc, r, v):
+            kinds[r.text] = "person"  # "X, the chief executive of Y,": the tagger said org
+    return kinds
+
+
+@functools.cache
+def leader_surnames() -> frozenset[str]:
+    """Surnames that name one leader in leaders.txt ("erdogan"), not two ("bush")."""
+    counts = Counter(full.split()[-1] for full in vocab().leaders)
+    return frozenset(name for name, n in counts.items() if n == 1 and len(name) > 3)
+
+
+def _family(doc: Doc, r: _Raw, words: set[str]) -> bool:
+    """ "the Guptas" in an article that also writes "Gupta": a family, not a place."""
+    t = doc[r.start]
+    return (
+        r.end - r.start == 1
+        and t.tag_ == "NNPS"
+        and t.text.endswith("s")
+        and r.start > 0
+        and doc[r.start - 1].lower_ == "the"
+        and t.text[:-1] in words
+    )
+
+
+def _apposed_post(doc: Doc, r: _Raw, v: Vocab) -> bool:
+    """A name of two or three words, not an organisation's, with a post in apposition."""
+    words = r.text.lower().split()
+    if not 2 <= len(words) <= 3 or words[-1] in _ORG_WORDS:
+        return False
+    if r.end >= len(doc) or doc[r.end].text != ",":
+        return False
+    return any(
+        c.dep_ == "appos" and c.i > r.end and c.lower_ in v.post_vocabulary
+        for c in doc[r.end - 1].children
+    )
+
+
+def _traded(doc: Doc, r: _Raw) -> bool:
+    """ "Shares in X", "a stake in X", "X shares": X is a company."""
+    if r.start >= 2 and doc[r.start - 1].lower_ in ("in", "of"):
+        return doc[r.start - 2].lemma_.lower() in ("share", "stake")
+    return r.end < len(doc) and doc[r.end].lower_ == "shares" and doc[r.end - 1].head.i == r.end
+
+
+def _kind_noun(t: Token, r: _Raw) -> bool:
+    """A common noun naming what kind of organisation the name after it is ("law firm X",
+    "the broadcaster Y")."""
+    if t.pos_ != "NOUN" or t.lower_ not in FIRM_WORDS:
+        return False
+    # the parser hangs either on the other ("the internet group X": X may be its apposition),
+    # or splits them when it misreads the clause; a kind of firm right before a name is enough
+    return t.i == r.start - 1 or r.start <= t.head.i < r.end
+
+
+def _vote_kinds(raw: list[_Raw]) -> dict[str, str]:
+    """One type per name string across the document: the tagger is inconsistent."""
+    votes: dict[str, Counter[str]] = {}
+    surnames: set[str] = set()
+    for r in raw:
+        votes.setdefault(r.text, Counter())[r.kind] += 3 if r.gender else 1
+        words = r.text.split()
+        if r.kind == "person" and len(words) > 1:
+            surnames.add(words[-1])
+    out: dict[str, str] = {}
+    for text, c in votes.items():
+        kind = c.most_common(1)[0][0]
+        if kind == "place" and text in surnames:
+            kind = "person"  # "Marin" tagged a place, though the article names Oleg Marin
+        elif kind == "place" and text.isupper() and text.isalpha() and len(text) > 2:
+            kind = "org"  # "IPCL": an acronym is no place (country codes are governments)
+        elif kind == "org" and len(text.split()) > 1 and text.split()[-1] in surnames:
+            # "Dhiru Bhai Ambani" tagged an organisation, in an article about Mukesh Ambani
+            kind = "org" if text.split()[-1].lower() in _ORG_WORDS else "person"
+        if kind in ("person", "org"):
+            words = text.lower().split()
+            if len(words) > 1 and words[-1] in _PLACE_WORDS:
+                kind = "place"  # "Trump Tower", "Dulles Airport": a building, not its owner
+            elif words[-1] in _ORG_WORDS or (len(words) == 1 and text.isupper() and len(text) > 1):
+                kind = "org"
+            elif text in surnames or (len(words) > 1 and words[0] in lexicon().first_names):
+                kind = "person"
+        out[text] = kind
+    return out

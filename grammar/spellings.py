@@ -1,0 +1,138 @@
+"""One name written several ways: surnames and first names for the full name, short forms
+and acronyms of an organisation, transliterations of a first name, a ministry's country.
+
+A stage of the names stage (:mod:`deniable.grammar.names`), which hands it the raw mentions
+and their voted kinds.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from deniable.grammar.lexicon import lexicon
+from deniable.grammar.namewords import KEPT_HONORIFICS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from deniable.grammar.names import Mention, _Raw
+    from deniable.grammar.vocab import Vocab
+
+
+def full_names(raw: list[_Raw], kinds: dict[str, str]) -> dict[str, list[tuple[int, str]]]:
+    """Surname or first name -> [(token position, full name)] for multi-word person names."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for r in raw:
+        words = r.text.split()
+        if kinds.get(r.text) != "person" or len(words) < 2:
+            continue
+        # "Goldsmith" is Lord Goldsmith; "Lord" is no one's first name.
+        keys = {words[-1]} if words[0].lower() in KEPT_HONORIFICS else {words[-1], words[0]}
+        if words[0].lower() in KEPT_HONORIFICS and "of" in words[2:]:
+            keys = {words[words.index("of", 2) - 1]}  # "Lord Irvine of Lairg" is Irvine
+        for key in keys:
+            out.setdefault(key, []).append((r.start, r.text))
+    return out
+
+
+def resolve_person(r: _Raw, full: dict[str, list[tuple[int, str]]], done: list[Mention]) -> str:
+    """A one-word person name is the full name given for it, when that is not in doubt."""
+    words = r.text.split()
+    if len(words) == 2 and words[0].lower() in KEPT_HONORIFICS:
+        # "Lord Irvine" after "Lord Irvine of Lairg"
+        peers = {n for _pos, n in full.get(words[1], []) if n.startswith(f"{r.text} of ")}
+        return peers.pop() if len(peers) == 1 else ""
+    if len(words) == 2:
+        # "Duncan Smith" after "Iain Duncan Smith": a double surname without the first name
+        longer = {n for _pos, n in full.get(words[1], []) if n.endswith(f" {r.text}")}
+        longer.discard(r.text)
+        return longer.pop() if len(longer) == 1 else ""
+    if len(words) != 1:
+        return ""
+    seen = full.get(words[0], [])
+    candidates = sorted({n for _pos, n in seen})
+    if r.gender:
+        fn = lexicon().first_names
+        candidates = [n for n in candidates if fn.get(n.split()[0].lower(), r.gender) == r.gender]
+    if len(candidates) == 1:
+        return candidates[0]
+    if len(candidates) > 1:
+        # Two people share the name: only the last one named, if the other is not recent.
+        before = [(pos, n) for pos, n in seen if pos < r.start and n in candidates]
+        if before:
+            _pos, name = max(before)
+            others = [p for p, n in before if n != name]
+            if not others or r.start - max(others) > 200:
+                return name
+    return ""
+
+
+US_PARTY_CODE = re.compile(r"([RDI])-[A-Z][A-Za-z.]{0,5}")
+
+
+def national(doc: Doc, r: _Raw, name: str, v: Vocab) -> str:
+    """ "Russia's Foreign Ministry" is the Russian Foreign Ministry: a ministry named without
+    its country takes the possessor's."""
+    low = name.lower()
+    if not (low.endswith(" ministry") or low.startswith("ministry of ")) or r.start < 2:
+        return name
+    if doc[r.start - 1].lower_ not in ("'s", "’s"):
+        return name
+    gov = v.government(doc[r.start - 2].text)
+    if gov is None or not gov.endswith(" government"):
+        return name
+    return f"{gov.removesuffix(' government')} {name}"
+
+
+def one_spelling(named: list[Mention]) -> list[Mention]:
+    """ "Sergey Lavrov" and "Sergei Lavrov" in one article are one person, named as first
+    written: transliterations of a first name differ, a surname must not."""
+    from deniable.grammar.names import Mention  # the names stage calls this one
+
+    first: dict[tuple[str, str], str] = {}
+    out: list[Mention] = []
+    for m in named:
+        words = m.name.split()
+        if m.kind != "person" or len(words) != 2:
+            out.append(m)
+            continue
+        key = (_transliterated(words[0]), words[1].lower())
+        name = first.setdefault(key, m.name)
+        out.append(m if name == m.name else Mention(m.start, m.end, name, m.kind, m.post))
+    return out
+
+
+def _transliterated(name: str) -> str:
+    low = name.lower().replace("ks", "x").replace("iy", "i").replace("ey", "ei")
+    return low[:-1] + "i" if low.endswith("y") else low
+
+
+def acronyms(doc: Doc, raw: list[_Raw], kinds: dict[str, str]) -> dict[str, str]:
+    """Short forms of organisations: "LSE" -> "London Stock Exchange", defined in brackets or
+    the initials of a name; "Charter" -> "Charter Communications", its first word."""
+    out: dict[str, str] = {}
+    for m in re.finditer(
+        r"([A-Z][\w&-]*(?: (?:[A-Z][\w&-]*|&|of|and|for|the))+) ?\(([A-Z][A-Z&]{1,5})\)", doc.text
+    ):
+        long = re.sub(r"^(?:The|the) ", "", m.group(1))
+        out[m.group(2)] = long
+    longs = [r.text for r in raw if kinds.get(r.text) == "org" and len(r.text.split()) > 1]
+    for r in raw:
+        if r.text in out or not (r.text.isupper() and 2 <= len(r.text) <= 6):
+            continue
+        hits = {n for n in longs if _initials(n) == r.text}
+        if len(hits) == 1:
+            out[r.text] = hits.pop()
+    for r in raw:
+        # "Charter" after "Charter Communications": a company's first word is its short name
+        if r.text in out or kinds.get(r.text) != "org" or " " in r.text or r.text.isupper():
+            continue
+        hits = {n for n in longs if n.split()[0] == r.text}
+        if len(hits) == 1:
+            out[r.text] = hits.pop()
+    return out
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
