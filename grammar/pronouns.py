@@ -47,6 +47,8 @@ def resolve_pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) ->
         # A subject earlier in the same sentence; else the nearest sentence naming people:
         # its only person, or its first subject.
         same = [m for m in prior if sent_of[m.start] == here and _is_subject(doc, m)]
+        if len({m.name for m in prior if sent_of[m.start] == here}) > 1:
+            continue  # "A forced B to resign after learning that he had …": either of them
         if same:
             last = same[-1]
         else:

@@ -410,3 +410,12 @@ def test_a_leader_is_a_person_whatever_the_tagger_says() -> None:
     doc = parse("Trump and Erdogan to meet")
     kinds = {doc[m.start : m.end].text: m.kind for m in read_names(doc).mentions}
     assert kinds == {"Trump": "person", "Erdogan": "person"}
+
+
+def test_he_with_two_men_before_it_in_the_sentence_is_no_one() -> None:
+    doc = parse("Tom Ruiz forced Paul Drew to resign after learning that he had lied.")
+    he = next(t.i for t in doc if t.lower_ == "he")
+    assert read_names(doc).at(he) is None
+    doc = parse("Tom Ruiz said that he had lied.")
+    he = next(t.i for t in doc if t.lower_ == "he")
+    assert read_names(doc).at(he).name == "Tom Ruiz"  # type: ignore[union-attr]
