@@ -20,6 +20,7 @@ from deniable.grammar.vocab import vocab
 def merge(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:
     """Both readers' facts for one document whose text is ``text``."""
     older = _mentioned(_vetoed(_dedupe(_renamed(legacy, reading)), reading), reading)
+    older = _unresolved(older, reading)
     return _narrowed(_merge(older, reading.facts), text)
 
 
@@ -215,6 +216,24 @@ def _mentioned(legacy: list[Fact], reading: Reading) -> list[Fact]:
 
 
 _PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
+
+
+def _unresolved(legacy: list[Fact], reading: Reading) -> list[Fact]:
+    """The older reader's positive fact whose words hold a "he" the spaCy reader could tie to
+    no one ("A forced B out after learning that he had met C"), with a person from outside
+    those words: the older reader guessed who "he" was, and a guess is no fact."""
+    if not reading.unresolved:
+        return legacy
+    people = {m.name for m in reading.names if m.kind == "person"}
+
+    def guessed(f: Fact) -> bool:
+        e = f.evidence
+        if not f.modality.positive or not any(e.start <= p < e.end for p in reading.unresolved):
+            return False
+        inside = {m.name for m in reading.names if e.start <= m.start < e.end}
+        return any(a in people and a not in inside for a in f.args)
+
+    return [f for f in legacy if not guessed(f)]
 
 
 def _drop_partial_orgs(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:

@@ -3,7 +3,8 @@ quotation; an organisation's "it" in what it says.
 
 A stage of the names stage: the last person named before, of that gender, within two
 sentences; a subject earlier in the same sentence first.  Two people before and neither the
-subject: no antecedent, since "he" could be either.
+subject, or two in its own sentence and "he" not in what the subject says: no antecedent,
+since "he" could be either.
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ _PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 
 def _is_subject(doc: Doc, m: Mention) -> bool:
     return doc[m.start : m.end].root.dep_ in ("nsubj", "nsubjpass")
+
+
+def _says(doc: Doc, m: Mention, pronoun: Token) -> bool:
+    """``m`` is the subject of the verb whose direct complement holds ``pronoun``."""
+    clause = pronoun.head
+    while clause.dep_ in ("conj", "aux", "auxpass") and clause.head.i != clause.i:
+        clause = clause.head
+    return clause.dep_ == "ccomp" and doc[m.start : m.end].root.head.i == clause.head.i
 
 
 def resolve_pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) -> list[Mention]:
@@ -48,7 +57,11 @@ def resolve_pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) ->
         # its only person, or its first subject.
         same = [m for m in prior if sent_of[m.start] == here and _is_subject(doc, m)]
         if len({m.name for m in prior if sent_of[m.start] == here}) > 1:
-            continue  # "A forced B to resign after learning that he had …": either of them
+            # "A forced B to resign after learning that he had …": either of them; but
+            # "A, an ally of B, said he had …" is the speaker's own clause
+            same = [m for m in same if _says(doc, m, t)]
+            if not same:
+                continue
         if same:
             last = same[-1]
         else:

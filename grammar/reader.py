@@ -91,6 +91,8 @@ class Reading:
     names: tuple[Named, ...] = ()
     # (pred, args, sentence) the reader read and found to be no fact
     vetoes: frozenset[tuple[str, tuple[str, str], int]] = frozenset()
+    # document offsets of the "he"/"she" the reader could not tie to one person
+    unresolved: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,7 @@ def read(
 
     ``progress`` hears (characters read, characters in all) after each block of a long text.
     """
-    traced, kinds, named = _run(document, sentences, progress)
+    traced, kinds, named, unresolved = _run(document, sentences, progress)
     facts = tuple(_fact(document, t) for t in traced if t.modality is not None)
     types = {n: kinds.get(n, EntityType.PERSON) for f in facts for n in f.args}
     types.update({m.name: kinds[m.name] for m in named if m.name in kinds})
@@ -119,7 +121,7 @@ def read(
         for t in traced
         if t.modality is None
     )
-    return Reading(facts, types, tuple(named), vetoes)
+    return Reading(facts, types, tuple(named), vetoes, frozenset(unresolved))
 
 
 def trace(document: Document, sentences: Sequence[Sentence]) -> list[Traced]:
@@ -134,11 +136,12 @@ def names_of(document: Document, sentences: Sequence[Sentence]) -> list[Named]:
 
 def _run(
     document: Document, sentences: Sequence[Sentence], progress: Progress | None = None
-) -> tuple[list[Traced], dict[str, EntityType], list[Named]]:
+) -> tuple[list[Traced], dict[str, EntityType], list[Named], list[int]]:
     starts = [s.start for s in sentences]
     out: list[Traced] = []
     kinds: dict[str, EntityType] = {}
     named: list[Named] = []
+    unresolved: list[int] = []
     for offset, block in _blocks(document.text):
         doc = parse(block)
         ctx = _context(doc)
@@ -147,6 +150,8 @@ def _run(
             k = max(0, bisect.bisect_right(starts, offset + doc[m.start].idx) - 1)
             at = offset + doc[m.start].idx
             named.append(Named(k, doc[m.start : m.end].text, m.name, m.kind, at))
+        covered = {i for m in ctx.names.mentions for i in range(m.start, m.end)}
+        unresolved += [offset + t.idx for t in doc if t.lower_ in _PERSONAL and t.i not in covered]
         for sent in doc.sents:
             for extractor in EXTRACTORS:
                 for c in extractor(sent, ctx):
@@ -156,7 +161,10 @@ def _run(
                     out.append(Traced(k, shifted, modality, source))
         if progress is not None:
             progress(offset + len(block), len(document.text))
-    return out, kinds, named
+    return out, kinds, named, unresolved
+
+
+_PERSONAL = frozenset({"he", "she", "him", "her", "his"})
 
 
 def _context(doc: Doc) -> Context:
