@@ -87,7 +87,7 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
     for m in _people(sent, ctx):
         words: list[str] = []
         org: Mention | None = None
-        former = possessive = for_person = False
+        former = possessive = for_person = placed = False
         k = m.start - 1
         while k >= sent.start:
             t = doc[k]
@@ -110,6 +110,10 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 ):
                     k = inner.start - 2  # "Russia's ambassador in London X": the posting
                     continue
+                if inner.kind == "place" and words:
+                    # "New York Attorney General X", "Texas Governor X": the state's post,
+                    # not the national government's
+                    placed = True
                 if inner.kind == "place" or not (words or possessive or inner.kind == "party"):
                     break  # "Oxfam Max Lawson": a name right before a name is no role
                 if inner.kind == "person" and (possessive or t.tag_ == "PRP$"):
@@ -183,6 +187,8 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if post is None:
                 continue
             cls, phrase = post
+            if org is None and placed:
+                continue  # a post of the place named before it: its government is no name here
             if org is None:
                 org, phrase = _leading_name(words, phrase, m, ctx)
         after = _of_after(m, ctx)
