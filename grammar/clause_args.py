@@ -23,7 +23,7 @@ def subjects(v: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
     if subj:
         c = subj[0]
         if c.lower_ in ("who", "which", "that") and v.dep_ == "relcl":
-            return args(v.head, ctx, speaking)
+            return _relative_head(v, ctx, speaking)
         prev = c.doc[c.left_edge.i - 1] if c.left_edge.i > 0 else None
         apposed = [a for a in c.children if a.dep_ == "appos" and a.i > c.i]
         if prev is not None and prev.tag_ == "VBG" and prev.dep_ in ("pcomp", "advcl") and apposed:
@@ -59,8 +59,17 @@ def subjects(v: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
     ):
         return subjects(v.head.head, ctx, speaking)  # "after meeting B, A flew home"
     if v.dep_ in ("acl", "relcl"):
-        return args(v.head, ctx, speaking)
+        return _relative_head(v, ctx, speaking)
     return []
+
+
+def _relative_head(v: Token, ctx: Context, speaking: bool) -> list[Mention]:
+    """The noun a relative clause hangs on, or the name that noun describes ("A, a lawyer who
+    met B, ...")."""
+    out = args(v.head, ctx, speaking)
+    if not out and v.head.dep_ == "appos" and v.head.pos_ == "NOUN":
+        out = [m for m in args(v.head.head, ctx, speaking) if m.kind == "person"]
+    return out
 
 
 _PAIR_NOUNS = vocab().cues["pair_nouns"]

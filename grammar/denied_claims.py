@@ -242,6 +242,8 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
                 continue  # "received him in the Kremlin": where, not whom
             if c.dep_ == "prep" and c.lower_ in ("in", "at") and _posted(t, c, ctx):
                 continue  # "its top diplomat in Washington": where they serve, not whom
+            if c.dep_ == "prep" and c.lower_ in _TOPIC and (_partnered(t) or _partner(t)):
+                continue  # "speaking with B about C": the claim is the talk with B
             # A name inside a predicate noun ("an agent of the FSB") is further from what the
             # claim is about than the clause's subject.
             step = 0 if c.dep_ in ("prep", "compound", "case", "det", "conj", "appos") else 1
@@ -250,6 +252,30 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
 
     walk(root, 0)
     return {m: d for m, d in found.items() if d <= _DEEPEST}
+
+
+_TOPIC = frozenset({"about", "regarding", "concerning", "over", "on"})
+
+
+def _partnered(verb: Token) -> bool:
+    """A verb with someone it was done with or to ("speaking with B", "met B", "told B")."""
+    if verb.pos_ != "VERB":
+        return False
+    return any(
+        c.dep_ in ("dobj", "dative")
+        or (
+            c.dep_ == "prep"
+            and c.lower_ in ("with", "to")
+            and any(g.dep_ == "pobj" for g in c.children)
+        )
+        for c in verb.children
+    )
+
+
+def _partner(noun: Token) -> bool:
+    """``noun`` is whom something was done with ("speaking with [the son] about C")."""
+    prep = noun.head
+    return noun.dep_ == "pobj" and prep.lower_ in ("with", "to") and prep.head.pos_ == "VERB"
 
 
 def _posted(noun: Token, prep: Token, ctx: Context) -> bool:
