@@ -57,6 +57,9 @@ def resolve_person(r: _Raw, full: dict[str, list[tuple[int, str]]], done: list[M
         candidates = [n for n in candidates if fn.get(n.split()[0].lower(), r.gender) == r.gender]
     if len(candidates) == 1:
         return candidates[0]
+    ending = [n for n in candidates if n.split()[-1] == words[0]]
+    if len(ending) == 1:
+        return ending[0]  # a surname before a first name: "Liu" of "Richard Liu", "Liu Wei"
     if len(candidates) > 1:
         # Two people share the name: only the last one named, if the other is not recent.
         before = [(pos, n) for pos, n in seen if pos < r.start and n in candidates]
