@@ -120,10 +120,10 @@ def args(t: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
     for x in heads:
         m = ctx.mention(x, speaking)
         if m is None:
-            m = next(
-                (ctx.mention(c) for c in x.children if c.dep_ == "appos" and ctx.mention(c)),
-                None,
-            )
+            # "the region's senior vice president, A": the parser may stack appositions
+            apposed = [c for c in x.children if c.dep_ == "appos"]
+            apposed += [g for c in apposed for g in c.children if g.dep_ == "appos"]
+            m = next((ctx.mention(c) for c in apposed if ctx.mention(c)), None)
         if m is None and x.lower_ in ctx.vocab.post_vocabulary:
             m = _post_holder(x, ctx)
         if m is not None and x is not t and not _joined(x):

@@ -164,6 +164,8 @@ def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
     # A known first name and a capitalised word are a person whatever the tagger says.
     first_names = lexicon().first_names
     for t in doc:
+        add(_nicknamed(doc, t, first_names))
+    for t in doc:
         if t.lower_ in first_names and t.text[:1].isupper() and t.i + 1 < len(doc):
             end = _two_names(doc, t.i, _name_end(doc, t.i + 1, most=3), first_names)
             if end > t.i + 1:
@@ -284,6 +286,19 @@ def _spread(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
                 continue  # already this name, or a name crossing its edge
             out = [r for r in out if r not in inside] + [_Raw(i, i + n, " ".join(name), "org")]
     return sorted(out, key=lambda r: r.start)
+
+
+def _nicknamed(doc: Doc, t: Token, first_names: dict[str, str]) -> _Raw | None:
+    """ "James (Trey) Smith": a nickname in brackets inside a name is no part of it."""
+    if t.lower_ not in first_names or not t.text[:1].isupper():
+        return None
+    words = doc[t.i + 1 : t.i + 5]
+    if len(words) < 4 or words[0].text != "(" or words[2].text != ")":
+        return None
+    nick, last = words[1], words[3]
+    if not (nick.is_alpha and nick.text[:1].isupper() and _name_word(last)):
+        return None
+    return _Raw(t.i, last.i + 1, f"{t.text} {last.text}", "person", first_names[t.lower_])
 
 
 def _two_names(doc: Doc, start: int, end: int, first_names: dict[str, str]) -> int:
