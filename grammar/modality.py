@@ -130,6 +130,15 @@ def _hypothetical(v: View, start: int) -> bool:
     return False
 
 
+def _later(v: View, end: int, window: list[str]) -> bool:
+    """ "did not meet B until 2003", "never met B until last week": they met, later."""
+    if any(w in _NEG for w in window) and "until" in v.lows[end : end + 6]:
+        return not any(
+            w in (",", ";", "but", "and") for w in v.lows[end : v.lows.index("until", end)]
+        )
+    return False
+
+
 def _event_guard(v: View, c: Candidate) -> Modality | None:
     start = c.start
     while start > 0 and v.lows[start - 1] not in _CLAUSE_BREAK:
@@ -137,7 +146,7 @@ def _event_guard(v: View, c: Candidate) -> Modality | None:
     window = v.lows[start : c.end]
     if any(w in _ATTEMPT for w in window) or "wanted to" in " ".join(window):
         return Modality.ATTEMPTED
-    if any(w in _NEG for w in window):
+    if any(w in _NEG for w in window) and not _later(v, c.end, window):
         return Modality.NEGATED
     for k, w in enumerate(window):
         if w == "may" and v.toks[start + k].text == "May":

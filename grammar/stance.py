@@ -239,6 +239,9 @@ def _infinitive(head: Token, c: Candidate) -> Modality | None:
 
 
 def _negated(t: Token) -> bool:
+    """ "did not meet", "never met"; but "did not meet B until 2003" says they met then."""
+    if any(c.lower_ == "until" and c.dep_ in ("prep", "mark", "advmod") for c in t.children):
+        return False
     return any(c.dep_ == "neg" or (c.lower_ in _NEG and c.dep_ == "advmod") for c in t.children)
 
 

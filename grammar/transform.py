@@ -300,6 +300,16 @@ _TERMINALS = frozenset(
 )
 
 
+def _until(v: View, end: int) -> bool:
+    """ "did not meet B until 2003": the meeting happened, later."""
+    for w in v.lows[end : end + 6]:
+        if w == "until":
+            return True
+        if w in (",", ";", ".", "but", "and"):
+            return False
+    return False
+
+
 def _emit(v: View, seq: list[Item], subjects: list[int], vps: list[dict[str, Any]]) -> None:
     subj = [seq[s] for s in subjects]
     start = subj[0].start
@@ -307,7 +317,9 @@ def _emit(v: View, seq: list[Item], subjects: list[int], vps: list[dict[str, Any
         end = seq[vp["last"]].end if vp.get("last", -1) >= 0 else subj[-1].end
         objs = [seq[o] for o in vp["objs"]]
         modality = None
-        if vp.get("negated"):
+        if vp.get("negated") and not _until(
+            v, seq[vp["last"]].end if vp.get("last", -1) >= 0 else end
+        ):
             modality = Modality.NEGATED
         elif vp.get("attempted"):
             modality = Modality.ATTEMPTED
