@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from deniable.grammar.lexicon import lexicon
 from deniable.grammar.quotes import first_person, quotations
 from deniable.grammar.vocab import vocab
 
@@ -32,6 +33,32 @@ def _says(doc: Doc, m: Mention, pronoun: Token) -> bool:
     while clause.dep_ in ("conj", "aux", "auxpass") and clause.head.i != clause.i:
         clause = clause.head
     return clause.dep_ == "ccomp" and doc[m.start : m.end].root.head.i == clause.head.i
+
+
+def _described_subject(doc: Doc, k: int, named: list[Mention]) -> bool:
+    """Sentence ``k`` has a person as its subject by description ("The minister said that
+    B's claim was false"): "he" after it may be that person rather than B."""
+    sent = list(doc.sents)[k]
+    at = {i for m in named for i in range(m.start, m.end)}
+    lex = lexicon()
+
+    def a_person(low: str) -> bool:
+        return (
+            low in _VOCAB.post_vocabulary
+            or low in _PEOPLE
+            or lex.nouns.single.get(low) == "person"
+            or low in lex.roles.single
+            or low in lex.titles.single
+        )
+
+    return any(
+        t.dep_ in ("nsubj", "nsubjpass")
+        and t.pos_ == "NOUN"
+        and t.i not in at
+        and a_person(t.lower_)
+        and any(c.lower_ == "the" for c in t.children if c.dep_ == "det")
+        for t in sent
+    )
 
 
 def resolve_pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) -> list[Mention]:
@@ -68,7 +95,9 @@ def resolve_pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) ->
             nearest = max(sent_of[m.start] for m in prior)
             there = [m for m in prior if sent_of[m.start] == nearest]
             subj = [m for m in there if _is_subject(doc, m)]
-            if len({m.name for m in there}) == 1:
+            if len({m.name for m in there}) == 1 and (
+                _is_subject(doc, there[-1]) or not _described_subject(doc, nearest, named)
+            ):
                 last = there[-1]
             elif subj:
                 last = subj[0]
@@ -105,6 +134,8 @@ def organisation_it(doc: Doc, named: list[Mention]) -> list[Mention]:
 
 
 _SPEECH = vocab().cues["speech"]
+_VOCAB = vocab()
+_PEOPLE = _VOCAB.cues["people_nouns"]
 
 
 def first_person_mentions(doc: Doc, named: list[Mention]) -> list[Mention]:
