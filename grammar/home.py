@@ -2,8 +2,9 @@
 "chief executive Y").
 
 The country is read from the words that place an article (``homes.txt``: parties,
-institutions, seats of government), never from the foreign countries an article merely
-mentions; failing those, from a government the article names far more than any other. The
+institutions, seats of government; a dateline in a capital), never from the foreign
+countries an article merely mentions; failing those, from a government the article names
+far more than any other. The
 company is the organisation an article is about: one it names far more than any other.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 from collections import Counter
 from typing import TYPE_CHECKING
+
+from deniable.grammar.nlp import dateline_city
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -36,6 +39,11 @@ def home_country(doc: Doc, v: Vocab, mentions: list[Mention]) -> str | None:
                 i += n - 1
                 break
         i += 1
+    # A wire dateline in a capital places the story as firmly as three such words.
+    city = dateline_city(doc)
+    placed = v.government(city) if city else None
+    if placed:
+        seen.setdefault(placed, set()).update({"<dateline>", "<dateline 2>", "<dateline 3>"})
     c = Counter({gov: len(cues) for gov, cues in seen.items()})
     if not c:
         return None

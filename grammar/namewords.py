@@ -140,6 +140,7 @@ CALENDAR_WORDS = frozenset(
 NAME_STOP = (
     frozenset(
         [
+            "former",
             "later",
             "earlier",
             "meanwhile",

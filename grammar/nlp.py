@@ -53,6 +53,25 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+def dateline_city(doc: Doc) -> str | None:
+    """The city of the article's wire dateline ("NEW DELHI, Oct 20:"), in its first three
+    paragraphs, or None."""
+    paragraphs = 0
+    for t in doc:
+        if t.i == 0 or "\n" in doc[t.i - 1].text or "\n" in doc[t.i - 1].whitespace_:
+            if t.is_space:
+                continue
+            paragraphs += 1
+            if paragraphs > 3:
+                return None
+            if _dateline_end(doc, t.i) is not None:
+                k = t.i
+                while k < len(doc) and doc[k].is_alpha and doc[k].is_upper and len(doc[k]) > 1:
+                    k += 1
+                return doc[t.i : k].text.title() if k > t.i else None
+    return None
+
+
 def _dateline_end(doc: Doc, i: int) -> int | None:
     """Where the text starts after a wire dateline at ``i`` ("CITY (Agency) —", "CITY, Month
     day (Agency) -", "CITY, Month day:"), or None.  Left in the sentence, the city parses as
