@@ -21,6 +21,7 @@ def merge(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:
     """Both readers' facts for one document whose text is ``text``."""
     older = _mentioned(_vetoed(_dedupe(_renamed(legacy, reading)), reading), reading)
     older = _unresolved(older, reading)
+    older = _other_subject(older, reading)
     return _narrowed(_merge(older, reading.facts), text)
 
 
@@ -216,6 +217,34 @@ def _mentioned(legacy: list[Fact], reading: Reading) -> list[Fact]:
 
 
 _PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
+
+
+def _other_subject(legacy: list[Fact], reading: Reading) -> list[Fact]:
+    """The older reader's meeting or call of B with A where the spaCy reader read that
+    sentence's meeting or call of B with someone else and none with A: the older reader
+    took a name beside the clause ("C, who faces a case involving A, met B") for its
+    subject."""
+    read: dict[tuple[str, int], set[frozenset[str]]] = {}
+    for f in reading.facts:
+        if f.pred in ("met", "called"):
+            read.setdefault((f.pred, f.evidence.sentence), set()).add(frozenset(f.args))
+
+    named = {(m.sentence, m.name) for m in reading.names}
+
+    def other(f: Fact) -> bool:
+        k = f.evidence.sentence
+        pairs = read.get((f.pred, k))
+        if not pairs or not f.modality.positive or frozenset(f.args) in pairs:
+            return False
+        a, b = f.args
+        with_a = any(a in p for p in pairs)
+        with_b = any(b in p for p in pairs)
+        # one side read with someone else, the other a name the reader saw there
+        return (with_a and not with_b and (k, b) in named) or (
+            with_b and not with_a and (k, a) in named
+        )
+
+    return [f for f in legacy if not other(f)]
 
 
 def _unresolved(legacy: list[Fact], reading: Reading) -> list[Fact]:

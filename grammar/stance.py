@@ -41,6 +41,10 @@ _CLAIM_NOUNS = {
 }
 _FALSE = vocab().cues["false"]
 _HEDGES = vocab().cues["hedges"]
+# Verbs that put an infinitive in someone's mouth: "claimed to have met", "is said to have".
+_CLAIMS_TO = frozenset(
+    {"allege", "claim", "purport", "profess", "say", "report", "believe", "rumour", "rumor"}
+)
 _FUTURE = ("tomorrow", "next week", "next month", "next year", "later this", "later today")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NEG = vocab().cues["neg"]
@@ -98,6 +102,14 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
                     return None, ""
                 if modality is Modality.ASSERTED:
                     modality, source = Modality.REPORTED, _speaker(cur, ctx)
+            if rel == "xcomp" and lemma in _CLAIMS_TO:
+                # "A is alleged to have met B" is hedged; "A claimed to have met B" is A's word
+                if any(g.dep_ in ("nsubjpass", "auxpass") for g in cur.children):
+                    return Modality.ALLEGED, ""
+                if modality is Modality.ASSERTED:
+                    modality, source = Modality.REPORTED, _speaker(cur, ctx)
+                child, cur = cur, cur.head
+                continue
             if rel == "xcomp":
                 fate = _infinitive(cur, c)
                 if fate is not Modality.ASSERTED:
