@@ -148,9 +148,17 @@ def _no_part(clause: Token) -> bool:
             d.lower_ == "no" for d in c.children if d.dep_ == "det"
         ):
             return True
-        if c.lower_ == "nothing" and clause.lemma_ == "have":
-            return True
+        if c.lower_ == "nothing" and clause.lemma_ == "have" and _to_do_with(c):
+            return True  # "had nothing to do with it"; "has nothing but lies" is no denial
     return False
+
+
+def _to_do_with(nothing: Token) -> bool:
+    return any(
+        g.lemma_ == "do" and any(w.lower_ == "with" for w in g.subtree)
+        for g in nothing.children
+        if g.dep_ in ("acl", "relcl", "xcomp")
+    )
 
 
 def _has_clause(n: Token) -> bool:
@@ -227,7 +235,10 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
                 head.dep_ == "poss" or (head.dep_ == "pobj" and noun.lower_ == "by")
             )
             if author is False and head.dep_ == "pobj" and noun.lower_ == "by":
-                author = noun.head.lemma_.lower() in _REPORT_NOUNS
+                made = noun.head
+                if made.dep_ in ("acl", "relcl") and made.pos_ == "VERB":
+                    made = made.head  # "claims made by X", "the report published by X"
+                author = made.lemma_.lower() in _REPORT_NOUNS
             if (
                 not people_noun
                 and not author
