@@ -129,7 +129,8 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
         said = _said_after(v, ctx)
         if said is not None:
             modality, source = Modality.REPORTED, said
-    if any(t.lower_ in _HEDGES for t in sent) or _hedged(v):
+    offence = _offence(v) if c.pred == "indicted_by" else set()
+    if any(t.lower_ in _HEDGES and t.i not in offence for t in sent) or _hedged(v):
         return Modality.ALLEGED, source
     according = _according(sent, ctx)
     if according and modality is Modality.ASSERTED:
@@ -276,6 +277,18 @@ def _claim_denied(noun: Token) -> bool:
             if c.dep_ in ("acomp", "attr") and c.lemma_.lower() in _FALSE:
                 return True
     return False
+
+
+def _offence(v: Token) -> set[int]:
+    """The words that say what a charge or an arrest was for ("arrested for allegedly
+    taking bribes", "charged with allegedly lying"): a hedge there is the charge's, and the
+    arrest itself is no less certain."""
+    out: set[int] = set()
+    for c in v.children:
+        what = c.dep_ == "prep" and c.lower_ in ("for", "with", "over", "on", "in")
+        if what or (c.dep_ == "advcl" and c.i > v.i):
+            out.update(t.i for t in c.subtree)
+    return out
 
 
 def _hedged(v: Token) -> bool:
