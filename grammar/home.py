@@ -2,10 +2,10 @@
 "chief executive Y").
 
 The country is read from the words that place an article (``homes.txt``: parties,
-institutions, seats of government; a dateline in a capital), never from the foreign
-countries an article merely mentions; failing those, from a government the article names
-far more than any other. The
-company is the organisation an article is about: one it names far more than any other.
+institutions, seats of government; a dateline in a capital; a leader named by a bare
+title), never from the foreign countries an article merely mentions; failing those, from a
+government the article names far more than any other.  The company is the organisation an
+article is about: one it names far more than any other.
 """
 
 from __future__ import annotations
@@ -44,6 +44,12 @@ def home_country(doc: Doc, v: Vocab, mentions: list[Mention]) -> str | None:
     placed = v.government(city) if city else None
     if placed:
         seen.setdefault(placed, set()).update({"<dateline>", "<dateline 2>", "<dateline 3>"})
+    # So does its own leader named by a bare title ("President X", "Prime Minister Y"):
+    # a foreign leader is given a country ("Russian President X").
+    for m in mentions:
+        gov = _titled_leader(doc, v, m)
+        if gov:
+            seen.setdefault(gov, set()).update({f"<{m.name}>", f"<{m.name} 2>", f"<{m.name} 3>"})
     c = Counter({gov: len(cues) for gov, cues in seen.items()})
     if not c:
         return None
@@ -58,6 +64,31 @@ def home_country(doc: Doc, v: Vocab, mentions: list[Mention]) -> str | None:
     if not named or named[0][0] != top:
         return None
     return top if len(named) == 1 or named[1][1] < named[0][1] else None
+
+
+_BARE_TITLES = frozenset({"president", "chancellor", "premier"})
+
+
+def _titled_leader(doc: Doc, v: Vocab, m: Mention) -> str | None:
+    """The government of a known leader named right after a bare title, never "former"."""
+    if m.kind != "person" or m.start < 1:
+        return None
+    gov = v.leaders.get(m.name.lower().replace(".", ""))
+    if gov is None:
+        return None
+    k = m.start - 1
+    if doc[k].lower_ == "minister" and k >= 1 and doc[k - 1].lower_ == "prime":
+        k -= 1
+    elif doc[k].lower_ not in _BARE_TITLES or not doc[k].text[:1].isupper():
+        return None
+    before = doc[k - 1] if k >= 1 else None
+    if before is not None and (
+        before.lower_ in ("former", "ex", "late", "-", "then", "vice", "deputy")
+        or before.ent_type_ in ("NORP", "GPE")
+        or before.lower_ in v.adjectives
+    ):
+        return None
+    return gov
 
 
 def dominant(mentions: list[Mention], kind: str, least: int = 5, factor: int = 3) -> str | None:

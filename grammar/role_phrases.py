@@ -328,7 +328,10 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
             nouns.append(up)  # "the head of Mossad, X": the parser hangs X on "Mossad"
         # An apposition is set off by a comma; without one the noun is the name's title.
         nouns = [
-            n for n in nouns if any(doc[k].text in (",", "(", "-", "–") for k in _between(n, m))
+            n
+            for n in nouns
+            if any(doc[k].text in (",", "(", "-", "–") for k in _between(n, m))
+            and not _someone_between(n, m, ctx)
         ]
         # "X, who is a member of Y" and "X is the chief executive of Y": the complement of
         # "be" describes X
@@ -364,6 +367,16 @@ def _post_of(t: Token, ctx: Context) -> Token | None:
 def _negated_be(v: Token) -> bool:
     """ "X is no longer the chairman", "X is not a member"."""
     return any(c.dep_ == "neg" or c.lower_ in ("longer", "never") for c in v.children)
+
+
+def _someone_between(noun: Token, m: Mention, ctx: Context) -> bool:
+    """Another person named between a post and a name ("the leader of X, A, met B"): the
+    post is A's whatever the parser hung it on."""
+    for k in _between(noun, m):
+        other = ctx.names.at(k)
+        if other is not None and other.kind == "person" and other.name != m.name:
+            return True
+    return False
 
 
 def _between(noun: Token, m: Mention) -> range:
