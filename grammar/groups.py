@@ -47,8 +47,8 @@ def _group(t: Token, names: DocNames) -> Mention | None:
         return None  # "Giuliani's associates" are a person's people, not a group of their own
     if t.lemma_.lower() in _AGENTS and any(_named(c, names) for c in mods):
         return None  # "Acme officials" act for Acme; meeting them is no meeting with a group
-    if any(c.dep_ == "prep" and c.lower_ in ("from", "of", "at") for c in t.children):
-        return None  # "three executives from X": people of an organisation, not a group
+    if any(c.dep_ == "prep" and c.lower_ in ("from", "of", "at", "to", "for") for c in t.children):
+        return None  # "three executives from X", "aides to X": X's people, not a group
     start = min(c.left_edge.i for c in mods)
     words = [w for w in doc_words(t, start) if w]
     if not words:

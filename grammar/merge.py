@@ -22,6 +22,7 @@ def merge(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:
     older = _mentioned(_vetoed(_dedupe(_renamed(legacy, reading)), reading), reading)
     older = _unresolved(older, reading)
     older = _other_subject(older, reading)
+    older = _denied_elsewhere(older, reading)
     return _narrowed(_merge(older, reading.facts), text)
 
 
@@ -245,6 +246,21 @@ def _other_subject(legacy: list[Fact], reading: Reading) -> list[Fact]:
         )
 
     return [f for f in legacy if not other(f)]
+
+
+def _denied_elsewhere(legacy: list[Fact], reading: Reading) -> list[Fact]:
+    """The older reader's denial by A of a claim about someone the sentence never names,
+    where the spaCy reader read A's denial of a claim about someone it does name: the older
+    reader carried "the reports" back to an earlier sentence's subject, the reader read what
+    the claim says."""
+    deniers = {(f.evidence.sentence, f.args[0]) for f in reading.facts if f.pred == "denies"}
+    named = {(m.sentence, m.name) for m in reading.names}
+
+    def elsewhere(f: Fact) -> bool:
+        k = f.evidence.sentence
+        return f.pred == "denies" and (k, f.args[0]) in deniers and (k, f.args[1]) not in named
+
+    return [f for f in legacy if not elsewhere(f)]
 
 
 def _unresolved(legacy: list[Fact], reading: Reading) -> list[Fact]:

@@ -102,6 +102,12 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     words = [text, *words]
                     k = inner.start - 1
                     continue
+                split = _country_and_post(inner, words, ctx)
+                if split is not None:
+                    # "U.S. National Security Adviser": a country and a post, taken as one name
+                    org, words = split
+                    k = inner.start - 1
+                    continue
                 if (
                     inner.kind == "place"
                     and inner.start >= 2
@@ -189,7 +195,8 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             cls, phrase = post
             if org is None and placed:
                 continue  # a post of the place named before it: its government is no name here
-            if org is None:
+            if org is None and " ".join(words).lower() not in ctx.vocab.posts:
+                # ("National Security Adviser" is one post, not an adviser of a body)
                 org, phrase = _leading_name(words, phrase, m, ctx)
         after = _of_after(m, ctx)
         known = (
@@ -367,6 +374,22 @@ def _post_of(t: Token, ctx: Context) -> Token | None:
 def _negated_be(v: Token) -> bool:
     """ "X is no longer the chairman", "X is not a member"."""
     return any(c.dep_ == "neg" or c.lower_ in ("longer", "never") for c in v.children)
+
+
+def _country_and_post(
+    inner: Mention, words: list[str], ctx: Context
+) -> tuple[Mention, list[str]] | None:
+    """A name that is a country's name and the first words of a post after it."""
+    toks = ctx.doc[inner.start : inner.end]
+    for j in range(1, len(toks)):
+        tail = [t.text for t in toks[j:]] + words
+        if " ".join(tail).lower() not in ctx.vocab.posts:
+            continue
+        gov = ctx.vocab.government(toks[:j].text)
+        if gov is None:
+            return None
+        return Mention(inner.start, inner.start + j, gov, "gov"), tail
+    return None
 
 
 def _someone_between(noun: Token, m: Mention, ctx: Context) -> bool:
