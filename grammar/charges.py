@@ -132,6 +132,8 @@ def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
     for n in sent:
         if n.lemma_ not in ("charge", "indictment") or n.pos_ != "NOUN":
             continue
+        while n.dep_ == "conj" and n.head.i != n.i:
+            n = n.head  # "pleaded not guilty to conspiracy and other charges"
         v = n.head
         if n.dep_ == "pobj" and v.lower_ == "to":
             up = v.head.head if v.head.lemma_ == "guilty" else v.head
