@@ -23,6 +23,7 @@ def merge(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:
     older = _unresolved(older, reading)
     older = _other_subject(older, reading)
     older = _denied_elsewhere(older, reading)
+    older = _namesakes(older, reading, text)
     return _narrowed(_merge(older, reading.facts), text)
 
 
@@ -246,6 +247,34 @@ def _other_subject(legacy: list[Fact], reading: Reading) -> list[Fact]:
         )
 
     return [f for f in legacy if not other(f)]
+
+
+def _namesakes(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:
+    """The older reader's fact naming A Ross, who the article names elsewhere, in a sentence
+    where the spaCy reader found only another Ross (B Ross): the older reader took the
+    surname for the wrong person."""
+    here: dict[int, set[str]] = {}
+    for m in reading.names:
+        if m.kind == "person":
+            here.setdefault(m.sentence, set()).add(m.name)
+
+    def namesake(f: Fact) -> bool:
+        names = here.get(f.evidence.sentence, set())
+        for a in f.args:
+            if a in names or " " not in a or a not in text:
+                continue  # (a spelling from the entity file is no other person)
+            surname = a.split()[-1]
+            if any(
+                n.split()[-1] == surname
+                and " " in n
+                and not n.endswith(f" {a}")
+                and not a.endswith(f" {n}")
+                for n in names
+            ):
+                return True
+        return False
+
+    return [f for f in legacy if not namesake(f)]
 
 
 def _denied_elsewhere(legacy: list[Fact], reading: Reading) -> list[Fact]:
