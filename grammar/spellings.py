@@ -127,9 +127,19 @@ def acronyms(doc: Doc, raw: list[_Raw], kinds: dict[str, str]) -> dict[str, str]
         hits = {n for n in longs if _initials(n) == r.text}
         if len(hits) == 1:
             out[r.text] = hits.pop()
+    people = {
+        w for r in raw if kinds.get(r.text) == "person" and " " in r.text for w in r.text.split()
+    }
+    first_names = lexicon().first_names
     for r in raw:
-        # "Charter" after "Charter Communications": a company's first word is its short name
-        if r.text in out or kinds.get(r.text) != "org" or " " in r.text or r.text.isupper():
+        # "Charter" after "Charter Communications": a company's first word is its short name,
+        # even where the tagger took it for a person ("Arvex's chief executive")
+        kind = kinds.get(r.text)
+        if r.text in out or " " in r.text or r.text.isupper():
+            continue
+        if kind != "org" and (
+            kind != "person" or r.text in people or r.text.lower() in first_names
+        ):
             continue
         hits = {n for n in longs if n.split()[0] == r.text}
         if len(hits) == 1:
