@@ -254,7 +254,8 @@ def _authority(t: Token, ctx: Context) -> str | None:
     kept = [w for w in ctx.doc[start : t.i + 1] if w.dep_ not in ("det", "poss", "punct")]
     # "Federal prosecutors in X have …": a sentence's capital is no part of the name
     words = [w.lower_ if w.is_sent_start and w.pos_ != "PROPN" else w.text for w in kept]
-    text = " ".join(words)
+    # joined as written: "anti-corruption agency" keeps its hyphen
+    text = "".join(word + w.whitespace_ for word, w in zip(words, kept, strict=True)).strip()
     return text if len(words) > 1 else text.lower()
 
 
