@@ -14,7 +14,14 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from deniable.facts.model import Document, EntityType, Evidence, Fact, Modality, Sentence
-from deniable.grammar import charges, clause_events, denied_claims, role_clauses, role_phrases
+from deniable.grammar import (
+    charges,
+    clause_events,
+    denied_claims,
+    pictures,
+    role_clauses,
+    role_phrases,
+)
 from deniable.grammar.candidate import Candidate, Context, Extractor
 from deniable.grammar.descriptions import (
     with_antecedents,
@@ -50,6 +57,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     clause_events.call_from,
     clause_events.met_verb,
     clause_events.held_talks,
+    pictures.photographed_together,
     charges.charged,
     charges.charges_faced,
     charges.indictment_returned,
