@@ -195,6 +195,15 @@ def _context(doc: Doc) -> Context:
     holders = {
         post: next(iter(who)) for post, who in held.items() if len(who) == 1 and not who & elsewhere
     }
+    # "the minister" after "Interior Minister X" and no other minister: a title's head word
+    by_head: dict[str, set[str]] = {}
+    for post, who in (*held.items(), *_titles(first).items()):
+        words = post.split()
+        if len(words) > 1 and words[-1] in first.vocab.post_vocabulary:
+            by_head.setdefault(words[-1], set()).update(who)
+    for word, who in by_head.items():
+        if word not in held and word not in holders and len(who) == 1 and not who & elsewhere:
+            holders[word] = next(iter(who))
     for post, leader in _sole_leaders(first).items():
         if not held.get(post, set()) - elsewhere:  # held, if at all, only by foreign leaders
             holders[post] = leader
@@ -217,6 +226,28 @@ def _context(doc: Doc) -> Context:
     ctx = Context(doc, names, first.vocab)
     quotes = quotations(doc, lambda v: speaker_of(v, ctx))
     return replace(ctx, quoted=inner_sentences(doc, quotes))
+
+
+def _titles(ctx: Context) -> dict[str, set[str]]:
+    """Title as written before a person's name, lower case -> the people it is given to
+    ("Interior Minister X": "interior minister"), whether or not its body is known."""
+    doc, v = ctx.doc, ctx.vocab
+    out: dict[str, set[str]] = {}
+    for m in ctx.names.mentions:
+        if m.kind != "person" or doc[m.start].pos_ == "PRON":
+            continue
+        k, words = m.start - 1, []
+        while k >= 0 and len(words) < 4 and doc[k].text[:1].isupper() and ctx.names.at(k) is None:
+            low = doc[k].lower_
+            if low not in v.post_vocabulary and low not in v.cues["portfolios"]:
+                break
+            words.insert(0, low)
+            k -= 1
+        if k >= 0 and doc[k].lower_ in ("former", "ex", "late"):
+            continue
+        if words and words[-1] in v.post_vocabulary:
+            out.setdefault(" ".join(words), set()).add(m.name)
+    return out
 
 
 def _sole_leaders(ctx: Context) -> dict[str, str]:
