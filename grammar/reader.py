@@ -237,7 +237,8 @@ def _titles(ctx: Context) -> dict[str, set[str]]:
         if m.kind != "person" or doc[m.start].pos_ == "PRON":
             continue
         k, words = m.start - 1, []
-        while k >= 0 and len(words) < 4 and doc[k].text[:1].isupper() and ctx.names.at(k) is None:
+        while k >= 0 and len(words) < 4 and doc[k].text[:1].isupper():
+            # ("Interior" is a portfolio, whatever the tagger made of it)
             low = doc[k].lower_
             if low not in v.post_vocabulary and low not in v.cues["portfolios"]:
                 break
