@@ -36,6 +36,7 @@ from rich.table import Table
 
 from deniable.errors import DeniableError, InputError, Location, UsageError
 from deniable.facts import versions
+from deniable.facts.file_sources import source_for_file
 from deniable.facts.model import Document, Extraction
 from deniable.facts.store import FactStore
 from deniable.grammar import readers
@@ -360,6 +361,14 @@ def ingest(
             knowledge = knowledge_cache[folder_entities]
         else:
             knowledge = Knowledge()
+        if path.suffix.lower() != ".jsonl":  # a record's source is its id, not the file's path
+            try:
+                source = source_for_file(
+                    store.db, path, source, named=path in paths, replace=replace
+                )
+            except DeniableError as exc:
+                skipped(Skip(str(path), exc.message, "not-stored"))
+                continue
         for found, line in _read(path, encoding, source, max_bytes, max_sentence_chars):
             if isinstance(found, Skip):
                 skipped(found)
