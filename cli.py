@@ -65,7 +65,6 @@ def _size(text: str) -> int:
 
 
 def _ingest(args: argparse.Namespace, console: Console) -> int:
-    from deniable.facts.access import unreadable_folders
     from deniable.facts.store import FactStore
     from deniable.grammar.intake import check_encoding, ingest
 
@@ -73,12 +72,6 @@ def _ingest(args: argparse.Namespace, console: Console) -> int:
     paths = [Path(p) for p in args.paths]
     with FactStore.open(args.db) as store:
         store.ensure_writable("ingest into this store")
-        unlisted = unreadable_folders(paths)
-        for folder, why in unlisted:
-            print(
-                f"{folder}: cannot read the folder: {why}; its articles are not read",
-                file=sys.stderr,
-            )
         summary = ingest(
             paths,
             store,
@@ -93,7 +86,7 @@ def _ingest(args: argparse.Namespace, console: Console) -> int:
             jobs=args.jobs,
         )
     console.print(summary)
-    return 0 if summary.ok and not unlisted else 1
+    return 0 if summary.ok else 1
 
 
 def _derive(args: argparse.Namespace, console: Console) -> int:

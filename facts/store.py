@@ -24,7 +24,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import quote_identifier
 
 from deniable.errors import Location, StoreError
-from deniable.facts import creation, generation, locks, schema, versions
+from deniable.facts import creation, generation, interrupted, locks, schema, versions
 from deniable.facts.access import write_blocker
 from deniable.facts.keys import content_hash, fold, fts_query
 from deniable.facts.locks import LockingDatabase
@@ -122,6 +122,8 @@ class FactStore:
             # The first read takes a lock: wait (and say so) while another process writes.
             tables = locks.waiting_for(conn, db.table_names, path=path, what="read", note=on_wait)
         except sqlite3.Error as error:
+            if read_only is not None and interrupted.has_hot_journal(error, path):
+                return cls._rolled_back(path, read_only, on_wait)
             if not os.access(path, os.R_OK):
                 raise StoreError(
                     f"cannot read the fact store: {error}", Location(str(path))
@@ -144,6 +146,26 @@ class FactStore:
             db.close()
             raise
         try:
+            return cls(db, path, read_only=read_only)
+        except BaseException:
+            db.close()
+            raise
+
+    @classmethod
+    def _rolled_back(cls, path: Path, read_only: str, note: locks.Note | None) -> FactStore:
+        """The read-only store at ``path``, a crash's write rolled back in a copy in memory."""
+        try:
+            db = interrupted.rolled_back_copy(path)
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(
+                "a write was interrupted and the store is read-only, so it cannot be rolled "
+                f"back; open it writable once ({error})",
+                Location(str(path)),
+            ) from None
+        journal = interrupted.journal_of(path).name
+        (note or locks.stderr_note)(interrupted.NOTE.format(path=path, journal=journal))
+        try:
+            schema.check_schema(db, str(path))
             return cls(db, path, read_only=read_only)
         except BaseException:
             db.close()
