@@ -230,6 +230,11 @@ def _query(args: argparse.Namespace, console: Console) -> int:
         ) as store,
     ):
         answers = query_store(store, args.atom, rules_dirs=rules)
+        if not answers.rows:
+            from deniable.facts.name_forms import query_hints
+
+            for hint in query_hints(store, args.atom):  # "Hale" for "Marcus Hale"
+                _note(hint)
     print_answers(answers, console, fmt=args.format)
     return 0
 

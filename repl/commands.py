@@ -22,6 +22,8 @@ from rich.table import Table
 from rich.text import Text
 
 from deniable.errors import DeniableError, UsageError
+from deniable.facts.name_forms import closest_names, name_forms
+from deniable.facts.records import EntityInfo
 from deniable.repl.proofs import evidence_text, print_proofs
 from deniable.repl.render import MODALITY_STYLES, format_error, format_row, print_answers
 
@@ -206,8 +208,27 @@ def _facts(session: Session, console: Console, arg: str) -> None:
 def _entity(session: Session, console: Console, arg: str) -> None:
     name = _need_argument("entity", _unquote(arg), "an entity name or alias")
     info = session.store.entity(name)
-    if info is None:
-        raise UsageError(f"no entity called {name!r}; try :search {name}", code="no-entity")
+    if info is not None:
+        _print_entity(session, console, info)
+        return
+    # A surname, title or description an article used for a full name.
+    forms = name_forms(session.store, name)
+    if not forms:
+        close = closest_names(session.store, name)
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        raise UsageError(f"no entity called {name!r}{hint}; try :search {name}", code="no-entity")
+    names = list(dict.fromkeys(form.name for form in forms))
+    if len(names) > 1:
+        console.print(Text(f"{name!r} stands for {len(names)} entities", style="bold"))
+    for form in forms:
+        console.print(Text(str(form), style="dim"))
+    for found in names:
+        entity = session.store.entity(found)
+        if entity is not None:
+            _print_entity(session, console, entity)
+
+
+def _print_entity(session: Session, console: Console, info: EntityInfo) -> None:
     head = Text(info.name, style="bold")
     head.append(f"  {info.type}" + ("" if info.known else " (discovered in text)"), style="dim")
     console.print(head)
