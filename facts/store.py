@@ -637,12 +637,16 @@ class FactStore:
         )
 
     def iter_statements(self) -> Iterator[dict[str, Any]]:
-        """Yield every statement as a dict (the jsonl export's fields), in document order."""
+        """Yield every statement as a dict (the jsonl export's fields), in document order.
+
+        ``review`` is its review status: ``confirmed``, ``rejected`` or ``""``.
+        """
         cursor = self.db.execute(
             """SELECT f.pred, ea.name, eb.name, s.modality, s.source, d.name, se.position,
                       se.text, s.char_start, s.char_end, s.pattern, s.count, s.when_text,
-                      s.where_text, s.claim, s.role, s.extra
+                      s.where_text, s.claim, s.role, s.extra, coalesce(m.status, '')
             FROM statements s
+            LEFT JOIN review_marks m ON m.statement_id = s.id
             JOIN facts f ON f.id = s.fact_id
             JOIN entities ea ON ea.id = f.a_id
             JOIN entities eb ON eb.id = f.b_id
@@ -668,6 +672,7 @@ class FactStore:
                 "claim": r[14],
                 "role": r[15],
                 "extra": json.loads(r[16]),
+                "review": r[17],
             }
 
     # ------------------------------------------------------------------ helpers
