@@ -180,20 +180,37 @@ def _help(session: Session, console: Console, arg: str) -> None:
 
 
 @special_command(
-    "relations", ":relations", "relations with arity, kind (fact/derived/session) and rows"
+    "relations",
+    ":relations [--helpers]",
+    "relations with arity, kind (fact/derived/session) and rows; --helpers: the standard "
+    "rules' helpers too",
 )
 def _relations(session: Session, console: Console, arg: str) -> None:
-    _no_argument("relations", arg)
+    if arg.strip() not in ("", "--helpers"):
+        raise UsageError(":relations takes no argument but --helpers")
     with _evaluating(session, console):
         relations = session.relations()
+    # The standard rules' helpers (tie_at, source_has_earlier …) are the rules' own working:
+    # summed up in a line unless asked for, as `deniable derive` does.
+    helpers = [r for r in relations if r.kind == "helper"]
+    shown = relations if arg.strip() else [r for r in relations if r.kind != "helper"]
     table = Table()
     table.add_column("name")
     table.add_column("arity", justify="right")
     table.add_column("kind")
     table.add_column("rows", justify="right")
-    for r in relations:
+    for r in shown:
         table.add_row(Text(r.name), str(r.arity), r.kind, "-" if r.rows is None else str(r.rows))
     console.print(table)
+    if helpers and not arg.strip():
+        rows = sum(r.rows or 0 for r in helpers)
+        console.print(
+            Text(
+                f"and {len(helpers)} helper relations of the standard rules ({rows} rows); "
+                "`:relations --helpers` lists them",
+                style="dim",
+            )
+        )
 
 
 @special_command("facts", ":facts PRED", "rows of a relation, with modality and source for facts")

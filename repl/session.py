@@ -39,7 +39,7 @@ class RelationSummary:
 
     name: str
     arity: int
-    kind: str  # "fact", "derived" or "session"
+    kind: str  # "fact", "derived", "helper" (of the standard rules) or "session"
     rows: int | None
 
 
@@ -442,11 +442,16 @@ class Session:
         for name, types in stored.items():
             rows = len(self.store.rows(name)) if counts else None
             out.append(RelationSummary(name, len(types), "fact", rows))
+        from deniable.rules.catalogue import relation_kinds
+
         relations = getattr(self._program, "relations", None) or {}
+        kinds = relation_kinds(self._program) if self._program is not None else {}
         for name in getattr(self._program, "idb", ()):
             kind = "session" if name in session_defined else "derived"
+            if kind == "derived" and kinds.get(name) == "helper":
+                kind = "helper"
             out.append(RelationSummary(name, relations[name].arity, kind, sizes.get(name)))
-        order = {"fact": 0, "derived": 1, "session": 2}
+        order = {"fact": 0, "derived": 1, "session": 2, "helper": 3}
         return sorted(out, key=lambda r: (order[r.kind], r.name))
 
     def _session_relations(self) -> list[str]:
