@@ -463,7 +463,12 @@ def _extractions(
     # fork shares the loaded model and lexicons with the workers instead of loading them again
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        yield pool.map(_extract_one, todo, chunksize=2)
+        try:
+            yield pool.map(_extract_one, todo, chunksize=2)
+        except BaseException:
+            # The batch stopped (the store stayed locked, Ctrl-C): extract no more for nothing.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def _extract_one(

@@ -263,8 +263,9 @@ def test_ingest_while_derive_both_succeed(store: Path, tmp_path: Path) -> None:
     assert done.returncode == 0 and "John Hale,Mary Quinn" in done.stdout, done.stderr
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_lock_taken_in_the_middle_of_an_ingest_is_one_line(
-    store: Path, tmp_path: Path, capsys, monkeypatch
+    store: Path, tmp_path: Path, jobs: str, capsys, monkeypatch
 ) -> None:
     from deniable.facts.store import FactStore
 
@@ -283,7 +284,7 @@ def test_a_lock_taken_in_the_middle_of_an_ingest_is_one_line(
 
     monkeypatch.setattr(FactStore, "add_extraction", then_lock)
     try:
-        code = main(["--db", str(store), "ingest", "--jobs", "1", str(articles)])
+        code = main(["--db", str(store), "ingest", "--jobs", jobs, str(articles)])
     finally:
         for holder in holders:
             holder.__exit__(None, None, None)
