@@ -191,23 +191,41 @@ _CONSTANT = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 def query_hints(store: FactStore, query: str) -> list[str]:
     """Hints for a query that found nothing: each quoted name that is no entity's, and whom
-    articles mean by it (else the closest names), with the query to ask instead."""
+    it stands for (an alias, a surname, a title or a description; else the closest names),
+    with the query to ask instead."""
     hints = []
     # Constants that are no names: a predicate, a modality, a document.
     words = {*PREDICATES, *ALL_MODALITIES, *store.document_names()}
     for found in _CONSTANT.finditer(query):
         text = re.sub(r"\\(.)", r"\1", found.group(1))
-        if not text.strip() or text in words or store.resolve_entity(text) is not None:
+        if not text.strip() or text in words:
+            continue
+
+        # Rules match names exactly: an alias (or another spelling) finds nothing.
+        canonical = store.resolve_entity(text)
+        if canonical == text:
+            continue
+        if canonical is not None:
+            hints.append(
+                f"hint: no entity is called {text!r}; it is an alias of {canonical}; "
+                f"try {_instead(query, found, canonical)}"
+            )
             continue
         forms = name_forms(store, text)
         if forms:
-            names = list(dict.fromkeys(f.name for f in forms))
             meant = "; ".join(str(f) for f in forms)
-            full = names[0].replace("\\", "\\\\").replace('"', '\\"')
-            instead = query[: found.start()] + f'"{full}"' + query[found.end() :]
-            hints.append(f"hint: no entity is called {text!r}; {meant}; try {instead}")
+            hints.append(
+                f"hint: no entity is called {text!r}; {meant}; "
+                f"try {_instead(query, found, forms[0].name)}"
+            )
             continue
         close = closest_names(store, text)
         if close:
             hints.append(f"hint: no entity is called {text!r}; closest names: {', '.join(close)}")
     return hints
+
+
+def _instead(query: str, constant: re.Match[str], name: str) -> str:
+    """``query`` with the quoted ``constant`` replaced by ``name``, quoted for the parser."""
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    return query[: constant.start()] + f'"{quoted}"' + query[constant.end() :]

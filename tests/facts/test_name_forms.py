@@ -164,6 +164,16 @@ def test_query_hints(named: Path) -> None:
         assert query_hints(store, 'contact("Mary Quin", b)') == [
             "hint: no entity is called 'Mary Quin'; closest names: Mary Quinn"
         ]
+        # An alias, or the name in other letters: the rules match names exactly.
+        assert query_hints(store, 'met(a, "mary  QUINN")') == [
+            "hint: no entity is called 'mary  QUINN'; it is an alias of Mary Quinn; "
+            'try met(a, "Mary Quinn")'
+        ]
+        # A name with quotes in it is quoted back as the parser reads it.
+        assert query_hints(store, 'met("ivo \\"ace\\" o\'hara-díaz", b)') == [
+            f"hint: no entity is called {ODD.lower()!r}; it is an alias of {ODD}; "
+            'try met("Ivo \\"Ace\\" O\'Hara-Díaz", b)'
+        ]
         # Names the store has, predicates, modalities and documents need no hint.
         assert (
             query_hints(store, 'statement(i, "met", "Mary Quinn", b, "asserted", s, "one.txt")')
