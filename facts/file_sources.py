@@ -14,16 +14,34 @@ file was stored as.
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from deniable.errors import StoreError
 
-__all__ = ["source_for_file"]
+__all__ = ["StoredSources", "source_for_file"]
 
 
-def source_for_file(db: Database, path: Path, source: str, *, named: bool, replace: bool) -> str:
+class StoredSources:
+    """The store's sources by their last part (the file name), read once for a whole ingest."""
+
+    def __init__(self, db: Database) -> None:
+        self._by_name: dict[str, list[str]] = defaultdict(list)
+        for (source,) in db.execute("SELECT DISTINCT source FROM document_sources"):
+            self._by_name[str(source).rsplit("/", 1)[-1]].append(str(source))
+
+    def ending_with(self, source: str) -> list[str]:
+        """The stored sources that are ``source`` or end with ``/source``, sorted."""
+        tail = "/" + source
+        named = self._by_name.get(source.rsplit("/", 1)[-1], [])
+        return sorted(s for s in named if s == source or s.endswith(tail))
+
+
+def source_for_file(
+    stored: StoredSources, path: Path, source: str, *, named: bool, replace: bool
+) -> str:
     """Return the source a file read from ``path`` is stored as; ``source`` is its relative path.
 
     A stored source counts as this file's when it is ``source`` extended to the left
@@ -40,13 +58,7 @@ def source_for_file(db: Database, path: Path, source: str, *, named: bool, repla
         StoreError: ``replace`` of a file named directly whose name ends several
             stored sources and whose path fits none of them.
     """
-    tail = "/" + source
-    rows = db.execute(
-        # The prefix test runs in Python: a source may hold LIKE's wildcards.
-        "SELECT DISTINCT source FROM document_sources WHERE source = ? OR length(source) > ?",
-        [source, len(tail)],
-    ).fetchall()
-    ends = sorted(s for (s,) in rows if s == source or s.endswith(tail))
+    ends = stored.ending_with(source)
     if not ends:
         return source
     # abspath, not resolve(): the folders as the user reached them, ``..`` folded.

@@ -37,7 +37,7 @@ from rich.table import Table
 
 from deniable.errors import DeniableError, InputError, Location, UsageError
 from deniable.facts import versions
-from deniable.facts.file_sources import source_for_file
+from deniable.facts.file_sources import StoredSources, source_for_file
 from deniable.facts.locks import LOCKED
 from deniable.facts.model import Document, Extraction
 from deniable.facts.store import FactStore
@@ -357,6 +357,7 @@ def ingest(
         if store.path is not None
         else set()
     )
+    stored = StoredSources(store.db)
     for path, folder_entities, source in _files(paths, skipped, own):
         if explicit is not None:
             knowledge = explicit
@@ -370,9 +371,7 @@ def ingest(
             knowledge = Knowledge()
         if path.suffix.lower() != ".jsonl":  # a record's source is its id, not the file's path
             try:
-                source = source_for_file(
-                    store.db, path, source, named=path in paths, replace=replace
-                )
+                source = source_for_file(stored, path, source, named=path in paths, replace=replace)
             except DeniableError as exc:
                 skipped(Skip(str(path), exc.message, "not-stored"))
                 continue
