@@ -65,7 +65,6 @@ def _size(text: str) -> int:
 
 
 def _ingest(args: argparse.Namespace, console: Console) -> int:
-    from deniable.facts.access import unreadable_folders
     from deniable.facts.store import FactStore
     from deniable.grammar.intake import check_encoding, ingest
 
@@ -73,12 +72,6 @@ def _ingest(args: argparse.Namespace, console: Console) -> int:
     paths = [Path(p) for p in args.paths]
     with FactStore.open(args.db) as store:
         store.ensure_writable("ingest into this store")
-        unlisted = unreadable_folders(paths)
-        for folder, why in unlisted:
-            print(
-                f"{folder}: cannot read the folder: {why}; its articles are not read",
-                file=sys.stderr,
-            )
         summary = ingest(
             paths,
             store,
@@ -93,7 +86,7 @@ def _ingest(args: argparse.Namespace, console: Console) -> int:
             jobs=args.jobs,
         )
     console.print(summary)
-    return 0 if summary.ok and not unlisted else 1
+    return 0 if summary.ok else 1
 
 
 def _derive(args: argparse.Namespace, console: Console) -> int:
@@ -237,6 +230,11 @@ def _query(args: argparse.Namespace, console: Console) -> int:
         ) as store,
     ):
         answers = query_store(store, args.atom, rules_dirs=rules)
+        if not answers.rows:
+            from deniable.facts.name_forms import query_hints
+
+            for hint in query_hints(store, args.atom):  # "Hale" for "Marcus Hale"
+                _note(hint)
     print_answers(answers, console, fmt=args.format)
     return 0
 
@@ -286,13 +284,13 @@ def _report_command(args: argparse.Namespace, console: Console) -> int:
         if args.out is None:
             text = render_report(
                 store, args.relations, fmt=args.format or "md", rules_dirs=rules,
-                max_nodes=args.max_nodes,
+                max_nodes=args.max_nodes, limit=args.limit,
             )  # fmt: skip
             sys.stdout.write(text)
             return 0
         written = write_report(
             store, args.relations, out=Path(args.out), fmt=args.format, rules_dirs=rules,
-            max_nodes=args.max_nodes,
+            max_nodes=args.max_nodes, limit=args.limit,
         )  # fmt: skip
     console.print(f"wrote {written}", highlight=False, markup=False, soft_wrap=True)
     return 0
@@ -345,7 +343,10 @@ def _export(args: argparse.Namespace, console: Console) -> int:
                 current_conclusions(store, rules_dirs=rules, derive=args.derive, report=_note)
             )
             extra = derived_files(store, fmt=args.format, rules_dirs=rules)
-        written = export_store(store, fmt=args.format, out_dir=Path(args.out), extra=extra)
+        written = export_store(
+            store, fmt=args.format, out_dir=Path(args.out), extra=extra,
+            include_rejected=args.include_rejected,
+        )  # fmt: skip
     for path in written:
         console.print(str(path), highlight=False)
     return 0
@@ -644,6 +645,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=["md", "html"], help="default: from --out, else md")
     p.add_argument("--out", metavar="FILE", help="write here (default: Markdown on stdout)")
+    p.add_argument(
+        "--limit",
+        type=_positive,
+        metavar="N",
+        help="word the first N findings only; the brief says how many of how many it shows",
+    )
 
     def max_nodes_option(p: argparse.ArgumentParser) -> None:
         p.add_argument(
@@ -661,10 +668,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "graph",
         _graph,
-        "draw who called, met or was pictured with whom, and denials, as SVG or HTML",
+        "draw who called, met or was pictured with whom, and denials, as SVG, PNG or HTML",
     )
-    p.add_argument("--out", required=True, metavar="FILE.svg|FILE.html")
-    p.add_argument("--format", choices=["svg", "html"], help="default: from --out")
+    p.add_argument("--out", required=True, metavar="FILE.svg|FILE.png|FILE.html")
+    p.add_argument(
+        "--format", choices=["svg", "png", "html"], help="default: from --out (png: by Chromium)"
+    )
     max_nodes_option(p)
 
     p = add("repl", _repl, "interactive shell over the store")
@@ -680,6 +689,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also the conclusions (csv: derived/RELATION.csv, jsonl: derived.jsonl), each row "
         "with its strength, rule and supporting statement ids",
+    )
+    p.add_argument(
+        "--include-rejected",
+        action="store_true",
+        help="also the statements a reviewer rejected, marked rejected (statements.csv's "
+        "review column, facts.jsonl's review key); left out otherwise, as from the rules",
     )
     p.add_argument(
         "--datasette",

@@ -1,4 +1,4 @@
-"""Whether deniable may write a file or a folder, or read a folder, and why not, in words.
+"""Whether deniable may write a file or a folder, and why not, in words.
 
 The operating system's answer (:func:`os.access`) is asked first.  The permission
 bits are asked too: an investigator who runs ``chmod a-w`` on a store to protect
@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["unreadable_folders", "write_blocker"]
+__all__ = ["write_blocker"]
 
 _WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
@@ -38,24 +37,3 @@ def write_blocker(path: Path) -> str | None:
     if not mode & _WRITE_BITS:
         return f"{where} is read-only (no write permission is set)"
     return None
-
-
-def unreadable_folders(paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """The folders under ``paths`` that cannot be listed, each with why, in walking order.
-
-    Walking a folder tree with :meth:`Path.rglob` passes over a folder it may not
-    list without a word, so the articles in it would silently go missing from an
-    ingest.  Hidden folders (a name starting with ``.``) are not looked into, as
-    ingest does not read them.
-    """
-    found: list[tuple[Path, str]] = []
-
-    def unlisted(error: OSError) -> None:
-        found.append((Path(str(error.filename)), error.strerror or str(error)))
-
-    for root in paths:
-        if not root.is_dir():
-            continue
-        for _folder, folders, _files in os.walk(root, onerror=unlisted):
-            folders[:] = sorted(name for name in folders if not name.startswith("."))
-    return found

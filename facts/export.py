@@ -13,6 +13,9 @@
 
 Every format writes the current version of each document only: the old versions
 ``ingest --replace`` kept are the store's own history (``deniable history``).
+Statements a reviewer rejected are left out, as they are out of every view the
+rules read; ``include_rejected`` puts them back into ``statements.csv`` and
+``facts.jsonl``, marked (``review`` is ``rejected``), for an audit of the decisions.
 """
 
 from __future__ import annotations
@@ -38,14 +41,20 @@ _TSV_FORBIDDEN = {"\t": "a tab", "\n": "a newline", "\r": "a carriage return", "
 
 
 def export_store(
-    store: FactStore, *, fmt: str, out_dir: Path, extra: Mapping[str, str] | None = None
+    store: FactStore,
+    *,
+    fmt: str,
+    out_dir: Path,
+    extra: Mapping[str, str] | None = None,
+    include_rejected: bool = False,
 ) -> list[Path]:
     """Write the store's relations into ``out_dir`` in format ``fmt``; return the files written.
 
     Every file's content is built before the first one is written, so a refused
     value leaves ``out_dir`` untouched.  ``extra`` adds files (name relative to
     ``out_dir``, which may name a subfolder, and content), such as the derived
-    conclusions (:mod:`deniable.rules.derived_export`).
+    conclusions (:mod:`deniable.rules.derived_export`).  Rejected statements are
+    written (marked) only with ``include_rejected``.
 
     Raises:
         UsageError: unknown format, or ``out_dir`` is a file.
@@ -60,7 +69,7 @@ def export_store(
     blocker = write_blocker(out_dir)
     if blocker is not None:
         raise OutputError(f"cannot export here: {blocker}", Location(str(out_dir)))
-    files = {**builders[fmt](store), **(extra or {})}
+    files = {**builders[fmt](store, include_rejected), **(extra or {})}
     for name in files:
         # A read-only file from an earlier export would stop the loop below half-way.
         if (out_dir / name).exists() and (blocker := write_blocker(out_dir / name)):
@@ -80,7 +89,8 @@ def export_store(
     return written
 
 
-def _tsv_files(store: FactStore) -> dict[str, str]:
+def _tsv_files(store: FactStore, _include_rejected: bool) -> dict[str, str]:
+    # The rule views hold no rejected statement: bare rows for Soufflé, as the rules see them.
     files = {}
     for name in store.relations():
         lines = []
@@ -122,8 +132,8 @@ FACT_COLUMNS = (
 _POSITIVE = frozenset(m.value for m in Modality if m.positive)
 
 
-def _csv_files(store: FactStore) -> dict[str, str]:
-    rows = list(statement_rows(store))
+def _csv_files(store: FactStore, include_rejected: bool) -> dict[str, str]:
+    rows = [r for r in statement_rows(store) if include_rejected or r["review"] != "rejected"]
     files = {}
     for name in store.relations():
         if name in PREDICATES:
@@ -170,9 +180,9 @@ def _csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def _jsonl_files(store: FactStore) -> dict[str, str]:
+def _jsonl_files(store: FactStore, include_rejected: bool) -> dict[str, str]:
     return {
-        "facts.jsonl": _jsonl(_fact_objects(store)),
+        "facts.jsonl": _jsonl(_fact_objects(store, include_rejected)),
         "entities.jsonl": _jsonl(_entity_objects(store)),
         "documents.jsonl": _jsonl(_document_objects(store)),
     }
@@ -182,16 +192,18 @@ def _jsonl(objects: Iterable[dict[str, Any]]) -> str:
     return "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objects)
 
 
-def _fact_objects(store: FactStore) -> Iterable[dict[str, Any]]:
+def _fact_objects(store: FactStore, include_rejected: bool) -> Iterable[dict[str, Any]]:
     keys: tuple[str, ...] = ("pred", "args", "modality", "source", "doc", "sentence")
     keys += ("sentence_index", "start", "end", "pattern", "count", "when")
     outlets = dict(store.db.execute("SELECT name, outlet FROM current_documents").fetchall())
     for st in store.iter_statements():
+        if st["review"] == "rejected" and not include_rejected:
+            continue
         obj = {k: st[k] for k in keys}
         # As in the CSV files: `source` is the attributed source, `vouched_by` who stands behind it.
         obj["vouched_by"] = st["source"] or outlets.get(st["doc"]) or st["doc"]
         # Optional details appear only when the text gave them, as in the gold files.
-        for k in ("where", "claim", "role", "extra"):
+        for k in ("where", "claim", "role", "extra", "review"):
             if st[k]:
                 obj[k] = st[k]
         yield obj

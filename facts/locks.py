@@ -31,6 +31,7 @@ from deniable.errors import Location, StoreError, UsageError
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "LOCKED",
     "TIMEOUT_ENV",
     "LockingDatabase",
     "is_busy",
@@ -39,12 +40,15 @@ __all__ = [
     "probe_write",
     "reading",
     "set_timeout",
+    "stderr_note",
     "waiting_for",
 ]
 
 #: The environment variable that sets how long a command waits for a lock, in seconds.
 TIMEOUT_ENV = "DENIABLE_LOCK_TIMEOUT"
 DEFAULT_TIMEOUT = 60.0
+#: The code of :func:`locked_error`'s error, so that callers can tell it from others.
+LOCKED = "locked"
 #: How long a lock is waited for before the wait is announced, in seconds.
 _QUIET_WAIT = 0.5
 # SQLite's primary result codes for "another connection holds the lock".
@@ -54,7 +58,8 @@ T = TypeVar("T")
 Note = Callable[[str], None]
 
 
-def _stderr(line: str) -> None:
+def stderr_note(line: str) -> None:
+    """Print one line of news on standard error (the default for every ``note``)."""
     print(line, file=sys.stderr, flush=True)
 
 
@@ -95,6 +100,7 @@ def locked_error(path: Path | None, seconds: float) -> StoreError:
         f"another process kept the store locked for {seconds:g} s (writing it); try again "
         f"when it is done, or wait longer with {TIMEOUT_ENV}=SECONDS",
         where,
+        code=LOCKED,
     )
 
 
@@ -132,7 +138,7 @@ def waiting_for(
     finally:
         set_timeout(conn, timeout)
     label = str(path) if path is not None else "<memory>"
-    (note or _stderr)(
+    (note or stderr_note)(
         f"{label}: another process is writing this store; waiting up to {timeout:g} s to {what} it"
     )
     try:

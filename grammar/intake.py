@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import codecs
 import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -36,6 +37,8 @@ from rich.table import Table
 
 from deniable.errors import DeniableError, InputError, Location, UsageError
 from deniable.facts import versions
+from deniable.facts.file_sources import StoredSources, source_for_file
+from deniable.facts.locks import LOCKED
 from deniable.facts.model import Document, Extraction
 from deniable.facts.store import FactStore
 from deniable.grammar import readers
@@ -59,6 +62,9 @@ KINDS: dict[str, str] = {
     "bad-record": "records skipped (bad JSON Lines record)",
     "record-too-large": "records skipped (too large)",
     "not-stored": "documents skipped (could not be extracted or stored)",
+    "unreadable-folder": "folders not read (cannot be listed)",
+    # One skip for the rest of the batch: another process held the store's lock too long.
+    "locked": "documents not stored (the store stayed locked; run the same ingest again)",
     "unsupported": "files not read (not an article format)",
     # Not a skip: the document is read, its over-long lines cut.
     "cut": "documents with over-long lines cut into sentences",
@@ -94,6 +100,8 @@ class IngestSummary:
     facts: Counter[tuple[str, str]] = field(default_factory=Counter)
     skips: list[Skip] = field(default_factory=list)
     entity_files: list[str] = field(default_factory=list)
+    #: Documents left unstored when another process kept the store locked (one skip says so).
+    locked_out: int = 0
 
     @property
     def ok(self) -> bool:
@@ -116,7 +124,7 @@ class IngestSummary:
         counts = self.by_kind
         for kind, label in KINDS.items():
             if counts[kind]:
-                summary.add_row(label, str(counts[kind]))
+                summary.add_row(label, str(self.locked_out if kind == LOCKED else counts[kind]))
         summary.add_row("sentences", str(self.sentences))
         summary.add_row("facts", str(sum(self.facts.values())))
         parts: list[Any] = [summary]
@@ -349,6 +357,7 @@ def ingest(
         if store.path is not None
         else set()
     )
+    stored = StoredSources(store.db)
     for path, folder_entities, source in _files(paths, skipped, own):
         if explicit is not None:
             knowledge = explicit
@@ -360,6 +369,12 @@ def ingest(
             knowledge = knowledge_cache[folder_entities]
         else:
             knowledge = Knowledge()
+        if path.suffix.lower() != ".jsonl":  # a record's source is its id, not the file's path
+            try:
+                source = source_for_file(stored, path, source, named=path in paths, replace=replace)
+            except DeniableError as exc:
+                skipped(Skip(str(path), exc.message, "not-stored"))
+                continue
         for found, line in _read(path, encoding, source, max_bytes, max_sentence_chars):
             if isinstance(found, Skip):
                 skipped(found)
@@ -389,21 +404,35 @@ def ingest(
     todo = [(d, k) for d, k in documents if replace or not store.has_document(d.sha256)]
     many = len(documents) > _PROGRESS_OVER or any(len(d.text) > MAX_BLOCK for d, _ in todo)
     progress.disable = not (bar_console.is_terminal and many)
-    for doc, _knowledge in documents:
-        if not replace and store.has_document(doc.sha256):
-            _place_stored(doc, store, summary, skipped_doc(doc))
-    # A long document is read here, block by block with its own bar, while the workers
-    # take the short ones.
-    short = [item for item in todo if len(item[0].text) <= MAX_BLOCK]
-    with progress, _extractions(short, jobs) as results:
-        task = progress.add_task("", total=len(todo))
-        for item in todo:
-            doc = item[0]
-            progress.update(task, description=doc.name)
-            long = len(doc.text) > MAX_BLOCK
-            result = _extract_long(item, progress) if long else next(results)
-            _store_one(doc, result, store, replace, summary, skipped_doc(doc))
-            progress.advance(task)
+    done = 0
+    try:
+        for doc, _knowledge in documents:
+            if not replace and store.has_document(doc.sha256):
+                _place_stored(doc, store, summary, skipped_doc(doc))
+        # A long document is read here, block by block with its own bar, while the workers
+        # take the short ones.
+        short = [item for item in todo if len(item[0].text) <= MAX_BLOCK]
+        with progress, _extractions(short, jobs) as results:
+            task = progress.add_task("", total=len(todo))
+            for item in todo:
+                doc = item[0]
+                progress.update(task, description=doc.name)
+                long = len(doc.text) > MAX_BLOCK
+                result = _extract_long(item, progress) if long else next(results)
+                _store_one(doc, result, store, replace, summary, skipped_doc(doc))
+                done += 1
+                progress.advance(task)
+    except DeniableError as exc:
+        if exc.code != LOCKED:
+            raise
+        # One line for the rest of the batch, not one per document still to store.
+        left = len(todo) - done
+        reason = (
+            f"{exc.message}; stopped with {left} of {len(todo)} documents not stored "
+            "(those before are stored; the same ingest again stores the rest)"
+        )
+        summary.locked_out = left
+        skipped(Skip(str(store.path or "<memory>"), reason, LOCKED))
     return summary
 
 
@@ -433,7 +462,12 @@ def _extractions(
     # fork shares the loaded model and lexicons with the workers instead of loading them again
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        yield pool.map(_extract_one, todo, chunksize=2)
+        try:
+            yield pool.map(_extract_one, todo, chunksize=2)
+        except BaseException:
+            # The batch stopped (the store stayed locked, Ctrl-C): extract no more for nothing.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def _extract_one(
@@ -466,6 +500,8 @@ def _store_one(
     try:
         store.add_extraction(extraction, replace=replace)
     except DeniableError as exc:
+        if exc.code == LOCKED:
+            raise  # not this document's fault: the batch stops (see ingest)
         skipped(Skip(doc.name, exc.message, "not-stored"))
         return
     summary.ingested += 1
@@ -481,6 +517,8 @@ def _place_stored(
     try:
         added = versions.place_stored_text(store, doc.name, doc.sha256, replace=False)
     except DeniableError as exc:
+        if exc.code == LOCKED:
+            raise
         skipped(Skip(doc.name, exc.message, "not-stored"))
         return
     if added:
@@ -520,8 +558,8 @@ def _files(
             if root.name != ENTITY_FILE:
                 yield root, _entity_file_for(root.parent, root.parent), source_name(root, root)
             continue
-        for path in sorted(root.rglob("*")):
-            if not path.is_file() or _hidden(path, root) or path.name == ENTITY_FILE:
+        for path in _walk(root, skipped):
+            if path.name == ENTITY_FILE:
                 continue
             if path.suffix.lower() in readers.SUFFIXES:
                 yield path, _entity_file_for(path.parent, root), source_name(path, root)
@@ -530,5 +568,21 @@ def _files(
                 skipped(Skip(str(path), f"not an article format (reads {formats})", "unsupported"))
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def _walk(root: Path, skipped: Callable[[Skip], None]) -> list[Path]:
+    """The files under ``root`` in sorted order, hidden ones left out; unlistable folders told.
+
+    :meth:`Path.rglob` passes over a folder it may not list without a word, and its
+    articles would silently go missing: :func:`os.walk` reports each one.
+    """
+
+    def unlisted(error: OSError) -> None:
+        why = error.strerror or str(error)
+        reason = f"cannot read the folder: {why}; its articles are not read"
+        skipped(Skip(str(error.filename), reason, "unreadable-folder"))
+
+    found: list[Path] = []
+    for folder, folders, files in os.walk(root, onerror=unlisted):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        found.extend(Path(folder, name) for name in files if not name.startswith("."))
+    # Sorted as whole paths, the order rglob gave (and documents are stored in).
+    return sorted(path for path in found if path.is_file())

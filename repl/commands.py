@@ -22,6 +22,8 @@ from rich.table import Table
 from rich.text import Text
 
 from deniable.errors import DeniableError, UsageError
+from deniable.facts.name_forms import closest_names, name_forms
+from deniable.facts.records import EntityInfo
 from deniable.repl.proofs import evidence_text, print_proofs
 from deniable.repl.render import MODALITY_STYLES, format_error, format_row, print_answers
 
@@ -178,20 +180,37 @@ def _help(session: Session, console: Console, arg: str) -> None:
 
 
 @special_command(
-    "relations", ":relations", "relations with arity, kind (fact/derived/session) and rows"
+    "relations",
+    ":relations [--helpers]",
+    "relations with arity, kind (fact/derived/session) and rows; --helpers: the standard "
+    "rules' helpers too",
 )
 def _relations(session: Session, console: Console, arg: str) -> None:
-    _no_argument("relations", arg)
+    if arg.strip() not in ("", "--helpers"):
+        raise UsageError(":relations takes no argument but --helpers")
     with _evaluating(session, console):
         relations = session.relations()
+    # The standard rules' helpers (tie_at, source_has_earlier …) are the rules' own working:
+    # summed up in a line unless asked for, as `deniable derive` does.
+    helpers = [r for r in relations if r.kind == "helper"]
+    shown = relations if arg.strip() else [r for r in relations if r.kind != "helper"]
     table = Table()
     table.add_column("name")
     table.add_column("arity", justify="right")
     table.add_column("kind")
     table.add_column("rows", justify="right")
-    for r in relations:
+    for r in shown:
         table.add_row(Text(r.name), str(r.arity), r.kind, "-" if r.rows is None else str(r.rows))
     console.print(table)
+    if helpers and not arg.strip():
+        rows = sum(r.rows or 0 for r in helpers)
+        console.print(
+            Text(
+                f"and {len(helpers)} helper relations of the standard rules ({rows} rows); "
+                "`:relations --helpers` lists them",
+                style="dim",
+            )
+        )
 
 
 @special_command("facts", ":facts PRED", "rows of a relation, with modality and source for facts")
@@ -206,8 +225,27 @@ def _facts(session: Session, console: Console, arg: str) -> None:
 def _entity(session: Session, console: Console, arg: str) -> None:
     name = _need_argument("entity", _unquote(arg), "an entity name or alias")
     info = session.store.entity(name)
-    if info is None:
-        raise UsageError(f"no entity called {name!r}; try :search {name}", code="no-entity")
+    if info is not None:
+        _print_entity(session, console, info)
+        return
+    # A surname, title or description an article used for a full name.
+    forms = name_forms(session.store, name)
+    if not forms:
+        close = closest_names(session.store, name)
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        raise UsageError(f"no entity called {name!r}{hint}; try :search {name}", code="no-entity")
+    names = list(dict.fromkeys(form.name for form in forms))
+    if len(names) > 1:
+        console.print(Text(f"{name!r} stands for {len(names)} entities", style="bold"))
+    for form in forms:
+        console.print(Text(str(form), style="dim"))
+    for found in names:
+        entity = session.store.entity(found)
+        if entity is not None:
+            _print_entity(session, console, entity)
+
+
+def _print_entity(session: Session, console: Console, info: EntityInfo) -> None:
     head = Text(info.name, style="bold")
     head.append(f"  {info.type}" + ("" if info.known else " (discovered in text)"), style="dim")
     console.print(head)

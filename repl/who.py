@@ -11,25 +11,55 @@ from rich.text import Text
 
 from deniable.facts.ambiguity import Ambiguity
 from deniable.facts.entity_decisions import Decision
+from deniable.facts.name_forms import NameForm, closest_names, name_forms
 from deniable.facts.store import FactStore
 
 __all__ = ["ambiguity_table", "decisions_table", "entities_table"]
 
 
 def entities_table(store: FactStore, *, contains: str = "") -> RenderableType:
-    """Every entity (whose name contains ``contains``, any case): type and statements."""
+    """Every entity (whose name contains ``contains``, any case): type and statements.
+
+    Entities an article called by ``contains`` as a surname, a title with it or a
+    description (:func:`name_forms`) are listed too, with how and where; when nothing
+    matches, the closest names are suggested.
+    """
     counts: Counter[str] = Counter()
     for _id, _pred, a, b, _modality, _source, _doc in store.rows("statement"):
         counts[a] += 1
         counts[b] += 1
     wanted = contains.casefold()
-    rows = [(n, t) for n, t in store.rows("entity") if wanted in n.casefold()]
+    kinds = dict(store.rows("entity"))
+    rows = [n for n in kinds if wanted in n.casefold()]
+    known_as: dict[str, list[str]] = {}
+    for form in name_forms(store, contains) if contains.strip() else []:
+        known_as.setdefault(form.name, []).append(_known_as(form))
+        if form.name not in rows:
+            rows.append(form.name)
+    rows.sort()
     table = Table()
-    for heading in ("entity", "type", "statements"):
+    headings = ["entity", "type", "statements"] + (["called so in"] if known_as else [])
+    for heading in headings:
         table.add_column(heading, justify="right" if heading == "statements" else "left")
-    for name, kind in rows:
-        table.add_row(Text(name), Text(kind), str(counts[name]))
-    return Group(table, Text(f"{len(rows)} entities", style="dim"))
+    for name in rows:
+        cells: list[RenderableType] = [Text(name), Text(kinds.get(name, "")), str(counts[name])]
+        if known_as:
+            cells.append(Text("; ".join(known_as.get(name, []))))
+        table.add_row(*cells)
+    count = f"{len(rows)} entit{'y' if len(rows) == 1 else 'ies'}"
+    parts: list[RenderableType] = [table, Text(count, style="dim")]
+    if not rows and contains.strip():
+        close = closest_names(store, contains)
+        if close:
+            parts.append(Text(f"closest names: {', '.join(close)}", style="dim"))
+    return Group(*parts)
+
+
+def _known_as(form: NameForm) -> str:
+    docs = ", ".join(form.docs)
+    if form.how == "description":
+        return f"{form.detail} ({docs})"
+    return f"{form.form}, {form.how} ({docs})"
 
 
 def ambiguity_table(found: Sequence[Ambiguity]) -> RenderableType:

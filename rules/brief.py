@@ -99,10 +99,28 @@ class Brief:
     footnotes: tuple[Footnote, ...]
     #: Every name the findings and their statements involve (for the contact graph).
     names: tuple[str, ...] = ()
+    #: How many rows each relation has, shown or not (``report --limit`` shows fewer).
+    totals: tuple[tuple[str, int], ...] = ()
 
     def heading(self, rel: str) -> str:
         """The section heading of a relation's findings."""
         return HEADINGS.get(rel, rel)
+
+    @property
+    def total(self) -> int:
+        """How many findings there are in all, of which ``findings`` are shown."""
+        return sum(n for _rel, n in self.totals) if self.totals else len(self.findings)
+
+    def left_out(self, rel: str) -> int:
+        """How many findings of ``rel`` the limit left out."""
+        shown = sum(1 for f in self.findings if f.rel == rel)
+        return dict(self.totals).get(rel, shown) - shown
+
+    def shown_line(self) -> str:
+        """``"N of M findings shown (--limit N)"`` when the limit left some out, else ``""``."""
+        if self.total == len(self.findings):
+            return ""
+        return f"{len(self.findings)} of {self.total} findings shown (--limit {len(self.findings)})"
 
 
 def build_brief(
@@ -111,8 +129,12 @@ def build_brief(
     *,
     rules_dirs: Sequence[Path] = (),
     cwd_rules: bool = True,
+    limit: int | None = None,
 ) -> Brief:
     """Word the rows of ``relations`` (default :data:`DEFAULT_RELATIONS`) as findings.
+
+    With ``limit``, the first ``limit`` rows (relation by relation, in order) are
+    worded; the brief still counts every row (:attr:`Brief.totals`).
 
     Raises:
         UsageError: a relation is not among the derived conclusions.
@@ -130,8 +152,12 @@ def build_brief(
     notes = _Notes()
     findings: list[Finding] = []
     program = load_store_program(store, rules_dirs, cwd_rules=cwd_rules)
+    totals = []
     for rel in relations:
-        for row in _rows(store, rel, rules_dirs, cwd_rules):
+        rows = _rows(store, rel, rules_dirs, cwd_rules)
+        totals.append((rel, len(rows)))
+        room = len(rows) if limit is None else max(0, limit - len(findings))
+        for row in rows[:room]:
             chain = strongest_chain(
                 store, rel, row, rules_dirs=rules_dirs, cwd_rules=cwd_rules, rules=program
             )
@@ -142,7 +168,7 @@ def build_brief(
     )
     names = {str(v) for f in findings for v in f.row if isinstance(v, str)}
     names |= {a for e in notes.rows.values() for a in e.args}
-    return Brief(relations, tuple(findings), footnotes, tuple(sorted(names)))
+    return Brief(relations, tuple(findings), footnotes, tuple(sorted(names)), tuple(totals))
 
 
 def _rows(

@@ -50,18 +50,25 @@ def html_page(title: str, body: str) -> str:
 
 def brief_html(brief: Brief, *, store_name: str, graph_svg: str) -> str:
     """The whole brief as one HTML page; ``graph_svg`` is the graph's SVG (not standalone)."""
-    title = f"Brief: {len(brief.findings)} conclusions from {store_name}"
+    count = len(brief.findings)
+    title = f"Brief: {count} conclusion{'s' if count != 1 else ''} from {store_name}"
     out = [f"<h1>{escape(title)}</h1>", f'<p class="lede">{escape(LEDE)}</p>']
+    if brief.shown_line():
+        out.append(f'<p class="shown"><em>{escape(brief.shown_line())}.</em></p>')
     number = 0
     for rel in brief.relations:
         out.append(f'<section class="conclusions" data-relation="{escape(rel)}">')
         out.append(f"<h2>{escape(brief.heading(rel))}</h2>")
         findings = [f for f in brief.findings if f.rel == rel]
-        if not findings:
+        left = brief.left_out(rel)
+        if not findings and not left:
             out.append("<p><em>None.</em></p>")
         for finding in findings:
             number += 1
             out.append(_finding(number, finding))
+        if left:
+            more = "more " if findings else ""
+            out.append(f'<p class="shown"><em>{left} {more}not shown (--limit).</em></p>')
         out.append("</section>")
     out.append('<section id="graph">\n<h2>Contact graph</h2>\n<figure>')
     out.append(graph_svg)

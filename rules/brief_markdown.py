@@ -31,16 +31,24 @@ def md_text(text: str) -> str:
 
 def brief_markdown(brief: Brief, *, store_name: str) -> str:
     """The whole brief as one Markdown document."""
-    out = [f"# Brief: {len(brief.findings)} conclusions from {md_text(store_name)}", "", LEDE, ""]
+    count = len(brief.findings)
+    heading = f"# Brief: {count} conclusion{'s' if count != 1 else ''} from {md_text(store_name)}"
+    out = [heading, "", LEDE, ""]
+    if brief.shown_line():
+        # Our own words, not the store's: nothing in them needs escaping.
+        out += [f"_{brief.shown_line()}._", ""]
     number = 0
     for rel in brief.relations:
         out += [f"## {md_text(brief.heading(rel))}", ""]
         findings = [f for f in brief.findings if f.rel == rel]
-        if not findings:
+        left = brief.left_out(rel)
+        if not findings and not left:
             out += ["_None._", ""]
         for finding in findings:
             number += 1
             out += _finding(number, finding)
+        if left:
+            out += [f"_{left} {'more ' if findings else ''}not shown (--limit)._", ""]
     out += ["## Sources", ""]
     out += [_footnote(note) for note in brief.footnotes] or ["_No statements cited._"]
     return "\n".join(out).rstrip("\n") + "\n"

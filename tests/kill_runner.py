@@ -7,6 +7,9 @@ process SIGKILL, so the kill lands inside a transaction, between two statements
 of one write, exactly as a crash or ``kill -9`` would.  ``$DENIABLE_KILL_AT=0``
 never kills and writes the number of statements run to ``$DENIABLE_COUNT_FILE``
 at exit, which tells the tests the range to pick kill points from.
+``$DENIABLE_KILL_CACHE_PAGES=N`` gives each connection a page cache of N pages, so
+that a write spills into the store file before its commit and a kill leaves a hot
+journal behind, as a crash in the middle of a commit does.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from deniable.cli import main
 
 _kill_at = int(os.environ.get("DENIABLE_KILL_AT", "0"))
 _count_file = os.environ.get("DENIABLE_COUNT_FILE")
+_cache_pages = int(os.environ.get("DENIABLE_KILL_CACHE_PAGES", "0"))
 _count = 0
 _connect = sqlite3.connect
 
@@ -36,6 +40,8 @@ def _trace(_sql: str) -> None:
 def _traced_connect(database, *args, **kwargs):  # type: ignore[no-untyped-def]
     conn = _connect(database, *args, **kwargs)
     if str(database) not in ("", ":memory:"):
+        if _cache_pages:
+            conn.execute(f"PRAGMA cache_size = {_cache_pages}")
         conn.set_trace_callback(_trace)
     return conn
 

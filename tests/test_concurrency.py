@@ -10,6 +10,7 @@ line naming the file, exit 1, and the store as it was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import subprocess
@@ -260,3 +261,45 @@ def test_ingest_while_derive_both_succeed(store: Path, tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 0 and "John Hale,Mary Quinn" in done.stdout, done.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_lock_taken_in_the_middle_of_an_ingest_is_one_line(
+    store: Path, tmp_path: Path, jobs: str, capsys, monkeypatch
+) -> None:
+    from deniable.facts.store import FactStore
+
+    more = {f"{n}.txt": f"Call {n}\n\nAnn Ruiz called Tom Harlan on day {n}.\n" for n in "abcde"}
+    articles = _articles(tmp_path / "more", more)
+    monkeypatch.setenv("DENIABLE_LOCK_TIMEOUT", "0.8")
+    real = FactStore.add_extraction
+    holders: list[contextlib.AbstractContextManager[subprocess.Popen[str]]] = []
+
+    def then_lock(self: FactStore, *args: object, **kwargs: object) -> int:
+        doc_id = real(self, *args, **kwargs)  # type: ignore[arg-type]
+        if not holders:  # after the first document, another process takes the store
+            holders.append(_locked(store, "IMMEDIATE", 30))
+            holders[0].__enter__()
+        return doc_id
+
+    monkeypatch.setattr(FactStore, "add_extraction", then_lock)
+    try:
+        code = main(["--db", str(store), "ingest", "--jobs", jobs, str(articles)])
+    finally:
+        for holder in holders:
+            holder.__exit__(None, None, None)
+    out, err = capsys.readouterr()
+    assert code == 1, err
+    lines = [line for line in err.splitlines() if "waiting" not in line]
+    assert lines == [
+        f"{store}: another process kept the store locked for 0.8 s (writing it); try again when "
+        "it is done, or wait longer with DENIABLE_LOCK_TIMEOUT=SECONDS; stopped with 4 of 5 "
+        "documents not stored (those before are stored; the same ingest again stores the rest)"
+    ]
+    counts = [" ".join(line.split()) for line in out.splitlines()]
+    assert "documents ingested 1" in counts
+    assert "documents not stored (the store stayed locked; run the same ingest again) 4" in counts
+    assert _documents(store) == sorted([*FIRST, "a.txt"])
+    monkeypatch.setattr(FactStore, "add_extraction", real)
+    assert main(["--db", str(store), "ingest", "--jobs", "1", str(articles)]) == 0
+    assert _documents(store) == sorted([*FIRST, *more])

@@ -173,3 +173,111 @@ def test_a_read_only_store_shows_history_and_refuses_gc(stored: Path, capsys) ->
         assert status == 1 and len(err.strip().splitlines()) == 1, err
         assert "read-only" in err and "Traceback" not in err
     assert stored.read_bytes() == before
+
+
+def _current_sources(db: Path) -> list[tuple[str, int]]:
+    with FactStore.open(db) as store:
+        return store.db.execute(
+            "SELECT source, version FROM document_sources WHERE current = 1 ORDER BY source"
+        ).fetchall()
+
+
+@pytest.mark.parametrize("named", ["folder", "file", "file-from-inside"])
+def test_replace_given_one_outlet_replaces_exactly_its_document(
+    stored: Path, outlets: Path, named: str, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (outlets / "b" / "story.txt").write_text(B2, encoding="utf-8")
+    target = {
+        "folder": str(outlets / "b"),
+        "file": str(outlets / "b" / "story.txt"),
+        "file-from-inside": "story.txt",
+    }[named]
+    if named == "file-from-inside":
+        monkeypatch.chdir(outlets / "b")
+    status, out, err = _run(capsys, stored.resolve(), "ingest", "--jobs", "1", "--replace", target)
+    assert status == 0, err
+    assert "documents ingested" in out and err == ""
+    # Not a third document `story.txt`: outlet B's article has a second version.
+    assert _current_sources(stored) == [("a/story.txt", 1), ("b/story.txt", 2)]
+    assert _rows(capsys, stored, "met(x, y)") == {"Jane Doe,Marcus Bell", "Ann Ruiz,Tom Harlan"}
+    assert _rows(capsys, stored, "called(x, y)") == set()
+    # The previous version is still there to restore.
+    assert _run(capsys, stored, "restore", "b/story.txt", "--version", "1")[0] == 0
+    assert _rows(capsys, stored, "called(x, y)") == {"Ann Ruiz,Tom Harlan"}
+
+
+def test_one_outlet_ingested_again_is_the_stored_document(
+    stored: Path, outlets: Path, capsys
+) -> None:
+    status, out, err = _run(capsys, stored, "ingest", "--jobs", "1", str(outlets / "a"))
+    assert status == 0, err
+    assert "another source added" not in out
+    assert _current_sources(stored) == [("a/story.txt", 1), ("b/story.txt", 1)]
+    # A changed text without --replace is refused under the name it is stored as.
+    (outlets / "a" / "story.txt").write_text(B2, encoding="utf-8")
+    status, _out, err = _run(capsys, stored, "ingest", "--jobs", "1", str(outlets / "a"))
+    assert status == 1
+    assert "a different text is already stored as 'a/story.txt'" in err
+    assert _current_sources(stored) == [("a/story.txt", 1), ("b/story.txt", 1)]
+
+
+def test_replace_by_an_ambiguous_bare_name_is_one_line_listing_the_documents(
+    stored: Path, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "downloads"
+    elsewhere.mkdir()
+    (elsewhere / "story.txt").write_text(B2, encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    before = stored.read_bytes()
+    db = stored.resolve()
+    status, out, err = _run(capsys, db, "ingest", "--jobs", "1", "--replace", "story.txt")
+    assert status == 1
+    assert err == (
+        "story.txt: 'story.txt' names 2 stored documents: a/story.txt, b/story.txt; to replace "
+        "one, give the file by a path that ends with it (…/b/story.txt)\n"
+    )
+    assert "documents ingested" in out
+    assert stored.read_bytes() == before
+    # Without --replace it is a new document of its own, as any new source is.
+    status, _out, err = _run(capsys, db, "ingest", "--jobs", "1", "story.txt")
+    assert status == 0, err
+    assert _current_sources(stored) == [("a/story.txt", 1), ("b/story.txt", 1), ("story.txt", 1)]
+
+
+def test_replace_by_a_bare_name_only_one_document_ends_with(
+    db_path: Path, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "outlets" / "a").mkdir(parents=True)
+    (tmp_path / "outlets" / "a" / "story.txt").write_text(B1, encoding="utf-8")
+    db = db_path.resolve()
+    assert _run(capsys, db, "ingest", "--jobs", "1", str(tmp_path / "outlets"))[0] == 0
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "story.txt").write_text(B2, encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "new")
+    status, _out, err = _run(capsys, db, "ingest", "--jobs", "1", "--replace", "story.txt")
+    assert status == 0, err
+    assert _current_sources(db) == [("a/story.txt", 2)]
+    # In a folder, a file is never taken for a stored one by its name alone.
+    (tmp_path / "new" / "story.txt").write_text(A, encoding="utf-8")
+    status, _out, err = _run(
+        capsys, db, "ingest", "--jobs", "1", "--replace", str(tmp_path / "new")
+    )
+    assert status == 0, err
+    assert _current_sources(db) == [("a/story.txt", 2), ("story.txt", 1)]
+
+
+@pytest.mark.parametrize("name", [HOSTILE, "b%_ü;", "o" * 200])
+def test_replace_one_hostile_outlet_folder(
+    tmp_path: Path, db_path: Path, name: str, capsys
+) -> None:
+    root = tmp_path / "in"
+    for outlet, text in ((name, B1), (name + "x", A)):
+        (root / outlet).mkdir(parents=True)
+        (root / outlet / "story.txt").write_text(text, encoding="utf-8")
+    assert _run(capsys, db_path, "ingest", "--jobs", "1", str(root))[0] == 0
+    (root / name / "story.txt").write_text(B2, encoding="utf-8")
+    status, _out, err = _run(
+        capsys, db_path, "ingest", "--jobs", "1", "--replace", str(root / name)
+    )
+    assert status == 0, err
+    assert _current_sources(db_path) == [(f"{name}/story.txt", 2), (f"{name}x/story.txt", 1)]

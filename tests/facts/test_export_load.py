@@ -139,9 +139,26 @@ def test_a_rejected_statement_leaves_the_predicate_file(
     export_store(store, fmt="csv", out_dir=tmp_path)
     with (tmp_path / "met.csv").open(encoding="utf-8", newline="") as f:
         assert list(csv.DictReader(f)) == []
+    # Out of every export, as out of the rules' views ...
     with (tmp_path / "statements.csv").open(encoding="utf-8", newline="") as f:
         reviews = {r["pred"]: r["review"] for r in csv.DictReader(f)}
-    assert reviews["met"] == "rejected" and reviews["denies"] == ""
+    assert reviews == {"denies": "", "called": ""}
+    export_store(store, fmt="jsonl", out_dir=tmp_path / "jsonl")
+    lines = (tmp_path / "jsonl" / "facts.jsonl").read_text(encoding="utf-8").splitlines()
+    assert sorted(json.loads(line)["pred"] for line in lines) == ["called", "denies"]
+    export_store(store, fmt="tsv", out_dir=tmp_path / "tsv")
+    assert (tmp_path / "tsv" / "met.facts").read_text(encoding="utf-8") == ""
+    # ... unless asked for, and then marked.
+    export_store(store, fmt="csv", out_dir=tmp_path / "all", include_rejected=True)
+    with (tmp_path / "all" / "statements.csv").open(encoding="utf-8", newline="") as f:
+        reviews = {r["pred"]: r["review"] for r in csv.DictReader(f)}
+    assert reviews == {"denies": "", "called": "", "met": "rejected"}
+    with (tmp_path / "all" / "met.csv").open(encoding="utf-8", newline="") as f:
+        assert list(csv.DictReader(f)) == []  # what the rules read: never a rejected one
+    export_store(store, fmt="jsonl", out_dir=tmp_path / "all-jsonl", include_rejected=True)
+    lines = (tmp_path / "all-jsonl" / "facts.jsonl").read_text(encoding="utf-8").splitlines()
+    marks = {o["pred"]: o.get("review") for o in map(json.loads, lines)}
+    assert marks == {"denies": None, "called": None, "met": "rejected"}
 
 
 def test_csv_statements_say_how_each_fact_was_said(store: FactStore, build, tmp_path: Path) -> None:

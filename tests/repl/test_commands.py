@@ -158,7 +158,9 @@ def test_search_text_is_never_fts_syntax(session: Session) -> None:
 
 def test_commands_refuse_stray_arguments(session: Session) -> None:
     printed, ok = run(session, ":relations all", ":rules x")
-    assert printed == "error: :relations takes no argument\nerror: :rules takes no argument\n"
+    assert printed == (
+        "error: :relations takes no argument but --helpers\nerror: :rules takes no argument\n"
+    )
     assert ok == [False, False]
 
 

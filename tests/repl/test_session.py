@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -93,6 +94,22 @@ def test_relations_kinds_and_rows(session: Session) -> None:
     assert rows["linked"] == "│ linked                                  │     2 │ session │    1 │"
     assert "│     2 │ fact    │    1 │" in rows["called"]
     assert "│ derived │" in rows["contact"]
+    # The standard rules' helpers are summed up in one line, not listed.
+    assert "tie_at" not in rows and "source_has_earlier" not in rows
+    summary = " ".join(printed.split("┘")[-1].split())
+    said = re.fullmatch(
+        r"and (\d+) helper relations of the standard rules \((\d+) rows\); "
+        r"`:relations --helpers` lists them",
+        summary,
+    )
+    assert said is not None, summary
+    printed, ok = run(session, ":relations --helpers")
+    assert ok == [True]
+    listed = {line.split("│")[1].strip(): line for line in printed.splitlines() if "│" in line}
+    assert "│ helper  │" in listed["tie_at"] and "│ derived │" in listed["contact"]
+    assert set(rows) <= set(listed)
+    count = int(said.group(1))
+    assert sum("│ helper  │" in line for line in listed.values()) == count
 
 
 @pytest.mark.parametrize("engine", ["sql", "duckdb"])

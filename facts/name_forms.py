@@ -1,0 +1,231 @@
+"""Names as articles write them: surnames, titles and descriptions that stand for a full name.
+
+Extraction stores each statement under the full name it resolved a mention to
+("Hale", "Mr Hale" and "the chief executive of Lantern Freight" all become
+``Marcus Hale``), so a reader who asks for ``Hale`` finds no entity of that name.
+:func:`name_forms` finds the entities a short form stands for, from what the store
+holds of each current document:
+
+* a surname, or a title or initial with it ("Hale", "Mr Hale", "M. Hale"): a
+  person whose full name ends with it, in a document whose text uses that form
+  beyond the full name itself, and where no other person of the document shares the
+  surname (there the form would not say who is meant);
+* a description ("chief executive", "the Lantern Freight chief executive"): a
+  person a ``role`` statement of a document describes so, role and organisation.
+
+These forms are answers to a search, never aliases the rules see: "Hale" is
+Marcus Hale in one article and may be Sarah Hale in the next, so they do not go
+into the ``aliases`` table (nor an exported entity file).  :func:`closest_names`
+gives the hint for a name that matches nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from deniable.facts.keys import fold
+from deniable.facts.model import PREDICATES
+from deniable.facts.schema import ALL_MODALITIES, POSITIVE_MODALITIES
+
+if TYPE_CHECKING:
+    from deniable.facts.store import FactStore
+
+__all__ = ["NameForm", "closest_names", "name_forms", "query_hints"]
+
+# Words a description may hold that say nothing about who is meant.
+_FILLER = frozenset({"the", "a", "an", "of", "its", "their", "his", "her", "for", "at", "to"})
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One entity a short form stands for: how it was written and in which documents.
+
+    ``how`` is ``surname``, ``shortened name`` (a title or initial with the surname)
+    or ``description``; ``detail`` is the description in full ("chief executive of
+    Lantern Freight") for the last.
+    """
+
+    name: str
+    form: str
+    how: str
+    docs: tuple[str, ...]
+    detail: str = ""
+
+    def __str__(self) -> str:
+        docs = ", ".join(self.docs)
+        if self.how == "description":
+            return f"{self.name}: described as {self.detail} in {docs}"
+        return f"{self.name}: called {self.form} ({self.how}) in {docs}"
+
+
+def _words(text: str) -> list[str]:
+    """Folded words, no full stops or possessive endings ("Dr." -> "dr", "Putin's" -> "putin")."""
+    out = []
+    for word in fold(text).replace(".", " ").split():
+        word = re.sub(r"'s$", "", word)
+        if word.strip("'\",;:()"):
+            out.append(word.strip("'\",;:()"))
+    return out
+
+
+def _uses(text: str, form: list[str]) -> int:
+    """How many times the folded ``text`` writes the words ``form`` side by side."""
+    pattern = r"(?<![\w'-])" + r"\s+".join(re.escape(w) for w in form) + r"(?![\w-])"
+    return len(re.findall(pattern, " ".join(_words(text))))
+
+
+def name_forms(store: FactStore, text: str) -> list[NameForm]:
+    """The entities ``text`` stands for as a surname, shortened name or description.
+
+    Empty when ``text`` is an entity's own name or alias (nothing to resolve), or
+    stands for nothing.  Sorted by name; one :class:`NameForm` per entity and kind.
+    """
+    form = _words(text)
+    if not form or store.resolve_entity(text) is not None:
+        return []
+    found = _surname_forms(store, text, form)
+    found.extend(_descriptions(store, text, form))
+    return sorted(found, key=lambda f: (f.name, f.how))
+
+
+def _surname_forms(store: FactStore, text: str, form: list[str]) -> list[NameForm]:
+    last = form[-1]
+    people: dict[str, list[str]] = {}
+    for (name,) in store.db.execute("SELECT name FROM entities WHERE type = 'person'"):
+        words = _words(name)
+        if len(words) >= 2 and words[-1] == last and words != form:
+            people[name] = words
+    if not people:
+        return []
+    out = []
+    how = "surname" if len(form) == 1 else "shortened name"
+    for name, words in sorted(people.items()):
+        docs = []
+        for doc_id, doc, body in _documents_of(store, name):
+            # Another person of this document with the surname: the form says not who.
+            if any(_words(other)[-1:] == [last] for other in _people_in(store, doc_id, name)):
+                continue
+            own = _uses(body, words) if form == words[-len(form) :] else 0
+            if _uses(body, form) > own:
+                docs.append(doc)
+        if docs:
+            out.append(NameForm(name, " ".join(text.split()), how, tuple(docs)))
+    return out
+
+
+def _documents_of(store: FactStore, name: str) -> list[tuple[int, str, str]]:
+    """The current documents with a statement about ``name``: id, name, text."""
+    rows = store.db.execute(
+        """SELECT DISTINCT d.id, d.name, d.text FROM admitted_statements s
+           JOIN facts f ON f.id = s.fact_id
+           JOIN entities e ON e.id IN (f.a_id, f.b_id)
+           JOIN current_documents d ON d.id = s.doc_id
+           WHERE e.name = ? ORDER BY d.name""",
+        [name],
+    ).fetchall()
+    return [(int(i), str(n), str(t)) for i, n, t in rows]
+
+
+def _people_in(store: FactStore, doc_id: int, besides: str) -> list[str]:
+    rows = store.db.execute(
+        """SELECT DISTINCT e.name FROM statements s
+           JOIN facts f ON f.id = s.fact_id
+           JOIN entities e ON e.id IN (f.a_id, f.b_id)
+           WHERE s.doc_id = ? AND e.type = 'person' AND e.name <> ?""",
+        [doc_id, besides],
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def _descriptions(store: FactStore, text: str, form: list[str]) -> list[NameForm]:
+    wanted = {w for w in form if w not in _FILLER}
+    if not wanted:
+        return []
+    found: dict[tuple[str, str], list[str]] = defaultdict(list)
+    rows = store.db.execute(
+        f"""SELECT DISTINCT ep.name, eo.name, s.role, d.name FROM admitted_statements s
+           JOIN facts f ON f.id = s.fact_id AND f.pred = 'role'
+           JOIN entities ep ON ep.id = f.a_id
+           JOIN entities eo ON eo.id = f.b_id
+           JOIN current_documents d ON d.id = s.doc_id
+           WHERE s.role <> '' AND s.modality IN ({", ".join("?" * len(POSITIVE_MODALITIES))})
+           ORDER BY d.name""",
+        list(POSITIVE_MODALITIES),
+    ).fetchall()
+    for person, org, role, doc in rows:
+        if wanted <= set(_words(f"{role} {org}")) and wanted & set(_words(role)):
+            docs = found[(person, f"{role} of {org}")]
+            if doc not in docs:
+                docs.append(doc)
+    return [
+        NameForm(person, " ".join(text.split()), "description", tuple(docs), detail)
+        for (person, detail), docs in sorted(found.items())
+    ]
+
+
+def closest_names(store: FactStore, text: str, limit: int = 3) -> list[str]:
+    """The entity names closest in spelling to ``text`` (or whose surname is), best first."""
+    names = [str(r[0]) for r in store.db.execute("SELECT name FROM entities ORDER BY name")]
+    keys: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        keys[fold(name)].add(name)
+        words = _words(name)
+        if len(words) >= 2:
+            keys[words[-1]].add(name)
+    close = difflib.get_close_matches(fold(text), list(keys), n=limit * 2, cutoff=0.6)
+    out: list[str] = []
+    for key in close:
+        for name in sorted(keys[key]):
+            if name not in out:
+                out.append(name)
+    return out[:limit]
+
+
+# A double-quoted constant of a query, backslash escapes allowed.
+_CONSTANT = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def query_hints(store: FactStore, query: str) -> list[str]:
+    """Hints for a query that found nothing: each quoted name that is no entity's, and whom
+    it stands for (an alias, a surname, a title or a description; else the closest names),
+    with the query to ask instead."""
+    hints = []
+    # Constants that are no names: a predicate, a modality, a document.
+    words = {*PREDICATES, *ALL_MODALITIES, *store.document_names()}
+    for found in _CONSTANT.finditer(query):
+        text = re.sub(r"\\(.)", r"\1", found.group(1))
+        if not text.strip() or text in words:
+            continue
+
+        # Rules match names exactly: an alias (or another spelling) finds nothing.
+        canonical = store.resolve_entity(text)
+        if canonical == text:
+            continue
+        if canonical is not None:
+            hints.append(
+                f"hint: no entity is called {text!r}; it is an alias of {canonical}; "
+                f"try {_instead(query, found, canonical)}"
+            )
+            continue
+        forms = name_forms(store, text)
+        if forms:
+            meant = "; ".join(str(f) for f in forms)
+            hints.append(
+                f"hint: no entity is called {text!r}; {meant}; "
+                f"try {_instead(query, found, forms[0].name)}"
+            )
+            continue
+        close = closest_names(store, text)
+        if close:
+            hints.append(f"hint: no entity is called {text!r}; closest names: {', '.join(close)}")
+    return hints
+
+
+def _instead(query: str, constant: re.Match[str], name: str) -> str:
+    """``query`` with the quoted ``constant`` replaced by ``name``, quoted for the parser."""
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    return query[: constant.start()] + f'"{quoted}"' + query[constant.end() :]
