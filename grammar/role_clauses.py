@@ -14,8 +14,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
-from deniable.grammar.clause_args import subjects
-from deniable.grammar.role_phrases import role_noun
+from deniable.grammar.clause_args import args, subjects
+from deniable.grammar.role_phrases import post_of, role_noun
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -72,6 +72,9 @@ def role_appointed(sent: Span, ctx: Context) -> Iterator[Candidate]:
             # "A appointed B head of C" is B's post: only the passive names the holder as
             # the subject
             nouns = [c for c in v.children if c.dep_ in ("oprd", "attr", "xcomp")]
+        elif lemma in _BECOME_VERBS and lemma != "become":
+            yield from _appointed_by(v, ctx)
+            continue
         if not nouns:
             continue
         when = "former" if lemma == "serve" and v.tag_ == "VBD" else ""
@@ -84,6 +87,35 @@ def role_appointed(sent: Span, ctx: Context) -> Iterator[Candidate]:
                         pattern="role_appointed",
                         when=cand.when or when,
                     )
+
+
+def _appointed_by(v: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "Y appointed X (as) chief executive", "A named X head of Y": X's post is the one
+    the object is given, of the body named with it or, failing that, of the body that
+    appoints (a company's board names its own officers; a person appointing names no body)."""
+    people = [m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx) if m.kind == "person"]
+    nouns = [c for c in v.children if c.dep_ in ("oprd", "xcomp")] + [
+        g for c in v.children if c.dep_ == "prep" and c.lower_ == "as" for g in c.children
+        if g.dep_ == "pobj"
+    ]  # fmt: skip
+    appointer = [m for m in subjects(v, ctx) if m.kind in ("org", "party")]
+    for person in people:
+        for noun in nouns:
+            found = [
+                replace(c, trigger=v.i, pattern="role_appointed")
+                for c in role_noun(noun, person, ctx)
+            ]
+            yield from found
+            if found or len(appointer) != 1 or noun.pos_ != "NOUN":
+                continue
+            words = [t.text for t in ctx.doc[noun.left_edge.i : noun.i + 1] if t.dep_ != "det"]
+            post = post_of(words, ctx)
+            if post is not None and post[0] in ("job", "party"):
+                org = appointer[0]
+                yield Candidate(
+                    "role", person.name, org.name, v.i, min(org.start, v.i),
+                    noun.i + 1, "role_appointed", role=post[1],
+                )  # fmt: skip
 
 
 def _persons(v: Token, ctx: Context) -> list[Mention]:

@@ -236,6 +236,11 @@ def _officer(cls: str, phrase: str) -> bool:
     return cls in ("job", "party") and phrase.split()[-1] in _OFFICERS
 
 
+def post_of(words: list[str], ctx: Context) -> tuple[str, str] | None:
+    """(post class, role phrase) when ``words`` end in a post ("chief executive")."""
+    return _post(words, ctx)
+
+
 def government_post(words: list[str], ctx: Context) -> tuple[str, str] | None:
     """(post as written, its government) when ``words`` are exactly a government's post
     ("home secretary", "attorney general" in an article whose country is known)."""
