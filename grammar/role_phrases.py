@@ -442,13 +442,24 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
     after: Mention | None = None
     for c in noun.rights:
         if c.dep_ == "prep" and c.lower_ in ("of", "at", "for", "to", "with"):
-            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if obj is not None:
-                after = ctx.mention(obj)
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            obj = objs[0] if objs else None
+            # ("at the law firm X": the parser may give the preposition two objects)
+            after = next((x for g in objs if (x := ctx.mention(g)) is not None), None)
             if obj is not None and after is None:
                 # "chief executive of the internet group X": the name is the noun's apposition
                 named = [ctx.mention(a) for a in obj.children if a.dep_ == "appos"]
                 after = next((x for x in named if x and x.kind in ("org", "gov", "party")), None)
+            if obj is not None and after is None and c.lower_ == "of":
+                # "head of corporate affairs at X": the portfolio, then the body
+                named = [
+                    ctx.mention(g)
+                    for p in (*obj.children, *(r for r in noun.rights if r.i > c.i))
+                    if p.dep_ == "prep" and p.lower_ in ("at", "for")
+                    for g in p.children
+                    if g.dep_ == "pobj"
+                ]
+                after = next((x for x in named if x and x.kind in ("org", "party")), None)
             break
     clients: list[Mention] = []
     if after is None:
