@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
+from deniable.grammar.kinds import FIRM_WORDS
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.names import Mention
 from deniable.grammar.namewords import CALENDAR_WORDS
@@ -450,6 +451,10 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
                 # "chief executive of the internet group X": the name is the noun's apposition
                 named = [ctx.mention(a) for a in obj.children if a.dep_ == "appos"]
                 after = next((x for x in named if x and x.kind in ("org", "gov", "party")), None)
+            if obj is not None and after is None and obj.lower_ in FIRM_WORDS:
+                # (or the word right after the firm, wherever the parser hung it)
+                nxt = ctx.names.at(obj.i + 1) if obj.i + 1 < len(doc) else None
+                after = nxt if nxt is not None and nxt.kind == "org" else None
             if obj is not None and after is None and c.lower_ == "of":
                 # "head of corporate affairs at X": the portfolio, then the body
                 named = [
