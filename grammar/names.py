@@ -107,6 +107,8 @@ def read_names(doc: Doc) -> DocNames:
             kind, name = "party", "Republican Party" if code.group(1) == "R" else "Democratic Party"
             out.append(Mention(r.start, r.end, name, kind))
             continue
+        if kind == "place" and name in short_forms:
+            kind = "org"  # the tagger's town is a company's short name
         if kind == "person" and name in short_forms and not resolve_person(r, full, out):
             kind = "org"  # the tagger's person is a company's short name
         if kind == "person":

@@ -137,6 +137,12 @@ def acronyms(doc: Doc, raw: list[_Raw], kinds: dict[str, str]) -> dict[str, str]
         kind = kinds.get(r.text)
         if r.text in out or " " in r.text or r.text.isupper():
             continue
+        if kind == "place":
+            # "Velta's chief operating officer" after "Velta Foods": a firm, not a town
+            hits = {n for n in longs if n.split()[0] == r.text and _firm(n)}
+            if len(hits) == 1 and lexicon().country_names.get(r.text.lower()) is None:
+                out[r.text] = hits.pop()
+            continue
         if kind != "org" and (
             kind != "person" or r.text in people or r.text.lower() in first_names
         ):
@@ -145,6 +151,18 @@ def acronyms(doc: Doc, raw: list[_Raw], kinds: dict[str, str]) -> dict[str, str]
         if len(hits) == 1:
             out[r.text] = hits.pop()
     return out
+
+
+_FIRM_ENDS = frozenset(
+    {"holdings", "foods", "mining", "inc", "ltd", "plc", "corp", "corporation", "energy",
+     "oil", "gas", "motors", "airlines", "capital", "partners", "industries", "enterprises",
+     "technologies", "systems", "pharmaceuticals", "communications", "resources",
+     "investments", "group"}
+)  # fmt: skip
+
+
+def _firm(name: str) -> bool:
+    return name.split()[-1].lower().rstrip(".") in _FIRM_ENDS
 
 
 def _initials(name: str) -> str:
