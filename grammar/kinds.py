@@ -100,6 +100,20 @@ def _kind_noun(t: Token, r: _Raw) -> bool:
     return t.i == r.start - 1 or r.start <= t.head.i < r.end
 
 
+_COMPASS = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+     "central", "upper", "lower", "greater", "new"}
+)  # fmt: skip
+
+
+# Words no person's name starts with: "Shadow Europe minister" names no one called Europe.
+_NOT_FIRST = _COMPASS | {"shadow", "acting", "interim", "deputy", "junior"}
+_REGIONS = frozenset(
+    {"europe", "asia", "africa", "america", "north america", "south america", "latin america",
+     "middle east", "oceania", "antarctica", "scandinavia", "balkans", "caucasus", "arctic"}
+)  # fmt: skip
+
+
 def _vote_kinds(raw: list[_Raw]) -> dict[str, str]:
     """One type per name string across the document: the tagger is inconsistent."""
     votes: dict[str, Counter[str]] = {}
@@ -107,7 +121,7 @@ def _vote_kinds(raw: list[_Raw]) -> dict[str, str]:
     for r in raw:
         votes.setdefault(r.text, Counter())[r.kind] += 3 if r.gender else 1
         words = r.text.split()
-        if r.kind == "person" and len(words) > 1:
+        if r.kind == "person" and len(words) > 1 and words[0].lower() not in _NOT_FIRST:
             surnames.add(words[-1])
     out: dict[str, str] = {}
     for text, c in votes.items():
@@ -123,6 +137,10 @@ def _vote_kinds(raw: list[_Raw]) -> dict[str, str]:
             words = text.lower().split()
             if len(words) > 1 and words[-1] in _PLACE_WORDS:
                 kind = "place"  # "Trump Tower", "Dulles Airport": a building, not its owner
+            elif kind == "person" and len(words) > 1 and words[0] in _COMPASS:
+                kind = "place"  # "South Florida", "Northern Ireland": a region, no person
+            elif text.lower() in _REGIONS:
+                kind = "place"
             elif words[-1] in _ORG_WORDS or (len(words) == 1 and text.isupper() and len(text) > 1):
                 kind = "org"
             elif text in surnames or (len(words) > 1 and words[0] in lexicon().first_names):

@@ -24,6 +24,7 @@ def merge(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:
     older = _other_subject(older, reading)
     older = _denied_elsewhere(older, reading)
     older = _namesakes(older, reading, text)
+    older = _no_places(older, reading)
     return _narrowed(_merge(older, reading.facts), text)
 
 
@@ -247,6 +248,18 @@ def _other_subject(legacy: list[Fact], reading: Reading) -> list[Fact]:
         )
 
     return [f for f in legacy if not other(f)]
+
+
+def _no_places(legacy: list[Fact], reading: Reading) -> list[Fact]:
+    """The older reader's meeting, call, picture or denial by a name the spaCy reader read
+    as a place in that sentence ("businessmen from South Florida met B"): a place does
+    none of these."""
+    places = {(m.sentence, m.name) for m in reading.names if m.kind == "place"}
+    return [
+        f
+        for f in legacy
+        if f.pred == "visited" or not any((f.evidence.sentence, a) in places for a in f.args)
+    ]
 
 
 def _namesakes(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:

@@ -96,7 +96,9 @@ def resolve_pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) ->
             there = [m for m in prior if sent_of[m.start] == nearest]
             subj = [m for m in there if _is_subject(doc, m)]
             if len({m.name for m in there}) == 1 and (
-                _is_subject(doc, there[-1]) or not _described_subject(doc, nearest, named)
+                _is_subject(doc, there[-1])
+                or nearest == here
+                or not _described_subject(doc, nearest, named)
             ):
                 last = there[-1]
             elif subj:
