@@ -116,6 +116,59 @@ def denied_part(sent: Span, ctx: Context) -> Iterator[Candidate]:
                         )
 
 
+_FALSE = vocab().cues["false"]
+# Whose words an office or a spokesperson speaks: "X's office said", "X's lawyer said".
+_VOICES = frozenset(
+    {"office", "spokesman", "spokeswoman", "spokesperson", "lawyer", "lawyers", "attorney",
+     "attorneys", "representative", "representatives", "team", "camp", "aide"}
+)  # fmt: skip
+
+
+def said_false(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A said the claims that she met B were false": A denies a claim about B, when the
+    claim is about A (someone saying a claim about another is false denies nothing)."""
+    for v in sent:
+        if v.lemma_ not in _SPEECH or v.pos_ != "VERB":
+            continue
+        for c in v.children:
+            if c.dep_ != "ccomp" or not _called_false(c):
+                continue
+            claim = next((g for g in c.children if g.dep_ == "nsubj"), None)
+            if claim is None or claim.lemma_.lower() not in _CLAIM_WORDS | {"report"}:
+                continue
+            speakers = _voice(v, ctx)
+            inner = [t for t in claim.subtree if t.i != claim.i]
+            about = {m.name for t in inner if (m := ctx.names.at(t.i)) is not None and m.actor}
+            for d in speakers:
+                if d.name not in about:
+                    continue  # a third party calling a claim about someone else false
+                for name in sorted(about - {d.name}):
+                    yield Candidate(
+                        "denies", d.name, name, v.i, sent.start, sent.end, "said_false",
+                        claim=_text(claim, ctx),
+                    )  # fmt: skip
+
+
+def _called_false(clause: Token) -> bool:
+    """ "were false", "are completely untrue", "was nonsense"."""
+    if clause.lemma_ != "be":
+        return False
+    return any(
+        g.dep_ in ("acomp", "attr") and g.lower_ in _FALSE for g in clause.children
+    ) and not any(g.dep_ == "neg" for g in clause.children)
+
+
+def _voice(v: Token, ctx: Context) -> list[Mention]:
+    """Who speaks: the subject, or the person whose office or lawyer it is."""
+    out = subjects(v, ctx, True)
+    if out:
+        return out
+    subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.lower_ not in _VOICES:
+        return []
+    return [m for c in subj.children if c.dep_ == "poss" and (m := ctx.names.at(c.i))]
+
+
 _DEALINGS = frozenset(
     {"dealing", "dealings", "relationship", "relation", "relations", "contact", "contacts",
      "link", "links", "connection", "connections", "involvement", "business"}

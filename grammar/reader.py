@@ -64,6 +64,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     charges.warrant_issued,
     denied_claims.denied,
     denied_claims.denied_part,
+    denied_claims.said_false,
     clause_events.visited,
 )
 
