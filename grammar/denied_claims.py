@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
-from deniable.grammar.clause_args import agent_mentions, args, passive, subjects
+from deniable.grammar.clause_args import after, agent_mentions, args, passive, subjects
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.names import Mention
 from deniable.grammar.vocab import vocab
@@ -147,6 +147,97 @@ def said_false(sent: Span, ctx: Context) -> Iterator[Candidate]:
                         "denies", d.name, name, v.i, sent.start, sent.end, "said_false",
                         claim=_text(claim, ctx),
                     )  # fmt: skip
+
+
+_CONTACT_VERBS = frozenset({"meet", "speak", "talk", "know", "contact", "call", "phone", "have"})
+_TIES = frozenset(
+    {"relationship", "relations", "contact", "contacts", "dealings", "links", "ties",
+     "connection", "connections", "business"}
+)  # fmt: skip
+
+
+def spokesman_says_never(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "Spokesman A said the minister has never met B", "his lawyer, A, said he never had any
+    relationship with B": whoever speaks for someone denies the contact, about the other
+    party (the one named after the verb; failing one, its subject)."""
+    for v in sent:
+        if v.lemma_ not in _SPEECH or v.pos_ != "VERB":
+            continue
+        speakers = [d for d in subjects(v, ctx, True) if _speaks_for_someone(d, ctx)]
+        if not speakers:
+            continue
+        for c in v.children:
+            if c.dep_ != "ccomp" or not _never_in_touch(c):
+                continue
+            others = _party(c, ctx)
+            for d in speakers:
+                principals = _principals(d, ctx)
+                for name in dict.fromkeys(m.name for m in others):
+                    if name != d.name and name not in principals:
+                        yield Candidate(
+                            "denies", d.name, name, v.i, sent.start, sent.end,
+                            "spokesman_says_never", claim=_text(c, ctx),
+                        )  # fmt: skip
+
+
+def _party(c: Token, ctx: Context) -> list[Mention]:
+    """The other party of a denied contact: whom it was with ("met B", "spoken to B",
+    "relationship with B"); with no one named there, its subject ("A has never been")."""
+    heads = [c, *(g for g in c.children if g.dep_ == "dobj")]
+    found = [m for g in c.children if g.dep_ == "dobj" for m in args(g, ctx)]
+    found += after(tuple(heads), ("with", "to"), ctx)
+    found = [m for m in found if m.kind in ("person", "org", "gov", "party", "group")]
+    if found or c.lemma_ in ("know", "have"):
+        return found
+    return [m for g in c.children if g.dep_ == "nsubj" for m in args(g, ctx)]
+
+
+def _never_in_touch(c: Token) -> bool:
+    """ "has never met B", "does not know B", "never had any relationship with B"."""
+    if c.lemma_.lower() not in _CONTACT_VERBS:
+        return False
+    if not any(g.dep_ == "neg" or g.lower_ == "never" for g in c.children):
+        return False
+    if c.lemma_ == "have":
+        return any(g.dep_ == "dobj" and g.lemma_.lower() in _TIES for g in c.children)
+    return True
+
+
+def _speaks_for_someone(m: Mention, ctx: Context) -> bool:
+    """ "spokesman A", "A, a spokesman for X", "his lawyer, A"."""
+    doc = ctx.doc
+    before = {t.lower_ for t in doc[max(0, m.start - 3) : m.start]}
+    if before & _SPOKES:
+        return True
+    head = doc[m.start : m.end].root
+    near = [c for c in head.children if c.dep_ == "appos"]
+    if head.dep_ == "appos":
+        near.append(head.head)
+    return any(t.lower_ in _SPOKES for t in near)
+
+
+def _principals(m: Mention, ctx: Context) -> set[str]:
+    """Whom the speaker speaks for, where the sentence says: "his lawyer" (his), "a
+    spokesman for X" (X)."""
+    doc = ctx.doc
+    head = doc[m.start : m.end].root
+    nouns = [c for c in head.children if c.dep_ == "appos"]
+    if head.dep_ == "appos":
+        nouns.append(head.head)
+    out: set[str] = set()
+    for n in nouns:
+        for c in n.children:
+            if c.dep_ == "poss" and (x := ctx.names.at(c.i)) is not None:
+                out.add(x.name)
+            if c.dep_ == "prep" and c.lower_ in ("for", "of", "to"):
+                out |= {x.name for g in c.children if g.dep_ == "pobj" for x in args(g, ctx)}
+    return out
+
+
+_SPOKES = frozenset(
+    {"spokesman", "spokeswoman", "spokesperson", "lawyer", "attorney", "representative",
+     "spokesmen", "counsel"}
+)  # fmt: skip
 
 
 def _called_false(clause: Token) -> bool:

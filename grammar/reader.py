@@ -65,6 +65,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     denied_claims.denied,
     denied_claims.denied_part,
     denied_claims.said_false,
+    denied_claims.spokesman_says_never,
     clause_events.visited,
 )
 
