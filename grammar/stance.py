@@ -239,14 +239,26 @@ def _presupposed(t: Token) -> bool:
     return False
 
 
+def _forms(t: Token) -> set[str]:
+    """The verb's lemma and the stems its inflection allows: the tagger's lemma can be wrong
+    ("hoped" lemmatised as "hop")."""
+    low = t.lower_
+    out = {t.lemma_.lower(), low}
+    for end, add in (("ed", ""), ("ed", "e"), ("d", ""), ("es", ""), ("s", ""), ("ing", ""),
+                     ("ing", "e")):  # fmt: skip
+        if low.endswith(end) and len(low) > len(end) + 2:
+            out.add(low[: -len(end)] + add)
+    return out
+
+
 def _infinitive(head: Token, c: Candidate) -> Modality | None:
     """ "tried to meet" is an attempt; "refused to meet" did not happen; "plans to" not yet."""
-    lemma = head.lemma_.lower()
-    if lemma in _ATTEMPT:
+    forms = _forms(head)
+    if forms & _ATTEMPT:
         return Modality.ATTEMPTED
-    if lemma in _REFUSE:
+    if forms & _REFUSE:
         return None if c.pred == "denies" else Modality.NEGATED
-    if lemma in _PLAN or head.pos_ == "ADJ":
+    if forms & _PLAN or head.pos_ == "ADJ":
         return None
     return Modality.ASSERTED
 
@@ -255,6 +267,8 @@ def _negated(t: Token) -> bool:
     """ "did not meet", "never met"; but "did not meet B until 2003" says they met then."""
     if any(c.lower_ == "until" and c.dep_ in ("prep", "mark", "advmod") for c in t.children):
         return False
+    if any(g.lower_ == "neither" for c in t.children for g in (c, *c.children)):
+        return True  # "met neither A nor B"
     return any(c.dep_ == "neg" or (c.lower_ in _NEG and c.dep_ == "advmod") for c in t.children)
 
 
