@@ -120,6 +120,14 @@ def _limits(args: argparse.Namespace) -> Limits:
     return Limits(max_rounds=args.max_rounds)
 
 
+def _server_engine(args: argparse.Namespace) -> None:
+    """Replace ``--engine postgres`` by the engine itself, built with its ``--dsn``."""
+    if getattr(args, "engine", None) == "postgres":
+        from deniable.rules.engines import get_engine
+
+        args.engine = get_engine("postgres", dsn=args.dsn, keep_schema=args.keep_schema)
+
+
 def _note(line: str) -> None:
     print(line, file=sys.stderr)
 
@@ -488,6 +496,17 @@ def build_parser() -> argparse.ArgumentParser:
 
         p.add_argument("--engine", choices=ENGINES, default="sql")
         p.add_argument(
+            "--dsn",
+            metavar="URL",
+            help="the PostgreSQL server of --engine postgres (default: $DENIABLE_DSN)",
+        )
+        p.add_argument(
+            "--keep-schema",
+            metavar="NAME",
+            help="--engine postgres: derive in schema NAME on the server and keep it "
+            "(default: a fresh schema, dropped afterwards)",
+        )
+        p.add_argument(
             "--max-rounds",
             type=_positive,
             default=DEFAULT_MAX_ROUNDS,
@@ -800,6 +819,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     console = Console()
     try:
+        _server_engine(args)
         return int(args.handler(args, console) or 0)
     except DeniableError as error:
         if args.debug:
