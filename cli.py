@@ -344,6 +344,8 @@ def _export(args: argparse.Namespace, console: Console) -> int:
             metadata = write_metadata(store, Path(args.datasette), rules_dirs=rules)
         console.print(str(metadata), highlight=False, markup=False, soft_wrap=True)
         return 0
+    if args.to is not None:
+        return _publish(args, console, rules)
     with contextlib.ExitStack() as stack:
         store = stack.enter_context(FactStore.open(args.db, create=False))
         extra = None
@@ -356,6 +358,23 @@ def _export(args: argparse.Namespace, console: Console) -> int:
         written = export_store(store, fmt=args.format, out_dir=Path(args.out), extra=extra)
     for path in written:
         console.print(str(path), highlight=False)
+    return 0
+
+
+def _publish(args: argparse.Namespace, console: Console, rules: list[Path]) -> int:
+    from deniable.facts.pg_publish import publish, require_server
+    from deniable.facts.store import FactStore
+    from deniable.rules.conclusions import current_conclusions
+
+    require_server(args.to)
+    with contextlib.ExitStack() as stack:
+        store = stack.enter_context(FactStore.open(args.db, create=False))
+        # The conclusions go too, as they are now: a stale store is re-derived first.
+        store = stack.enter_context(
+            current_conclusions(store, rules_dirs=rules, derive=args.derive, report=_note)
+        )
+        publication = publish(store, args.to, schema=args.schema, grant=args.grant)
+    console.print(str(publication), highlight=False, markup=False, soft_wrap=True)
     return 0
 
 
@@ -705,6 +724,23 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="write DIR/metadata.json instead: descriptions, hidden helpers and canned queries "
         "for `datasette STORE.db -m DIR/metadata.json`",
+    )
+    p.add_argument(
+        "--to",
+        metavar="URL",
+        help="publish every table (conclusions too) into a schema on this PostgreSQL server "
+        "instead, replacing the previous publication in one transaction",
+    )
+    p.add_argument(
+        "--schema",
+        default="deniable",
+        metavar="NAME",
+        help="with --to: the schema to publish into (default: deniable)",
+    )
+    p.add_argument(
+        "--grant",
+        metavar="ROLE",
+        help="with --to: let ROLE (or PUBLIC) read the publication",
     )
     rules_option(p)
     no_derive_option(p)
