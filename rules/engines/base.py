@@ -132,6 +132,20 @@ def rounds_exceeded(grown: list[str], limits: Limits) -> EvaluationError:
     )
 
 
+def integer_overflow(detail: str) -> EvaluationError:
+    """The error every engine gives for arithmetic beyond 64-bit integers (Soufflé wraps around).
+
+    One behaviour everywhere: the derivation stops and nothing is stored, whatever
+    the target would do by itself (SQLite turns the value into a float, DuckDB and
+    PostgreSQL fail with their own words, which ``detail`` keeps).
+    """
+    return EvaluationError(
+        f"integer overflow: a rule computed a number beyond 64-bit integers ({detail}); "
+        "nothing was stored",
+        code="integer_overflow",
+    )
+
+
 def evaluate(
     engine: Engine,
     program: CheckedProgram,

@@ -38,7 +38,7 @@ from deniable.facts.postgres import connect, first_line, numbered, quote_name, r
 from deniable.rules.ast import Atom
 from deniable.rules.checked import CheckedProgram, Stratum
 from deniable.rules.dialects import POSTGRES
-from deniable.rules.engines.base import Derivation, Limits, rounds_exceeded
+from deniable.rules.engines.base import Derivation, Limits, integer_overflow, rounds_exceeded
 from deniable.rules.engines.postgres_functions import FUNCTION_DDL
 from deniable.rules.engines.sqlite import (
     check_names,
@@ -144,6 +144,8 @@ class PostgresEngine:
             raise ServerError(
                 f"PostgreSQL connection failed: {first_line(error)}", Location(redact(self.dsn))
             ) from None
+        except psycopg.errors.NumericValueOutOfRange as error:
+            raise integer_overflow(f"PostgreSQL: {first_line(error)}") from None
         except psycopg.Error as error:
             raise EvaluationError(
                 f"PostgreSQL failed while evaluating: {first_line(error)}"
