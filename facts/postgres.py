@@ -76,7 +76,11 @@ def connect(dsn: str) -> psycopg.Connection[Any]:
     import psycopg
 
     try:
-        return psycopg.connect(dsn, cursor_factory=psycopg.RawCursor, connect_timeout=10)
+        # Never prepared: a table's size changes every round, so a plan made for the
+        # first rounds would be kept for the last (planning costs little beside them).
+        return psycopg.connect(
+            dsn, cursor_factory=psycopg.RawCursor, connect_timeout=10, prepare_threshold=None
+        )
     except (psycopg.Error, ValueError) as error:
         raise ServerError(
             f"cannot connect to PostgreSQL: {first_line(error)}", Location(redact(dsn))

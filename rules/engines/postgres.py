@@ -14,8 +14,10 @@ differs:
   the derived tables come back with ``COPY … TO STDOUT`` and are written into the
   SQLite database in one transaction, so ``why`` and the shell read them as if the
   SQL engine had written them.
-* A derived table has a ``rowid`` identity column: PostgreSQL has no rowid, and a
-  round's delta is the rows above the previous round's highest one.
+* A derived table has a ``rowid`` column: PostgreSQL has no rowid.  It holds the
+  *tick* of the statement batch that inserted the row (a counter the engine moves
+  on before each round, read by the column's default), so a round's delta is the
+  rows whose tick lies in a window, as the SQL engine's rowid windows are.
 * Keys and lookups are built for values of any length: the unique key hashes
   symbol columns (``md5``) and lookups on a symbol use hash indexes, since a B-tree
   entry cannot exceed about 2.7 kB.
@@ -65,7 +67,8 @@ if TYPE_CHECKING:
 
 #: Rows written into SQLite per batch on the way back.
 BATCH = 50_000
-_COPY_TYPES = {"symbol": "text", "number": "int8", "unsigned": "int8", "float": "float8"}
+#: The setting that numbers statement batches; a derived row's ``rowid`` is its value.
+TICK = "deniable.tick"
 
 
 class PostgresEngine:
@@ -114,14 +117,16 @@ class PostgresEngine:
             with self._failures():
                 cur = con.cursor()
                 _open_schema(cur, schema_name)
-                columns, counts = _evaluate_program(cur, program, db, limits)
+                columns, counts = _evaluate_program(
+                    cur, program, db, limits, unlogged=self.keep_schema is None
+                )
                 with db.atomic():
                     for rel in program.idb:
                         if rel in objects:
                             db.execute(f"DROP TABLE {quote(rel)}")
                         table, *keys = create_table(rel, columns[rel], program.relations[rel].types)
                         db.execute(table)
-                        _copy_out(cur, db, rel, columns[rel], program.relations[rel].types)
+                        _copy_out(cur, db, rel, columns[rel])
                         for ddl in keys:
                             db.execute(ddl)
                     create_indexes(db, program, {rel: columns[rel] for rel in program.idb})
@@ -163,8 +168,18 @@ def _open_schema(cur: psycopg.Cursor[Any], name: str) -> None:
 
 
 def _evaluate_program(
-    cur: psycopg.Cursor[Any], program: CheckedProgram, db: Database, limits: Limits
+    cur: psycopg.Cursor[Any],
+    program: CheckedProgram,
+    db: Database,
+    limits: Limits,
+    *,
+    unlogged: bool,
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+    """Copy the inputs in, create the derived tables and evaluate every stratum.
+
+    ``unlogged`` tables skip the write-ahead log: right for a derivation rolled back at
+    the end, not for a kept one, which must survive a server crash.
+    """
     inputs = input_relations(program)
     columns = {rel: relation_columns(db, rel) for rel in inputs}
     columns.update({rel: table_columns(program.relations[rel].attributes) for rel in program.idb})
@@ -173,16 +188,19 @@ def _evaluate_program(
         quote_name(rel)  # refuses what PostgreSQL would cut or reject, before any work
     for rel in inputs:
         arity = program.relations[rel].arity
-        _copy_in(cur, db, rel, columns[rel][:arity], types[rel])
+        _copy_in(cur, db, rel, columns[rel][:arity], types[rel], unlogged=unlogged)
         cur.execute(f"ANALYZE {quote(rel)}")
+    # The default of every rowid column reads the tick: it must exist before any insert.
+    cur.execute("SELECT set_config($1, '0', true)", [TICK])
     for rel in program.idb:
-        _create_derived(cur, rel, columns[rel], types[rel])
+        _create_derived(cur, rel, columns[rel], types[rel], unlogged=unlogged)
     _create_lookups(cur, program, columns)
     schema = Schema(columns, types, frozenset(program.idb))
     counts = dict.fromkeys(program.idb, 0)
     high = dict.fromkeys(program.idb, 0)
+    ticks = _Ticks(cur)
     for stratum in program.strata:
-        _evaluate_stratum(cur, stratum, schema, limits, counts, high)
+        _evaluate_stratum(cur, stratum, schema, limits, counts, high, ticks)
         for rel in stratum.relations:
             # Later strata read these: the planner needs their sizes.
             cur.execute(f"ANALYZE {quote(rel)}")
@@ -190,11 +208,21 @@ def _evaluate_program(
 
 
 def _create_derived(
-    cur: psycopg.Cursor[Any], rel: str, columns: tuple[str, ...], types: tuple[str, ...]
+    cur: psycopg.Cursor[Any],
+    rel: str,
+    columns: tuple[str, ...],
+    types: tuple[str, ...],
+    *,
+    unlogged: bool,
 ) -> None:
     table, *_ = create_table(rel, columns, types, dialect=POSTGRES, keyed=False)
     cur.execute(table)
-    cur.execute(f"ALTER TABLE {quote(rel)} ADD COLUMN rowid BIGINT GENERATED ALWAYS AS IDENTITY")
+    if unlogged:
+        cur.execute(f"ALTER TABLE {quote(rel)} SET UNLOGGED")
+    cur.execute(
+        f"ALTER TABLE {quote(rel)} ADD COLUMN rowid BIGINT NOT NULL "
+        f"DEFAULT current_setting('{TICK}')::bigint"
+    )
     if columns:
         # Symbols are hashed: a B-tree entry holds at most about 2.7 kB.
         key = ", ".join(
@@ -245,12 +273,15 @@ def _copy_in(
     rel: str,
     columns: tuple[str, ...],
     types: tuple[str, ...],
+    *,
+    unlogged: bool,
 ) -> None:
     """Copy relation ``rel`` of ``db`` into a new server table of the same name."""
     defs = ", ".join(
         f"{quote(c)} {POSTGRES.types.get(t, 'TEXT')}" for c, t in zip(columns, types, strict=True)
     )
-    cur.execute(f"CREATE TABLE {quote(rel)} ({defs or '_present BIGINT'})")
+    kind = "UNLOGGED TABLE" if unlogged else "TABLE"
+    cur.execute(f"CREATE {kind} {quote(rel)} ({defs or '_present BIGINT'})")
     if not columns:
         if db.execute(f"SELECT 1 FROM {quote(rel)} LIMIT 1").fetchone() is not None:
             cur.execute(f"INSERT INTO {quote(rel)} VALUES (1)")
@@ -267,13 +298,7 @@ def _copy_in(
                 copy.write_row([f(v) for f, v in zip(converters, row, strict=True)])
 
 
-def _copy_out(
-    cur: psycopg.Cursor[Any],
-    db: Database,
-    rel: str,
-    columns: tuple[str, ...],
-    types: tuple[str, ...],
-) -> None:
+def _copy_out(cur: psycopg.Cursor[Any], db: Database, rel: str, columns: tuple[str, ...]) -> None:
     """Append the server's table ``rel`` to the SQLite table of the same name, in key order."""
     every = [*columns, RULE_COLUMN, HEIGHT_COLUMN]
     picked = ", ".join(quote(c) for c in every)
@@ -281,36 +306,38 @@ def _copy_out(
     order = f" ORDER BY {', '.join(quote(c) for c in columns)}" if columns else ""
     marks = ", ".join("?" for _ in every)
     insert = f"INSERT INTO {quote(rel)} ({picked}) VALUES ({marks})"
-    batch: list[tuple[Any, ...]] = []
-    with cur.copy(f"COPY (SELECT {picked} FROM {quote(rel)}{order}) TO STDOUT") as copy:
-        copy.set_types([*(_COPY_TYPES.get(t, "text") for t in types), "int8", "int8"])
-        for row in copy.rows():
-            batch.append(row)
-            if len(batch) >= BATCH:
-                db.conn.executemany(insert, batch)
-                batch = []
-    if batch:
-        db.conn.executemany(insert, batch)
+    # A server-side cursor: psycopg converts a batch at a time in C, faster than COPY's rows.
+    with cur.connection.cursor(name=f"deniable_out_{secrets.token_hex(4)}") as rows:
+        rows.itersize = BATCH
+        rows.execute(f"SELECT {picked} FROM {quote(rel)}{order}")
+        while batch := rows.fetchmany(BATCH):
+            db.conn.executemany(insert, batch)
 
 
 class _Prepared:
-    """A compiled statement with positional parameters, counting and watermarking its inserts."""
+    """A compiled statement with positional parameters; says how many rows it inserted."""
 
     def __init__(self, stmt: Statement) -> None:
-        sql, self.names = numbered(stmt.sql)
+        self.sql, self.names = numbered(stmt.sql)
         self.params = stmt.params
-        # The rows an insert added and the highest rowid among them, in one round trip.
-        self.sql = f"WITH ins AS ({sql} RETURNING rowid) SELECT count(*), max(rowid) FROM ins"
 
-    def run(
-        self, cur: psycopg.Cursor[Any], window: dict[str, int] | None = None
-    ) -> tuple[int, int]:
+    def run(self, cur: psycopg.Cursor[Any], window: dict[str, int] | None = None) -> int:
         values = {**self.params, **window} if window else self.params
         cur.execute(self.sql, [values[n] for n in self.names])
-        found = cur.fetchone()
-        if found is None or not found[0]:
-            return 0, 0
-        return int(found[0]), int(found[1])
+        return max(cur.rowcount, 0)
+
+
+class _Ticks:
+    """The counter behind the ``rowid`` default: one value per batch of statements."""
+
+    def __init__(self, cur: psycopg.Cursor[Any]) -> None:
+        self.cur = cur
+        self.now = 0
+
+    def next(self) -> int:
+        self.now += 1
+        self.cur.execute("SELECT set_config($1, $2, true)", [TICK, str(self.now)])
+        return self.now
 
 
 def _evaluate_stratum(
@@ -320,14 +347,16 @@ def _evaluate_stratum(
     limits: Limits,
     counts: dict[str, int],
     high: dict[str, int],
+    ticks: _Ticks,
 ) -> None:
     rels = stratum.relations
     variants: list[tuple[_Prepared, str, str]] = []
+    tick = ticks.next()
     for clause in stratum.clauses:
         positions = delta_positions(clause, rels) if stratum.recursive else ()
         if not positions:
-            added, last = _Prepared(compile_rule(clause, schema, dialect=POSTGRES)).run(cur)
-            _grow(clause.head.rel, added, last, counts, high, limits)
+            added = _Prepared(compile_rule(clause, schema, dialect=POSTGRES)).run(cur)
+            _grow(clause.head.rel, added, tick, counts, high, limits)
             continue
         positives = [lit for lit in clause.body if isinstance(lit, Atom)]
         for pos in positions:
@@ -342,10 +371,11 @@ def _evaluate_stratum(
         rounds += 1
         if rounds > limits.max_rounds:
             raise rounds_exceeded([r for r in rels if top[r] > low[r]], limits)
+        tick = ticks.next()
         for prepared, rel, head in variants:
             if top[rel] > low[rel]:
-                added, last = prepared.run(cur, {"dlo": low[rel], "dhi": top[rel]})
-                _grow(head, added, last, counts, high, limits)
+                added = prepared.run(cur, {"dlo": low[rel], "dhi": top[rel]})
+                _grow(head, added, tick, counts, high, limits)
         low, top = top, {rel: high[rel] for rel in rels}
 
 
@@ -353,7 +383,8 @@ def _grow(
     rel: str, added: int, top: int, counts: dict[str, int], high: dict[str, int], limits: Limits
 ) -> None:
     counts[rel] += added
-    high[rel] = max(high[rel], top)
+    if added:
+        high[rel] = max(high[rel], top)
     if counts[rel] > limits.max_rows:
         raise EvaluationError(
             f"relation {rel} has more than {limits.max_rows} rows (limit max_rows); "
