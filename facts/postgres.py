@@ -78,8 +78,13 @@ def connect(dsn: str) -> psycopg.Connection[Any]:
     try:
         # Never prepared: a table's size changes every round, so a plan made for the
         # first rounds would be kept for the last (planning costs little beside them).
+        # UTF-8 on the wire whatever the server's default: text is sent as it is stored.
         return psycopg.connect(
-            dsn, cursor_factory=psycopg.RawCursor, connect_timeout=10, prepare_threshold=None
+            dsn,
+            cursor_factory=psycopg.RawCursor,
+            connect_timeout=10,
+            prepare_threshold=None,
+            client_encoding="utf8",
         )
     except (psycopg.Error, ValueError) as error:
         raise ServerError(

@@ -116,6 +116,7 @@ class PostgresEngine:
         try:
             with self._failures():
                 cur = con.cursor()
+                self._check_encoding(cur)
                 _open_schema(cur, schema_name)
                 columns, counts = _evaluate_program(
                     cur, program, db, limits, unlogged=self.keep_schema is None
@@ -137,6 +138,19 @@ class PostgresEngine:
                 con.rollback()
             con.close()
         return Derivation(self.name, counts, time.perf_counter() - started)
+
+    def _check_encoding(self, cur: psycopg.Cursor[Any]) -> None:
+        """Refuse a database whose text is not UTF-8: ``strlen``, ``substr`` and ``ord``
+        would count bytes (``SQL_ASCII``) or fail on characters it cannot hold."""
+        cur.execute("SELECT current_setting('server_encoding')")
+        found = cur.fetchone()
+        encoding = str(found[0]) if found else "?"
+        if encoding.upper() not in ("UTF8", "UTF-8"):
+            raise ServerError(
+                f"the database's encoding is {encoding}; the postgres engine needs UTF8 "
+                "(CREATE DATABASE … ENCODING 'UTF8', or initdb --encoding=UTF8)",
+                Location(redact(self.dsn)),
+            )
 
     @contextlib.contextmanager
     def _failures(self) -> Iterator[None]:

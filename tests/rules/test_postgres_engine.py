@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -185,3 +186,17 @@ def test_names_postgresql_would_cut_are_refused() -> None:
     with pytest.raises(ServerError, match="PostgreSQL keeps 63"):
         quote_name("é" * 32)
     assert redact("host=h user=u password=p dbname=d") == "host=h user=u password=*** dbname=d"
+
+
+def test_a_database_that_is_not_utf8_is_refused_in_one_line(postgres_dsn: str) -> None:
+    with psycopg.connect(postgres_dsn, autocommit=True) as con:
+        con.execute("DROP DATABASE IF EXISTS deniable_ascii")
+        con.execute("CREATE DATABASE deniable_ascii ENCODING 'SQL_ASCII' TEMPLATE template0")
+    parts = urllib.parse.urlsplit(postgres_dsn)
+    dsn = urllib.parse.urlunsplit(parts._replace(path="/deniable_ascii"))
+    with pytest.raises(ServerError) as info:
+        get_engine("postgres", dsn=dsn).derive(
+            _checked('.decl p(x: symbol)\np("é").\n'), Database(memory=True)
+        )
+    assert "the database's encoding is SQL_ASCII; the postgres engine needs UTF8" in str(info.value)
+    assert str(info.value).startswith(f"{redact(dsn)}: error: ")
