@@ -200,3 +200,24 @@ def test_a_database_that_is_not_utf8_is_refused_in_one_line(postgres_dsn: str) -
         )
     assert "the database's encoding is SQL_ASCII; the postgres engine needs UTF8" in str(info.value)
     assert str(info.value).startswith(f"{redact(dsn)}: error: ")
+
+
+def test_two_derivations_at_once_do_not_meet(postgres_dsn: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    checked = _checked(
+        ".decl p(x: number)\np(0).\np(x + 1) :- p(x), x < 300.\n"
+        ".decl q(x: number)\nq(x) :- p(x), x % 7 = 0.\n"
+    )
+
+    def derive(_: int) -> set[tuple[object, ...]]:
+        db = Database(memory=True)
+        get_engine("postgres", dsn=postgres_dsn).derive(checked, db)
+        return _all_rows(db, "q")
+
+    before = _schemas(postgres_dsn)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(derive, range(3)))
+    assert results[0] == results[1] == results[2]
+    assert {r[0] for r in results[0]} == set(range(0, 301, 7))
+    assert _schemas(postgres_dsn) == before
