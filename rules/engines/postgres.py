@@ -18,9 +18,9 @@ differs:
   *tick* of the statement batch that inserted the row (a counter the engine moves
   on before each round, read by the column's default), so a round's delta is the
   rows whose tick lies in a window, as the SQL engine's rowid windows are.
-* Keys and lookups are built for values of any length: the unique key hashes
-  symbol columns (``md5``) and lookups on a symbol use hash indexes, since a B-tree
-  entry cannot exceed about 2.7 kB.
+* Keys and lookups are B-trees where every key fits one (about 2.7 kB an entry);
+  where a symbol could be longer (:func:`_short_symbols`), the unique key hashes
+  symbol columns (``md5``) and lookups on a symbol use hash indexes.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from sqlite_utils import Database
 
 from deniable.errors import EvaluationError, Location, ServerError
 from deniable.facts.postgres import connect, first_line, numbered, quote_name, redact, resolve_dsn
-from deniable.rules.ast import Atom
+from deniable.rules.ast import Atom, Call, Str
 from deniable.rules.checked import CheckedProgram, Stratum
 from deniable.rules.dialects import POSTGRES
 from deniable.rules.engines.base import Derivation, Limits, integer_overflow, rounds_exceeded
@@ -60,6 +60,7 @@ from deniable.rules.sql import (
     lookup_columns,
     quote,
     table_columns,
+    walk,
 )
 
 if TYPE_CHECKING:
@@ -206,9 +207,10 @@ def _evaluate_program(
         cur.execute(f"ANALYZE {quote(rel)}")
     # The default of every rowid column reads the tick: it must exist before any insert.
     cur.execute("SELECT set_config($1, '0', true)", [TICK])
+    short = _short_symbols(cur, program, inputs, columns)
     for rel in program.idb:
-        _create_derived(cur, rel, columns[rel], types[rel], unlogged=unlogged)
-    _create_lookups(cur, program, columns)
+        _create_derived(cur, rel, columns[rel], types[rel], unlogged=unlogged, hashed=not short)
+    _create_lookups(cur, program, columns, hashed=not short)
     schema = Schema(columns, types, frozenset(program.idb))
     counts = dict.fromkeys(program.idb, 0)
     high = dict.fromkeys(program.idb, 0)
@@ -228,6 +230,7 @@ def _create_derived(
     types: tuple[str, ...],
     *,
     unlogged: bool,
+    hashed: bool,
 ) -> None:
     table, *_ = create_table(rel, columns, types, dialect=POSTGRES, keyed=False)
     cur.execute(table)
@@ -238,31 +241,69 @@ def _create_derived(
         f"DEFAULT current_setting('{TICK}')::bigint"
     )
     if columns:
-        # Symbols are hashed: a B-tree entry holds at most about 2.7 kB.
         key = ", ".join(
-            f"md5({quote(c)})" if t == "symbol" else quote(c)
+            f"md5({quote(c)})" if hashed and t == "symbol" else quote(c)
             for c, t in zip(columns, types, strict=True)
         )
         cur.execute(f"CREATE UNIQUE INDEX ON {quote(rel)} ({key})")
     cur.execute(f"CREATE INDEX ON {quote(rel)} (rowid)")
 
 
+def _short_symbols(
+    cur: psycopg.Cursor[Any],
+    program: CheckedProgram,
+    inputs: list[str],
+    columns: dict[str, tuple[str, ...]],
+) -> bool:
+    """Whether every key a derivation builds fits a B-tree entry (about 2.7 kB).
+
+    True when no rule joins strings (``cat``) and the longest symbol, of the inputs
+    (measured on the server) and of the program's constants, times the most symbol
+    columns a relation has, stays under 2,000 bytes.  Otherwise keys hash their
+    symbols and lookups on symbols use hash indexes, which have no such limit.
+    """
+    nodes = list(walk([lit for c in program.clauses for lit in (c.head, *c.body)]))
+    if any(isinstance(n, Call) and n.name == "cat" for n in nodes):
+        return False
+    longest = max((len(n.value.encode()) for n in nodes if isinstance(n, Str)), default=0)
+    for rel in inputs:
+        types = program.relations[rel].types
+        cols = [c for c, t in zip(columns[rel], types, strict=False) if t == "symbol"]
+        if cols:
+            picked = ", ".join(f"coalesce(max(octet_length({quote(c)})), 0)" for c in cols)
+            cur.execute(f"SELECT greatest(0, {picked}) FROM {quote(rel)}")
+            found = cur.fetchone()
+            longest = max(longest, int(found[0]) if found else 0)
+    widest = max((info.types.count("symbol") for info in program.relations.values()), default=0)
+    return longest * max(widest, 1) < 2_000
+
+
 def _create_lookups(
-    cur: psycopg.Cursor[Any], program: CheckedProgram, columns: dict[str, tuple[str, ...]]
+    cur: psycopg.Cursor[Any],
+    program: CheckedProgram,
+    columns: dict[str, tuple[str, ...]],
+    *,
+    hashed: bool,
 ) -> None:
-    """An index on the first column each relation is looked up by (hash for a symbol)."""
-    wanted: dict[str, set[int]] = defaultdict(set)
+    """Indexes on the columns each relation is looked up by.
+
+    B-trees on all of them; with ``hashed`` keys, one index on the first of them
+    instead, a hash index for a symbol (any length).
+    """
+    wanted: dict[str, set[tuple[int, ...]]] = defaultdict(set)
     for stratum in program.strata:
         recursive = stratum.relations if stratum.recursive else ()
         for clause in stratum.clauses:
             for rel, positions in lookup_columns(clause, recursive):
                 if rel in columns and positions:
-                    wanted[rel].add(positions[0])
-    for rel, firsts in wanted.items():
+                    wanted[rel].add(positions[:1] if hashed else positions)
+    for rel, sets in wanted.items():
         types = program.relations[rel].types
-        for j in sorted(firsts):
-            method = "hash" if types[j] == "symbol" else "btree"
-            cur.execute(f"CREATE INDEX ON {quote(rel)} USING {method} ({quote(columns[rel][j])})")
+        for positions in sorted(sets):
+            cols = ", ".join(quote(columns[rel][j]) for j in positions)
+            symbol = types[positions[0]] == "symbol"
+            method = "hash" if hashed and symbol else "btree"
+            cur.execute(f"CREATE INDEX ON {quote(rel)} USING {method} ({cols})")
 
 
 def _converter(typ: str) -> Any:
