@@ -122,6 +122,11 @@ def _limits(args: argparse.Namespace) -> Limits:
 
 def _server_engine(args: argparse.Namespace) -> None:
     """Replace ``--engine postgres`` by the engine itself, built with its ``--dsn``."""
+    if getattr(args, "engine", "postgres") != "postgres":
+        for option in ("dsn", "keep_schema"):
+            if getattr(args, option, None) is not None:
+                flag = "--" + option.replace("_", "-")
+                raise UsageError(f"{flag} is for --engine postgres; add --engine postgres")
     if getattr(args, "engine", None) == "postgres":
         from deniable.rules.engines import get_engine
 

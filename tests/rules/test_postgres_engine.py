@@ -221,3 +221,14 @@ def test_two_derivations_at_once_do_not_meet(postgres_dsn: str) -> None:
     assert results[0] == results[1] == results[2]
     assert {r[0] for r in results[0]} == set(range(0, 301, 7))
     assert _schemas(postgres_dsn) == before
+
+
+def test_server_options_without_the_postgres_engine_are_a_usage_error(
+    desk_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from deniable.cli import main
+
+    assert main(["--db", str(desk_db), "derive", "--dsn", "postgresql://x/y"]) == 2
+    assert "--dsn is for --engine postgres" in capsys.readouterr().err
+    assert main(["--db", str(desk_db), "run", "p.dl", "--keep-schema", "k"]) == 2
+    assert "--keep-schema is for --engine postgres" in capsys.readouterr().err
