@@ -3,8 +3,10 @@
 The compiler in :mod:`deniable.rules.sql` builds one plan (joins, semi-naive delta
 windows, provenance columns) for every target; a :class:`Dialect` only decides how a
 few pieces are spelled: parameter placeholders, column types, integer division,
-boolean values, scalar ``min``/``max`` and the functors one target lacks
-(:mod:`deniable.rules.functors` supplies them as functions the engine registers).
+boolean values, scalar ``min``/``max``, the insert that skips rows already there, what
+a zero divisor does, and the functors one target lacks (:mod:`deniable.rules.functors`
+supplies them as Python functions the engine registers; on PostgreSQL they are SQL
+functions, :mod:`deniable.rules.engines.postgres_functions`).
 """
 
 from __future__ import annotations

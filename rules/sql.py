@@ -7,7 +7,7 @@ that read the previous round's new rows (Mangle's ``makeDeltaRules`` as data) an
 :func:`compile_rule` restricts that atom to a rowid window ``(:dlo, :dhi]``.
 
 One plan serves every target: a :class:`~deniable.rules.dialects.Dialect` (SQLite by
-default, DuckDB) only decides how placeholders, types and a few operators are spelled.
+default, DuckDB, PostgreSQL) only decides how placeholders, types and a few operators are spelled.
 """
 
 from __future__ import annotations

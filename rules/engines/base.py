@@ -14,7 +14,7 @@ Contract for every engine:
   asked for no provenance).  Older tables
   of those names are replaced in one transaction.  Set semantics: no duplicate rows.
 
-Each backend (SQLite, DuckDB, pyDatalog) implements this protocol in a module of
+Each backend (SQLite, DuckDB, PostgreSQL, pyDatalog) implements this protocol in a module of
 its own under ``rules/engines/``.
 """
 
