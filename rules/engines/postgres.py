@@ -115,7 +115,7 @@ class PostgresEngine:
         schema_name = self.keep_schema or f"deniable_{os.getpid()}_{secrets.token_hex(6)}"
         con = connect(self.dsn)
         try:
-            with self._failures():
+            with self._failures(con):
                 cur = con.cursor()
                 self._check_encoding(cur)
                 _open_schema(cur, schema_name)
@@ -154,19 +154,20 @@ class PostgresEngine:
             )
 
     @contextlib.contextmanager
-    def _failures(self) -> Iterator[None]:
+    def _failures(self, con: psycopg.Connection[Any]) -> Iterator[None]:
         """psycopg's errors as one line: a lost server names the DSN, a refused statement not."""
         import psycopg
 
         try:
             yield
-        except psycopg.OperationalError as error:
-            raise ServerError(
-                f"PostgreSQL connection failed: {first_line(error)}", Location(redact(self.dsn))
-            ) from None
-        except psycopg.errors.NumericValueOutOfRange as error:
-            raise integer_overflow(f"PostgreSQL: {first_line(error)}") from None
         except psycopg.Error as error:
+            if con.broken:
+                raise ServerError(
+                    f"lost the connection to PostgreSQL: {first_line(error)}",
+                    Location(redact(self.dsn)),
+                ) from None
+            if isinstance(error, psycopg.errors.NumericValueOutOfRange):
+                raise integer_overflow(f"PostgreSQL: {first_line(error)}") from None
             raise EvaluationError(
                 f"PostgreSQL failed while evaluating: {first_line(error)}"
             ) from None

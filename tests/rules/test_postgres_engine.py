@@ -232,3 +232,38 @@ def test_server_options_without_the_postgres_engine_are_a_usage_error(
     assert "--dsn is for --engine postgres" in capsys.readouterr().err
     assert main(["--db", str(desk_db), "run", "p.dl", "--keep-schema", "k"]) == 2
     assert "--keep-schema is for --engine postgres" in capsys.readouterr().err
+
+
+def test_a_connection_lost_mid_derivation_is_one_line_naming_the_server(
+    postgres_dsn: str,
+) -> None:
+    import threading
+    import time
+
+    sep = "&" if "?" in postgres_dsn else "?"
+    dsn = f"{postgres_dsn}{sep}application_name=deniable_lost_test"
+    checked = _checked(".decl n(x: number)\nn(0).\nn(x + 1) :- n(x), x < 1000000.\n")
+    db = Database(memory=True)
+
+    def terminate() -> None:
+        with psycopg.connect(postgres_dsn, autocommit=True) as con:
+            for _ in range(100):
+                time.sleep(0.1)
+                killed = con.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE application_name = 'deniable_lost_test'"
+                ).fetchall()
+                if killed:
+                    return
+
+    killer = threading.Thread(target=terminate)
+    killer.start()
+    try:
+        with pytest.raises(ServerError) as info:
+            get_engine("postgres", dsn=dsn).derive(checked, db)
+    finally:
+        killer.join()
+    message = str(info.value)
+    assert message.startswith(f"{redact(dsn)}: error: lost the connection to PostgreSQL: ")
+    assert "\n" not in message
+    assert "n" not in db.table_names()
