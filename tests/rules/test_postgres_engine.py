@@ -267,3 +267,27 @@ def test_a_connection_lost_mid_derivation_is_one_line_naming_the_server(
     assert message.startswith(f"{redact(dsn)}: error: lost the connection to PostgreSQL: ")
     assert "\n" not in message
     assert "n" not in db.table_names()
+
+
+def test_a_query_rederives_stale_conclusions_on_the_server(
+    desk_db: Path, tmp_path: Path, postgres_dsn: str
+) -> None:
+    copy = tmp_path / "desk.db"
+    shutil.copy(desk_db, copy)
+    rules = tmp_path / "mine"
+    rules.mkdir()
+    (rules / "mine.dl").write_text(
+        ".decl spoke(a: symbol, b: symbol)\nspoke(a, b) :- contact(a, b).\n", encoding="utf-8"
+    )
+    cli = [sys.executable, "-m", "deniable", "--db", str(copy), "query", "spoke(a, b)"]
+    done = subprocess.run(
+        [*cli, "--rules", str(rules), "--engine", "postgres", "--dsn", postgres_dsn],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "re-derived the conclusions" in done.stderr and "rules changed" in done.stderr
+    stored = Database(copy)
+    engines = {r[0] for r in stored.execute("SELECT engine FROM derived_relations")}
+    assert engines == {"postgres"}
+    assert stored.execute("SELECT count(*) FROM spoke").fetchone()[0] > 0
