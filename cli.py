@@ -113,6 +113,19 @@ def _limits(args: argparse.Namespace) -> Limits:
     return Limits(max_rounds=args.max_rounds)
 
 
+def _server_engine(args: argparse.Namespace) -> None:
+    """Replace ``--engine postgres`` by the engine itself, built with its ``--dsn``."""
+    if getattr(args, "engine", "postgres") != "postgres":
+        for option in ("dsn", "keep_schema"):
+            if getattr(args, option, None) is not None:
+                flag = "--" + option.replace("_", "-")
+                raise UsageError(f"{flag} is for --engine postgres; add --engine postgres")
+    if getattr(args, "engine", None) == "postgres":
+        from deniable.rules.engines import get_engine
+
+        args.engine = get_engine("postgres", dsn=args.dsn, keep_schema=args.keep_schema)
+
+
 def _note(line: str) -> None:
     print(line, file=sys.stderr)
 
@@ -334,6 +347,8 @@ def _export(args: argparse.Namespace, console: Console) -> int:
             metadata = write_metadata(store, Path(args.datasette), rules_dirs=rules)
         console.print(str(metadata), highlight=False, markup=False, soft_wrap=True)
         return 0
+    if args.to is not None:
+        return _publish(args, console, rules)
     with contextlib.ExitStack() as stack:
         store = stack.enter_context(FactStore.open(args.db, create=False))
         extra = None
@@ -349,6 +364,23 @@ def _export(args: argparse.Namespace, console: Console) -> int:
         )  # fmt: skip
     for path in written:
         console.print(str(path), highlight=False)
+    return 0
+
+
+def _publish(args: argparse.Namespace, console: Console, rules: list[Path]) -> int:
+    from deniable.facts.pg_publish import publish, require_server
+    from deniable.facts.store import FactStore
+    from deniable.rules.conclusions import current_conclusions
+
+    require_server(args.to)
+    with contextlib.ExitStack() as stack:
+        store = stack.enter_context(FactStore.open(args.db, create=False))
+        # The conclusions go too, as they are now: a stale store is re-derived first.
+        store = stack.enter_context(
+            current_conclusions(store, rules_dirs=rules, derive=args.derive, report=_note)
+        )
+        publication = publish(store, args.to, schema=args.schema, grant=args.grant)
+    console.print(str(publication), highlight=False, markup=False, soft_wrap=True)
     return 0
 
 
@@ -488,6 +520,17 @@ def build_parser() -> argparse.ArgumentParser:
         from deniable.rules.engines import DEFAULT_MAX_ROUNDS, ENGINES
 
         p.add_argument("--engine", choices=ENGINES, default="sql")
+        p.add_argument(
+            "--dsn",
+            metavar="URL",
+            help="the PostgreSQL server of --engine postgres (default: $DENIABLE_DSN)",
+        )
+        p.add_argument(
+            "--keep-schema",
+            metavar="NAME",
+            help="--engine postgres: derive in schema NAME on the server and keep it "
+            "(default: a fresh schema, dropped afterwards)",
+        )
         p.add_argument(
             "--max-rounds",
             type=_positive,
@@ -702,6 +745,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="write DIR/metadata.json instead: descriptions, hidden helpers and canned queries "
         "for `datasette STORE.db -m DIR/metadata.json`",
     )
+    p.add_argument(
+        "--to",
+        metavar="URL",
+        help="publish every table (conclusions too) into a schema on this PostgreSQL server "
+        "instead, replacing the previous publication in one transaction",
+    )
+    p.add_argument(
+        "--schema",
+        default="deniable",
+        metavar="NAME",
+        help="with --to: the schema to publish into (default: deniable)",
+    )
+    p.add_argument(
+        "--grant",
+        metavar="ROLE",
+        help="with --to: let ROLE (or PUBLIC) read the publication",
+    )
     rules_option(p)
     no_derive_option(p)
 
@@ -815,6 +875,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     console = Console()
     try:
+        _server_engine(args)
         return int(args.handler(args, console) or 0)
     except DeniableError as error:
         if args.debug:

@@ -101,6 +101,12 @@ class OutputError(DeniableError):
     code = "output"
 
 
+class ServerError(DeniableError):
+    """A database server cannot be reached or refused what was asked of it."""
+
+    code = "server"
+
+
 class RuleError(DeniableError):
     """A rule program is wrong; ``diagnostics`` holds every finding, sorted by location."""
 

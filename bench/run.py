@@ -7,7 +7,10 @@ Run from the repository root::
     python bench/run.py --workloads tc,inv-1m --systems deniable-sql,clingo --timeout 300
 
 Each workload is generated (seeded) once into a work folder; each system runs
-in its own child process per repetition (see ``runners.py``).  The command
+in its own child process per repetition (see ``runners.py``).  deniable-postgres
+derives on the server ``$DENIABLE_DSN`` names or, when it is unset, on a
+throw-away cluster started for the run (``pg_cluster.py``) and stopped after it;
+where none starts, that system is skipped and the table says why.  The command
 prints a markdown table of median times, ratios to deniable-sql and peak
 memory, then the targets, and exits 1 when systems disagree on any output
 relation (✗) or a system fails; a timeout is reported, not a failure.
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
+import os
 import re
 import shutil
 import statistics
@@ -28,12 +32,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pg_cluster
 import runners
 import workloads
 from runners import PYDATALOG_BASED, SYSTEMS, RunResult
 from workloads import CATALOGUE, DEFAULT_WORKLOADS, TINY_WORKLOADS, Workload
 
 BASELINE = SYSTEMS[0]
+POSTGRES = "deniable-postgres"
 #: Targets from the issue: TC speed-ups over pyDatalog and clingo, the 1M base in 30 s, 2 GB.
 TC_PYDATALOG_SPEEDUP = 20.0
 INV_1M_SECONDS = 30.0
@@ -133,6 +139,9 @@ def measure(
         limit = math.inf if options.with_pydatalog_large else options.pydatalog_max_facts
         if workload.scalable and system in PYDATALOG_BASED and workload.fact_count > limit:
             measured.skipped = f"skipped (> {limit:,} facts)"
+            continue
+        if system == POSTGRES and getattr(options, "no_server", ""):
+            measured.skipped = options.no_server
             continue
         for rep in range(options.repeat):
             scratch = workdir / "runs" / f"{system}-{rep}"
@@ -243,7 +252,9 @@ def render(reports: Sequence[WorkloadReport], options: argparse.Namespace) -> st
         f"{options.repeat} runs (runs over {options.single_run_above:.0f} s are not repeated); "
         "CPU is the CPU time of the same part, which other load on the machine distorts less. "
         "× deniable-sql is the system's time over deniable-sql's: above 1 means deniable-sql is "
-        "faster; a timed-out system gives a lower bound. Peak RSS is the child's VmHWM."
+        "faster; a timed-out system gives a lower bound. Peak RSS is the child's VmHWM. "
+        "deniable-postgres's CPU and RSS are the client's alone: the server's work shows in "
+        "its wall time only."
     )
     return "\n".join(lines)
 
@@ -355,6 +366,21 @@ def _split(text: str, known: Sequence[str] | None, what: str) -> list[str]:
     return names
 
 
+def _server(options: argparse.Namespace) -> pg_cluster.Cluster | None:
+    """A throw-away server for deniable-postgres unless ``$DENIABLE_DSN`` names one."""
+    options.no_server = ""
+    if os.environ.get("DENIABLE_DSN"):
+        return None
+    try:
+        cluster = pg_cluster.start()
+    except pg_cluster.ClusterError as error:
+        options.no_server = f"skipped (no PostgreSQL server: {error})"
+        return None
+    # The children inherit it: runners.py passes --engine postgres and no --dsn.
+    os.environ["DENIABLE_DSN"] = cluster.dsn
+    return cluster
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     options = build_parser().parse_args(argv)
     if options.repeat < 1 or options.timeout <= 0:
@@ -365,11 +391,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = [workload_by_name(n) for n in names]
     root = options.work_dir or Path(tempfile.mkdtemp(prefix="deniable-bench-"))
     reports = []
+    cluster = _server(options) if POSTGRES in systems else None
     try:
         for workload in chosen:
             print(f"{workload.name}: {workload.description}", file=sys.stderr, flush=True)
             reports.append(measure(workload, systems, root / workload.name, options))
     finally:
+        if cluster is not None:
+            cluster.stop()
         if options.work_dir is None:
             shutil.rmtree(root, ignore_errors=True)
     table = render(reports, options)

@@ -36,6 +36,7 @@ from pathlib import Path
 SYSTEMS: tuple[str, ...] = (
     "deniable-sql",
     "deniable-duckdb",
+    "deniable-postgres",
     "deniable-pydatalog",
     "pydatalog",
     "clingo",
@@ -196,7 +197,12 @@ def _run_deniable(engine: str) -> Callable[[Path, Path], tuple[float, float, dic
     return run
 
 
-_ENGINE_MODULE = {"sql": "sqlite", "duckdb": "duckdb", "pydatalog": "pydatalog"}
+_ENGINE_MODULE = {
+    "sql": "sqlite",
+    "duckdb": "duckdb",
+    "postgres": "postgres",
+    "pydatalog": "pydatalog",
+}
 
 
 def _souffle_output(out: Path, name: str) -> Rows:
@@ -269,6 +275,8 @@ def _run_clingo(workdir: Path, out: Path) -> tuple[float, float, dict[str, Rows]
 _RUNNERS: dict[str, Callable[[Path, Path], tuple[float, float, dict[str, Rows]]]] = {
     "deniable-sql": _run_deniable("sql"),
     "deniable-duckdb": _run_deniable("duckdb"),
+    # The server is $DENIABLE_DSN (run.py starts a throw-away one when it is unset).
+    "deniable-postgres": _run_deniable("postgres"),
     "deniable-pydatalog": _run_deniable("pydatalog"),
     "pydatalog": _run_pydatalog,
     "clingo": _run_clingo,

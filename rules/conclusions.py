@@ -17,7 +17,7 @@ from pathlib import Path
 
 from deniable.errors import DeniableError, StoreError
 from deniable.facts.store import FactStore
-from deniable.rules.engines.base import Limits
+from deniable.rules.engines.base import Engine, Limits
 from deniable.rules.freshness import Staleness, rules_fingerprint, staleness
 
 __all__ = ["Report", "current_conclusions", "derived_note", "stale_warning", "store_label"]
@@ -33,7 +33,7 @@ def current_conclusions(
     atom_text: str | None = None,
     rules_dirs: Sequence[Path] = (),
     derive: bool = True,
-    engine: str = "sql",
+    engine: str | Engine = "sql",
     limits: Limits | None = None,
     cwd_rules: bool = True,
     report: Report,

@@ -1,10 +1,12 @@
-"""SQL dialects the rule compiler targets: what differs between SQLite and DuckDB, in one place.
+"""SQL dialects the rule compiler targets: what differs between SQLite, DuckDB and PostgreSQL.
 
 The compiler in :mod:`deniable.rules.sql` builds one plan (joins, semi-naive delta
 windows, provenance columns) for every target; a :class:`Dialect` only decides how a
 few pieces are spelled: parameter placeholders, column types, integer division,
-boolean values, scalar ``min``/``max`` and the functors one target lacks
-(:mod:`deniable.rules.functors` supplies them as functions the engine registers).
+boolean values, scalar ``min``/``max``, the insert that skips rows already there, what
+a zero divisor does, and the functors one target lacks (:mod:`deniable.rules.functors`
+supplies them as Python functions the engine registers; on PostgreSQL they are SQL
+functions, :mod:`deniable.rules.engines.postgres_functions`).
 """
 
 from __future__ import annotations
@@ -60,6 +62,16 @@ class Dialect:
     #: Operators the target has but spells with other semantics, called as functions
     #: instead (DuckDB refuses to shift a negative number left; Soufflé wraps around).
     function_ops: frozenset[str] = frozenset()
+    #: The verb of an insert that skips rows already there, and what follows its
+    #: ``SELECT`` (PostgreSQL has no ``OR IGNORE``: ``ON CONFLICT DO NOTHING``).
+    insert_ignore: str = "INSERT OR IGNORE"
+    ignore_suffix: str = ""
+    #: Whether a division or remainder by zero fails (PostgreSQL) instead of giving
+    #: NULL, so the divisor is wrapped in ``NULLIF(…, 0)`` (Soufflé yields no row).
+    zero_divisor_fails: bool = False
+    #: How a boolean becomes the integer 0 or 1 (PostgreSQL casts booleans to
+    #: ``INTEGER`` only).
+    bool_to_int: str = "CAST({} AS BIGINT)"
 
     def placeholder(self, name: str) -> str:
         """The SQL text of the named parameter ``name``."""
@@ -67,7 +79,15 @@ class Dialect:
 
     def to_int(self, sql: str) -> str:
         """A truth value as the integer 0 or 1, as Soufflé's logical operators give."""
-        return sql if self.bool_is_int else f"CAST({sql} AS BIGINT)"
+        return sql if self.bool_is_int else self.bool_to_int.format(sql)
+
+    def divisor(self, sql: str) -> str:
+        """The right operand of ``/`` or ``%``: NULL instead of zero where zero fails.
+
+        >>> POSTGRES.divisor("t1.x"), SQLITE.divisor("t1.x")
+        ('NULLIF(t1.x, 0)', 't1.x')
+        """
+        return f"NULLIF({sql}, 0)" if self.zero_divisor_fails else sql
 
     def truth(self, sql: str) -> str:
         """An integer-valued functor result used as a condition."""
@@ -128,6 +148,31 @@ DUCKDB = Dialect(
     ignore_skips_nulls=False,
     typed_functions=True,
     function_ops=frozenset({"bshl"}),
+)
+
+POSTGRES = Dialect(
+    "postgres",
+    "$",
+    # Byte order for symbols, as SQLite compares them, whatever the server's locale.
+    {
+        "symbol": 'TEXT COLLATE "C"',
+        "number": "BIGINT",
+        "unsigned": "BIGINT",
+        "float": "DOUBLE PRECISION",
+    },
+    float_type="DOUBLE PRECISION",
+    least="least",
+    greatest="greatest",
+    bool_is_int=False,
+    cross_join_fixes_order=False,
+    ignore_skips_nulls=False,
+    typed_functions=True,
+    # PostgreSQL shifts by the count modulo 64; Soufflé gives 0 from 64 on.
+    function_ops=frozenset({"bshl"}),
+    insert_ignore="INSERT",
+    ignore_suffix=" ON CONFLICT DO NOTHING",
+    zero_divisor_fails=True,
+    bool_to_int="CAST(CAST({} AS INTEGER) AS BIGINT)",
 )
 
 

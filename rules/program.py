@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from sqlite_utils import Database
 
-    from deniable.rules.engines.base import Derivation, Limits, Tables
+    from deniable.rules.engines.base import Derivation, Engine, Limits, Tables
 
 
 def load_program(
@@ -76,7 +76,7 @@ def run_program(
     *,
     facts_dir: Path = Path("."),
     out_dir: Path = Path("."),
-    engine: str = "sql",
+    engine: str | Engine = "sql",
     console: Console | None = None,
     stdout: IO[str] | None = None,
     limits: Limits | None = None,
@@ -112,7 +112,7 @@ def evaluate_program(
     path: Path,
     *,
     facts_dir: Path = Path("."),
-    engine: str = "sql",
+    engine: str | Engine = "sql",
     limits: Limits | None = None,
     provenance: bool = True,
 ) -> tuple[Database, Tables, CheckedProgram, Derivation]:

@@ -7,7 +7,7 @@ that read the previous round's new rows (Mangle's ``makeDeltaRules`` as data) an
 :func:`compile_rule` restricts that atom to a rowid window ``(:dlo, :dhi]``.
 
 One plan serves every target: a :class:`~deniable.rules.dialects.Dialect` (SQLite by
-default, DuckDB) only decides how placeholders, types and a few operators are spelled.
+default, DuckDB, PostgreSQL) only decides how placeholders, types and a few operators are spelled.
 """
 
 from __future__ import annotations
@@ -320,10 +320,13 @@ class Compiler:
             word = "AND" if op == "land" else "OR"
             return self.dialect.to_int(f"(({left}) <> 0 {word} ({right}) <> 0)"), "number"
         if op == "/":
+            divisor = self.dialect.divisor(right)
             if typ == "float":
-                return f"(CAST({left} AS {self.dialect.float_type}) / {right})", typ
+                return f"(CAST({left} AS {self.dialect.float_type}) / {divisor})", typ
             # The dialect's integer division truncates toward zero, as Soufflé's does.
-            return f"({left} {self.dialect.int_div} {right})", typ
+            return f"({left} {self.dialect.int_div} {divisor})", typ
+        if op == "%":
+            return f"({left} % {self.dialect.divisor(right)})", typ
         if op in _INFIX and op not in self.dialect.function_ops:
             return f"({left} {_INFIX[op]} {right})", typ
         if op in _FUNCTORS or op in self.dialect.function_ops:
@@ -392,14 +395,16 @@ class Compiler:
         picked = ", ".join(f"{c} AS a{i}" for i, c in enumerate(cols)) or "1 AS a0"
         rows = f"SELECT DISTINCT {picked}{inner.from_sql()}{inner.where_sql()}"
         last = f"a{max(len(cols) - 1, 0)}"
+        # PostgreSQL (before 16) wants every subquery in FROM named.
+        alias = self.alias()
         if agg.func == "count":
-            return f"(SELECT count(*) FROM ({rows}))", "number"
+            return f"(SELECT count(*) FROM ({rows}) AS {alias})", "number"
         if agg.func == "sum":
-            return f"(SELECT coalesce(sum({last}), 0) FROM ({rows}))", typ
+            return f"(SELECT coalesce(sum({last}), 0) FROM ({rows}) AS {alias})", typ
         func = {"min": "min", "max": "max", "mean": "avg"}.get(agg.func)
         if func is None or agg.target is None:
             raise EvaluationError(f"unknown aggregate {agg.func}")
-        sql = f"(SELECT {func}({last}) FROM ({rows}))"
+        sql = f"(SELECT {func}({last}) FROM ({rows}) AS {alias})"
         # An empty min/max/mean yields no value, so the clause yields no row (Soufflé).
         out.where.append(f"{sql} IS NOT NULL")
         return sql, "float" if agg.func == "mean" else typ
@@ -581,8 +586,13 @@ def compile_rule(
         # Unary + keeps the planner from picking a worse join order to avoid the sort.
         where += " ORDER BY " + ", ".join(f"+{h}" for h in head)
     # A nullary table has no key for OR IGNORE to act on (DuckDB then refuses it).
-    verb = "INSERT OR IGNORE" if clause.head.args else "INSERT"
-    sql = f"{verb} INTO {quote(clause.head.rel)} ({target}) SELECT {select}{body.from_sql()}{where}"
+    verb, suffix = (
+        (dialect.insert_ignore, dialect.ignore_suffix) if clause.head.args else ("INSERT", "")
+    )
+    sql = (
+        f"{verb} INTO {quote(clause.head.rel)} ({target}) "
+        f"SELECT {select}{body.from_sql()}{where}{suffix}"
+    )
     return Statement(sql, comp.params)
 
 

@@ -39,7 +39,7 @@ from deniable.rules.ast import Atom, Program
 from deniable.rules.catalogue import relation_kinds
 from deniable.rules.checked import CheckedProgram, RelationInfo
 from deniable.rules.derive_summary import DeriveSummary
-from deniable.rules.engines.base import Limits
+from deniable.rules.engines.base import Engine, Limits
 from deniable.rules.evidence import (
     Explanations,
     Proof,
@@ -200,7 +200,7 @@ def derive_store(
     store: FactStore,
     *,
     rules_dirs: Sequence[Path] = (),
-    engine: str = "sql",
+    engine: str | Engine = "sql",
     console: Console | None = None,
     cwd_rules: bool = True,
     confirmed_only: bool = False,
@@ -242,7 +242,7 @@ def derive_store(
     backend = get_engine(engine)
     started = time.perf_counter()
     if console is not None and console.is_terminal:
-        status = console.status(f"deriving with the {engine} engine…")
+        status = console.status(f"deriving with the {backend.name} engine…")
     else:
         status = None
     with (
@@ -376,7 +376,7 @@ def query_store(
     *,
     rules_dirs: Sequence[Path] = (),
     evaluate: bool = False,
-    engine: str = "sql",
+    engine: str | Engine = "sql",
     cwd_rules: bool = True,
 ) -> Answers:
     """Answer one atom: constants filter, each variable becomes a column, ``_`` is ignored.
@@ -432,7 +432,7 @@ def _answering(
     atom_text: str,
     dirs: _RuleDirs,
     evaluate: bool,
-    engine: str,
+    engine: str | Engine,
 ) -> Iterator[CheckedProgram]:
     """The program to select ``atom`` with, the relation checked to exist with its arity.
 
@@ -555,7 +555,7 @@ def explain_store(
     rules_dirs: Sequence[Path] = (),
     limit: int = 10,
     evaluate: bool = False,
-    engine: str = "sql",
+    engine: str | Engine = "sql",
     cwd_rules: bool = True,
     rules: CheckedProgram | None = None,
 ) -> Explanations:

@@ -181,3 +181,53 @@ def desk_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
             s.add_extraction(extraction)
         derive_store(s, cwd_rules=False)
     return path
+
+
+# --------------------------------------------------------------------------- a PostgreSQL server
+# `postgres_dsn` is a real server: $DENIABLE_TEST_DSN when set, else a throw-away cluster
+# (bench/pg_cluster.py: initdb + pg_ctl on a Unix socket in a temporary folder) started
+# once per session and stopped at its end.  Where none can be started the tests skip and
+# say why; with DENIABLE_REQUIRE_POSTGRES=1 (CI) they fail instead.
+
+
+def _pg_cluster_module() -> Any:
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "pg_cluster.py"
+    spec = importlib.util.spec_from_file_location("_deniable_pg_cluster", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> Iterator[str]:
+    """The DSN of a PostgreSQL server for the session (skips when there is none)."""
+    import os
+
+    given = os.environ.get("DENIABLE_TEST_DSN")
+    if given:
+        yield given
+        return
+    clusters = _pg_cluster_module()
+    try:
+        cluster = clusters.start()
+    except clusters.ClusterError as error:
+        if os.environ.get("DENIABLE_REQUIRE_POSTGRES"):
+            pytest.fail(f"DENIABLE_REQUIRE_POSTGRES is set but no server starts: {error}")
+        pytest.skip(f"no PostgreSQL server: {error}; set DENIABLE_TEST_DSN or install postgresql")
+    try:
+        yield cluster.dsn
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def postgres_engine(postgres_dsn: str) -> Any:
+    """The ``postgres`` engine on the session's server."""
+    from deniable.rules.engines import get_engine
+
+    return get_engine("postgres", dsn=postgres_dsn)

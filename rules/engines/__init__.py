@@ -1,4 +1,4 @@
-"""Evaluation engines behind one protocol: SQL inside SQLite (default), DuckDB and pyDatalog."""
+"""Evaluation engines behind one protocol: SQLite (default), DuckDB, PostgreSQL and pyDatalog."""
 
 from __future__ import annotations
 
@@ -9,17 +9,25 @@ from deniable.errors import UsageError
 if TYPE_CHECKING:
     from deniable.rules.engines.base import Engine
 
-ENGINES = ("sql", "duckdb", "pydatalog")
+ENGINES = ("sql", "duckdb", "postgres", "pydatalog")
 #: The default of ``--max-rounds``: deep enough for a chain of a million steps.
 DEFAULT_MAX_ROUNDS = 2_000_000
 
 
-def get_engine(name: str) -> Engine:
-    """Return the engine called ``name`` (``sql``, ``duckdb`` or ``pydatalog``), imported lazily.
+def get_engine(
+    name: str | Engine, *, dsn: str | None = None, keep_schema: str | None = None
+) -> Engine:
+    """Return the engine called ``name`` (one of :data:`ENGINES`), imported lazily.
+
+    An engine already built (``postgres`` with its server) is returned as it is.
+    ``dsn`` and ``keep_schema`` configure ``postgres`` (see
+    :class:`~deniable.rules.engines.postgres.PostgresEngine`).
 
     Raises:
-        UsageError: for an unknown name.
+        UsageError: for an unknown name, or ``postgres`` without a server.
     """
+    if not isinstance(name, str):
+        return name
     if name == "sql":
         from deniable.rules.engines.sqlite import SqliteEngine
 
@@ -28,6 +36,10 @@ def get_engine(name: str) -> Engine:
         from deniable.rules.engines.duckdb import DuckdbEngine
 
         return DuckdbEngine()
+    if name == "postgres":
+        from deniable.rules.engines.postgres import PostgresEngine
+
+        return PostgresEngine(dsn, keep_schema=keep_schema)
     if name == "pydatalog":
         from deniable.rules.engines.pydatalog import PyDatalogEngine
 

@@ -14,7 +14,7 @@ Contract for every engine:
   asked for no provenance).  Older tables
   of those names are replaced in one transaction.  Set semantics: no duplicate rows.
 
-Each backend (SQLite, DuckDB, pyDatalog) implements this protocol in a module of
+Each backend (SQLite, DuckDB, PostgreSQL, pyDatalog) implements this protocol in a module of
 its own under ``rules/engines/``.
 """
 
@@ -129,6 +129,20 @@ def rounds_exceeded(grown: list[str], limits: Limits) -> EvaluationError:
         f"relation {', '.join(grown)} still grows after {limits.max_rounds} rounds "
         f"(--max-rounds {limits.max_rounds}); raise --max-rounds if the recursion is "
         "meant to be this deep, or look for runaway arithmetic recursion"
+    )
+
+
+def integer_overflow(detail: str) -> EvaluationError:
+    """The error every engine gives for arithmetic beyond 64-bit integers (Soufflé wraps around).
+
+    One behaviour everywhere: the derivation stops and nothing is stored, whatever
+    the target would do by itself (SQLite turns the value into a float, DuckDB and
+    PostgreSQL fail with their own words, which ``detail`` keeps).
+    """
+    return EvaluationError(
+        f"integer overflow: a rule computed a number beyond 64-bit integers ({detail}); "
+        "nothing was stored",
+        code="integer_overflow",
     )
 
 

@@ -33,7 +33,7 @@ from deniable.errors import EvaluationError
 from deniable.rules.ast import Atom
 from deniable.rules.checked import CheckedProgram, Stratum
 from deniable.rules.dialects import DUCKDB, SIGNATURES
-from deniable.rules.engines.base import Derivation, Limits, rounds_exceeded
+from deniable.rules.engines.base import Derivation, Limits, integer_overflow, rounds_exceeded
 from deniable.rules.engines.sqlite import (
     check_names,
     create_indexes,
@@ -275,6 +275,8 @@ class DuckdbTables:
 
 
 def _failed(error: Exception) -> EvaluationError:
+    if isinstance(error, duckdb.OutOfRangeException) and "Overflow" in str(error):
+        return integer_overflow(f"DuckDB: {_first_line(error)}")
     return EvaluationError(f"DuckDB failed while evaluating: {_first_line(error)}")
 
 

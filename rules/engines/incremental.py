@@ -36,6 +36,7 @@ from deniable.rules.ast import Aggregate, Atom, Negation
 from deniable.rules.checked import CheckedProgram, Stratum
 from deniable.rules.engines.base import Limits
 from deniable.rules.engines.sqlite import (
+    check_overflow,
     evaluate_stratum,
     high_water,
     is_derived_table,
@@ -126,6 +127,7 @@ def derive_incrementally(
         new_rows = sum(hi - lo for lo, hi in grown.values())
         schema = relation_schema(db, program)
         done = _strata(db, program, schema, grown, limits)
+        check_overflow(db, program, schema)
         for rel in inputs:
             lo, hi = grown.get(rel, (0, 0))
             if hi > lo:

@@ -87,7 +87,7 @@ from deniable.rules.ast import (
     Wildcard,
 )
 from deniable.rules.checked import CheckedProgram, Stratum
-from deniable.rules.engines.base import Derivation, Limits, rounds_exceeded
+from deniable.rules.engines.base import Derivation, Limits, integer_overflow, rounds_exceeded
 from deniable.rules.engines.pydatalog_refusals import UNSUPPORTED, unsupported_constructs
 from deniable.rules.engines.sqlite import is_derived_table, relation_schema
 from deniable.rules.sql import HEIGHT_COLUMN, RULE_COLUMN, create_table, quote
@@ -574,11 +574,9 @@ def _instance(plan: _Plan, env: dict[str, Any]) -> _Instance:
     head = ground(plan.head_slots)
     for value in head:
         if type(value) is int and not _INT64_MIN <= value <= _INT64_MAX:
-            raise EvaluationError(
-                f"integer overflow: clause {plan.clause.index} derives {value}, "
-                "beyond 64-bit integers",
-                plan.clause.span.location if plan.clause.span.line > 0 else None,
-            )
+            error = integer_overflow(f"clause {plan.clause.index} derives {value}")
+            error.location = plan.clause.span.location if plan.clause.span.line > 0 else None
+            raise error
         if type(value) not in (int, str):
             raise EvaluationError(
                 f"pyDatalog computed {value!r} ({type(value).__name__}) in clause "

@@ -17,7 +17,12 @@ from sqlite_utils import Database
 from deniable.errors import EvaluationError
 from deniable.rules.ast import Atom, Num, Str, Term, Var, Wildcard
 from deniable.rules.checked import CheckedProgram, Stratum
-from deniable.rules.engines.base import Derivation, Limits, rounds_exceeded
+from deniable.rules.engines.base import (
+    Derivation,
+    Limits,
+    integer_overflow,
+    rounds_exceeded,
+)
 from deniable.rules.functors import FUNCTIONS
 from deniable.rules.sql import (
     HEIGHT_COLUMN,
@@ -119,8 +124,32 @@ class SqliteEngine:
             for stratum in program.strata:
                 _evaluate(db, stratum, schema, limits)
                 _analyze(db, stratum.relations)
+            check_overflow(db, program, schema)
             sizes = {rel: _count(db, rel) for rel in idb}
         return Derivation(self.name, sizes, time.perf_counter() - started)
+
+
+def check_overflow(db: Database, program: CheckedProgram, schema: Schema) -> None:
+    """Refuse a derivation whose integer arithmetic overflowed.
+
+    SQLite turns an integer result beyond 64 bits into a float, which an integer
+    column keeps as a float: a stored REAL in a number column is that overflow.
+
+    Raises:
+        EvaluationError: code ``integer_overflow``, naming the relation.
+    """
+    for rel in program.idb:
+        types = program.relations[rel].types
+        cols = [
+            c
+            for c, t in zip(schema.columns[rel], types, strict=False)
+            if t in ("number", "unsigned")
+        ]
+        if not cols:
+            continue
+        found = " OR ".join(f"typeof({quote(c)}) = 'real'" for c in cols)
+        if db.execute(f"SELECT 1 FROM {quote(rel)} WHERE {found} LIMIT 1").fetchone():
+            raise integer_overflow(f"relation {rel} got a value SQLite could only keep as a float")
 
 
 def stored_objects(db: Database) -> dict[str, str]:

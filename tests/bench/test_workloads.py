@@ -33,9 +33,10 @@ runners = _load("runners")
 
 @pytest.fixture
 def run_module(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
-    """``bench/run.py``, whose plain ``import workloads, runners`` resolve to the modules above."""
+    """``bench/run.py``, whose plain ``import workloads, runners, pg_cluster`` resolve here."""
     monkeypatch.setitem(sys.modules, "workloads", workloads)
     monkeypatch.setitem(sys.modules, "runners", runners)
+    monkeypatch.setitem(sys.modules, "pg_cluster", _load("pg_cluster"))
     yield _load("run")
 
 
@@ -135,7 +136,11 @@ def test_oracle_finds_the_known_closure_and_generations() -> None:
 
 
 @pytest.mark.parametrize("name", workloads.TINY_WORKLOADS)
-def test_all_systems_agree_with_the_oracle(name: str, tmp_path: Path) -> None:
+def test_all_systems_agree_with_the_oracle(
+    name: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # deniable-postgres derives on $DENIABLE_DSN: the session's server (skips without one).
+    monkeypatch.setenv("DENIABLE_DSN", request.getfixturevalue("postgres_dsn"))
     w = workloads.CATALOGUE[name]()
     workloads.write_workload(w, tmp_path / "w")
     expected = {
@@ -203,6 +208,7 @@ def test_agreement_passes_and_large_bases_skip_pydatalog(
 ) -> None:
     sizes = {s: {"contact": 3} for s in runners.SYSTEMS}
     monkeypatch.setattr(runners, "run_system", _fake(sizes))
+    monkeypatch.setenv("DENIABLE_DSN", "postgresql://unused")  # no cluster for fake runs
     monkeypatch.setattr(run_module.workloads, "write_workload", lambda w, d: d)
     assert run_module.main(["--workloads", "inv-20000", "--repeat", "1"]) == 0
     out = capsys.readouterr().out

@@ -175,12 +175,13 @@ class ConformanceEvaluator:
     _cache: dict[tuple[Any, ...], Model | BaseException] = {}  # noqa: RUF012
     _lock = threading.Lock()
 
-    def __init__(self, engine: str) -> None:
+    def __init__(self, engine: Any) -> None:
+        # A name, or an engine already built (postgres, with its server).
         self.engine = engine
 
     def evaluate(self, program: YamlProgram) -> Model:
         """Evaluate ``program``; raise deniable's error (or :class:`SafetyViolationError`)."""
-        key = (self.engine, *_freeze(program))
+        key = (getattr(self.engine, "name", self.engine), *_freeze(program))
         with self._lock:
             outcome = self._cache.get(key)
         if outcome is None:

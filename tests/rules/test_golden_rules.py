@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,9 +15,14 @@ GOLDEN = Path(__file__).parent.parent / "golden" / "rules"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir() and not p.name.startswith("neg_"))
 
 
-@pytest.mark.parametrize("engine", ["sql", "duckdb"])
+@pytest.mark.parametrize("engine", ["sql", "duckdb", "postgres"])
 @pytest.mark.parametrize("name", CASES)
-def test_golden_case(name: str, engine: str, tmp_path: Path, update_goldens: bool) -> None:
+def test_golden_case(
+    name: str, engine: Any, tmp_path: Path, update_goldens: bool, request: pytest.FixtureRequest
+) -> None:
+    if engine == "postgres":
+        # The engine on the session's server (skips, saying why, where there is none).
+        engine = request.getfixturevalue("postgres_engine")
     case = GOLDEN / name
     out = io.StringIO()
     run_program(
