@@ -89,11 +89,21 @@ def compile_recursive(stratum: Stratum, schema: Schema, *, dialect: Dialect = SQ
         (step if body != clause.body else anchor).append(select)
     recursive = step[0] if len(step) == 1 else f"SELECT * FROM ({' UNION ALL '.join(step)})"
     cols = ", ".join(quote(c) for c in columns)
+    start = " UNION ".join(anchor)
+    types = schema.types.get(rel, ())
+    if dialect is not SQLITE and len(types) == len(columns):
+        # The anchor fixes the recursion's column types: a constant -3 is a 32-bit integer
+        # to DuckDB, and a later 2147483648 would not fit.  Cast to the declared types.
+        casts = ", ".join(
+            f"CAST({quote(c)} AS {dialect.types.get(t, 'BIGINT')})"
+            for c, t in zip(columns, types, strict=True)
+        )
+        start = f"SELECT {casts} FROM ({start}) AS {quote('anchor')} ({cols})"
     target = ", ".join([cols, quote(RULE_COLUMN), quote(HEIGHT_COLUMN)])
     sql = (
         f"INSERT INTO {quote(rel)} ({target}) "
         f"WITH RECURSIVE {quote(cte)} ({cols}) AS "
-        f"({' UNION '.join(anchor)} UNION {recursive}) "
+        f"({start} UNION {recursive}) "
         f"SELECT {cols}, NULL, NULL FROM {quote(cte)}"
     )
     return Statement(sql, comp.params)

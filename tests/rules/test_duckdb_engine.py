@@ -184,6 +184,14 @@ def test_a_linear_recursion_is_one_query_without_provenance() -> None:
     assert _rows(db, "far", 1) == {("x",), ("y",), ("z",)}
 
 
+def test_a_one_query_recursion_keeps_the_declared_integer_width() -> None:
+    # The anchor's small constant must not fix the recursion's column at 32 bits.
+    checked = _checked(".decl p(x: number)\np(-3).\np(2147483648) :- p(x).\n")
+    db = Database(memory=True)
+    get_engine("duckdb").derive(checked, db, provenance=False)
+    assert _rows(db, "p", 1) == {(-3,), (2147483648,)}
+
+
 def test_arithmetic_recursion_keeps_the_round_loop_and_its_limit() -> None:
     checked = _checked(".decl n(x: number)\nn(0).\nn(x + 1) :- n(x).\n")
     (stratum,) = [s for s in checked.strata if s.recursive]
