@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import after, args, objects, pairs, subjects, the_two
-from deniable.grammar.vocab import vocab
+from deniable.grammar.vocab import vocab, word_forms
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -103,7 +103,7 @@ _CALL_VERBS = vocab().cues["call_verbs"]
 def called_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A phoned B", "A called and texted B"; never "called for", "called on", "called it"."""
     for v in sent:
-        if v.pos_ != "VERB" or v.lemma_ not in _CALL_VERBS:
+        if v.pos_ != "VERB" or not word_forms(v) & _CALL_VERBS:
             continue
         deps = {c.dep_ for c in v.children}
         if deps & {"oprd", "xcomp", "ccomp", "attr", "acomp"}:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from deniable.facts.model import Modality
 from deniable.grammar.candidate import Candidate, Context
-from deniable.grammar.vocab import vocab
+from deniable.grammar.vocab import vocab, word_forms
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -239,21 +239,9 @@ def _presupposed(t: Token) -> bool:
     return False
 
 
-def _forms(t: Token) -> set[str]:
-    """The verb's lemma and the stems its inflection allows: the tagger's lemma can be wrong
-    ("hoped" lemmatised as "hop")."""
-    low = t.lower_
-    out = {t.lemma_.lower(), low}
-    for end, add in (("ed", ""), ("ed", "e"), ("d", ""), ("es", ""), ("s", ""), ("ing", ""),
-                     ("ing", "e")):  # fmt: skip
-        if low.endswith(end) and len(low) > len(end) + 2:
-            out.add(low[: -len(end)] + add)
-    return out
-
-
 def _infinitive(head: Token, c: Candidate) -> Modality | None:
     """ "tried to meet" is an attempt; "refused to meet" did not happen; "plans to" not yet."""
-    forms = _forms(head)
+    forms = word_forms(head)
     if forms & _ATTEMPT:
         return Modality.ATTEMPTED
     if forms & _REFUSE:

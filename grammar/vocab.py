@@ -9,8 +9,12 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from deniable.grammar.lexicon import lexicon
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 #: Post classes of ``posts.txt``.
 POST_CLASSES = ("head", "gov", "uk", "party", "job", "personal")
@@ -132,4 +136,16 @@ def _cues() -> dict[str, frozenset[str]]:
         if cls in out:
             raise ValueError(f"cues.txt: class {cls!r} is given twice")
         out[cls] = frozenset(words)
+    return out
+
+
+def word_forms(t: Token) -> set[str]:
+    """A word's lemma, its lower-case form and the stems its inflection allows: the tagger's
+    lemma can be wrong ("hoped" lemmatised as "hop", "texted" as "texte")."""
+    low = t.lower_
+    out = {t.lemma_.lower(), low}
+    for end, add in (("ed", ""), ("ed", "e"), ("d", ""), ("es", ""), ("s", ""), ("ing", ""),
+                     ("ing", "e")):  # fmt: skip
+        if low.endswith(end) and len(low) > len(end) + 2:
+            out.add(low[: -len(end)] + add)
     return out
