@@ -414,6 +414,26 @@ def _between(noun: Token, m: Mention) -> range:
     return range(m.end, noun.left_edge.i + 1)
 
 
+_STAFF = vocab().cues["staff_posts"] - {"deputy", "secretary"}
+# The one seat of each government with one ("Kremlin" for the Russian government).
+_SEATS: dict[str, str] = {}
+for _low, _seat_name in lexicon().seat_names.items():
+    _gov = vocab().metonyms.get(_low)
+    if _gov is not None:
+        _SEATS[_gov] = "" if _SEATS.get(_gov, _seat_name) != _seat_name else _seat_name
+
+
+def _leader_seat(m: Mention, ctx: Context) -> str | None:
+    """The seat of the government a known head of state or government leads."""
+    gov = ctx.vocab.leaders.get(m.name.lower().replace(".", ""))
+    return _SEATS.get(gov) or None if gov else None
+
+
+def _staff(phrase: str) -> bool:
+    """A post held in someone's service: adviser, aide, spokesman, chief of staff."""
+    return phrase.split()[-1] in _STAFF or phrase.endswith("chief of staff")
+
+
 def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
     """A role noun phrase describing person ``m``: its post and its organisation."""
     if noun.pos_ not in ("NOUN", "PROPN"):
@@ -441,8 +461,10 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         return
     cls, phrase = post
     after: Mention | None = None
+    serving = False  # "an aide to X", "chief of staff to X": a post held in X's service
     for c in noun.rights:
         if c.dep_ == "prep" and c.lower_ in ("of", "at", "for", "to", "with"):
+            serving = c.lower_ == "to" and _staff(phrase)
             objs = [g for g in c.children if g.dep_ == "pobj"]
             obj = objs[0] if objs else None
             # ("at the law firm X": the parser may give the preposition two objects)
@@ -489,6 +511,13 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
     )
     if org is None and after is not None and after.kind == "person" and cls == "personal":
         name: str | None = after.name
+    elif org is None and after is not None and serving and after.kind in ("person", "gov"):
+        # the person served, the seat of a leader served ("an adviser to President X" is the
+        # Kremlin's), or the seat of government ("an adviser to the Kremlin")
+        if after.kind == "person":
+            name = _leader_seat(after, ctx) or after.name
+        else:
+            name = _seat(after, ctx) or after.name
     elif org is None and after is None and cls == "personal" and owner and owner.kind == "person":
         name = owner.name  # "X, President Y's personal lawyer": a post held for Y
     elif org is None and after is None and _unnamed_owner(doc, start, noun.i):

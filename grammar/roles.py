@@ -486,7 +486,8 @@ def role_description(v: View) -> None:
             if t == "person":
                 org = v.state.office_of(target.name)
             elif target.kind == "country" and d.role in ("ambassador", "envoy"):
-                pass
+                if org == target.name:
+                    org = None  # "the ambassador to Moscow" serves some other country
             else:
                 org = target.name if not (target.kind == "country" and d.org) else d.org
         elif d.owner:
