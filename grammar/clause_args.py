@@ -171,9 +171,16 @@ def _joined(x: Token) -> bool:
 
 
 def objects(v: Token, ctx: Context) -> list[Mention]:
-    """The direct object's actors and those after "with"."""
-    direct = [m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)]
-    return direct + after((v,), ("with",), ctx)
+    """The direct object's actors and those after "with", and the people a plural object
+    names as "including" ("met officials, including A")."""
+    nouns = [c for c in v.children if c.dep_ == "dobj"]
+    nouns += [g for c in v.children if c.dep_ == "prep" and c.lower_ == "with" for g in c.children
+              if g.dep_ == "pobj"]  # fmt: skip
+    out = [m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)]
+    out += after((v,), ("with",), ctx)
+    plural = tuple(n for n in nouns if n.tag_ == "NNS")
+    out += [m for m in after(plural, ("including",), ctx) if m not in out]
+    return out
 
 
 def after(

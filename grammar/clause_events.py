@@ -26,6 +26,7 @@ _PHONE = vocab().cues["phone_words"]
 
 
 _HOLD_VERBS = vocab().cues["hold_verbs"]
+_MEALS = frozenset({"lunch", "dinner", "supper", "breakfast"})
 
 
 def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
@@ -268,8 +269,11 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
             withs = after((n, v), ("with",), ctx)
             holders = subjects(v, ctx)
             if not withs and not between:
-                # "A and B held talks", "the two leaders held a summit"
-                yield from _together(pred, n, v, holders, "held_talks_together", sent, ctx)
+                # "A and B held talks", "the two leaders held a summit"; a meal only
+                # "together" (three people who "had lunch" need not have eaten as one)
+                meal = n.lemma_.lower() in _MEALS
+                if not meal or any(c.lower_ == "together" for c in (*v.children, *n.children)):
+                    yield from _together(pred, n, v, holders, "held_talks_together", sent, ctx)
             else:
                 yield from pairs(pred, n, holders, withs, "held_talks", sent)
         for r in n.children:

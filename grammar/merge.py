@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from deniable.facts.model import SYMMETRIC, Fact, Modality
+from deniable.grammar.lexicon import lexicon
 from deniable.grammar.reader import Named, Reading
 from deniable.grammar.vocab import vocab
 
@@ -125,6 +126,7 @@ def _vetoed(facts: list[Fact], reading: Reading) -> list[Fact]:
 
 _VOCAB = vocab()
 _METONYMS = _VOCAB.metonyms
+_FIRST_NAMES = lexicon().first_names
 
 
 def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
@@ -137,9 +139,12 @@ def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
     # "Downing Street" denying is the government; as an employer ("Kremlin spokesman") the
     # seat keeps its name.
     seats: dict[tuple[int, str], str] = {}
+    singles: dict[int, set[str]] = {}
     for m in reading.names:
         if m.kind == "person" and " " in m.name:
             by_sentence.setdefault(m.sentence, set()).add(m.name)
+        elif m.kind == "person":
+            singles.setdefault(m.sentence, set()).add(m.name)
         if m.kind == "party" or (m.kind == "person" and m.text.islower()):
             # a party as written, or a description the reader resolved ("the home secretary")
             parties[(m.sentence, m.text.lower())] = m.name
@@ -163,6 +168,14 @@ def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
         inside = [n for n in by_sentence.get(sentence, ()) if name.endswith(f" {n}")]
         if inside:
             return max(inside, key=len)
+        # "Desperate Putin" of a headline, where the reader found "Putin": no first name
+        words = name.split()
+        if (
+            len(words) == 2
+            and words[1] in singles.get(sentence, ())
+            and words[0].lower() not in _FIRST_NAMES
+        ):
+            return words[1]
         # "George W" for "George W. Bush": the older reader stops at a full stop
         bare = name.replace(".", "")
         cut = [
