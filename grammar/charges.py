@@ -27,8 +27,10 @@ _AUTHORITY_WORDS = vocab().cues["authority_words"]
 def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "X was charged/indicted/arrested (by Y)", "police arrested X", "X arrested" (headline)."""
     for v in sent:
-        if v.lemma_ not in _CHARGE_VERBS or v.pos_ not in ("VERB", "ADJ"):
+        if v.lemma_ not in _CHARGE_VERBS:
             continue
+        if v.pos_ not in ("VERB", "ADJ") and not any(c.dep_ == "dobj" for c in v.children):
+            continue  # (a "noun" with an object is the tagger's verb: "Police arrest X")
         is_passive = passive(v)
         listed = _those_charged(v, ctx)
         if listed is not None:
@@ -55,8 +57,15 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
         else:
             people = [m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)]
             subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+            if subj is None:
+                # a headline's "Police arrest X": the parser may take the force for a compound
+                subj = next((c for c in v.children if c.dep_ == "compound"), None)
             authority = _authority(subj, ctx) if subj is not None else None
-            if authority is None:
+            if authority is None and _headline_passive(v, sent):
+                # a headline's "X charged with fraud": "was" left out
+                people = [m for m in subjects(v, ctx) if m.kind == "person"]
+                is_passive = True
+            elif authority is None:
                 continue
         people = [m for m in people if m.kind in ("person", "group")]
         if not people:
@@ -82,6 +91,17 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     f"{pattern}_not_charged",
                     rejected=True,
                 )
+
+
+def _headline_passive(v: Token, sent: Span) -> bool:
+    """A headline's past participle with its subject and no object ("X charged with fraud",
+    "X arrested in Paris"): a line with no full stop whose main verb takes no object."""
+    if v.dep_ != "ROOT" or v.tag_ not in ("VBD", "VBN") or v.lower_.endswith("s"):
+        return False
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp", "dative") for c in v.children):
+        return False
+    text = sent.text.strip()
+    return bool(text) and text[-1] not in ".!?\"'”’" and len(sent) <= 16
 
 
 def _along_with(v: Token, ctx: Context) -> list[Mention]:
