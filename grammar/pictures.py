@@ -2,7 +2,8 @@
 
 An extractor module.  "photographs of A and B together", "a photo of A with B", "A appears
 in a picture with B": each pair of people the picture shows is ``pictured_with``.  A
-picture is no meeting; how it was said ("she had seen photographs of …") is for
+picture is no meeting; a caption with no verb ("A (left) with B") says who is in it; how
+it was said ("she had seen photographs of …") is for
 :mod:`deniable.grammar.stance`.
 """
 
@@ -50,6 +51,33 @@ def photographed_together(sent: Span, ctx: Context) -> Iterator[Candidate]:
         who = _people(subjects(v, ctx))
         beside = _people(after((n, v), ("with", "alongside", "beside"), ctx))
         yield from pairs("pictured_with", n, who, beside, "in_photo_with", sent)
+
+
+_PLACES_IN_PICTURE = frozenset({"left", "right", "centre", "center", "second", "far"})
+
+
+def caption_with(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """A caption with no verb that places people in the picture: "A (left) with B at a
+    fundraiser"."""
+    if any(t.pos_ in ("VERB", "AUX") for t in sent):
+        return
+    words = [t.lower_ for t in sent]
+    marked = any(
+        words[k] == "(" and k + 2 < len(words) and words[k + 1] in _PLACES_IN_PICTURE
+        for k in range(len(words))
+    )
+    if not marked:
+        return
+    for t in sent:
+        if t.lower_ != "with":
+            continue
+        before = [m for m in ctx.mentions_in(sent) if m.kind == "person" and m.end <= t.i]
+        beside = _people(after((t.head,), ("with",), ctx)) or [
+            m for m in ctx.mentions_in(sent) if m.kind == "person" and m.start > t.i
+        ]
+        if before and beside:
+            yield from pairs("pictured_with", t, before[:1], beside, "caption_with", sent)
+        return
 
 
 def _verb_of(n: Token) -> Token | None:

@@ -58,6 +58,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     clause_events.met_verb,
     clause_events.held_talks,
     pictures.photographed_together,
+    pictures.caption_with,
     charges.charged,
     charges.charges_faced,
     charges.indictment_returned,
