@@ -142,8 +142,9 @@ _COMPANY = frozenset({"company", "firm", "group"})
 
 def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
     """Add "the council", "the party's" as a mention of the one organisation or party the
-    article names with that word in its name ("Muslim Council of Britain"), and "the
-    company" as the one company an article is about."""
+    article names with that word in its name ("Muslim Council of Britain"), "the
+    company" as the one company an article is about, and "the government" as the article's
+    own country's where the sentence names no other."""
     by_word: dict[str, set[tuple[str, str]]] = {}
     for m in names.mentions:
         if m.kind in ("org", "party"):
@@ -163,6 +164,24 @@ def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
         elif not owners and low in _COMPANY and names.company is not None:
             # "the company's chairman" in an article about one company
             added.append(Mention(t.i, t.i + 1, names.company, "org"))
+    for t in doc:
+        # "the government" in an article placed in a country is that country's, when the
+        # sentence names no other government ("the Argentine government" has its own name)
+        if (
+            t.lower_ == "government"
+            and t.text == "government"
+            and t.i > 0
+            and doc[t.i - 1].lower_ == "the"
+            and names.home is not None
+            and names.at(t.i) is None
+            and not any(c.dep_ in ("amod", "compound", "poss") for c in t.children)
+            and not any(
+                m.kind == "gov" and m.name != names.home
+                for m in names.mentions
+                if t.sent.start <= m.start < t.sent.end
+            )
+        ):
+            added.append(Mention(t.i, t.i + 1, names.home, "gov"))
     return with_added(names, added)
 
 
