@@ -164,12 +164,17 @@ def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         if v.lemma_ not in ("deny", "face", "contest", "plead"):
             continue
+        # "would plead not guilty to the charges": whatever the plea, the charges are there
+        definite = v.lemma_ == "plead" and any(
+            c.dep_ == "det" and c.lower_ in ("the", "these", "those") for c in n.children
+        )
         for m in subjects(v, ctx):
             if m.kind == "person":
                 who = _default_authority(v, sent, ctx)
                 yield Candidate(
-                    "indicted_by", m.name, who, v.i, sent.start, sent.end, "charges_faced"
-                )
+                    "indicted_by", m.name, who, n.i if definite else v.i, sent.start,
+                    sent.end, "charges_faced",
+                )  # fmt: skip
 
 
 _RETURN_VERBS = frozenset({"bring", "file", "hand", "issue", "return", "unseal"})
@@ -296,11 +301,24 @@ def _fits(who: str, v: Token) -> bool:
 
 
 def _charging(v: Token, ctx: Context) -> str | None:
-    """The authority a charge verb names: "charged by X", "X charged Y"."""
+    """The authority a charge verb names: "charged by X", "X charged Y", "they were
+    charged, police said"."""
     if v.tag_ == "VBN":
-        return _agent(v, ctx)
-    subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
-    return _authority(subj, ctx) if subj is not None and v.pos_ == "VERB" else None
+        who = _agent(v, ctx)
+    else:
+        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        who = _authority(subj, ctx) if subj is not None and v.pos_ == "VERB" else None
+    if who is not None:
+        return who
+    sayers = [c for c in v.children if c.dep_ == "parataxis"]
+    if v.dep_ in ("ccomp", "parataxis"):
+        sayers.append(v.head)
+    for t in sayers:
+        if t.lemma_.lower() in _SAY and t.pos_ == "VERB":
+            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            if subj is not None and (who := _authority(subj, ctx)) is not None:
+                return who
+    return None
 
 
 def _default_authority(v: Token, sent: Span, ctx: Context) -> str:

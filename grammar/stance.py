@@ -308,6 +308,9 @@ def _speaker(v: Token, ctx: Context) -> str:
                 return m.name
             if c.pos_ == "PRON":
                 return ""
+            named = [x for a in c.children if a.dep_ == "appos" and (x := ctx.mention(a))]
+            if named and named[0].kind == "person":
+                return named[0].name  # "One of the men, A, said"
             # "Emails seen by Reuters show …": the outlet that saw them is the source
             for acl in c.children:
                 if acl.dep_ == "acl" and acl.tag_ == "VBN":
