@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
-from deniable.grammar.clause_args import args, passive, subjects
+from deniable.grammar.clause_args import after, args, passive, subjects
 from deniable.grammar.names import Mention
 from deniable.grammar.vocab import vocab
 
@@ -68,6 +68,16 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
             elif authority is None:
                 continue
         people = [m for m in people if m.kind in ("person", "group")]
+        if not people and is_passive:
+            # "six executives of X were charged": the executives, not X
+            for c in v.children:
+                if c.dep_ != "nsubjpass" or ctx.names.at(c.i) is not None:
+                    continue
+                for org in after((c,), ("of", "at", "from"), ctx):
+                    yield Candidate(
+                        "indicted_by", org.name, "*", v.i, sent.start, sent.end,
+                        f"{v.lemma_}_people_of", rejected=True,
+                    )  # fmt: skip
         if not people:
             continue
         people += [m for m in _along_with(v, ctx) if m not in people and m.kind == "person"]
@@ -91,6 +101,43 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     f"{pattern}_not_charged",
                     rejected=True,
                 )
+
+
+def group_members(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "The other protesters are A, B and C", after "eight protesters were charged": the
+    people listed as members of a group the article says was charged were charged."""
+    root = sent.root
+    if root.lemma_ not in ("be", "include"):
+        return
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.tag_ != "NNS":
+        return
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "those") for c in subj.children):
+        return
+    authority = None
+    for earlier in ctx.doc.sents:
+        if earlier.start >= sent.start:
+            break
+        for c in charged(earlier, ctx):
+            m = ctx.names.at(c.trigger) if c.rejected else None
+            group = next(
+                (x for x in ctx.mentions_in(earlier) if x.name == c.a and x.kind == "group"), None
+            )
+            if m is None and group is not None and c.a.split()[-1] == subj.text.lower():
+                authority = c.b
+    if authority is None:
+        return
+    doc = ctx.doc
+    for m in ctx.mentions_in(doc[root.i + 1 : sent.end]):
+        # a member is listed by full name, not named inside a description of another
+        # ("a huntsman from X", "who plays polo with Y")
+        head = doc[m.start : m.end].root
+        inside = any(a.dep_ in ("relcl", "acl") for a in head.ancestors if a.i > root.i)
+        after_prep = doc[m.start - 1].pos_ == "ADP" or doc[m.start - 1].lower_ in ("with", "in")
+        if m.kind == "person" and " " in m.name and not inside and not after_prep:
+            yield Candidate(
+                "indicted_by", m.name, authority, root.i, sent.start, sent.end, "group_members"
+            )
 
 
 def _headline_passive(v: Token, sent: Span) -> bool:

@@ -63,6 +63,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     charges.charges_faced,
     charges.indictment_returned,
     charges.warrant_issued,
+    charges.group_members,
     denied_claims.denied,
     denied_claims.denied_part,
     denied_claims.said_false,
