@@ -60,7 +60,9 @@ def role_appointed(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if v.pos_ not in ("VERB", "AUX") or _negated(v):
             continue
         nouns: list[Token] = []
-        if lemma == "serve":
+        if lemma == "serve" or _left(v):
+            # "served as head of Y"; "resigned as Y's chairman", "stepped down as chief
+            # executive of Y": a post held, now left
             nouns = [
                 g
                 for c in v.children
@@ -77,7 +79,7 @@ def role_appointed(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         if not nouns:
             continue
-        when = "former" if lemma == "serve" and v.tag_ == "VBD" else ""
+        when = "former" if (lemma == "serve" and v.tag_ == "VBD") or _left(v) else ""
         for person in _persons(v, ctx):
             for noun in nouns:
                 for cand in role_noun(noun, person, ctx):
@@ -116,6 +118,16 @@ def _appointed_by(v: Token, ctx: Context) -> Iterator[Candidate]:
                     "role", person.name, org.name, v.i, min(org.start, v.i),
                     noun.i + 1, "role_appointed", role=post[1],
                 )  # fmt: skip
+
+
+def _left(v: Token) -> bool:
+    """ "resigned", "quit", "stepped down": a post given up."""
+    lemma = v.lemma_.lower()
+    if lemma in ("resign", "quit"):
+        return True
+    return lemma == "step" and any(
+        c.dep_ in ("prt", "advmod") and c.lower_ == "down" for c in v.children
+    )
 
 
 def _persons(v: Token, ctx: Context) -> list[Mention]:
