@@ -57,6 +57,16 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     claim_roots.append(c)
                 elif c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN"):
                     claim_roots.append(c)  # "denied links to A and B", B hung on the verb
+                elif (
+                    c.dep_ == "conj"
+                    and c.pos_ == "VERB"
+                    and any(g.dep_ == "auxpass" for g in c.children)
+                    and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+                    and any(g.dep_ == "dobj" for g in v.children)
+                ):
+                    # "denied his statement was drafted by B": the parser made the claim's
+                    # verb a second verb of the denial
+                    claim_roots.append(c)
                 elif c.dep_ == "prep":
                     claim_roots += _claim_in_prep(c)
         roots = [r for r in claim_roots if r.lemma_.lower() not in _NOT_CLAIMS or _has_clause(r)]
