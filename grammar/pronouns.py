@@ -68,9 +68,14 @@ def resolve_pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) ->
     people = sorted((m for m in named if m.kind == "person"), key=lambda m: m.start)
     sent_of = {t.i: k for k, s in enumerate(doc.sents) for t in s}
     out: list[Mention] = []
+    starts = {m.start: m for m in people}
     for t in doc:
         g = _PRONOUNS.get(t.lower_)
         if g is None:
+            continue
+        if t.i + 1 < len(doc) and doc[t.i + 1].text in ("[", "(") and t.i + 2 in starts:
+            # "he [Lord X] said": the reporter's brackets name who is meant
+            out.append(Mention(t.i, t.i + 1, starts[t.i + 2].name, "person"))
             continue
         here = sent_of[t.i]
         prior = [
