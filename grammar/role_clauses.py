@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import args, subjects
-from deniable.grammar.role_phrases import post_of, role_noun
+from deniable.grammar.role_nouns import post_of, role_noun
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:

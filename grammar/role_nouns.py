@@ -1,0 +1,246 @@
+"""The role a noun phrase gives a person: its post ("chief executive", from ``posts.txt``) and
+the organisation it belongs to (the name beside it, the person it serves, or the article's own
+country for a government post named alone).
+
+Shared by the extractors of :mod:`deniable.grammar.role_phrases` and
+:mod:`deniable.grammar.role_clauses`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from deniable.grammar.candidate import Candidate, Context
+from deniable.grammar.kinds import FIRM_WORDS
+from deniable.grammar.lexicon import lexicon
+from deniable.grammar.names import Mention
+from deniable.grammar.vocab import vocab
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_FORMER = vocab().cues["former"]
+
+
+def post_of(words: list[str], ctx: Context) -> tuple[str, str] | None:
+    """(post class, role phrase) when ``words`` end in a post; the longest post wins."""
+    words = [w.lower().replace("–", "-") for w in words if w not in ("-",)]
+    joined = [w for w in words if w]
+    for n in range(min(len(joined), ctx.vocab.post_words), 0, -1):
+        phrase = " ".join(joined[-n:])
+        cls = ctx.vocab.posts.get(phrase)
+        if cls is not None:
+            # The opposition's "shadow chancellor" holds a party post, not a government's.
+            return ("party" if joined[0] == "shadow" else cls), " ".join(joined)
+    return None
+
+
+def org_for(
+    cls: str, org: Mention | None, after: Mention | None, ctx: Context, phrase: str = ""
+) -> str | None:
+    """The organisation a post belongs to, given the names beside it."""
+    if org is not None:
+        if cls == "party" and org.kind == "gov":
+            return None  # "British MEP": a nationality, not the party
+        if cls in ("job", "personal") and org.kind == "gov" and adjective(org, ctx):
+            return None  # "a Russian journalist": a nationality, not an employer
+        if cls in ("uk", "gov") and org.kind == "party":
+            # "former Tory lord chancellor": the post is the government's, the party his
+            return "UK government" if cls == "uk" else ctx.names.home
+        return (seat_name(org, ctx) if org.kind == "gov" else None) or org.name
+    if after is not None and after.kind == "gov" and cls in ("gov", "head"):
+        return after.name
+    if cls == "uk":
+        return "UK government"
+    if cls == "gov":
+        return ctx.names.home
+    if cls == "party" and after is None and set(phrase.split()) & _PARTY_OFFICES:
+        # "deputy leader X" in an article about one party; a member ("MEP X") may be any's
+        return ctx.names.party
+    return None
+
+
+_PARTY_OFFICES = frozenset({"leader", "chairman", "chairwoman", "treasurer"})
+
+
+def adjective(m: Mention, ctx: Context) -> bool:
+    """The mention is written as a nationality ("Russian"), not as the country's name."""
+    return ctx.doc[m.start : m.end].text.lower() in ctx.vocab.adjectives
+
+
+def seat_name(m: Mention, ctx: Context) -> str | None:
+    """A seat of government as the employer keeps its own name ("Kremlin spokesman")."""
+    text = ctx.doc[m.start : m.end].text
+    seat = lexicon().seat_names.get(text.lower())
+    if seat and text.lower() not in ctx.vocab.metonyms_file:
+        return seat
+    return None
+
+
+_STAFF = vocab().cues["staff_posts"] - {"deputy", "secretary"}
+# The one seat of each government with one ("Kremlin" for the Russian government).
+_SEATS: dict[str, str] = {}
+for _low, _seat_name in lexicon().seat_names.items():
+    _gov = vocab().metonyms.get(_low)
+    if _gov is not None:
+        _SEATS[_gov] = "" if _SEATS.get(_gov, _seat_name) != _seat_name else _seat_name
+
+
+def _leader_seat(m: Mention, ctx: Context) -> str | None:
+    """The seat of the government a known head of state or government leads."""
+    gov = ctx.vocab.leaders.get(m.name.lower().replace(".", ""))
+    return _SEATS.get(gov) or None if gov else None
+
+
+def _staff(phrase: str) -> bool:
+    """A post held in someone's service: adviser, aide, spokesman, chief of staff."""
+    return phrase.split()[-1] in _STAFF or phrase.endswith("chief of staff")
+
+
+def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
+    """A role noun phrase describing person ``m``: its post and its organisation."""
+    if noun.pos_ not in ("NOUN", "PROPN"):
+        return
+    doc = ctx.doc
+    left = [c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod", "poss")]
+    start = min([c.left_edge.i for c in left] + [noun.i])
+    words: list[str] = []
+    org: Mention | None = None
+    former = any(c.lower_ in _FORMER for c in noun.lefts)  # "once a close adviser"
+    for k in range(start, noun.i + 1):
+        inner = ctx.names.at(k)
+        t = doc[k]
+        if inner is not None:
+            if inner.kind in ("org", "gov", "party"):
+                org = inner
+            continue
+        if t.lower_ in _FORMER:
+            former = True
+        elif t.lower_ not in ("'s", "’s", "the", "a", "an", "his", "her", "its", "their"):
+            words.append(t.text)
+    # "vice-chairman": the hyphenated parts are separate tokens
+    post = post_of(join_hyphens(words), ctx)
+    if post is None:
+        return
+    cls, phrase = post
+    after: Mention | None = None
+    serving = False  # "an aide to X", "chief of staff to X": a post held in X's service
+    for c in noun.rights:
+        if c.dep_ == "prep" and c.lower_ in ("of", "at", "for", "to", "with"):
+            serving = c.lower_ == "to" and _staff(phrase)
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            obj = objs[0] if objs else None
+            # ("at the law firm X": the parser may give the preposition two objects)
+            after = next((x for g in objs if (x := ctx.mention(g)) is not None), None)
+            if obj is not None and after is None:
+                # "chief executive of the internet group X": the name is the noun's apposition
+                named = [ctx.mention(a) for a in obj.children if a.dep_ == "appos"]
+                after = next((x for x in named if x and x.kind in ("org", "gov", "party")), None)
+            if obj is not None and after is None and obj.lower_ in FIRM_WORDS:
+                # (or the word right after the firm, wherever the parser hung it)
+                nxt = ctx.names.at(obj.i + 1) if obj.i + 1 < len(doc) else None
+                after = nxt if nxt is not None and nxt.kind == "org" else None
+            if obj is not None and after is None and c.lower_ == "of":
+                # "head of corporate affairs at X": the portfolio, then the body
+                named = [
+                    ctx.mention(g)
+                    for p in (*obj.children, *(r for r in noun.rights if r.i > c.i))
+                    if p.dep_ == "prep" and p.lower_ in ("at", "for")
+                    for g in p.children
+                    if g.dep_ == "pobj"
+                ]
+                after = next((x for x in named if x and x.kind in ("org", "party")), None)
+            break
+    clients: list[Mention] = []
+    if after is None:
+        # "the lawyer representing X and Y"
+        for c in noun.children:
+            if c.dep_ == "acl" and c.lemma_ in ("represent", "defend", "advise"):
+                obj = next((g for g in c.children if g.dep_ == "dobj"), None)
+                if obj is not None:
+                    clients = [x for g in (obj, *obj.conjuncts) if (x := ctx.mention(g))]
+                after = clients[0] if clients else None
+    if org is None and after is not None and after.kind in ("org", "party") and cls != "gov":
+        org, after = after, None
+    if (
+        org is None
+        and after is None
+        and any(c.dep_ == "poss" and c.lower_ == "its" for c in noun.children)
+    ):
+        org = _its(noun, m, ctx)  # "Shares in X rose after A, its chief executive, said"
+    owner = next(
+        (x for c in noun.children if c.dep_ == "poss" and (x := ctx.mention(c)) is not None),
+        None,
+    )
+    if org is None and after is not None and after.kind == "person" and cls == "personal":
+        name: str | None = after.name
+    elif org is None and after is not None and serving and after.kind in ("person", "gov"):
+        # the person served, the seat of a leader served ("an adviser to President X" is the
+        # Kremlin's), or the seat of government ("an adviser to the Kremlin")
+        if after.kind == "person":
+            name = _leader_seat(after, ctx) or after.name
+        else:
+            name = seat_name(after, ctx) or after.name
+    elif org is None and after is None and cls == "personal" and owner and owner.kind == "person":
+        name = owner.name  # "X, President Y's personal lawyer": a post held for Y
+    elif org is None and after is None and _unnamed_owner(doc, start, noun.i):
+        return  # "the island nation's attorney general": some country, not the article's
+    else:
+        name = org_for(cls, org, after, ctx, phrase)
+    if name is None or name == m.name:
+        return
+    for client in clients[1:]:
+        if client.kind == "person" and cls == "personal" and org is None:
+            yield Candidate(
+                "role",
+                m.name,
+                client.name,
+                m.end - 1,
+                min(start, m.start),
+                max(noun.right_edge.i + 1, m.end),
+                "role_in_apposition",
+                role=phrase,
+            )
+    yield Candidate(
+        "role",
+        m.name,
+        name,
+        m.end - 1,
+        min(start, m.start),
+        max(noun.right_edge.i + 1, m.end),
+        "role_in_apposition",
+        role=phrase,
+        when="former" if former else "",
+    )
+
+
+def _its(noun: Token, m: Mention, ctx: Context) -> Mention | None:
+    """The one organisation named earlier in the sentence that "its" can stand for."""
+    orgs = [
+        x
+        for x in ctx.names.mentions
+        if noun.sent.start <= x.start < min(m.start, noun.i) and x.kind in ("org", "party")
+    ]
+    return orgs[0] if len({x.name for x in orgs}) == 1 else None
+
+
+def _unnamed_owner(doc: Doc, start: int, end: int) -> bool:
+    """A possessive before the post that is no name ("the country's", "its")."""
+    return any(
+        doc[k].tag_ in ("POS", "PRP$") and doc[k].lower_ not in ("his", "her")
+        for k in range(start, end)
+    )
+
+
+def join_hyphens(words: list[str]) -> list[str]:
+    """ "vice", "-", "chairman" as the one word "vice-chairman" the tokenizer split."""
+    out: list[str] = []
+    for w in words:
+        if w == "-" and out:
+            out[-1] += "-"
+        elif out and out[-1].endswith("-"):
+            out[-1] += w
+        else:
+            out.append(w)
+    return out
