@@ -240,7 +240,7 @@ def _titles(ctx: Context) -> dict[str, set[str]]:
     for m in ctx.names.mentions:
         if m.kind != "person" or doc[m.start].pos_ == "PRON":
             continue
-        k, words = m.start - 1, []
+        k, words = m.start - 1, list[str]()
         while k >= 0 and len(words) < 4 and doc[k].text[:1].isupper():
             # ("Interior" is a portfolio, whatever the tagger made of it)
             low = doc[k].lower_
