@@ -71,6 +71,8 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     claim_roots += _claim_in_prep(c)
         roots = [r for r in claim_roots if r.lemma_.lower() not in _NOT_CLAIMS or _has_clause(r)]
         about = _claim_subjects(roots, ctx, {d.name for d in deniers})
+        if not about:
+            about = _unnamed_body(roots, ctx)
         claim = "; ".join(_text(r, ctx) for r in roots)
         for d in deniers:
             for m in about:
@@ -99,6 +101,27 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     f"{v.lemma_}_not_the_claim",
                     rejected=True,
                 )
+
+
+_HEAD_POSTS = frozenset({"leader", "chairman", "chairwoman", "head", "member"})
+
+
+def _unnamed_body(roots: list[Token], ctx: Context) -> list[Mention]:
+    """ "denied wanting to be leader" in an article about one party (or "denied being
+    chairman" in one about one company): the post is that body's, and the claim about it."""
+    body = ctx.names.party or ctx.names.company
+    if body is None:
+        return []
+    for r in roots:
+        for t in r.subtree:
+            if t.lemma_.lower() in _HEAD_POSTS and t.dep_ in ("attr", "xcomp", "dobj", "oprd"):
+                if any(c.dep_ == "prep" for c in t.children):
+                    return []  # "leader of X": X is named, or it is someone else's
+                at = next((m for m in ctx.names.mentions if m.name == body), None)
+                if at is not None:
+                    kind = "party" if body == ctx.names.party else "org"
+                    return [Mention(t.i, t.i + 1, body, kind)]
+    return []
 
 
 def denied_part(sent: Span, ctx: Context) -> Iterator[Candidate]:
