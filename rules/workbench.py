@@ -4,42 +4,31 @@ The CLI (``derive``, ``query``, ``why``), the REPL and the demo call these
 functions; they glue the rule program (the standard library in ``rules/std``
 plus the user's rules) to a :class:`~deniable.facts.store.FactStore` and one
 engine.  Nothing here builds SQL: the store and the engines own the database.
+``derive`` lives in :mod:`deniable.rules.store_derivation` and the rule program in
+:mod:`deniable.rules.store_program`; their names are re-exported here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import difflib
-import re
-import sqlite3
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from importlib import resources
-from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from sqlite_utils.db import quote_identifier
-
 from deniable.errors import (
     DeniableError,
-    Diagnostic,
     Location,
     RuleError,
-    StoreError,
     UsageError,
     caret_context,
 )
-from deniable.facts import generation, review
 from deniable.facts.store import FactStore
 from deniable.rules.ast import Atom, Program
-from deniable.rules.catalogue import relation_kinds
 from deniable.rules.checked import CheckedProgram, RelationInfo
 from deniable.rules.derive_summary import DeriveSummary
-from deniable.rules.engines.base import Engine, Limits
+from deniable.rules.engines.base import Engine
 from deniable.rules.evidence import (
     Explanations,
     Proof,
@@ -47,8 +36,16 @@ from deniable.rules.evidence import (
     fact_proof,
     proof_evidence,
 )
-from deniable.rules.freshness import display_name, rules_fingerprint
-from deniable.rules.rule_text import RULE_TEXT, write_rule_text
+from deniable.rules.store_derivation import derive_store
+from deniable.rules.store_program import (
+    PREPARED_INPUTS,
+    claim_words,
+    load_store_program,
+    prepare_inputs,
+    rule_paths,
+    standard_rule_files,
+    store_inputs,
+)
 
 __all__ = [
     "PREPARED_INPUTS",
@@ -73,14 +70,6 @@ QUERY_PATH = "<query>"
 #: The bookkeeping columns engines add to every derived table.
 _ENGINE_COLUMNS = frozenset({"_rule", "_height"})
 _BASE_TYPES = {"TEXT": "symbol", "INTEGER": "number", "REAL": "float"}
-_WORD = re.compile(r"[^\W\d_]+")
-
-#: Relations ``derive`` prepares from the store for rules: name -> ((column, type), ...).
-PREPARED_INPUTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "claim_word": (("id", "number"), ("word", "symbol")),
-}
-
-RulePath = Traversable | Path
 
 
 # --------------------------------------------------------------------------- values
@@ -93,278 +82,6 @@ class Answers:
     relation: str
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
-
-
-# --------------------------------------------------------------------------- rule files
-
-
-def standard_rule_files() -> list[Traversable]:
-    """Return the standard rule library (``deniable.rules/std/*.dl``), sorted by name."""
-    std = resources.files("deniable.rules") / "std"
-    return sorted((f for f in std.iterdir() if f.name.endswith(".dl")), key=lambda f: f.name)
-
-
-def rule_paths(rules_dirs: Sequence[Path] = (), *, cwd_rules: bool = True) -> list[RulePath]:
-    """Return the rule files of a program: the standard library, ``./rules/*.dl``, then each dir.
-
-    Args:
-        rules_dirs: extra folders given with ``--rules``, in order.
-        cwd_rules: include ``./rules/*.dl`` of the working directory when present
-            (the demo turns this off: it reads nothing from the working directory).
-
-    Raises:
-        UsageError: a ``--rules`` folder does not exist or is not a folder.
-    """
-    paths: list[RulePath] = list(standard_rule_files())
-    seen: set[Path] = set()
-    folders: list[Path] = []
-    local = Path("rules")
-    if cwd_rules and local.is_dir():
-        folders.append(local)
-    for folder in rules_dirs:
-        if not folder.is_dir():
-            raise UsageError(f"{folder}: no such rules folder; give a folder of .dl files")
-        folders.append(folder)
-    for folder in folders:
-        for path in sorted(folder.glob("*.dl")):
-            key = path.resolve()
-            if key not in seen:
-                seen.add(key)
-                paths.append(path)
-    return paths
-
-
-def load_store_program(
-    store: FactStore, rules_dirs: Sequence[Path] = (), *, cwd_rules: bool = True
-) -> CheckedProgram:
-    """Parse every rule file as one program and check it against the store's relations.
-
-    Raises:
-        RuleError: every diagnostic of every file, sorted by location.
-        UsageError: a ``--rules`` folder does not exist.
-    """
-    from deniable.rules.checks import check
-    from deniable.rules.parser import parse_files
-
-    paths = rule_paths(rules_dirs, cwd_rules=cwd_rules)
-    with contextlib.ExitStack() as stack:
-        # Package data is a real file in every ordinary install; as_file covers zips.
-        files = [
-            p if isinstance(p, Path) else stack.enter_context(resources.as_file(p)) for p in paths
-        ]
-        program = parse_files(files)
-    return check(program, inputs=store_inputs(store))
-
-
-def store_inputs(store: FactStore) -> dict[str, tuple[tuple[str, str], ...]]:
-    """The relations rules may read, with named columns: the store's views and derive's inputs."""
-    views = {
-        name: tuple(zip(store.relation_columns(name), types, strict=True))
-        for name, types in store.relations().items()
-    }
-    return {**views, **PREPARED_INPUTS}
-
-
-def claim_words(claim: str) -> list[str]:
-    """The distinct lower-case words of a denied claim, in order.
-
-    >>> claim_words("Links to Prigozhin, links!")
-    ['links', 'to', 'prigozhin']
-    """
-    return list(dict.fromkeys(_WORD.findall(claim.casefold())))
-
-
-def _prepare_inputs(store: FactStore) -> None:
-    """Write ``claim_word(id, word)`` from the claims of the stored statements.
-
-    Rules cannot look inside a string on every engine (pyDatalog has no string
-    functions), so the words of each claim are laid out as a relation instead.
-    """
-    rows = {
-        (statement_id, word)
-        for statement_id, key, value in store.rows("statement_detail")
-        if key == "claim"
-        for word in claim_words(str(value))
-    }
-    store.db["claim_word"].drop(ignore=True)
-    store.db.create_table("claim_word", {"id": int, "word": str}, not_null={"id", "word"})
-    store.db.table("claim_word").insert_all(
-        ({"id": i, "word": w} for i, w in sorted(rows)), batch_size=500
-    )
-
-
-# --------------------------------------------------------------------------- derive
-
-
-def derive_store(
-    store: FactStore,
-    *,
-    rules_dirs: Sequence[Path] = (),
-    engine: str | Engine = "sql",
-    console: Console | None = None,
-    cwd_rules: bool = True,
-    confirmed_only: bool = False,
-    full: bool = False,
-    limits: Limits | None = None,
-) -> DeriveSummary:
-    """Evaluate the rules over the store and keep every derived relation as a table in it.
-
-    Rules never see rejected statements; with ``confirmed_only`` they see only the
-    statements a reviewer confirmed (:mod:`deniable.facts.review`).  When the rule
-    files are the ones of the last derivation and the inputs only gained rows, the
-    conclusions are extended incrementally (``full`` derives from scratch anyway);
-    the summary's ``mode`` says which was done.  ``limits``
-    bounds the evaluation (``--max-rounds``).
-
-    Everything happens in one transaction: a failure leaves the store, and the
-    conclusions of the previous ``derive``, as they were.  Tables of relations
-    that an earlier run derived and no rule defines any more are removed, so a
-    query never answers from stale conclusions.  The store's generation and the
-    rule files' fingerprint are recorded with the tables
-    (:mod:`deniable.rules.freshness` compares them later).
-
-    Raises:
-        RuleError: the rules are wrong, or a rule would overwrite a table of the store.
-        EvaluationError: the engine failed (limit reached, unsupported construct).
-        StoreError: the store cannot be written (read-only file or folder, disk full).
-    """
-    from deniable.rules.engines import get_engine
-
-    # Before anything else: a read-only store would otherwise fail half-way with
-    # SQLite's words (a swallowed DROP, then "table already exists").
-    store.ensure_writable("derive into this store")
-    paths = rule_paths(rules_dirs, cwd_rules=cwd_rules)
-    # Hashed before parsing: a file edited in between then reads as changed next time.
-    fingerprint = rules_fingerprint(paths)
-    checked = load_store_program(store, rules_dirs, cwd_rules=cwd_rules)
-    previous = set(store.derived_tables())
-    _refuse_store_names(store, checked, previous)
-    backend = get_engine(engine)
-    started = time.perf_counter()
-    if console is not None and console.is_terminal:
-        status = console.status(f"deriving with the {backend.name} engine…")
-    else:
-        status = None
-    with (
-        status if status is not None else contextlib.nullcontext(),
-        _writing(store),
-        store.db.atomic(),
-        review.confirmed_only(store.db, confirmed_only),
-    ):
-        # The transaction's first read: the generation and the rows derived are one snapshot.
-        generation_read = generation.current(store.db)
-        _prepare_inputs(store)
-        mode, engine_name = _derive_rows(
-            store, checked, backend, fingerprint.digest, full=full, limits=limits
-        )
-        dropped = sorted(previous - set(checked.idb))
-        for name in dropped:
-            store.db[name].drop(ignore=True)
-        sizes = {name: _count_rows(store, name) for name in checked.idb}
-        stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        registry = store.db.table("derived_relations")
-        for name in dropped:
-            registry.delete_where("name = ?", [name])
-        registry.upsert_all(
-            [
-                {"name": name, "engine": engine_name, "derived_at": stamp, "rows": rows}
-                for name, rows in sizes.items()
-            ],
-            pk="name",
-        )
-        write_rule_text(store.db, checked)
-        generation.write_stamp(store.db, fingerprint.stamp(generation_read))
-    return DeriveSummary(
-        engine=engine_name,
-        sizes=sizes,
-        seconds=time.perf_counter() - started,
-        rule_files=tuple(display_name(p) for p in paths),
-        dropped=tuple(dropped),
-        confirmed_only=confirmed_only,
-        kinds=relation_kinds(checked),
-        mode=mode,
-    )
-
-
-def _derive_rows(
-    store: FactStore,
-    checked: CheckedProgram,
-    backend: Any,
-    rules_hash: str,
-    *,
-    full: bool,
-    limits: Limits | None = None,
-) -> tuple[str, str]:
-    """Derive incrementally where the last derivation allows, else in full; say which.
-
-    Incremental needs the same rule files as last time, derived with the SQL engine
-    (see :mod:`deniable.rules.engines.incremental`).  Returns the phrase saying what
-    was done and the engine's name.
-    """
-    from deniable.rules.engines.incremental import (
-        Increment,
-        derive_incrementally,
-        snapshot_inputs,
-    )
-
-    why = "asked with --full" if full else _incremental_blocker(store, rules_hash, backend.name)
-    if why is None:
-        result = derive_incrementally(checked, store.db, limits=limits)
-        if isinstance(result, Increment):
-            return result.describe(), backend.name
-        why = result
-    derivation = backend.derive(checked, store.db, limits=limits)
-    snapshot_inputs(store.db, checked)
-    return ("in full" if why == "" else f"in full ({why})"), derivation.engine
-
-
-def _incremental_blocker(store: FactStore, rules_hash: str, engine: str) -> str | None:
-    """Why this derivation cannot extend the last one ("": no last one), or ``None``."""
-    stamp = generation.read_stamp(store.db)
-    if stamp is None:
-        return ""
-    if stamp.rules_hash != rules_hash:
-        return "the rule files changed"
-    if engine != "sql":
-        return f"the {engine} engine derives in full"
-    engines = {r[0] for r in store.db.execute("SELECT DISTINCT engine FROM derived_relations")}
-    if engines - {"sql"}:
-        return "the last derivation used another engine"
-    return None
-
-
-def _count_rows(store: FactStore, name: str) -> int:
-    return int(store.db.execute(f"SELECT count(*) FROM {quote_identifier(name)}").fetchone()[0])
-
-
-@contextlib.contextmanager
-def _writing(store: FactStore) -> Iterator[None]:
-    """SQLite's own failures while writing conclusions (disk full, locked) as one line."""
-    try:
-        yield
-    except sqlite3.Error as error:
-        where = Location(str(store.path)) if store.path is not None else None
-        raise StoreError(f"cannot write the derived relations: {error}", where) from None
-
-
-def _refuse_store_names(store: FactStore, checked: CheckedProgram, previous: set[str]) -> None:
-    """A rule must never replace one of the store's own tables or views."""
-    taken = set(store.db.table_names()) | set(store.db.view_names()) | {RULE_TEXT}
-    problems = []
-    for name in checked.idb:
-        if name in taken and (name not in previous or name == RULE_TEXT):
-            info = checked.relations.get(name)
-            span = info.span if info is not None else None
-            problems.append(
-                Diagnostic(
-                    "store-name",
-                    f"relation {name} would overwrite the store's own {name!r}; "
-                    "rename the relation",
-                    span.location if span is not None else None,
-                )
-            )
-    if problems:
-        raise RuleError(problems)
 
 
 # --------------------------------------------------------------------------- query
@@ -460,7 +177,7 @@ def _answering(
         _check_arity(checked, atom, atom_text)
         try:
             with store.db.atomic():
-                _prepare_inputs(store)
+                prepare_inputs(store)
                 get_engine(engine).derive(checked, store.db)
                 yield checked
                 raise _Rollback
