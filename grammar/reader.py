@@ -21,6 +21,7 @@ from deniable.grammar import (
     pictures,
     role_clauses,
     role_phrases,
+    spoken_denials,
 )
 from deniable.grammar.candidate import Candidate, Context, Extractor
 from deniable.grammar.descriptions import (
@@ -66,8 +67,8 @@ EXTRACTORS: tuple[Extractor, ...] = (
     charges.group_members,
     denied_claims.denied,
     denied_claims.denied_part,
-    denied_claims.said_false,
-    denied_claims.spokesman_says_never,
+    spoken_denials.said_false,
+    spoken_denials.spokesman_says_never,
     clause_events.visited,
 )
 
