@@ -10,12 +10,18 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from deniable.errors import UsageError
 from deniable.repl.cli_options import limits, note, print_diagnostic
+
+if TYPE_CHECKING:
+    from deniable.facts.store import FactStore
 
 # Each handler imports lazily so that `deniable --help` stays fast and a broken
 # optional part cannot stop the others from running.
@@ -39,13 +45,12 @@ def derive_command(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def query_command(args: argparse.Namespace, console: Console) -> int:
+@contextmanager
+def _answering(args: argparse.Namespace, rules: list[Path]) -> Iterator[FactStore]:
+    """The store to answer ``args.atom`` from, its conclusions re-derived first if stale."""
     from deniable.facts.store import FactStore
-    from deniable.repl.render import print_answers
     from deniable.rules.conclusions import current_conclusions
-    from deniable.rules.workbench import query_store
 
-    rules = [Path(d) for d in args.rules]
     with (
         FactStore.open(args.db, create=False) as opened,
         current_conclusions(
@@ -58,6 +63,15 @@ def query_command(args: argparse.Namespace, console: Console) -> int:
             report=note,
         ) as store,
     ):
+        yield store
+
+
+def query_command(args: argparse.Namespace, console: Console) -> int:
+    from deniable.repl.render import print_answers
+    from deniable.rules.workbench import query_store
+
+    rules = [Path(d) for d in args.rules]
+    with _answering(args, rules) as store:
         answers = query_store(store, args.atom, rules_dirs=rules)
         if not answers.rows:
             from deniable.facts.name_forms import query_hints
@@ -69,28 +83,15 @@ def query_command(args: argparse.Namespace, console: Console) -> int:
 
 
 def why_command(args: argparse.Namespace, console: Console) -> int:
-    from deniable.facts.store import FactStore
     from deniable.repl.brief import print_briefs
     from deniable.repl.proofs import print_proofs
-    from deniable.rules.conclusions import current_conclusions
     from deniable.rules.strongest import strongest_chains
     from deniable.rules.workbench import explain_store
 
     if args.brief and args.depth is not None:
         raise UsageError("--brief shows the statements only; give --brief or --depth, not both")
     rules = [Path(d) for d in args.rules]
-    with (
-        FactStore.open(args.db, create=False) as opened,
-        current_conclusions(
-            opened,
-            atom_text=args.atom,
-            rules_dirs=rules,
-            derive=args.derive,
-            engine=args.engine,
-            limits=limits(args),
-            report=note,
-        ) as store,
-    ):
+    with _answering(args, rules) as store:
         proofs = explain_store(store, args.atom, rules_dirs=rules, limit=args.limit)
         if args.brief:
             chains = strongest_chains(store, proofs, rules_dirs=rules)
