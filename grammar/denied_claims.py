@@ -72,7 +72,7 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
         roots = [r for r in claim_roots if r.lemma_.lower() not in _NOT_CLAIMS or _has_clause(r)]
         about = _claim_subjects(roots, ctx, {d.name for d in deniers})
         if not about:
-            about = _unnamed_body(roots, ctx)
+            about = _unnamed_body(roots, ctx) or _claimant_met_denier(roots, ctx, deniers)
         claim = "; ".join(claim_text(r, ctx) for r in roots)
         for d in deniers:
             for m in about:
@@ -122,6 +122,61 @@ def _unnamed_body(roots: list[Token], ctx: Context) -> list[Mention]:
                     kind = "party" if body == ctx.names.party else "org"
                     return [Mention(t.i, t.i + 1, body, kind)]
     return []
+
+
+_HE = frozenset({"he", "she", "i"})
+_DENIER_WORDS = frozenset({"him", "her", "me"})
+
+
+def _claimant_met_denier(roots: list[Token], ctx: Context, deniers: list[Mention]) -> list[Mention]:
+    """ "A dismissed B's claim that he had met the minister": the claim is B's own, about B
+    and A.  Only when the claim's subject is a pronoun and its object points back at the
+    denier; "B's claim that he took bribes" may be about A himself, and gives nothing."""
+    denier_names = {d.name for d in deniers}
+    # "dismissed the businessman B's claim": the parser may hang the claim on the title
+    nouns = roots + [c for r in roots for c in r.children if c.dep_ == "appos"]
+    for r in nouns:
+        if r.lemma_.lower() not in _REPORT_NOUNS:
+            continue
+        author = _author(r, ctx)
+        if author is None or author.kind != "person" or author.name in denier_names:
+            continue
+        for clause in r.children:
+            if clause.dep_ not in ("acl", "ccomp", "relcl", "appos") or clause.pos_ != "VERB":
+                continue
+            subj = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if not subj or subj[0].lower_ not in _HE or ctx.names.at(subj[0].i) is not None:
+                continue
+            if any(_points_at(t, ctx, denier_names) for t in clause.subtree if t.i > subj[0].i):
+                return [author]
+    return []
+
+
+def _author(noun: Token, ctx: Context) -> Mention | None:
+    """Who made a claim: "B's claim", "the claim by B", "claims made by B"."""
+    for c in noun.children:
+        if c.dep_ == "poss":
+            return ctx.names.at(c.i)
+        if c.dep_ in ("prep", "acl") and (c.lower_ == "by" or c.pos_ == "VERB"):
+            by = c if c.lower_ == "by" else next((g for g in c.children if g.lower_ == "by"), None)
+            obj = next((g for g in by.children if g.dep_ == "pobj"), None) if by else None
+            if obj is not None:
+                return ctx.names.at(obj.i)
+    return None
+
+
+def _points_at(t: Token, ctx: Context, deniers: set[str]) -> bool:
+    """An object that can only be the denier: "him", "the minister" (the denier's post)."""
+    if t.dep_ not in ("dobj", "pobj"):
+        return False
+    m = ctx.names.at(t.i)
+    if m is not None:
+        return m.name in deniers
+    if t.lower_ in _DENIER_WORDS:
+        return True
+    return t.lower_ in ctx.vocab.post_vocabulary and any(
+        d.lower_ == "the" for d in t.children if d.dep_ == "det"
+    )
 
 
 def denied_part(sent: Span, ctx: Context) -> Iterator[Candidate]:
