@@ -336,6 +336,10 @@ def _unresolved(legacy: list[Fact], reading: Reading) -> list[Fact]:
     return [f for f in legacy if not guessed(f)]
 
 
+_LEADERS = vocab().leaders
+_SEAT_NAMES = frozenset(lexicon().seat_names.values())
+
+
 def _drop_partial_orgs(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:
     """A role whose organisation is part of a longer name read for the same person in the same
     sentence ("Independence Party" in "UK Independence Party") is the shorter reading's error."""
@@ -349,6 +353,8 @@ def _drop_partial_orgs(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list
             return False
         if f.role and f"{f.args[1].split()[-1]} {f.role}".lower() in posts:
             return True  # "House Minority" + "leader": the name took the post's first word
+        if _LEADERS.get(f.args[1].lower().replace(".", "")) and other in _SEAT_NAMES:
+            return True  # "X's spokesman Y": the seat X leads, which the reader named
         # "South Africa Finance Minister X": the older reader's "South African finance
         # ministry" is the same post the reader gave to the country's government
         country = other.removesuffix(" government")

@@ -87,13 +87,13 @@ for _low, _seat_name in lexicon().seat_names.items():
         _SEATS[_gov] = "" if _SEATS.get(_gov, _seat_name) != _seat_name else _seat_name
 
 
-def _leader_seat(m: Mention, ctx: Context) -> str | None:
+def leader_seat(m: Mention, ctx: Context) -> str | None:
     """The seat of the government a known head of state or government leads."""
     gov = ctx.vocab.leaders.get(m.name.lower().replace(".", ""))
     return _SEATS.get(gov) or None if gov else None
 
 
-def _staff(phrase: str) -> bool:
+def staff_post(phrase: str) -> bool:
     """A post held in someone's service: adviser, aide, spokesman, chief of staff."""
     return phrase.split()[-1] in _STAFF or phrase.endswith("chief of staff")
 
@@ -128,7 +128,7 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
     serving = False  # "an aide to X", "chief of staff to X": a post held in X's service
     for c in noun.rights:
         if c.dep_ == "prep" and c.lower_ in ("of", "at", "for", "to", "with"):
-            serving = c.lower_ == "to" and _staff(phrase)
+            serving = c.lower_ == "to" and staff_post(phrase)
             objs = [g for g in c.children if g.dep_ == "pobj"]
             obj = objs[0] if objs else None
             # ("at the law firm X": the parser may give the preposition two objects)
@@ -179,7 +179,7 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         # the person served, the seat of a leader served ("an adviser to President X" is the
         # Kremlin's), or the seat of government ("an adviser to the Kremlin")
         if after.kind == "person":
-            name = _leader_seat(after, ctx) or after.name
+            name = leader_seat(after, ctx) or after.name
         else:
             name = seat_name(after, ctx) or after.name
     elif org is None and after is None and cls == "personal" and owner and owner.kind == "person":

@@ -18,9 +18,11 @@ from deniable.grammar.names import Mention
 from deniable.grammar.namewords import CALENDAR_WORDS
 from deniable.grammar.role_nouns import (
     join_hyphens,
+    leader_seat,
     org_for,
     post_of,
     role_noun,
+    staff_post,
 )
 from deniable.grammar.vocab import vocab
 
@@ -126,10 +128,13 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if for_person:
             post = post_of(words, ctx)
             assert org is not None
-            if post is not None and post[0] == "personal" and org.name != m.name:
+            # "X's media assistant Y": a post in X's service, at the seat X leads if any
+            staff = post is not None and post[0] in ("job", "party") and staff_post(post[1])
+            if post is not None and (post[0] == "personal" or staff) and org.name != m.name:
                 phrase = " ".join(w for w in post[1].split() if w != "other")
+                served = (leader_seat(org, ctx) if staff else None) or org.name
                 yield Candidate(
-                    "role", m.name, org.name, m.end - 1, org.start, m.end,
+                    "role", m.name, served, m.end - 1, org.start, m.end,
                     "role_for_person", role=phrase,
                 )  # fmt: skip
             continue
