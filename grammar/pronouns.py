@@ -35,6 +35,23 @@ def _says(doc: Doc, m: Mention, pronoun: Token) -> bool:
     return clause.dep_ == "ccomp" and doc[m.start : m.end].root.head.i == clause.head.i
 
 
+def _said_by_description(pronoun: Token) -> bool:
+    """``pronoun`` is in what a person named only by a description said ("the minister
+    said he ..."): that person, whom the descriptions stage names later."""
+    clause = pronoun.head
+    while clause.dep_ in ("conj", "aux", "auxpass", "xcomp") and clause.head.i != clause.i:
+        clause = clause.head
+    if clause.dep_ != "ccomp":
+        return False
+    return any(
+        c.dep_ == "nsubj"
+        and c.pos_ == "NOUN"
+        and c.lower_ in _VOCAB.post_vocabulary
+        and any(d.lower_ == "the" for d in c.children if d.dep_ == "det")
+        for c in clause.head.children
+    )
+
+
 def _described_subject(doc: Doc, k: int, named: list[Mention]) -> bool:
     """Sentence ``k`` has a person as its subject by description ("The minister said that
     B's claim was false"): "he" after it may be that person rather than B."""
@@ -96,6 +113,8 @@ def resolve_pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) ->
                 continue
         if same:
             last = same[-1]
+        elif _said_by_description(t):
+            continue  # "the minister said he had never met him": the minister, not the last name
         else:
             nearest = max(sent_of[m.start] for m in prior)
             there = [m for m in prior if sent_of[m.start] == nearest]
