@@ -106,27 +106,40 @@ def called_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
     for v in sent:
         if v.pos_ != "VERB" or not word_forms(v) & _CALL_VERBS:
             continue
-        deps = {c.dep_ for c in v.children}
-        if deps & {"oprd", "xcomp", "ccomp", "attr", "acomp"}:
-            continue  # "called it a farce", "called him to say"
-        nominal = [c for c in v.rights if c.dep_ in ("dobj", "npadvmod", "dative", "appos")]
-        if v.lemma_ == "call" and (
-            len(nominal) > 1
-            or any(
-                c.dep_ == "dobj" and any(g.dep_ in ("appos", "acl") for g in c.children)
-                for c in nominal
-            )
-        ):
-            continue  # "called Bell the worst minister": naming, not phoning
-        if v.lemma_ in ("call", "ring") and any(_not_a_phone_call(c) for c in v.children):
-            continue
-        if v.lemma_ in ("call", "ring") and v.tag_ == "VBN" and "auxpass" in deps:
-            continue  # "was called": named, or summoned
-        b = [m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)]
+        b = [m for c in v.children if c.dep_ == "dobj" or _callee(c, ctx) for m in args(c, ctx)]
         if not b:
             for c in v.conjuncts:  # "called and texted B"
                 b += [m for g in c.children if g.dep_ == "dobj" for m in args(g, ctx)]
-        yield from pairs("called", v, subjects(v, ctx), b, "called_verb", sent)
+        found = pairs("called", v, subjects(v, ctx), b, "called_verb", sent)
+        if _not_a_call(v, ctx):
+            # a veto, so that no less careful reading of the same words takes it for a call
+            yield from (replace(c, pattern="called_not_a_call", rejected=True) for c in found)
+        else:
+            yield from found
+
+
+def _not_a_call(v: Token, ctx: Context) -> bool:
+    """ "called it a farce", "called him to testify", "called Bell the worst minister",
+    "called for", "called on X to", "was called"."""
+    deps = {c.dep_ for c in v.children if not _call_purpose(c) and not _callee(c, ctx)}
+    if deps & {"oprd", "xcomp", "ccomp", "attr", "acomp"}:
+        return True
+    nominal = [
+        c
+        for c in v.rights
+        if c.dep_ in ("dobj", "npadvmod", "dative", "appos") and c.lower_ not in _TIME_NOUNS
+    ]
+    if v.lemma_ == "call" and (
+        len(nominal) > 1
+        or any(
+            c.dep_ == "dobj" and any(g.dep_ in ("appos", "acl") for g in c.children)
+            for c in nominal
+        )
+    ):
+        return True  # naming, not phoning
+    if v.lemma_ in ("call", "ring") and any(_not_a_phone_call(c) for c in v.children):
+        return True
+    return v.lemma_ in ("call", "ring") and v.tag_ == "VBN" and "auxpass" in deps
 
 
 def spoke_by_phone(sent: Span, ctx: Context) -> Iterator[Candidate]:
@@ -161,6 +174,30 @@ def call_from(sent: Span, ctx: Context) -> Iterator[Candidate]:
         elif n.dep_ == "pobj" and v.lower_ == "in" and v.head.pos_ in ("VERB", "AUX"):
             withs = after((n,), ("with", "between"), ctx)
             yield from pairs("called", n, subjects(v.head, ctx), withs, "in_a_call_with", sent)
+
+
+_CALL_PURPOSES = vocab().cues["call_purposes"]
+_TIME_NOUNS = vocab().cues["time_nouns"]
+
+
+def _callee(c: Token, ctx: Context) -> bool:
+    """ "called B this morning": the parser's predicate of a naming ("called him B") is the
+    callee when the verb has no object and it names a person."""
+    if c.dep_ != "oprd" or any(g.dep_ == "dobj" for g in c.head.children):
+        return False
+    m = ctx.mention(c)
+    return m is not None and m.kind == "person"
+
+
+def _call_purpose(c: Token) -> bool:
+    """ "called B to congratulate him": why one rings, after the callee ("called B to
+    testify" summons; "called to say" with no callee stays out)."""
+    return (
+        c.dep_ in ("xcomp", "advcl")
+        and c.lemma_ in _CALL_PURPOSES
+        and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+        and any(g.dep_ == "dobj" and g.i < c.i for g in c.head.children)
+    )
 
 
 def _not_a_phone_call(c: Token) -> bool:
