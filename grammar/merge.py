@@ -42,6 +42,7 @@ def _merge(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:
 
     denied = {key(f) for f in (*legacy, *read_facts) if not f.modality.positive}
     legacy = _drop_other_authorities(_drop_partial_orgs(legacy, read_facts), read_facts)
+    read_facts = _shorter_orgs(read_facts, legacy)
     # How a tuple was said is the stance's decision (attribution read from the parse), so
     # where both readers have it the older reader's fact takes the new modality and source,
     # unless that would drop an attribution.
@@ -376,6 +377,24 @@ def _drop_partial_orgs(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list
         return gov is not None and gov not in read
 
     return [f for f in legacy if not partial(f) and not other_country(f)]
+
+
+def _shorter_orgs(read_facts: tuple[Fact, ...], legacy: list[Fact]) -> tuple[Fact, ...]:
+    """A role the reader gave to the tail of the organisation the older reader named for the
+    same person in the same sentence ("Foreign Ministry" of a country's foreign ministry) is
+    the same post, named less fully."""
+    longer: dict[tuple[str, int], set[str]] = {}
+    for f in legacy:
+        if f.pred == "role" and f.modality.positive:
+            longer.setdefault((f.args[0], f.evidence.sentence), set()).add(f.args[1])
+
+    def shorter(f: Fact) -> bool:
+        orgs = longer.get((f.args[0], f.evidence.sentence), set())
+        return f.pred == "role" and any(
+            o != f.args[1] and o.endswith(" " + f.args[1]) for o in orgs
+        )
+
+    return tuple(f for f in read_facts if not shorter(f))
 
 
 def _drop_other_authorities(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:

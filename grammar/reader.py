@@ -47,6 +47,8 @@ EXTRACTORS: tuple[Extractor, ...] = (
     role_phrases.role_before_name,
     role_phrases.role_in_apposition,
     role_phrases.role_from_org,
+    role_phrases.role_party_code,
+    role_phrases.role_party_member,
     role_phrases.role_founded_by,
     role_phrases.role_of_description,
     role_clauses.role_verb,

@@ -8,7 +8,7 @@ Shared by the extractors of :mod:`deniable.grammar.role_phrases` and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
@@ -62,6 +62,12 @@ def org_for(
 
 
 _PARTY_OFFICES = frozenset({"leader", "chairman", "chairwoman", "treasurer"})
+
+
+def unknown_nation(tokens: Iterable[Token]) -> bool:
+    """A nationality the tagger sees among a post's words that no mention took: the post is
+    that country's, and its government has no name here (never the article's own)."""
+    return any(t.ent_type_ == "NORP" and t.pos_ in ("ADJ", "PROPN") for t in tokens)
 
 
 def adjective(m: Mention, ctx: Context) -> bool:
@@ -124,6 +130,8 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
     if post is None:
         return
     cls, phrase = post
+    if org is None and unknown_nation(t for t in doc[start : noun.i] if ctx.names.at(t.i) is None):
+        return  # "the Ruritanian ambassador": a country the lexicon does not know
     after: Mention | None = None
     serving = False  # "an aide to X", "chief of staff to X": a post held in X's service
     for c in noun.rights:

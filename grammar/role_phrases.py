@@ -23,7 +23,9 @@ from deniable.grammar.role_nouns import (
     post_of,
     role_noun,
     staff_post,
+    unknown_nation,
 )
+from deniable.grammar.spellings import US_PARTY_CODE
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -150,6 +152,8 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if post is None:
                 continue
             cls, phrase = post
+            if org is None and unknown_nation(doc[max(sent.start, m.start - len(words)) : m.start]):
+                continue  # "Ruritanian Foreign Minister X": a country the lexicon lacks
             if org is None and placed:
                 continue  # a post of the place named before it: its government is no name here
             if org is None and " ".join(words).lower() not in ctx.vocab.posts:
@@ -384,6 +388,42 @@ def role_from_org(sent: Span, ctx: Context) -> Iterator[Candidate]:
         yield Candidate(
             "role", m.name, org.name, m.end - 1, m.start, org.end, "role_from_org", role="member"
         )
+
+
+def role_party_code(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "Sen. X, R-Ohio," / "Rep. X (D-Calif.)": the party letter after an American
+    legislator's name is the party they sit for."""
+    doc = ctx.doc
+    for m in _people(sent, ctx):
+        if m.end + 1 >= sent.end or doc[m.end].text not in (",", "("):
+            continue
+        k = m.end + 1
+        # the tagger names the code, or only the state after the letter ("R-Ohio")
+        code = doc[k : min(k + 4, sent.end)].text.split(",")[0].split(")")[0].strip()
+        found = US_PARTY_CODE.fullmatch(code)
+        if found is None or found.group(1) == "I" or doc[k].whitespace_ or code == "D-Day":
+            continue
+        party = "Republican Party" if found.group(1) == "R" else "Democratic Party"
+        yield Candidate(
+            "role", m.name, party, m.end, m.start, k + 1, "role_party_code", role="member"
+        )
+
+
+def role_party_member(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "X, a Republican from Ohio,": the party's name as a noun, in apposition, is a member."""
+    for m in _people(sent, ctx):
+        for c in _head(m, ctx).children:
+            party = ctx.names.at(c.i)
+            if c.dep_ != "appos" or party is None or party.kind != "party":
+                continue
+            if c.i != party.end - 1 or not any(
+                d.dep_ == "det" and d.lower_ in ("a", "an") for d in c.children
+            ):
+                continue  # "X, the Republican nominee": a post, read elsewhere
+            yield Candidate(
+                "role", m.name, party.name, c.i, m.start, c.i + 1, "role_party_member",
+                role="member",
+            )  # fmt: skip
 
 
 def role_founded_by(sent: Span, ctx: Context) -> Iterator[Candidate]:
