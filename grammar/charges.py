@@ -318,6 +318,8 @@ def _authority(t: Token, ctx: Context) -> str | None:
     m = ctx.mention(t, speaking=True)
     if m is not None and m.kind in ("org", "gov"):
         return m.name
+    if m is not None and m.kind == "person" and _prosecuting_title(m, ctx):
+        return m.name  # "by special counsel X", "by Judge X": the official who charges
     if t.lemma_.lower() not in _AUTHORITY_WORDS and t.lower_ not in _AUTHORITY_WORDS:
         return None
     # The phrase as written, without its determiner: "US prosecutors", "a federal grand jury".
@@ -329,6 +331,21 @@ def _authority(t: Token, ctx: Context) -> str | None:
     # joined as written: "anti-corruption agency" keeps its hyphen
     text = "".join(word + w.whitespace_ for word, w in zip(words, kept, strict=True)).strip()
     return text if len(words) > 1 else text.lower()
+
+
+def _prosecuting_title(m: Mention, ctx: Context) -> bool:
+    """The words right before a person's name are an authority's post ("special counsel",
+    "federal prosecutor", "Judge")."""
+    k = m.start - 1
+    words = []
+    while k >= 0 and ctx.doc[k].pos_ in ("NOUN", "PROPN", "ADJ") and ctx.names.at(k) is None:
+        words.append(ctx.doc[k].lower_)
+        k -= 1
+    inside = [w.lower_ for w in ctx.doc[m.start : m.end] if w.ent_type_ != "PERSON"]
+    return any(w.rstrip(".") in _PROSECUTING for w in (*words[:3], *inside))
+
+
+_PROSECUTING = vocab().cues["prosecuting_posts"]
 
 
 def _agrees(v: Token) -> bool:

@@ -81,7 +81,8 @@ def the_two(t: Token, ctx: Context) -> list[Mention]:
     the two sentences before that names anyone)."""
     det = {c.lower_ for c in t.children if c.dep_ in ("det", "predet", "nummod")}
     pair = (t.lower_ in ("two", "pair") and "the" in det) or (
-        t.lemma_.lower() in _PAIR_NOUNS and ("two" in det or "both" in det)
+        (t.lower_ in _PAIR_NOUNS or t.lemma_.lower() in _PAIR_NOUNS)
+        and ("two" in det or "both" in det)
     )
     if not pair:
         return []

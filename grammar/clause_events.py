@@ -156,6 +156,9 @@ def spoke_by_phone(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 for x, y in combinations(a, 2):
                     yield from pairs("called", v, [x], [y], "spoke_by_phone", sent)
                 continue
+            if not a and not b:
+                yield from _together("called", v, v, [], "spoke_by_phone", sent, ctx)
+                continue  # "the two men spoke by phone"
             yield from pairs("called", v, a, b, "spoke_by_phone", sent)
 
 
