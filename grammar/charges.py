@@ -224,19 +224,21 @@ def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 )  # fmt: skip
 
 
-_RETURN_VERBS = frozenset({"bring", "file", "hand", "issue", "return", "unseal"})
+_RETURN_VERBS = frozenset({"bring", "file", "hand", "issue", "lay", "return", "unseal"})
 
 
 def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A grand jury returned an indictment against X", "an indictment charging X and Y"."""
     for n in sent:
-        if n.lemma_ != "indictment" or n.pos_ != "NOUN":
+        if n.lemma_ not in ("indictment", "charge") or n.pos_ != "NOUN":
             continue
         v = n.head
         authority = None
         if v.lemma_ in _RETURN_VERBS and n.dep_ == "dobj":
             subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
             authority = _authority(subj, ctx) if subj is not None else None
+            if n.lemma_ == "charge" and subj is not None and authority is None:
+                continue  # "she brought charges against him": anyone may complain
         elif v.lemma_ in _RETURN_VERBS and n.dep_ == "nsubjpass":
             authority = _agent(v, ctx)
         else:
@@ -293,9 +295,10 @@ def after_prep(t: Token, prep: str, ctx: Context) -> list[Mention]:
 
 
 def _late_agent(v: Token, ctx: Context) -> str | None:
-    """ "charged with tax evasion by prosecutors": the parser hangs "by" on the charge."""
+    """ "charged with tax evasion by prosecutors", "indicted on six charges by a grand jury":
+    the parser hangs "by" on the charge."""
     for c in v.children:
-        if c.dep_ == "prep" and c.lower_ == "with":
+        if c.dep_ == "prep" and c.lower_ in ("with", "on"):
             for t in c.subtree:
                 if t.lower_ == "by" and t.dep_ in ("prep", "agent"):
                     obj = next((g for g in t.children if g.dep_ == "pobj"), None)
@@ -320,7 +323,10 @@ def _authority(t: Token, ctx: Context) -> str | None:
         return m.name
     if m is not None and m.kind == "person" and _prosecuting_title(m, ctx):
         return m.name  # "by special counsel X", "by Judge X": the official who charges
-    if t.lemma_.lower() not in _AUTHORITY_WORDS and t.lower_ not in _AUTHORITY_WORDS:
+    # "the district attorney" prosecutes; "his attorney" defends
+    attorney = t.lower_ == "attorney" and any(c.lower_ in _ATTORNEY_OFFICES for c in t.lefts)
+    named = t.lemma_.lower() in _AUTHORITY_WORDS or t.lower_ in _AUTHORITY_WORDS
+    if not named and not attorney:
         return None
     # The phrase as written, without its determiner: "US prosecutors", "a federal grand jury".
     left = [c for c in t.lefts if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
@@ -346,6 +352,7 @@ def _prosecuting_title(m: Mention, ctx: Context) -> bool:
 
 
 _PROSECUTING = vocab().cues["prosecuting_posts"]
+_ATTORNEY_OFFICES = vocab().cues["attorney_offices"]
 
 
 def _agrees(v: Token) -> bool:

@@ -401,7 +401,7 @@ def role_party_code(sent: Span, ctx: Context) -> Iterator[Candidate]:
         # the tagger names the code, or only the state after the letter ("R-Ohio")
         code = doc[k : min(k + 4, sent.end)].text.split(",")[0].split(")")[0].strip()
         found = US_PARTY_CODE.fullmatch(code)
-        if found is None or found.group(1) == "I" or doc[k].whitespace_ or code == "D-Day":
+        if found is None or found.group(1) == "I" or doc[k].whitespace_:
             continue
         party = "Republican Party" if found.group(1) == "R" else "Democratic Party"
         yield Candidate(

@@ -71,7 +71,8 @@ def resolve_person(r: _Raw, full: dict[str, list[tuple[int, str]]], done: list[M
     return ""
 
 
-US_PARTY_CODE = re.compile(r"([RDI])-[A-Z][A-Za-z.]{0,5}")
+# the letter and a state ("R-S.C.", "D-Calif.") or a home town ("D-Burbank"); not "D-Day"
+US_PARTY_CODE = re.compile(r"([RDI])-(?!Day\b)[A-Z][A-Za-z.]{0,12}")
 
 
 def national(doc: Doc, r: _Raw, name: str, v: Vocab) -> str:
