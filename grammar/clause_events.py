@@ -63,7 +63,19 @@ def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
             for x, y in combinations(a, 2):
                 yield from pairs("met", v, [x], [y], "met_together", sent)
             continue
+        if len(a) > 1 and _apart(v):
+            # "A and B met separately with C": each met C, not each other
+            for x, y in combinations(a, 2):
+                for c in pairs("met", v, [x], [y], "met_separately", sent):
+                    yield replace(c, rejected=True)
         yield from pairs("met", v, a, b, f"{v.lemma_}_verb", sent)
+
+
+def _apart(v: Token) -> bool:
+    return any(c.dep_ == "advmod" and c.lower_ in _APART for c in v.children)
+
+
+_APART = vocab().cues["apart"]
 
 
 def _greeted(v: Token, sent: Span, ctx: Context) -> Iterator[Candidate]:

@@ -115,11 +115,9 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
                 if fate is not Modality.ASSERTED:
                     return fate, ""
         about = rel == "prep" and child.lower_ in ("about", "of")  # "reports of his meeting"
-        if (
-            cur.pos_ == "NOUN"
-            and lemma in _CLAIM_NOUNS
-            and (rel in ("acl", "ccomp", "relcl") or about)
-        ):
+        # (a noun the tagger took for a verb still heads a subject: "Media reports about")
+        nominal = cur.pos_ == "NOUN" or cur.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
+        if nominal and lemma in _CLAIM_NOUNS and (rel in ("acl", "ccomp", "relcl") or about):
             if _claim_denied(cur):
                 return None, ""
             if modality is Modality.ASSERTED:
