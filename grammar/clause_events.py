@@ -144,7 +144,8 @@ def _not_a_call(v: Token, ctx: Context) -> bool:
     if v.lemma_ == "call" and (
         len(nominal) > 1
         or any(
-            c.dep_ == "dobj" and any(g.dep_ in ("appos", "acl") for g in c.children)
+            c.dep_ == "dobj"
+            and any(g.dep_ in ("appos", "acl") and not _named_aside(g, ctx) for g in c.children)
             for c in nominal
         )
     ):
@@ -152,6 +153,17 @@ def _not_a_call(v: Token, ctx: Context) -> bool:
     if v.lemma_ in ("call", "ring") and any(_not_a_phone_call(c) for c in v.children):
         return True
     return v.lemma_ in ("call", "ring") and v.tag_ == "VBN" and "auxpass" in deps
+
+
+def _named_aside(g: Token, ctx: Context) -> bool:
+    """ "called his counterpart, B,": the apposition set off by commas names the callee."""
+    m = ctx.mention(g)
+    return (
+        g.dep_ == "appos"
+        and m is not None
+        and m.kind == "person"
+        and ctx.doc[g.left_edge.i - 1].text == ","
+    )
 
 
 def spoke_by_phone(sent: Span, ctx: Context) -> Iterator[Candidate]:
@@ -178,11 +190,19 @@ _TAKE_CALL = frozenset({"take", "receive", "get", "return", "answer"})
 
 
 def call_from(sent: Span, ctx: Context) -> Iterator[Candidate]:
-    """ "A took/received a call from B"; "In a phone call with B, A said …"."""
+    """ "A took/received a call from B"; "A returned B's call"; "In a phone call with B, A
+    said …"."""
     for n in sent:
-        if n.lemma_ != "call" or n.pos_ != "NOUN" or any(c.dep_ == "poss" for c in n.children):
+        if n.lemma_ != "call" or n.pos_ != "NOUN":
             continue
         v = n.head
+        owner = [c for c in n.children if c.dep_ == "poss"]
+        if owner and n.dep_ == "dobj" and v.lemma_ == "return":
+            # "A returned B's call": B called first, and A called back
+            back = [m for c in owner for m in args(c, ctx)]
+            yield from pairs("called", n, subjects(v, ctx), back, "call_returned", sent)
+        if owner:
+            continue
         if n.dep_ == "dobj" and v.lemma_ in _TAKE_CALL:
             caller = after((n, v), ("from",), ctx)
             yield from pairs("called", n, caller, subjects(v, ctx), "call_from", sent)
@@ -201,6 +221,9 @@ def _callee(c: Token, ctx: Context) -> bool:
     if c.dep_ != "oprd" or any(g.dep_ == "dobj" for g in c.head.children):
         return False
     m = ctx.mention(c)
+    if m is None and c.pos_ == "NOUN":
+        # "called her counterpart, B,": the post, and the name set off beside it
+        return any(_named_aside(g, ctx) for g in c.children)
     return m is not None and m.kind == "person"
 
 

@@ -93,6 +93,11 @@ def read_names(doc: Doc) -> DocNames:
     raw = _spread(doc, _raw_mentions(doc, v))
     kinds = name_kinds(doc, raw, v)
     full = full_names(raw, kinds)
+    split = _surnames_apart(doc, raw, full)
+    if len(split) != len(raw):
+        raw = split
+        kinds.update({r.text: "person" for r in raw if r.kind == "person" and r.text in full})
+        full = full_names(raw, kinds)
     short_forms = acronyms(doc, raw, kinds)
     genders: dict[str, str] = {}
     out: list[Mention] = []
@@ -248,7 +253,7 @@ def _joined(doc: Doc, v: Vocab) -> list[Span]:
     """The tagger's entities, two side by side joined when the first modifies the second
     ("Cambridge" + "Analytica" is one company, not two places)."""
     out: list[Span] = []
-    for ent in doc.ents:
+    for ent in _people_apart(doc):
         prev = out[-1] if out else None
         last = doc[ent.start - 1] if ent.start > 0 else None
         if (
@@ -265,6 +270,38 @@ def _joined(doc: Doc, v: Vocab) -> list[Span]:
             out[-1] = Span(doc, prev.start, ent.end, label="ORG")
             continue
         out.append(ent)
+    return out
+
+
+def _people_apart(doc: Doc) -> list[Span]:
+    """The tagger's entities, a person's run cut at "and" ("Ozan and Dror" is two people;
+    a company's "Marks and Spencer" stays one)."""
+    out: list[Span] = []
+    for ent in doc.ents:
+        cuts = [t.i for t in ent[1:-1] if t.lower_ == "and"] if ent.label_ == "PERSON" else []
+        out.extend(Span(doc, a, b, label="PERSON") for a, b in _parts(ent.start, ent.end, cuts))
+        if not cuts:
+            out[-1] = ent
+    return out
+
+
+def _parts(start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
+    return list(zip([start, *(c + 1 for c in cuts)], [*cuts, end], strict=True))
+
+
+def _surnames_apart(
+    doc: Doc, raw: list[_Raw], full: dict[str, list[tuple[int, str]]]
+) -> list[_Raw]:
+    """ "talks with Ozan and Dror": two people's surnames the tagger ran into one name are
+    the two people the article named in full."""
+    out: list[_Raw] = []
+    for r in raw:
+        cuts = [t.i for t in doc[r.start + 1 : r.end - 1] if t.lower_ == "and"]
+        parts = _parts(r.start, r.end, cuts)
+        if cuts and all(b - a == 1 and doc[a].text in full for a, b in parts):
+            out.extend(_Raw(a, b, doc[a].text, "person") for a, b in parts)
+        else:
+            out.append(r)
     return out
 
 
