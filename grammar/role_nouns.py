@@ -145,6 +145,10 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
                 # "chief executive of the internet group X": the name is the noun's apposition
                 named = [ctx.mention(a) for a in obj.children if a.dep_ == "appos"]
                 after = next((x for x in named if x and x.kind in ("org", "gov", "party")), None)
+            if obj is not None and after is None:
+                # "the owner of the Clarion newspaper": the name before the kind of firm
+                named = [ctx.mention(g) for g in obj.children if g.dep_ == "compound"]
+                after = next((x for x in named if x and x.kind in ("org", "party")), None)
             if obj is not None and after is None and obj.lower_ in FIRM_WORDS:
                 # (or the word right after the firm, wherever the parser hung it)
                 nxt = ctx.names.at(obj.i + 1) if obj.i + 1 < len(doc) else None
