@@ -193,8 +193,13 @@ def _raw_mentions(doc: Doc, v: Vocab) -> list[_Raw]:
             continue
         end = _name_end(doc, t.i, most=4)
         start = t.i
-        # "Labour Tom Rusk": a party or nationality before the name is not part of it
-        while start < end and (doc[start].lower_ in v.parties or doc[start].lower_ in v.adjectives):
+        # "Labour Tom Rusk", "Mayor Ann Cole": a party, a nationality or a title before the
+        # name is not part of it
+        while start < end and (
+            doc[start].lower_ in v.parties
+            or doc[start].lower_ in v.adjectives
+            or lexicon().titles.match([doc[start].lower_], 0) is not None
+        ):
             start += 1
         words = [w.lower_ for w in doc[start:end]]
         if not 2 <= end - start <= 3 or any(i in taken for i in range(start, end)):

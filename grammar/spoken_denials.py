@@ -72,6 +72,7 @@ def spokesman_says_never(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         speakers = [d for d in subjects(v, ctx, True) if _speaks_for_someone(d, ctx)]
         if not speakers:
+            yield from _said_for(v, sent, ctx)
             continue
         for c in v.children:
             if c.dep_ != "ccomp" or not _never_in_touch(c):
@@ -85,6 +86,25 @@ def spokesman_says_never(sent: Span, ctx: Context) -> Iterator[Candidate]:
                             "denies", d.name, name, v.i, sent.start, sent.end,
                             "spokesman_says_never", claim=claim_text(c, ctx),
                         )  # fmt: skip
+
+
+def _said_for(v: Token, sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A has never met B, her spokesman said": an unnamed spokesperson or lawyer of A's
+    speaks A's denial."""
+    subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.lower_ not in _SPOKES:
+        return
+    owners = [m for c in subj.children if c.dep_ == "poss" for m in args(c, ctx)]
+    for c in v.children:
+        if c.dep_ != "ccomp" or not _never_in_touch(c):
+            continue
+        for d in owners:
+            for name in dict.fromkeys(m.name for m in _party(c, ctx)):
+                if name != d.name:
+                    yield Candidate(
+                        "denies", d.name, name, v.i, sent.start, sent.end,
+                        "spokesman_says_never", claim=claim_text(c, ctx),
+                    )  # fmt: skip
 
 
 def _party(c: Token, ctx: Context) -> list[Mention]:
