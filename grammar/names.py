@@ -31,6 +31,7 @@ from deniable.grammar.spellings import (
     full_names,
     national,
     one_spelling,
+    person_aliases,
     resolve_person,
 )
 from deniable.grammar.vocab import Vocab, vocab
@@ -99,6 +100,9 @@ def read_names(doc: Doc) -> DocNames:
         kinds.update({r.text: "person" for r in raw if r.kind == "person" and r.text in full})
         full = full_names(raw, kinds)
     short_forms = acronyms(doc, raw, kinds)
+    aliases = person_aliases(doc, raw, kinds)
+    for short in aliases:
+        short_forms.pop(short, None)  # a person's initials are no company's
     genders: dict[str, str] = {}
     out: list[Mention] = []
     for r in raw:
@@ -116,6 +120,8 @@ def read_names(doc: Doc) -> DocNames:
             kind = "org"  # the tagger's town is a company's short name
         if kind == "person" and name in short_forms and not resolve_person(r, full, out):
             kind = "org"  # the tagger's person is a company's short name
+        if name in aliases:
+            kind, name = "person", aliases[name]
         if kind == "person":
             name = resolve_person(r, full, out) or name
             if r.gender:

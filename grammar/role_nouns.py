@@ -51,6 +51,8 @@ def org_for(
         return (seat_name(org, ctx) if org.kind == "gov" else None) or org.name
     if after is not None and after.kind == "gov" and cls in ("gov", "head"):
         return after.name
+    if after is not None and after.kind == "place" and cls in ("gov", "head"):
+        return None  # "Defence Minister X of Zemlia": a country the lexicon does not know
     if cls == "uk":
         return "UK government"
     if cls == "gov":

@@ -160,6 +160,8 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 # ("National Security Adviser" is one post, not an adviser of a body)
                 org, phrase = _leading_name(words, phrase, m, ctx)
         after = _of_after(m, ctx)
+        if after is None and org is None and cls in ("gov", "head") and _of_unknown(m, ctx):
+            continue  # "Defence Minister X of Zemlia": not the article's country
         known = (
             ctx.vocab.leaders.get(m.name.lower().replace(".", ""))
             if cls in ("head", "gov")
@@ -282,6 +284,18 @@ def _of_after(m: Mention, ctx: Context) -> Mention | None:
     if m.end + 1 < len(doc) and doc[m.end].lower_ == "of":
         return ctx.names.at(m.end + 1)
     return None
+
+
+def _of_unknown(m: Mention, ctx: Context) -> bool:
+    """ "X of Zemlia": a proper name after "of" that names no one the reader knows."""
+    doc = ctx.doc
+    k = m.end + 1
+    return (
+        k < len(doc)
+        and doc[m.end].lower_ == "of"
+        and doc[k].pos_ == "PROPN"
+        and ctx.names.at(k) is None
+    )
 
 
 def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:

@@ -168,3 +168,23 @@ def _firm(name: str) -> bool:
 
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def person_aliases(doc: Doc, raw: list[_Raw], kinds: dict[str, str]) -> dict[str, str]:
+    """Other names a person is given where first named in full: "X, known as MBS,", "X
+    (MBS)", "X, nicknamed Bibi,": the short name is that person wherever it stands."""
+    people = sorted(
+        {r.text for r in raw if kinds.get(r.text) == "person" and " " in r.text}, key=len
+    )
+    out: dict[str, str] = {}
+    for full in reversed(people):
+        pattern = (
+            re.escape(full)
+            + r"(?:,? (?:also |widely |better |popularly )?(?:known as|nicknamed|dubbed)"
+            + r' ["“]?([A-Z][\w.-]+)["”]?| \(([A-Z][A-Z.]{1,5})\))'
+        )
+        for m in re.finditer(pattern, doc.text):
+            short = m.group(1) or m.group(2)
+            if short and short not in full.split():
+                out.setdefault(short, full)
+    return out
