@@ -18,7 +18,7 @@ from deniable.grammar.vocab import vocab
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-    from deniable.grammar.names import _Raw
+    from deniable.grammar.raw_names import RawName
     from deniable.grammar.vocab import Vocab
 
 _ORG_WORDS = vocab().cues["org_words"]
@@ -28,7 +28,7 @@ COMPANY_NOUNS = vocab().cues["company_nouns"]
 FIRM_WORDS = COMPANY_NOUNS | {"group"}
 
 
-def name_kinds(doc: Doc, raw: list[_Raw], v: Vocab) -> dict[str, str]:
+def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
     """One kind per name string: the tagger's labels voted, then corrected."""
     kinds = _vote_kinds(raw)
     for text in kinds:
@@ -57,7 +57,7 @@ def leader_surnames() -> frozenset[str]:
     return frozenset(name for name, n in counts.items() if n == 1 and len(name) > 3)
 
 
-def _family(doc: Doc, r: _Raw, words: set[str]) -> bool:
+def _family(doc: Doc, r: RawName, words: set[str]) -> bool:
     """ "the Guptas" in an article that also writes "Gupta": a family, not a place."""
     t = doc[r.start]
     return (
@@ -70,7 +70,7 @@ def _family(doc: Doc, r: _Raw, words: set[str]) -> bool:
     )
 
 
-def _apposed_post(doc: Doc, r: _Raw, v: Vocab) -> bool:
+def _apposed_post(doc: Doc, r: RawName, v: Vocab) -> bool:
     """A name of two or three words, not an organisation's, with a post in apposition."""
     words = r.text.lower().split()
     if not 2 <= len(words) <= 3 or words[-1] in _ORG_WORDS:
@@ -83,14 +83,14 @@ def _apposed_post(doc: Doc, r: _Raw, v: Vocab) -> bool:
     )
 
 
-def _traded(doc: Doc, r: _Raw) -> bool:
+def _traded(doc: Doc, r: RawName) -> bool:
     """ "Shares in X", "a stake in X", "X shares": X is a company."""
     if r.start >= 2 and doc[r.start - 1].lower_ in ("in", "of"):
         return doc[r.start - 2].lemma_.lower() in ("share", "stake")
     return r.end < len(doc) and doc[r.end].lower_ == "shares" and doc[r.end - 1].head.i == r.end
 
 
-def _kind_noun(t: Token, r: _Raw) -> bool:
+def _kind_noun(t: Token, r: RawName) -> bool:
     """A common noun naming what kind of organisation the name after it is ("law firm X",
     "the broadcaster Y")."""
     if t.pos_ != "NOUN" or t.lower_ not in FIRM_WORDS:
@@ -114,7 +114,7 @@ _REGIONS = frozenset(
 )  # fmt: skip
 
 
-def _vote_kinds(raw: list[_Raw]) -> dict[str, str]:
+def _vote_kinds(raw: list[RawName]) -> dict[str, str]:
     """One type per name string across the document: the tagger is inconsistent."""
     votes: dict[str, Counter[str]] = {}
     surnames: set[str] = set()

@@ -16,11 +16,12 @@ from deniable.grammar.namewords import KEPT_HONORIFICS
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from deniable.grammar.names import Mention, _Raw
+    from deniable.grammar.names import Mention
+    from deniable.grammar.raw_names import RawName
     from deniable.grammar.vocab import Vocab
 
 
-def full_names(raw: list[_Raw], kinds: dict[str, str]) -> dict[str, list[tuple[int, str]]]:
+def full_names(raw: list[RawName], kinds: dict[str, str]) -> dict[str, list[tuple[int, str]]]:
     """Surname or first name -> [(token position, full name)] for multi-word person names."""
     out: dict[str, list[tuple[int, str]]] = {}
     for r in raw:
@@ -36,7 +37,7 @@ def full_names(raw: list[_Raw], kinds: dict[str, str]) -> dict[str, list[tuple[i
     return out
 
 
-def resolve_person(r: _Raw, full: dict[str, list[tuple[int, str]]], done: list[Mention]) -> str:
+def resolve_person(r: RawName, full: dict[str, list[tuple[int, str]]], done: list[Mention]) -> str:
     """A one-word person name is the full name given for it, when that is not in doubt."""
     words = r.text.split()
     if len(words) == 2 and words[0].lower() in KEPT_HONORIFICS:
@@ -75,7 +76,7 @@ def resolve_person(r: _Raw, full: dict[str, list[tuple[int, str]]], done: list[M
 US_PARTY_CODE = re.compile(r"([RDI])-(?!Day\b)[A-Z][A-Za-z.]{0,12}")
 
 
-def national(doc: Doc, r: _Raw, name: str, v: Vocab) -> str:
+def national(doc: Doc, r: RawName, name: str, v: Vocab) -> str:
     """ "Russia's Foreign Ministry" is the Russian Foreign Ministry: a ministry named without
     its country takes the possessor's."""
     low = name.lower()
@@ -112,7 +113,7 @@ def _transliterated(name: str) -> str:
     return low[:-1] + "i" if low.endswith("y") else low
 
 
-def acronyms(doc: Doc, raw: list[_Raw], kinds: dict[str, str]) -> dict[str, str]:
+def acronyms(doc: Doc, raw: list[RawName], kinds: dict[str, str]) -> dict[str, str]:
     """Short forms of organisations: "LSE" -> "London Stock Exchange", defined in brackets or
     the initials of a name; "Charter" -> "Charter Communications", its first word."""
     out: dict[str, str] = {}
@@ -170,7 +171,7 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper())
 
 
-def person_aliases(doc: Doc, raw: list[_Raw], kinds: dict[str, str]) -> dict[str, str]:
+def person_aliases(doc: Doc, raw: list[RawName], kinds: dict[str, str]) -> dict[str, str]:
     """Other names a person is given where first named in full: "X, known as MBS,", "X
     (MBS)", "X, nicknamed Bibi,": the short name is that person wherever it stands."""
     people = sorted(

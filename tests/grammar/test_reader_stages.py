@@ -346,14 +346,14 @@ def test_a_denied_contact_keeps_its_manner() -> None:
 
 
 def test_an_organisation_named_once_in_full_is_that_name_where_the_tagger_cut_it() -> None:
-    from deniable.grammar.names import _Raw, _spread
     from deniable.grammar.nlp import parse
+    from deniable.grammar.raw_names import RawName, spread
 
     doc = parse("Boris Petrov left Harbourline Analytics. Harbourline Analytics grew.")
     # as the tagger cut it the second time: "Harbourline" a place, "Analytics" unnamed
-    raw = [_Raw(0, 2, "Boris Petrov", "person"), _Raw(3, 5, "Harbourline Analytics", "org")]
-    raw.append(_Raw(6, 7, "Harbourline", "place"))
-    spread = _spread(doc, raw)
+    raw = [RawName(0, 2, "Boris Petrov", "person"), RawName(3, 5, "Harbourline Analytics", "org")]
+    raw.append(RawName(6, 7, "Harbourline", "place"))
+    spread = spread(doc, raw)
     assert [(r.start, r.end, r.kind) for r in spread] == [
         (0, 2, "person"),
         (3, 5, "org"),

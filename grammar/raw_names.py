@@ -1,0 +1,491 @@
+"""Where names stand: the runs of tokens one document names someone or something with.
+
+spaCy's entities are the start; to them this module adds the names a statistical tagger misses
+or runs together (names after an honorific, a known first name and a surname, capitalised words
+it left unnamed, acronyms, two people's names joined by "and").  Each run is a
+:class:`RawName` with a first guess at its kind; :mod:`~deniable.grammar.names` decides the
+canonical names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Span
+
+from deniable.grammar.kinds import FIRM_WORDS, leader_surnames
+from deniable.grammar.lexicon import lexicon
+from deniable.grammar.namewords import CALENDAR_WORDS, DROPPED_HONORIFICS, KEPT_HONORIFICS
+from deniable.grammar.vocab import Vocab, vocab
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_ORG_WORDS = vocab().cues["org_words"]
+_PLACE_WORDS = vocab().cues["place_words"]
+_PARTICLES = vocab().cues["name_particles"]
+_LABELS = {"PERSON": "person", "ORG": "org", "GPE": "gpe", "NORP": "norp"}
+_WEEKDAYS = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
+_SUFFIXES = vocab().cues["suffixes"]
+
+
+@dataclass(slots=True)
+class RawName:
+    start: int
+    end: int
+    text: str
+    kind: str
+    gender: str = ""
+
+
+def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
+    """Named entities, honorific names and vocabulary names, one per token run."""
+    taken: set[int] = set()
+    out: list[RawName] = []
+
+    def add(r: RawName | None) -> None:
+        if r is None or not r.text.strip() or any(i in taken for i in range(r.start, r.end)):
+            return
+        taken.update(range(r.start, r.end))
+        out.append(r)
+
+    # Several-word vocabulary names first ("Liberal Democrat" is not the US party), then
+    # names after an honorific: the tagger often misses "Lord Falconer" entirely.
+    for t in doc:
+        add(_vocab_mention(doc, t, v, min_words=2))
+    for t in doc:
+        low = t.lower_
+        if (low in DROPPED_HONORIFICS or low in KEPT_HONORIFICS) and t.text[:1].isupper():
+            add(_honorific_name(doc, t))
+    # A known first name and a capitalised word are a person whatever the tagger says.
+    first_names = lexicon().first_names
+    for t in doc:
+        add(_nicknamed(doc, t, first_names))
+    for t in doc:
+        if t.lower_ in first_names and t.text[:1].isupper() and t.i + 1 < len(doc):
+            end = _two_names(doc, t.i, _name_end(doc, t.i + 1, most=3), first_names)
+            if end > t.i + 1:
+                add(RawName(t.i, end, doc[t.i : end].text, "person", first_names[t.lower_]))
+    for ent in _joined(doc, v):
+        kind = _LABELS.get(ent.label_)
+        if kind is not None:
+            add(_entity(ent, kind, v))
+    for t in doc:
+        if t.i not in taken:
+            add(_vocab_mention(doc, t, v, min_words=1))
+    # Two or three capitalised proper nouns the tagger left unnamed ("Ivy Lamb") are a name:
+    # an organisation if the last word says so, a person otherwise.
+    for t in doc:
+        if t.i in taken or not _name_word(t) or (t.i > 0 and _name_word(doc[t.i - 1])):
+            continue
+        end = _name_end(doc, t.i, most=4)
+        start = t.i
+        # "Labour Tom Rusk", "Mayor Ann Cole": a party, a nationality or a title before the
+        # name is not part of it
+        while start < end and (
+            doc[start].lower_ in v.parties
+            or doc[start].lower_ in v.adjectives
+            or lexicon().titles.match([doc[start].lower_], 0) is not None
+        ):
+            start += 1
+        words = [w.lower_ for w in doc[start:end]]
+        if not 2 <= end - start <= 3 or any(i in taken for i in range(start, end)):
+            continue
+        if any(w in v.post_vocabulary or w in v.governments or w in CALENDAR_WORDS for w in words):
+            continue
+        kind = "org" if words[-1] in _ORG_WORDS else "person"
+        add(RawName(start, end, doc[start:end].text, kind))
+    # An acronym the tagger left unnamed ("the boss of PTKL") is an organisation.
+    for t in doc:
+        if t.i not in taken and _acronym(t, v):
+            add(RawName(t.i, t.i + 1, t.text, "org"))
+    # So is a name the tagger missed after a noun saying what kind of firm it is
+    # ("the internet group Arvato", "the carmaker Velta").
+    for t in doc:
+        kind_word = doc[t.i - 1] if t.i > 0 else None
+        if (
+            t.i not in taken
+            and kind_word is not None
+            and kind_word.lower_ in FIRM_WORDS
+            and (kind_word.head.i == t.i or t.head.i == kind_word.i)
+            and (_name_word(t) or (t.pos_ == "NOUN" and t.text[:1].isupper() and t.is_alpha))
+            and not t.is_sent_start
+        ):
+            end = max(_name_end(doc, t.i, most=3), t.i + 1)
+            if not any(i in taken for i in range(t.i, end)):
+                add(RawName(t.i, end, doc[t.i : end].text, "org"))
+    # A surname the tagger missed once is still the person it names elsewhere in full.
+    surnames = {
+        r.text.split()[-1]
+        for r in out
+        if r.kind == "person" and " " in r.text and r.text.split()[-1].lower() not in _ORG_WORDS
+    }
+    for t in doc:
+        # (a headline's "Hartley: …" is often tagged a common noun)
+        if t.i not in taken and t.pos_ in ("PROPN", "NOUN") and t.text in surnames:
+            add(RawName(t.i, t.i + 1, t.text, "person"))
+    # A leader's surname the tagger left unnamed ("Erdogan denies links to …" in a headline).
+    leaders = leader_surnames()
+    for t in doc:
+        if (
+            t.i not in taken
+            and t.pos_ in ("PROPN", "NOUN")
+            and t.text[:1].isupper()
+            and t.is_alpha
+            and t.lower_ in leaders
+        ):
+            add(RawName(t.i, t.i + 1, t.text, "person"))
+    return out
+
+
+_PLACE_LABELS = ("GPE", "LOC", "ORG", "FAC")
+
+
+def _joined(doc: Doc, v: Vocab) -> list[Span]:
+    """The tagger's entities, two side by side joined when the first modifies the second
+    ("Cambridge" + "Analytica" is one company, not two places)."""
+    out: list[Span] = []
+    for ent in _people_apart(doc):
+        prev = out[-1] if out else None
+        last = doc[ent.start - 1] if ent.start > 0 else None
+        if (
+            prev is not None
+            and last is not None
+            and prev.end == ent.start
+            and prev.label_ in _PLACE_LABELS
+            and ent.label_ in _PLACE_LABELS
+            and last.dep_ == "compound"
+            and ent.start <= last.head.i < ent.end
+            and prev.text.lower() not in v.governments
+            and ent.text.lower() not in v.governments
+        ):
+            out[-1] = Span(doc, prev.start, ent.end, label="ORG")
+            continue
+        out.append(ent)
+    return out
+
+
+def _people_apart(doc: Doc) -> list[Span]:
+    """The tagger's entities, a person's run cut at "and" ("Ozan and Dror" is two people;
+    a company's "Marks and Spencer" stays one)."""
+    out: list[Span] = []
+    for ent in doc.ents:
+        cuts = [t.i for t in ent[1:-1] if t.lower_ == "and"] if ent.label_ == "PERSON" else []
+        out.extend(Span(doc, a, b, label="PERSON") for a, b in _parts(ent.start, ent.end, cuts))
+        if not cuts:
+            out[-1] = ent
+    return out
+
+
+def _parts(start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
+    return list(zip([start, *(c + 1 for c in cuts)], [*cuts, end], strict=True))
+
+
+def surnames_apart(
+    doc: Doc, raw: list[RawName], full: dict[str, list[tuple[int, str]]]
+) -> list[RawName]:
+    """ "talks with Ozan and Dror": two people's surnames the tagger ran into one name are
+    the two people the article named in full."""
+    out: list[RawName] = []
+    for r in raw:
+        cuts = [t.i for t in doc[r.start + 1 : r.end - 1] if t.lower_ == "and"]
+        parts = _parts(r.start, r.end, cuts)
+        if cuts and all(b - a == 1 and doc[a].text in full for a, b in parts):
+            out.extend(RawName(a, b, doc[a].text, "person") for a, b in parts)
+        else:
+            out.append(r)
+    return out
+
+
+def spread(doc: Doc, raw: list[RawName]) -> list[RawName]:
+    """An organisation's several-word name found once is that name wherever the article
+    writes it again, though the tagger cut it there ("Cambridge" + "Analytica")."""
+    names = sorted(
+        {tuple(r.text.split()) for r in raw if r.kind == "org" and " " in r.text},
+        key=len,
+        reverse=True,
+    )
+    words = [t.text for t in doc]
+    out = list(raw)
+    for name in names:
+        n = len(name)
+        for i in range(len(words) - n + 1):
+            if tuple(words[i : i + n]) != name:
+                continue
+            inside = [r for r in out if i <= r.start and r.end <= i + n]
+            if any(r.start < i + n and r.end > i and r not in inside for r in out) or any(
+                (r.start, r.end) == (i, i + n) for r in inside
+            ):
+                continue  # already this name, or a name crossing its edge
+            out = [r for r in out if r not in inside] + [RawName(i, i + n, " ".join(name), "org")]
+    return sorted(out, key=lambda r: r.start)
+
+
+def _nicknamed(doc: Doc, t: Token, first_names: dict[str, str]) -> RawName | None:
+    """ "James (Trey) Smith": a nickname in brackets inside a name is no part of it."""
+    if t.lower_ not in first_names or not t.text[:1].isupper():
+        return None
+    words = doc[t.i + 1 : t.i + 5]
+    if len(words) < 4 or words[0].text != "(" or words[2].text != ")":
+        return None
+    nick, last = words[1], words[3]
+    if not (nick.is_alpha and nick.text[:1].isupper() and _name_word(last)):
+        return None
+    return RawName(t.i, last.i + 1, f"{t.text} {last.text}", "person", first_names[t.lower_])
+
+
+def _two_names(doc: Doc, start: int, end: int, first_names: dict[str, str]) -> int:
+    """Where a second person's name begins inside a run of name words ("President A B
+    C D", the aide C D named right after A B): at a first name whose name the article also
+    writes on its own more often than the whole run."""
+    for j in range(start + 2, end - 1):
+        if doc[j].lower_ in first_names:
+            right, whole = doc[j:end].text, doc[start:end].text
+            if doc.text.count(right) > doc.text.count(whole):
+                return j
+    return end
+
+
+def _name_end(doc: Doc, i: int, most: int = 5) -> int:
+    """The end of the run of name words from ``i`` ("Kilroy-Silk" is one name)."""
+    end = i
+    while (
+        end < len(doc)
+        and end - i < most
+        and (
+            _name_word(doc[end])
+            or (doc[end].text == "-" and end + 1 < len(doc) and _name_word(doc[end + 1]))
+            or (
+                # "Mohammed bin Salman", "Ursula von der Leyen": particles inside a name
+                end > i
+                and doc[end].text in _PARTICLES
+                and end + 1 < len(doc)
+                and (_name_word(doc[end + 1]) or doc[end + 1].text in _PARTICLES)
+            )
+        )
+    ):
+        end += 1
+    while end > i and doc[end - 1].text in _PARTICLES:
+        end -= 1
+    return end
+
+
+def _honorific_name(doc: Doc, t: Token) -> RawName | None:
+    end = _name_end(doc, t.i + 1)
+    if end == t.i + 1:
+        return None
+    low = t.lower_
+    words = [doc[t.i + 1 : end].text]
+    if f"{low} {words[0]}".lower() in vocab().posts:
+        return None  # "Lord Chancellor" is a post, not a lord
+    if low in ("lord", "lady", "baroness", "baron") and _seat_of(doc, end):
+        # "Lord Irvine of Lairg": a peer's title names the place he is lord of
+        words.append(doc[end : end + 2].text)
+        end += 2
+    if low == "prince" and t.i > 0 and doc[t.i - 1].lower_ == "crown":
+        # "Crown Prince X" is a post: the name is X alone
+        return RawName(t.i + 1, end, words[0], "person", "m")
+    if low in KEPT_HONORIFICS:
+        text = " ".join([t.text, *words])
+        gender = KEPT_HONORIFICS[low]
+    else:
+        text = " ".join(words)
+        gender = DROPPED_HONORIFICS[low]
+    return RawName(t.i, end, text, "person", gender)
+
+
+_NOT_ORGS = vocab().cues["not_org_acronyms"]
+
+
+def _acronym(t: Token, v: Vocab) -> bool:
+    low = t.lower_
+    return (
+        t.pos_ == "PROPN"
+        and t.is_alpha
+        and t.text.isupper()
+        and 3 <= len(t.text) <= 6
+        and low not in _NOT_ORGS
+        and low not in v.post_vocabulary
+        and low not in v.governments
+        and t.text not in vocab().cues["postnominals"]
+    )
+
+
+def _seat_of(doc: Doc, end: int) -> bool:
+    """ "of Lairg" after a peer's name: one capitalised place word that is no country and no
+    organisation, ending the name."""
+    if end + 1 >= len(doc) or doc[end].lower_ != "of":
+        return False
+    place = doc[end + 1]
+    after = doc[end + 2] if end + 2 < len(doc) else None
+    return (
+        _name_word(place)
+        and place.ent_type_ not in ("ORG", "NORP")
+        and place.lower_ not in vocab().governments
+        and (after is None or not _name_word(after))
+    )
+
+
+def _name_word(t: Token) -> bool:
+    return (
+        t.pos_ == "PROPN"
+        and not _date_word(t)
+        and t.text[:1].isupper()
+        and t.lower_ not in _SUFFIXES
+        and t.lower_ not in DROPPED_HONORIFICS
+        and not t.is_punct
+    )
+
+
+def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
+    if any(t.text in (",", ";") for t in ent):
+        return None  # "Bellingcat, Prigozhin": two names the tagger ran together
+    toks = list(ent)
+    # "Meanwhile Grell": a sentence's first word is capitalised whatever it is
+    while toks and (
+        toks[0].lower_ in ("the", "a", "an")
+        or toks[0].is_punct
+        or (
+            toks[0].is_sent_start
+            and toks[0].pos_ in ("ADV", "ADP", "SCONJ", "CCONJ", "DET", "PRON", "VERB", "AUX")
+        )
+    ):
+        toks.pop(0)
+    # "Treasurer Lena Brook", "Conservative Graham Brady", "PM Modi": the tagger sometimes
+    # takes the title or the party into the name
+    while (
+        len(toks) > 1
+        and (kind == "person" or (toks[0].text.isupper() and toks[0].lower_ in v.post_vocabulary))
+        and (
+            _title_word(toks[0].lower_, v)
+            or toks[0].lower_ in v.parties
+            or toks[0].lower_ in v.adjectives
+        )
+    ):
+        toks.pop(0)
+    # "Mr Brown's International Finance Facility": the possessor ends the name.
+    for k, t in enumerate(toks):
+        if t.text in ("'s", "’s", "'", "(") and k > 0:
+            toks = toks[:k]
+            break
+    while toks and (
+        toks[-1].is_punct
+        or toks[-1].lower_ in _SUFFIXES
+        or toks[-1].text == "'s"
+        or (kind == "person" and toks[-1].like_num)  # "phoned Rick Dunn 12 times"
+        or (kind == "person" and len(toks) > 1 and _date_word(toks[-1]))
+    ):
+        toks.pop()
+    if not toks:
+        return None
+    doc = ent.doc
+    start, end = toks[0].i, toks[-1].i + 1
+    if kind == "org" and start > 0 and doc[start - 1].lower_ in _WEEKDAYS:
+        start -= 1  # "the Sunday Telegraph": the tagger takes the day for a date
+    while (
+        kind in ("org", "person")
+        and start > ent.sent.start
+        and doc[start - 1].dep_ == "compound"
+        and start <= doc[start - 1].head.i < end
+        and doc[start - 1].text.istitle()
+        and doc[start - 1].ent_type_ == ""
+        and not _title_word(doc[start - 1].lower_, v)
+        and doc[start - 1].lower_ not in v.parties
+        and doc[start - 1].lower_ not in v.adjectives
+        and not (
+            # a headline capitalises its words: "Desperate Putin's …" names no Desperate
+            # Putin, where the tagger's name is a leader's surname and the word no first name
+            kind == "person"
+            and doc[start - 1].is_sent_start
+            and doc[start - 1].lower_ not in lexicon().first_names
+            and doc[start:end].text.lower() in leader_surnames()
+        )
+    ):
+        # "Shareholders United", "Otis Ferry": a capitalised compound the tagger left out
+        start -= 1
+    if (
+        kind == "org"
+        and doc[end - 1].lower_ in _ORG_WORDS
+        and end + 1 < len(doc)
+        and doc[end].lower_ == "of"
+        and doc[end + 1].pos_ == "PROPN"
+        and doc[end + 1].text.istitle()
+    ):
+        # "Muslim Council of Britain", "Bank of England": the tagger stops at "of"
+        end = _name_end(doc, end + 1, most=3)
+    if kind in ("gpe", "org") and end < len(doc) and doc[end].lower_ == "police":
+        end += 1  # "West Yorkshire police"
+        return RawName(start, end, " ".join(doc[start : end - 1].text.split()) + " Police", "org")
+    text = " ".join(doc[start:end].text.split())
+    low = text.lower()
+    if low in v.parties:
+        return RawName(start, end, v.parties[low], "party")
+    for k in range(start + 1, end):
+        tail = doc[k:end].text.lower()
+        if tail in v.parties:  # "London UKIP": the party of a place
+            return RawName(k, end, v.parties[tail], "party")
+    if low in v.metonyms:
+        return RawName(start, end, v.metonyms[low], "gov")
+    if kind in ("gpe", "norp"):
+        gov = v.government(low)
+        if gov and low in _country_words():
+            return RawName(start, end, gov, "gov")
+        if gov and kind == "norp":
+            return RawName(start, end, gov, "gov")
+        return RawName(start, end, text, "place") if kind == "gpe" else None
+    text = " ".join(text.split())
+    if kind == "person" and any(t.lower_ in DROPPED_HONORIFICS for t in toks[:1]):
+        return None  # handled by the honorific pass
+    return RawName(start, end, text, kind)
+
+
+def _date_word(t: Token) -> bool:
+    """A weekday, or a month followed by a day ("Fillon March 3"), which ends a name: a
+    month alone may be a surname ("Theresa May")."""
+    if t.lower_ in _WEEKDAYS:
+        return True
+    nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
+    return t.lower_ in CALENDAR_WORDS and nxt is not None and nxt.like_num
+
+
+def _title_word(low: str, v: Vocab) -> bool:
+    """A word of a post or a title ("Mayor", "Chancellor"), not of a name."""
+    lex = lexicon()
+    if low.endswith("s") and len(low) > 4 and low[:-1] in v.post_vocabulary:
+        return True  # "Presidents A and B"
+    return (
+        low in v.post_vocabulary
+        or lex.titles.match([low], 0) is not None
+        or lex.roles.match([low], 0) is not None
+        or low in DROPPED_HONORIFICS
+        or low in KEPT_HONORIFICS
+    )
+
+
+def _country_words() -> frozenset[str]:
+    lex = lexicon()
+    # "US" is written as an adjective and as the country's name.
+    return frozenset(
+        w.lower()
+        for c in lex.countries
+        for w in (c.name, *c.others, c.adjective if c.adjective.isupper() else "")
+        if w
+    )
+
+
+def _vocab_mention(doc: Doc, t: Token, v: Vocab, min_words: int) -> RawName | None:
+    """Parties, metonyms and country words the tagger did not mark ("Tory", "No 10")."""
+    if not t.text[:1].isupper():
+        return None
+    for n in range(4, min_words - 1, -1):
+        if t.i + n > len(doc):
+            continue
+        low = doc[t.i : t.i + n].text.lower()
+        if low in v.parties:
+            return RawName(t.i, t.i + n, v.parties[low], "party")
+        if low in v.metonyms and low != "the government":
+            return RawName(t.i, t.i + n, v.metonyms[low], "gov")
+    return None
