@@ -41,6 +41,9 @@ def org_for(
 ) -> str | None:
     """The organisation a post belongs to, given the names beside it."""
     if org is not None:
+        if cls == "party" and org.kind == "gov" and staff_post(phrase) and not adjective(org, ctx):
+            # "Kremlin spokesman X": a government speaks through its own spokesman
+            return seat_name(org, ctx) or org.name
         if cls == "party" and org.kind == "gov":
             return None  # "British MEP": a nationality, not the party
         if cls in ("job", "personal") and org.kind == "gov" and adjective(org, ctx):

@@ -154,6 +154,23 @@ def test_role_before_name() -> None:
     assert ("role", "Bram Hollis", "Kestrel Oil") in got
 
 
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("Kremlin spokesman Ivan Dorov said nothing.", "Kremlin"),
+        ("Downing Street spokeswoman Ada Fenn declined to comment.", "UK government"),
+    ],
+)
+def test_a_government_speaks_through_its_spokesman(text: str, org: str) -> None:
+    got = _cands(role_before_name, text)
+    assert any(c[0] == "role" and c[2] == org for c in got), got
+
+
+def test_a_nationality_before_a_spokesman_is_no_employer() -> None:
+    got = _cands(role_before_name, "A British spokesman, Ada Fenn, declined to comment.")
+    assert not any(c[2] == "UK government" for c in got), got
+
+
 def test_met_verb_and_talks() -> None:
     assert ("met", "Anna Pike", "Ravi Shah") in _cands(met_verb, "Anna Pike met Ravi Shah.")
     talks = _cands(held_talks, "Anna Pike held talks with Ravi Shah in Delhi.")
