@@ -31,6 +31,10 @@ def subjects(v: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
             # subject and the subject for its apposition
             return args(apposed[0], ctx, speaking)
         out = args(c, ctx, speaking)
+        if not out and len(subj) > 1 and subj[1].left_edge.i == c.i + 1:
+            # "The energy tycoon Viktor Basko has denied": the parser split the description
+            # from the name it describes into two subjects
+            out = args(subj[1], ctx, speaking)
         for more in subj[1:]:
             # "A and then-President B held …": the parser may give the verb two subjects
             # where it missed the coordination

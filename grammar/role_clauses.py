@@ -24,20 +24,26 @@ if TYPE_CHECKING:
     from deniable.grammar.names import Mention
 
 _HEAD_VERBS = vocab().cues["head_verbs"]
+_OWN_VERBS = vocab().cues["own_verbs"]
 _BECOME_VERBS = vocab().cues["become_verbs"]
 _CONTEST = vocab().cues["contest"]
 
 
 def role_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
-    """ "X heads/leads/chairs/runs Y" and "X, who heads Y": X is Y's head."""
+    """ "X heads/leads/chairs/runs Y" and "X, who heads Y": X is Y's head; "X owns Y": its
+    owner."""
     for v in sent:
-        if v.pos_ != "VERB" or v.lemma_.lower() not in _HEAD_VERBS or _negated(v):
+        lemma = v.lemma_.lower()
+        if v.pos_ != "VERB" or lemma not in _HEAD_VERBS | _OWN_VERBS or _negated(v):
             continue
+        post = "owner" if lemma in _OWN_VERBS else "head"
         objs = [c for c in v.children if c.dep_ == "dobj"]
         if len(objs) != 1 or any(c.dep_ == "prep" for c in objs[0].children):
             continue  # "leads the inquiry into Y": an inquiry, not Y
         org = ctx.names.at(objs[0].i)
-        if org is None or org.kind not in ("org", "gov", "party"):
+        if org is None or org.kind not in (
+            ("org",) if post == "owner" else ("org", "gov", "party")
+        ):
             continue
         when = "former" if v.tag_ == "VBD" else ""
         # "leads the Greens by five points": ahead in a race, which says so to the older
@@ -47,7 +53,7 @@ def role_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if person.name != org.name:
                 yield Candidate(
                     "role", person.name, org.name, v.i, min(person.start, v.i),
-                    max(org.end, v.i + 1), "role_verb", role="head", when=when,
+                    max(org.end, v.i + 1), "role_verb", role=post, when=when,
                     rejected=contest,
                 )  # fmt: skip
 
