@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 _CHARGE_VERBS = vocab().cues["charge_verbs"]
+_AHEAD = vocab().cues["ahead"]
 
 
 _AUTHORITY_WORDS = vocab().cues["authority_words"]
@@ -211,6 +212,8 @@ def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         if v.lemma_ not in ("deny", "face", "contest", "plead"):
             continue
+        if any(c.lower_ in _AHEAD for c in n.children if c.dep_ == "amod"):
+            continue  # "faces possible charges": none brought yet
         # "would plead not guilty to the charges": whatever the plea, the charges are there
         definite = v.lemma_ == "plead" and any(
             c.dep_ == "det" and c.lower_ in ("the", "these", "those") for c in n.children

@@ -41,6 +41,7 @@ _CLAIM_NOUNS = {
 }
 _FALSE = vocab().cues["false"]
 _HEDGES = vocab().cues["hedges"]
+_SUSPECT = vocab().cues["suspect_verbs"]
 # Verbs that put an infinitive in someone's mouth: "claimed to have met", "is said to have".
 _CLAIMS_TO = frozenset(
     {"allege", "claim", "purport", "profess", "say", "report", "believe", "rumour", "rumor"}
@@ -92,6 +93,9 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
                 return None, ""  # "the meeting was cancelled", "postponed the talks"
             if lemma in _DENY and rel in ("ccomp", "dobj", "xcomp") and c.pred != "denies":
                 return Modality.NEGATED, ""
+            if lemma in _SUSPECT and rel == "ccomp" and not _negated(cur):
+                # "Officials suspect A met B": a suspicion, whoever holds it
+                return Modality.ALLEGED, _speaker(cur, ctx)
             fronted = rel == "advcl" and child.i < cur.i and child.tag_ == "VBG"
             if lemma in _SPEECH and rel in ("ccomp", "parataxis", "conj", "advcl") and not fronted:
                 # ("speaking after talks with B, A said ...": the talks are no one's words)
