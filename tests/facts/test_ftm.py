@@ -300,7 +300,8 @@ def test_rejected_statements_only_with_include_rejected(store: FactStore, build)
 
 
 def test_cli_writes_the_ftm_file(desk_db: Path, tmp_path: Path, capsys) -> None:
-    out = tmp_path / "out"
+    # A long path with markup in it is printed as it is: one line, no markup read.
+    out = tmp_path / ("a [bold]long[/bold] folder name " * 3) / "out"
     assert main(["--db", str(desk_db), "export", "--format", "ftm", "--out", str(out)]) == 0
     assert capsys.readouterr().out.strip() == str(out / FTM_FILE)
     assert _ftm_errors(_read(out / FTM_FILE)) == []
