@@ -27,8 +27,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from followthemoney import model
+from followthemoney.exc import InvalidData
 from followthemoney.proxy import EntityProxy
 
+from deniable.errors import StoreError
 from deniable.facts import schema
 from deniable.facts.model import Modality
 from deniable.facts.statement_rows import statement_rows
@@ -54,6 +56,9 @@ _VERBS = {
 _POSITIVE = frozenset(m.value for m in Modality if m.positive)
 # A document date fit for FtM's date type: ``registry.date.clean`` would read a prefix of
 # "2013..2014" as 2013, so anything else is left to the summary as written.
+_NAME = model.get("Event").properties["name"].max_length
+_TITLE = model.get("Article").properties["title"].max_length
+_TEXT = model.get("Article").properties["bodyText"].max_length
 _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
@@ -84,7 +89,44 @@ def ftm_entities(store: FactStore, *, include_rejected: bool = False) -> list[di
         link = _link(row, things[row["a"]], things[row["b"]], articles[row["doc"]])
         # The same statement read twice (one span, one pattern) is one link.
         links.setdefault(str(link.id), link)
-    return [p.to_dict() for p in (*things.values(), *articles.values(), *links.values())]
+    return [_checked(p) for p in (*things.values(), *articles.values(), *links.values())]
+
+
+def _checked(proxy: EntityProxy) -> dict[str, Any]:
+    """``proxy`` as a dict, once FtM's schema accepts it; else the one-line refusal.
+
+    Raises:
+        StoreError: a value FtM's types refuse (a name over 384 characters, a name
+            of nothing but spaces or control characters), naming the entity.
+    """
+    data = proxy.to_dict()
+    problems = [f"{p} is empty" for p in proxy.schema.required if not data["properties"].get(p)]
+    try:
+        proxy.schema.validate(data)
+    except InvalidData as error:
+        # FtM's own message quotes the whole value, which may be a page long.
+        problems += [_problem(proxy, p) for p in error.errors.get("properties", {})]
+    if problems:
+        what = proxy.caption if proxy.caption != proxy.schema.label else proxy.id
+        raise StoreError(
+            f"cannot export {proxy.schema.name} {_short(str(what))!r} as FollowTheMoney: "
+            f"{'; '.join(problems)}; change that value, or export with --format jsonl"
+        )
+    return data
+
+
+def _problem(proxy: EntityProxy, name: str) -> str:
+    prop = proxy.schema.properties[name]
+    for value in proxy.get(name):
+        if len(value) > prop.max_length:
+            return f"{name} is {len(value)} characters, over {prop.max_length}"
+        if not prop.type.validate(value):
+            return f"{name} {_short(value)!r} is no valid {prop.type.name}"
+    return f"{name} is not valid"
+
+
+def _short(value: str, width: int = 60) -> str:
+    return value if len(value) <= width else value[: width - 1] + "…"
 
 
 def _make(schema_name: str, *key: Any) -> EntityProxy:
@@ -122,7 +164,8 @@ def _articles(store: FactStore) -> Iterator[tuple[str, EntityProxy]]:
         # Keyed by the text's hash: a new version of a document is a new article.
         article = _make("Article", "document", sha)
         article.add("fileName", name)
-        article.add("title", title or name)
+        # A title is FtM "string" (1,024 characters at most); the full text is in bodyText.
+        article.add("title", _fit(title or name, _TITLE))
         article.add("author", by or None)
         article.add("publisher", outlet or None)
         article.add("sourceUrl", url or None)
@@ -130,7 +173,7 @@ def _articles(store: FactStore) -> Iterator[tuple[str, EntityProxy]]:
             article.add("publishedAt", date)
         elif date:
             article.add("summary", f"published {date}")
-        article.add("bodyText", text)
+        article.add("bodyText", list(_chunks(text, _TEXT)))
         yield name, article
 
 
@@ -145,7 +188,9 @@ def _link(row: dict[str, Any], a: EntityProxy, b: EntityProxy, article: EntityPr
         link.add("role", _caption(row, row["role"]))
     elif row["pred"] == "met" and agents:
         link = _make("Event", *key)
-        link.add("name", _caption(row, f"{row['a']} met {row['b']}"))
+        name = _caption(row, f"{row['a']} met {row['b']}")
+        # Two long names may not fit FtM's 384 characters; the modality always must.
+        link.add("name", name if len(name) <= _NAME else _caption(row, "meeting"))
         link.add("involved", [a.id, b.id])
         link.add("location", row["where"] or None)
     else:
@@ -165,6 +210,23 @@ def _link(row: dict[str, Any], a: EntityProxy, b: EntityProxy, article: EntityPr
     for prop, value in _dates(row["time_start"], row["time_end"]).items():
         link.add(prop, value)
     return link
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _chunks(text: str, limit: int) -> Iterator[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut after a line break or space.
+
+    FtM's text type holds 65,000 characters a value; bodyText takes several values.
+    """
+    while len(text) > limit:
+        cut = max(text.rfind("\n", 0, limit), text.rfind(" ", 0, limit)) + 1 or limit
+        yield text[:cut]
+        text = text[cut:]
+    if text:
+        yield text
 
 
 def _how(row: dict[str, Any]) -> str:

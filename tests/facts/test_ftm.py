@@ -12,8 +12,11 @@ from typing import Any
 import pytest
 from followthemoney import model
 from followthemoney.exc import InvalidData
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from deniable.cli import main
+from deniable.errors import StoreError
 from deniable.facts.export import export_store
 from deniable.facts.ftm import FTM_FILE, ftm_entities
 from deniable.facts.model import Entity, EntityType
@@ -323,3 +326,65 @@ def test_the_checks_above_can_fail() -> None:
     assert "m: organization missing" in errors
     assert "u: object -> x (None) not Thing" in errors
     assert "t: no concrete schema Thing" in errors
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [("x" * 400, "name is 400 characters, over 384"), ("\u200b\t", "name is empty")],
+)
+def test_a_name_ftm_cannot_hold_is_one_error_and_no_file(
+    build, tmp_path: Path, name: str, problem: str
+) -> None:
+    db = tmp_path / "s.db"
+    with FactStore.open(db, create=True) as store:
+        store.add_extraction(build("n.txt", ["x"], [("met", name, "Bo", "asserted", 0)]))
+        with pytest.raises(StoreError, match="as FollowTheMoney") as raised:
+            export_store(store, fmt="ftm", out_dir=tmp_path / "out")
+    assert problem in str(raised.value) and "\n" not in str(raised.value)
+    assert not (tmp_path / "out").exists()
+    code = main(["--db", str(db), "export", "--format", "ftm", "--out", str(tmp_path / "out")])
+    assert code == 1 and not (tmp_path / "out").exists()
+
+
+def test_a_long_article_and_long_names_still_fit(store: FactStore, build) -> None:
+    long_a, long_b = "A" + "a" * 200, "B" + "b" * 200
+    filler = ["word " * 400] * 40 + ["é" * 1999] * 40
+    store.add_extraction(
+        build("long.txt", [*filler, "They met."], [("met", long_a, long_b, "reported", 80)],
+              title="T" * 2000)
+    )  # fmt: skip
+    entities = ftm_entities(store)
+    assert _ftm_errors(entities) == []
+    (article,) = [e["properties"] for e in entities if e["schema"] == "Article"]
+    assert len(article["bodyText"]) == 3
+    # FtM strips each value at its ends; the words are all there, in order.
+    assert " ".join(article["bodyText"]).split() == " ".join([*filler, "They met."]).split()
+    assert len(article["title"][0]) == 1024 and article["title"][0].endswith("…")
+    (meeting,) = _links(entities)
+    assert meeting["properties"]["name"] == ["meeting (reported)"]
+
+
+_NAMES = st.text(min_size=1, max_size=40)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(a=_NAMES, b=_NAMES, alias=_NAMES, title=st.text(max_size=40))
+def test_any_names_give_valid_entities_or_one_error(
+    build, a: str, b: str, alias: str, title: str
+) -> None:
+    with FactStore.memory() as store:
+        store.add_entities([Entity(a, EntityType.PERSON, (alias,))])
+        store.add_extraction(
+            build("h.txt", [f"{a} met {b}."], [("met", a, b, "alleged", 0)], title=title)
+        )
+        try:
+            entities = ftm_entities(store)
+        except StoreError as error:
+            assert "\n" not in str(error) and "as FollowTheMoney" in str(error)
+            return
+    assert _ftm_errors(entities) == []
+    assert len(_links(entities)) == 1
