@@ -24,11 +24,12 @@ import calendar
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from followthemoney import model
 from followthemoney.exc import InvalidData
 from followthemoney.proxy import EntityProxy
+from followthemoney.schema import ValidationData
 
 from deniable.errors import StoreError
 from deniable.facts import schema
@@ -56,9 +57,9 @@ _VERBS = {
 _POSITIVE = frozenset(m.value for m in Modality if m.positive)
 # A document date fit for FtM's date type: ``registry.date.clean`` would read a prefix of
 # "2013..2014" as 2013, so anything else is left to the summary as written.
-_NAME = model.get("Event").properties["name"].max_length
-_TITLE = model.get("Article").properties["title"].max_length
-_TEXT = model.get("Article").properties["bodyText"].max_length
+_NAME = model.schemata["Event"].properties["name"].max_length
+_TITLE = model.schemata["Article"].properties["title"].max_length
+_TEXT = model.schemata["Article"].properties["bodyText"].max_length
 _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
@@ -102,7 +103,7 @@ def _checked(proxy: EntityProxy) -> dict[str, Any]:
     data = proxy.to_dict()
     problems = [f"{p} is empty" for p in proxy.schema.required if not data["properties"].get(p)]
     try:
-        proxy.schema.validate(data)
+        proxy.schema.validate(cast(ValidationData, data))
     except InvalidData as error:
         # FtM's own message quotes the whole value, which may be a page long.
         problems += [_problem(proxy, p) for p in error.errors.get("properties", {})]
@@ -178,16 +179,15 @@ def _articles(store: FactStore) -> Iterator[tuple[str, EntityProxy]]:
 
 
 def _link(row: dict[str, Any], a: EntityProxy, b: EntityProxy, article: EntityProxy) -> EntityProxy:
-    key = ("statement", row["pred"], row["a"], row["b"], row["modality"], row["sha256"])
-    key += (row["start"], row["end"])
+    key = [row[k] for k in ("pred", "a", "b", "modality", "sha256", "start", "end")]
     agents = a.schema.is_a("LegalEntity") and b.schema.is_a("LegalEntity")
     if row["pred"] == "role" and agents and b.schema.is_a("Organization"):
-        link = _make("Membership", *key)
+        link = _make("Membership", "statement", *key)
         link.add("member", a.id)
         link.add("organization", b.id)
         link.add("role", _caption(row, row["role"]))
     elif row["pred"] == "met" and agents:
-        link = _make("Event", *key)
+        link = _make("Event", "statement", *key)
         name = _caption(row, f"{row['a']} met {row['b']}")
         # Two long names may not fit FtM's 384 characters; the modality always must.
         link.add("name", name if len(name) <= _NAME else _caption(row, "meeting"))
@@ -195,7 +195,7 @@ def _link(row: dict[str, Any], a: EntityProxy, b: EntityProxy, article: EntityPr
         link.add("location", row["where"] or None)
     else:
         # A role held "for" a person (chief of staff to Putin) is no Membership either.
-        link = _make("UnknownLink", *key)
+        link = _make("UnknownLink", "statement", *key)
         link.add("subject", a.id)
         link.add("object", b.id)
         verb = _VERBS[row["pred"]]
