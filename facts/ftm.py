@@ -30,6 +30,7 @@ from followthemoney import model
 from followthemoney.exc import InvalidData
 from followthemoney.proxy import EntityProxy
 from followthemoney.schema import ValidationData
+from followthemoney.types import registry
 
 from deniable.errors import StoreError
 from deniable.facts import schema
@@ -170,9 +171,11 @@ def _articles(store: FactStore) -> Iterator[tuple[str, EntityProxy]]:
         article.add("author", by or None)
         article.add("publisher", outlet or None)
         article.add("sourceUrl", url or None)
-        if _ISO_DATE.fullmatch(date[:10]):
-            article.add("publishedAt", date)
+        published = registry.date.clean(date) if _ISO_DATE.fullmatch(date[:10]) else None
+        if published:
+            article.add("publishedAt", published, cleaned=True)
         elif date:
+            # Not a calendar date FtM can read ("2024-13-01", "last spring"): kept as written.
             article.add("summary", f"published {date}")
         article.add("bodyText", list(_chunks(text, _TEXT)))
         yield name, article

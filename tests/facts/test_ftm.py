@@ -197,6 +197,23 @@ def test_hostile_names_and_titles_survive(desk_db: Path, tmp_path: Path) -> None
     assert runs["properties"]["organization"] == [named["Harbour Office"]["id"]]
 
 
+@pytest.mark.parametrize(
+    ("date", "published", "summary"),
+    [
+        ("2024-03-01", ["2024-03-01"], None),
+        ("2024-03-01T10:00:00+02:00", ["2024-03-01T08:00:00"], None),
+        ("2024-13-01", None, ["published 2024-13-01"]),
+        ("2013..2014", None, ["published 2013..2014"]),
+    ],
+)
+def test_an_article_date_ftm_cannot_read_is_kept_as_written(
+    store: FactStore, build, date: str, published: list[str] | None, summary: list[str] | None
+) -> None:
+    store.add_extraction(build("d.txt", ["x"], date=date))
+    (article,) = [e["properties"] for e in ftm_entities(store)]
+    assert (article.get("publishedAt"), article.get("summary")) == (published, summary)
+
+
 def test_a_newline_in_a_name_is_the_space_ftm_names_have(store: FactStore, build) -> None:
     store.add_extraction(
         build("n.txt", ["x"], [("met", 'Ann "Q" \nLee; --', "Bo Ünal", "asserted", 0)])
