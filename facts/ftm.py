@@ -16,6 +16,8 @@ aggregate`` and ``alephclient write-entities`` read:
 
 A negated or attempted statement is no link ("never met", "tried to call") and is
 never written; a statement a reviewer rejected only with ``include_rejected``, marked.
+Every entity is checked against its schema first: a value FtM cannot hold is one
+:class:`~deniable.errors.StoreError`, and nothing is written.
 """
 
 from __future__ import annotations
@@ -197,7 +199,9 @@ def _link(row: dict[str, Any], a: EntityProxy, b: EntityProxy, article: EntityPr
         link.add("involved", [a.id, b.id])
         link.add("location", row["where"] or None)
     else:
-        # A role held "for" a person (chief of staff to Putin) is no Membership either.
+        # FtM's Call shows numbers, caller, receiver and date, none of which could say that
+        # a call was only reported; an UnknownLink's role is its caption and can. A role
+        # held "for" a person (chief of staff to Putin) is no Membership either.
         link = _make("UnknownLink", "statement", *key)
         link.add("subject", a.id)
         link.add("object", b.id)
