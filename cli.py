@@ -260,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     no_derive_option(p)
 
     p = add("export", export_command, "write fact tables for other tools")
-    p.add_argument("--format", choices=["csv", "tsv", "jsonl"], default="csv")
+    p.add_argument("--format", choices=["csv", "tsv", "jsonl", "ftm"], default="csv")
     p.add_argument("--out", default="export", metavar="DIR", help="output folder")
     p.add_argument(
         "--derived",
@@ -272,7 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--include-rejected",
         action="store_true",
         help="also the statements a reviewer rejected, marked rejected (statements.csv's "
-        "review column, facts.jsonl's review key); left out otherwise, as from the rules",
+        "review column, facts.jsonl's review key, ftm links' caption); left out otherwise, "
+        "as from the rules",
     )
     p.add_argument(
         "--datasette",

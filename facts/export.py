@@ -7,6 +7,7 @@
 * ``csv``: one ``<relation>.csv`` per relation with a header row (RFC 4180 quoting), and
   ``statements.csv``: every statement with its modality, source, document, span and
   sentence.
+* ``ftm``: ``entities.ftm.json``, FollowTheMoney entities for Aleph (:mod:`deniable.facts.ftm`).
 * ``jsonl``: ``facts.jsonl`` (one object per statement), ``entities.jsonl`` and
   ``documents.jsonl`` (texts, their sources and sentence spans), which together hold
   the store's current documents; :mod:`deniable.facts.load` reads them back.
@@ -14,8 +15,9 @@
 Every format writes the current version of each document only: the old versions
 ``ingest --replace`` kept are the store's own history (``deniable history``).
 Statements a reviewer rejected are left out, as they are out of every view the
-rules read; ``include_rejected`` puts them back into ``statements.csv`` and
-``facts.jsonl``, marked (``review`` is ``rejected``), for an audit of the decisions.
+rules read; ``include_rejected`` puts them back into ``statements.csv``,
+``facts.jsonl`` and ``entities.ftm.json``, marked (``review`` is ``rejected``, or the
+link's caption says so), for an audit of the decisions.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from deniable.facts.model import PREDICATES, Modality
 from deniable.facts.statement_rows import statement_rows
 from deniable.facts.store import FactStore
 
-FORMATS = ("tsv", "csv", "jsonl")
+FORMATS = ("tsv", "csv", "jsonl", "ftm")
 
 #: Characters a Soufflé ``.facts`` field cannot hold.
 _TSV_FORBIDDEN = {"\t": "a tab", "\n": "a newline", "\r": "a carriage return", "\x00": "a NUL"}
@@ -61,7 +63,7 @@ def export_store(
         OutputError: ``out_dir`` or a file in it cannot be written (read-only, disk full).
         StoreError: a value cannot be written in the format (tsv only).
     """
-    builders = {"tsv": _tsv_files, "csv": _csv_files, "jsonl": _jsonl_files}
+    builders = {"tsv": _tsv_files, "csv": _csv_files, "jsonl": _jsonl_files, "ftm": _ftm_files}
     if fmt not in builders:
         raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     if out_dir.exists() and not out_dir.is_dir():
@@ -178,6 +180,13 @@ def _csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     writer.writerow(columns)
     writer.writerows(["" if v is None else v for v in row] for row in rows)
     return buffer.getvalue()
+
+
+def _ftm_files(store: FactStore, include_rejected: bool) -> dict[str, str]:
+    # Imported here: the FtM model takes a second to load, and only this format needs it.
+    from deniable.facts.ftm import FTM_FILE, ftm_lines
+
+    return {FTM_FILE: ftm_lines(store, include_rejected=include_rejected)}
 
 
 def _jsonl_files(store: FactStore, include_rejected: bool) -> dict[str, str]:

@@ -4,7 +4,8 @@ One row per statement of a current document: the fact, its modality, the
 attributed ``source`` ("" when the article speaks in its own voice, as in the
 JSON Lines export), ``vouched_by`` (that source, else the outlet, else the
 document: the value the rules' ``statement`` view reads), the document's title,
-date and URL, the sentence and span, the details, and the review status.
+date, URL, outlet and text hash, the sentence and span, the details (the time also as the
+``YYYYMMDD`` interval ``time_start``..``time_end`` when it names one), and the review status.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ __all__ = ["ROW_KEYS", "statement_rows"]
 ROW_KEYS = (
     "id", "pred", "a", "b", "modality", "source", "vouched_by", "doc", "title", "date", "url",
     "sentence_index", "start", "end", "pattern", "count", "when", "where", "claim", "role",
-    "review", "sentence",
+    "review", "sentence", "outlet", "sha256", "time_start", "time_end",
 )  # fmt: skip
 
 
@@ -31,7 +32,7 @@ def statement_rows(store: FactStore) -> Iterator[dict[str, Any]]:
                        ELSE d.name END,
                   d.name, d.title, d.date, d.url, se.position, s.char_start, s.char_end,
                   s.pattern, s.count, s.when_text, s.where_text, s.claim, s.role,
-                  coalesce(m.status, ''), se.text
+                  coalesce(m.status, ''), se.text, d.outlet, d.sha256, s.time_start, s.time_end
         FROM statements s
         LEFT JOIN review_marks m ON m.statement_id = s.id
         JOIN facts f ON f.id = s.fact_id

@@ -44,7 +44,7 @@ def export_command(args: argparse.Namespace, console: Console) -> int:
             include_rejected=args.include_rejected,
         )  # fmt: skip
     for path in written:
-        console.print(str(path), highlight=False)
+        console.print(str(path), highlight=False, markup=False, soft_wrap=True)
     return 0
 
 

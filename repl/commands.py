@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from deniable.errors import DeniableError, UsageError
+from deniable.facts.export import FORMATS
 from deniable.facts.name_forms import closest_names, name_forms
 from deniable.facts.records import EntityInfo
 from deniable.repl.proofs import evidence_text, print_proofs
@@ -440,12 +441,14 @@ def _reload(session: Session, console: Console, arg: str) -> None:
 
 
 @special_command(
-    "export", ":export [csv|tsv|jsonl] [DIR]", "write the fact tables like `deniable export`"
+    "export",
+    ":export [FORMAT] [DIR]",
+    "write the fact tables like `deniable export` (csv, tsv, jsonl or ftm)",
 )
 def _export(session: Session, console: Console, arg: str) -> None:
     fmt, out = "csv", "export"
     for word in shlex.split(arg):
-        if word in ("csv", "tsv", "jsonl"):
+        if word in FORMATS:
             fmt = word
         else:
             out = word

@@ -31,7 +31,7 @@ def test_help_lists_every_command(session: Session) -> None:
     printed, ok = run(session, ":help")
     assert ok == [True]
     lines = printed.splitlines()
-    assert lines[0] == ":help [COMMAND]                list the commands, or explain one"
+    assert lines[0] == ":help [COMMAND]           list the commands, or explain one"
     for command in COMMANDS.values():
         assert any(line.startswith(command.syntax + " ") for line in lines), command.name
     assert printed.endswith("(they end with\na dot and may span lines).\n")
@@ -169,6 +169,12 @@ def test_export(session: Session, tmp_path: Path) -> None:
     assert ok == [True]
     written = [Path(line) for line in printed.splitlines()]
     assert written and all(p.exists() and p.parent == tmp_path / "out" for p in written)
+
+
+def test_export_ftm(session: Session, tmp_path: Path) -> None:
+    printed, ok = run(session, f":export {tmp_path / 'out'} ftm")
+    assert ok == [True]
+    assert printed == f"{tmp_path / 'out' / 'entities.ftm.json'}\n"
 
 
 def test_query_needs_an_atom(session: Session) -> None:
