@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
 _ORG_WORDS = vocab().cues["org_words"]
 _PLACE_WORDS = vocab().cues["place_words"]
+_CUES = vocab().cues
+_PERSON_NOUNS = (
+    _CUES["person_nouns"] | _CUES["group_nouns"] | _CUES["people_nouns"] | _CUES["agent_nouns"]
+)
 COMPANY_NOUNS = vocab().cues["company_nouns"]
 #: Nouns that say what kind of firm the name after them is ("the retail chain X").
 FIRM_WORDS = COMPANY_NOUNS | {"group"}
@@ -45,9 +49,27 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
         elif _family(doc, r, words) and kinds.get(r.text) in ("place", "person", "org"):
             kinds[r.text] = "group"
     for r in raw:
-        if kinds.get(r.text) == "org" and _apposed_post(doc, r, v):
-            kinds[r.text] = "person"  # "X, the chief executive of Y,": the tagger said org
+        if kinds.get(r.text) in ("org", "place") and _apposed_post(doc, r, v):
+            # "X, the chief executive of Y,", "X, a businessman,": the tagger said org or
+            # place
+            kinds[r.text] = "person"
+        elif kinds.get(r.text) in ("org", "place") and _titled(doc, r):
+            kinds[r.text] = "person"  # "Governor Bola Tunde": a title names a person
+    people = {r.text.split()[-1] for r in raw if kinds.get(r.text) == "person" and " " in r.text}
+    for text, kind in kinds.items():
+        if kind in ("org", "place") and text in people and text.lower() not in v.governments:
+            kinds[text] = "person"  # the surname of someone just found to be a person
     return kinds
+
+
+def _titled(doc: Doc, r: RawName) -> bool:
+    """A capitalised title right before a name of two or three words ("Governor X")."""
+    if r.start == 0 or not 2 <= r.end - r.start <= 3:
+        return False
+    t = doc[r.start - 1]
+    if not t.text[:1].isupper() or r.text.lower().split()[-1] in _ORG_WORDS:
+        return False
+    return lexicon().titles.match([t.lower_], 0) is not None
 
 
 @functools.cache
@@ -78,7 +100,9 @@ def _apposed_post(doc: Doc, r: RawName, v: Vocab) -> bool:
     if r.end >= len(doc) or doc[r.end].text != ",":
         return False
     return any(
-        c.dep_ == "appos" and c.i > r.end and c.lower_ in v.post_vocabulary
+        c.dep_ == "appos"
+        and c.i > r.end
+        and (c.lower_ in v.post_vocabulary or c.lower_ in _PERSON_NOUNS)
         for c in doc[r.end - 1].children
     )
 

@@ -23,7 +23,7 @@ from deniable.grammar.home import dominant, home_country
 from deniable.grammar.kinds import name_kinds
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.pronouns import first_person_mentions, organisation_it, resolve_pronouns
-from deniable.grammar.raw_names import raw_mentions, spread, surnames_apart
+from deniable.grammar.raw_names import lone_surnames, raw_mentions, spread, surnames_apart
 from deniable.grammar.spellings import (
     US_PARTY_CODE,
     acronyms,
@@ -89,6 +89,11 @@ def read_names(doc: Doc) -> DocNames:
         raw = split
         kinds.update({r.text: "person" for r in raw if r.kind == "person" and r.text in full})
         full = full_names(raw, kinds)
+    lone = lone_surnames(doc, raw, full)
+    if lone:
+        # (sorted, as the stages after read the raw names in document order)
+        raw = sorted([*raw, *lone], key=lambda r: r.start)
+        kinds.update({r.text: "person" for r in lone})
     short_forms = acronyms(doc, raw, kinds)
     aliases = person_aliases(doc, raw, kinds)
     for short in aliases:

@@ -184,6 +184,26 @@ def _parts(start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
     return list(zip([start, *(c + 1 for c in cuts)], [*cuts, end], strict=True))
 
 
+def lone_surnames(
+    doc: Doc, raw: list[RawName], full: dict[str, list[tuple[int, str]]]
+) -> list[RawName]:
+    """A person's surname alone, after the full name, where the tagger named nothing
+    ("Olusegun Adeyemi, a businessman, ... Adeyemi denied")."""
+    taken = {i for r in raw for i in range(r.start, r.end)}
+    firsts = {r.start for r in raw}
+    out: list[RawName] = []
+    for t in doc:
+        if t.i in taken or t.pos_ != "PROPN" or not t.text[:1].isupper():
+            continue
+        named = [pos for pos, name in full.get(t.text, []) if name.split()[-1] == t.text]
+        if not named or min(named) > t.i or t.i - 1 in taken or t.i + 1 in firsts:
+            continue  # only after the full name, and not inside a longer run of names
+        if t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN":
+            continue
+        out.append(RawName(t.i, t.i + 1, t.text, "person"))
+    return out
+
+
 def surnames_apart(
     doc: Doc, raw: list[RawName], full: dict[str, list[tuple[int, str]]]
 ) -> list[RawName]:
