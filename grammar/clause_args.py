@@ -151,11 +151,21 @@ def _post_holder(x: Token, ctx: Context) -> Mention | None:
     organisation, as its apposition, rather than on the post."""
     for y in (x, *x.conjuncts):
         for prep in y.children:
-            if prep.dep_ != "prep" or prep.lower_ not in ("of", "at", "for"):
+            if prep.dep_ != "prep" or prep.lower_ not in ("of", "at", "for", "to"):
                 continue
             for obj in prep.children:
                 if obj.dep_ != "pobj":
                     continue
+                m = ctx.mention(obj)
+                if (
+                    m is not None
+                    and m.kind == "person"
+                    and ctx.doc[m.start - 1].pos_ == "PROPN"
+                    and ctx.names.at(m.start - 1) is not m
+                ):
+                    # "ambassador to the U.S. Sergey Kislyak": the name right after the
+                    # post's country, which the parser took for one noun phrase
+                    return m
                 # "of the retailer X, A": the apposition of the apposition
                 apposed = [a for a in obj.children if a.dep_ == "appos"]
                 apposed += [b for a in apposed for b in a.children if b.dep_ == "appos"]

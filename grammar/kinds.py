@@ -13,7 +13,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from deniable.grammar.lexicon import lexicon
-from deniable.grammar.vocab import vocab
+from deniable.grammar.vocab import leader_names, vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -77,6 +77,17 @@ def leader_surnames() -> frozenset[str]:
     """Surnames that name one leader in leaders.txt ("erdogan"), not two ("bush")."""
     counts = Counter(full.split()[-1] for full in vocab().leaders)
     return frozenset(name for name, n in counts.items() if n == 1 and len(name) > 3)
+
+
+@functools.cache
+def leader_by_surname() -> dict[str, str]:
+    """A surname that names one leader in leaders.txt -> that leader's full name."""
+    unique = leader_surnames()
+    return {
+        full.split()[-1].lower(): full
+        for full in leader_names().values()
+        if full.split()[-1].lower() in unique
+    }
 
 
 def _family(doc: Doc, r: RawName, words: set[str]) -> bool:

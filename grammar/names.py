@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from deniable.grammar.home import dominant, home_country
-from deniable.grammar.kinds import name_kinds
+from deniable.grammar.kinds import leader_by_surname, leader_surnames, name_kinds
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.pronouns import first_person_mentions, organisation_it, resolve_pronouns
 from deniable.grammar.raw_names import lone_surnames, raw_mentions, spread, surnames_apart
@@ -113,12 +113,21 @@ def read_names(doc: Doc) -> DocNames:
             continue
         if kind == "place" and name in short_forms:
             kind = "org"  # the tagger's town is a company's short name
-        if kind == "person" and name in short_forms and not resolve_person(r, full, out):
-            kind = "org"  # the tagger's person is a company's short name
+        if (
+            kind == "person"
+            and name in short_forms
+            and not resolve_person(r, full, out)
+            and name.lower() not in leader_surnames()
+        ):
+            kind = "org"  # the tagger's person is a company's short name ("Trump" stays)
         if name in aliases:
             kind, name = "person", aliases[name]
         if kind == "person":
             name = resolve_person(r, full, out) or name
+            if name == r.text and " " not in name and name not in full:
+                # "Trump" in an article that never names him in full, nor anyone else
+                # of that name: the one leader of that surname
+                name = leader_by_surname().get(name.lower(), name)
             if r.gender:
                 genders.setdefault(name, r.gender)
             first = name.split()[0].lower()

@@ -134,6 +134,28 @@ CALENDAR_WORDS = frozenset(
         "friday",
         "saturday",
         "sunday",
+        # abbreviated months ("on Dec. 29") and the holidays greetings name ("wished each
+        # other Merry Christmas"): never a person
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "christmas",
+        "easter",
+        "year",
+        "eid",
+        "ramadan",
+        "diwali",
+        "hanukkah",
+        "thanksgiving",
     ]
 )
 

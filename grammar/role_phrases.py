@@ -318,7 +318,9 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
         # "X, who is a member of Y" and "X is the chief executive of Y": the complement of
         # "be" describes X
         for rel in head.children:
-            if rel.dep_ == "relcl" and rel.lemma_ == "be":
+            # ("X, picked to be national security adviser," is not yet)
+            infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in rel.children)
+            if rel.dep_ == "relcl" and rel.lemma_ == "be" and not infinitive:
                 nouns += [c for c in rel.children if c.dep_ == "attr"]
         copulas: list[Token] = []
         if head.dep_ == "nsubj" and head.head.lemma_ == "be" and not _negated_be(head.head):

@@ -120,6 +120,14 @@ def _leaders(governments: dict[str, str], metonyms: dict[str, str]) -> dict[str,
     return out
 
 
+@functools.cache
+def leader_names() -> dict[str, str]:
+    """Each leader of leaders.txt, lower case -> the name as the file writes it."""
+    return {
+        name.lower(): name for line in _lines("leaders.txt") if (name := line.split("|")[0].strip())
+    }
+
+
 def _leader_posts() -> dict[str, str]:
     out: dict[str, str] = {}
     for line in _lines("leaders.txt"):

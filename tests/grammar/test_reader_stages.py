@@ -436,3 +436,12 @@ def test_he_with_two_men_before_it_in_the_sentence_is_no_one() -> None:
     doc = parse("Tom Ruiz said that he had lied.")
     he = next(t.i for t in doc if t.lower_ == "he")
     assert read_names(doc).at(he).name == "Tom Ruiz"  # type: ignore[union-attr]
+
+
+def test_greetings_and_abbreviated_months_are_no_names() -> None:
+    names = _names(
+        "Ana Pell said they wished each other Merry Christmas and Happy New Year. "
+        "The call did not happen until the next day, Dec. 29."
+    )
+    assert "Ana Pell" in names
+    assert not any(n in ("Merry Christmas", "Happy New Year", "Dec") for n in names), names
