@@ -20,12 +20,21 @@ if TYPE_CHECKING:
 _DESCRIPTION_DETS = frozenset({"the", "his", "her", "its", "their"})
 
 
-def with_descriptions(doc: Doc, names: DocNames, holders: dict[str, str]) -> DocNames:
-    """Add "the attorney general" as a mention of the one person the article gives that post.
+def with_descriptions(
+    doc: Doc,
+    names: DocNames,
+    holders: dict[str, str],
+    countries: Mapping[tuple[str, str], str] | None = None,
+) -> DocNames:
+    """Add "the attorney general" as a mention of the one person the article gives that post,
+    and "Russia's ambassador", "the Russian ambassador" as one of the one person it gives
+    that country's post.
 
     ``holders`` maps a post as written ("attorney general") to the person the article names
     with it; posts held by more than one person in the article are left out by the caller.
+    ``countries`` maps (government, post) to the one person named with that post of it.
     """
+    names = _by_country(doc, names, countries or {})
     if not holders:
         return names
     longest = max(len(p.split()) for p in holders)
@@ -49,6 +58,41 @@ def with_descriptions(doc: Doc, names: DocNames, holders: dict[str, str]) -> Doc
         else:
             k += 1
     return with_added(names, added)
+
+
+def _by_country(doc: Doc, names: DocNames, countries: Mapping[tuple[str, str], str]) -> DocNames:
+    """ "Russia's ambassador to Washington", "the Russian ambassador": a country's post whose
+    one holder the article names."""
+    if not countries:
+        return names
+    longest = max(len(post.split()) for _gov, post in countries)
+    added: list[Mention] = []
+    for gov in names.mentions:
+        if gov.kind != "gov":
+            continue
+        k = gov.end + (1 if gov.end < len(doc) and doc[gov.end].lower_ in ("'s", "’s") else 0)
+        possessive = k > gov.end
+        if not possessive and not (gov.start > 0 and doc[gov.start - 1].lower_ == "the"):
+            continue  # "Russian ambassador Sergey X" names him; "Russian officials" no one
+        for n in range(longest, 0, -1):
+            end = k + n
+            if end > len(doc) or any(names.at(j) is not None for j in range(k, end)):
+                continue
+            who = countries.get((gov.name, doc[k:end].text.lower()))
+            sent = doc[gov.start].sent
+            # ("Russia's ambassador in London, Boris X,": the holder named there is titled)
+            named_here = any(
+                m.name == who and sent.start <= m.start < sent.end for m in names.mentions
+            )
+            if who and not named_here:
+                added.append(Mention(gov.start, end, who, "person"))
+                break
+    if not added:
+        return names
+    # the country is part of the description now, not an actor of its own
+    covered = {i for m in added for i in range(m.start, m.end)}
+    kept = [m for m in names.mentions if m.start not in covered]
+    return with_added(replace(names, mentions=tuple(kept)), added)
 
 
 PostOf = Callable[[list[str]], "tuple[str, str] | None"]

@@ -48,6 +48,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     role_phrases.role_in_apposition,
     role_phrases.role_from_org,
     role_phrases.role_party_code,
+    role_phrases.role_before_comma,
     role_phrases.role_party_member,
     role_phrases.role_founded_by,
     role_phrases.role_of_description,
@@ -190,7 +191,15 @@ def _context(doc: Doc) -> Context:
     elsewhere: set[str] = set()  # holders of a foreign or a former post
     home = first.names.home
     govs = {m.name for m in first.names.mentions if m.kind == "gov"}
+    by_country: dict[tuple[str, str], set[str]] = {}  # (government, post) -> holders
     for sent in doc.sents:
+        for c in (
+            *role_phrases.role_in_apposition(sent, first),
+            *role_phrases.role_before_name(sent, first),
+            *role_phrases.role_before_comma(sent, first),
+        ):
+            if c.b in govs and c.when != "former":
+                by_country.setdefault((c.b, c.role), set()).add(c.a)
         for c in role_phrases.role_before_name(sent, first):
             held.setdefault(c.role, set()).add(c.a)
             if c.when == "former":
@@ -228,7 +237,8 @@ def _context(doc: Doc) -> Context:
         post = role_phrases.government_post(words, first)
         return post if post is not None and post[0] not in held else None
 
-    names = with_descriptions(doc, with_org_descriptions(doc, first.names), holders)
+    countries = {k: next(iter(who)) for k, who in by_country.items() if len(who) == 1}
+    names = with_descriptions(doc, with_org_descriptions(doc, first.names), holders, countries)
     names = with_groups(doc, with_antecedents(doc, names, unheld_post, posted))
     ctx = Context(doc, names, first.vocab)
     quotes = quotations(doc, lambda v: speaker_of(v, ctx))

@@ -201,6 +201,9 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
             name = seat_name(after, ctx) or after.name
     elif org is None and after is None and cls == "personal" and owner and owner.kind == "person":
         name = owner.name  # "X, President Y's personal lawyer": a post held for Y
+    elif org is None and after is None and staff_post(phrase) and owner and owner.kind == "person":
+        # "X, Trump's spokesman,": in Y's service, at the seat Y leads if any
+        name = leader_seat(owner, ctx) or owner.name
     elif org is None and after is None and _unnamed_owner(doc, start, noun.i):
         return  # "the island nation's attorney general": some country, not the article's
     else:

@@ -382,7 +382,7 @@ def _someone_between(noun: Token, m: Mention, ctx: Context) -> bool:
 def _between(noun: Token, m: Mention) -> range:
     if noun.i < m.start:
         return range(noun.i + 1, m.start)
-    return range(m.end, noun.left_edge.i + 1)
+    return range(m.end, noun.left_edge.i)  # ("A, B's spokesman": B is in the phrase)
 
 
 def role_from_org(sent: Span, ctx: Context) -> Iterator[Candidate]:
@@ -404,6 +404,41 @@ def role_from_org(sent: Span, ctx: Context) -> Iterator[Candidate]:
         yield Candidate(
             "role", m.name, org.name, m.end - 1, m.start, org.end, "role_from_org", role="member"
         )
+
+
+def role_before_comma(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "Russian Ambassador to the United States, Sergei X,": a country's post set off
+    before the name, read from the words where the parser lost the apposition."""
+    doc = ctx.doc
+    for m in _people(sent, ctx):
+        k = m.start - 2
+        if k <= sent.start or doc[m.start - 1].text != ",":
+            continue
+        posting = ctx.names.at(k)
+        if posting is not None and posting.kind in ("gov", "place"):
+            # "... to the United States": where the post is held, not whose it is
+            j = posting.start - 1
+            j -= 1 if doc[j].lower_ == "the" else 0
+            if doc[j].lower_ not in ("to", "in"):
+                continue
+            k = j - 1
+        words: list[str] = []
+        while k >= sent.start and ctx.names.at(k) is None and doc[k].lower_ in _POST_WORDS:
+            words.insert(0, doc[k].text)
+            k -= 1
+        country = ctx.names.at(k) if k >= sent.start else None
+        post = post_of(words, ctx) if words else None
+        if post is None or post[0] not in ("gov", "head") or country is None:
+            continue
+        if country.kind != "gov" or country.end != k + 1:
+            continue
+        yield Candidate(
+            "role", m.name, country.name, m.end - 1, country.start, m.end, "role_before_comma",
+            role=post[1],
+        )  # fmt: skip
+
+
+_POST_WORDS = vocab().post_vocabulary
 
 
 def role_party_code(sent: Span, ctx: Context) -> Iterator[Candidate]:
