@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 _CHARGE_VERBS = vocab().cues["charge_verbs"]
 _AHEAD = vocab().cues["ahead"]
+_ACCUSE = frozenset({"accuse", "charge", "name"})
 
 
 _AUTHORITY_WORDS = vocab().cues["authority_words"]
@@ -244,6 +245,16 @@ def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 continue  # "she brought charges against him": anyone may complain
         elif v.lemma_ in _RETURN_VERBS and n.dep_ == "nsubjpass":
             authority = _agent(v, ctx)
+        elif n.lemma_ == "indictment" and n.dep_ == "nsubj" and v.lemma_ in _ACCUSE:
+            # "An indictment unsealed on Thursday accuses A and B of …"
+            people = [m for g in v.children if g.dep_ == "dobj" for m in args(g, ctx)]
+            who = _default_authority(v, sent, ctx)
+            for m in people:
+                if m.kind in ("person", "group"):
+                    yield Candidate(
+                        "indicted_by", m.name, who, v.i, sent.start, sent.end, "indictment_accuses"
+                    )
+            continue
         else:
             continue
         people = after_prep(n, "against", ctx) + after_prep(v, "against", ctx)

@@ -132,6 +132,7 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
         if said is not None:
             modality, source = Modality.REPORTED, said
     offence = _offence(v) if c.pred == "indicted_by" else set()
+    offence |= _described(v, sent)
     if any(t.lower_ in _HEDGES and t.i not in offence for t in sent) or _hedged(v):
         return Modality.ALLEGED, source
     according = _according(sent, ctx)
@@ -292,6 +293,16 @@ def _offence(v: Token) -> set[int]:
         what = c.dep_ == "prep" and c.lower_ in ("for", "with", "over", "on", "in")
         if what or (c.dep_ == "advcl" and c.i > v.i):
             out.update(t.i for t in c.subtree)
+    return out
+
+
+def _described(v: Token, sent: Span) -> set[int]:
+    """The words of a relative clause about someone ("businessmen who reportedly helped
+    X"), unless the fact is read inside it: a hedge there hedges the description."""
+    out: set[int] = set()
+    for t in sent:
+        if t.dep_ == "relcl" and not any(g.i == v.i for g in t.subtree):
+            out.update(g.i for g in t.subtree)
     return out
 
 
