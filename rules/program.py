@@ -228,7 +228,7 @@ def _feed(checked: CheckedProgram, rel: str, table: str) -> CheckedProgram:
 def _store_outputs(
     derived: Tables, inputs: Tables, checked: CheckedProgram, out_dir: Path, out: IO[str]
 ) -> None:
-    from deniable.rules.soufflio import write_output
+    from deniable.rules.soufflio import output_path, write_output
 
     order = {rel: i for i, rel in enumerate(checked.idb)}
     directives = [d for d in checked.directives if d.kind in ("output", "printsize")]
@@ -250,6 +250,12 @@ def _store_outputs(
         if str(out_dir) == "-":
             # `souffle -D -` prints every output relation instead of writing files.
             directive = dataclasses.replace(directive, params=(("IO", "stdout"), *directive.params))
+        lines = _lines_query(tables, directive, info)
+        to_file = directive.param("IO", "file") == "file"
+        if lines is not None and to_file and directive.param("headers", "false") != "true":
+            # The common case, millions of rows: the engine writes the file itself.
+            _write_lines(tables, lines, output_path(directive, out_dir))
+            continue
         rows, types = _rows(tables, directive, info)
         write_output(directive, rows, info.attributes, out_dir, out, types)
 
@@ -274,7 +280,6 @@ def _rows(
     tables: Tables, directive: Directive, info: RelationInfo
 ) -> tuple[list[tuple[Any, ...]], tuple[str, ...]]:
     """The sorted rows to write and their types; plain rows come back as ready lines."""
-    from deniable.rules.soufflio import delimiter_of
     from deniable.rules.sql import quote
 
     rel = directive.rel
@@ -283,20 +288,49 @@ def _rows(
     cols = tables.columns(rel)[: info.arity]
     if not cols:
         return ([()] if _derived_size(tables, rel) else []), ()
+    lines = _lines_query(tables, directive, info)
+    if lines is not None:
+        return tables.fetch(*lines), ("symbol",)
     picked = ", ".join(quote(c) for c in cols)
-    delimiter, rfc4180 = delimiter_of(directive)
-    if not rfc4180 and set(info.types) <= {"number", "symbol"}:
-        # The database joins the fields: integers and symbols print as Soufflé prints them.
-        mark = tables.dialect.placeholder("d")
-        line = f" || {mark} || ".join(f"CAST({quote(c)} AS TEXT)" for c in cols)
-        sql = f"SELECT {line} FROM {quote(rel)} ORDER BY {picked}"
-        return tables.fetch(sql, {"d": delimiter}), ("symbol",)
     rows = tables.fetch(f"SELECT {picked} FROM {quote(rel)} ORDER BY {picked}")
     fixes = [_unwrap if t == "unsigned" else None for t in info.types]
     if any(fixes):
         rows = [tuple(f(v) if f else v for f, v in zip(fixes, r, strict=True)) for r in rows]
         rows.sort()
     return rows, info.types
+
+
+def _lines_query(
+    tables: Tables, directive: Directive, info: RelationInfo
+) -> tuple[str, dict[str, object]] | None:
+    """The query giving the output lines of a relation whose fields print as the database
+    casts them (integers and symbols, no RFC 4180 quoting), sorted; else ``None``."""
+    from deniable.rules.soufflio import delimiter_of
+    from deniable.rules.sql import quote
+
+    rel = directive.rel
+    if rel not in tables.relations():
+        return None
+    cols = tables.columns(rel)[: info.arity]
+    delimiter, rfc4180 = delimiter_of(directive)
+    if not cols or rfc4180 or not set(info.types) <= {"number", "symbol"}:
+        return None
+    picked = ", ".join(quote(c) for c in cols)
+    # The database joins the fields: integers and symbols print as Soufflé prints them.
+    mark = tables.dialect.placeholder("d")
+    line = f" || {mark} || ".join(f"CAST({quote(c)} AS TEXT)" for c in cols)
+    return f"SELECT {line} FROM {quote(rel)} ORDER BY {picked}", {"d": delimiter}
+
+
+def _write_lines(tables: Tables, lines: tuple[str, dict[str, object]], path: Path) -> None:
+    from deniable.errors import Location
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tables.write_lines(*lines, path)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise InputError(f"cannot write to {path}: {reason}", Location(str(path))) from None
 
 
 def _unwrap(value: int) -> int:

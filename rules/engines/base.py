@@ -21,6 +21,7 @@ its own under ``rules/engines/``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlite_utils import Database
@@ -72,6 +73,14 @@ class Tables(Protocol):
         """The rows one query gives."""
         ...
 
+    def write_lines(self, sql: str, params: dict[str, object], path: Path) -> None:
+        """Write the one text column ``sql`` gives to ``path``, a line a row, in its order.
+
+        Raises:
+            OSError: the file cannot be written.
+        """
+        ...
+
     def close(self) -> None:
         """Release what the evaluation holds (not the SQLite database)."""
         ...
@@ -97,6 +106,15 @@ class SqliteTables:
     def fetch(self, sql: str, params: dict[str, object] | None = None) -> list[tuple[Any, ...]]:
         """The rows of one query."""
         return [tuple(r) for r in self.db.execute(sql, params or {}).fetchall()]
+
+    def write_lines(self, sql: str, params: dict[str, object], path: Path) -> None:
+        """Write the one text column ``sql`` gives to ``path``, a line a row."""
+        # Straight from the cursor: no tuple per row (a million rows is seconds otherwise).
+        lines = [line for (line,) in self.db.conn.execute(sql, params)]
+        with path.open("w", encoding="utf-8", newline="") as out:
+            if lines:
+                out.write("\n".join(lines))
+                out.write("\n")
 
     def close(self) -> None:
         """Nothing to release: the caller owns the database."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -266,6 +267,27 @@ class DuckdbTables:
         """The rows of one query in the DuckDB dialect."""
         try:
             return self.con.execute(sql, _used(sql, params or {})).fetchall()
+        except duckdb.Error as error:
+            raise _failed(error) from error
+
+    def write_lines(self, sql: str, params: dict[str, object], path: Path) -> None:
+        """Write the one text column ``sql`` gives to ``path`` with DuckDB's own writer.
+
+        No row comes into Python.  Without a quote character the CSV writer prints
+        every value verbatim (tabs, newlines and quotes inside symbols included), which
+        is what Soufflé writes; compression stays off whatever the file's extension.
+        """
+        # The path is a literal (COPY takes no parameter for it), quoted strictly; made
+        # absolute so that DuckDB never reads it as a URL or a home-relative path.
+        target = "'" + str(path.resolve()).replace("'", "''") + "'"
+        copy = (
+            f"COPY ({sql}) TO {target} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', "
+            "DELIMITER '\t', COMPRESSION 'none')"
+        )
+        try:
+            self.con.execute(copy, _used(sql, params))
+        except duckdb.IOException as error:
+            raise OSError(_first_line(error)) from error
         except duckdb.Error as error:
             raise _failed(error) from error
 

@@ -151,3 +151,43 @@ def test_a_declared_relation_without_facts_or_rules_is_empty(tmp_path: Path, eng
     prog, facts, out = setup(tmp_path, program)
     assert main(["run", str(prog), "-F", str(facts), "-D", str(out), "--engine", engine]) == 0
     assert (out / "c.csv").read_text() == "1\n2\n"
+
+
+HOSTILE = [
+    "it's",
+    'say "no"',
+    "back\\slash",
+    "é ☃",
+    "  padded ",
+    "\\N",
+    "NULL",
+    "a'); DROP TABLE e;--",
+]
+
+
+@pytest.mark.parametrize("engine", ["sql", "duckdb"])
+def test_outputs_keep_hostile_symbols_verbatim(tmp_path: Path, engine: str) -> None:
+    # The engine writes the file itself (DuckDB's COPY): nothing may be quoted or escaped.
+    program = (
+        ".decl e(x: symbol, n: number)\n.input e\n.decl r(x: symbol, n: number)\n.output r\n"
+        ".decl none(x: symbol)\n.output none\nr(x, n) :- e(x, n).\nnone(x) :- e(x, 99).\n"
+    )
+    lines = [f"{s}\t{i}" for i, s in enumerate(HOSTILE)]
+    prog, facts, out = setup(tmp_path, program, **{"e.facts": "\n".join(lines) + "\n"})
+    out = tmp_path / "it's out"
+    assert main(["run", str(prog), "-F", str(facts), "-D", str(out), "--engine", engine]) == 0
+    written = (out / "r.csv").read_bytes().decode("utf-8")
+    assert written == "".join(f"{line}\n" for line in sorted(lines))
+    assert (out / "none.csv").read_text() == ""
+
+
+@pytest.mark.parametrize("engine", ["sql", "duckdb"])
+def test_unwritable_output_is_one_line(
+    tmp_path: Path, engine: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prog, facts, out = setup(tmp_path, TC, **{"edge.facts": "1\t2\n"})
+    out.mkdir()
+    (out / "path.csv").mkdir()  # a folder where the file should go
+    assert main(["run", str(prog), "-F", str(facts), "-D", str(out), "--engine", engine]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write to" in err and "path.csv" in err
