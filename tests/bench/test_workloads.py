@@ -37,6 +37,7 @@ def run_module(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
     monkeypatch.setitem(sys.modules, "workloads", workloads)
     monkeypatch.setitem(sys.modules, "runners", runners)
     monkeypatch.setitem(sys.modules, "pg_cluster", _load("pg_cluster"))
+    monkeypatch.setitem(sys.modules, "targets", _load("targets"))
     yield _load("run")
 
 
