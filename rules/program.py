@@ -10,8 +10,10 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -70,6 +72,8 @@ def _store_relations() -> InputSchema:
 
 # --------------------------------------------------------------------------- run_program
 
+_PAGE_SIZE = 65536
+
 
 def run_program(
     path: Path,
@@ -96,16 +100,34 @@ def run_program(
 
     # Nothing asks `why` of a standalone run: engines may skip provenance to go faster,
     # and the outputs are read where the engine keeps them.
-    db, tables, checked, derivation = evaluate_program(
-        path, facts_dir=facts_dir, engine=engine, limits=limits, provenance=False
-    )
-    try:
-        out = stdout or (console.file if console is not None else sys.stdout)
-        _store_outputs(tables, SqliteTables(db), checked, out_dir, out)
-    finally:
-        tables.close()
-        db.close()
+    with _collector_paused():
+        db, tables, checked, derivation = evaluate_program(
+            path, facts_dir=facts_dir, engine=engine, limits=limits, provenance=False
+        )
+        try:
+            out = stdout or (console.file if console is not None else sys.stdout)
+            _store_outputs(tables, SqliteTables(db), checked, out_dir, out)
+        finally:
+            tables.close()
+            db.close()
     return derivation
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Keep Python's cycle collector off while a run reads and writes its rows.
+
+    Rows are tuples of strings and numbers, which form no cycles, but every tuple
+    counts towards the next collection, and each collection walks every object the
+    process holds (the grammar, the loaded modules): a fifth of a small run's time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def evaluate_program(
@@ -131,6 +153,7 @@ def evaluate_program(
     checked = load_program([path])
     db = Database(memory=True)
     try:
+        _scratch_settings(db)
         checked = _load_inputs(db, checked, facts_dir)
         index_inputs(db, checked)
         tables, derivation = evaluate(
@@ -140,6 +163,15 @@ def evaluate_program(
         db.close()
         raise
     return db, tables, checked, derivation
+
+
+def _scratch_settings(db: Database) -> None:
+    """Tune the run's own in-memory database, which nothing else reads or keeps."""
+    # Larger pages halve the B-tree splits of the unique keys that set semantics inserts
+    # into (5–10 % of a transitive closure); it must be set before the first table.
+    db.execute(f"PRAGMA page_size = {_PAGE_SIZE}")
+    # Not journal_mode = OFF: a statement that fails (a unique key over duplicate facts)
+    # must still roll back, or the schema is left malformed.
 
 
 def _load_inputs(db: Database, checked: CheckedProgram, facts_dir: Path) -> CheckedProgram:
