@@ -191,3 +191,20 @@ def test_unwritable_output_is_one_line(
     assert main(["run", str(prog), "-F", str(facts), "-D", str(out), "--engine", engine]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot write to" in err and "path.csv" in err
+
+
+def test_sqlite_lines_beyond_the_longest_string_are_written_row_by_row(tmp_path: Path) -> None:
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from deniable.rules.engines.base import SqliteTables
+
+    db = Database(memory=True)
+    db.execute("CREATE TABLE t (x TEXT)")
+    db.conn.executemany("INSERT INTO t VALUES (?)", [(f"row {i:03}",) for i in range(300)])
+    # group_concat of 300 rows is far beyond 1,000 bytes: SQLite refuses, the rows remain.
+    db.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 1000)
+    path = tmp_path / "t.csv"
+    SqliteTables(db).write_lines("SELECT x FROM t ORDER BY x DESC", {}, path)
+    assert path.read_text() == "".join(f"row {i:03}\n" for i in reversed(range(300)))
