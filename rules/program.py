@@ -282,11 +282,10 @@ def _store_outputs(
         if str(out_dir) == "-":
             # `souffle -D -` prints every output relation instead of writing files.
             directive = dataclasses.replace(directive, params=(("IO", "stdout"), *directive.params))
-        lines = _lines_query(tables, directive, info)
         to_file = directive.param("IO", "file") == "file"
-        if lines is not None and to_file and directive.param("headers", "false") != "true":
+        if to_file and directive.param("headers", "false") != "true" and _plain(directive, info):
             # The common case, millions of rows: the engine writes the file itself.
-            _write_lines(tables, lines, output_path(directive, out_dir))
+            _write_sorted(tables, directive, info, output_path(directive, out_dir))
             continue
         rows, types = _rows(tables, directive, info)
         write_output(directive, rows, info.attributes, out_dir, out, types)
@@ -312,6 +311,8 @@ def _rows(
     tables: Tables, directive: Directive, info: RelationInfo
 ) -> tuple[list[tuple[Any, ...]], tuple[str, ...]]:
     """The sorted rows to write and their types; plain rows come back as ready lines."""
+    from deniable.rules.engines.base import lines_query
+    from deniable.rules.soufflio import delimiter_of
     from deniable.rules.sql import quote
 
     rel = directive.rel
@@ -320,9 +321,9 @@ def _rows(
     cols = tables.columns(rel)[: info.arity]
     if not cols:
         return ([()] if _derived_size(tables, rel) else []), ()
-    lines = _lines_query(tables, directive, info)
-    if lines is not None:
-        return tables.fetch(*lines), ("symbol",)
+    if _plain(directive, info):
+        delimiter, _ = delimiter_of(directive)
+        return tables.fetch(*lines_query(rel, cols, delimiter, tables.dialect)), ("symbol",)
     picked = ", ".join(quote(c) for c in cols)
     rows = tables.fetch(f"SELECT {picked} FROM {quote(rel)} ORDER BY {picked}")
     fixes = [_unwrap if t == "unsigned" else None for t in info.types]
@@ -332,34 +333,27 @@ def _rows(
     return rows, info.types
 
 
-def _lines_query(
-    tables: Tables, directive: Directive, info: RelationInfo
-) -> tuple[str, dict[str, object]] | None:
-    """The query giving the output lines of a relation whose fields print as the database
-    casts them (integers and symbols, no RFC 4180 quoting), sorted; else ``None``."""
+def _plain(directive: Directive, info: RelationInfo) -> bool:
+    """Whether the fields print as the database casts them to text: integers and symbols,
+    no RFC 4180 quoting, at least one column."""
     from deniable.rules.soufflio import delimiter_of
-    from deniable.rules.sql import quote
 
-    rel = directive.rel
-    if rel not in tables.relations():
-        return None
-    cols = tables.columns(rel)[: info.arity]
-    delimiter, rfc4180 = delimiter_of(directive)
-    if not cols or rfc4180 or not set(info.types) <= {"number", "symbol"}:
-        return None
-    picked = ", ".join(quote(c) for c in cols)
-    # The database joins the fields: integers and symbols print as Soufflé prints them.
-    mark = tables.dialect.placeholder("d")
-    line = f" || {mark} || ".join(f"CAST({quote(c)} AS TEXT)" for c in cols)
-    return f"SELECT {line} FROM {quote(rel)} ORDER BY {picked}", {"d": delimiter}
+    _, rfc4180 = delimiter_of(directive)
+    return bool(info.types) and not rfc4180 and set(info.types) <= {"number", "symbol"}
 
 
-def _write_lines(tables: Tables, lines: tuple[str, dict[str, object]], path: Path) -> None:
+def _write_sorted(tables: Tables, directive: Directive, info: RelationInfo, path: Path) -> None:
     from deniable.errors import Location
+    from deniable.rules.soufflio import delimiter_of
 
+    delimiter, _ = delimiter_of(directive)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tables.write_lines(*lines, path)
+        if directive.rel not in tables.relations():
+            path.write_text("", encoding="utf-8")
+            return
+        cols = tables.columns(directive.rel)[: info.arity]
+        tables.write_sorted(directive.rel, cols, delimiter, path)
     except OSError as error:
         reason = error.strerror or str(error)
         raise InputError(f"cannot write to {path}: {reason}", Location(str(path))) from None

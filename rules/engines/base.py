@@ -31,6 +31,7 @@ from deniable.errors import EvaluationError
 from deniable.rules.checked import CheckedProgram
 from deniable.rules.dialects import SQLITE, Dialect
 from deniable.rules.engines import DEFAULT_MAX_ROUNDS
+from deniable.rules.sql_schema import quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +75,9 @@ class Tables(Protocol):
         """The rows one query gives."""
         ...
 
-    def write_lines(self, sql: str, params: dict[str, object], path: Path) -> None:
-        """Write the one text column ``sql`` gives to ``path``, a line a row, in its order.
+    def write_sorted(self, rel: str, columns: tuple[str, ...], delimiter: str, path: Path) -> None:
+        """Write the rows of ``rel`` to ``path`` sorted, a line a row, ``columns`` joined
+        by ``delimiter``; for relations of integers and symbols, which print verbatim.
 
         Raises:
             OSError: the file cannot be written.
@@ -108,8 +110,9 @@ class SqliteTables:
         """The rows of one query."""
         return [tuple(r) for r in self.db.execute(sql, params or {}).fetchall()]
 
-    def write_lines(self, sql: str, params: dict[str, object], path: Path) -> None:
-        """Write the one text column ``sql`` gives to ``path``, a line a row."""
+    def write_sorted(self, rel: str, columns: tuple[str, ...], delimiter: str, path: Path) -> None:
+        """Write the rows of ``rel`` sorted, ``columns`` joined by ``delimiter``, to ``path``."""
+        sql, params = lines_query(rel, columns, delimiter, SQLITE)
         # SQLite joins the lines itself: a third faster than a Python string a row, and
         # less memory.  An aggregate over an ordered subquery keeps its order (SQLite
         # never flattens such a subquery into it).
@@ -128,6 +131,17 @@ class SqliteTables:
 
     def close(self) -> None:
         """Nothing to release: the caller owns the database."""
+
+
+def lines_query(
+    rel: str, columns: tuple[str, ...], delimiter: str, dialect: Dialect
+) -> tuple[str, dict[str, object]]:
+    """The query of ``rel``'s rows as text lines, sorted: the fields cast to text and joined
+    by ``delimiter`` (a parameter), as Soufflé prints integers and symbols."""
+    mark = dialect.placeholder("d")
+    line = f" || {mark} || ".join(f"CAST({quote(c)} AS TEXT)" for c in columns)
+    picked = ", ".join(quote(c) for c in columns)
+    return f"SELECT {line} FROM {quote(rel)} ORDER BY {picked}", {"d": delimiter}
 
 
 class Engine(Protocol):

@@ -285,22 +285,26 @@ class DuckdbTables:
         except duckdb.Error as error:
             raise _failed(error) from error
 
-    def write_lines(self, sql: str, params: dict[str, object], path: Path) -> None:
-        """Write the one text column ``sql`` gives to ``path`` with DuckDB's own writer.
+    def write_sorted(self, rel: str, columns: tuple[str, ...], delimiter: str, path: Path) -> None:
+        """Write the rows of ``rel`` sorted to ``path`` with DuckDB's own CSV writer.
 
-        No row comes into Python.  Without a quote character the CSV writer prints
-        every value verbatim (tabs, newlines and quotes inside symbols included), which
-        is what Soufflé writes; compression stays off whatever the file's extension.
+        No row comes into Python.  Without a quote character the writer prints every
+        value verbatim (delimiters, newlines and quotes inside symbols included) and
+        integers plainly, which is what Soufflé writes; compression stays off whatever
+        the file's extension.
         """
-        # The path is a literal (COPY takes no parameter for it), quoted strictly; made
-        # absolute so that DuckDB never reads it as a URL or a home-relative path.
-        target = "'" + str(path.resolve()).replace("'", "''") + "'"
+        # COPY takes no parameters: the path and the delimiter are literals, quoted
+        # strictly; the path made absolute so that DuckDB never reads it as a URL or a
+        # home-relative path.
+        target, sep = (_literal(str(path.resolve())), _literal(delimiter))
+        picked = ", ".join(quote(c) for c in columns)
         copy = (
-            f"COPY ({sql}) TO {target} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', "
-            "DELIMITER '\t', COMPRESSION 'none')"
+            f"COPY (SELECT {picked} FROM {quote(rel)} ORDER BY {picked}) TO {target} "
+            f"(FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER {sep}, "
+            "COMPRESSION 'none')"
         )
         try:
-            self.con.execute(copy, _used(sql, params))
+            self.con.execute(copy)
         except duckdb.IOException as error:
             raise OSError(_first_line(error)) from error
         except duckdb.Error as error:
@@ -309,6 +313,13 @@ class DuckdbTables:
     def close(self) -> None:
         """Let DuckDB's memory go."""
         self.con.close()
+
+
+def _literal(text: str) -> str:
+    """A string literal: the one place a value enters DuckDB's SQL other than as a parameter."""
+    if "\x00" in text:
+        raise EvaluationError("a file name or delimiter contains a NUL character")
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _failed(error: Exception) -> EvaluationError:

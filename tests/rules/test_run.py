@@ -179,6 +179,11 @@ def test_outputs_keep_hostile_symbols_verbatim(tmp_path: Path, engine: str) -> N
     written = (out / "r.csv").read_bytes().decode("utf-8")
     assert written == "".join(f"{line}\n" for line in sorted(lines))
     assert (out / "none.csv").read_text() == ""
+    wide = program.replace(".output r\n", '.output r(delimiter="\'::")\n')
+    prog.write_text(wide, encoding="utf-8")
+    assert main(["run", str(prog), "-F", str(facts), "-D", str(out), "--engine", engine]) == 0
+    expected = sorted((s, i) for i, s in enumerate(HOSTILE))
+    assert (out / "r.csv").read_text() == "".join(f"{s}'::{i}\n" for s, i in expected)
 
 
 @pytest.mark.parametrize("engine", ["sql", "duckdb"])
@@ -206,5 +211,5 @@ def test_sqlite_lines_beyond_the_longest_string_are_written_row_by_row(tmp_path:
     # group_concat of 300 rows is far beyond 1,000 bytes: SQLite refuses, the rows remain.
     db.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 1000)
     path = tmp_path / "t.csv"
-    SqliteTables(db).write_lines("SELECT x FROM t ORDER BY x DESC", {}, path)
-    assert path.read_text() == "".join(f"row {i:03}\n" for i in reversed(range(300)))
+    SqliteTables(db).write_sorted("t", ("x",), "\t", path)
+    assert path.read_text() == "".join(f"row {i:03}\n" for i in range(300))
