@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from deniable.errors import InputError
-from deniable.rules.ast import Atom, Clause, Directive, Var
-from deniable.rules.checked import CheckedProgram, RelationInfo, Stratum
+from deniable.rules.ast import Directive
+from deniable.rules.checked import CheckedProgram, RelationInfo
 from deniable.rules.checks import InputSchema, check
 from deniable.rules.parser import parse_files
 
@@ -71,8 +71,6 @@ def _store_relations() -> InputSchema:
 
 
 # --------------------------------------------------------------------------- run_program
-
-_PAGE_SIZE = 65536
 
 
 def run_program(
@@ -144,117 +142,27 @@ def evaluate_program(
     (the caller closes both), the program as evaluated (with a feeder clause for
     each ``.input`` relation that rules also define) and the derivation.
     """
-    from sqlite_utils import Database
-
     from deniable.rules.engines import get_engine
     from deniable.rules.engines.base import evaluate
     from deniable.rules.engines.sqlite import index_inputs
+    from deniable.rules.run_inputs import load_inputs, scratch_database
 
     checked = load_program([path])
-    db = Database(memory=True)
+    chosen = get_engine(engine)
+    db = scratch_database()
     try:
-        _scratch_settings(db)
-        checked = _load_inputs(db, checked, facts_dir)
+        # An engine that keeps its rows (DuckDB) takes the facts as columns: they never
+        # pass through SQLite, which would only hold them to be copied out again.
+        stage = not provenance and hasattr(chosen, "evaluate")
+        checked, staged = load_inputs(db, checked, facts_dir, stage=stage)
         index_inputs(db, checked)
         tables, derivation = evaluate(
-            get_engine(engine), checked, db, limits=limits, provenance=provenance
+            chosen, checked, db, limits=limits, provenance=provenance, staged=staged
         )
     except BaseException:
         db.close()
         raise
     return db, tables, checked, derivation
-
-
-def _scratch_settings(db: Database) -> None:
-    """Tune the run's own in-memory database, which nothing else reads or keeps."""
-    # Larger pages halve the B-tree splits of the unique keys that set semantics inserts
-    # into (5–10 % of a transitive closure); it must be set before the first table.
-    db.execute(f"PRAGMA page_size = {_PAGE_SIZE}")
-    # Not journal_mode = OFF: a statement that fails (a unique key over duplicate facts)
-    # must still roll back, or the schema is left malformed.
-
-
-def _load_inputs(db: Database, checked: CheckedProgram, facts_dir: Path) -> CheckedProgram:
-    from deniable.rules.soufflio import fact_path, read_facts
-    from deniable.rules.sql import create_table, quote, table_columns
-
-    idb = set(checked.idb)
-    extra: list[tuple[str, str]] = []
-    for directive in checked.directives:
-        if directive.kind != "input":
-            continue
-        io = directive.param("IO", "file")
-        if io != "file":
-            raise InputError(
-                f".input {directive.rel}: IO={io} is not supported; use IO=file",
-                directive.span.location,
-            )
-        info = checked.relations[directive.rel]
-        # An input relation that rules also define is loaded aside and fed in by a clause.
-        table = directive.rel if directive.rel not in idb else f"{directive.rel}:input"
-        columns = table_columns(info.attributes)
-        rows = read_facts(fact_path(directive, facts_dir), info.types, directive)
-        with db.atomic():
-            fresh = table not in db.table_names()
-            ddl, *key = create_table(table, columns, info.types, provenance=False)
-            if fresh:
-                db.execute(ddl)
-            if columns:
-                marks = ", ".join(["?"] * len(columns))
-                verb = "INSERT" if fresh else "INSERT OR IGNORE"
-                db.conn.executemany(f"{verb} INTO {quote(table)} VALUES ({marks})", rows)
-            elif rows and not _size(db, table):
-                db.execute(f"INSERT INTO {quote(table)} DEFAULT VALUES")
-            if fresh and key:
-                _unique_key(db, table, columns, key[0])
-        if table != directive.rel and (directive.rel, table) not in extra:
-            extra.append((directive.rel, table))
-    # A relation declared with neither facts nor rules is empty (as in Soufflé), not missing.
-    for rel, info in checked.relations.items():
-        if rel not in idb and rel not in db.table_names() and rel not in db.view_names():
-            columns = table_columns(info.attributes)
-            ddl, *_ = create_table(rel, columns, info.types, provenance=False)
-            db.execute(ddl)
-    for rel, table in extra:
-        checked = _feed(checked, rel, table)
-    return checked
-
-
-def _unique_key(db: Database, table: str, columns: tuple[str, ...], ddl: str) -> None:
-    """Index a freshly loaded table on all its columns, dropping duplicate facts first.
-
-    Building the index after a bulk load sorts once instead of inserting at random.
-    """
-    import sqlite3
-
-    from deniable.rules.sql import quote
-
-    try:
-        db.execute(ddl)
-    except sqlite3.IntegrityError:
-        cols = ", ".join(quote(c) for c in columns)
-        db.execute(
-            f"DELETE FROM {quote(table)} WHERE rowid NOT IN "
-            f"(SELECT min(rowid) FROM {quote(table)} GROUP BY {cols})"
-        )
-        db.execute(ddl)
-
-
-def _feed(checked: CheckedProgram, rel: str, table: str) -> CheckedProgram:
-    """Add ``rel(x0..xn) :- "rel:input"(x0..xn).`` to the stratum of ``rel``."""
-    info = checked.relations[rel]
-    args = tuple(Var(f"x{i}") for i in range(info.arity))
-    index = max((c.index for c in checked.clauses), default=-1) + 1
-    clause = Clause(Atom(rel, args), (Atom(table, args),), index)
-    relations = dict(checked.relations)
-    relations[table] = dataclasses.replace(info, name=table, is_input=True, is_output=False)
-    strata = tuple(
-        Stratum(s.relations, (*s.clauses, clause), s.recursive) if rel in s.relations else s
-        for s in checked.strata
-    )
-    return dataclasses.replace(
-        checked, relations=relations, clauses=(*checked.clauses, clause), strata=strata
-    )
 
 
 def _store_outputs(
@@ -289,14 +197,6 @@ def _store_outputs(
             continue
         rows, types = _rows(tables, directive, info)
         write_output(directive, rows, info.attributes, out_dir, out, types)
-
-
-def _size(db: Database, rel: str) -> int:
-    from deniable.rules.sql import quote
-
-    if rel not in db.table_names():
-        return 0
-    return int(db.execute(f"SELECT count(*) FROM {quote(rel)}").fetchone()[0])
 
 
 def _derived_size(tables: Tables, rel: str) -> int:

@@ -21,6 +21,7 @@ its own under ``rules/engines/``.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -195,16 +196,23 @@ def evaluate(
     *,
     limits: Limits | None = None,
     provenance: bool = True,
+    staged: Mapping[str, list[list[Any]]] | None = None,
 ) -> tuple[Tables, Derivation]:
     """Evaluate ``program`` and return where its derived relations can be read.
 
     Without ``provenance`` (no one will ask ``why``), an engine with an ``evaluate``
     method of its own (DuckDB) keeps the rows where it derived them; otherwise the
     engine derives into ``db``, where :mod:`deniable.rules.explain` reads them.
+    ``staged`` input relations (their values column by column, their tables in ``db``
+    empty) go to such an engine directly; it then serves them as tables too.
     """
     own = None if provenance else getattr(engine, "evaluate", None)
     if own is not None:
-        tables, derivation = own(program, db, limits=limits, provenance=provenance)
+        tables, derivation = own(
+            program, db, limits=limits, provenance=provenance, staged=staged or {}
+        )
         return tables, derivation
+    if staged:
+        raise ValueError(f"engine {engine.name} reads its inputs from the database only")
     derivation = engine.derive(program, db, limits=limits, provenance=provenance)
     return SqliteTables(db), derivation
