@@ -54,6 +54,11 @@ from deniable.repl.cli_options import (
 
 DEFAULT_DB = "deniable.db"
 
+# deniable multiplies no matrices, but NumPy (imported by sqlite-utils, and by the DuckDB
+# engine for its bulk copies) starts an OpenBLAS thread pool whose worker spins a second
+# core for 50-60 ms after the import, inside the command's time. A user's setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 Handler = Callable[[argparse.Namespace, Console], int | None]
 
 

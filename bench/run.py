@@ -36,14 +36,11 @@ import pg_cluster
 import runners
 import workloads
 from runners import PYDATALOG_BASED, SYSTEMS, RunResult
+from targets import targets
 from workloads import CATALOGUE, DEFAULT_WORKLOADS, TINY_WORKLOADS, Workload
 
 BASELINE = SYSTEMS[0]
 POSTGRES = "deniable-postgres"
-#: Targets from the issue: TC speed-ups over pyDatalog and clingo, the 1M base in 30 s, 2 GB.
-TC_PYDATALOG_SPEEDUP = 20.0
-INV_1M_SECONDS = 30.0
-MEMORY_LIMIT_KB = 2 * 1024 * 1024
 _UNITS = {"": 1, "k": 1_000, "m": 1_000_000}
 
 
@@ -257,49 +254,6 @@ def render(reports: Sequence[WorkloadReport], options: argparse.Namespace) -> st
         "its wall time only."
     )
     return "\n".join(lines)
-
-
-def targets(reports: Sequence[WorkloadReport], options: argparse.Namespace) -> list[str]:
-    """One ✓/✗ line per target of the issue that this run measured."""
-    lines = []
-    by_name = {r.workload.name: r for r in reports}
-    tc = by_name.get("tc") or by_name.get("tc-20000")
-    if tc is not None and BASELINE in tc.results and tc.results[BASELINE].status == "ok":
-        base = tc.results[BASELINE]
-        for system, need, label in (
-            ("pydatalog", TC_PYDATALOG_SPEEDUP, f"≥ {TC_PYDATALOG_SPEEDUP:.0f}× faster"),
-            ("clingo", 1.0, "no slower"),
-        ):
-            m = tc.results.get(system)
-            if m is None or m.status in ("skipped", "error"):
-                continue
-            wall = (options.timeout if m.status == "timeout" else m.median) / base.median
-            cpu = m.cpu / base.cpu
-            bound = "> " if m.status == "timeout" else ""
-            mark = "✓" if cpu >= need else "✗"
-            lines.append(
-                f"{mark} tc N=20,000: deniable-sql {label} than {system} "
-                f"(CPU {bound}{_ratio(cpu)}, wall {bound}{_ratio(wall)})"
-            )
-    inv = by_name.get("inv-1m") or by_name.get("inv-1000000")
-    if inv is not None and BASELINE in inv.results and inv.results[BASELINE].status == "ok":
-        m = inv.results[BASELINE]
-        mark = "✓" if m.median < INV_1M_SECONDS else "✗"
-        lines.append(
-            f"{mark} inv-1m: deniable-sql loads and derives in {m.median:.1f} s "
-            f"({m.cpu:.1f} s CPU; target < 30 s)"
-        )
-    for system in SYSTEMS:
-        peaks = [
-            r.results[system].peak_rss_kb
-            for r in reports
-            if system in r.results and r.results[system].status in ("ok", "timeout")
-        ]
-        if any(peaks):
-            peak = max(peaks)
-            mark = "✓" if peak < MEMORY_LIMIT_KB else "✗"
-            lines.append(f"{mark} {system}: peak RSS {peak / 1024:.0f} MB (< 2048 MB)")
-    return lines
 
 
 # --------------------------------------------------------------------------- command

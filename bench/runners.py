@@ -174,6 +174,8 @@ def _run_deniable(engine: str) -> Callable[[Path, Path], tuple[float, float, dic
         # module loading is not timed (building the rule grammar still is).
         for module in (
             "deniable.rules.program",
+            "deniable.rules.soufflio",
+            "deniable.grammar.readers",  # the CLI's option defaults
             f"deniable.rules.engines.{_ENGINE_MODULE[engine]}",
         ):
             importlib.import_module(module)

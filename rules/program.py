@@ -10,14 +10,16 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from deniable.errors import InputError
-from deniable.rules.ast import Atom, Clause, Directive, Var
-from deniable.rules.checked import CheckedProgram, RelationInfo, Stratum
+from deniable.rules.ast import Directive
+from deniable.rules.checked import CheckedProgram, RelationInfo
 from deniable.rules.checks import InputSchema, check
 from deniable.rules.parser import parse_files
 
@@ -96,16 +98,34 @@ def run_program(
 
     # Nothing asks `why` of a standalone run: engines may skip provenance to go faster,
     # and the outputs are read where the engine keeps them.
-    db, tables, checked, derivation = evaluate_program(
-        path, facts_dir=facts_dir, engine=engine, limits=limits, provenance=False
-    )
-    try:
-        out = stdout or (console.file if console is not None else sys.stdout)
-        _store_outputs(tables, SqliteTables(db), checked, out_dir, out)
-    finally:
-        tables.close()
-        db.close()
+    with _collector_paused():
+        db, tables, checked, derivation = evaluate_program(
+            path, facts_dir=facts_dir, engine=engine, limits=limits, provenance=False
+        )
+        try:
+            out = stdout or (console.file if console is not None else sys.stdout)
+            _store_outputs(tables, SqliteTables(db), checked, out_dir, out)
+        finally:
+            tables.close()
+            db.close()
     return derivation
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Keep Python's cycle collector off while a run reads and writes its rows.
+
+    Rows are tuples of strings and numbers, which form no cycles, but every tuple
+    counts towards the next collection, and each collection walks every object the
+    process holds (the grammar, the loaded modules): a fifth of a small run's time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def evaluate_program(
@@ -122,19 +142,22 @@ def evaluate_program(
     (the caller closes both), the program as evaluated (with a feeder clause for
     each ``.input`` relation that rules also define) and the derivation.
     """
-    from sqlite_utils import Database
-
     from deniable.rules.engines import get_engine
     from deniable.rules.engines.base import evaluate
     from deniable.rules.engines.sqlite import index_inputs
+    from deniable.rules.run_inputs import load_inputs, scratch_database
 
     checked = load_program([path])
-    db = Database(memory=True)
+    chosen = get_engine(engine)
+    db = scratch_database()
     try:
-        checked = _load_inputs(db, checked, facts_dir)
+        # An engine that keeps its rows (DuckDB) takes the facts as columns: they never
+        # pass through SQLite, which would only hold them to be copied out again.
+        stage = not provenance and hasattr(chosen, "evaluate")
+        checked, staged = load_inputs(db, checked, facts_dir, stage=stage)
         index_inputs(db, checked)
         tables, derivation = evaluate(
-            get_engine(engine), checked, db, limits=limits, provenance=provenance
+            chosen, checked, db, limits=limits, provenance=provenance, staged=staged
         )
     except BaseException:
         db.close()
@@ -142,93 +165,10 @@ def evaluate_program(
     return db, tables, checked, derivation
 
 
-def _load_inputs(db: Database, checked: CheckedProgram, facts_dir: Path) -> CheckedProgram:
-    from deniable.rules.soufflio import fact_path, read_facts
-    from deniable.rules.sql import create_table, quote, table_columns
-
-    idb = set(checked.idb)
-    extra: list[tuple[str, str]] = []
-    for directive in checked.directives:
-        if directive.kind != "input":
-            continue
-        io = directive.param("IO", "file")
-        if io != "file":
-            raise InputError(
-                f".input {directive.rel}: IO={io} is not supported; use IO=file",
-                directive.span.location,
-            )
-        info = checked.relations[directive.rel]
-        # An input relation that rules also define is loaded aside and fed in by a clause.
-        table = directive.rel if directive.rel not in idb else f"{directive.rel}:input"
-        columns = table_columns(info.attributes)
-        rows = read_facts(fact_path(directive, facts_dir), info.types, directive)
-        with db.atomic():
-            fresh = table not in db.table_names()
-            ddl, *key = create_table(table, columns, info.types, provenance=False)
-            if fresh:
-                db.execute(ddl)
-            if columns:
-                marks = ", ".join(["?"] * len(columns))
-                verb = "INSERT" if fresh else "INSERT OR IGNORE"
-                db.conn.executemany(f"{verb} INTO {quote(table)} VALUES ({marks})", rows)
-            elif rows and not _size(db, table):
-                db.execute(f"INSERT INTO {quote(table)} DEFAULT VALUES")
-            if fresh and key:
-                _unique_key(db, table, columns, key[0])
-        if table != directive.rel and (directive.rel, table) not in extra:
-            extra.append((directive.rel, table))
-    # A relation declared with neither facts nor rules is empty (as in Soufflé), not missing.
-    for rel, info in checked.relations.items():
-        if rel not in idb and rel not in db.table_names() and rel not in db.view_names():
-            columns = table_columns(info.attributes)
-            ddl, *_ = create_table(rel, columns, info.types, provenance=False)
-            db.execute(ddl)
-    for rel, table in extra:
-        checked = _feed(checked, rel, table)
-    return checked
-
-
-def _unique_key(db: Database, table: str, columns: tuple[str, ...], ddl: str) -> None:
-    """Index a freshly loaded table on all its columns, dropping duplicate facts first.
-
-    Building the index after a bulk load sorts once instead of inserting at random.
-    """
-    import sqlite3
-
-    from deniable.rules.sql import quote
-
-    try:
-        db.execute(ddl)
-    except sqlite3.IntegrityError:
-        cols = ", ".join(quote(c) for c in columns)
-        db.execute(
-            f"DELETE FROM {quote(table)} WHERE rowid NOT IN "
-            f"(SELECT min(rowid) FROM {quote(table)} GROUP BY {cols})"
-        )
-        db.execute(ddl)
-
-
-def _feed(checked: CheckedProgram, rel: str, table: str) -> CheckedProgram:
-    """Add ``rel(x0..xn) :- "rel:input"(x0..xn).`` to the stratum of ``rel``."""
-    info = checked.relations[rel]
-    args = tuple(Var(f"x{i}") for i in range(info.arity))
-    index = max((c.index for c in checked.clauses), default=-1) + 1
-    clause = Clause(Atom(rel, args), (Atom(table, args),), index)
-    relations = dict(checked.relations)
-    relations[table] = dataclasses.replace(info, name=table, is_input=True, is_output=False)
-    strata = tuple(
-        Stratum(s.relations, (*s.clauses, clause), s.recursive) if rel in s.relations else s
-        for s in checked.strata
-    )
-    return dataclasses.replace(
-        checked, relations=relations, clauses=(*checked.clauses, clause), strata=strata
-    )
-
-
 def _store_outputs(
     derived: Tables, inputs: Tables, checked: CheckedProgram, out_dir: Path, out: IO[str]
 ) -> None:
-    from deniable.rules.soufflio import write_output
+    from deniable.rules.soufflio import output_path, write_output
 
     order = {rel: i for i, rel in enumerate(checked.idb)}
     directives = [d for d in checked.directives if d.kind in ("output", "printsize")]
@@ -250,16 +190,13 @@ def _store_outputs(
         if str(out_dir) == "-":
             # `souffle -D -` prints every output relation instead of writing files.
             directive = dataclasses.replace(directive, params=(("IO", "stdout"), *directive.params))
+        to_file = directive.param("IO", "file") == "file"
+        if to_file and directive.param("headers", "false") != "true" and _plain(directive, info):
+            # The common case, millions of rows: the engine writes the file itself.
+            _write_sorted(tables, directive, info, output_path(directive, out_dir))
+            continue
         rows, types = _rows(tables, directive, info)
         write_output(directive, rows, info.attributes, out_dir, out, types)
-
-
-def _size(db: Database, rel: str) -> int:
-    from deniable.rules.sql import quote
-
-    if rel not in db.table_names():
-        return 0
-    return int(db.execute(f"SELECT count(*) FROM {quote(rel)}").fetchone()[0])
 
 
 def _derived_size(tables: Tables, rel: str) -> int:
@@ -274,6 +211,7 @@ def _rows(
     tables: Tables, directive: Directive, info: RelationInfo
 ) -> tuple[list[tuple[Any, ...]], tuple[str, ...]]:
     """The sorted rows to write and their types; plain rows come back as ready lines."""
+    from deniable.rules.engines.base import lines_query
     from deniable.rules.soufflio import delimiter_of
     from deniable.rules.sql import quote
 
@@ -283,20 +221,42 @@ def _rows(
     cols = tables.columns(rel)[: info.arity]
     if not cols:
         return ([()] if _derived_size(tables, rel) else []), ()
+    if _plain(directive, info):
+        delimiter, _ = delimiter_of(directive)
+        return tables.fetch(*lines_query(rel, cols, delimiter, tables.dialect)), ("symbol",)
     picked = ", ".join(quote(c) for c in cols)
-    delimiter, rfc4180 = delimiter_of(directive)
-    if not rfc4180 and set(info.types) <= {"number", "symbol"}:
-        # The database joins the fields: integers and symbols print as Soufflé prints them.
-        mark = tables.dialect.placeholder("d")
-        line = f" || {mark} || ".join(f"CAST({quote(c)} AS TEXT)" for c in cols)
-        sql = f"SELECT {line} FROM {quote(rel)} ORDER BY {picked}"
-        return tables.fetch(sql, {"d": delimiter}), ("symbol",)
     rows = tables.fetch(f"SELECT {picked} FROM {quote(rel)} ORDER BY {picked}")
     fixes = [_unwrap if t == "unsigned" else None for t in info.types]
     if any(fixes):
         rows = [tuple(f(v) if f else v for f, v in zip(fixes, r, strict=True)) for r in rows]
         rows.sort()
     return rows, info.types
+
+
+def _plain(directive: Directive, info: RelationInfo) -> bool:
+    """Whether the fields print as the database casts them to text: integers and symbols,
+    no RFC 4180 quoting, at least one column."""
+    from deniable.rules.soufflio import delimiter_of
+
+    _, rfc4180 = delimiter_of(directive)
+    return bool(info.types) and not rfc4180 and set(info.types) <= {"number", "symbol"}
+
+
+def _write_sorted(tables: Tables, directive: Directive, info: RelationInfo, path: Path) -> None:
+    from deniable.errors import Location
+    from deniable.rules.soufflio import delimiter_of
+
+    delimiter, _ = delimiter_of(directive)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if directive.rel not in tables.relations():
+            path.write_text("", encoding="utf-8")
+            return
+        cols = tables.columns(directive.rel)[: info.arity]
+        tables.write_sorted(directive.rel, cols, delimiter, path)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise InputError(f"cannot write to {path}: {reason}", Location(str(path))) from None
 
 
 def _unwrap(value: int) -> int:

@@ -127,7 +127,36 @@ def read_facts(path: Path, types: tuple[str, ...], directive: Directive) -> list
         InputError: ``cannot open fact file`` when it is missing, or ``file:line`` for a
             line with the wrong number of fields or a value of the wrong type.
     """
+    if not types:
+        return [()] if _lines(path, directive) else []
+    return list(zip(*read_fact_columns(path, types, directive), strict=True))
+
+
+def read_fact_columns(
+    path: Path, types: tuple[str, ...], directive: Directive
+) -> list[list[object]]:
+    """Read a facts file column by column (one list of values per type in ``types``).
+
+    Raises:
+        InputError: as :func:`read_facts`.
+    """
+    lines = _lines(path, directive)
+    if not types:
+        raise ValueError("read_fact_columns needs at least one column; use read_facts")
     delimiter, rfc4180 = delimiter_of(directive)
+    # Whole columns at a time: a million facts must load in seconds.
+    split = _split_lines(path, lines, delimiter, rfc4180)
+    for number, fields in enumerate(split, start=1):
+        if len(fields) != len(types):
+            raise InputError(
+                f"expected {len(types)} fields separated by {delimiter!r} "
+                f"for {directive.rel}, found {len(fields)}",
+                Location(str(path), number),
+            )
+    return [_column(path, split, j, typ) for j, typ in enumerate(types)]
+
+
+def _lines(path: Path, directive: Directive) -> list[str]:
     try:
         data = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
@@ -143,19 +172,7 @@ def read_facts(path: Path, types: tuple[str, ...], directive: Directive) -> list
     lines = data.split("\n")
     if lines and lines[-1] == "":
         lines.pop()  # the newline ending the last line does not start another one
-    if not types:
-        return [()] if lines else []
-    # Whole columns at a time: a million facts must load in seconds.
-    split = _split_lines(path, lines, delimiter, rfc4180)
-    for number, fields in enumerate(split, start=1):
-        if len(fields) != len(types):
-            raise InputError(
-                f"expected {len(types)} fields separated by {delimiter!r} "
-                f"for {directive.rel}, found {len(fields)}",
-                Location(str(path), number),
-            )
-    columns = [_column(path, split, j, typ) for j, typ in enumerate(types)]
-    return list(zip(*columns, strict=True))
+    return lines
 
 
 def _split_lines(path: Path, lines: list[str], delimiter: str, rfc4180: bool) -> list[list[str]]:

@@ -21,19 +21,20 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
 from duckdb.func import FunctionNullHandling
 from sqlite_utils import Database
 
 from deniable.errors import EvaluationError
-from deniable.rules.ast import Atom
+from deniable.rules.ast import Atom, BinOp, Call, Constraint, UnOp
 from deniable.rules.checked import CheckedProgram, Stratum
-from deniable.rules.dialects import DUCKDB, SIGNATURES
+from deniable.rules.dialects import DUCKDB, SIGNATURES, has_function
 from deniable.rules.engines.base import Derivation, Limits, integer_overflow, rounds_exceeded
+from deniable.rules.engines.duckdb_io import copy_in, copy_out, load_columns, rows_in
 from deniable.rules.engines.sqlite import (
     check_names,
     create_indexes,
@@ -54,10 +55,11 @@ from deniable.rules.sql import (
     quote,
     select_rule,
     table_columns,
+    walk,
 )
 
-#: Rows moved between the two databases per batch (bounds the memory of a copy).
-BATCH = 100_000
+#: Input rows from which DuckDB evaluates with all its threads.
+PARALLEL_ROWS = 1_000_000
 
 _DUCK_TYPES = {"s": "VARCHAR", "i": "BIGINT", "f": "DOUBLE"}
 # The Python function behind each functor, and its result type.
@@ -89,32 +91,17 @@ def _register_functions(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def _column(values: tuple[Any, ...], typ: str) -> np.ndarray:
-    """One column of a batch as a NumPy array of the column's declared type."""
-    if typ in ("number", "unsigned"):
-        ints = np.array(values)
-        if ints.dtype.kind == "i":
-            return ints
-    elif typ == "symbol" and all(type(v) is str for v in values):
-        return np.array(values, dtype=object)
-    convert = _python_value(typ)
-    return np.array([convert(v) for v in values], dtype=object)
+def _calls_functions(program: CheckedProgram) -> bool:
+    """Whether any clause uses a functor DuckDB runs as a registered Python function."""
+    # Registering all of them costs a few milliseconds, a tenth of a small program's run.
+    nodes = walk(n for c in program.clauses for n in (c.head, *c.body))
+    return any(
+        isinstance(n, (BinOp, UnOp, Call, Constraint)) and has_function(_functor(n)) for n in nodes
+    )
 
 
-def _python_value(typ: str) -> Any:
-    # SQLite is dynamically typed: a value is made the column's declared type on the way in.
-    if typ == "symbol":
-        return lambda v: v if v is None or isinstance(v, str) else str(v)
-    if typ == "float":
-        return lambda v: None if v is None else float(v)
-    return lambda v: v if v is None or isinstance(v, int) else _integer(v)
-
-
-def _integer(value: object) -> int | None:
-    try:
-        return int(value)  # type: ignore[call-overload, no-any-return]
-    except (TypeError, ValueError):
-        return None
+def _functor(node: BinOp | UnOp | Call | Constraint) -> str:
+    return node.op if isinstance(node, (BinOp, UnOp)) else node.name
 
 
 class DuckdbEngine:
@@ -153,7 +140,7 @@ class DuckdbEngine:
                     columns = tables.columns(rel)
                     table, *keys = create_table(rel, columns, program.relations[rel].types)
                     db.execute(table)
-                    _copy_out(tables.con, db, rel, columns)
+                    copy_out(tables.con, db, rel, columns)
                     # Rows are distinct: building the unique index after the rows is faster.
                     for ddl in keys:
                         db.execute(ddl)
@@ -172,15 +159,20 @@ class DuckdbEngine:
         *,
         limits: Limits | None = None,
         provenance: bool = True,
+        staged: Mapping[str, list[list[Any]]] | None = None,
     ) -> tuple[DuckdbTables, Derivation]:
         """Evaluate ``program`` over ``db`` and leave the results in DuckDB, not in ``db``.
 
         For ``deniable run``: its outputs are read from DuckDB directly, so rows
-        never travel back into SQLite.  The caller closes the returned tables.
+        never travel back into SQLite.  ``staged`` input relations (their values by
+        column; their tables in ``db`` exist, empty) are loaded from the columns, and
+        the returned tables hold them too.  The caller closes the returned tables.
         """
         started = time.perf_counter()
         objects = stored_objects(db)
-        tables, counts = self._evaluate(program, db, limits or Limits(), provenance, objects)
+        tables, counts = self._evaluate(
+            program, db, limits or Limits(), provenance, objects, staged or {}
+        )
         return tables, Derivation(self.name, counts, time.perf_counter() - started)
 
     def _evaluate(
@@ -190,10 +182,12 @@ class DuckdbEngine:
         limits: Limits,
         provenance: bool,
         objects: dict[str, str],
+        staged: Mapping[str, list[list[Any]]] | None = None,
     ) -> tuple[DuckdbTables, dict[str, int]]:
         check_names(program, db, objects)
+        staged = staged or {}
         inputs = input_relations(program)
-        columns = {rel: relation_columns(db, rel) for rel in inputs}
+        columns = {rel: relation_columns(db, rel) for rel in {*inputs, *staged}}
         columns.update(
             {rel: table_columns(program.relations[rel].attributes) for rel in program.idb}
         )
@@ -203,10 +197,19 @@ class DuckdbEngine:
         try:
             # Soufflé's division by zero yields no row; DuckDB's default is to fail.
             con.execute("SET error_on_division_by_zero = false")
-            _register_functions(con)
+            if _calls_functions(program):
+                _register_functions(con)
+            for rel, values in staged.items():
+                load_columns(con, rel, columns[rel], types[rel], values)
             for rel in inputs:
-                arity = program.relations[rel].arity
-                _copy_in(db, con, rel, columns[rel][:arity], types[rel])
+                if rel not in staged:
+                    arity = program.relations[rel].arity
+                    copy_in(db, con, rel, columns[rel][:arity], types[rel])
+            # Parallel hash tables and merges pay off on large inputs only: below this one
+            # thread does the same work with a tenth less CPU, and never waits for a
+            # second core that another process holds (twice the wall time on sg then).
+            if rows_in(con, inputs) < PARALLEL_ROWS:
+                con.execute("SET threads = 1")
             one_query = {
                 stratum.relations[0]
                 for stratum in program.strata
@@ -242,7 +245,8 @@ class DuckdbEngine:
         except BaseException:
             con.close()
             raise
-        return DuckdbTables(con, {rel: columns[rel] for rel in program.idb}), counts
+        held = {rel: columns[rel] for rel in (*program.idb, *staged)}
+        return DuckdbTables(con, held), counts
 
 
 class DuckdbTables:
@@ -269,9 +273,41 @@ class DuckdbTables:
         except duckdb.Error as error:
             raise _failed(error) from error
 
+    def write_sorted(self, rel: str, columns: tuple[str, ...], delimiter: str, path: Path) -> None:
+        """Write the rows of ``rel`` sorted to ``path`` with DuckDB's own CSV writer.
+
+        No row comes into Python.  Without a quote character the writer prints every
+        value verbatim (delimiters, newlines and quotes inside symbols included) and
+        integers plainly, which is what Soufflé writes; compression stays off whatever
+        the file's extension.
+        """
+        # COPY takes no parameters: the path and the delimiter are literals, quoted
+        # strictly; the path made absolute so that DuckDB never reads it as a URL or a
+        # home-relative path.
+        target, sep = (_literal(str(path.resolve())), _literal(delimiter))
+        picked = ", ".join(quote(c) for c in columns)
+        copy = (
+            f"COPY (SELECT {picked} FROM {quote(rel)} ORDER BY {picked}) TO {target} "
+            f"(FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER {sep}, "
+            "COMPRESSION 'none')"
+        )
+        try:
+            self.con.execute(copy)
+        except duckdb.IOException as error:
+            raise OSError(_first_line(error)) from error
+        except duckdb.Error as error:
+            raise _failed(error) from error
+
     def close(self) -> None:
         """Let DuckDB's memory go."""
         self.con.close()
+
+
+def _literal(text: str) -> str:
+    """A string literal: the one place a value enters DuckDB's SQL other than as a parameter."""
+    if "\x00" in text:
+        raise EvaluationError("a file name or delimiter contains a NUL character")
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _failed(error: Exception) -> EvaluationError:
@@ -282,58 +318,6 @@ def _failed(error: Exception) -> EvaluationError:
 
 def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-
-
-def _copy_in(
-    db: Database,
-    con: duckdb.DuckDBPyConnection,
-    rel: str,
-    columns: tuple[str, ...],
-    types: tuple[str, ...],
-) -> None:
-    """Copy relation ``rel`` of ``db`` into a new DuckDB table of the same name, in batches."""
-    defs = ", ".join(
-        f"{quote(c)} {DUCKDB.types.get(t, 'VARCHAR')}" for c, t in zip(columns, types, strict=True)
-    )
-    con.execute(f"CREATE TABLE {quote(rel)} ({defs or '_present BIGINT'})")
-    if not columns:
-        if db.execute(f"SELECT 1 FROM {quote(rel)} LIMIT 1").fetchone() is not None:
-            con.execute(f"INSERT INTO {quote(rel)} VALUES (1)")
-        return
-    picked = ", ".join(quote(c) for c in columns)
-    # Duplicates are harmless (every insert is OR IGNORE, aggregates count distinct rows).
-    cursor = db.conn.execute(f"SELECT {picked} FROM {quote(rel)}")
-    names = [f"c{i}" for i in range(len(columns))]
-    while rows := cursor.fetchmany(BATCH):
-        batch = {
-            name: _column(values, typ)
-            for name, typ, values in zip(names, types, zip(*rows, strict=True), strict=True)
-        }
-        con.register("_deniable_batch", batch)
-        try:
-            con.execute(f"INSERT INTO {quote(rel)} SELECT * FROM _deniable_batch")
-        finally:
-            con.unregister("_deniable_batch")
-
-
-def _copy_out(
-    con: duckdb.DuckDBPyConnection, db: Database, rel: str, columns: tuple[str, ...]
-) -> None:
-    """Append DuckDB's table ``rel`` to the SQLite table of the same name, in key order."""
-    every = [*columns, RULE_COLUMN, HEIGHT_COLUMN]
-    picked = ", ".join(quote(c) for c in every)
-    # Key order makes SQLite's unique-index inserts sequential.
-    order = f" ORDER BY {', '.join(quote(c) for c in columns)}" if columns else ""
-    result = con.execute(f"SELECT {picked} FROM {quote(rel)}{order}")
-    marks = ", ".join("?" for _ in every)
-    insert = f"INSERT INTO {quote(rel)} ({picked}) VALUES ({marks})"
-    for rows in _batches(result):
-        db.conn.executemany(insert, rows)
-
-
-def _batches(result: duckdb.DuckDBPyConnection) -> Iterator[list[tuple[Any, ...]]]:
-    while rows := result.fetchmany(BATCH):
-        yield rows
 
 
 _PLACEHOLDER = re.compile(r"\$(\w+)")

@@ -37,6 +37,7 @@ def run_module(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
     monkeypatch.setitem(sys.modules, "workloads", workloads)
     monkeypatch.setitem(sys.modules, "runners", runners)
     monkeypatch.setitem(sys.modules, "pg_cluster", _load("pg_cluster"))
+    monkeypatch.setitem(sys.modules, "targets", _load("targets"))
     yield _load("run")
 
 
@@ -220,3 +221,20 @@ def test_agreement_passes_and_large_bases_skip_pydatalog(
         "| inv-20000 | 20,000 | pydatalog | 1.00 s | 0.50 s | 1.00× | 1.00× | 1 MB | 1 | ✓ |"
         in capsys.readouterr().out
     )
+
+
+def test_targets_judge_each_workload_on_cpu_and_say_all_agree(
+    run_module: ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every fake system takes the same time: no speed-up target can pass, "no slower" does.
+    systems = ("deniable-sql", "deniable-duckdb", "clingo")
+    monkeypatch.setattr(runners, "run_system", _fake({s: {"path": 200_000} for s in systems}))
+    monkeypatch.setattr(run_module.workloads, "write_workload", lambda w, d: d)
+    argv = ["--workloads", "tc,inv-20k", "--systems", ",".join(systems), "--repeat", "1"]
+    assert run_module.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "✗ tc: deniable-duckdb ≥ 2.5× faster than clingo (CPU 1.00×, wall 1.00×)" in out
+    assert "✗ inv-20k: deniable-duckdb ≥ 6.0× faster than clingo (CPU 1.00×, wall 1.00×)" in out
+    assert "✗ tc (200,000 result rows): deniable-duckdb ahead of deniable-sql" in out
+    assert "✓ inv-20k: deniable-sql no slower than clingo (CPU 1.00×, wall 1.00×)" in out
+    assert "✓ all 3 systems that finished agree on every output relation of 2 workload(s)" in out

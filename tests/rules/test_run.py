@@ -151,3 +151,94 @@ def test_a_declared_relation_without_facts_or_rules_is_empty(tmp_path: Path, eng
     prog, facts, out = setup(tmp_path, program)
     assert main(["run", str(prog), "-F", str(facts), "-D", str(out), "--engine", engine]) == 0
     assert (out / "c.csv").read_text() == "1\n2\n"
+
+
+HOSTILE = [
+    "it's",
+    'say "no"',
+    "back\\slash",
+    "é ☃",
+    "  padded ",
+    "\\N",
+    "NULL",
+    "a'); DROP TABLE e;--",
+]
+
+
+@pytest.mark.parametrize("engine", ["sql", "duckdb"])
+def test_outputs_keep_hostile_symbols_verbatim(tmp_path: Path, engine: str) -> None:
+    # The engine writes the file itself (DuckDB's COPY): nothing may be quoted or escaped.
+    program = (
+        ".decl e(x: symbol, n: number)\n.input e\n.decl r(x: symbol, n: number)\n.output r\n"
+        ".decl none(x: symbol)\n.output none\nr(x, n) :- e(x, n).\nnone(x) :- e(x, 99).\n"
+    )
+    lines = [f"{s}\t{i}" for i, s in enumerate(HOSTILE)]
+    prog, facts, out = setup(tmp_path, program, **{"e.facts": "\n".join(lines) + "\n"})
+    out = tmp_path / "it's out"
+    assert main(["run", str(prog), "-F", str(facts), "-D", str(out), "--engine", engine]) == 0
+    written = (out / "r.csv").read_bytes().decode("utf-8")
+    assert written == "".join(f"{line}\n" for line in sorted(lines))
+    assert (out / "none.csv").read_text() == ""
+    wide = program.replace(".output r\n", '.output r(delimiter="\'::")\n')
+    prog.write_text(wide, encoding="utf-8")
+    assert main(["run", str(prog), "-F", str(facts), "-D", str(out), "--engine", engine]) == 0
+    expected = sorted((s, i) for i, s in enumerate(HOSTILE))
+    assert (out / "r.csv").read_text() == "".join(f"{s}'::{i}\n" for s, i in expected)
+
+
+@pytest.mark.parametrize("engine", ["sql", "duckdb"])
+def test_unwritable_output_is_one_line(
+    tmp_path: Path, engine: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prog, facts, out = setup(tmp_path, TC, **{"edge.facts": "1\t2\n"})
+    out.mkdir()
+    (out / "path.csv").mkdir()  # a folder where the file should go
+    assert main(["run", str(prog), "-F", str(facts), "-D", str(out), "--engine", engine]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write to" in err and "path.csv" in err
+
+
+def test_sqlite_lines_beyond_the_longest_string_are_written_row_by_row(tmp_path: Path) -> None:
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from deniable.rules.engines.base import SqliteTables
+
+    db = Database(memory=True)
+    db.execute("CREATE TABLE t (x TEXT)")
+    db.conn.executemany("INSERT INTO t VALUES (?)", [(f"row {i:03}",) for i in range(300)])
+    # group_concat of 300 rows is far beyond 1,000 bytes: SQLite refuses, the rows remain.
+    db.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 1000)
+    path = tmp_path / "t.csv"
+    SqliteTables(db).write_sorted("t", ("x",), "\t", path)
+    assert path.read_text() == "".join(f"row {i:03}\n" for i in range(300))
+
+
+@pytest.mark.parametrize("engine", ["sql", "duckdb"])
+def test_input_relations_read_as_columns_keep_set_semantics(tmp_path: Path, engine: str) -> None:
+    # DuckDB takes the facts as columns, never through SQLite: an input relation written
+    # out, counted, read twice or also derived must give what the SQLite tables give.
+    program = (
+        ".decl e(x: symbol, n: number)\n.input e\n.output e\n.printsize e\n"
+        '.decl f(x: number)\n.input f\n.input f(filename="more.facts")\n.output f\n'
+        ".decl g(x: number)\n.input g\n.output g\ng(n + 1) :- e(_, n), n < 3.\n"
+        ".decl c(k: number)\n.output c\nc(k) :- k = count : { e(_, _) }.\n"
+    )
+    prog, facts, out = setup(
+        tmp_path,
+        program,
+        **{
+            "e.facts": "a\t1\nb\t2\na\t1\nb\t2\nc\t3\n",
+            "f.facts": "1\n2\n2\n",
+            "more.facts": "2\n3\n",
+            "g.facts": "2\n9\n",
+        },
+    )
+    stdout = io.StringIO()
+    run_program(prog, facts_dir=facts, out_dir=out, engine=engine, stdout=stdout)
+    assert (out / "e.csv").read_text() == "a\t1\nb\t2\nc\t3\n"
+    assert stdout.getvalue() == "e\t3\n"
+    assert (out / "f.csv").read_text() == "1\n2\n3\n"
+    assert (out / "g.csv").read_text() == "2\n3\n9\n"
+    assert (out / "c.csv").read_text() == "3\n"
