@@ -23,15 +23,17 @@ from deniable.grammar.home import dominant, home_country
 from deniable.grammar.kinds import leader_by_surname, leader_surnames, name_kinds
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.pronouns import first_person_mentions, organisation_it, resolve_pronouns
-from deniable.grammar.raw_names import lone_surnames, raw_mentions, spread, surnames_apart
+from deniable.grammar.raw_names import raw_mentions, spread
 from deniable.grammar.spellings import (
     US_PARTY_CODE,
     acronyms,
     full_names,
+    lone_surnames,
     national,
     one_spelling,
     person_aliases,
     resolve_person,
+    surnames_apart,
 )
 from deniable.grammar.vocab import vocab
 

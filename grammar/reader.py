@@ -19,6 +19,7 @@ from deniable.grammar import (
     clause_events,
     denied_claims,
     pictures,
+    role_asides,
     role_clauses,
     role_phrases,
     spoken_denials,
@@ -47,9 +48,9 @@ EXTRACTORS: tuple[Extractor, ...] = (
     role_phrases.role_before_name,
     role_phrases.role_in_apposition,
     role_phrases.role_from_org,
-    role_phrases.role_party_code,
-    role_phrases.role_before_comma,
-    role_phrases.role_party_member,
+    role_asides.role_party_code,
+    role_asides.role_before_comma,
+    role_asides.role_party_member,
     role_phrases.role_founded_by,
     role_phrases.role_of_description,
     role_clauses.role_verb,
@@ -196,7 +197,7 @@ def _context(doc: Doc) -> Context:
         for c in (
             *role_phrases.role_in_apposition(sent, first),
             *role_phrases.role_before_name(sent, first),
-            *role_phrases.role_before_comma(sent, first),
+            *role_asides.role_before_comma(sent, first),
         ):
             if c.b in govs and c.when != "former":
                 by_country.setdefault((c.b, c.role), set()).add(c.a)

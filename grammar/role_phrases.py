@@ -25,7 +25,6 @@ from deniable.grammar.role_nouns import (
     staff_post,
     unknown_nation,
 )
-from deniable.grammar.spellings import US_PARTY_CODE
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -404,77 +403,6 @@ def role_from_org(sent: Span, ctx: Context) -> Iterator[Candidate]:
         yield Candidate(
             "role", m.name, org.name, m.end - 1, m.start, org.end, "role_from_org", role="member"
         )
-
-
-def role_before_comma(sent: Span, ctx: Context) -> Iterator[Candidate]:
-    """ "Russian Ambassador to the United States, Sergei X,": a country's post set off
-    before the name, read from the words where the parser lost the apposition."""
-    doc = ctx.doc
-    for m in _people(sent, ctx):
-        k = m.start - 2
-        if k <= sent.start or doc[m.start - 1].text != ",":
-            continue
-        posting = ctx.names.at(k)
-        if posting is not None and posting.kind in ("gov", "place"):
-            # "... to the United States": where the post is held, not whose it is
-            j = posting.start - 1
-            j -= 1 if doc[j].lower_ == "the" else 0
-            if doc[j].lower_ not in ("to", "in"):
-                continue
-            k = j - 1
-        words: list[str] = []
-        while k >= sent.start and ctx.names.at(k) is None and doc[k].lower_ in _POST_WORDS:
-            words.insert(0, doc[k].text)
-            k -= 1
-        country = ctx.names.at(k) if k >= sent.start else None
-        post = post_of(words, ctx) if words else None
-        if post is None or post[0] not in ("gov", "head") or country is None:
-            continue
-        if country.kind != "gov" or country.end != k + 1:
-            continue
-        yield Candidate(
-            "role", m.name, country.name, m.end - 1, country.start, m.end, "role_before_comma",
-            role=post[1],
-        )  # fmt: skip
-
-
-_POST_WORDS = vocab().post_vocabulary
-
-
-def role_party_code(sent: Span, ctx: Context) -> Iterator[Candidate]:
-    """ "Sen. X, R-Ohio," / "Rep. X (D-Calif.)": the party letter after an American
-    legislator's name is the party they sit for."""
-    doc = ctx.doc
-    for m in _people(sent, ctx):
-        if m.end + 1 >= sent.end or doc[m.end].text not in (",", "("):
-            continue
-        k = m.end + 1
-        # the tagger names the code, or only the state after the letter ("R-Ohio")
-        code = doc[k : min(k + 4, sent.end)].text.split(",")[0].split(")")[0].strip()
-        found = US_PARTY_CODE.fullmatch(code)
-        if found is None or found.group(1) == "I" or doc[k].whitespace_:
-            continue
-        party = "Republican Party" if found.group(1) == "R" else "Democratic Party"
-        yield Candidate(
-            "role", m.name, party, m.end, m.start, k + 1, "role_party_code", role="member"
-        )
-
-
-def role_party_member(sent: Span, ctx: Context) -> Iterator[Candidate]:
-    """ "X, a Republican from Ohio,": the party's name as a noun, in apposition, is a member."""
-    for m in _people(sent, ctx):
-        for c in _head(m, ctx).children:
-            party = ctx.names.at(c.i)
-            if c.dep_ != "appos" or party is None or party.kind != "party":
-                continue
-            if c.i != party.end - 1 or not any(
-                d.dep_ == "det" and d.lower_ in ("a", "an") for d in c.children
-            ):
-                continue  # "X, the Republican nominee": a post, read elsewhere
-            yield Candidate(
-                "role", m.name, party.name, c.i, m.start, c.i + 1, "role_party_member",
-                role="member",
-            )  # fmt: skip
 
 
 def role_founded_by(sent: Span, ctx: Context) -> Iterator[Candidate]:

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.namewords import KEPT_HONORIFICS
+from deniable.grammar.raw_names import RawName
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from deniable.grammar.names import Mention
-    from deniable.grammar.raw_names import RawName
     from deniable.grammar.vocab import Vocab
 
 
@@ -188,4 +188,40 @@ def person_aliases(doc: Doc, raw: list[RawName], kinds: dict[str, str]) -> dict[
             short = m.group(1) or m.group(2)
             if short and short not in full.split():
                 out.setdefault(short, full)
+    return out
+
+
+def lone_surnames(
+    doc: Doc, raw: list[RawName], full: dict[str, list[tuple[int, str]]]
+) -> list[RawName]:
+    """A person's surname alone, after the full name, where the tagger named nothing
+    ("Olusegun Adeyemi, a businessman, ... Adeyemi denied")."""
+    taken = {i for r in raw for i in range(r.start, r.end)}
+    firsts = {r.start for r in raw}
+    out: list[RawName] = []
+    for t in doc:
+        if t.i in taken or t.pos_ != "PROPN" or not t.text[:1].isupper():
+            continue
+        named = [pos for pos, name in full.get(t.text, []) if name.split()[-1] == t.text]
+        if not named or min(named) > t.i or t.i - 1 in taken or t.i + 1 in firsts:
+            continue  # only after the full name, and not inside a longer run of names
+        if t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN":
+            continue
+        out.append(RawName(t.i, t.i + 1, t.text, "person"))
+    return out
+
+
+def surnames_apart(
+    doc: Doc, raw: list[RawName], full: dict[str, list[tuple[int, str]]]
+) -> list[RawName]:
+    """ "talks with Ozan and Dror": two people's surnames the tagger ran into one name are
+    the two people the article named in full."""
+    out: list[RawName] = []
+    for r in raw:
+        cuts = [t.i for t in doc[r.start + 1 : r.end - 1] if t.lower_ == "and"]
+        parts = list(zip([r.start, *(c + 1 for c in cuts)], [*cuts, r.end], strict=True))
+        if cuts and all(b - a == 1 and doc[a].text in full for a, b in parts):
+            out.extend(RawName(a, b, doc[a].text, "person") for a, b in parts)
+        else:
+            out.append(r)
     return out
