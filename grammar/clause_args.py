@@ -105,6 +105,7 @@ def the_two(t: Token, ctx: Context) -> list[Mention]:
                 start <= m.start < end
                 and m.kind == "person"
                 and m.name not in {p.name for p in people}
+                and not _according_to(doc[m.end - 1])
             ):
                 people.append(m)
         if len(people) >= 2:
@@ -112,6 +113,12 @@ def the_two(t: Token, ctx: Context) -> list[Mention]:
         if people:
             return []  # someone else named since: "the two" is no longer plain
     return []
+
+
+def _according_to(t: Token) -> bool:
+    """ "According to B, the two met": who says so is not one of the two."""
+    h = t.head
+    return t.dep_ == "pobj" and h.lower_ == "to" and h.head.lower_ == "according"
 
 
 def args(t: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
