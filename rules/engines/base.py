@@ -216,3 +216,20 @@ def evaluate(
         raise ValueError(f"engine {engine.name} reads its inputs from the database only")
     derivation = engine.derive(program, db, limits=limits, provenance=provenance)
     return SqliteTables(db), derivation
+
+
+def declared_value(typ: str) -> Any:
+    """A function making a value read from SQLite the column's declared type (SQLite is
+    dynamically typed): ``symbol`` text, ``float``, else an integer or NULL."""
+    if typ == "symbol":
+        return lambda v: v if v is None or isinstance(v, str) else str(v)
+    if typ == "float":
+        return lambda v: None if v is None else float(v)
+    return lambda v: v if v is None or isinstance(v, int) else _integer(v)
+
+
+def _integer(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[call-overload, no-any-return]
+    except (TypeError, ValueError):
+        return None

@@ -16,6 +16,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from deniable.rules.dialects import DUCKDB
+from deniable.rules.engines.base import declared_value
 from deniable.rules.sql import HEIGHT_COLUMN, RULE_COLUMN, quote
 
 #: Rows moved between the two databases per batch (bounds the memory of a copy).
@@ -49,11 +50,20 @@ def load_columns(
         f"c{i}": np.array(column, dtype=_NUMPY_TYPES.get(typ, object))
         for i, (column, typ) in enumerate(zip(values, types, strict=True))
     }
-    con.register("_deniable_staged", batch)
+    _insert(con, rel, batch, distinct=True)
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection, rel: str, batch: dict[str, Any], distinct: bool = False
+) -> None:
+    """Insert the NumPy columns ``batch`` into table ``rel`` (``DISTINCT``: set semantics for
+    rows that may repeat)."""
+    con.register("_deniable_batch", batch)
     try:
-        con.execute(f"INSERT INTO {quote(rel)} SELECT DISTINCT * FROM _deniable_staged")
+        pick = "DISTINCT *" if distinct else "*"
+        con.execute(f"INSERT INTO {quote(rel)} SELECT {pick} FROM _deniable_batch")
     finally:
-        con.unregister("_deniable_staged")
+        con.unregister("_deniable_batch")
 
 
 def copy_in(
@@ -78,11 +88,7 @@ def copy_in(
             name: _column(values, typ)
             for name, typ, values in zip(names, types, zip(*rows, strict=True), strict=True)
         }
-        con.register("_deniable_batch", batch)
-        try:
-            con.execute(f"INSERT INTO {quote(rel)} SELECT * FROM _deniable_batch")
-        finally:
-            con.unregister("_deniable_batch")
+        _insert(con, rel, batch)
 
 
 def copy_out(
@@ -118,21 +124,5 @@ def _column(values: tuple[Any, ...], typ: str) -> np.ndarray:
             return ints
     elif typ == "symbol" and all(type(v) is str for v in values):
         return np.array(values, dtype=object)
-    convert = _python_value(typ)
+    convert = declared_value(typ)
     return np.array([convert(v) for v in values], dtype=object)
-
-
-def _python_value(typ: str) -> Any:
-    # SQLite is dynamically typed: a value is made the column's declared type on the way in.
-    if typ == "symbol":
-        return lambda v: v if v is None or isinstance(v, str) else str(v)
-    if typ == "float":
-        return lambda v: None if v is None else float(v)
-    return lambda v: v if v is None or isinstance(v, int) else _integer(v)
-
-
-def _integer(value: object) -> int | None:
-    try:
-        return int(value)  # type: ignore[call-overload, no-any-return]
-    except (TypeError, ValueError):
-        return None

@@ -40,7 +40,13 @@ from deniable.facts.postgres import connect, first_line, numbered, quote_name, r
 from deniable.rules.ast import Atom, Call, Str
 from deniable.rules.checked import CheckedProgram, Stratum
 from deniable.rules.dialects import POSTGRES
-from deniable.rules.engines.base import Derivation, Limits, integer_overflow, rounds_exceeded
+from deniable.rules.engines.base import (
+    Derivation,
+    Limits,
+    declared_value,
+    integer_overflow,
+    rounds_exceeded,
+)
 from deniable.rules.engines.postgres_functions import FUNCTION_DDL
 from deniable.rules.engines.sqlite import (
     check_names,
@@ -307,22 +313,6 @@ def _create_lookups(
             cur.execute(f"CREATE INDEX ON {quote(rel)} USING {method} ({cols})")
 
 
-def _converter(typ: str) -> Any:
-    # SQLite is dynamically typed: a value is made the column's declared type on the way in.
-    if typ == "symbol":
-        return lambda v: v if v is None or isinstance(v, str) else str(v)
-    if typ == "float":
-        return lambda v: None if v is None else float(v)
-    return lambda v: v if v is None or isinstance(v, int) else _integer(v)
-
-
-def _integer(value: object) -> int | None:
-    try:
-        return int(value)  # type: ignore[call-overload, no-any-return]
-    except (TypeError, ValueError):
-        return None
-
-
 def _copy_in(
     cur: psycopg.Cursor[Any],
     db: Database,
@@ -343,7 +333,7 @@ def _copy_in(
             cur.execute(f"INSERT INTO {quote(rel)} VALUES (1)")
         return
     picked = ", ".join(quote(c) for c in columns)
-    converters = [_converter(t) for t in types]
+    converters = [declared_value(t) for t in types]
     plain = all(t == "symbol" for t in types)
     rows = db.conn.execute(f"SELECT {picked} FROM {quote(rel)}")
     with cur.copy(f"COPY {quote(rel)} ({picked}) FROM STDIN") as copy:
