@@ -63,8 +63,9 @@ def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
             for x, y in combinations(a, 2):
                 yield from pairs("met", v, [x], [y], "met_together", sent)
             continue
-        if len(a) > 1 and _apart(v):
-            # "A and B met separately with C": each met C, not each other
+        if len(a) > 1 and b and (_apart(v) or v.lemma_ == "meet"):
+            # "A and B met (separately) with C": each met C; that they met each other the
+            # sentence does not say
             for x, y in combinations(a, 2):
                 for c in pairs("met", v, [x], [y], "met_separately", sent):
                     yield replace(c, rejected=True)

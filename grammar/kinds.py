@@ -90,6 +90,21 @@ def leader_by_surname() -> dict[str, str]:
     }
 
 
+def leader_government(name: str) -> str | None:
+    """The government a known leader heads, by their name as leaders.txt writes it or by
+    their one surname with a first name of the same initial (a transliteration: "Binyamin"
+    for "Benjamin"), else None."""
+    leaders = vocab().leaders
+    low = name.lower().replace(".", "")
+    if low in leaders:
+        return leaders[low]
+    words = low.split()
+    full = leader_by_surname().get(words[-1]) if len(words) == 2 else None
+    if full is None or full.lower().split()[0][:1] != words[0][:1]:
+        return None
+    return leaders.get(full.lower().replace(".", ""))
+
+
 def _family(doc: Doc, r: RawName, words: set[str]) -> bool:
     """ "the Guptas" in an article that also writes "Gupta": a family, not a place."""
     t = doc[r.start]

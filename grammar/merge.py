@@ -40,7 +40,12 @@ def _merge(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:
         args = frozenset(f.args) if f.pred in SYMMETRIC else f.args
         return (f.pred, args, f.evidence.sentence)
 
-    denied = {key(f) for f in (*legacy, *read_facts) if not f.modality.positive}
+    # The older reader's negation counts unless the spaCy reader read the same tuple there
+    # as positive: its stance knows what a "not" governs ("did not mention the meeting").
+    read = {key(f) for f in read_facts if f.modality.positive}
+    denied = {key(f) for f in read_facts if not f.modality.positive} | {
+        key(f) for f in legacy if not f.modality.positive and key(f) not in read
+    }
     legacy = _drop_other_authorities(_drop_partial_orgs(legacy, read_facts), read_facts)
     read_facts = _shorter_orgs(read_facts, legacy)
     # How a tuple was said is the stance's decision (attribution read from the parse), so
@@ -54,7 +59,7 @@ def _merge(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:
     out = [
         f if key(f) not in stance or not f.modality.positive else _restated(f, *stance[key(f)])
         for f in legacy
-        if f.modality.positive is False or key(f) not in denied
+        if (key(f) in denied if f.modality.positive is False else key(f) not in denied)
     ]
     have = {(key(f), f.modality, f.role) for f in out}
     for f in read_facts:
@@ -141,11 +146,14 @@ def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
     # seat keeps its name.
     seats: dict[tuple[int, str], str] = {}
     singles: dict[int, set[str]] = {}
+    surnames: dict[tuple[int, str], str] = {}
     for m in reading.names:
         if m.kind == "person" and " " in m.name:
             by_sentence.setdefault(m.sentence, set()).add(m.name)
         elif m.kind == "person":
             singles.setdefault(m.sentence, set()).add(m.name)
+        if m.kind == "person" and " " not in m.text and m.name != m.text:
+            surnames[(m.sentence, m.text)] = m.name  # "Netanyahu" the reader resolved
         if m.kind == "party" or (m.kind == "person" and m.text.islower()):
             # a party as written, or a description the reader resolved ("the home secretary")
             parties[(m.sentence, m.text.lower())] = m.name
@@ -163,6 +171,8 @@ def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
         seat = seats.get((sentence, name.lower()))
         if seat and pred != "role":
             return seat
+        if (sentence, name) in surnames:
+            return surnames[(sentence, name)]
         if name.endswith(" government"):
             # the older reader writes a government by its adjective ("British government")
             return _METONYMS.get(name.lower(), name)

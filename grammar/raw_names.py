@@ -350,6 +350,16 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         )
     ):
         toks.pop(0)
+    # "the ambassador to the US Gilad Erdan": a country's short name run into a person's
+    if (
+        kind in ("org", "person")
+        and len(toks) >= 3
+        and toks[0].text.isupper()
+        and toks[0].lower_ in _country_words()
+        and toks[1].lower_ in lexicon().first_names
+    ):
+        toks.pop(0)
+        kind = "person"
     # "Mr Brown's International Finance Facility": the possessor ends the name.
     for k, t in enumerate(toks):
         if t.text in ("'s", "’s", "'", "(") and k > 0:
@@ -405,6 +415,8 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         return RawName(start, end, " ".join(doc[start : end - 1].text.split()) + " Police", "org")
     text = " ".join(doc[start:end].text.split())
     low = text.lower()
+    if kind == "org" and _ends_post(doc, start, low, v):
+        return None  # "Secretary of State": the last word of a post, no body of that name
     if low in v.parties:
         return RawName(start, end, v.parties[low], "party")
     for k in range(start + 1, end):
@@ -424,6 +436,16 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
     if kind == "person" and any(t.lower_ in DROPPED_HONORIFICS for t in toks[:1]):
         return None  # handled by the honorific pass
     return RawName(start, end, text, kind)
+
+
+def _ends_post(doc: Doc, start: int, low: str, v: Vocab) -> bool:
+    """The words before ``start`` and the name ``low`` together are a post."""
+    for n in (2, 3):
+        if start - n >= 0:
+            before = doc[start - n : start].text.lower()
+            if f"{before} {low}" in v.posts and " of " in f" {before} ":
+                return True
+    return False
 
 
 def _date_word(t: Token) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
-from deniable.grammar.kinds import FIRM_WORDS
+from deniable.grammar.kinds import FIRM_WORDS, leader_government
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.names import Mention
 from deniable.grammar.vocab import vocab
@@ -130,6 +130,9 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
             former = True
         elif t.lower_ not in ("'s", "’s", "the", "a", "an", "his", "her", "its", "their"):
             words.append(t.text)
+    of_post = _of_tail(noun, ctx)
+    if of_post is not None:
+        words += ["of", *(g.text for g in of_post.subtree)]  # "the secretary of state"
     # "vice-chairman": the hyphenated parts are separate tokens
     post = post_of(join_hyphens(words), ctx)
     if post is None:
@@ -140,6 +143,8 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
     after: Mention | None = None
     serving = False  # "an aide to X", "chief of staff to X": a post held in X's service
     for c in noun.rights:
+        if of_post is not None and c.i < of_post.i:
+            continue
         if c.dep_ == "prep" and c.lower_ in ("of", "at", "for", "to", "with"):
             serving = c.lower_ == "to" and staff_post(phrase)
             objs = [g for g in c.children if g.dep_ == "pobj"]
@@ -169,6 +174,16 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
                 ]
                 after = next((x for x in named if x and x.kind in ("org", "party")), None)
             break
+    holder = _titled_holder(after, ctx)
+    if holder is not None:
+        # "X, US special envoy for Iran Y, and …": the post with its country is Y's title
+        name = org_for(cls, org, None, ctx, phrase)
+        if name is not None and name != holder.name:
+            yield Candidate(
+                "role", holder.name, name, holder.end - 1, start, holder.end,
+                "role_before_name", role=phrase,
+            )  # fmt: skip
+        return
     clients: list[Mention] = []
     if after is None:
         # "the lawyer representing X and Y"
@@ -206,6 +221,8 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         name = leader_seat(owner, ctx) or owner.name
     elif org is None and after is None and _unnamed_owner(doc, start, noun.i):
         return  # "the island nation's attorney general": some country, not the article's
+    elif org is None and after is None and cls in ("head", "gov") and leader_government(m.name):
+        name = leader_government(m.name)  # "X, the prime minister,": the one X leads
     else:
         name = org_for(cls, org, after, ctx, phrase)
     if name is None or name == m.name:
@@ -233,6 +250,33 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         role=phrase,
         when="former" if former else "",
     )
+
+
+def _of_tail(noun: Token, ctx: Context) -> Token | None:
+    """The object of "of" that completes a post written with it ("secretary of state")."""
+    for c in noun.rights:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is None or ctx.names.at(obj.i) is not None:
+                return None
+            words = " ".join(g.lower_ for g in obj.subtree if g.lower_ != "the")
+            posts = ctx.vocab.posts
+            if f"{noun.lower_} of {words}" in posts or f"{noun.lower_} of the {words}" in posts:
+                return obj
+            return None
+    return None
+
+
+def _titled_holder(after: Mention | None, ctx: Context) -> Mention | None:
+    """The person named right after the country a post is "for" or "of" ("envoy for Iran
+    Y"): the post is their title, not the noun phrase's it stands in."""
+    if after is None or after.kind != "person" or after.start < 2:
+        return None
+    before = ctx.names.at(after.start - 1)
+    prep = ctx.doc[after.start - 2] if before is None else ctx.doc[before.start - 1]
+    if before is None or before.kind not in ("gov", "place") or prep.lower_ not in ("for", "of"):
+        return None
+    return after
 
 
 def _its(noun: Token, m: Mention, ctx: Context) -> Mention | None:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
+from deniable.grammar.kinds import leader_government
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.names import Mention
 from deniable.grammar.namewords import CALENDAR_WORDS
@@ -28,7 +29,7 @@ from deniable.grammar.role_nouns import (
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 _FORMER = vocab().cues["former"]
 _PORTFOLIOS = vocab().cues["portfolios"]
@@ -115,6 +116,8 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 words.insert(0, "-")  # "Under-Secretary", "director-general"; not a dateline
             elif org is None and words and words[0] == "-" and t.is_alpha and not t.whitespace_:
                 words.insert(0, t.text)  # "Under-Secretary": the tagger's preposition
+            elif low == "of" and org is None and _of_post(doc, k, words, ctx):
+                words.insert(0, t.text)  # "Secretary of State X", "Chief of Staff X"
             elif org is not None or t.is_punct or t.like_num:
                 break
             elif t.pos_ not in _ROLE_POS and not (t.tag_ == "VBG" and t.dep_ == "amod"):
@@ -161,11 +164,7 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
         after = _of_after(m, ctx)
         if after is None and org is None and cls in ("gov", "head") and _of_unknown(m, ctx):
             continue  # "Defence Minister X of Zemlia": not the article's country
-        known = (
-            ctx.vocab.leaders.get(m.name.lower().replace(".", ""))
-            if cls in ("head", "gov")
-            else None
-        )
+        known = leader_government(m.name) if cls in ("head", "gov") else None
         name = (
             known
             if org is None and after is None and known
@@ -189,6 +188,15 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
         )
 
 
+def _of_post(doc: Doc, k: int, words: list[str], ctx: Context) -> bool:
+    """ "of" at ``k`` inside a post written with it ("secretary of state")."""
+    if not words or k < 1:
+        return False
+    phrase = f"{doc[k - 1].lower_} of {' '.join(words).lower()}"
+    return any(p == phrase or p.endswith(f" {phrase}") for p in _OF_POSTS)
+
+
+_OF_POSTS = frozenset(p for p in vocab().posts if " of " in p)
 _OFFICERS = vocab().cues["officer_posts"]
 
 
