@@ -49,6 +49,10 @@ def _group(t: Token, names: DocNames) -> Mention | None:
         return None  # "Acme officials" act for Acme; meeting them is no meeting with a group
     if any(c.dep_ == "prep" and c.lower_ in ("from", "of", "at", "to", "for") for c in t.children):
         return None  # "three executives from X", "aides to X": X's people, not a group
+    if any(c.dep_ == "appos" and names.at(c.i) for c in t.children) or (
+        t.i + 1 < len(t.doc) and (m := names.at(t.i + 1)) is not None and m.kind == "person"
+    ):
+        return None  # "Florida businessmen A and B": the people named are the arguments
     start = min(c.left_edge.i for c in mods)
     words = [w for w in doc_words(t, start) if w]
     if not words:

@@ -133,6 +133,7 @@ def _vetoed(facts: list[Fact], reading: Reading) -> list[Fact]:
 _VOCAB = vocab()
 _METONYMS = _VOCAB.metonyms
 _FIRST_NAMES = lexicon().first_names
+_BASED = re.compile(r"[\w.-]+-based (.+)")
 
 
 def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
@@ -176,6 +177,9 @@ def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
         if name.endswith(" government"):
             # the older reader writes a government by its adjective ("British government")
             return _METONYMS.get(name.lower(), name)
+        based = _BASED.match(name)
+        if based and based.group(1) in orgs:
+            return based.group(1)  # "Japan-based Kyodo News": where it is based is no name
         inside = [n for n in by_sentence.get(sentence, ()) if name.endswith(f" {n}")]
         if inside:
             return max(inside, key=len)

@@ -164,6 +164,17 @@ def _joined(doc: Doc, v: Vocab) -> list[Span]:
         ):
             out[-1] = Span(doc, prev.start, ent.end, label="ORG")
             continue
+        if (
+            prev is not None
+            and prev.end == ent.start
+            and prev.label_ == "NORP"
+            and ent.label_ == "ORG"
+            and ent[0].text[:1].isupper()
+            and any(t.lower_ == "ministry" for t in ent)
+        ):
+            # "Chinese" + "Foreign Ministry": each country has one, and its name says whose
+            out[-1] = Span(doc, prev.start, ent.end, label="ORG")
+            continue
         out.append(ent)
     return out
 

@@ -119,11 +119,16 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
     words: list[str] = []
     org: Mention | None = None
     former = any(c.lower_ in _FORMER for c in noun.lefts)  # "once a close adviser"
+    # "the Republican president's lawyer": a name inside an unnamed possessor describes
+    # the possessor, not the post's organisation
+    described = {
+        g.i for c in noun.lefts if c.dep_ == "poss" and ctx.names.at(c.i) is None for g in c.subtree
+    }
     for k in range(start, noun.i + 1):
         inner = ctx.names.at(k)
         t = doc[k]
         if inner is not None:
-            if inner.kind in ("org", "gov", "party"):
+            if inner.kind in ("org", "gov", "party") and k not in described:
                 org = inner
             continue
         if t.lower_ in _FORMER:
