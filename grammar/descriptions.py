@@ -25,6 +25,7 @@ def with_descriptions(
     names: DocNames,
     holders: dict[str, str],
     countries: Mapping[tuple[str, str], str] | None = None,
+    leads: Mapping[str, str] | None = None,
 ) -> DocNames:
     """Add "the attorney general" as a mention of the one person the article gives that post,
     and "Russia's ambassador", "the Russian ambassador" as one of the one person it gives
@@ -33,6 +34,8 @@ def with_descriptions(
     ``holders`` maps a post as written ("attorney general") to the person the article names
     with it; posts held by more than one person in the article are left out by the caller.
     ``countries`` maps (government, post) to the one person named with that post of it.
+    ``leads`` maps a post whose holder is a known leader of the article's country to that
+    government: the description then also says they hold it ("the prime minister said").
     """
     names = _by_country(doc, names, countries or {})
     if not holders:
@@ -52,12 +55,20 @@ def with_descriptions(
             who = holders.get(phrase)
             nxt = names.at(end) if end < len(doc) else None
             if who and (nxt is None or nxt.kind != "person") and doc[end - 1].pos_ != "ADJ":
-                added.append(Mention(k + 1, end, who, "person"))
+                # (only where it acts: "the prime minister's spokesman" says no more)
+                gov = (leads or {}).get(phrase) if _acts(doc[k + 1 : end].root) else None
+                added.append(Mention(k + 1, end, who, "person", (phrase, gov) if gov else None))
                 k = end
                 break
         else:
             k += 1
     return with_added(names, added)
+
+
+def _acts(head: Token) -> bool:
+    """The phrase is a clause's subject, or one of its coordinated subjects."""
+    subjects = ("nsubj", "nsubjpass")
+    return head.dep_ in subjects or (head.dep_ == "conj" and head.head.dep_ in subjects)
 
 
 def _by_country(doc: Doc, names: DocNames, countries: Mapping[tuple[str, str], str]) -> DocNames:

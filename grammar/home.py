@@ -50,6 +50,10 @@ def home_country(doc: Doc, v: Vocab, mentions: list[Mention]) -> str | None:
         gov = _titled_leader(doc, v, m)
         if gov:
             seen.setdefault(gov, set()).update({f"<{m.name}>", f"<{m.name} 2>", f"<{m.name} 3>"})
+    # A known leader whose first full naming gives no country is weaker evidence of the same
+    # ("Tony Blair met the Italian prime minister"): one cue.
+    for gov in _unqualified_leaders(doc, v, mentions):
+        seen.setdefault(gov, set()).add("<unqualified leader>")
     c = Counter({gov: len(cues) for gov, cues in seen.items()})
     if not c:
         return None
@@ -89,6 +93,27 @@ def _titled_leader(doc: Doc, v: Vocab, m: Mention) -> str | None:
     ):
         return None
     return gov
+
+
+def _unqualified_leaders(doc: Doc, v: Vocab, mentions: list[Mention]) -> set[str]:
+    """Governments of known leaders first named in full with no country or title before."""
+    out: set[str] = set()
+    first: set[str] = set()
+    for m in mentions:
+        if m.kind != "person" or " " not in m.name or m.name in first:
+            continue
+        first.add(m.name)
+        gov = v.leaders.get(m.name.lower().replace(".", ""))
+        if gov is None or doc[m.start : m.end].text != m.name:
+            continue
+        before = doc[m.start - 1] if m.start >= 1 else None
+        if before is None or not (
+            before.text[:1].isupper()
+            or before.ent_type_ in ("NORP", "GPE")
+            or before.lower_ in v.adjectives
+        ):
+            out.add(gov)
+    return out
 
 
 def dominant(mentions: list[Mention], kind: str, least: int = 5, factor: int = 3) -> str | None:

@@ -221,9 +221,11 @@ def _context(doc: Doc) -> Context:
     for word, who in by_head.items():
         if word not in held and word not in holders and len(who) == 1 and not who & elsewhere:
             holders[word] = next(iter(who))
+    leads: dict[str, str] = {}
     for post, leader in _sole_leaders(first).items():
         if not held.get(post, set()) - elsewhere:  # held, if at all, only by foreign leaders
             holders[post] = leader
+            leads[post] = home or ""
     posts_of: dict[str, set[str]] = {}
     for post, who in held.items():
         for name in who:
@@ -239,7 +241,9 @@ def _context(doc: Doc) -> Context:
         return post if post is not None and post[0] not in held else None
 
     countries = {k: next(iter(who)) for k, who in by_country.items() if len(who) == 1}
-    names = with_descriptions(doc, with_org_descriptions(doc, first.names), holders, countries)
+    names = with_descriptions(
+        doc, with_org_descriptions(doc, first.names), holders, countries, leads
+    )
     names = with_groups(doc, with_antecedents(doc, names, unheld_post, posted))
     ctx = Context(doc, names, first.vocab)
     quotes = quotations(doc, lambda v: speaker_of(v, ctx))
