@@ -463,6 +463,8 @@ def deny_no_information(v: View) -> None:
         denier = v.state.speaker(who.name)  # type: ignore[arg-type]
         for m in v.mentions:
             if k + phrase <= m.start <= k + phrase + 6 and m.name and m.name != denier:
+                if v.lows[m.start] in ("it", "its", "them", "this", "that"):
+                    break  # "no information about it": whatever "it" is, a guess
                 if m.kind == "country" and v.low(m.start - 1) in ("in", "at", "near", "from"):
                     break  # "mercenaries killed in Syria": the place is not what is denied
                 v.add("denies", denier, m.name, who.start, m.end, "deny_no_information")

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from deniable.facts.model import SYMMETRIC, Fact, Modality
 from deniable.grammar.lexicon import lexicon
+from deniable.grammar.namewords import ROYAL_TITLES
 from deniable.grammar.reader import Named, Reading
 from deniable.grammar.vocab import vocab
 
@@ -155,6 +156,10 @@ def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
             singles.setdefault(m.sentence, set()).add(m.name)
         if m.kind == "person" and " " not in m.text and m.name != m.text:
             surnames[(m.sentence, m.text)] = m.name  # "Netanyahu" the reader resolved
+        words = m.text.split()
+        if m.kind == "person" and len(words) == 2 and words[0].lower() in ROYAL_TITLES:
+            surnames[(m.sentence, words[1])] = m.name  # "Prince Mohammed": the older reader
+            # took the name without the title
         if m.kind == "party" or (m.kind == "person" and m.text.islower()):
             # a party as written, or a description the reader resolved ("the home secretary")
             parties[(m.sentence, m.text.lower())] = m.name
@@ -198,6 +203,13 @@ def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
         ]
         if len(cut) == 1 and " " in bare:
             return cut[0]
+        if (
+            len(cut) == 1
+            and " " not in bare
+            and name not in singles.get(sentence, ())
+            and not cut[0].split()[1][:1].isupper()
+        ):
+            return cut[0]  # "Adel" of "Adel al-Jubeir": the older reader stops at "al-"
         longer = [o for o in orgs if o.endswith(f" {name}")]
         return longer[0] if len(longer) == 1 and name not in orgs else name
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from deniable.grammar.home import dominant, home_country
 from deniable.grammar.kinds import leader_by_surname, leader_surnames, name_kinds
 from deniable.grammar.lexicon import lexicon
+from deniable.grammar.namewords import ROYAL_TITLES
 from deniable.grammar.pronouns import first_person_mentions, organisation_it, resolve_pronouns
 from deniable.grammar.raw_names import raw_mentions, spread
 from deniable.grammar.spellings import (
@@ -125,7 +126,8 @@ def read_names(doc: Doc) -> DocNames:
         if name in aliases:
             kind, name = "person", aliases[name]
         if kind == "person":
-            name = resolve_person(r, full, out) or name
+            royal = r.start > 0 and doc[r.start - 1].lower_ in ROYAL_TITLES
+            name = resolve_person(r, full, out, royal) or name
             if name == r.text and " " not in name and name not in full:
                 # "Trump" in an article that never names him in full, nor anyone else
                 # of that name: the one leader of that surname

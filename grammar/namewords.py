@@ -371,3 +371,7 @@ DROPPED_HONORIFICS = {
 }
 #: Honorifics that are part of the name a person is known by ("Lord Goldsmith").
 KEPT_HONORIFICS = {"lord": "m", "lady": "f", "baroness": "f", "baron": "m", "prince": "m"}
+#: Titles a royal takes before a first name ("King Salman", "Emir Tamim").
+ROYAL_TITLES = frozenset(
+    {"king", "queen", "prince", "princess", "emir", "sultan", "sheikh", "sheikha"}
+)

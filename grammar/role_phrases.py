@@ -321,6 +321,7 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
             for n in nouns
             if any(doc[k].text in (",", "(", "-", "–") for k in _between(n, m))
             and not _someone_between(n, m, ctx)
+            and not _titles_next(n, ctx)
         ]
         # "X, who is a member of Y" and "X is the chief executive of Y": the complement of
         # "be" describes X
@@ -341,6 +342,13 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
             for conj in noun.conjuncts:
                 if ctx.names.at(conj.i) is None:
                     yield from role_noun(conj, m, ctx)
+
+
+def _titles_next(noun: Token, ctx: Context) -> bool:
+    """ "…, Foreign Minister A dismissed": the post is the title of the name right after it,
+    whatever the parser hung it on."""
+    nxt = ctx.names.at(noun.i + 1) if noun.i + 1 < len(ctx.doc) else None
+    return nxt is not None and nxt.kind == "person" and noun.text[:1].isupper()
 
 
 def _post_of(t: Token, ctx: Context) -> Token | None:

@@ -37,13 +37,29 @@ def full_names(raw: list[RawName], kinds: dict[str, str]) -> dict[str, list[tupl
     return out
 
 
-def resolve_person(r: RawName, full: dict[str, list[tuple[int, str]]], done: list[Mention]) -> str:
-    """A one-word person name is the full name given for it, when that is not in doubt."""
+def resolve_person(
+    r: RawName, full: dict[str, list[tuple[int, str]]], done: list[Mention], royal: bool = False
+) -> str:
+    """A one-word person name is the full name given for it, when that is not in doubt.
+
+    ``royal``: the name follows a royal title ("King Salman"), which takes a first name, so
+    it is never the surname of someone else ("Mohammed bin Salman", his son)."""
     words = r.text.split()
+    if royal and len(words) == 1:
+        given = {n for _pos, n in full.get(words[0], []) if n.split()[0] == words[0]}
+        return given.pop() if len(given) == 1 else ""
     if len(words) == 2 and words[0].lower() in KEPT_HONORIFICS:
         # "Lord Irvine" after "Lord Irvine of Lairg"
         peers = {n for _pos, n in full.get(words[1], []) if n.startswith(f"{r.text} of ")}
-        return peers.pop() if len(peers) == 1 else ""
+        if len(peers) == 1:
+            return peers.pop()
+        # "Prince Mohammed" after "Mohammed bin Salman": a royal is titled by first name
+        given = {
+            n
+            for _pos, n in full.get(words[1], [])
+            if n.split()[0] == words[1] and n != r.text and " " in n
+        }
+        return given.pop() if len(given) == 1 and words[0].lower() == "prince" else ""
     if len(words) == 2:
         # "Duncan Smith" after "Iain Duncan Smith": a double surname without the first name
         longer = {n for _pos, n in full.get(words[1], []) if n.endswith(f" {r.text}")}
@@ -99,10 +115,10 @@ def one_spelling(named: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for m in named:
         words = m.name.split()
-        if m.kind != "person" or len(words) != 2:
+        if m.kind != "person" or len(words) < 2:
             out.append(m)
             continue
-        key = (_transliterated(words[0]), words[1].lower())
+        key = (_transliterated(words[0]), " ".join(words[1:]).lower())
         name = first.setdefault(key, m.name)
         out.append(m if name == m.name else Mention(m.start, m.end, name, m.kind, m.post))
     return out
@@ -110,6 +126,8 @@ def one_spelling(named: list[Mention]) -> list[Mention]:
 
 def _transliterated(name: str) -> str:
     low = name.lower().replace("ks", "x").replace("iy", "i").replace("ey", "ei")
+    # Arabic names: "Muhammad", "Mohammad" and "Mohammed" are one name
+    low = low.replace("muha", "moha").replace("ammad", "ammed")
     return low[:-1] + "i" if low.endswith("y") else low
 
 

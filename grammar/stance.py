@@ -27,6 +27,7 @@ _FACTIVE = vocab().cues["factive"]
 _ARRANGE = vocab().cues["arrange"]
 # The infinitive of these says what has not happened yet.
 _PLAN = vocab().cues["plan"]
+_JOURNEYS = vocab().cues["journeys"]
 _MODALS = vocab().cues["modals"]
 _CLAIM_NOUNS = {
     "claim": Modality.REPORTED,
@@ -89,6 +90,8 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
             child, cur = cur, cur.head
             continue
         if cur.pos_ in ("VERB", "AUX"):
+            if rel == "advcl" and c.pred in ("met", "called") and _purpose(child, cur):
+                return None, ""  # "flew to Ankara to meet B": what the trip was for
             if rel in ("nsubjpass", "dobj") and _calls_off(cur):
                 return None, ""  # "the meeting was cancelled", "postponed the talks"
             if lemma in _DENY and rel in ("ccomp", "dobj", "xcomp") and c.pred != "denies":
@@ -240,6 +243,16 @@ def _presupposed(t: Token) -> bool:
         if x.pos_ in ("VERB", "AUX"):
             return False
     return False
+
+
+def _purpose(clause: Token, verb: Token) -> bool:
+    """An infinitive saying what a journey was for ("arrived to meet"): where one went is
+    no report that one met (but "broke protocol to meet B" says they did)."""
+    return (
+        verb.lemma_.lower() in _JOURNEYS
+        and clause.i > verb.i
+        and any(g.dep_ == "aux" and g.lower_ == "to" and g.i < clause.i for g in clause.children)
+    )
 
 
 def _infinitive(head: Token, c: Candidate) -> Modality | None:
