@@ -319,10 +319,14 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
                 people_noun = True  # "its US ambassador is a spy": the claim is about the envoy
             # "Giuliani associates": the claim is about the associates; "X's investigation",
             # "a report by X": X made the claim, it is not about X
+            # "Conservative criticisms", "Russian claims": a party's or a country's own
+            adjective = head.dep_ == "amod" and m.kind in ("party", "gov")
+            adjective = adjective and noun.lemma_.lower() in _REPORT_NOUNS
             while head.dep_ in ("compound", "amod", "nmod") and noun.pos_ in ("NOUN", "PROPN"):
                 head, noun = noun, noun.head  # "accusations by U.S. senators": theirs too
-            author = noun.lemma_.lower() in _REPORT_NOUNS and (
-                head.dep_ == "poss" or (head.dep_ == "pobj" and noun.lower_ == "by")
+            author = adjective or (
+                noun.lemma_.lower() in _REPORT_NOUNS
+                and (head.dep_ == "poss" or (head.dep_ == "pobj" and noun.lower_ == "by"))
             )
             if author is False and head.dep_ == "pobj" and noun.lower_ == "by":
                 made = noun.head

@@ -27,7 +27,32 @@ def merge(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:
     older = _denied_elsewhere(older, reading)
     older = _namesakes(older, reading, text)
     older = _no_places(older, reading)
-    return _narrowed(_merge(older, reading.facts), text)
+    return _own_side(_narrowed(_merge(older, reading.facts), text))
+
+
+def _own_side(facts: list[Fact]) -> list[Fact]:
+    """A denial's subject that is the denier's own side (a body the article gives them a
+    post in, or the government whose seat that is) gives way to the other subjects of the
+    same denial: "X rejected the idea that the Tories and the BNP appeal to the same
+    voters" is about the BNP when X leads the Tories."""
+    own: dict[str, set[str]] = {}
+    for f in facts:
+        if f.pred == "role" and f.modality.positive:
+            body = f.args[1]
+            own.setdefault(f.args[0], set()).update({body, _METONYMS.get(body.lower(), body)})
+    if not own:
+        return facts
+    subjects: dict[tuple[str, int], set[str]] = {}
+    for f in facts:
+        if f.pred == "denies":
+            subjects.setdefault((f.args[0], f.evidence.sentence), set()).add(f.args[1])
+
+    def beside_others(f: Fact) -> bool:
+        mine = own.get(f.args[0], set())
+        others = subjects[(f.args[0], f.evidence.sentence)] - mine
+        return f.args[1] in mine and bool(others)
+
+    return [f for f in facts if not (f.pred == "denies" and beside_others(f))]
 
 
 def _merge(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:
