@@ -341,7 +341,18 @@ def _authority(t: Token, ctx: Context) -> str | None:
     attorney = t.lower_ == "attorney" and any(c.lower_ in _ATTORNEY_OFFICES for c in t.lefts)
     named = t.lemma_.lower() in _AUTHORITY_WORDS or t.lower_ in _AUTHORITY_WORDS
     if not named and not attorney:
-        return None
+        # "by a grand jury hearing evidence": the parser made the jury a compound
+        inner = next(
+            (
+                g
+                for c in t.lefts
+                if c.dep_ == "compound"
+                for g in c.subtree
+                if g.dep_ == "compound" and g.lemma_.lower() in _AUTHORITY_WORDS
+            ),
+            None,
+        )
+        return _authority(inner, ctx) if inner is not None else None
     # The phrase as written, without its determiner: "US prosecutors", "a federal grand jury".
     left = [c for c in t.lefts if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
     start = min([c.left_edge.i for c in left] + [t.i])
@@ -354,8 +365,12 @@ def _authority(t: Token, ctx: Context) -> str | None:
 
 
 def _prosecuting_title(m: Mention, ctx: Context) -> bool:
-    """The words right before a person's name are an authority's post ("special counsel",
-    "federal prosecutor", "Judge")."""
+    """The words right before a person's name, here or where the article names them
+    elsewhere, are an authority's post ("special counsel", "federal prosecutor", "Judge")."""
+    return any(_titled_here(x, ctx) for x in ctx.names.mentions if x.name == m.name)
+
+
+def _titled_here(m: Mention, ctx: Context) -> bool:
     k = m.start - 1
     words = []
     while k >= 0 and ctx.doc[k].pos_ in ("NOUN", "PROPN", "ADJ") and ctx.names.at(k) is None:
