@@ -35,6 +35,9 @@ def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if v.pos_ == "VERB" and v.lemma_ in ("shake", "welcome", "receive"):
             yield from _greeted(v, sent, ctx)
             continue
+        if v.pos_ == "VERB" and v.lemma_ in ("chat", "talk", "speak") and _at_gathering(v):
+            yield from _chatted(v, sent, ctx)
+            continue
         if v.pos_ != "VERB" or v.lemma_ not in ("meet", "discuss", "sit"):
             continue
         if v.lemma_ == "sit":
@@ -70,6 +73,38 @@ def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 for c in pairs("met", v, [x], [y], "met_separately", sent):
                     yield replace(c, rejected=True)
         yield from pairs("met", v, a, b, f"{v.lemma_}_verb", sent)
+
+
+def _at_gathering(v: Token) -> bool:
+    """ "chatted at a dinner", "talked during the summit": somewhere people are in person."""
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ in ("at", "during", "over")
+        and any(g.dep_ == "pobj" and g.lemma_.lower() in _GATHERINGS for g in c.children)
+        for c in v.children
+    )
+
+
+def _chatted(v: Token, sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A chatted with B at a dinner", "A and B chatted at the summit", "the two men, who
+    chatted at a dinner"; "talked" and "spoke" only with someone ("A spoke at a dinner" is
+    a speech)."""
+    b = after((v,), ("with",), ctx)
+    if b:
+        yield from pairs("met", v, subjects(v, ctx), b, "chatted_at", sent)
+        return
+    if v.lemma_ != "chat":
+        return
+    if v.dep_ == "relcl":
+        two = the_two(v.head, ctx)
+        if two:
+            x, y = two
+            yield Candidate("met", x.name, y.name, v.i, v.head.left_edge.i, v.i + 1, "chatted_at")
+            return
+    yield from _together("met", v, v, subjects(v, ctx), "chatted_at", sent, ctx)
+
+
+_GATHERINGS = vocab().cues["gatherings"]
 
 
 def _apart(v: Token) -> bool:

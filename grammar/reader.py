@@ -241,6 +241,11 @@ def _context(doc: Doc) -> Context:
         return post if post is not None and post[0] not in held else None
 
     countries = {k: next(iter(who)) for k, who in by_country.items() if len(who) == 1}
+    # "the Russian president" in an article that names Vladimir Putin and no other leader
+    # who held that post: the lexicon's leaders fill what the article's titles leave open
+    for key, who in _known_leaders(first).items():
+        if key not in by_country and len(who) == 1:
+            countries[key] = next(iter(who))
     names = with_descriptions(
         doc, with_org_descriptions(doc, first.names), holders, countries, leads
     )
@@ -270,6 +275,22 @@ def _titles(ctx: Context) -> dict[str, set[str]]:
             continue
         if words and words[-1] in v.post_vocabulary:
             out.setdefault(" ".join(words), set()).add(m.name)
+    return out
+
+
+def _known_leaders(ctx: Context) -> dict[tuple[str, str], set[str]]:
+    """(government, post) -> the known leaders of leaders.txt the article names who held
+    that post, never one it calls former."""
+    posts, leaders = ctx.vocab.leader_posts, ctx.vocab.leaders
+    out: dict[tuple[str, str], set[str]] = {}
+    for m in ctx.names.mentions:
+        key = m.name.lower().replace(".", "")
+        if m.kind != "person" or key not in posts or key not in leaders:
+            continue
+        before = {t.lower_ for t in ctx.doc[max(0, m.start - 3) : m.start]}
+        if before & {"former", "ex", "late"}:
+            continue
+        out.setdefault((leaders[key], posts[key]), set()).add(m.name)
     return out
 
 
