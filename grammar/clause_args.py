@@ -43,6 +43,13 @@ def subjects(v: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
         return out
     if v.dep_ in ("conj", "xcomp", "advcl") and v.head.pos_ in ("VERB", "AUX"):
         return subjects(v.head, ctx, speaking)
+    if (
+        v.dep_ == "xcomp"
+        and v.head.pos_ == "ADJ"
+        and v.head.dep_ == "acomp"
+        and v.head.head.pos_ in ("VERB", "AUX")
+    ):
+        return subjects(v.head.head, ctx, speaking)  # "A was due (keen, set) to meet B"
     before = v.doc[v.i - 1] if v.i > v.sent.start else None
     m = ctx.mention(before) if before is not None else None
     if (

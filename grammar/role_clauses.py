@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import args, subjects
+from deniable.grammar.kinds import FIRM_WORDS
 from deniable.grammar.role_nouns import post_of, role_noun
 from deniable.grammar.vocab import vocab
 
@@ -41,6 +42,10 @@ def role_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if len(objs) != 1 or any(c.dep_ == "prep" for c in objs[0].children):
             continue  # "leads the inquiry into Y": an inquiry, not Y
         org = ctx.names.at(objs[0].i)
+        if org is None and objs[0].lemma_.lower() in FIRM_WORDS:
+            # "runs the online retailer X": the firm's name in apposition to its kind
+            named = [ctx.names.at(c.i) for c in objs[0].children if c.dep_ == "appos"]
+            org = next((m for m in named if m is not None), None)
         if org is None or org.kind not in (
             ("org",) if post == "owner" else ("org", "gov", "party")
         ):
@@ -88,13 +93,37 @@ def role_appointed(sent: Span, ctx: Context) -> Iterator[Candidate]:
         when = "former" if (lemma == "serve" and v.tag_ == "VBD") or _left(v) else ""
         for person in _persons(v, ctx):
             for noun in nouns:
+                found = False
                 for cand in role_noun(noun, person, ctx):
+                    found = True
                     yield replace(
                         cand,
                         trigger=v.i,
                         pattern="role_appointed",
                         when=cand.when or when,
                     )
+                if not found:
+                    yield from _post_at(v, noun, person, when, ctx)
+
+
+def _post_at(
+    v: Token, noun: Token, person: Mention, when: str, ctx: Context
+) -> Iterator[Candidate]:
+    """ "X was named chief financial officer at Y": the parser hangs "at Y" on the verb."""
+    words = [t.text for t in noun.subtree if t.i <= noun.i and t.dep_ != "det"]
+    post = post_of(words, ctx)
+    if post is None:
+        return
+    for c in v.children:
+        if c.dep_ == "prep" and c.lower_ in ("at", "of") and c.i > noun.i:
+            org = next(
+                (m for g in c.children if g.dep_ == "pobj" and (m := ctx.names.at(g.i))), None
+            )
+            if org is not None and org.kind in ("org", "party") and org.name != person.name:
+                yield Candidate(
+                    "role", person.name, org.name, v.i, person.start, org.end,
+                    "role_appointed", role=post[1], when=when,
+                )  # fmt: skip
 
 
 def _appointed_by(v: Token, ctx: Context) -> Iterator[Candidate]:
