@@ -197,6 +197,9 @@ def _country(toks: list[Token], i: int, lex: Lexicon, knowledge: Knowledge) -> M
         if c is None or len(toks) < i + length:
             continue
         nxt = toks[i + length].low if i + length < len(toks) else ""
+        after = toks[i + length].text if i + length < len(toks) else ""
+        if length == 1 and phrase in lex.first_names and after[:1].isupper() and after.isalpha():
+            return None  # "Sofia Marin", "Georgia Hale": a first name, not a capital
         if nxt in _STATE_ORGANS:
             return Mention(i, i + length + 1, c.government, "org", "country", phrase)
         if phrase == c.adjective.lower() and phrase not in (c.name.lower(), c.capital.lower()):

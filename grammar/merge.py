@@ -149,9 +149,9 @@ def _vetoed(facts: list[Fact], reading: Reading) -> list[Fact]:
             keys.append((f.pred, (f.args[1], f.args[0]), s))
         if f.pred == "role" and (s, f.args[1]) in role_orgs and (s, f.args[0]) not in named:
             return True
-        # an attempt is a claim too: a meeting the reader found only planned was not tried
-        claimed = f.modality.positive or f.modality is Modality.ATTEMPTED
-        return claimed and any(k in reading.vetoes for k in keys)
+        # an attempt or a denial is a claim too: a meeting the reader found only planned was
+        # not tried, and "has not denied meeting B" says it neither happened nor did not
+        return any(k in reading.vetoes for k in keys)
 
     return [f for f in facts if not vetoed(f)]
 

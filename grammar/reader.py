@@ -73,6 +73,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     denied_claims.denied_part,
     spoken_denials.said_false,
     spoken_denials.spokesman_says_never,
+    spoken_denials.said_no_ties,
     clause_events.visited,
 )
 

@@ -58,8 +58,8 @@ def said_false(sent: Span, ctx: Context) -> Iterator[Candidate]:
 
 _CONTACT_VERBS = frozenset({"meet", "speak", "talk", "know", "contact", "call", "phone", "have"})
 _TIES = frozenset(
-    {"relationship", "relations", "contact", "contacts", "dealings", "links", "ties",
-     "connection", "connections", "business"}
+    {"relationship", "relations", "contact", "contacts", "dealings", "links", "link", "ties",
+     "tie", "connection", "connections", "business"}
 )  # fmt: skip
 
 
@@ -105,6 +105,36 @@ def _said_for(v: Token, sent: Span, ctx: Context) -> Iterator[Candidate]:
                         "denies", d.name, name, v.i, sent.start, sent.end,
                         "spokesman_says_never", claim=claim_text(c, ctx),
                     )  # fmt: skip
+
+
+def said_no_ties(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A insisted she had no links to B", "A said it has no ties with B": someone saying
+    they themself have no ties to another denies them."""
+    for v in sent:
+        if v.lemma_ not in _SPEECH or v.pos_ != "VERB":
+            continue
+        speakers = {m.name for m in _voice(v, ctx)}
+        for c in v.children:
+            if c.dep_ != "ccomp" or c.lemma_ != "have" or not _no_ties(c):
+                continue
+            holders = {m.name for m in subjects(c, ctx, True)}
+            for d in sorted(speakers & holders):
+                for name in dict.fromkeys(m.name for m in _party(c, ctx)):
+                    if name != d:
+                        yield Candidate(
+                            "denies", d, name, v.i, sent.start, sent.end, "said_no_ties",
+                            claim=claim_text(c, ctx),
+                        )  # fmt: skip
+
+
+def _no_ties(c: Token) -> bool:
+    """ "had no links", "did not have any ties", "never had a relationship"."""
+    ties = [g for g in c.children if g.dep_ == "dobj" and g.lemma_.lower() in _TIES]
+    if not ties:
+        return False
+    if any(g.dep_ == "neg" or g.lower_ == "never" for g in c.children):
+        return True
+    return any(d.lower_ == "no" for t in ties for d in t.children if d.dep_ == "det")
 
 
 def _party(c: Token, ctx: Context) -> list[Mention]:
@@ -184,4 +214,15 @@ def _voice(v: Token, ctx: Context) -> list[Mention]:
     subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
     if subj is None or subj.lower_ not in _VOICES:
         return []
-    return [m for c in subj.children if c.dep_ == "poss" and (m := ctx.names.at(c.i))]
+    owners = [m for c in subj.children if c.dep_ == "poss" and (m := ctx.names.at(c.i))]
+    if owners:
+        return owners
+    # "a spokesman for X said", "lawyers for X said"
+    return [
+        m
+        for c in subj.children
+        if c.dep_ == "prep" and c.lower_ == "for"
+        for g in c.children
+        if g.dep_ == "pobj"
+        for m in args(g, ctx)
+    ]

@@ -95,7 +95,8 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
             if rel in ("nsubjpass", "dobj") and _calls_off(cur):
                 return None, ""  # "the meeting was cancelled", "postponed the talks"
             if lemma in _DENY and rel in ("ccomp", "dobj", "xcomp") and c.pred != "denies":
-                return Modality.NEGATED, ""
+                # ("has not denied meeting B" says nothing either way)
+                return (None if _negated(cur) else Modality.NEGATED), ""
             if lemma in _SUSPECT and rel == "ccomp" and not _negated(cur):
                 # "Officials suspect A met B": a suspicion, whoever holds it
                 return Modality.ALLEGED, _speaker(cur, ctx)
