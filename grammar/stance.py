@@ -214,7 +214,12 @@ def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
     for h in heads:
         if any(m.lower_ in ("if", "unless", "whether") for m in h.children if m.dep_ == "mark"):
             return None
-        if any(a.lower_ in _MODALS or a.tag_ == "MD" for a in h.children if a.dep_ == "aux"):
+        modal = [
+            a for a in h.children if a.dep_ == "aux" and (a.lower_ in _MODALS or a.tag_ == "MD")
+        ]
+        if modal and _negated(h) and all(a.lower_ in ("would", "'d") for a in modal):
+            return Modality.NEGATED  # "wouldn't speak to him": a refusal, so it did not happen
+        if modal:
             return None
         if _negated(h):
             return Modality.NEGATED
