@@ -48,7 +48,8 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     one = one.head.head  # the parser may hang it on "executives"
                 if not people and one.lower_ == "one" and one.dep_ == "appos":
                     people = args(one.head, ctx)  # "X, one of six executives indicted"
-            if not people and v.dep_ in ("conj",):
+            if not people and v.dep_ in ("conj", "xcomp"):
+                # "A is alleged (said) to have been charged": the subject of the verb above
                 people = [m for m in subjects(v.head, ctx)]
             if not people:
                 people = _inverted(v, ctx)
