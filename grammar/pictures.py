@@ -14,7 +14,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
-from deniable.grammar.clause_args import after, pairs, subjects
+from deniable.grammar.clause_args import after, args, pairs, subjects
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -39,6 +39,7 @@ def photographed_together(sent: Span, ctx: Context) -> Iterator[Candidate]:
             # "a photo of A with B": B hangs on the photo or on A
             heads = (n, *(t for t in n.subtree if ctx.names.at(t.i) in shown))
             beside = [m for m in _people(after(heads, ("with",), ctx)) if m not in shown]
+            beside = beside or _beside(list(heads), shown, ctx)
             if beside:
                 yield from pairs("pictured_with", n, shown, beside, "photo_of_with", sent)
             elif len(shown) > 1:
@@ -78,6 +79,57 @@ def caption_with(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if before and beside:
             yield from pairs("pictured_with", t, before[:1], beside, "caption_with", sent)
         return
+
+
+_DEPICT = frozenset({"show", "depict", "feature", "capture"})
+
+
+def picture_shows(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "the photograph showing A with B", "a picture shows A and B", "the photo, which
+    shows A with his arm around B": who a picture shows, with whom."""
+    for v in sent:
+        if v.lemma_.lower() not in _DEPICT or v.pos_ != "VERB":
+            continue
+        if not _of_a_picture(v):
+            continue
+        shown = _people([m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)])
+        heads = [v, *(c for c in v.children if c.dep_ == "dobj")]
+        beside = _beside(heads, shown, ctx)
+        if beside:
+            yield from pairs("pictured_with", v, shown, beside[:1], "picture_shows", sent)
+        elif len(shown) > 1:
+            for x, y in combinations(shown, 2):
+                yield from pairs("pictured_with", v, [x], [y], "picture_shows", sent)
+
+
+def _beside(heads: list[Token], shown: list[Mention], ctx: Context) -> list[Mention]:
+    """People named in a "with" phrase of the picture or of those it shows, however deep
+    ("A with his arm around the waist of B")."""
+    names = {m.name for m in shown}
+    out: list[Mention] = []
+    for h in heads:
+        for c in h.children:
+            if c.dep_ == "prep" and c.lower_ in ("with", "alongside", "beside", "next"):
+                for t in c.subtree:
+                    m = ctx.names.at(t.i)
+                    if m is not None and m.kind == "person" and m.name not in names:
+                        names.add(m.name)  # ("his arm": his is A, not someone beside A)
+                        out.append(m)
+    return out
+
+
+def _of_a_picture(v: Token) -> bool:
+    """The verb's subject is a picture, or it qualifies one ("the photograph showing")."""
+    subj = [c for c in v.children if c.dep_ == "nsubj"]
+    if subj and subj[0].lemma_.lower() in PICTURE_NOUNS:
+        return True
+    if subj and subj[0].lower_ in ("which", "that") and v.dep_ == "relcl":
+        return v.head.lemma_.lower() in PICTURE_NOUNS
+    before = v.doc[v.i - 1] if v.i > 0 else None
+    return v.dep_ == "acl" and (
+        v.head.lemma_.lower() in PICTURE_NOUNS
+        or (before is not None and before.lemma_.lower() in PICTURE_NOUNS)
+    )
 
 
 def _verb_of(n: Token) -> Token | None:

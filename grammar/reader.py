@@ -64,6 +64,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     clause_events.held_talks,
     pictures.photographed_together,
     pictures.caption_with,
+    pictures.picture_shows,
     charges.charged,
     charges.charges_faced,
     charges.indictment_returned,
