@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _FORMER = vocab().cues["former"]
+_PORTFOLIOS = vocab().cues["portfolios"]
 
 
 def post_of(words: list[str], ctx: Context) -> tuple[str, str] | None:
@@ -57,6 +58,9 @@ def org_for(
     if after is not None and after.kind == "place" and cls in ("gov", "head"):
         return None  # "Defence Minister X of Zemlia": a country the lexicon does not know
     if cls == "uk":
+        home = ctx.names.home
+        if home not in (None, "UK government") and phrase in _SHARED_UK_POSTS:
+            return home  # "Education Secretary X" in an American article
         return "UK government"
     if cls == "gov":
         return ctx.names.home
@@ -67,6 +71,10 @@ def org_for(
 
 
 _PARTY_OFFICES = frozenset({"leader", "chairman", "chairwoman", "treasurer"})
+# Posts the UK government has that other governments name the same way.
+_SHARED_UK_POSTS = frozenset(
+    {"health secretary", "education secretary", "trade secretary", "transport secretary"}
+)
 
 
 def unknown_nation(tokens: Iterable[Token]) -> bool:
@@ -128,7 +136,12 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         inner = ctx.names.at(k)
         t = doc[k]
         if inner is not None:
-            if inner.kind in ("org", "gov", "party") and k not in described:
+            portfolio = inner.kind == "org" and (
+                doc[inner.start : inner.end].text.lower() in _PORTFOLIOS
+            )
+            if portfolio and inner.start == k and inner.end <= noun.i:
+                words.append(doc[inner.start : inner.end].text)  # "the US Treasury Secretary"
+            elif inner.kind in ("org", "gov", "party") and k not in described:
                 org = inner
             continue
         if t.lower_ in _FORMER:
