@@ -90,7 +90,7 @@ def picture_shows(sent: Span, ctx: Context) -> Iterator[Candidate]:
     for v in sent:
         if v.lemma_.lower() not in _DEPICT or v.pos_ != "VERB":
             continue
-        if not _of_a_picture(v):
+        if not _of_a_picture(v) or _shows_none(v):
             continue
         shown = _people([m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)])
         heads = [v, *(c for c in v.children if c.dep_ == "dobj")]
@@ -116,6 +116,16 @@ def _beside(heads: list[Token], shown: list[Mention], ctx: Context) -> list[Ment
                         names.add(m.name)  # ("his arm": his is A, not someone beside A)
                         out.append(m)
     return out
+
+
+def _shows_none(v: Token) -> bool:
+    """ "No photograph shows", "the photo does not show": nothing is pictured."""
+    if any(c.dep_ == "neg" or c.lower_ == "never" for c in v.children):
+        return True
+    return any(
+        c.dep_ == "nsubj" and any(d.lower_ in ("no", "none") for d in c.children)
+        for c in v.children
+    )
 
 
 def _of_a_picture(v: Token) -> bool:
