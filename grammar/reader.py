@@ -55,6 +55,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     role_phrases.role_of_description,
     role_clauses.role_verb,
     role_clauses.role_appointed,
+    role_clauses.role_joined,
     clause_events.called_verb,
     clause_events.calls_made,
     clause_events.their_call,

@@ -35,13 +35,18 @@ def role_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
     owner."""
     for v in sent:
         lemma = v.lemma_.lower()
-        if v.pos_ != "VERB" or lemma not in _HEAD_VERBS | _OWN_VERBS or _negated(v):
+        founder = _founding(v)
+        if v.pos_ != "VERB" or _negated(v):
             continue
-        post = "owner" if lemma in _OWN_VERBS else "head"
+        if lemma not in _HEAD_VERBS | _OWN_VERBS and not founder:
+            continue
+        post = "owner" if lemma in _OWN_VERBS else founder or "head"
         objs = [c for c in v.children if c.dep_ == "dobj"]
         if len(objs) != 1 or any(c.dep_ == "prep" for c in objs[0].children):
             continue  # "leads the inquiry into Y": an inquiry, not Y
         org = ctx.names.at(objs[0].i)
+        if org is None and objs[0].lower_ in ("which", "that") and v.dep_ == "relcl":
+            org = ctx.names.at(v.head.i)  # "Y, which X founded in 2009"
         if org is None and objs[0].lemma_.lower() in FIRM_WORDS:
             # "runs the online retailer X": the firm's name in apposition to its kind
             named = [ctx.names.at(c.i) for c in objs[0].children if c.dep_ == "appos"]
@@ -61,6 +66,20 @@ def role_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     max(org.end, v.i + 1), "role_verb", role=post, when=when,
                     rejected=contest,
                 )  # fmt: skip
+
+
+def _founding(v: Token) -> str:
+    """ "founded", "established", "set up", "co-founded" (which the tokenizer splits):
+    the founder's post, else ""."""
+    lemma = v.lemma_.lower()
+    if lemma in ("found", "establish") and v.tag_ != "VBN":
+        return "founder"
+    if lemma == "set" and any(c.dep_ == "prt" and c.lower_ == "up" for c in v.children):
+        return "founder"
+    doc = v.doc
+    if v.lower_ == "co" and v.i + 2 < len(doc) and doc[v.i + 1].text == "-":
+        return "co-founder" if doc[v.i + 2].lower_.startswith("found") else ""
+    return ""
 
 
 def role_appointed(sent: Span, ctx: Context) -> Iterator[Candidate]:
@@ -124,6 +143,31 @@ def _post_at(
                     "role", person.name, org.name, v.i, person.start, org.end,
                     "role_appointed", role=post[1], when=when,
                 )  # fmt: skip
+
+
+def role_joined(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "X joined Y as a trader", "X joined the Green Party in 1990": a post at Y (the one
+    "as" names, else a member's)."""
+    for v in sent:
+        if v.lemma_.lower() != "join" or v.pos_ != "VERB" or _negated(v):
+            continue
+        org = next((m for c in v.children if c.dep_ == "dobj" and (m := ctx.names.at(c.i))), None)
+        if org is None or org.kind not in ("org", "party"):
+            continue
+        role = "member"
+        for c in v.children:
+            if c.dep_ == "prep" and c.lower_ == "as":
+                noun = next((g for g in c.children if g.dep_ == "pobj"), None)
+                words = [t.text for t in noun.subtree if t.i <= noun.i] if noun else []
+                post = post_of([w for w in words if w.lower() not in ("a", "an", "the")], ctx)
+                role = "" if post is None else post[1]  # "joined Y as a child": no post
+        if not role:
+            continue
+        for person in _persons(v, ctx):
+            yield Candidate(
+                "role", person.name, org.name, v.i, person.start, org.end, "role_joined",
+                role=role,
+            )  # fmt: skip
 
 
 def _appointed_by(v: Token, ctx: Context) -> Iterator[Candidate]:
