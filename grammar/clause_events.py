@@ -166,6 +166,43 @@ def called_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
             yield from found
 
 
+_MESSAGES = frozenset({"message", "text", "call", "phone call", "sms"})
+
+
+def messages_exchanged(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A and B exchanged text messages", "A exchanged calls with B"; "A was on the phone
+    with B"."""
+    for v in sent:
+        if v.pos_ == "VERB" and v.lemma_ == "exchange":
+            objs = [c for c in v.children if c.dep_ == "dobj" and _messages(c)]
+            if not objs:
+                continue
+            withs = after((v, *objs), ("with",), ctx)
+            held = subjects(v, ctx)
+            if withs:
+                yield from pairs("called", v, held, withs, "messages_exchanged", sent)
+            else:
+                yield from _together("called", v, v, held, "messages_exchanged", sent, ctx)
+        elif v.lower_ in _PHONE and v.dep_ == "pobj" and v.head.lower_ == "on":
+            holder = v.head.head
+            if holder.pos_ not in ("VERB", "AUX"):
+                continue
+            withs = after((v, holder), ("with", "to"), ctx)
+            yield from pairs("called", v, subjects(holder, ctx), withs, "on_the_phone", sent)
+
+
+def _messages(c: Token) -> bool:
+    """ "text messages", "dozens of messages", "calls"."""
+    if c.lemma_.lower() in _MESSAGES:
+        return True
+    return any(
+        p.dep_ == "prep" and p.lower_ == "of" and g.lemma_.lower() in _MESSAGES
+        for p in c.children
+        for g in p.children
+        if g.dep_ == "pobj"
+    )
+
+
 def _not_a_call(v: Token, ctx: Context) -> bool:
     """ "called it a farce", "called him to testify", "called Bell the worst minister",
     "called for", "called on X to", "was called"."""
@@ -175,7 +212,9 @@ def _not_a_call(v: Token, ctx: Context) -> bool:
     nominal = [
         c
         for c in v.rights
-        if c.dep_ in ("dobj", "npadvmod", "dative", "appos") and c.lower_ not in _TIME_NOUNS
+        if c.dep_ in ("dobj", "npadvmod", "dative", "appos")
+        and c.lower_ not in _TIME_NOUNS
+        and c.lemma_.lower() != "time"  # "called B 14 times": how often, not a name for B
     ]
     if v.lemma_ == "call" and (
         len(nominal) > 1

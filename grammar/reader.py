@@ -57,6 +57,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     role_clauses.role_appointed,
     role_clauses.role_joined,
     clause_events.called_verb,
+    clause_events.messages_exchanged,
     clause_events.calls_made,
     clause_events.their_call,
     clause_events.spoke_by_phone,
