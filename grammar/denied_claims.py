@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import agent_mentions, args, passive, subjects
+from deniable.grammar.dismissals import brushed_off, named_false
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.names import Mention
 from deniable.grammar.vocab import vocab
@@ -42,7 +43,7 @@ _WHERE = frozenset({"in", "at", "inside", "outside", "near"})
 def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A denied/rejected/dismissed claims that B ...", "a claim denied by A"."""
     for v in sent:
-        if v.lemma_ not in _DENY_VERBS or v.pos_ != "VERB":
+        if v.pos_ != "VERB" or not (v.lemma_ in _DENY_VERBS or brushed_off(v) or named_false(v)):
             continue
         claim_roots: list[Token] = []
         if v.dep_ in ("acl", "relcl") and v.head.pos_ == "NOUN":
@@ -52,6 +53,8 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
             claim_roots.append(v.head)
         else:
             deniers = agent_mentions(v, ctx) if passive(v) else subjects(v, ctx, True)
+            if not deniers:
+                deniers = _voiced(v, ctx)  # "X's office denied that …"
             for c in v.children:
                 if c.dep_ in ("dobj", "ccomp", "xcomp", "nsubjpass"):
                     claim_roots.append(c)
@@ -101,6 +104,20 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     f"{v.lemma_}_not_the_claim",
                     rejected=True,
                 )
+
+
+_VOICE_NOUNS = frozenset(
+    {"office", "spokesman", "spokeswoman", "spokesperson", "lawyer", "lawyers", "attorney",
+     "attorneys", "representative", "representatives", "camp"}
+)  # fmt: skip
+
+
+def _voiced(v: Token, ctx: Context) -> list[Mention]:
+    """The person whose office, lawyer or spokesman the verb's subject is."""
+    subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.lower_ not in _VOICE_NOUNS:
+        return []
+    return [m for c in subj.children if c.dep_ == "poss" for m in args(c, ctx)]
 
 
 _HEAD_POSTS = frozenset({"leader", "chairman", "chairwoman", "head", "member"})

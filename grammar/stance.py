@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from deniable.facts.model import Modality
 from deniable.grammar.candidate import Candidate, Context
+from deniable.grammar.dismissals import brushed_off, named_false
 from deniable.grammar.vocab import vocab, word_forms
 
 if TYPE_CHECKING:
@@ -287,6 +288,8 @@ def _claim_denied(noun: Token) -> bool:
     h = noun.head
     if noun.dep_ in ("dobj", "nsubjpass") and h.lemma_.lower() in _DENY:
         return True
+    if noun.dep_ == "dobj" and (named_false(h) or brushed_off(h)):
+        return True  # "branded as fake news reports that …"
     if noun.dep_ == "pobj" and h.lower_ == "as" and h.head.lemma_.lower() in _DENY:
         return True  # "dismissed as nonsense reports that ..."
     if (
