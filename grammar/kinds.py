@@ -46,6 +46,8 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
             kinds[r.text] = "org"  # "accountancy firm Grant Thornton": a firm, not a man
         elif _traded(doc, r) and not r.gender:
             kinds[r.text] = "org"  # "shares in Woolworths": only a company has shares
+        elif _officer_of(doc, r) and not r.gender and " " not in r.text:
+            kinds[r.text] = "org"  # "chief executive of Kingfisher": a company's officer
         elif _family(doc, r, words) and kinds.get(r.text) in ("place", "person", "org"):
             kinds[r.text] = "group"
     for r in raw:
@@ -138,6 +140,21 @@ def _traded(doc: Doc, r: RawName) -> bool:
     if r.start >= 2 and doc[r.start - 1].lower_ in ("in", "of"):
         return doc[r.start - 2].lemma_.lower() in ("share", "stake")
     return r.end < len(doc) and doc[r.end].lower_ == "shares" and doc[r.end - 1].head.i == r.end
+
+
+_OFFICERS = vocab().cues["officer_posts"]
+
+
+def _officer_of(doc: Doc, r: RawName) -> bool:
+    """The name is the "of" object of a company officer's post ("chief executive of X")."""
+    head = doc[r.end - 1]
+    prep = head.head
+    return (
+        head.dep_ == "pobj"
+        and prep.lower_ == "of"
+        and prep.head.lower_ in _OFFICERS
+        and prep.head.i < r.start
+    )
 
 
 def _kind_noun(t: Token, r: RawName) -> bool:
