@@ -59,6 +59,10 @@ def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 continue
         if v.lemma_ == "meet":
             b = objects(v, ctx)
+            for x in (x for x in _whose_people(v, ctx) if x.name not in {y.name for y in b}):
+                # "met with X transition officials", "met aides to X": not X
+                for c in pairs("met", v, a, [x], "met_their_people", sent):
+                    yield replace(c, rejected=True)
         else:
             # "discussed X with B": the "with" may hang on the verb or on its object
             b = after((v, *(c for c in v.children if c.dep_ == "dobj")), ("with",), ctx)
@@ -105,6 +109,33 @@ def _chatted(v: Token, sent: Span, ctx: Context) -> Iterator[Candidate]:
 
 
 _GATHERINGS = vocab().cues["gatherings"]
+
+
+_PEOPLE_NOUNS = vocab().cues["people_nouns"] | vocab().cues["agent_nouns"]
+
+
+def _whose_people(v: Token, ctx: Context) -> list[Mention]:
+    """Those whose people the verb's object is ("X officials", "aides to X", "X's
+    lawyer"), not the people themselves."""
+    nouns = [c for c in v.children if c.dep_ == "dobj"]
+    nouns += [
+        g
+        for c in v.children
+        if c.dep_ == "prep" and c.lower_ == "with"
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+    out: list[Mention] = []
+    for n in nouns:
+        if ctx.names.at(n.i) is not None:
+            continue
+        if n.lemma_.lower() not in _PEOPLE_NOUNS and n.lower_ not in _PEOPLE_NOUNS:
+            continue
+        for t in n.subtree:
+            m = ctx.names.at(t.i)
+            if m is not None and m.kind == "person" and m not in out:
+                out.append(m)
+    return out
 
 
 def _apart(v: Token) -> bool:
