@@ -446,8 +446,6 @@ def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
     }
     if len(named) == 1:
         return named.pop()
-    if named:
-        return "police" if v.lemma_ in ("arrest", "charge") else "prosecutors"
     forces = [
         m
         for m in ctx.names.mentions
@@ -456,14 +454,22 @@ def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
         and any(w in m.name.lower() for w in ("police", "constabulary", "prosecut"))
         and not m.name.lower().endswith(("station", "headquarters"))  # a building, no force
     ]
+    # "charged in a criminal complaint unsealed in federal court": before a court and with
+    # no police force named, prosecutors bring the charge
+    in_court = any(t.lemma_.lower() in _COURT_WORDS for t in sent)
+    if named and not (v.lemma_ == "charge" and in_court and not forces):
+        return "police" if v.lemma_ in ("arrest", "charge") else "prosecutors"
     if forces:
         return forces[0].name
-    if v.lemma_ == "charge" and _prosecution(ctx):
+    if v.lemma_ == "charge" and (in_court or _prosecution(ctx)):
         return "prosecutors"  # an article about an indictment: prosecutors bring its charges
     return "police" if v.lemma_ in ("arrest", "charge") else "prosecutors"
 
 
 _PROSECUTION = vocab().cues["prosecution_words"]
+# Words that put a charge in a prosecutor's filing, not a police station's ("a criminal
+# complaint", "a federal court"); a magistrates' court hears police charges too.
+_COURT_WORDS = _PROSECUTION | {"complaint", "jury", "federal"}
 _SAY = frozenset({"say", "announce", "confirm", "state"})
 
 
