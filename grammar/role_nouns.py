@@ -195,10 +195,10 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
     holder = _titled_holder(after, ctx)
     if holder is not None:
         # "X, US special envoy for Iran Y, and …": the post with its country is Y's title
-        name = org_for(cls, org, None, ctx, phrase)
-        if name is not None and name != holder.name:
+        body = org_for(cls, org, None, ctx, phrase)
+        if body is not None and body != holder.name:
             yield Candidate(
-                "role", holder.name, name, holder.end - 1, start, holder.end,
+                "role", holder.name, body, holder.end - 1, start, holder.end,
                 "role_before_name", role=phrase,
             )  # fmt: skip
         return
