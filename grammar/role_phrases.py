@@ -154,7 +154,15 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if post is None:
                 continue
             cls, phrase = post
-            if org is None and unknown_nation(doc[max(sent.start, m.start - len(words)) : m.start]):
+            lead = max(sent.start, m.start - len(words))
+            while (
+                lead > sent.start
+                and lead > m.start - len(words) - 3
+                and doc[lead - 1].text[:1].isupper()
+                and ctx.names.at(lead - 1) is None
+            ):
+                lead -= 1  # ("Scottish First Minister X": the walk stopped at "First")
+            if org is None and unknown_nation(doc[lead : m.start]):
                 continue  # "Ruritanian Foreign Minister X": a country the lexicon lacks
             if org is None and placed:
                 continue  # a post of the place named before it: its government is no name here
