@@ -50,7 +50,7 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
             deniers = agent_mentions(v, ctx) or [
                 m for c in v.children if c.dep_ == "nsubj" for m in args(c, ctx, True)
             ]
-            claim_roots.append(v.head)
+            claim_roots.append(_set_off_claim(v.head))
         else:
             deniers = agent_mentions(v, ctx) if passive(v) else subjects(v, ctx, True)
             if not deniers:
@@ -121,6 +121,19 @@ def _voiced(v: Token, ctx: Context) -> list[Mention]:
 
 
 _HEAD_POSTS = frozenset({"leader", "chairman", "chairwoman", "head", "member"})
+
+
+def _set_off_claim(noun: Token) -> Token:
+    """ "A met B, a claim he denies": a claim noun set off after a clause stands for the
+    clause (the verb it hangs in); any other claim noun is its own claim."""
+    if noun.dep_ not in ("appos", "npadvmod") or noun.lemma_.lower() not in _REPORT_NOUNS:
+        return noun
+    if any(c.dep_ in ("acl", "ccomp", "prep") for c in noun.children):
+        return noun  # "the claim that …", "the report about …" carry their own content
+    up = noun.head
+    while up.pos_ not in ("VERB", "AUX") and up.head.i != up.i:
+        up = up.head
+    return up if up.pos_ in ("VERB", "AUX") else noun
 
 
 def _unnamed_body(roots: list[Token], ctx: Context) -> list[Mention]:

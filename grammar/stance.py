@@ -101,6 +101,8 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
             if lemma in _SUSPECT and rel == "ccomp" and not _negated(cur):
                 # "Officials suspect A met B": a suspicion, whoever holds it
                 return Modality.ALLEGED, _speaker(cur, ctx)
+            if lemma in _HEARSAY and rel == "ccomp" and _impersonal(cur):
+                return Modality.ALLEGED, ""  # "it is alleged (believed) that A met B"
             fronted = rel == "advcl" and child.i < cur.i and child.tag_ == "VBG"
             if lemma in _SPEECH and rel in ("ccomp", "parataxis", "conj", "advcl") and not fronted:
                 # ("speaking after talks with B, A said ...": the talks are no one's words)
@@ -126,12 +128,20 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
         about = rel == "prep" and child.lower_ in ("about", "of")  # "reports of his meeting"
         # (a noun the tagger took for a verb still heads a subject: "Media reports about")
         nominal = cur.pos_ == "NOUN" or cur.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
-        if nominal and lemma in _CLAIM_NOUNS and (rel in ("acl", "ccomp", "relcl") or about):
+        denying = c.pred == "denies" and child.lemma_.lower() in _DENY
+        if (
+            nominal
+            and lemma in _CLAIM_NOUNS
+            and (rel in ("acl", "ccomp", "relcl") or about)
+            and not denying  # ("a claim he denies": the claim is what is denied)
+        ):
             if _claim_denied(cur):
                 return None, ""
             if modality is Modality.ASSERTED:
                 modality = _CLAIM_NOUNS[lemma]
         child, cur = cur, cur.head
+    if c.pred != "denies" and _denied_after(v):
+        return None, ""  # "A met B, a claim he denies"
     if modality is Modality.ASSERTED:
         said = _said_after(v, ctx)
         if said is not None:
@@ -146,6 +156,28 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     if modality is Modality.ASSERTED and sent.start in ctx.quoted and c.pred != "denies":
         return Modality.REPORTED, ctx.quoted[sent.start]  # a quotation's inner sentence
     return modality, source
+
+
+_HEARSAY = frozenset({"allege", "believe", "rumour", "rumor", "think", "suspect", "fear"})
+
+
+def _impersonal(v: Token) -> bool:
+    """ "it is alleged that", "it is thought that": a passive with no one who says so."""
+    return any(c.dep_ == "auxpass" for c in v.children) and any(
+        c.dep_ in ("nsubjpass", "expl") and c.lower_ == "it" for c in v.children
+    )
+
+
+def _denied_after(v: Token) -> bool:
+    """ "A met B, a claim he denies", "…, an allegation the ministry rejects": the clause
+    is a claim that someone denies, set off after it."""
+    return any(
+        t.dep_ in ("appos", "npadvmod")
+        and t.lemma_.lower() in _CLAIM_NOUNS
+        and any(r.dep_ == "relcl" and r.lemma_.lower() in _DENY and not _negated(r)
+                for r in t.children)
+        for t in v.subtree
+    )  # fmt: skip
 
 
 def speaker_of(v: Token, ctx: Context) -> str | None:
@@ -358,6 +390,9 @@ def _speaker(v: Token, ctx: Context) -> str:
                             if m is not None:
                                 return m.name
             return _as_written(c, ctx)
+    for c in v.children:
+        if c.dep_ == "compound" and (m := ctx.mention(c, speaking=True)) is not None:
+            return m.name  # ", the BBC understands": the parser took the outlet for a compound
     return ""
 
 
