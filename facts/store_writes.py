@@ -153,8 +153,31 @@ class StoreWrites(StoreReads):
             [alias, fold(alias), entity_id],
         )
 
+    def _known_person(self, name: str) -> int | None:
+        """The entity file's person whose alias ``name`` is, when ``name`` is no known entity.
+
+        Extraction may keep a full name the entity file lists as an alias ("Evgeny
+        Prigozhin" for Yevgeny Prigozhin) as a name of its own; the user's entity file
+        decides.  Only a person's alias of two words or more: a one-word alias may be a
+        metonym ("Moscow" for the government) that names the city elsewhere.
+        """
+        if len(name.split()) < 2:
+            return None
+        if self._one("SELECT 1 FROM entities WHERE name = ? AND known = 1", [name]) is not None:
+            return None
+        rows = self._all(
+            """SELECT DISTINCT e.id FROM aliases a JOIN entities e ON e.id = a.entity_id
+               WHERE a.alias = ? AND e.known = 1 AND e.type = 'person' AND e.name <> ?""",
+            [name, name],
+        )
+        return int(rows[0][0]) if len(rows) == 1 else None
+
     def _upsert_entity(self, entity: Entity) -> int:
         type_ = getattr(entity.type, "value", entity.type) or schema.UNKNOWN_TYPE
+        if not entity.known:
+            person = self._known_person(entity.name)
+            if person is not None:
+                return person
         entity_id = self._entity_id(entity.name, str(type_))
         row = self._one("SELECT known FROM entities WHERE id = ?", [entity_id])
         # A discovered entity must not overwrite what an entity file said.
@@ -205,7 +228,7 @@ class StoreWrites(StoreReads):
                 f"{where}: evidence names sentence {ev.sentence} (chars {ev.start}..{ev.end}), "
                 "which the document does not have"
             )
-        a_id, b_id = (self._entity_id(arg) for arg in fact.args)
+        a_id, b_id = (self._known_person(arg) or self._entity_id(arg) for arg in fact.args)
         self.db.execute(
             "INSERT OR IGNORE INTO facts (pred, a_id, b_id) VALUES (?, ?, ?)",
             [fact.pred, a_id, b_id],
