@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from deniable.facts.keys import fold
-from deniable.facts.model import PREDICATES
+from deniable.facts.model import PREDICATES, SYMMETRIC
 from deniable.facts.schema import ALL_MODALITIES, POSITIVE_MODALITIES
 
 if TYPE_CHECKING:
@@ -213,9 +213,14 @@ def span_descriptions(store: FactStore, text: str, form: list[str]) -> list[Name
     Extraction resolved a description such as "the businessman" to a full name and
     stored the statement under it; the span still writes the description.  The entity
     is the one argument the span does not name (by its name, an alias or its surname),
-    the description follows "the", "this" or "that" within three words, and it is no
-    part of an entity's name the span writes ("the Lantern Freight boss" says nothing
-    of who "Lantern" is).
+    and the description stands where that argument does: it begins the span ("The
+    businessman met Ivo Karas"; for an ordered predicate, when the entity is the first
+    argument) or ends it ("… denied any links to the businessman"; the second).  A
+    description elsewhere in the span may be anyone's ("Utkin, who founded the group,
+    was in the photograph with Putin"), a span with a pronoun may name its argument by
+    it ("He called Vaino, chief of staff to the Russian leader"), and a description
+    that is a part of a name the span writes is none ("the Lantern Freight boss" says
+    nothing of who "Lantern" is).
     """
     core = _core(form)
     if not core:
@@ -225,7 +230,7 @@ def span_descriptions(store: FactStore, text: str, form: list[str]) -> list[Name
         f"""SELECT d.name, f.pred, {span}, f.a_id, f.b_id FROM admitted_statements s
            JOIN facts f ON f.id = s.fact_id
            JOIN current_documents d ON d.id = s.doc_id
-           WHERE {span} LIKE ? ESCAPE '\\' ORDER BY d.name, s.id""",
+           WHERE {span} LIKE ? ESCAPE '\\' AND f.pred <> 'role' ORDER BY d.name, s.id""",
         [_like(max(core, key=len))],
     ).fetchall()
     names = _alias_words(store, {i for *_rest, a, b in rows for i in (a, b)})
@@ -239,20 +244,28 @@ def span_descriptions(store: FactStore, text: str, form: list[str]) -> list[Name
     found: dict[tuple[str, str], list[str]] = defaultdict(list)
     for doc, pred, body, a_id, b_id in rows:
         words, raw = _tokens(str(body))
-        unnamed = {i for i in (a_id, b_id) if not _named(words, names.get(i, ([], "")))}
-        # A role's span describes the person, never the organisation it leaves unnamed.
-        if pred == "role" or len(unnamed) != 1:
+        unnamed = [i for i in (a_id, b_id) if not _named(words, names.get(i, ([], "")))]
+        # (A role's span, left out above, describes the person, not the organisation.)
+        if len(set(unnamed)) != 1 or _PRONOUNS.intersection(words):
             continue
-        (entity_id,) = unnamed
+        entity_id = unnamed[0]
+        first = pred in SYMMETRIC or entity_id == a_id
+        last = pred in SYMMETRIC or entity_id == b_id
         for i in _at(words, core):
             if any(j <= i < j + len(whole) for whole in covering for j in _at(words, whole)):
                 continue
-            start = _description_start(words, raw, i)
-            if start is not None:
-                detail = " ".join([words[start], *raw[start + 1 : i + len(core)]])
-                docs = found[(names[entity_id][1], detail)]
-                if doc not in docs:
-                    docs.append(str(doc))
+            begins = _description_start(words, raw, i, strict=True)
+            ends = _description_start(words, raw, i, strict=False)
+            if first and begins == 0:
+                start = begins
+            elif last and ends is not None and i + len(core) == len(words):
+                start = ends
+            else:
+                continue
+            detail = " ".join([words[start], *raw[start + 1 : i + len(core)]])
+            docs = found[(names[entity_id][1], detail)]
+            if doc not in docs:
+                docs.append(str(doc))
     return [
         NameForm(name, " ".join(text.split()), "description", tuple(docs), detail)
         for (name, detail), docs in sorted(found.items())
@@ -270,23 +283,29 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
     return folded, raw
 
 
-def _description_start(words: list[str], raw: list[str], at: int) -> int | None:
+def _description_start(words: list[str], raw: list[str], at: int, *, strict: bool) -> int | None:
     """Where the description whose head words begin at ``at`` starts: its determiner.
 
-    Between the determiner and the head only names ("the Wagner chief") and a few
-    modifiers ("the former minister") may stand, so "the businessman later met" is no
-    description of anyone as "met".
+    At most three words stand between them.  ``strict``: only names ("the Wagner
+    chief") and a few modifiers ("the former minister"), for a description that begins
+    a span, where "the businessman later met" must not describe anyone as "met"; a
+    description that ends the span ends with its head, so any words may stand there
+    ("the paramilitary group").
     """
     for j in range(at - 1, max(-1, at - 4), -1):
         if words[j] in _DETERMINERS:
             return j
-        if not (raw[j][:1].isupper() or words[j] in _MODIFIERS):
+        if strict and not (raw[j][:1].isupper() or words[j] in _MODIFIERS):
             return None
     return None
 
 
 # Words a description begins with in an article ("the businessman", "that man").
 _DETERMINERS = frozenset({"the", "this", "that"})
+# A span with one of these may name its unnamed argument by it, not by a description.
+_PRONOUNS = frozenset(
+    {"he", "she", "him", "her", "his", "hers", "they", "them", "their", "it", "its"}
+)
 # Words that may stand between the determiner and a description's head.
 _MODIFIERS = frozenset(
     {"former", "retired", "senior", "top", "then", "late", "wealthy", "veteran", "exiled"}

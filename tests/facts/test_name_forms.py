@@ -268,6 +268,15 @@ DESCRIBED = [
         ("The Lantern Freight boss met Ivo Lund.",
          ("met", "Nina Park", "Ivo Lund", "The Lantern Freight boss met Ivo Lund")),
     ]),
+    _doc("harbour.txt", [
+        # The unnamed argument stands where the span ends; "the shipyard" is in a relative clause.
+        ("Ivo Lund, who once ran the shipyard, was pictured with the mayor.",
+         ("pictured_with", "Ivo Lund", "Rosa Mint",
+          "Ivo Lund, who once ran the shipyard, was pictured with the mayor")),
+        # "He" may be the unnamed argument: the description at the end is someone else's.
+        ("He called Ivo Lund, the envoy of the port chief.",
+         ("called", "Rosa Mint", "Ivo Lund", "He called Ivo Lund, the envoy of the port chief")),
+    ]),
 ]  # fmt: skip
 
 
@@ -294,6 +303,9 @@ def test_a_description_with_no_role_finds_whom_the_span_described(described: Pat
     assert _forms(described, "Lantern") == []
     assert _forms(described, "banker") == []  # two arguments unnamed: not said which
     assert _forms(described, "met") == []  # no description: nothing before it says "the"
+    assert _forms(described, "mayor") == ["Rosa Mint: described as the mayor in harbour.txt"]
+    assert _forms(described, "shipyard") == []  # not where the unnamed argument stands
+    assert _forms(described, "port chief") == []  # the span says "He": whose chief?
 
 
 def test_a_part_of_an_alias_finds_its_entity(described: Path) -> None:
