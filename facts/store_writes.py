@@ -170,7 +170,28 @@ class StoreWrites(StoreReads):
                WHERE a.alias = ? AND e.known = 1 AND e.type = 'person' AND e.name <> ?""",
             [name, name],
         )
-        return int(rows[0][0]) if len(rows) == 1 else None
+        if len(rows) != 1 or self._merged_away(name):
+            return None
+        return int(rows[0][0])
+
+    def _merged_away(self, name: str) -> bool:
+        """Whether ``name`` is an alias only because a merge (still in force) made it one.
+
+        Such a name is left to the merge, applied after the document is stored, so that
+        the merge records the statements it moves and ``entities undo`` moves them back.
+        """
+        if "entity_decisions" not in self.db.table_names():
+            return False
+        row = self._one(
+            """SELECT 1 FROM entity_decisions d WHERE d.kind = 'merge' AND d.undone_at = ''
+               AND (d.other = ? OR EXISTS (
+                   SELECT 1 FROM json_each(
+                       CASE WHEN json_valid(d.folded) THEN d.folded ELSE '{}' END, '$.aliases')
+                   WHERE value = ?))
+               LIMIT 1""",
+            [name, name],
+        )
+        return row is not None
 
     def _upsert_entity(self, entity: Entity) -> int:
         type_ = getattr(entity.type, "value", entity.type) or schema.UNKNOWN_TYPE
