@@ -340,7 +340,13 @@ def _named(words: list[str], forms: tuple[list[list[str]], str]) -> bool:
 
 
 def alias_parts(store: FactStore, text: str, form: list[str]) -> list[NameForm]:
-    """Entities one of whose aliases writes ``form`` among its words ("Vayno", "chef")."""
+    """Entities one of whose aliases writes ``form`` among its words ("Vayno", "chef").
+
+    Filler words alone ("the", "of") are part of no one's name.
+    """
+    form = _core(form)
+    if not form:
+        return []
     found: dict[str, list[str]] = defaultdict(list)
     rows = store.db.execute(
         """SELECT a.alias, e.name FROM aliases a JOIN entities e ON e.id = a.entity_id

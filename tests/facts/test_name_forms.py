@@ -314,6 +314,8 @@ def test_a_part_of_an_alias_finds_its_entity(described: Path) -> None:
     assert _forms(described, "Oslo fixer") == _forms(described, "fixer")
     assert _forms(described, "Ivo Lundqvist") == []  # the alias itself resolves
     assert _forms(described, "qvist") == []  # words, not letters
+    assert _forms(described, "the") == _forms(described, "of the") == []
+    assert _forms(described, "the fixer") == _forms(described, "fixer")
     with FactStore.open(described) as store:
         assert query_hints(store, 'met(a, "Lundqvist")') == [
             "hint: no entity is called 'Lundqvist'; Ivo Lund: goes by Ivo Lundqvist (alias); "
