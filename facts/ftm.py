@@ -12,7 +12,9 @@ aggregate`` and ``alephclient write-entities`` read:
 * one entity per positive statement (asserted, reported, alleged), so that each keeps
   its own modality and evidence: ``role`` → Membership (``role`` is the post),
   ``met`` → Event (``involved``, ``location``), ``called``, ``pictured_with``,
-  ``denies``, ``indicted_by`` and ``visited`` → UnknownLink (``role`` says which).
+  ``denies``, ``indicted_by`` and ``visited`` → UnknownLink (``role`` says which);
+* every ``part_of`` link of the entity file → Membership of the whole (an
+  UnknownLink when the whole is no organisation), ``role`` "part of".
 
 A negated or attempted statement is no link ("never met", "tried to call") and is
 never written; a statement a reviewer rejected only with ``include_rejected``, marked.
@@ -93,7 +95,8 @@ def ftm_entities(store: FactStore, *, include_rejected: bool = False) -> list[di
         link = _link(row, things[row["a"]], things[row["b"]], articles[row["doc"]])
         # The same statement read twice (one span, one pattern) is one link.
         links.setdefault(str(link.id), link)
-    return [_checked(p) for p in (*things.values(), *articles.values(), *links.values())]
+    parts = [_part_of(things[part], things[whole]) for part, whole in store.rows("part_of")]
+    return [_checked(p) for p in (*things.values(), *articles.values(), *links.values(), *parts)]
 
 
 def _checked(proxy: EntityProxy) -> dict[str, Any]:
@@ -216,6 +219,31 @@ def _link(row: dict[str, Any], a: EntityProxy, b: EntityProxy, article: EntityPr
     link.add("recordId", f"{row['doc']}:{row['start']}-{row['end']}")
     for prop, value in _dates(row["time_start"], row["time_end"]).items():
         link.add(prop, value)
+    return link
+
+
+def _part_of(part: EntityProxy, whole: EntityProxy) -> EntityProxy:
+    """The entity file's ``part_of`` link: a Membership of the whole, when it is an organisation.
+
+    FtM has no "unit of" schema.  Membership ("belongs to") is the nearest that claims
+    nothing the entity file did not say: its ``member`` may be a person or an
+    organisation.  Ownership would claim shares, and its ``asset`` must be an Asset,
+    which an Organization is not; Control claims a power over the part; the old
+    ``parent`` property is deprecated in favour of Ownership.  A whole that is no
+    organisation (a group of unknown type, a place) gets an UnknownLink.  The link is
+    the user's word, read from no article: no ``proof``, and the summary says so.
+    """
+    names = f"{part.first('name')} is part of {whole.first('name')}"
+    if part.schema.is_a("LegalEntity") and whole.schema.is_a("Organization"):
+        link = _make("Membership", "part_of", part.id, whole.id)
+        link.add("member", part.id)
+        link.add("organization", whole.id)
+    else:
+        link = _make("UnknownLink", "part_of", part.id, whole.id)
+        link.add("subject", part.id)
+        link.add("object", whole.id)
+    link.add("role", "part of")
+    link.add("summary", f"{names}, as the entity file says (read from no article)")
     return link
 
 

@@ -153,8 +153,52 @@ class StoreWrites(StoreReads):
             [alias, fold(alias), entity_id],
         )
 
+    def _known_person(self, name: str) -> int | None:
+        """The entity file's person whose alias ``name`` is, when ``name`` is no known entity.
+
+        Extraction may keep a full name the entity file lists as an alias ("Evgeny
+        Prigozhin" for Yevgeny Prigozhin) as a name of its own; the user's entity file
+        decides.  Only a person's alias of two words or more: a one-word alias may be a
+        metonym ("Moscow" for the government) that names the city elsewhere.
+        """
+        if len(name.split()) < 2:
+            return None
+        if self._one("SELECT 1 FROM entities WHERE name = ? AND known = 1", [name]) is not None:
+            return None
+        rows = self._all(
+            """SELECT DISTINCT e.id FROM aliases a JOIN entities e ON e.id = a.entity_id
+               WHERE a.alias = ? AND e.known = 1 AND e.type = 'person' AND e.name <> ?""",
+            [name, name],
+        )
+        if len(rows) != 1 or self._merged_away(name):
+            return None
+        return int(rows[0][0])
+
+    def _merged_away(self, name: str) -> bool:
+        """Whether ``name`` is an alias only because a merge (still in force) made it one.
+
+        Such a name is left to the merge, applied after the document is stored, so that
+        the merge records the statements it moves and ``entities undo`` moves them back.
+        """
+        if "entity_decisions" not in self.db.table_names():
+            return False
+        row = self._one(
+            """SELECT 1 FROM entity_decisions d WHERE d.kind = 'merge' AND d.undone_at = ''
+               AND (d.other = ? OR EXISTS (
+                   SELECT 1 FROM json_each(
+                       CASE WHEN json_valid(d.folded) THEN d.folded ELSE '{}' END, '$.aliases')
+                   WHERE value = ?))
+               LIMIT 1""",
+            [name, name],
+        )
+        return row is not None
+
     def _upsert_entity(self, entity: Entity) -> int:
         type_ = getattr(entity.type, "value", entity.type) or schema.UNKNOWN_TYPE
+        if not entity.known:
+            person = self._known_person(entity.name)
+            if person is not None:
+                return person
         entity_id = self._entity_id(entity.name, str(type_))
         row = self._one("SELECT known FROM entities WHERE id = ?", [entity_id])
         # A discovered entity must not overwrite what an entity file said.
@@ -205,7 +249,7 @@ class StoreWrites(StoreReads):
                 f"{where}: evidence names sentence {ev.sentence} (chars {ev.start}..{ev.end}), "
                 "which the document does not have"
             )
-        a_id, b_id = (self._entity_id(arg) for arg in fact.args)
+        a_id, b_id = (self._known_person(arg) or self._entity_id(arg) for arg in fact.args)
         self.db.execute(
             "INSERT OR IGNORE INTO facts (pred, a_id, b_id) VALUES (?, ?, ?)",
             [fact.pred, a_id, b_id],

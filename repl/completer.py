@@ -65,9 +65,12 @@ class ReplCompleter(Completer):
                 if name.startswith(word):
                     yield Completion(name, -len(word), display=f":{name}", display_meta=description)
         elif isinstance(suggestion, RelationName):
-            for name, meta in self._relations():
-                if name.startswith(word):
-                    yield Completion(name, -len(word), display_meta=meta)
+            found = [(n, meta) for n, meta in self._relations() if n.startswith(word)]
+            # The standard rules' helpers only once no other relation begins so: `contact`
+            # offers contact and contact_strength, not contact_at and contact_beaten.
+            shown = [(n, meta) for n, meta in found if not meta.startswith("helper/")]
+            for name, meta in shown or found:
+                yield Completion(name, -len(word), display_meta=meta)
         elif isinstance(suggestion, DirectiveName):
             for name in DIRECTIVES:
                 if name.startswith(word):

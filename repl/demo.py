@@ -35,7 +35,7 @@ from deniable.rules.engines.base import Limits
 from deniable.rules.strongest import strongest_chain
 from deniable.rules.workbench import Answers, constant_text, derive_store, query_store
 
-__all__ = ["DEMO_DB", "demo_conclusions", "run_demo", "seed_files"]
+__all__ = ["DEMO_DB", "demo_conclusions", "document_labels", "run_demo", "seed_files"]
 
 #: Where the demo builds its store unless given a path (never $DENIABLE_DB: that is the user's).
 DEMO_DB = "deniable-demo.db"
@@ -112,6 +112,7 @@ def run_demo(
         summary = derive_store(store, engine=engine, console=None, cwd_rules=False, limits=limits)
         sections = demo_conclusions(store)
         proofs = _short_proofs(store, sections)
+        labels = document_labels(store)
     elapsed = time.perf_counter() - started
     console.print(
         Text.assemble(
@@ -122,7 +123,7 @@ def run_demo(
     )
     console.print()
     for (rel, _query, headings), answers in zip(_SECTIONS, sections, strict=True):
-        console.print(_section_table(rel, headings, answers))
+        console.print(_section_table(rel, headings, answers, labels))
         console.print()
     if proofs:
         console.print(Text("Why: the statements behind each conclusion", style="bold"))
@@ -229,7 +230,25 @@ def _ingest_line(report: Any) -> str:
 # --------------------------------------------------------------------------- printing
 
 
-def _section_table(rel: str, headings: tuple[str, ...], answers: Answers) -> Table:
+def document_labels(store: FactStore, *, width: int = 60) -> dict[str, str]:
+    """Each current document's source name -> its title (cut to ``width``), outlet and date.
+
+    A conclusion that names its sources by document (an article speaking in its own
+    voice, with no outlet stored) shows the article as a reader knows it, not a file name.
+    """
+    labels = {}
+    for doc, title, outlet, date in store.rows("document"):
+        text = " ".join(str(title or "").split()) or str(doc)
+        if len(text) > width:
+            text = text[: width - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
+        where = ", ".join(str(v) for v in (outlet, date) if v)
+        labels[str(doc)] = f"{text} ({where})" if where else text
+    return labels
+
+
+def _section_table(
+    rel: str, headings: tuple[str, ...], answers: Answers, labels: dict[str, str] | None = None
+) -> Table:
     table = Table(
         title=Text(rel, style="bold"),
         title_justify="left",
@@ -239,7 +258,7 @@ def _section_table(rel: str, headings: tuple[str, ...], answers: Answers) -> Tab
     for heading in headings:
         table.add_column(Text(heading), overflow="fold")
     for row in answers.rows:
-        cells = [Text(str(v)) for v in row]
+        cells = [Text((labels or {}).get(str(v), str(v))) for v in row]
         if answers.columns and answers.columns[-1] == "strength":
             cells[-1].stylize(MODALITY_STYLES.get(str(row[-1]), ""))
         table.add_row(*cells)

@@ -59,6 +59,8 @@ def _known_as(form: NameForm) -> str:
     docs = ", ".join(form.docs)
     if form.how == "description":
         return f"{form.detail} ({docs})"
+    if form.how == "alias":
+        return f"{form.detail} (alias)"
     return f"{form.form}, {form.how} ({docs})"
 
 

@@ -18,57 +18,10 @@ from typing import Any
 
 from deniable.errors import UsageError
 from deniable.facts.store import FactStore
-from deniable.rules.catalogue import COMPANIONS, STANDARD_CONCLUSIONS, relation_kinds, rule_file
-from deniable.rules.engines.incremental import SNAPSHOT_PREFIX
+from deniable.rules.store_catalogue import catalogue_entries, store_objects
 from deniable.rules.workbench import load_store_program
 
-__all__ = ["STORE_DESCRIPTIONS", "datasette_metadata", "metadata_json", "write_metadata"]
-
-#: One line for each table and view the store itself has (derived relations are described
-#: from the rules).
-STORE_DESCRIPTIONS: dict[str, str] = {
-    "sqlite_stat1": "SQLite's statistics for its query planner",
-    "meta": "the store's own settings: application, schema version, generation, derivation stamp",
-    "documents": "every stored text: source name, title, URL, date, outlet, author, hash, text",
-    "current_documents": "the documents whose text is some source's current version",
-    "document_sources": "which source held which text as which version, and which is current",
-    "sentences": "the sentences of each document with their character offsets",
-    "sentences_fts": "the full-text index over the sentences (`:search`)",
-    "entities": "every canonical name with its type; known when it came from an entity file",
-    "aliases": "the other names each entity goes by",
-    "entity_links": "part_of links between entities (from the entity file)",
-    "facts": "each distinct predicate(a, b) that some statement states",
-    "statements": "every extracted statement: its fact, modality, source, span, pattern, details",
-    "admitted_statements": "the statements rules may read: current, not rejected in review",
-    "reviews": "every review decision: confirmed, rejected or corrected, by whom, when, why",
-    "review_marks": "each current statement's latest review status",
-    "derived_relations": "the relations `deniable derive` wrote, with engine, time and rows",
-    "rule_text": "what each _rule number of a derived row stands for: file, line, rule",
-    "claim_word": "each word of each denied claim, laid out for the rules",
-    "entity_decisions": "who is who, as decided: merges and splits of names, who, when, why",
-    "entity_moves": "the statements each entity decision moved, to undo it",
-    "statement": "every admitted statement: id, predicate, arguments, modality, who vouches, "
-    "document",
-    "statement_detail": "the details of each admitted statement (count, time, place, claim, role)",
-    "statement_time": "the time each admitted statement gives, as a day range",
-    "negated": "pred(a, b) stated as refused or not having happened",
-    "attempted": "pred(a, b) stated as tried, not done",
-    "entity": "every entity with its type",
-    "alias": "every alias with the entity it names",
-    "part_of": "part_of links by name",
-    "document": "the current documents by source, with title, outlet and date",
-}
-
-#: What a row of each predicate view says (positive statements only).
-_PREDICATE_VIEWS = {
-    "called": "a called b (by phone or text), stated positively in some article",
-    "met": "a met b in person, stated positively in some article",
-    "denies": "the denier denied something about the subject",
-    "indicted_by": "the person was indicted or charged by the authority",
-    "role": "the person holds a post in, leads or belongs to the organisation",
-    "pictured_with": "a appears in a photograph with b",
-    "visited": "the visitor went to the place or organisation",
-}
+__all__ = ["datasette_metadata", "metadata_json", "write_metadata"]
 
 _QUERIES: dict[str, dict[str, str]] = {
     "contradicted_denials": {
@@ -125,13 +78,15 @@ def datasette_metadata(
         RuleError: the rule files do not check (their relations cannot be described).
     """
     checked = load_store_program(store, rules_dirs, cwd_rules=cwd_rules)
-    kinds = relation_kinds(checked)
-    files = {c.head.rel: rule_file(c.origin.path or c.span.path) for c in checked.clauses}
+    names = store_objects(store.db)
     tables: dict[str, dict[str, Any]] = {}
-    names = [*store.db.table_names(), *store.db.view_names()]
-    derived = set(store.derived_tables())
-    for name in names:
-        tables[name] = _table(name, kinds.get(name), files.get(name, ""), derived)
+    for entry in catalogue_entries(names, checked, derived=store.derived_tables()):
+        description = entry.description
+        if entry.kind == "conclusion":
+            description = f"conclusion: {description}"
+        tables[entry.name] = {"description": description}
+        if entry.hidden:
+            tables[entry.name]["hidden"] = True
     tables["entities"]["label_column"] = "name"
     tables["documents"]["label_column"] = "title"
     db_name = store.path.stem if store.path is not None else "deniable"
@@ -155,34 +110,6 @@ def datasette_metadata(
             }
         },
     }
-
-
-def _table(name: str, kind: str | None, file: str, derived: set[str]) -> dict[str, Any]:
-    if name in STORE_DESCRIPTIONS and name != "sqlite_stat1":
-        return {"description": STORE_DESCRIPTIONS[name]}
-    if name in _PREDICATE_VIEWS:
-        return {"description": _PREDICATE_VIEWS[name]}
-    if name == "sqlite_stat1":
-        return {"description": STORE_DESCRIPTIONS[name], "hidden": True}
-    if name.startswith("sentences_fts_"):
-        return {"description": "a part of the full-text index", "hidden": True}
-    if name.startswith(SNAPSHOT_PREFIX):
-        relation = name.removeprefix(SNAPSHOT_PREFIX)
-        return {
-            "description": f"{relation} as the last derivation read it (for incremental derive)",
-            "hidden": True,
-        }
-    if name in STANDARD_CONCLUSIONS:
-        return {"description": f"conclusion: {STANDARD_CONCLUSIONS[name]}"}
-    if name in COMPANIONS:
-        base, extra = COMPANIONS[name]
-        return {"description": f"{base} with {extra}"}
-    if kind == "own":
-        return {"description": f"derived by your rules ({file})"}
-    if kind == "helper" or name in derived:
-        where = f" ({file})" if file else ""
-        return {"description": f"a helper relation of the standard rules{where}", "hidden": True}
-    return {"description": "a table deniable does not know (not written by deniable)"}
 
 
 def _tables_of(sql: str) -> list[str]:

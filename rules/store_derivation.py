@@ -26,6 +26,7 @@ from deniable.rules.derive_summary import DeriveSummary
 from deniable.rules.engines.base import Engine, Limits
 from deniable.rules.freshness import display_name, rules_fingerprint
 from deniable.rules.rule_text import RULE_TEXT, write_rule_text
+from deniable.rules.store_catalogue import CATALOGUE, write_catalogue
 from deniable.rules.store_program import load_store_program, prepare_inputs, rule_paths
 
 
@@ -107,6 +108,8 @@ def derive_store(
         )
         write_rule_text(store.db, checked)
         generation.write_stamp(store.db, fingerprint.stamp(generation_read))
+        # Last: it lists exactly the tables this derivation leaves.
+        write_catalogue(store.db, checked)
     return DeriveSummary(
         engine=engine_name,
         sizes=sizes,
@@ -182,10 +185,11 @@ def _writing(store: FactStore) -> Iterator[None]:
 
 def _refuse_store_names(store: FactStore, checked: CheckedProgram, previous: set[str]) -> None:
     """A rule must never replace one of the store's own tables or views."""
-    taken = set(store.db.table_names()) | set(store.db.view_names()) | {RULE_TEXT}
+    own = {RULE_TEXT, CATALOGUE}
+    taken = set(store.db.table_names()) | set(store.db.view_names()) | own
     problems = []
     for name in checked.idb:
-        if name in taken and (name not in previous or name == RULE_TEXT):
+        if name in taken and (name not in previous or name in own):
             info = checked.relations.get(name)
             span = info.span if info is not None else None
             problems.append(

@@ -259,6 +259,34 @@ def test_demo_from_another_directory(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
 
 
+def test_demo_names_a_conflicting_reports_articles_by_title(tmp_path: Path) -> None:
+    console = _console()
+    assert run_demo(tmp_path / DEMO_DB, console=console) == 0
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    table = out[out.index("conflicting_reports") : out.index("Why:")]
+    assert "Putin and Prigozhins" in table and "On June 24, events took" in table
+    assert ".txt" not in table  # not by file name
+
+
+def test_document_labels_give_title_outlet_and_date() -> None:
+    from deniable.facts.model import Document, Extraction, Sentence
+    from deniable.repl.demo import document_labels
+
+    def article(name: str, **kw: str) -> Extraction:
+        text = f"Quay deal in {name}."
+        return Extraction(Document(name, text, **kw), (Sentence(0, 0, len(text), text),), (), ())
+
+    with FactStore.memory() as store:
+        title = "A quay deal " + "much " * 20
+        store.add_extraction(article("a.txt", title=title, outlet="The Ledger", date="2024-03-01"))
+        store.add_extraction(article("b.txt"))
+        labels = document_labels(store)
+    assert labels["a.txt"].startswith("A quay deal much")
+    assert labels["a.txt"].endswith("… (The Ledger, 2024-03-01)")
+    assert len(labels["a.txt"].split(" (")[0]) <= 60
+    assert labels["b.txt"] == "b.txt"
+
+
 def test_demo_rebuilds_its_own_store(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     assert run_demo(db, console=_console()) == 0

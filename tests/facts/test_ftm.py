@@ -110,6 +110,7 @@ def test_seeds_export_round_trips_through_followthemoney(seeds_store: Path, tmp_
             "SELECT count(*) FROM admitted_statements "
             "WHERE modality IN ('asserted', 'reported', 'alleged')"
         ).fetchone()[0]
+        parts = len(store.rows("part_of"))
     assert path.name == FTM_FILE
     entities = _read(path)
     assert _ftm_errors(entities) == []
@@ -120,7 +121,11 @@ def test_seeds_export_round_trips_through_followthemoney(seeds_store: Path, tmp_
     schemata = [e["schema"] for e in entities]
     assert schemata.count("Article") == 5
     assert {"Person", "Organization", "Membership", "Event", "UnknownLink"} <= set(schemata)
-    assert len(_links(entities)) == positive
+    # A link per positive statement, each with its article as proof; a link per part_of.
+    assert len([e for e in _links(entities) if e["properties"].get("proof")]) == positive
+    part_of = [e for e in _links(entities) if e["properties"].get("role") == ["part of"]]
+    assert len(part_of) == parts > 0
+    assert len(_links(entities)) == positive + parts
 
 
 def _two_articles(build) -> list[Any]:
@@ -170,6 +175,48 @@ def test_two_exports_give_the_same_ids(desk_db: Path, build, tmp_path: Path) -> 
 
 def _by_name(entities: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {e["properties"]["name"][0]: e for e in entities if "name" in e["properties"]}
+
+
+def test_part_of_links_are_memberships_of_the_whole(tmp_path: Path) -> None:
+    """The entity file's part_of: an organisation's or a person's Membership of the
+    organisation it is part of; an UnknownLink where the whole is no organisation."""
+    with FactStore.memory() as store:
+        store.add_entities(
+            [
+                Entity("Ministry of Ports", EntityType.ORG),
+                Entity("Harbour Police", EntityType.ORG, part_of=("Ministry of Ports",)),
+                Entity("Vera Lind", EntityType.PERSON, part_of=("Ministry of Ports",)),
+                Entity("Dock Workers", EntityType.GROUP),
+                Entity("Night Shift", EntityType.ORG, part_of=("Dock Workers",)),
+                Entity(HOSTILE, EntityType.ORG, part_of=("Ministry of Ports",)),
+            ]
+        )
+        (path,) = export_store(store, fmt="ftm", out_dir=tmp_path / "a")
+        again = export_store(store, fmt="ftm", out_dir=tmp_path / "b")[0]
+    entities = _read(path)
+    assert _ftm_errors(entities) == []
+    assert [
+        {k: e[k] for k in ("id", "schema", "properties")} for e in _ftm_validate(path, tmp_path)
+    ] == entities
+    assert path.read_bytes() == again.read_bytes()  # the same ids every time
+    named = _by_name(entities)
+    links = {
+        (e["schema"], *(e["properties"].get(p, [""])[0] for p in ("member", "organization"))):
+        e["properties"]
+        for e in entities
+        if e["schema"] == "Membership"
+    }  # fmt: skip
+    ministry = named["Ministry of Ports"]["id"]
+    for part in ("Harbour Police", "Vera Lind", HOSTILE):
+        props = links[("Membership", named[part]["id"], ministry)]
+        assert props["role"] == ["part of"]
+        assert "proof" not in props  # the user's entity file, read from no article
+        assert props["summary"][0].endswith("as the entity file says (read from no article)")
+    (unknown,) = [e for e in entities if e["schema"] == "UnknownLink"]
+    assert unknown["properties"]["subject"] == [named["Night Shift"]["id"]]
+    assert unknown["properties"]["object"] == [named["Dock Workers"]["id"]]
+    assert unknown["properties"]["role"] == ["part of"]
+    assert model.get("Organization").is_a(model.get("Asset")) is False  # why not Ownership
 
 
 def test_hostile_names_and_titles_survive(desk_db: Path, tmp_path: Path) -> None:

@@ -251,3 +251,157 @@ def test_an_ingested_article_surname_finds_the_full_name(tmp_path: Path, capsys)
     assert "Hale, surname (hale.txt)" in out and "Marcus Hale" in out
     status, out, err = _cli(capsys, db, "query", 'called("Hale", b)')
     assert status == 0 and 'try called("Marcus Hale", b)' in err
+
+
+# --------------------------------------------------------------------------- descriptions, aliases
+
+DESCRIBED = [
+    _doc("brandt.txt", [
+        ("Olek Brandt flew to Oslo in March.", None),
+        ("The businessman later met Ivo Lund.",
+         ("met", "Olek Brandt", "Ivo Lund", "The businessman later met Ivo Lund")),
+        # Both arguments unnamed: the span says not which one the description is.
+        ("The banker and the envoy spoke.", ("called", "Olek Brandt", "Ivo Lund", "The banker")),
+    ]),
+    _doc("freight.txt", [
+        # "Lantern" is a part of a name the span writes, no description of anyone.
+        ("The Lantern Freight boss met Ivo Lund.",
+         ("met", "Nina Park", "Ivo Lund", "The Lantern Freight boss met Ivo Lund")),
+    ]),
+    _doc("harbour.txt", [
+        # The unnamed argument stands where the span ends; "the shipyard" is in a relative clause.
+        ("Ivo Lund, who once ran the shipyard, was pictured with the mayor.",
+         ("pictured_with", "Ivo Lund", "Rosa Mint",
+          "Ivo Lund, who once ran the shipyard, was pictured with the mayor")),
+        # "He" may be the unnamed argument: the description at the end is someone else's.
+        ("He called Ivo Lund, the envoy of the port chief.",
+         ("called", "Rosa Mint", "Ivo Lund", "He called Ivo Lund, the envoy of the port chief")),
+    ]),
+]  # fmt: skip
+
+
+@pytest.fixture
+def described(tmp_path: Path) -> Path:
+    db = tmp_path / "described.db"
+    with FactStore.open(db) as store:
+        for extraction in DESCRIBED:
+            store.add_extraction(extraction)
+        store.add_entities(
+            [Entity("Ivo Lund", EntityType.PERSON, aliases=("Ivo Lundqvist", "the Oslo fixer"))]
+        )
+    return db
+
+
+def test_a_description_with_no_role_finds_whom_the_span_described(described: Path) -> None:
+    assert _forms(described, "businessman") == [
+        "Olek Brandt: described as the businessman in brandt.txt"
+    ]
+    assert _forms(described, "the businessman") == _forms(described, "businessman")
+    assert _forms(described, "boss") == [
+        "Nina Park: described as the Lantern Freight boss in freight.txt"
+    ]
+    assert _forms(described, "Lantern") == []
+    assert _forms(described, "banker") == []  # two arguments unnamed: not said which
+    assert _forms(described, "met") == []  # no description: nothing before it says "the"
+    assert _forms(described, "mayor") == ["Rosa Mint: described as the mayor in harbour.txt"]
+    assert _forms(described, "shipyard") == []  # not where the unnamed argument stands
+    assert _forms(described, "port chief") == []  # the span says "He": whose chief?
+
+
+def test_a_part_of_an_alias_finds_its_entity(described: Path) -> None:
+    assert _forms(described, "Lundqvist") == ["Ivo Lund: goes by Ivo Lundqvist (alias)"]
+    assert _forms(described, "fixer") == ["Ivo Lund: goes by the Oslo fixer (alias)"]
+    assert _forms(described, "Oslo fixer") == _forms(described, "fixer")
+    assert _forms(described, "Ivo Lundqvist") == []  # the alias itself resolves
+    assert _forms(described, "qvist") == []  # words, not letters
+    assert _forms(described, "the") == _forms(described, "of the") == []
+    assert _forms(described, "the fixer") == _forms(described, "fixer")
+    with FactStore.open(described) as store:
+        assert query_hints(store, 'met(a, "Lundqvist")') == [
+            "hint: no entity is called 'Lundqvist'; Ivo Lund: goes by Ivo Lundqvist (alias); "
+            'try met(a, "Ivo Lund")'
+        ]
+
+
+def test_repl_and_cli_find_a_description_and_an_alias_part(described: Path, capsys) -> None:
+    with FactStore.open(described) as store, Session(store, []) as session:
+        console = Console(file=io.StringIO(), width=100, color_system=None)
+        assert execute(":entity businessman", session, console)
+        printed = console.file.getvalue()  # type: ignore[attr-defined]
+        assert printed.splitlines()[:2] == [
+            "Olek Brandt: described as the businessman in brandt.txt",
+            "Olek Brandt  person (discovered in text)",
+        ]
+        console = Console(file=io.StringIO(), width=100, color_system=None)
+        assert execute(":entity Lundqvist", session, console)
+        printed = console.file.getvalue()  # type: ignore[attr-defined]
+        assert printed.splitlines()[:2] == [
+            "Ivo Lund: goes by Ivo Lundqvist (alias)",
+            "Ivo Lund  person",
+        ]
+    status, out, err = _cli(capsys, described, "entities", "businessman")
+    assert status == 0, err
+    assert "Olek Brandt" in out and "the businessman (brandt.txt)" in out and "1 entity" in out
+    status, out, err = _cli(capsys, described, "entities", "fixer")
+    assert status == 0 and "Ivo Lund" in out and "the Oslo fixer (alias)" in out
+
+
+def test_an_ingested_article_finds_a_description_and_an_alias_part(tmp_path: Path, capsys) -> None:
+    """Real extraction: "the businessman" is Olek Brandt, who holds no role; an entity file's
+    alias "Ivo Karasek" is found by its surname."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "dock.txt").write_text(
+        "Dock talks\n\n"
+        "Olek Brandt flew to Lisbon in March.\n"
+        "The businessman met Ivo Karas there, according to two port officials.\n",
+        encoding="utf-8",
+    )
+    (folder / "entities.toml").write_text(
+        '[[entity]]\nname = "Ivo Karas"\ntype = "person"\naliases = ["Ivo Karasek"]\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "real.db"
+    assert _cli(capsys, db, "ingest", "--jobs", "1", str(folder))[0] == 0
+    with FactStore.open(db) as store:
+        assert store.db.execute("SELECT count(*) FROM statements WHERE role <> ''").fetchone() == (
+            0,
+        )
+        assert [str(f) for f in name_forms(store, "businessman")] == [
+            "Olek Brandt: described as the businessman in dock.txt"
+        ]
+        assert [str(f) for f in name_forms(store, "Karasek")] == [
+            "Ivo Karas: goes by Ivo Karasek (alias)"
+        ]
+    status, out, err = _cli(capsys, db, "entities", "the businessman")
+    assert status == 0 and "Olek Brandt" in out and "the businessman (dock.txt)" in out
+    status, out, err = _cli(capsys, db, "query", 'met("businessman", b)')
+    assert status == 0 and 'try met("Olek Brandt", b)' in err
+
+
+def test_the_seeds_find_people_by_a_part_of_their_aliases(tmp_path: Path) -> None:
+    """The seeds' entity file: "Vayno" is in the alias "Anton Vayno", "chef" in "Putin's chef"."""
+    from deniable.grammar.ingest import ingest_paths
+    from deniable.repl.demo import seed_files
+
+    articles, entities = seed_files()
+    assert entities is not None
+    with FactStore.open(tmp_path / "seeds.db", create=True) as store:
+        ingest_paths(
+            [Path(str(a)) for a in articles],
+            store,
+            entities=Path(str(entities)),
+            replace=False,
+            console=Console(file=io.StringIO(), width=100),
+        )
+        with Session(store, []) as session:
+            for typed, meant in [("Vayno", "Anton Vaino"), ("chef", "Yevgeny Prigozhin")]:
+                console = Console(file=io.StringIO(), width=100, color_system=None)
+                assert execute(f":entity {typed}", session, console)
+                lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+                assert lines[0].startswith(f"{meant}: goes by ")
+                assert lines[1] == f"{meant}  person"
+            # An alias itself still resolves straight to its entity.
+            console = Console(file=io.StringIO(), width=100, color_system=None)
+            assert execute(":entity Peskov", session, console)
+            assert console.file.getvalue().startswith("Dmitry Peskov  person")  # type: ignore[attr-defined]

@@ -223,6 +223,36 @@ def test_entities_aliases_and_resolution(store: FactStore) -> None:
     assert info is not None and info.type == "org" and "Vagner" in info.aliases
 
 
+def test_an_entity_files_full_name_alias_is_its_person(store: FactStore, build) -> None:
+    """A discovered name the entity file lists as a person's alias is that person; a one-word
+    alias (a metonym such as "Kyiv") and another entity's own known name stay as they are."""
+    store.add_entities(
+        [
+            Entity("Yana Petrova", EntityType.PERSON, ("Jana Petrova", "Petrova")),
+            Entity("Ukrainian government", EntityType.ORG, ("Kyiv",)),
+        ]
+    )
+    extraction = build(
+        "a.txt",
+        ["Jana Petrova met Ilse Brand in Kyiv.", "Petrova flew to Kyiv."],
+        [
+            ("met", "Jana Petrova", "Ilse Brand", "asserted", 0),
+            ("visited", "Petrova", "Kyiv", "asserted", 1),
+        ],
+        entities=[
+            Entity("Jana Petrova", EntityType.PERSON, known=False),
+            Entity("Ilse Brand", EntityType.PERSON, known=False),
+            Entity("Kyiv", EntityType.PLACE, known=False),
+        ],
+    )
+    store.add_extraction(extraction)
+    assert store.rows("met") == [("Yana Petrova", "Ilse Brand")]
+    assert "Jana Petrova" not in store.entity_names()
+    assert store.resolve_entity("Jana Petrova") == "Yana Petrova"
+    # "Petrova" and "Kyiv" are one word: the article's own names, not the entity file's.
+    assert store.rows("visited") == [("Petrova", "Kyiv")]
+
+
 def test_search_finds_sentences(store: FactStore, build) -> None:
     store.add_extraction(_article(build))
     hits = store.search("peskov DENIED")

@@ -173,3 +173,27 @@ def test_a_command_line_ends_an_unfinished_clause() -> None:
     # `:-` opening a line continues the rule.
     assert split_statements("p(x)\n:- q(x).") == (["p(x)\n:- q(x)."], "")
     assert is_complete("p(x) :- q(x)\n:rules")
+
+
+def test_helpers_are_completed_only_when_nothing_else_begins_so() -> None:
+    completer = ReplCompleter(
+        lambda: [],
+        lambda: [
+            ("contact", "derived/2"),
+            ("contact_strength", "derived/3"),
+            ("contact_at", "helper/4"),
+            ("contact_beaten", "helper/5"),
+            ("tie_at", "helper/4"),
+        ],
+        lambda: [],
+    )
+
+    def complete(text: str) -> list[str]:
+        event = CompleteEvent(completion_requested=True)
+        return [c.text for c in completer.get_completions(Document(text), event)]
+
+    assert complete("?- cont") == ["contact", "contact_strength"]
+    assert complete("?- contact_") == ["contact_strength"]
+    assert complete("?- contact_a") == ["contact_at"]
+    assert complete("?- ti") == ["tie_at"]
+    assert "tie_at" not in complete("?- ")
