@@ -31,6 +31,7 @@ from deniable.grammar.descriptions import (
     with_org_descriptions,
 )
 from deniable.grammar.groups import with_groups
+from deniable.grammar.kind_descriptions import ambiguous_kinds, with_kind_descriptions
 from deniable.grammar.names import read_names
 from deniable.grammar.nlp import MAX_BLOCK, parse
 from deniable.grammar.quotes import inner_sentences, quotations
@@ -173,6 +174,8 @@ def _run(
             named.append(Named(k, doc[m.start : m.end].text, m.name, m.kind, at))
         covered = {i for m in ctx.names.mentions for i in range(m.start, m.end)}
         unresolved += [offset + t.idx for t in doc if t.lower_ in _PERSONAL and t.i not in covered]
+        # "the businessman" when the article has called two people that: no one in particular
+        unresolved += [offset + doc[i].idx for i in ambiguous_kinds(doc, ctx.names)]
         for sent in doc.sents:
             for extractor in EXTRACTORS:
                 for c in extractor(sent, ctx):
@@ -254,6 +257,7 @@ def _context(doc: Doc) -> Context:
         doc, with_org_descriptions(doc, first.names), holders, countries, leads
     )
     names = with_groups(doc, with_antecedents(doc, names, unheld_post, posted))
+    names = with_kind_descriptions(doc, names)
     ctx = Context(doc, names, first.vocab)
     quotes = quotations(doc, lambda v: speaker_of(v, ctx))
     return replace(ctx, quoted=inner_sentences(doc, quotes))

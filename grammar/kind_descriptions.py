@@ -1,0 +1,84 @@
+"""Descriptions by kind of person: "the businessman" as a mention of the one person the
+article calls a businessman ("X, a businessman from Lyon,", "businessman X").
+
+A stage between names and extractors, beside :mod:`deniable.grammar.descriptions` (which
+reads posts): the kinds come from ``person_nouns`` in the cue lexicon.  A description
+stands for someone only when the article gives that kind to exactly one person, and only
+after it has done so; the new mentions go into a new, read-only :class:`DocNames`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from deniable.grammar.descriptions import with_added
+from deniable.grammar.names import DocNames, Mention
+from deniable.grammar.vocab import vocab
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_KINDS = vocab().cues["person_nouns"] | {"businessman", "banker", "dealer", "trader"}
+
+
+def with_kind_descriptions(doc: Doc, names: DocNames) -> DocNames:
+    """Add "the businessman" as a mention of the one person called a businessman before."""
+    who, first = _given(doc, names)
+    added = [
+        Mention(t.i - 1, t.i + 1, next(iter(who[noun])), "person")
+        for t, noun in _descriptions(doc, names, first)
+        if len(who[noun]) == 1
+    ]
+    return with_added(names, added)
+
+
+def ambiguous_kinds(doc: Doc, names: DocNames) -> list[int]:
+    """Tokens of "the businessman" where the article has called more than one person that."""
+    who, first = _given(doc, names)
+    return [t.i for t, noun in _descriptions(doc, names, first) if len(who[noun]) > 1]
+
+
+def _given(doc: Doc, names: DocNames) -> tuple[dict[str, set[str]], dict[str, int]]:
+    """Kind -> the people the article gives it, and where it first does."""
+    first: dict[str, int] = {}
+    who: dict[str, set[str]] = {}
+    for m in names.mentions:
+        if m.kind != "person" or doc[m.start].pos_ == "PRON":
+            continue
+        for noun in _kinds_of(doc, m):
+            who.setdefault(noun, set()).add(m.name)
+            first[noun] = min(first.get(noun, m.start), m.start)
+    return who, first
+
+
+def _descriptions(doc: Doc, names: DocNames, first: dict[str, int]) -> list[tuple[Token, str]]:
+    """Each "the <kind>" after the article first gives that kind, naming no one itself."""
+    out: list[tuple[Token, str]] = []
+    for t in doc:
+        noun = t.lemma_.lower()
+        if noun not in first or t.i <= first[noun] or names.at(t.i) is not None:
+            continue
+        if t.i < 1 or doc[t.i - 1].lower_ != "the" or t.tag_ != "NN":
+            continue
+        if t.i + 1 < len(doc) and names.at(t.i + 1) is not None:
+            continue  # "the businessman X" names him itself
+        out.append((t, noun))
+    return out
+
+
+def _kinds_of(doc: Doc, m: Mention) -> list[str]:
+    """The kinds of person the text gives ``m``: "X, a businessman," or "businessman X"."""
+    head = doc[m.start : m.end].root
+    out = [
+        c.lemma_.lower()
+        for c in head.children
+        if c.dep_ == "appos" and c.lemma_.lower() in _KINDS and _indefinite(c)
+    ]
+    before = doc[m.start - 1] if m.start > 0 else None
+    if before is not None and before.lemma_.lower() in _KINDS and before.pos_ == "NOUN":
+        out.append(before.lemma_.lower())
+    return out
+
+
+def _indefinite(noun: Token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children)
