@@ -201,6 +201,18 @@ def _said_after(v: Token, ctx: Context) -> str | None:
                 and not _negated(c)
             ):
                 return _speaker(c, ctx)
+    for t in v.subtree:
+        # "A met B, the BBC understands": or on an argument, as its apposition
+        if (
+            t.dep_ == "appos"
+            and t.pos_ == "VERB"
+            and t.i > v.i
+            and t.lemma_.lower() in _SPEECH
+            and all(x.is_punct or x.is_space for x in ctx.doc[t.right_edge.i + 1 : t.sent.end])
+            and _before(t, ctx) in (",", "—", "–")
+            and not _negated(t)
+        ):
+            return _speaker(t, ctx) or None
     return None
 
 
@@ -402,6 +414,9 @@ def _as_written(n: Token, ctx: Context) -> str:
     end = n.i + 1
     while end <= n.right_edge.i and ctx.doc[end].dep_ not in ("acl", "relcl", "punct"):
         end += 1
+    # ("an official who asked not to be named": the clause begins at its "who")
+    clauses = [c.left_edge.i for c in n.children if c.dep_ in ("acl", "relcl") and c.i > n.i]
+    end = min([end, *clauses])
     words = ctx.doc[n.left_edge.i : end]
     if {t.lower_ for t in words} <= _ANONYMOUS:
         return ""  # "reports say": reported, by no one a reader could count as a source

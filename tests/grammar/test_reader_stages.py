@@ -345,6 +345,11 @@ def test_a_building_is_a_place_not_a_person() -> None:
         ("Ann Cole met Rick Dunn in May, according to the Sunday Times.\n", "Sunday Times"),
         ("Emails seen by Reuters show that Ann Cole met Rick Dunn.\n", "Reuters"),
         ("According to court papers filed on Tuesday, Ann Cole met Rick Dunn.\n", "court papers"),
+        (
+            "Ann Cole met Rick Dunn, according to an official who asked not to be named.\n",
+            "an official",
+        ),
+        ("Ann Cole met Rick Dunn in Geneva, the BBC understands.\n", "BBC"),
     ],
 )
 def test_the_source_is_read_from_the_sentence(text: str, source: str) -> None:
