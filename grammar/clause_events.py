@@ -446,8 +446,11 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         between = after((n,), ("between",), ctx, every=True)
         v = n.head
-        if n.dep_ == "dobj" and v.lemma_ in _HOLD_VERBS:
-            withs = after((n, v), ("with",), ctx)
+        held = _counted(n) or n  # "held a series of meetings with B": the series is held
+        if held is not n:
+            v = held.head
+        if held.dep_ == "dobj" and v.lemma_ in _HOLD_VERBS:
+            withs = after((n, held, v), ("with",), ctx)
             holders = subjects(v, ctx)
             if not withs and not between:
                 # "A and B held talks", "the two leaders held a summit"; a meal only
@@ -505,6 +508,18 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
             # "Russia WTO talks": the parties to the talks modify the noun
             for x, y in combinations(named, 2):
                 yield from pairs(pred, n, [x], [y], "named_talks", sent)
+
+
+_COUNTS = frozenset({"series", "number", "round", "couple", "string", "handful", "dozen"})
+
+
+def _counted(n: Token) -> Token | None:
+    """ "a series of meetings", "a number of talks": the counting noun the meetings hang
+    on, when it is what a verb holds."""
+    prep = n.head
+    if n.dep_ != "pobj" or prep.lower_ != "of" or prep.head.lemma_.lower() not in _COUNTS:
+        return None
+    return prep.head if prep.head.dep_ == "dobj" else None
 
 
 _AHEAD = vocab().cues["ahead"]
