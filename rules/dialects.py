@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlglot import dialects as glot
 from sqlglot import exp
+from sqlglot.errors import ErrorLevel
 from sqlglot.generator import Generator
 
 # Functors both targets call through registered Python functions (same semantics
@@ -97,7 +98,8 @@ class Dialect:
         >>> POSTGRES.render(exp.Parameter(this=exp.var("p0")))
         '$p0'
         """
-        return expression.sql(dialect=self.target)
+        # A construct the target cannot spell is a compiler bug: fail rather than log it.
+        return expression.sql(dialect=self.target, unsupported_level=ErrorLevel.RAISE)
 
     def skip_existing(self, insert: exp.Insert) -> exp.Insert:
         """``insert`` made to skip the rows already in its table (set semantics)."""

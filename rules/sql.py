@@ -21,7 +21,7 @@ from deniable.rules.dialects import SQLITE, Dialect, UnaryPlus
 
 # The compiler's parts live beside it; the names are re-exported here, the import path
 # the engines, the explainer and the tests use.
-from deniable.rules.sql_compiler import Body, Compiler
+from deniable.rules.sql_compiler import Body, Compiler, is_not_null
 from deniable.rules.sql_plan import (
     body_relations,
     delta_positions,
@@ -100,11 +100,7 @@ def null_guards(head: list[exp.Expr], dialect: Dialect) -> list[exp.Expr]:
     """
     if dialect.ignore_skips_nulls:
         return []
-    return [
-        exp.Not(this=exp.Is(this=h.copy(), expression=exp.Null()))
-        for h in head
-        if not isinstance(h, exp.Parameter)
-    ]
+    return [is_not_null(h.copy()) for h in head if not isinstance(h, exp.Parameter)]
 
 
 def compile_grouped(

@@ -97,7 +97,10 @@ _COMPARE: dict[str, type[exp.Binary]] = {
     ">=": exp.GTE,
 }
 _FUNCTORS = ("^", "bxor", "bshru")
-_ZERO = exp.Literal.number(0)
+
+
+def _zero() -> exp.Literal:
+    return exp.Literal.number(0)
 
 
 def _paren(node: exp.Expr) -> exp.Paren:
@@ -108,7 +111,8 @@ def _binary(cls: type[exp.Binary], left: exp.Expr, right: exp.Expr) -> exp.Expr:
     return cls(this=left, expression=right)
 
 
-def _is_not_null(node: exp.Expr) -> exp.Expr:
+def is_not_null(node: exp.Expr) -> exp.Expr:
+    """``node IS NOT NULL`` (sqlglot spells it ``NOT node IS NULL``)."""
     return exp.Not(this=exp.Is(this=node, expression=exp.Null()))
 
 
@@ -241,7 +245,7 @@ class Compiler:
             out.where.append(self._constraint(item, out))
         elif isinstance(item, BoolLit):
             if not item.value:
-                out.where.append(exp.EQ(this=exp.Literal.number(1), expression=_ZERO.copy()))
+                out.where.append(exp.EQ(this=exp.Literal.number(1), expression=_zero()))
         else:
             raise EvaluationError(f"unsupported literal {type(item).__name__}")
 
@@ -277,7 +281,7 @@ class Compiler:
         found: exp.Expr
         if c.name == "contains" and len(args) == 2:
             position = exp.StrPosition(this=args[1], substr=args[0])
-            found = _paren(exp.GT(this=position, expression=_ZERO.copy()))
+            found = _paren(exp.GT(this=position, expression=_zero()))
         elif c.name == "match" and len(args) == 2:
             name = self.dialect.function("match", ("symbol", "symbol"))
             found = self.dialect.truth(exp.Anonymous(this=name, expressions=args))
@@ -304,7 +308,7 @@ class Compiler:
         if isinstance(term, UnOp):
             operand, typ = self.term(term.operand, out, want)
             if term.op == "lnot":
-                zero = exp.EQ(this=_paren(operand), expression=_ZERO.copy())
+                zero = exp.EQ(this=_paren(operand), expression=_zero())
                 return self.dialect.to_int(_paren(zero)), "number"
             unary = exp.Neg if term.op == "-" else exp.BitwiseNot
             return _paren(unary(this=operand)), typ
@@ -323,7 +327,7 @@ class Compiler:
         typ = "float" if "float" in (ltype, rtype, want) else (ltype or rtype)
         op = term.op
         if op in ("land", "lor"):
-            sides = [exp.NEQ(this=_paren(side), expression=_ZERO.copy()) for side in (left, right)]
+            sides = [exp.NEQ(this=_paren(side), expression=_zero()) for side in (left, right)]
             both = exp.And if op == "land" else exp.Or
             return self.dialect.to_int(_paren(_binary(both, *sides))), "number"
         if op == "/":
@@ -421,7 +425,7 @@ class Compiler:
         if agg.func == "count":
             value, typ = exp.Count(this=exp.Star()), "number"
         elif agg.func == "sum":
-            value = exp.Coalesce(this=exp.Sum(this=last), expressions=[_ZERO.copy()])
+            value = exp.Coalesce(this=exp.Sum(this=last), expressions=[_zero()])
         elif agg.func in ("min", "max", "mean") and agg.target is not None:
             func = {"min": exp.Min, "max": exp.Max, "mean": exp.Avg}[agg.func]
             value = func(this=last)
@@ -430,7 +434,7 @@ class Compiler:
         found = exp.Subquery(this=exp.Select(expressions=[value]).from_(source, copy=False))
         if agg.func in ("min", "max", "mean"):
             # An empty min/max/mean yields no value, so the clause yields no row (Soufflé).
-            out.where.append(_is_not_null(found.copy()))
+            out.where.append(is_not_null(found.copy()))
         return found, "float" if agg.func == "mean" else typ
 
     # ------------------------------------------------------------------ heads
