@@ -1,17 +1,25 @@
 """SQL dialects the rule compiler targets: what differs between SQLite, DuckDB and PostgreSQL.
 
 The compiler in :mod:`deniable.rules.sql` builds one plan (joins, semi-naive delta
-windows, provenance columns) for every target; a :class:`Dialect` only decides how a
-few pieces are spelled: parameter placeholders, column types, integer division,
-boolean values, scalar ``min``/``max``, the insert that skips rows already there, what
-a zero divisor does, and the functors one target lacks (:mod:`deniable.rules.functors`
-supplies them as Python functions the engine registers; on PostgreSQL they are SQL
-functions, :mod:`deniable.rules.engines.postgres_functions`).
+windows, provenance columns) for every target as one sqlglot expression tree a
+statement, and a :class:`Dialect` renders it: sqlglot's own dialect spells what it
+knows (placeholders, casts, ``least``/``greatest``, string positions, the division that
+keeps its operands' type).  The fields here are what sqlglot cannot know: column types
+in ``CREATE TABLE``, how the target divides integers the way Soufflé does, booleans as
+integers, the insert that skips rows already there, what a NULL or a zero divisor does,
+and the functors one target lacks (:mod:`deniable.rules.functors` supplies them as
+Python functions the engine registers; on PostgreSQL they are SQL functions,
+:mod:`deniable.rules.engines.postgres_functions`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from sqlglot import dialects as glot
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel
+from sqlglot.generator import Generator
 
 # Functors both targets call through registered Python functions (same semantics
 # everywhere: Soufflé's wrap-around, its substr and its full-string match).
@@ -29,25 +37,40 @@ _UDF = {
     "match": "deniable_match",
 }
 
+# The type a cast to each base type names; each target's sqlglot dialect spells it.
+_CAST_TYPES = {"symbol": "TEXT", "number": "BIGINT", "unsigned": "BIGINT", "float": "DOUBLE"}
+
+
+class UnaryPlus(exp.Unary):
+    """``+x``: SQLite's way to keep a term from using an index (sqlglot drops a unary plus)."""
+
+
+def _unary_plus_sql(generator: Generator, expression: UnaryPlus) -> str:
+    return f"+{generator.sql(expression, 'this')}"
+
+
+def _target(base: type[glot.Dialect]) -> glot.Dialect:
+    """``base`` with :class:`UnaryPlus`, as a dialect instance rendering is given."""
+    transforms = {**base.Generator.TRANSFORMS, UnaryPlus: _unary_plus_sql}
+    generator = type("Generator", (base.Generator,), {"TRANSFORMS": transforms})
+    return type(f"Deniable{base.__name__}", (base,), {"Generator": generator})()
+
 
 @dataclass(frozen=True, slots=True)
 class Dialect:
-    """How one SQL target spells the parts of a compiled rule that differ between targets."""
+    """How one SQL target renders a compiled rule, and what it does that sqlglot cannot know."""
 
     name: str
-    #: Placeholder prefix of a named parameter (``:p0`` in SQLite, ``$p0`` in DuckDB).
-    marker: str
+    #: The sqlglot dialect that renders every statement.
+    target: glot.Dialect = field(repr=False, compare=False)
     #: Column type of each base type in ``CREATE TABLE``.
     types: dict[str, str] = field(default_factory=dict)
-    #: Integer division operator that truncates toward zero, as Soufflé's does.
-    int_div: str = "/"
-    #: Type a float division casts its dividend to.
-    float_type: str = "REAL"
-    #: Scalar (not aggregate) minimum and maximum of several values.
-    least: str = "min"
-    greatest: str = "max"
-    #: Whether comparisons are integers already (SQLite) or booleans that need a cast.
-    bool_is_int: bool = True
+    #: The integer division that truncates toward zero, as Soufflé's does: ``/`` keeping
+    #: its operands' type (SQLite, PostgreSQL) or DuckDB's ``//`` (its ``/`` gives floats).
+    int_div: type[exp.Div] | type[exp.IntDiv] = exp.Div
+    #: Casts that make a boolean the integer 0 or 1, innermost first (SQLite's
+    #: comparisons are integers already; PostgreSQL casts booleans to ``INTEGER`` only).
+    bool_casts: tuple[str, ...] = ()
     #: Whether ``CROSS JOIN`` fixes the join order (SQLite) or is just a join (DuckDB).
     cross_join_fixes_order: bool = True
     #: Whether set semantics is a ``UNIQUE`` constraint in the table (DuckDB's
@@ -62,36 +85,51 @@ class Dialect:
     #: Operators the target has but spells with other semantics, called as functions
     #: instead (DuckDB refuses to shift a negative number left; Soufflé wraps around).
     function_ops: frozenset[str] = frozenset()
-    #: The verb of an insert that skips rows already there, and what follows its
-    #: ``SELECT`` (PostgreSQL has no ``OR IGNORE``: ``ON CONFLICT DO NOTHING``).
-    insert_ignore: str = "INSERT OR IGNORE"
-    ignore_suffix: str = ""
+    #: Whether the insert that skips rows already there is ``ON CONFLICT DO NOTHING``
+    #: (PostgreSQL has no ``INSERT OR IGNORE``).
+    on_conflict: bool = False
     #: Whether a division or remainder by zero fails (PostgreSQL) instead of giving
     #: NULL, so the divisor is wrapped in ``NULLIF(…, 0)`` (Soufflé yields no row).
     zero_divisor_fails: bool = False
-    #: How a boolean becomes the integer 0 or 1 (PostgreSQL casts booleans to
-    #: ``INTEGER`` only).
-    bool_to_int: str = "CAST({} AS BIGINT)"
 
-    def placeholder(self, name: str) -> str:
-        """The SQL text of the named parameter ``name``."""
-        return f"{self.marker}{name}"
+    def render(self, expression: exp.Expr) -> str:
+        """The SQL text of ``expression`` in this target.
 
-    def to_int(self, sql: str) -> str:
+        >>> POSTGRES.render(exp.Parameter(this=exp.var("p0")))
+        '$p0'
+        """
+        # A construct the target cannot spell is a compiler bug: fail rather than log it.
+        return expression.sql(dialect=self.target, unsupported_level=ErrorLevel.RAISE)
+
+    def skip_existing(self, insert: exp.Insert) -> exp.Insert:
+        """``insert`` made to skip the rows already in its table (set semantics)."""
+        if self.on_conflict:
+            insert.set("conflict", exp.OnConflict(action=exp.var("DO NOTHING")))
+        else:
+            insert.set("alternative", "IGNORE")
+        return insert
+
+    def to_int(self, condition: exp.Expr) -> exp.Expr:
         """A truth value as the integer 0 or 1, as Soufflé's logical operators give."""
-        return sql if self.bool_is_int else self.bool_to_int.format(sql)
+        for typ in self.bool_casts:
+            condition = exp.Cast(this=condition, to=exp.DataType.build(typ))
+        return condition
 
-    def divisor(self, sql: str) -> str:
+    def divisor(self, operand: exp.Expr) -> exp.Expr:
         """The right operand of ``/`` or ``%``: NULL instead of zero where zero fails.
 
-        >>> POSTGRES.divisor("t1.x"), SQLITE.divisor("t1.x")
-        ('NULLIF(t1.x, 0)', 't1.x')
+        >>> POSTGRES.render(POSTGRES.divisor(exp.column("x", "t1")))
+        'NULLIF(t1.x, 0)'
         """
-        return f"NULLIF({sql}, 0)" if self.zero_divisor_fails else sql
+        if not self.zero_divisor_fails:
+            return operand
+        return exp.Nullif(this=operand, expression=exp.Literal.number(0))
 
-    def truth(self, sql: str) -> str:
+    def truth(self, value: exp.Expr) -> exp.Expr:
         """An integer-valued functor result used as a condition."""
-        return sql if self.bool_is_int else f"(({sql}) <> 0)"
+        if not self.bool_casts:
+            return value
+        return exp.Paren(this=exp.NEQ(this=exp.Paren(this=value), expression=exp.Literal.number(0)))
 
     def function(self, op: str, arg_types: tuple[str | None, ...]) -> str:
         """The name of the registered function implementing ``op`` for ``arg_types``."""
@@ -99,6 +137,11 @@ class Dialect:
         if not self.typed_functions:
             return base
         return f"{base}_{signature(op, arg_types)}"
+
+
+def cast_type(typ: str | None) -> exp.DataType:
+    """The type a value is cast to as base type ``typ`` (an integer when unknown)."""
+    return exp.DataType.build(_CAST_TYPES.get(typ or "", "BIGINT"))
 
 
 _TYPE_LETTER = {"symbol": "s", "number": "i", "unsigned": "i", "float": "f"}
@@ -130,19 +173,16 @@ SIGNATURES: tuple[tuple[str, str], ...] = (
 
 SQLITE = Dialect(
     "sqlite",
-    ":",
+    _target(glot.SQLite),
     {"symbol": "TEXT", "number": "INTEGER", "unsigned": "INTEGER", "float": "REAL"},
 )
 
 DUCKDB = Dialect(
     "duckdb",
-    "$",
+    _target(glot.DuckDB),
     {"symbol": "VARCHAR", "number": "BIGINT", "unsigned": "BIGINT", "float": "DOUBLE"},
-    int_div="//",
-    float_type="DOUBLE",
-    least="least",
-    greatest="greatest",
-    bool_is_int=False,
+    int_div=exp.IntDiv,
+    bool_casts=("BIGINT",),
     cross_join_fixes_order=False,
     unique_in_table=True,
     ignore_skips_nulls=False,
@@ -152,7 +192,7 @@ DUCKDB = Dialect(
 
 POSTGRES = Dialect(
     "postgres",
-    "$",
+    _target(glot.Postgres),
     # Byte order for symbols, as SQLite compares them, whatever the server's locale.
     {
         "symbol": 'TEXT COLLATE "C"',
@@ -160,19 +200,14 @@ POSTGRES = Dialect(
         "unsigned": "BIGINT",
         "float": "DOUBLE PRECISION",
     },
-    float_type="DOUBLE PRECISION",
-    least="least",
-    greatest="greatest",
-    bool_is_int=False,
+    bool_casts=("INTEGER", "BIGINT"),
     cross_join_fixes_order=False,
     ignore_skips_nulls=False,
     typed_functions=True,
     # PostgreSQL shifts by the count modulo 64; Soufflé gives 0 from 64 on.
     function_ops=frozenset({"bshl"}),
-    insert_ignore="INSERT",
-    ignore_suffix=" ON CONFLICT DO NOTHING",
+    on_conflict=True,
     zero_divisor_fails=True,
-    bool_to_int="CAST(CAST({} AS INTEGER) AS BIGINT)",
 )
 
 

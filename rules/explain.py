@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlglot import exp
 from sqlite_utils import Database
 
 from deniable.errors import EvaluationError
@@ -35,9 +36,10 @@ from deniable.rules.ast import (
     Wildcard,
 )
 from deniable.rules.checked import CheckedProgram
+from deniable.rules.dialects import SQLITE
 from deniable.rules.engines.sqlite import matching_rows, register_functions, relation_schema
 from deniable.rules.soufflio import format_value
-from deniable.rules.sql import HEIGHT_COLUMN, RULE_COLUMN, Compiler, Schema, quote
+from deniable.rules.sql import HEIGHT_COLUMN, RULE_COLUMN, Compiler, Schema, column, quote
 
 #: Explanations deeper than this are cut off with a note.
 MAX_DEPTH = 64
@@ -160,22 +162,25 @@ def _witness(
     types = schema.types.get(clause.head.rel, ())
     for j, arg in enumerate(clause.head.args):
         typ = types[j] if j < len(types) else None
-        body.where.append(f"{comp.term(arg, body, typ)[0]} = {comp.param(row[j])}")
-    picked: list[str] = []
+        value = comp.term(arg, body, typ)[0]
+        body.where.append(exp.EQ(this=value, expression=comp.param(row[j])))
+    picked: list[exp.Expr] = []
     for atom, alias in body.atoms:
         cols = comp.columns(atom.rel, len(atom.args))
-        picked += [f"{alias}.{quote(c)}" for c in cols]
+        picked += [column(alias, c) for c in cols]
         if atom.rel in schema.derived:
-            body.where.append(f"{alias}.{quote(HEIGHT_COLUMN)} < {comp.param(height)}")
+            level = column(alias, HEIGHT_COLUMN)
+            body.where.append(exp.LT(this=level, expression=comp.param(height)))
     names = [n for n in body.env if _plain(n)]
     # The shallowest witness first (the most readable proof), then a stable order.
-    keys = [str(i + 1) for i in range(len(picked))]
+    keys: list[exp.Expr] = [exp.Literal.number(i + 1) for i in range(len(picked))]
     if any(atom.rel in schema.derived for atom, _ in body.atoms):
         keys.insert(0, comp.height(body))
-    order = ", ".join(keys)
-    picked += [body.env[n] for n in names]
-    sql = f"SELECT {', '.join(picked) or '1'}{body.from_sql()}{body.where_sql()}"
-    sql += (f" ORDER BY {order}" if order else "") + " LIMIT 1"
+    picked += [body.value(n) for n in names]
+    query = body.select(*picked)
+    if keys:
+        query.order_by(*keys, copy=False)
+    sql = SQLITE.render(query.limit(1, copy=False))
     found = db.execute(sql, comp.params).fetchone()
     if found is None:
         return None

@@ -15,17 +15,21 @@ from __future__ import annotations
 
 import dataclasses
 
+from sqlglot import exp
+
 from deniable.rules.ast import Aggregate, Atom, BinOp, Call, Clause, UnOp
 from deniable.rules.checked import Stratum
-from deniable.rules.dialects import SQLITE, Dialect
+from deniable.rules.dialects import SQLITE, Dialect, cast_type
 from deniable.rules.sql import (
     HEIGHT_COLUMN,
     RULE_COLUMN,
     Compiler,
     Schema,
     Statement,
+    identifier,
     null_guards,
-    quote,
+    table,
+    union,
     walk,
 )
 
@@ -78,8 +82,8 @@ def compile_recursive(stratum: Stratum, schema: Schema, *, dialect: Dialect = SQ
         schema.derived,
     )
     comp = Compiler(inner, dialect=dialect)
-    anchor: list[str] = []
-    step: list[str] = []
+    anchor: list[exp.Expr] = []
+    step: list[exp.Expr] = []
     for clause in stratum.clauses:
         body = tuple(
             dataclasses.replace(lit, rel=cte) if isinstance(lit, Atom) and lit.rel == rel else lit
@@ -87,30 +91,37 @@ def compile_recursive(stratum: Stratum, schema: Schema, *, dialect: Dialect = SQ
         )
         select = _select(comp, dataclasses.replace(clause, body=body))
         (step if body != clause.body else anchor).append(select)
-    recursive = step[0] if len(step) == 1 else f"SELECT * FROM ({' UNION ALL '.join(step)})"
-    cols = ", ".join(quote(c) for c in columns)
-    start = " UNION ".join(anchor)
+    recursive = union(step, distinct=False)
+    if len(step) > 1:
+        recursive = exp.Select(expressions=[exp.Star()]).from_(exp.Subquery(this=recursive))
+    start = union(anchor, distinct=True)
     types = schema.types.get(rel, ())
     if dialect is not SQLITE and len(types) == len(columns):
         # The anchor fixes the recursion's column types: a constant -3 is a 32-bit integer
         # to DuckDB, and a later 2147483648 would not fit.  Cast to the declared types.
-        casts = ", ".join(
-            f"CAST({quote(c)} AS {dialect.types.get(t, 'BIGINT')})"
+        casts = [
+            exp.Cast(this=exp.column(identifier(c)), to=cast_type(t))
             for c, t in zip(columns, types, strict=True)
-        )
-        start = f"SELECT {casts} FROM ({start}) AS {quote('anchor')} ({cols})"
-    target = ", ".join([cols, quote(RULE_COLUMN), quote(HEIGHT_COLUMN)])
-    sql = (
-        f"INSERT INTO {quote(rel)} ({target}) "
-        f"WITH RECURSIVE {quote(cte)} ({cols}) AS "
-        f"({start} UNION {recursive}) "
-        f"SELECT {cols}, NULL, NULL FROM {quote(cte)}"
-    )
-    return Statement(sql, comp.params)
+        ]
+        named = exp.TableAlias(this=identifier("anchor"), columns=_names(columns))
+        start = exp.Select(expressions=casts).from_(exp.Subquery(this=start, alias=named))
+    fixpoint = exp.Union(this=start, expression=recursive, distinct=True)
+    alias = exp.TableAlias(this=identifier(cte), columns=_names(columns))
+    with_ = exp.With(expressions=[exp.CTE(this=fixpoint, alias=alias)], recursive=True)
+    picked = [*(exp.column(identifier(c)) for c in columns), exp.Null(), exp.Null()]
+    query = exp.Select(expressions=picked).from_(table(cte))
+    query.set("with_", with_)
+    target = _names((*columns, RULE_COLUMN, HEIGHT_COLUMN))
+    insert = exp.Insert(this=exp.Schema(this=table(rel), expressions=target), expression=query)
+    return Statement(dialect.render(insert), comp.params)
 
 
-def _select(comp: Compiler, clause: Clause) -> str:
+def _select(comp: Compiler, clause: Clause) -> exp.Select:
     body = comp.body(clause.body)
     head = comp.head(clause.head, body)
     body.where.extend(null_guards(head, comp.dialect))
-    return f"SELECT {', '.join(head)}{body.from_sql()}{body.where_sql()}"
+    return body.select(*head)
+
+
+def _names(columns: tuple[str, ...]) -> list[exp.Identifier]:
+    return [identifier(c) for c in columns]

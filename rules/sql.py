@@ -1,25 +1,27 @@
-"""Compile rule clauses to SQL statements: SQL text with named parameters, and delta variants.
+"""Compile rule clauses to SQL statements: one sqlglot tree a statement, rendered per target.
 
-Every constant of a program becomes a named parameter (``:p0``, ``:p1``...); every
-identifier goes through :func:`quote`.  A clause compiles to one ``INSERT OR IGNORE
-... SELECT``; for semi-naive evaluation :func:`delta_positions` lists the body atoms
-that read the previous round's new rows (Mangle's ``makeDeltaRules`` as data) and
-:func:`compile_rule` restricts that atom to a rowid window ``(:dlo, :dhi]``.
+Every constant of a program becomes a named parameter (``@p0``, ``$p1``...); every
+identifier goes through :func:`~deniable.rules.sql_schema.identifier`.  A clause
+compiles to one ``INSERT OR IGNORE ... SELECT``; for semi-naive evaluation
+:func:`delta_positions` lists the body atoms that read the previous round's new rows
+(Mangle's ``makeDeltaRules`` as data) and :func:`compile_rule` restricts that atom to
+a rowid window ``(dlo, dhi]``.
 
 One plan serves every target: a :class:`~deniable.rules.dialects.Dialect` (SQLite by
-default, DuckDB, PostgreSQL) only decides how placeholders, types and a few operators are spelled.
+default, DuckDB, PostgreSQL) renders the tree in its own SQL, once a statement; the
+engines run the text every round.
 """
 
 from __future__ import annotations
 
-import re
+from sqlglot import exp
 
 from deniable.rules.ast import Clause
-from deniable.rules.dialects import SQLITE, Dialect
+from deniable.rules.dialects import SQLITE, Dialect, UnaryPlus
 
 # The compiler's parts live beside it; the names are re-exported here, the import path
 # the engines, the explainer and the tests use.
-from deniable.rules.sql_compiler import Body, Compiler
+from deniable.rules.sql_compiler import Body, Compiler, is_not_null
 from deniable.rules.sql_plan import (
     body_relations,
     delta_positions,
@@ -32,13 +34,14 @@ from deniable.rules.sql_schema import (
     RULE_COLUMN,
     Schema,
     Statement,
+    column,
     create_table,
+    identifier,
+    parameter,
     quote,
+    table,
     table_columns,
 )
-
-# A head column that is a plain column or a parameter: sorting by it is cheap.
-_PLAIN = re.compile(r'(t\d+\."(?:[^"]|"")*"|[:$]p\d+)\Z')
 
 
 def compile_rule(
@@ -54,7 +57,7 @@ def compile_rule(
     Args:
         clause: the clause; its head relation must be a derived table of ``schema``.
         schema: column names and types of every relation.
-        delta: position of the positive body atom restricted to rowids in ``(:dlo, :dhi]``.
+        delta: position of the positive body atom restricted to rowids in ``(dlo, dhi]``.
         sort: insert in key order when the head is plain columns and constants (bulk
             inserts into the unique index are several times faster in order).
         dialect: the SQL target.
@@ -62,33 +65,34 @@ def compile_rule(
     comp = Compiler(schema, clause, dialect=dialect)
     body = comp.body(clause.body, delta=delta)
     head = comp.head(clause.head, body)
-    rule = comp.param(clause.index)
-    height = "0" if clause.is_fact else comp.height(body)
-    cols = [quote(c) for c in comp.columns(clause.head.rel, len(clause.head.args))]
-    target = ", ".join([*cols, quote(RULE_COLUMN), quote(HEIGHT_COLUMN)])
-    select = ", ".join([*head, rule, height])
     body.where.extend(null_guards(head, dialect))
-    where = body.where_sql()
+    rel = clause.head.rel
     if not clause.head.args:
         # Nullary relations have no key to be unique on: insert at most one row.
-        cond = f"NOT EXISTS (SELECT 1 FROM {quote(clause.head.rel)})"
-        where = f"{where} AND {cond}" if where else f" WHERE {cond}"
-        where += " LIMIT 1"
-    elif sort and clause.body and all(_PLAIN.match(h) for h in head):
+        present = Body(tables=[table(rel)]).select()
+        body.where.append(exp.Not(this=exp.Exists(this=present)))
+    query = body.select(*head, *_provenance(comp, clause, body))
+    if not clause.head.args:
+        query.limit(1, copy=False)
+    elif sort and clause.body and all(isinstance(h, (exp.Column, exp.Parameter)) for h in head):
         # Unary + keeps the planner from picking a worse join order to avoid the sort.
-        where += " ORDER BY " + ", ".join(f"+{h}" for h in head)
+        query.order_by(*(UnaryPlus(this=h.copy()) for h in head), copy=False)
+    cols = [*comp.columns(rel, len(clause.head.args)), RULE_COLUMN, HEIGHT_COLUMN]
+    target = exp.Schema(this=table(rel), expressions=[identifier(c) for c in cols])
+    insert = exp.Insert(this=target, expression=query)
     # A nullary table has no key for OR IGNORE to act on (DuckDB then refuses it).
-    verb, suffix = (
-        (dialect.insert_ignore, dialect.ignore_suffix) if clause.head.args else ("INSERT", "")
-    )
-    sql = (
-        f"{verb} INTO {quote(clause.head.rel)} ({target}) "
-        f"SELECT {select}{body.from_sql()}{where}{suffix}"
-    )
-    return Statement(sql, comp.params)
+    if clause.head.args:
+        dialect.skip_existing(insert)
+    return Statement(dialect.render(insert), comp.params)
 
 
-def null_guards(head: list[str], dialect: Dialect) -> list[str]:
+def _provenance(comp: Compiler, clause: Clause, body: Body) -> list[exp.Expr]:
+    """The ``_rule`` and ``_height`` values of the rows ``clause`` derives."""
+    height = exp.Literal.number(0) if clause.is_fact else comp.height(body)
+    return [comp.param(clause.index), height]
+
+
+def null_guards(head: list[exp.Expr], dialect: Dialect) -> list[exp.Expr]:
     """Conditions that drop a row with a NULL head value where the target would fail on it.
 
     A NULL (division by zero, a bad number, a NULL stored value) yields no row, as in
@@ -96,25 +100,47 @@ def null_guards(head: list[str], dialect: Dialect) -> list[str]:
     """
     if dialect.ignore_skips_nulls:
         return []
-    return [f"{h} IS NOT NULL" for h in head if not h.startswith(dialect.marker)]
+    return [is_not_null(h.copy()) for h in head if not isinstance(h, exp.Parameter)]
 
 
-def select_rule(
-    clause: Clause, schema: Schema, *, dialect: Dialect = SQLITE, prefix: str = ""
+def compile_grouped(
+    rel: str, clauses: list[Clause], schema: Schema, *, dialect: Dialect
 ) -> Statement:
-    """``SELECT head…, rule, height FROM body``: the rows ``clause`` derives, with provenance.
+    """One ``INSERT`` of every row ``clauses`` (all with head ``rel``) derive, grouped.
 
-    Parameter names start with ``prefix`` so that several clauses can be combined in
-    one statement.
+    Every clause's rows in one ``UNION ALL``, grouped on the attributes; a row keeps the
+    provenance of the lowest-numbered clause deriving it (DuckDB's ``arg_min``).
     """
-    comp = Compiler(schema, clause, dialect=dialect, prefix=prefix)
-    body = comp.body(clause.body)
-    head = comp.head(clause.head, body)
-    rule = comp.param(clause.index)
-    height = "0" if clause.is_fact else comp.height(body)
-    body.where.extend(null_guards(head, dialect))
-    select = ", ".join([*head, rule, height])
-    return Statement(f"SELECT {select}{body.from_sql()}{body.where_sql()}", comp.params)
+    selects: list[exp.Expr] = []
+    params: dict[str, object] = {}
+    for i, clause in enumerate(clauses):
+        # Parameter names start with the clause's number: the SELECTs share one statement.
+        comp = Compiler(schema, clause, dialect=dialect, prefix=f"c{i}_")
+        body = comp.body(clause.body)
+        head = comp.head(clause.head, body)
+        body.where.extend(null_guards(head, dialect))
+        selects.append(body.select(*head, *_provenance(comp, clause, body)))
+        params.update(comp.params)
+    keys = [exp.column(f"k{j}") for j in range(len(schema.columns[rel]))]
+    named = [*(k.this.copy() for k in keys), exp.to_identifier("r"), exp.to_identifier("h")]
+    derived = exp.Subquery(
+        this=union(selects, distinct=False),
+        alias=exp.TableAlias(this=exp.to_identifier("derived"), columns=named),
+    )
+    rule, height = exp.column("r"), exp.column("h")
+    picked = [*keys, exp.Min(this=rule), exp.ArgMin(this=height, expression=rule.copy())]
+    grouped = exp.Select(expressions=picked).from_(derived, copy=False)
+    grouped.group_by(*(k.copy() for k in keys), copy=False)
+    cols = [*schema.columns[rel], RULE_COLUMN, HEIGHT_COLUMN]
+    target = exp.Schema(this=table(rel), expressions=[identifier(c) for c in cols])
+    return Statement(dialect.render(exp.Insert(this=target, expression=grouped)), params)
+
+
+def union(selects: list[exp.Expr], *, distinct: bool) -> exp.Expr:
+    """``selects`` as one query: ``UNION`` (``distinct``) or ``UNION ALL`` of them."""
+    if len(selects) == 1:
+        return selects[0]
+    return exp.union(*selects, distinct=distinct, copy=False)
 
 
 __all__ = [
@@ -125,14 +151,19 @@ __all__ = [
     "Schema",
     "Statement",
     "body_relations",
+    "column",
+    "compile_grouped",
     "compile_rule",
     "create_table",
     "delta_positions",
+    "identifier",
     "join_order",
     "lookup_columns",
     "null_guards",
+    "parameter",
     "quote",
-    "select_rule",
+    "table",
     "table_columns",
+    "union",
     "walk",
 ]

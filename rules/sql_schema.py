@@ -1,7 +1,8 @@
 """The SQL side of relations: the one quoting path, table schemas, statements and DDL.
 
-Every identifier goes into SQL through :func:`quote`; every value is a parameter of a
-:class:`Statement`.
+Every identifier goes into SQL through :func:`quote` (text) or :func:`identifier` (a
+sqlglot node, quoted the same way when rendered); every value is a parameter of a
+:class:`Statement` (:func:`parameter`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from sqlglot import exp
 from sqlite_utils.db import quote_identifier
 
 from deniable.errors import EvaluationError
@@ -24,9 +26,40 @@ def quote(name: str) -> str:
     >>> quote('a"b')
     '"a""b"'
     """
+    return quote_identifier(_checked(name))
+
+
+def identifier(name: str) -> exp.Identifier:
+    """A table, column or index name as a quoted sqlglot identifier.
+
+    >>> identifier('a"b').sql()
+    '"a""b"'
+    """
+    return exp.Identifier(this=_checked(name), quoted=True)
+
+
+def column(alias: str, name: str) -> exp.Column:
+    """Column ``name`` of the table aliased ``alias`` in a query."""
+    return exp.Column(this=identifier(name), table=exp.to_identifier(alias))
+
+
+def table(name: str, alias: str | None = None) -> exp.Table:
+    """Table ``name``, aliased ``alias`` when given."""
+    found = exp.Table(this=identifier(name))
+    if alias is not None:
+        found.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
+    return found
+
+
+def parameter(name: str) -> exp.Parameter:
+    """The named parameter ``name`` (``@name`` in SQLite, ``$name`` in DuckDB and PostgreSQL)."""
+    return exp.Parameter(this=exp.var(name))
+
+
+def _checked(name: str) -> str:
     if "\x00" in name:
         raise EvaluationError(f"name {name[:40]!r} contains a NUL character; rename it")
-    return quote_identifier(name)
+    return name
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,13 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from sqlglot import exp
 from sqlite_utils import Database
 
 from deniable.errors import EvaluationError
 from deniable.rules.checked import CheckedProgram
-from deniable.rules.dialects import SQLITE, Dialect
+from deniable.rules.dialects import SQLITE, Dialect, cast_type
 from deniable.rules.engines import DEFAULT_MAX_ROUNDS
-from deniable.rules.sql_schema import quote
+from deniable.rules.sql_schema import identifier, parameter, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,10 +140,13 @@ def lines_query(
 ) -> tuple[str, dict[str, object]]:
     """The query of ``rel``'s rows as text lines, sorted: the fields cast to text and joined
     by ``delimiter`` (a parameter), as Soufflé prints integers and symbols."""
-    mark = dialect.placeholder("d")
-    line = f" || {mark} || ".join(f"CAST({quote(c)} AS TEXT)" for c in columns)
-    picked = ", ".join(quote(c) for c in columns)
-    return f"SELECT {line} FROM {quote(rel)} ORDER BY {picked}", {"d": delimiter}
+    fields = [exp.Cast(this=exp.column(identifier(c)), to=cast_type("symbol")) for c in columns]
+    line: exp.Expr = fields[0]
+    for field_ in fields[1:]:
+        line = exp.DPipe(this=exp.DPipe(this=line, expression=parameter("d")), expression=field_)
+    query = exp.Select(expressions=[line]).from_(table(rel), copy=False)
+    query.order_by(*(exp.column(identifier(c)) for c in columns), copy=False)
+    return dialect.render(query), {"d": delimiter}
 
 
 class Engine(Protocol):

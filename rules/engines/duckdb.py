@@ -45,15 +45,13 @@ from deniable.rules.engines.sqlite import (
 from deniable.rules.functors import FUNCTIONS
 from deniable.rules.recursive_sql import compile_recursive, linear_relation
 from deniable.rules.sql import (
-    HEIGHT_COLUMN,
-    RULE_COLUMN,
     Schema,
     Statement,
+    compile_grouped,
     compile_rule,
     create_table,
     delta_positions,
     quote,
-    select_rule,
     table_columns,
     walk,
 )
@@ -360,20 +358,8 @@ def _evaluate_once(
                 counts[rel] += _run(con, compile_rule(clause, schema, dialect=DUCKDB))
             _check_rows(rel, counts, limits)
             continue
-        selects = [
-            select_rule(c, schema, dialect=DUCKDB, prefix=f"c{i}_") for i, c in enumerate(clauses)
-        ]
-        keys = [f"k{j}" for j in range(len(schema.columns[rel]))]
-        union = " UNION ALL ".join(s.sql for s in selects)
-        named = ", ".join([*keys, "r", "h"])
-        target = ", ".join(quote(c) for c in (*schema.columns[rel], RULE_COLUMN, HEIGHT_COLUMN))
-        sql = (
-            f"INSERT INTO {quote(rel)} ({target}) "
-            f"SELECT {', '.join(keys)}, min(r), arg_min(h, r) "
-            f"FROM ({union}) AS derived({named}) GROUP BY {', '.join(keys)}"
-        )
-        params = {k: v for s in selects for k, v in s.params.items()}
-        counts[rel] += _run(con, Statement(sql, params))
+        stmt = compile_grouped(rel, clauses, schema, dialect=DUCKDB)
+        counts[rel] += _run(con, stmt)
         _check_rows(rel, counts, limits)
 
 

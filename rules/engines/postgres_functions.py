@@ -14,11 +14,9 @@ shortest round-trip form, positional only up to 15 digits where Soufflé keeps 1
 
 from __future__ import annotations
 
-# Each entry is one CREATE FUNCTION; `instr` is SQLite's, which the compiler uses
-# for `contains`.  2^64 and 2^63 appear as numerics: wrap-around is done exactly.
+# Each entry is one CREATE FUNCTION.  2^64 and 2^63 appear as numerics: wrap-around
+# is done exactly.
 FUNCTION_DDL: tuple[str, ...] = (
-    """CREATE FUNCTION instr(h text, n text) RETURNS bigint LANGUAGE sql IMMUTABLE
-    PARALLEL SAFE AS $f$ SELECT strpos(h, n)::bigint $f$""",
     """CREATE FUNCTION deniable_wrap64(x numeric) RETURNS bigint LANGUAGE sql IMMUTABLE
     PARALLEL SAFE AS $f$
     SELECT (mod(mod(x + 9223372036854775808, 18446744073709551616)

@@ -12,11 +12,13 @@ import sqlite3
 import time
 from collections import defaultdict
 
+from sqlglot import exp
 from sqlite_utils import Database
 
 from deniable.errors import EvaluationError
 from deniable.rules.ast import Atom, Num, Str, Term, Var, Wildcard
 from deniable.rules.checked import CheckedProgram, Stratum
+from deniable.rules.dialects import SQLITE
 from deniable.rules.engines.base import (
     Derivation,
     Limits,
@@ -31,10 +33,13 @@ from deniable.rules.sql import (
     Schema,
     Statement,
     body_relations,
+    column,
     compile_rule,
     create_table,
     delta_positions,
+    identifier,
     lookup_columns,
+    parameter,
     quote,
     table_columns,
 )
@@ -346,13 +351,13 @@ def select_atom(
     """
     names = [a.name for a in atom.args if isinstance(a, Var)]
     columns = list(dict.fromkeys(names))
-    sql, params = _select_sql(db, program, atom, [f"_v{i}" for i in range(len(columns))])
-    order = ", ".join(str(i + 1) for i in range(len(columns)))
-    text = f"SELECT DISTINCT {sql}" + (f" ORDER BY {order}" if order else "")
+    query, params = _select_query(db, program, atom, [f"_v{i}" for i in range(len(columns))])
+    if columns:
+        query.order_by(*(exp.Literal.number(i + 1) for i in range(len(columns))), copy=False)
     if limit is not None:
-        text += " LIMIT :limit"
+        query.limit(parameter("limit"), copy=False)
         params = {**params, "limit": int(limit)}
-    rows = [tuple(r) for r in db.execute(text, params).fetchall()]
+    rows = [tuple(r) for r in db.execute(SQLITE.render(query), params).fetchall()]
     if not columns:
         rows = [()] if rows else []
     return columns, rows
@@ -369,8 +374,7 @@ def select_heads(db: Database, program: CheckedProgram) -> list[tuple]:
     for clause in program.clauses:
         comp = Compiler(schema, clause)
         body = comp.body(clause.body)
-        head = comp.head(clause.head, body) or ["1"]
-        text = f"SELECT DISTINCT {', '.join(head)}{body.from_sql()}{body.where_sql()}"
+        text = SQLITE.render(body.select(*comp.head(clause.head, body), distinct=True))
         try:
             rows = db.execute(text, comp.params).fetchall()
         except sqlite3.Error as error:
@@ -380,9 +384,9 @@ def select_heads(db: Database, program: CheckedProgram) -> list[tuple]:
     return sorted(found, key=lambda row: tuple((isinstance(v, str), v) for v in row))
 
 
-def _select_sql(
+def _select_query(
     db: Database, program: CheckedProgram, atom: Atom, labels: list[str]
-) -> tuple[str, dict[str, object]]:
+) -> tuple[exp.Select, dict[str, object]]:
     for arg in atom.args:
         if not isinstance(arg, (Var, Wildcard, Str, Num)):
             raise EvaluationError("a query atom takes only variables, constants and _")
@@ -392,10 +396,10 @@ def _select_sql(
     comp = Compiler(schema)
     body = comp.body([atom])
     seen = list(dict.fromkeys(a.name for a in atom.args if isinstance(a, Var)))
-    picked = ", ".join(
-        f"{body.env[n]} AS {quote(lab)}" for n, lab in zip(seen, labels, strict=True)
-    )
-    return (picked or "1") + body.from_sql() + body.where_sql(), comp.params
+    picked = [
+        exp.alias_(body.value(n), identifier(lab)) for n, lab in zip(seen, labels, strict=True)
+    ]
+    return body.select(*picked, distinct=True), comp.params
 
 
 def matching_rows(
@@ -429,10 +433,9 @@ def select_matching(
     comp = Compiler(schema)
     body = comp.body([Atom(rel, tuple(args))])
     alias = body.atoms[0][1]
-    cols = [f"{alias}.{quote(c)}" for c in columns] or ["1"]
-    text = f"SELECT DISTINCT {', '.join(cols)}{body.from_sql()}{body.where_sql()}"
-    text += f" ORDER BY {', '.join(str(i + 1) for i in range(len(cols)))}"
-    rows = [tuple(r) for r in db.execute(text, comp.params).fetchall()]
+    query = body.select(*(column(alias, c) for c in columns), distinct=True)
+    query.order_by(*(exp.Literal.number(i + 1) for i in range(max(len(columns), 1))), copy=False)
+    rows = [tuple(r) for r in db.execute(SQLITE.render(query), comp.params).fetchall()]
     if not columns:
         return [()] if rows else []
     return rows
