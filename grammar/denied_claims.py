@@ -76,6 +76,15 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
         about = _claim_subjects(roots, ctx, {d.name for d in deniers})
         if not about:
             about = _unnamed_body(roots, ctx) or _claimant_met_denier(roots, ctx, deniers)
+        if not about and deniers and all(_bare_claim(r) for r in roots) and roots:
+            # "Prosecutors allege that A took bribes from B. A denied the allegations."
+            about, third = _claim_before(sent, ctx, {d.name for d in deniers})
+            for d in deniers:
+                for name in third:  # a claim about others, which this denier cannot deny
+                    yield Candidate(
+                        "denies", d.name, name, v.i, sent.start, sent.end,
+                        f"{v.lemma_}_claim_of_others", rejected=True,
+                    )  # fmt: skip
         claim = "; ".join(claim_text(r, ctx) for r in roots)
         for d in deniers:
             for m in about:
@@ -121,6 +130,45 @@ def _voiced(v: Token, ctx: Context) -> list[Mention]:
 
 
 _HEAD_POSTS = frozenset({"leader", "chairman", "chairwoman", "head", "member"})
+
+
+_POINTING = frozenset({"the", "these", "those", "such", "this", "that"})
+
+
+def _bare_claim(noun: Token) -> bool:
+    """ "the allegations", "these claims": a claim noun that points back, with no content
+    of its own."""
+    if noun.lemma_.lower() not in CLAIM_WORDS:
+        return False
+    if any(c.dep_ in ("acl", "ccomp", "prep", "relcl", "appos") for c in noun.children):
+        return False
+    return any(c.dep_ == "det" and c.lower_ in _POINTING for c in noun.children)
+
+
+def _claim_before(sent: Span, ctx: Context, deniers: set[str]) -> tuple[list[Mention], list[str]]:
+    """The others named in the claim the sentence before makes about the denier ("… allege
+    that A took bribes from B"), when that claim names the denier; when it does not, the
+    names of those it is about instead, as the second item."""
+    if sent.start == 0:
+        return [], []
+    prev = ctx.doc[sent.start - 1].sent
+    for v in prev:
+        if v.pos_ != "VERB" or v.lemma_.lower() not in _SPEECH | {"allege", "accuse"}:
+            continue
+        contents = [c for c in v.children if c.dep_ == "ccomp"]
+        if v.lemma_.lower() == "accuse":
+            contents = [c for c in v.children if c.dep_ == "prep" and c.lower_ == "of"]
+        for c in contents:
+            named = [m for t in c.subtree if (m := ctx.names.at(t.i)) is not None and m.actor]
+            names = {m.name for m in named}
+            if not deniers & names:
+                return [], sorted(names)
+            others: list[Mention] = []
+            for m in named:
+                if m.name not in deniers and m.name not in {o.name for o in others}:
+                    others.append(m)
+            return others, []
+    return [], []
 
 
 def _set_off_claim(noun: Token) -> Token:
