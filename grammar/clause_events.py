@@ -187,6 +187,15 @@ def called_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         b = [m for c in v.children if c.dep_ == "dobj" or _callee(c, ctx) for m in args(c, ctx)]
         if not b:
+            # "'phoned B 50 times'": the parser may take the callee for an adverb
+            b = [
+                m
+                for c in v.children
+                if c.dep_ == "npadvmod" and c.i == v.i + 1
+                for m in args(c, ctx)
+                if m.kind == "person"
+            ]
+        if not b:
             for c in v.conjuncts:  # "called and texted B"
                 b += [m for g in c.children if g.dep_ == "dobj" for m in args(g, ctx)]
         found = pairs("called", v, subjects(v, ctx), b, "called_verb", sent)

@@ -153,6 +153,8 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     according = _according(sent, ctx)
     if according and modality is Modality.ASSERTED:
         return Modality.REPORTED, according
+    if modality is Modality.ASSERTED and _quoted_headline(v, sent):
+        return Modality.REPORTED, ""  # a headline's "A 'phoned B 50 times'": someone's claim
     if modality is Modality.ASSERTED and sent.start in ctx.quoted and c.pred != "denies":
         return Modality.REPORTED, ctx.quoted[sent.start]  # a quotation's inner sentence
     return modality, source
@@ -166,6 +168,20 @@ def _impersonal(v: Token) -> bool:
     return any(c.dep_ == "auxpass" for c in v.children) and any(
         c.dep_ in ("nsubjpass", "expl") and c.lower_ == "it" for c in v.children
     )
+
+
+_QUOTES = frozenset({"'", "‘", "’", '"', "“", "”"})
+
+
+def _quoted_headline(v: Token, sent: Span) -> bool:
+    """The verb sits inside quotation marks in a line with no closing full stop (a
+    headline), which quotes a claim without saying whose."""
+    words = [t for t in sent if not t.is_space]
+    if not words or words[-1].text in (".", "?", "!"):
+        return False
+    opened = [t.i for t in words if t.text in _QUOTES and t.i < v.i]
+    closed = [t.i for t in words if t.text in _QUOTES and t.i > v.i]
+    return len(opened) % 2 == 1 and bool(closed)
 
 
 def _denied_after(v: Token) -> bool:
