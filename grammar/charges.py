@@ -354,12 +354,23 @@ def _authority(t: Token, ctx: Context) -> str | None:
             None,
         )
         return _authority(inner, ctx) if inner is not None else None
+    if t.lemma_.lower() in ("authority", "government"):
+        # "Canadian authorities" are the state's: its government (the guideline's metonym)
+        state = next(
+            (x for c in t.lefts if (x := ctx.names.at(c.i)) is not None and x.kind == "gov"),
+            None,
+        )
+        if state is not None:
+            return state.name
     # The phrase as written, without its determiner: "US prosecutors", "a federal grand jury".
     left = [c for c in t.lefts if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
     start = min([c.left_edge.i for c in left] + [t.i])
     kept = [w for w in ctx.doc[start : t.i + 1] if w.dep_ not in ("det", "poss", "punct")]
     # "Federal prosecutors in X have …": a sentence's capital is no part of the name
-    words = [w.lower_ if w.is_sent_start and w.pos_ != "PROPN" else w.text for w in kept]
+    words = [
+        w.lower_ if w.is_sent_start and w.pos_ != "PROPN" and w.ent_type_ != "NORP" else w.text
+        for w in kept
+    ]
     # joined as written: "anti-corruption agency" keeps its hyphen
     text = "".join(word + w.whitespace_ for word, w in zip(words, kept, strict=True)).strip()
     return text if len(words) > 1 else text.lower()

@@ -41,6 +41,9 @@ class RawName:
     gender: str = ""
 
 
+_PORTFOLIOS = vocab().cues["portfolios"] | {"foreign"}
+
+
 def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     """Named entities, honorific names and vocabulary names, one per token run."""
     taken: set[int] = set()
@@ -98,6 +101,12 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
             continue
         kind = "org" if words[-1] in _ORG_WORDS else "person"
         add(RawName(start, end, doc[start:end].text, kind))
+    # "China's foreign ministry", "the Russian defence ministry": a ministry written in
+    # lower case is still that country's ministry
+    for t in doc:
+        r = _lowercase_ministry(doc, t, v)
+        if r is not None and not any(i in taken for i in range(r.start, r.end)):
+            add(r)
     # An acronym the tagger left unnamed ("the boss of PTKL") is an organisation.
     for t in doc:
         if t.i not in taken and _acronym(t, v):
@@ -457,6 +466,24 @@ def _ends_post(doc: Doc, start: int, low: str, v: Vocab) -> bool:
             if f"{before} {low}" in v.posts and " of " in f" {before} ":
                 return True
     return False
+
+
+def _lowercase_ministry(doc: Doc, t: Token, v: Vocab) -> RawName | None:
+    """ "China's foreign ministry" (the ministry, for :func:`national` to name), "the
+    Russian defence ministry" (the whole name)."""
+    if t.lower_ != "ministry" or not t.text.islower() or t.i < 2:
+        return None
+    portfolio = doc[t.i - 1]
+    if not portfolio.text.islower() or portfolio.lower_ not in _PORTFOLIOS:
+        return None
+    title = f"{portfolio.text.title()} Ministry"
+    before = doc[t.i - 2]
+    if before.lower_ in ("'s", "’s") and t.i >= 3 and v.government(doc[t.i - 3].text):
+        return RawName(t.i - 1, t.i + 1, title, "org")
+    gov = v.government(before.text) if before.lower_ in v.adjectives else None
+    if gov and gov.endswith(" government"):
+        return RawName(t.i - 2, t.i + 1, f"{gov.removesuffix(' government')} {title}", "org")
+    return None
 
 
 def _date_word(t: Token) -> bool:
