@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import agent_mentions, args, passive, subjects
-from deniable.grammar.dismissals import brushed_off, named_false
+from deniable.grammar.dismissals import CLAIM_WORDS, brushed_off, named_false
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.names import Mention
 from deniable.grammar.vocab import vocab
@@ -54,7 +54,7 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
         else:
             deniers = agent_mentions(v, ctx) if passive(v) else subjects(v, ctx, True)
             if not deniers:
-                deniers = _voiced(v, ctx)  # "X's office denied that …"
+                deniers = voiced(v, ctx)  # "X's office denied that …"
             for c in v.children:
                 if c.dep_ in ("dobj", "ccomp", "xcomp", "nsubjpass"):
                     claim_roots.append(c)
@@ -115,18 +115,30 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 )
 
 
-_VOICE_NOUNS = frozenset(
+# Whose words an office or a spokesperson speaks: "X's office said", "X's lawyer said".
+VOICES = frozenset(
     {"office", "spokesman", "spokeswoman", "spokesperson", "lawyer", "lawyers", "attorney",
-     "attorneys", "representative", "representatives", "camp"}
+     "attorneys", "representative", "representatives", "team", "camp", "aide"}
 )  # fmt: skip
 
 
-def _voiced(v: Token, ctx: Context) -> list[Mention]:
-    """The person whose office, lawyer or spokesman the verb's subject is."""
+def voiced(v: Token, ctx: Context) -> list[Mention]:
+    """The person whose office, lawyer or spokesman the verb's subject is ("X's office
+    said", "a spokesman for X said")."""
     subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
-    if subj is None or subj.lower_ not in _VOICE_NOUNS:
+    if subj is None or subj.lower_ not in VOICES:
         return []
-    return [m for c in subj.children if c.dep_ == "poss" for m in args(c, ctx)]
+    owners = [m for c in subj.children if c.dep_ == "poss" and (m := ctx.names.at(c.i))]
+    if owners:
+        return owners
+    return [
+        m
+        for c in subj.children
+        if c.dep_ == "prep" and c.lower_ == "for"
+        for g in c.children
+        if g.dep_ == "pobj"
+        for m in args(g, ctx)
+    ]
 
 
 _HEAD_POSTS = frozenset({"leader", "chairman", "chairwoman", "head", "member"})
@@ -286,7 +298,6 @@ _DEALINGS = frozenset(
     {"dealing", "dealings", "relationship", "relation", "relations", "contact", "contacts",
      "link", "links", "connection", "connections", "involvement", "business"}
 )  # fmt: skip
-CLAIM_WORDS = frozenset({"report", "claim", "allegation", "suggestion", "accusation", "rumour"})
 
 
 def _claim_in_prep(prep: Token) -> list[Token]:

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 _FALSE = vocab().cues["false"]
 _NAMING_VERBS = frozenset({"call", "brand", "describe", "label", "dismiss", "term"})
-_CLAIMS = frozenset({"report", "claim", "allegation", "suggestion", "accusation", "rumour"})
+#: Nouns of a claim someone makes ("the report that …", "the allegations").
+CLAIM_WORDS = frozenset({"report", "claim", "allegation", "suggestion", "accusation", "rumour"})
 
 
 def brushed_off(v: Token) -> bool:
@@ -32,7 +33,7 @@ def named_false(v: Token) -> bool:
     the verb's object, named false."""
     if v.lemma_ not in _NAMING_VERBS:
         return False
-    if not any(c.dep_ == "dobj" and c.lemma_.lower() in _CLAIMS for c in v.children):
+    if not any(c.dep_ == "dobj" and c.lemma_.lower() in CLAIM_WORDS for c in v.children):
         return False
     said = [
         t

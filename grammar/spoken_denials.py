@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import after, args, subjects
-from deniable.grammar.denied_claims import CLAIM_WORDS, claim_text
+from deniable.grammar.denied_claims import claim_text, voiced
+from deniable.grammar.dismissals import CLAIM_WORDS
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -24,11 +25,6 @@ if TYPE_CHECKING:
 
 _SPEECH = vocab().cues["speech"]
 _FALSE = vocab().cues["false"]
-# Whose words an office or a spokesperson speaks: "X's office said", "X's lawyer said".
-_VOICES = frozenset(
-    {"office", "spokesman", "spokeswoman", "spokesperson", "lawyer", "lawyers", "attorney",
-     "attorneys", "representative", "representatives", "team", "camp", "aide"}
-)  # fmt: skip
 
 
 def said_false(sent: Span, ctx: Context) -> Iterator[Candidate]:
@@ -208,21 +204,4 @@ def _called_false(clause: Token) -> bool:
 
 def _voice(v: Token, ctx: Context) -> list[Mention]:
     """Who speaks: the subject, or the person whose office or lawyer it is."""
-    out = subjects(v, ctx, True)
-    if out:
-        return out
-    subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
-    if subj is None or subj.lower_ not in _VOICES:
-        return []
-    owners = [m for c in subj.children if c.dep_ == "poss" and (m := ctx.names.at(c.i))]
-    if owners:
-        return owners
-    # "a spokesman for X said", "lawyers for X said"
-    return [
-        m
-        for c in subj.children
-        if c.dep_ == "prep" and c.lower_ == "for"
-        for g in c.children
-        if g.dep_ == "pobj"
-        for m in args(g, ctx)
-    ]
+    return subjects(v, ctx, True) or voiced(v, ctx)
