@@ -99,7 +99,7 @@ _COMPARE: dict[str, type[exp.Binary]] = {
 _FUNCTORS = ("^", "bxor", "bshru")
 
 
-def _zero() -> exp.Literal:
+def _zero() -> exp.Expr:
     return exp.Literal.number(0)
 
 
