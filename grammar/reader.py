@@ -57,6 +57,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     role_clauses.role_verb,
     role_clauses.role_appointed,
     role_clauses.role_joined,
+    role_clauses.role_on_board,
     clause_events.called_verb,
     clause_events.messages_exchanged,
     clause_events.calls_made,

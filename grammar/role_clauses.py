@@ -170,6 +170,39 @@ def role_joined(sent: Span, ctx: Context) -> Iterator[Candidate]:
             )  # fmt: skip
 
 
+def role_on_board(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "X sits (serves) on the board of Y", "X is on Y's board": a board member of Y."""
+    for v in sent:
+        if v.lemma_.lower() not in ("sit", "serve", "be") or _negated(v):
+            continue
+        for c in v.children:
+            if c.dep_ != "prep" or c.lower_ != "on":
+                continue
+            board = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if board is None or board.lemma_.lower() != "board":
+                continue
+            owners = [ctx.names.at(g.i) for g in board.children if g.dep_ == "poss"]
+            owners += [
+                ctx.names.at(g.i)
+                for p in board.children
+                if p.dep_ == "prep" and p.lower_ == "of"
+                for g in p.children
+                if g.dep_ == "pobj"
+            ]
+            # (only a body has a board: a "place" here is a firm the tagger mistook)
+            org = next(
+                (m for m in owners if m is not None and m.kind in ("org", "party", "place")), None
+            )
+            if org is None:
+                continue
+            when = "former" if v.tag_ == "VBD" else ""
+            for person in _persons(v, ctx):
+                yield Candidate(
+                    "role", person.name, org.name, v.i, person.start, org.end, "role_on_board",
+                    role="board member", when=when,
+                )  # fmt: skip
+
+
 def _appointed_by(v: Token, ctx: Context) -> Iterator[Candidate]:
     """ "Y appointed X (as) chief executive", "A named X head of Y": X's post is the one
     the object is given, of the body named with it or, failing that, of the body that
