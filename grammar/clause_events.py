@@ -79,6 +79,42 @@ def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
         yield from pairs("met", v, a, b, f"{v.lemma_}_verb", sent)
 
 
+_SPENT = frozenset({"time", "day", "days", "weekend", "evening", "night", "hours", "week"})
+
+
+def met_in_person(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A hosted B", "A was introduced to B", "A spent the weekend with B", "A paid a visit
+    to B", "A and B were seen together": people together in person."""
+    for v in sent:
+        if v.pos_ != "VERB":
+            continue
+        lemma = v.lemma_.lower()
+        people: list[Mention] = []
+        pattern = {"pay": "paid_a_visit", "make": "paid_a_visit"}.get(lemma, f"{lemma}_in_person")
+        if lemma == "host":
+            people = [
+                m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)
+                if m.kind == "person"
+            ]  # fmt: skip
+        elif lemma == "introduce" and any(c.dep_ == "auxpass" for c in v.children):
+            people = [m for m in after((v,), ("to",), ctx) if m.kind == "person"]
+        elif lemma == "spend" and any(
+            c.dep_ in ("dobj", "npadvmod") and c.lower_ in _SPENT for c in v.children
+        ):
+            people = [m for m in after((v,), ("with",), ctx) if m.kind == "person"]
+        elif lemma in ("pay", "make"):
+            visits = [c for c in v.children if c.dep_ == "dobj" and c.lemma_.lower() == "visit"]
+            people = [m for m in after((v, *visits), ("to",), ctx) if m.kind == "person"]
+        elif lemma == "see" and any(c.dep_ == "auxpass" for c in v.children):
+            if any(c.lower_ == "together" for c in v.children):
+                together = [m for m in subjects(v, ctx) if m.kind == "person"]
+                for x, y in combinations(together, 2):
+                    yield from pairs("met", v, [x], [y], "seen_together", sent)
+            continue
+        if people:
+            yield from pairs("met", v, subjects(v, ctx), people, pattern, sent)
+
+
 def _at_gathering(v: Token) -> bool:
     """ "chatted at a dinner", "talked during the summit": somewhere people are in person."""
     return any(

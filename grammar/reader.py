@@ -60,6 +60,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     role_clauses.role_on_board,
     clause_events.called_verb,
     clause_events.messages_exchanged,
+    clause_events.met_in_person,
     clause_events.calls_made,
     clause_events.their_call,
     clause_events.spoke_by_phone,
