@@ -104,14 +104,20 @@ def _said_for(v: Token, sent: Span, ctx: Context) -> Iterator[Candidate]:
 
 
 def said_no_ties(sent: Span, ctx: Context) -> Iterator[Candidate]:
-    """ "A insisted she had no links to B", "A said it has no ties with B": someone saying
-    they themself have no ties to another denies them."""
+    """ "A insisted she had no links to B", "A said she did not know B", "A said it had
+    nothing to do with B": someone saying they themself have no ties to another denies
+    them."""
     for v in sent:
         if v.lemma_ not in _SPEECH or v.pos_ != "VERB":
             continue
         speakers = {m.name for m in _voice(v, ctx)}
         for c in v.children:
-            if c.dep_ != "ccomp" or c.lemma_ != "have" or not _no_ties(c):
+            if c.dep_ != "ccomp":
+                continue
+            # ("said she had not spoken to B" is a negated call, and no more than that)
+            knows = c.lemma_ == "know" and _never_in_touch(c)
+            ties = c.lemma_ == "have" and _no_ties(c)
+            if not (ties or knows or _nothing_to_do_with(c)):
                 continue
             holders = {m.name for m in subjects(c, ctx, True)}
             for d in sorted(speakers & holders):
@@ -121,6 +127,15 @@ def said_no_ties(sent: Span, ctx: Context) -> Iterator[Candidate]:
                             "denies", d, name, v.i, sent.start, sent.end, "said_no_ties",
                             claim=claim_text(c, ctx),
                         )  # fmt: skip
+
+
+def _nothing_to_do_with(c: Token) -> bool:
+    """ "had nothing to do with B"."""
+    return (
+        c.lemma_ == "have"
+        and any(g.dep_ == "dobj" and g.lower_ == "nothing" for g in c.children)
+        and any(t.lower_ == "with" for t in c.subtree)
+    )
 
 
 def _no_ties(c: Token) -> bool:
