@@ -370,13 +370,20 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         )
     ):
         toks.pop(0)
-    # "the ambassador to the US Gilad Erdan": a country's short name run into a person's
+    # "the ambassador to the US Gilad Erdan", "Secretary of Defense Lloyd Austin": a
+    # country's short name or the post's portfolio run into a person's name
     if (
         kind in ("org", "person")
         and len(toks) >= 3
-        and toks[0].text.isupper()
-        and toks[0].lower_ in _country_words()
         and toks[1].lower_ in lexicon().first_names
+        and (
+            (toks[0].text.isupper() and toks[0].lower_ in _country_words())
+            or (
+                toks[0].lower_ in _PORTFOLIOS | {"state"}
+                and toks[0].i > 0
+                and ent.doc[toks[0].i - 1].lower_ == "of"
+            )
+        )
     ):
         toks.pop(0)
         kind = "person"
