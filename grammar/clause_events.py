@@ -59,6 +59,12 @@ def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 continue
         if v.lemma_ == "meet":
             b = objects(v, ctx)
+            if v.dep_ == "relcl" and any(
+                c.dep_ == "dobj" and c.lower_ in ("whom", "who", "that") for c in v.children
+            ):
+                b = args(v.head, ctx)  # "A, whom B met twice": A is whom B met
+            elif v.dep_ == "relcl" and not b and v.head.dep_ == "conj" and len(a) == 1:
+                a = args(v.head.head, ctx)  # "A and B, who met in 2019": both
             for x in (x for x in _whose_people(v, ctx) if x.name not in {y.name for y in b}):
                 # "met with X transition officials", "met aides to X": not X
                 for c in pairs("met", v, a, [x], "met_their_people", sent):
