@@ -138,7 +138,12 @@ def read(
     """
     traced, kinds, named, unresolved = _run(document, sentences, progress)
     facts = tuple(_fact(document, t) for t in traced if t.modality is not None)
-    types = {n: kinds.get(n, EntityType.PERSON) for f in facts for n in f.args}
+    # (a name no mention gave a kind: where one goes is a place, anyone else a person)
+    types = {
+        n: kinds.get(n, EntityType.PLACE if f.pred == "visited" and k == 1 else EntityType.PERSON)
+        for f in facts
+        for k, n in enumerate(f.args)
+    }
     types.update({m.name: kinds[m.name] for m in named if m.name in kinds})
     vetoes = frozenset(
         (t.candidate.pred, (t.candidate.a, t.candidate.b), t.sentence)

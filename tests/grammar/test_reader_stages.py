@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deniable.facts.model import Document, Modality
+from deniable.facts.model import Document, EntityType, Modality
 from deniable.grammar.candidate import Context
 from deniable.grammar.charges import charged
 from deniable.grammar.clause_events import held_talks, met_verb
@@ -474,3 +474,10 @@ def test_a_known_leader_under_another_spelling_heads_the_same_government() -> No
     assert leader_government("Binyamin Netanyahu") == "Israeli government"
     assert leader_government("Sara Netanyahu") is None  # another first name: someone else
     assert leader_government("Dora Quill") is None
+
+
+def test_where_someone_goes_is_a_place_not_a_person() -> None:
+    text = "Exile\n\nAnna Berg breaks off the march and goes into exile to Belarus.\n"
+    reading = read(Document("a.txt", text), split_sentences(text))
+    assert [(f.pred, f.args) for f in reading.facts] == [("visited", ("Anna Berg", "Belarus"))]
+    assert reading.types["Belarus"] is EntityType.PLACE
