@@ -92,14 +92,35 @@ def picture_shows(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         if not _of_a_picture(v) or _shows_none(v):
             continue
-        shown = _people([m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)])
-        heads = [v, *(c for c in v.children if c.dep_ == "dobj")]
+        objs = [c for c in v.children if c.dep_ == "dobj"]
+        # ("shows A shaking hands with B": the parser may make A a clause's subject)
+        clauses = [c for c in v.children if c.dep_ == "ccomp" and not objs]
+        objs += [g for c in clauses for g in c.children if g.dep_ == "nsubj"]
+        objs += clauses
+        shown = _people([m for c in objs if c.dep_ != "ccomp" for m in args(c, ctx)])
+        # ("shows A shaking hands with B": with B on the participle of A)
+        heads = [v, *objs, *(g for c in objs for g in c.children if g.dep_ == "acl")]
         beside = _beside(heads, shown, ctx)
         if beside:
             yield from pairs("pictured_with", v, shown, beside[:1], "picture_shows", sent)
         elif len(shown) > 1:
             for x, y in combinations(shown, 2):
                 yield from pairs("pictured_with", v, [x], [y], "picture_shows", sent)
+
+
+_PICTURED = frozenset({"picture", "photograph", "film", "snap"})
+
+
+def pictured_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A was pictured with (alongside) B", "A was photographed next to B"."""
+    for v in sent:
+        if v.lemma_.lower() not in _PICTURED or v.tag_ != "VBN":
+            continue
+        if not any(c.dep_ == "auxpass" for c in v.children) and v.dep_ != "acl":
+            continue
+        who = _people(subjects(v, ctx) if v.dep_ != "acl" else args(v.head, ctx))
+        beside = [m for m in _beside([v], who, ctx)]
+        yield from pairs("pictured_with", v, who, beside, "pictured_beside", sent)
 
 
 def _beside(heads: list[Token], shown: list[Mention], ctx: Context) -> list[Mention]:
@@ -145,9 +166,11 @@ def _of_a_picture(v: Token) -> bool:
 def _verb_of(n: Token) -> Token | None:
     """The verb ``n`` hangs on through "in" ("appears in a photo")."""
     prep = n.head
-    if n.dep_ != "pobj" or prep.lower_ != "in" or prep.head.pos_ not in ("VERB", "AUX"):
+    if n.dep_ != "pobj" or prep.head.pos_ not in ("VERB", "AUX"):
         return None
-    return prep.head
+    if prep.lower_ == "in" or (prep.lower_ == "for" and prep.head.lemma_ == "pose"):
+        return prep.head  # "appears in a photo", "posed for a photograph"
+    return None
 
 
 def _people(found: list[Mention]) -> list[Mention]:

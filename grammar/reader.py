@@ -70,6 +70,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     pictures.photographed_together,
     pictures.caption_with,
     pictures.picture_shows,
+    pictures.pictured_verb,
     charges.charged,
     charges.charges_faced,
     charges.indictment_returned,
