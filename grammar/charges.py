@@ -168,6 +168,13 @@ def _along_with(v: Token, ctx: Context) -> list[Mention]:
             for w in c.children:
                 if w.dep_ == "prep" and w.lower_ == "with":
                     out += [m for g in w.children if g.dep_ == "pobj" for m in args(g, ctx)]
+        elif c.dep_ == "prep" and c.lower_ == "alongside":
+            # "charged alongside her husband, B": the apposition names him
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    out += args(g, ctx) or [
+                        m for a in g.children if a.dep_ == "appos" for m in args(a, ctx)
+                    ]
     return out
 
 
