@@ -436,6 +436,8 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
                 continue  # "received him in the Kremlin": where, not whom
             if c.dep_ == "prep" and c.lower_ in ("in", "at") and _posted(t, c, ctx):
                 continue  # "its top diplomat in Washington": where they serve, not whom
+            if c.dep_ in ("prep", "dative") and c.lower_ == "to" and t.lemma_ in _TELLING:
+                continue  # "would suggest to China that …": whom it is said to, not of whom
             if c.dep_ == "prep" and c.lower_ in _TOPIC and (_partnered(t) or _partner(t)):
                 continue  # "speaking with B about C": the claim is the talk with B
             # A name inside a predicate noun ("an agent of the FSB") is further from what the
@@ -449,6 +451,7 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
 
 
 _TOPIC = frozenset({"about", "regarding", "concerning", "over", "on"})
+_TELLING = frozenset({"suggest", "say", "signal", "indicate", "explain", "announce", "report"})
 
 
 def _partnered(verb: Token) -> bool:
