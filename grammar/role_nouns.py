@@ -121,6 +121,9 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
     """A role noun phrase describing person ``m``: its post and its organisation."""
     if noun.pos_ not in ("NOUN", "PROPN"):
         return
+    if noun.lemma_.lower() == "part" and not any(c.dep_ == "det" for c in noun.children):
+        yield from _part_of(noun, m, ctx)  # "X, who was part of the Butler inquiry"
+        return
     doc = ctx.doc
     left = [c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod", "poss")]
     start = min([c.left_edge.i for c in left] + [noun.i])
@@ -283,6 +286,19 @@ def _of_tail(noun: Token, ctx: Context) -> Token | None:
                 return obj
             return None
     return None
+
+
+def _part_of(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
+    """ "part of Y" said of a person, Y a named body: a member of Y."""
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for g in c.children:
+                body = ctx.mention(g) if g.dep_ == "pobj" else None
+                if body is not None and body.kind in ("org", "party") and body.name != m.name:
+                    yield Candidate(
+                        "role", m.name, body.name, m.end - 1, min(noun.i, m.start),
+                        max(body.end, m.end), "role_in_apposition", role="member",
+                    )  # fmt: skip
 
 
 def _titled_holder(after: Mention | None, ctx: Context) -> Mention | None:
