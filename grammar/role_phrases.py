@@ -360,6 +360,14 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
             infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in rel.children)
             if rel.dep_ == "relcl" and rel.lemma_ == "be" and not infinitive:
                 nouns += [c for c in rel.children if c.dep_ == "attr"]
+                # "who is a member of X and was part of Y": the second "be" too
+                nouns += [
+                    c
+                    for more in rel.conjuncts
+                    if more.lemma_ == "be"
+                    for c in more.children
+                    if c.dep_ == "attr"
+                ]
         copulas: list[Token] = []
         if head.dep_ == "nsubj" and head.head.lemma_ == "be" and not _negated_be(head.head):
             copulas = [c for c in head.head.children if c.dep_ == "attr"]
