@@ -228,15 +228,21 @@ def spread(doc: Doc, raw: list[RawName]) -> list[RawName]:
     return sorted(out, key=lambda r: r.start)
 
 
+_NICK_MARKS = frozenset({("(", ")"), ("‘", "’"), ("'", "'"), ("“", "”"), ('"', '"')})
+
+
 def _nicknamed(doc: Doc, t: Token, first_names: dict[str, str]) -> RawName | None:
-    """ "James (Trey) Smith": a nickname in brackets inside a name is no part of it."""
+    """ "James (Trey) Smith", "Dmitry 'Wagner' Utkin": a nickname in brackets or quotation
+    marks inside a name is no part of it."""
     if t.lower_ not in first_names or not t.text[:1].isupper():
         return None
     words = doc[t.i + 1 : t.i + 5]
-    if len(words) < 4 or words[0].text != "(" or words[2].text != ")":
+    if len(words) < 4 or (words[0].text, words[2].text) not in _NICK_MARKS:
         return None
     nick, last = words[1], words[3]
-    if not (nick.is_alpha and nick.text[:1].isupper() and _name_word(last)):
+    # (the marks say it is a name, whatever the tagger made of its last word)
+    surname = _name_word(last) or (last.is_alpha and last.text[:1].isupper())
+    if not (nick.is_alpha and nick.text[:1].isupper() and surname):
         return None
     return RawName(t.i, last.i + 1, f"{t.text} {last.text}", "person", first_names[t.lower_])
 
