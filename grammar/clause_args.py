@@ -7,6 +7,7 @@ counterpart, A"), the actors after a preposition, and the pairs a symmetric even
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import combinations
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
@@ -270,3 +271,19 @@ def agent_mentions(v: Token, ctx: Context) -> list[Mention]:
         if g.dep_ == "pobj"
         for m in args(g, ctx, True)
     ]
+
+
+def together(
+    pred: str, n: Token, v: Token, held: list[Mention], pattern: str, sent: Span, ctx: Context
+) -> Iterator[Candidate]:
+    """Each pair of the subjects of ``v`` ("A and B held talks"), or the two just named
+    ("the two men held talks")."""
+    if len(held) > 1:
+        for x, y in combinations(held, 2):
+            yield from pairs(pred, n, [x], [y], pattern, sent)
+    elif not held:
+        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        two = the_two(subj, ctx) if subj is not None else []
+        if subj is not None and two:
+            x, y = two
+            yield Candidate(pred, x.name, y.name, n.i, subj.left_edge.i, n.i + 1, pattern)

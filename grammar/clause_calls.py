@@ -1,0 +1,272 @@
+"""Calls read from the dependency parse of a clause: "A phoned B", "A took a call from B",
+"A and B spoke by phone", "A's calls with B", messages exchanged.
+
+An extractor module beside :mod:`deniable.grammar.clause_events` (meetings, talks, visits).
+Whether a candidate was asserted, reported, attempted or denied is decided in
+:mod:`deniable.grammar.stance`; "called it a farce" or "called for" is read here as no call,
+a veto for any less careful reading of the same words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+from deniable.grammar.candidate import Candidate, Context
+from deniable.grammar.clause_args import after, args, pairs, subjects, together
+from deniable.grammar.vocab import vocab, word_forms
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+_PHONE = vocab().cues["phone_words"]
+_CALL_VERBS = vocab().cues["call_verbs"]
+
+
+def called_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A phoned B", "A called and texted B"; never "called for", "called on", "called it"."""
+    for v in sent:
+        if v.pos_ != "VERB" or not word_forms(v) & _CALL_VERBS:
+            continue
+        b = [m for c in v.children if c.dep_ == "dobj" or _callee(c, ctx) for m in args(c, ctx)]
+        if not b:
+            # "'phoned B 50 times'": the parser may take the callee for an adverb
+            b = [
+                m
+                for c in v.children
+                if c.dep_ == "npadvmod" and c.i == v.i + 1
+                for m in args(c, ctx)
+                if m.kind == "person"
+            ]
+        if not b:
+            for c in v.conjuncts:  # "called and texted B"
+                b += [m for g in c.children if g.dep_ == "dobj" for m in args(g, ctx)]
+        found = pairs("called", v, subjects(v, ctx), b, "called_verb", sent)
+        if _not_a_call(v, ctx):
+            # a veto, so that no less careful reading of the same words takes it for a call
+            yield from (replace(c, pattern="called_not_a_call", rejected=True) for c in found)
+        else:
+            yield from found
+
+
+_MESSAGES = frozenset({"message", "text", "call", "phone call", "sms"})
+
+
+def messages_exchanged(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A and B exchanged text messages", "A exchanged calls with B"; "A was on the phone
+    with B"."""
+    for v in sent:
+        if v.pos_ == "VERB" and v.lemma_ == "exchange":
+            objs = [c for c in v.children if c.dep_ == "dobj" and _messages(c)]
+            if not objs:
+                continue
+            withs = after((v, *objs), ("with",), ctx)
+            held = subjects(v, ctx)
+            if withs:
+                yield from pairs("called", v, held, withs, "messages_exchanged", sent)
+            else:
+                yield from together("called", v, v, held, "messages_exchanged", sent, ctx)
+        elif v.lower_ in _PHONE and v.dep_ == "pobj" and v.head.lower_ == "on":
+            holder = v.head.head
+            if holder.pos_ not in ("VERB", "AUX"):
+                continue
+            withs = after((v, holder), ("with", "to"), ctx)
+            yield from pairs("called", v, subjects(holder, ctx), withs, "on_the_phone", sent)
+
+
+def _messages(c: Token) -> bool:
+    """ "text messages", "dozens of messages", "calls"."""
+    if c.lemma_.lower() in _MESSAGES:
+        return True
+    return any(
+        p.dep_ == "prep" and p.lower_ == "of" and g.lemma_.lower() in _MESSAGES
+        for p in c.children
+        for g in p.children
+        if g.dep_ == "pobj"
+    )
+
+
+def _not_a_call(v: Token, ctx: Context) -> bool:
+    """ "called it a farce", "called him to testify", "called Bell the worst minister",
+    "called for", "called on X to", "was called"."""
+    deps = {c.dep_ for c in v.children if not _call_purpose(c) and not _callee(c, ctx)}
+    if deps & {"oprd", "xcomp", "ccomp", "attr", "acomp"}:
+        return True
+    nominal = [
+        c
+        for c in v.rights
+        if c.dep_ in ("dobj", "npadvmod", "dative", "appos")
+        and c.lower_ not in _TIME_NOUNS
+        and c.lemma_.lower() != "time"  # "called B 14 times": how often, not a name for B
+    ]
+    if v.lemma_ == "call" and (
+        len(nominal) > 1
+        or any(
+            c.dep_ == "dobj"
+            and any(g.dep_ in ("appos", "acl") and not _named_aside(g, ctx) for g in c.children)
+            for c in nominal
+        )
+    ):
+        return True  # naming, not phoning
+    if v.lemma_ in ("call", "ring") and any(_not_a_phone_call(c) for c in v.children):
+        return True
+    return v.lemma_ in ("call", "ring") and v.tag_ == "VBN" and "auxpass" in deps
+
+
+def _named_aside(g: Token, ctx: Context) -> bool:
+    """ "called his counterpart, B,": the apposition set off by commas names the callee."""
+    m = ctx.mention(g)
+    return (
+        g.dep_ == "appos"
+        and m is not None
+        and m.kind == "person"
+        and ctx.doc[g.left_edge.i - 1].text == ","
+    )
+
+
+def spoke_by_phone(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A spoke by phone with B", "A talked to B on the phone"."""
+    for v in sent:
+        if v.pos_ != "VERB" or v.lemma_ not in ("speak", "talk"):
+            continue
+        phone = any(t.lemma_ in _PHONE and t.head.dep_ == "prep" for t in v.subtree)
+        if phone:
+            a = subjects(v, ctx)
+            b = after((v,), ("with", "to"), ctx)
+            if not b and len(a) > 1:
+                # "A and B spoke by telephone"
+                for x, y in combinations(a, 2):
+                    yield from pairs("called", v, [x], [y], "spoke_by_phone", sent)
+                continue
+            if not a and not b:
+                yield from together("called", v, v, [], "spoke_by_phone", sent, ctx)
+                continue  # "the two men spoke by phone"
+            yield from pairs("called", v, a, b, "spoke_by_phone", sent)
+
+
+_TAKE_CALL = frozenset({"take", "receive", "get", "return", "answer"})
+
+
+def call_from(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A took/received a call from B"; "A returned B's call"; "In a phone call with B, A
+    said …"."""
+    for n in sent:
+        if n.lemma_ != "call" or n.pos_ != "NOUN":
+            continue
+        v = n.head
+        owner = [c for c in n.children if c.dep_ == "poss"]
+        if owner and n.dep_ == "dobj" and v.lemma_ == "return":
+            # "A returned B's call": B called first, and A called back
+            back = [m for c in owner for m in args(c, ctx)]
+            yield from pairs("called", n, subjects(v, ctx), back, "call_returned", sent)
+        if owner:
+            continue
+        if n.dep_ == "dobj" and v.lemma_ in _TAKE_CALL:
+            caller = after((n, v), ("from",), ctx)
+            yield from pairs("called", n, caller, subjects(v, ctx), "call_from", sent)
+        elif n.dep_ == "pobj" and v.lower_ == "in" and v.head.pos_ in ("VERB", "AUX"):
+            withs = after((n,), ("with", "between"), ctx)
+            yield from pairs("called", n, subjects(v.head, ctx), withs, "in_a_call_with", sent)
+
+
+_CALL_PURPOSES = vocab().cues["call_purposes"]
+_TIME_NOUNS = vocab().cues["time_nouns"]
+
+
+def _callee(c: Token, ctx: Context) -> bool:
+    """ "called B this morning": the parser's predicate of a naming ("called him B") is the
+    callee when the verb has no object and it names a person."""
+    if c.dep_ != "oprd" or any(g.dep_ == "dobj" for g in c.head.children):
+        return False
+    m = ctx.mention(c)
+    if m is None and c.pos_ == "NOUN":
+        # "called her counterpart, B,": the post, and the name set off beside it
+        return any(_named_aside(g, ctx) for g in c.children)
+    return m is not None and m.kind == "person"
+
+
+def _call_purpose(c: Token) -> bool:
+    """ "called B to congratulate him": why one rings, after the callee ("called B to
+    testify" summons; "called to say" with no callee stays out)."""
+    return (
+        c.dep_ in ("xcomp", "advcl")
+        and c.lemma_ in _CALL_PURPOSES
+        and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+        and any(g.dep_ == "dobj" and g.i < c.i for g in c.head.children)
+    )
+
+
+def _not_a_phone_call(c: Token) -> bool:
+    """ "called for", "called on X to", "called off", "called out"; "on Monday" is a date."""
+    if c.dep_ not in ("prep", "prt") or c.lower_ not in ("for", "on", "off", "up", "out"):
+        return False
+    if c.lower_ == "on":
+        obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+        return obj is None or obj.ent_type_ not in ("DATE", "TIME")
+    return True
+
+
+def their_call(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A and B discussed it during (in) their phone call / a telephone conversation", "A
+    discussed it with B in a phone call"."""
+    for n in sent:
+        if n.pos_ != "NOUN" or n.lemma_ not in ("call", "conversation") or n.dep_ != "pobj":
+            continue
+        phone = any(c.lower_ in _PHONE for c in n.lefts)
+        if not phone and n.lemma_ == "conversation":
+            continue
+        if not phone and not any(c.dep_ == "poss" and c.lower_ == "their" for c in n.children):
+            continue  # "in a telephone conversation" will do; a bare "in a call" will not
+        prep = n.head
+        verb = prep.head
+        if verb.pos_ == "NOUN" and verb.dep_ == "dobj":
+            verb = verb.head  # "discussed a meeting during their call"
+        if prep.lower_ not in ("during", "in", "on", "after", "following"):
+            continue
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        held = subjects(verb, ctx)
+        withs = after((verb, n), ("with",), ctx)
+        if not withs and phone:
+            # "A told B in a phone call", "in a phone call, A urged B to resign"
+            withs = [
+                m
+                for c in verb.children
+                if c.dep_ in ("dobj", "dative")
+                for m in args(c, ctx)
+                if m.kind == "person"
+            ]
+        if withs:
+            yield from pairs("called", n, held, withs, "their_call", sent)
+        elif len(held) > 1:
+            for x, y in combinations(held, 2):
+                yield from pairs("called", n, [x], [y], "their_call", sent)
+
+
+def calls_made(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A made 99 calls to B", "A had 40 phone conversations with B", "A's calls with B"."""
+    for n in sent:
+        owner = [m for c in n.children if c.dep_ == "poss" for m in args(c, ctx)]
+        if n.lemma_ == "call" and n.pos_ == "NOUN" and owner:
+            to = after((n,), ("to", "with"), ctx)
+            yield from pairs("called", n, owner, to, "calls_of", sent)
+            continue
+        if n.lemma_ not in ("call", "conversation") or n.pos_ != "NOUN" or n.dep_ != "dobj":
+            continue
+        if n.lemma_ == "conversation" and not any(c.lower_ in _PHONE for c in n.lefts):
+            continue
+        v = n.head
+        if v.lemma_ not in ("make", "have", "hold", "place", "conduct"):
+            continue
+        to = after((n, v), ("to", "with"), ctx)
+        if not to and not after((n,), ("between",), ctx):
+            # "A and B had a phone call"
+            yield from together("called", n, v, subjects(v, ctx), "calls_together", sent, ctx)
+            continue
+        count = next(
+            (int(c.text) for c in n.children if c.dep_ == "nummod" and c.text.isdigit()), None
+        )
+        for cand in pairs("called", v, subjects(v, ctx), to, "calls_made", sent):
+            yield replace(cand, count=count) if count is not None else cand
