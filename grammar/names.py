@@ -30,6 +30,7 @@ from deniable.grammar.spellings import (
     acronyms,
     full_names,
     lone_surnames,
+    lowercase_ministries,
     national,
     one_spelling,
     person_aliases,
@@ -84,7 +85,7 @@ class DocNames:
 def read_names(doc: Doc) -> DocNames:
     """Find, type and resolve every mention of ``doc``."""
     v = vocab()
-    raw = spread(doc, raw_mentions(doc, v))
+    raw = lowercase_ministries(doc, spread(doc, raw_mentions(doc, v)), v)
     kinds = name_kinds(doc, raw, v)
     full = full_names(raw, kinds)
     split = surnames_apart(doc, raw, full)

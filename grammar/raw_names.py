@@ -18,6 +18,7 @@ from deniable.grammar.kinds import FIRM_WORDS, leader_surnames
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.namewords import CALENDAR_WORDS, DROPPED_HONORIFICS, KEPT_HONORIFICS
 from deniable.grammar.vocab import Vocab, vocab
+from deniable.grammar.word_kinds import country_words, date_word, ends_post, title_word
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -41,7 +42,7 @@ class RawName:
     gender: str = ""
 
 
-_PORTFOLIOS = vocab().cues["portfolios"] | {"foreign"}
+_PORTFOLIOS = vocab().cues["portfolios"]
 
 
 def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
@@ -101,12 +102,6 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
             continue
         kind = "org" if words[-1] in _ORG_WORDS else "person"
         add(RawName(start, end, doc[start:end].text, kind))
-    # "China's foreign ministry", "the Russian defence ministry": a ministry written in
-    # lower case is still that country's ministry
-    for t in doc:
-        r = _lowercase_ministry(doc, t, v)
-        if r is not None and not any(i in taken for i in range(r.start, r.end)):
-            add(r)
     # An acronym the tagger left unnamed ("the boss of PTKL") is an organisation.
     for t in doc:
         if t.i not in taken and _acronym(t, v):
@@ -342,7 +337,7 @@ def _seat_of(doc: Doc, end: int) -> bool:
 def _name_word(t: Token) -> bool:
     return (
         t.pos_ == "PROPN"
-        and not _date_word(t)
+        and not date_word(t)
         and t.text[:1].isupper()
         and t.lower_ not in _SUFFIXES
         and t.lower_ not in DROPPED_HONORIFICS
@@ -370,7 +365,7 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         len(toks) > 1
         and (kind == "person" or (toks[0].text.isupper() and toks[0].lower_ in v.post_vocabulary))
         and (
-            _title_word(toks[0].lower_, v)
+            title_word(toks[0].lower_, v)
             or toks[0].lower_ in v.parties
             or toks[0].lower_ in v.adjectives
         )
@@ -383,7 +378,7 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         and len(toks) >= 3
         and toks[1].lower_ in lexicon().first_names
         and (
-            (toks[0].text.isupper() and toks[0].lower_ in _country_words())
+            (toks[0].text.isupper() and toks[0].lower_ in country_words())
             or (
                 toks[0].lower_ in _PORTFOLIOS | {"state"}
                 and toks[0].i > 0
@@ -403,7 +398,7 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         or toks[-1].lower_ in _SUFFIXES
         or toks[-1].text == "'s"
         or (kind == "person" and toks[-1].like_num)  # "phoned Rick Dunn 12 times"
-        or (kind == "person" and len(toks) > 1 and _date_word(toks[-1]))
+        or (kind == "person" and len(toks) > 1 and date_word(toks[-1]))
     ):
         toks.pop()
     if not toks:
@@ -419,7 +414,7 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         and start <= doc[start - 1].head.i < end
         and doc[start - 1].text.istitle()
         and doc[start - 1].ent_type_ == ""
-        and not _title_word(doc[start - 1].lower_, v)
+        and not title_word(doc[start - 1].lower_, v)
         and doc[start - 1].lower_ not in v.parties
         and doc[start - 1].lower_ not in v.adjectives
         and not (
@@ -448,7 +443,7 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         return RawName(start, end, " ".join(doc[start : end - 1].text.split()) + " Police", "org")
     text = " ".join(doc[start:end].text.split())
     low = text.lower()
-    if kind == "org" and _ends_post(doc, start, low, v):
+    if kind == "org" and ends_post(doc, start, low, v):
         return None  # "Secretary of State": the last word of a post, no body of that name
     if low in v.parties:
         return RawName(start, end, v.parties[low], "party")
@@ -460,7 +455,7 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         return RawName(start, end, v.metonyms[low], "gov")
     if kind in ("gpe", "norp"):
         gov = v.government(low)
-        if gov and low in _country_words():
+        if gov and low in country_words():
             return RawName(start, end, gov, "gov")
         if gov and kind == "norp":
             return RawName(start, end, gov, "gov")
@@ -469,68 +464,6 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
     if kind == "person" and any(t.lower_ in DROPPED_HONORIFICS for t in toks[:1]):
         return None  # handled by the honorific pass
     return RawName(start, end, text, kind)
-
-
-def _ends_post(doc: Doc, start: int, low: str, v: Vocab) -> bool:
-    """The words before ``start`` and the name ``low`` together are a post."""
-    for n in (2, 3):
-        if start - n >= 0:
-            before = doc[start - n : start].text.lower()
-            if f"{before} {low}" in v.posts and " of " in f" {before} ":
-                return True
-    return False
-
-
-def _lowercase_ministry(doc: Doc, t: Token, v: Vocab) -> RawName | None:
-    """ "China's foreign ministry" (the ministry, for :func:`national` to name), "the
-    Russian defence ministry" (the whole name)."""
-    if t.lower_ != "ministry" or not t.text.islower() or t.i < 2:
-        return None
-    portfolio = doc[t.i - 1]
-    if not portfolio.text.islower() or portfolio.lower_ not in _PORTFOLIOS:
-        return None
-    title = f"{portfolio.text.title()} Ministry"
-    before = doc[t.i - 2]
-    if before.lower_ in ("'s", "’s") and t.i >= 3 and v.government(doc[t.i - 3].text):
-        return RawName(t.i - 1, t.i + 1, title, "org")
-    gov = v.government(before.text) if before.lower_ in v.adjectives else None
-    if gov and gov.endswith(" government"):
-        return RawName(t.i - 2, t.i + 1, f"{gov.removesuffix(' government')} {title}", "org")
-    return None
-
-
-def _date_word(t: Token) -> bool:
-    """A weekday, or a month followed by a day ("Fillon March 3"), which ends a name: a
-    month alone may be a surname ("Theresa May")."""
-    if t.lower_ in _WEEKDAYS:
-        return True
-    nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
-    return t.lower_ in CALENDAR_WORDS and nxt is not None and nxt.like_num
-
-
-def _title_word(low: str, v: Vocab) -> bool:
-    """A word of a post or a title ("Mayor", "Chancellor"), not of a name."""
-    lex = lexicon()
-    if low.endswith("s") and len(low) > 4 and low[:-1] in v.post_vocabulary:
-        return True  # "Presidents A and B"
-    return (
-        low in v.post_vocabulary
-        or lex.titles.match([low], 0) is not None
-        or lex.roles.match([low], 0) is not None
-        or low in DROPPED_HONORIFICS
-        or low in KEPT_HONORIFICS
-    )
-
-
-def _country_words() -> frozenset[str]:
-    lex = lexicon()
-    # "US" is written as an adjective and as the country's name.
-    return frozenset(
-        w.lower()
-        for c in lex.countries
-        for w in (c.name, *c.others, c.adjective if c.adjective.isupper() else "")
-        if w
-    )
 
 
 def _vocab_mention(doc: Doc, t: Token, v: Vocab, min_words: int) -> RawName | None:

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.namewords import KEPT_HONORIFICS
 from deniable.grammar.raw_names import RawName
+from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
     from deniable.grammar.names import Mention
     from deniable.grammar.vocab import Vocab
@@ -104,6 +105,36 @@ def national(doc: Doc, r: RawName, name: str, v: Vocab) -> str:
     if gov is None or not gov.endswith(" government"):
         return name
     return f"{gov.removesuffix(' government')} {name}"
+
+
+def lowercase_ministries(doc: Doc, raw: list[RawName], v: Vocab) -> list[RawName]:
+    """ "China's foreign ministry", "the Russian defence ministry": a ministry written in
+    lower case is still that country's ministry, where no name covers its words."""
+    taken = {i for r in raw for i in range(r.start, r.end)}
+    found = [r for t in doc if (r := _lowercase_ministry(doc, t, v)) is not None]
+    new = [r for r in found if not any(i in taken for i in range(r.start, r.end))]
+    return sorted([*raw, *new], key=lambda r: r.start) if new else raw
+
+
+_PORTFOLIOS = vocab().cues["portfolios"] | {"foreign"}
+
+
+def _lowercase_ministry(doc: Doc, t: Token, v: Vocab) -> RawName | None:
+    """ "China's foreign ministry" (the ministry, for :func:`national` to name), "the
+    Russian defence ministry" (the whole name)."""
+    if t.lower_ != "ministry" or not t.text.islower() or t.i < 2:
+        return None
+    portfolio = doc[t.i - 1]
+    if not portfolio.text.islower() or portfolio.lower_ not in _PORTFOLIOS:
+        return None
+    title = f"{portfolio.text.title()} Ministry"
+    before = doc[t.i - 2]
+    if before.lower_ in ("'s", "’s") and t.i >= 3 and v.government(doc[t.i - 3].text):
+        return RawName(t.i - 1, t.i + 1, title, "org")
+    gov = v.government(before.text) if before.lower_ in v.adjectives else None
+    if gov and gov.endswith(" government"):
+        return RawName(t.i - 2, t.i + 1, f"{gov.removesuffix(' government')} {title}", "org")
+    return None
 
 
 def one_spelling(named: list[Mention]) -> list[Mention]:
