@@ -287,3 +287,29 @@ def together(
         if subj is not None and two:
             x, y = two
             yield Candidate(pred, x.name, y.name, n.i, subj.left_edge.i, n.i + 1, pattern)
+
+
+# Whose words an office or a spokesperson speaks: "X's office said", "X's lawyer said".
+VOICES = frozenset(
+    {"office", "spokesman", "spokeswoman", "spokesperson", "lawyer", "lawyers", "attorney",
+     "attorneys", "representative", "representatives", "team", "camp", "aide"}
+)  # fmt: skip
+
+
+def voiced(v: Token, ctx: Context) -> list[Mention]:
+    """The person whose office, lawyer or spokesman the verb's subject is ("X's office
+    said", "a spokesman for X said")."""
+    subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.lower_ not in VOICES:
+        return []
+    owners = [m for c in subj.children if c.dep_ == "poss" and (m := ctx.names.at(c.i))]
+    if owners:
+        return owners
+    return [
+        m
+        for c in subj.children
+        if c.dep_ == "prep" and c.lower_ == "for"
+        for g in c.children
+        if g.dep_ == "pobj"
+        for m in args(g, ctx)
+    ]

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
-from deniable.grammar.clause_args import agent_mentions, args, passive, subjects
+from deniable.grammar.clause_args import agent_mentions, args, passive, subjects, voiced
 from deniable.grammar.dismissals import CLAIM_WORDS, brushed_off, named_false
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.names import Mention
@@ -115,35 +115,7 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 )
 
 
-# Whose words an office or a spokesperson speaks: "X's office said", "X's lawyer said".
-VOICES = frozenset(
-    {"office", "spokesman", "spokeswoman", "spokesperson", "lawyer", "lawyers", "attorney",
-     "attorneys", "representative", "representatives", "team", "camp", "aide"}
-)  # fmt: skip
-
-
-def voiced(v: Token, ctx: Context) -> list[Mention]:
-    """The person whose office, lawyer or spokesman the verb's subject is ("X's office
-    said", "a spokesman for X said")."""
-    subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
-    if subj is None or subj.lower_ not in VOICES:
-        return []
-    owners = [m for c in subj.children if c.dep_ == "poss" and (m := ctx.names.at(c.i))]
-    if owners:
-        return owners
-    return [
-        m
-        for c in subj.children
-        if c.dep_ == "prep" and c.lower_ == "for"
-        for g in c.children
-        if g.dep_ == "pobj"
-        for m in args(g, ctx)
-    ]
-
-
 _HEAD_POSTS = frozenset({"leader", "chairman", "chairwoman", "head", "member"})
-
-
 _POINTING = frozenset({"the", "these", "those", "such", "this", "that"})
 
 

@@ -18,7 +18,7 @@ from deniable.grammar.names import Mention
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 _FORMER = vocab().cues["former"]
 _PORTFOLIOS = vocab().cues["portfolios"]
@@ -342,3 +342,23 @@ def join_hyphens(words: list[str]) -> list[str]:
         else:
             out.append(w)
     return out
+
+
+_SAID = vocab().cues["speech"]
+_TOLD = frozenset({"tell", "told", "say", "report", "according", "quote", "interview"})
+
+
+def sole_firm(sent: Span, m: Mention, ctx: Context) -> str | None:
+    """The one company the sentence names, when it names no other body and is not who the
+    person speaks to or who reports it ("told the BBC", "the Times reported")."""
+    bodies = [x for x in ctx.mentions_in(sent) if x.kind in ("org", "gov", "party") and x != m]
+    if len({x.name for x in bodies}) != 1 or bodies[0].kind != "org":
+        return None
+    firm = bodies[0]
+    head = ctx.doc[firm.start : firm.end].root
+    up = head.head
+    if up.lemma_.lower() in _TOLD or up.head.lemma_.lower() in _TOLD:
+        return None
+    if head.dep_ == "nsubj" and up.lemma_.lower() in _SAID:
+        return None
+    return firm.name

@@ -23,6 +23,7 @@ from deniable.grammar.role_nouns import (
     org_for,
     post_of,
     role_noun,
+    sole_firm,
     staff_post,
     unknown_nation,
 )
@@ -181,7 +182,7 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if name is None and org is None and after is None and _officer(cls, phrase):
             # "chief executive X" in an article about one company, or in a sentence that
             # names one company and no other body
-            name = ctx.names.company or _sole_firm(sent, m, ctx)
+            name = ctx.names.company or sole_firm(sent, m, ctx)
         if name is None or name == m.name:
             continue
         start = org.start if org is not None else m.start - len(words)
@@ -208,26 +209,6 @@ def _of_post(doc: Doc, k: int, words: list[str], ctx: Context) -> bool:
 
 _OF_POSTS = frozenset(p for p in vocab().posts if " of " in p)
 _OFFICERS = vocab().cues["officer_posts"]
-
-
-_SAID = vocab().cues["speech"]
-_TOLD = frozenset({"tell", "told", "say", "report", "according", "quote", "interview"})
-
-
-def _sole_firm(sent: Span, m: Mention, ctx: Context) -> str | None:
-    """The one company the sentence names, when it names no other body and is not who the
-    person speaks to or who reports it ("told the BBC", "the Times reported")."""
-    bodies = [x for x in ctx.mentions_in(sent) if x.kind in ("org", "gov", "party") and x != m]
-    if len({x.name for x in bodies}) != 1 or bodies[0].kind != "org":
-        return None
-    firm = bodies[0]
-    head = ctx.doc[firm.start : firm.end].root
-    up = head.head
-    if up.lemma_.lower() in _TOLD or up.head.lemma_.lower() in _TOLD:
-        return None
-    if head.dep_ == "nsubj" and up.lemma_.lower() in _SAID:
-        return None
-    return firm.name
 
 
 def _officer(cls: str, phrase: str) -> bool:

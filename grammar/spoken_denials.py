@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
-from deniable.grammar.clause_args import after, args, subjects
-from deniable.grammar.denied_claims import claim_text, voiced
+from deniable.grammar.clause_args import after, args, subjects, voiced
+from deniable.grammar.denied_claims import claim_text
 from deniable.grammar.dismissals import CLAIM_WORDS
 from deniable.grammar.vocab import vocab
 
