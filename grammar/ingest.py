@@ -17,6 +17,7 @@ from deniable.facts import versions
 from deniable.facts.model import Document
 from deniable.grammar.entities import Knowledge, load_knowledge
 from deniable.grammar.extract import extract
+from deniable.grammar.intake_summary import facts_table
 from deniable.grammar.readers import SUFFIXES, Problem, read
 
 ENTITY_FILE = "entities.toml"
@@ -50,14 +51,7 @@ class IngestReport:
         summary.add_row("facts", str(sum(self.facts.values())))
         parts: list[Any] = [summary]
         if self.facts:
-            table = Table(title="facts per predicate")
-            table.add_column("predicate")
-            modalities = sorted({m for _p, m in self.facts})
-            for m in modalities:
-                table.add_column(m, justify="right")
-            for pred in sorted({p for p, _m in self.facts}):
-                table.add_row(pred, *(str(self.facts.get((pred, m), 0)) for m in modalities))
-            parts.append(table)
+            parts.append(facts_table(self.facts))
         if self.problems:
             skipped = Table(title="skipped files")
             skipped.add_column("file")

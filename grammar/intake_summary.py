@@ -92,12 +92,17 @@ class IngestSummary:
         summary.add_row("facts", str(sum(self.facts.values())))
         parts: list[Any] = [summary]
         if self.facts:
-            table = Table(title="facts per predicate")
-            table.add_column("predicate")
-            modalities = sorted({m for _p, m in self.facts})
-            for m in modalities:
-                table.add_column(m, justify="right")
-            for pred in sorted({p for p, _m in self.facts}):
-                table.add_row(pred, *(str(self.facts.get((pred, m), 0)) for m in modalities))
-            parts.append(table)
+            parts.append(facts_table(self.facts))
         return Group(*parts)
+
+
+def facts_table(facts: Counter[tuple[str, str]]) -> Table:
+    """Facts stored, by predicate (rows) and modality (columns)."""
+    table = Table(title="facts per predicate")
+    table.add_column("predicate")
+    modalities = sorted({m for _p, m in facts})
+    for m in modalities:
+        table.add_column(m, justify="right")
+    for pred in sorted({p for p, _m in facts}):
+        table.add_row(pred, *(str(facts.get((pred, m), 0)) for m in modalities))
+    return table
