@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 _PHONE = vocab().cues["phone_words"]
 _CALL_VERBS = vocab().cues["call_verbs"]
+_REMOTE = vocab().cues["remote_words"]
 
 
 def called_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
@@ -131,7 +132,8 @@ def spoke_by_phone(sent: Span, ctx: Context) -> Iterator[Candidate]:
     for v in sent:
         if v.pos_ != "VERB" or v.lemma_ not in ("speak", "talk"):
             continue
-        phone = any(t.lemma_ in _PHONE and t.head.dep_ == "prep" for t in v.subtree)
+        # (the parser may take the "by" of "by telephone" for a passive's agent)
+        phone = any(t.lemma_ in _PHONE and t.head.dep_ in ("prep", "agent") for t in v.subtree)
         if phone:
             a = subjects(v, ctx)
             b = after((v,), ("with", "to"), ctx)
@@ -150,8 +152,8 @@ _TAKE_CALL = frozenset({"take", "receive", "get", "return", "answer"})
 
 
 def call_from(sent: Span, ctx: Context) -> Iterator[Candidate]:
-    """ "A took/received a call from B"; "A returned B's call"; "In a phone call with B, A
-    said …"."""
+    """ "A took/received a call from B"; "A returned B's call"; "In (during) a phone call
+    with B, A said …"."""
     for n in sent:
         if n.lemma_ != "call" or n.pos_ != "NOUN":
             continue
@@ -166,7 +168,12 @@ def call_from(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if n.dep_ == "dobj" and v.lemma_ in _TAKE_CALL:
             caller = after((n, v), ("from",), ctx)
             yield from pairs("called", n, caller, subjects(v, ctx), "call_from", sent)
-        elif n.dep_ == "pobj" and v.lower_ == "in" and v.head.pos_ in ("VERB", "AUX"):
+        elif (
+            n.dep_ == "pobj"
+            and v.lower_ in ("in", "during")
+            and v.head.pos_ in ("VERB", "AUX")
+            and not any(c.lower_ in _REMOTE for c in n.lefts)  # a video call is no phone call
+        ):
             withs = after((n,), ("with", "between"), ctx)
             yield from pairs("called", n, subjects(v.head, ctx), withs, "in_a_call_with", sent)
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from deniable.facts.model import SYMMETRIC, Fact, Modality
 from deniable.grammar.lexicon import lexicon
-from deniable.grammar.namewords import ROYAL_TITLES
+from deniable.grammar.namewords import DROPPED_HONORIFICS, ROYAL_TITLES
 from deniable.grammar.reader import Named, Reading
 from deniable.grammar.vocab import vocab
 
@@ -182,6 +182,13 @@ def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
         if m.kind == "person" and " " not in m.text and m.name != m.text:
             surnames[(m.sentence, m.text)] = m.name  # "Netanyahu" the reader resolved
         words = m.text.split()
+        if (
+            m.kind == "person"
+            and len(words) == 2
+            and words[0].lower().rstrip(".") in DROPPED_HONORIFICS
+            and m.name != words[1]
+        ):
+            surnames[(m.sentence, words[1])] = m.name  # "Mr Sisi" the reader resolved
         if m.kind == "person" and len(words) == 2 and words[0].lower() in ROYAL_TITLES:
             surnames[(m.sentence, words[1])] = m.name  # "Prince Mohammed": the older reader
             # took the name without the title

@@ -257,23 +257,29 @@ def _two_names(doc: Doc, start: int, end: int, first_names: dict[str, str]) -> i
 def _name_end(doc: Doc, i: int, most: int = 5) -> int:
     """The end of the run of name words from ``i`` ("Kilroy-Silk" is one name)."""
     end = i
-    while (
-        end < len(doc)
-        and end - i < most
-        and (
-            _name_word(doc[end])
-            or (doc[end].text == "-" and end + 1 < len(doc) and _name_word(doc[end + 1]))
+    words = 0  # hyphens and particles do not count towards ``most``
+    while end < len(doc) and (words < most or not _name_word(doc[end])):
+        t = doc[end]
+        if _name_word(t):
+            words += 1
+        elif not (
+            (t.text == "-" and end + 1 < len(doc) and _name_word(doc[end + 1]))
             or (
-                # "Mohammed bin Salman", "Ursula von der Leyen": particles inside a name
+                # "Mohammed bin Salman", "Ursula von der Leyen", "Abdel Fattah al-Sisi":
+                # particles inside a name
                 end > i
-                and doc[end].text in _PARTICLES
-                and end + 1 < len(doc)
-                and (_name_word(doc[end + 1]) or doc[end + 1].text in _PARTICLES)
+                and t.text in _PARTICLES
+                and end + 2 < len(doc)
+                and (
+                    _name_word(doc[end + 1])
+                    or doc[end + 1].text in _PARTICLES
+                    or (doc[end + 1].text == "-" and _name_word(doc[end + 2]))
+                )
             )
-        )
-    ):
+        ):
+            break
         end += 1
-    while end > i and doc[end - 1].text in _PARTICLES:
+    while end > i and (doc[end - 1].text in _PARTICLES or doc[end - 1].text == "-"):
         end -= 1
     return end
 

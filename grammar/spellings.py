@@ -33,9 +33,20 @@ def full_names(raw: list[RawName], kinds: dict[str, str]) -> dict[str, list[tupl
         keys = {words[-1]} if words[0].lower() in KEPT_HONORIFICS else {words[-1], words[0]}
         if words[0].lower() in KEPT_HONORIFICS and "of" in words[2:]:
             keys = {words[words.index("of", 2) - 1]}  # "Lord Irvine of Lairg" is Irvine
+        bare = _bare_surname(words[-1])
+        if bare:
+            keys.add(bare)  # "Sisi" is "Abdel Fattah al-Sisi"
         for key in keys:
             out.setdefault(key, []).append((r.start, r.text))
     return out
+
+
+def _bare_surname(word: str) -> str:
+    """A surname without the Arabic article joined to it ("al-Sisi" is "Sisi"), or ""."""
+    head, dash, rest = word.partition("-")
+    if dash and head.lower() in ("al", "el") and rest[:1].isupper():
+        return rest
+    return ""
 
 
 def resolve_person(
@@ -75,7 +86,7 @@ def resolve_person(
         candidates = [n for n in candidates if fn.get(n.split()[0].lower(), r.gender) == r.gender]
     if len(candidates) == 1:
         return candidates[0]
-    ending = [n for n in candidates if n.split()[-1] == words[0]]
+    ending = [n for n in candidates if words[0] in (n.split()[-1], _bare_surname(n.split()[-1]))]
     if len(ending) == 1:
         return ending[0]  # a surname before a first name: "Liu" of "Richard Liu", "Liu Wei"
     if len(candidates) > 1:
