@@ -274,7 +274,7 @@ _DEALINGS = frozenset(
 
 def _claim_in_prep(prep: Token) -> list[Token]:
     """What the parser hung on the verb that is still the claim: "denied wrongdoing in her
-    dealings with B", "dismissed as nonsense reports that A met B"."""
+    dealings with B", "dismissed as nonsense reports that A met B", "denied links | to B"."""
     out: list[Token] = []
     for obj in prep.children:
         if obj.dep_ != "pobj":
@@ -285,6 +285,10 @@ def _claim_in_prep(prep: Token) -> list[Token]:
             prep.lower_ == "as" and lemma in CLAIM_WORDS
         ):
             out.append(obj)
+        elif prep.lower_ in ("to", "with") and any(
+            g.dep_ == "dobj" and g.lower_ in _DEALINGS and g.i < prep.i for g in prep.head.children
+        ):
+            out.append(prep)  # "denied any links to B", "to B" hung on the verb
     return out
 
 

@@ -5,6 +5,7 @@ A stage between names and extractors, beside :mod:`deniable.grammar.descriptions
 reads posts): the kinds come from ``person_nouns`` in the cue lexicon.  A description
 stands for someone only when the article gives that kind to exactly one person, and only
 after it has done so; the new mentions go into a new, read-only :class:`DocNames`.
+"His client" beside the lawyer of one named person is that person.
 """
 
 from __future__ import annotations
@@ -29,7 +30,39 @@ def with_kind_descriptions(doc: Doc, names: DocNames) -> DocNames:
         for t, noun in _descriptions(doc, names, first)
         if len(who[noun]) == 1
     ]
-    return with_added(names, added)
+    return with_added(names, [*added, *_clients(doc, names)])
+
+
+_COUNSEL = frozenset({"lawyer", "attorney", "solicitor", "counsel", "barrister"})
+
+
+def _clients(doc: Doc, names: DocNames) -> list[Mention]:
+    """ "X's lawyer said his client denied …": "his client" is X, the one person whose
+    lawyer the sentence names."""
+    out: list[Mention] = []
+    for t in doc:
+        if t.lemma_.lower() != "client" or t.i < 1 or doc[t.i - 1].lower_ not in ("his", "her"):
+            continue
+        served = {
+            m.name
+            for n in t.sent
+            if n.lemma_.lower() in _COUNSEL and n.i < t.i
+            for c in n.children
+            for m in _served(c, names)
+        }
+        if len(served) == 1 and names.at(t.i) is None:
+            out.append(Mention(t.i - 1, t.i + 1, served.pop(), "person"))
+    return out
+
+
+def _served(c: Token, names: DocNames) -> list[Mention]:
+    """The person a lawyer's noun phrase names as served: "X's lawyer", "a lawyer for X"."""
+    if c.dep_ == "prep" and c.lower_ in ("for", "representing"):
+        c = next((g for g in c.children if g.dep_ == "pobj"), c)
+    elif c.dep_ != "poss":
+        return []
+    m = names.at(c.i)
+    return [m] if m is not None and m.kind == "person" else []
 
 
 def ambiguous_kinds(doc: Doc, names: DocNames) -> list[int]:
