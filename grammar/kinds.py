@@ -41,6 +41,7 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
         elif text.lower() in leader_surnames() or text.lower().replace(".", "") in v.leaders:
             kinds[text] = "person"  # "Trump" is a man whatever the tagger says
     words = {t.text for t in doc}
+    starts = {r.start for r in raw}
     for r in raw:
         if r.start > 0 and _kind_noun(doc[r.start - 1], r) and not r.gender:
             kinds[r.text] = "org"  # "accountancy firm Grant Thornton": a firm, not a man
@@ -48,6 +49,8 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
             kinds[r.text] = "org"  # "shares in Woolworths": only a company has shares
         elif _officer_of(doc, r) and not r.gender and " " not in r.text:
             kinds[r.text] = "org"  # "chief executive of Kingfisher": a company's officer
+        elif not r.gender and _officer_before(doc, r, starts):
+            kinds[r.text] = "org"  # "Agfa chief financial officer X": X's company
         elif _family(doc, r, words) and kinds.get(r.text) in ("place", "person", "org"):
             kinds[r.text] = "group"
     for r in raw:
@@ -57,6 +60,18 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
             kinds[r.text] = "person"
         elif kinds.get(r.text) in ("org", "place") and _titled(doc, r):
             kinds[r.text] = "person"  # "Governor Bola Tunde": a title names a person
+    # "Mr X" later: the tagger's organisation "Ulf X" is a man
+    honoured = {r.text.split()[-1] for r in raw if r.gender and " " not in r.text}
+    for r in raw:
+        words = r.text.split()
+        if (
+            kinds.get(r.text) in ("org", "place")
+            and len(words) in (2, 3)
+            and words[-1] in honoured
+            and words[-1].lower() not in _ORG_WORDS
+            and r.text.lower() not in v.governments
+        ):
+            kinds[r.text] = "person"
     people = {r.text.split()[-1] for r in raw if kinds.get(r.text) == "person" and " " in r.text}
     for text, kind in kinds.items():
         if kind in ("org", "place") and text in people and text.lower() not in v.governments:
@@ -143,6 +158,18 @@ def _traded(doc: Doc, r: RawName) -> bool:
 
 
 _OFFICERS = vocab().cues["officer_posts"]
+
+
+def _officer_before(doc: Doc, r: RawName, starts: set[int]) -> bool:
+    """A company officer's post in lower case between the name and another name ("X chief
+    financial officer Y", "X finance director Y")."""
+    for k in range(r.end, min(r.end + 4, len(doc))):
+        t = doc[k]
+        if not (t.is_alpha and t.is_lower):
+            return False
+        if t.lower_ in _OFFICERS and k + 1 in starts:
+            return True
+    return False
 
 
 def _officer_of(doc: Doc, r: RawName) -> bool:

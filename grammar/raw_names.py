@@ -106,6 +106,11 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     for t in doc:
         if t.i not in taken and _acronym(t, v):
             add(RawName(t.i, t.i + 1, t.text, "org"))
+    # So is a capitalised word the tagger missed whose shares trade ("X shares fell",
+    # "shares in X"): only a company has shares.
+    for t in doc:
+        if t.i not in taken and _traded_word(doc, t, v):
+            add(RawName(t.i, t.i + 1, t.text, "org"))
     # So is a name the tagger missed after a noun saying what kind of firm it is
     # ("the internet group Arvato", "the carmaker Velta").
     for t in doc:
@@ -337,6 +342,23 @@ def _seat_of(doc: Doc, end: int) -> bool:
         and place.ent_type_ not in ("ORG", "NORP")
         and place.lower_ not in vocab().governments
         and (after is None or not _name_word(after))
+    )
+
+
+def _traded_word(doc: Doc, t: Token, v: Vocab) -> bool:
+    """ "X shares fell", "shares in X": a capitalised word that is the name of a company."""
+    if not (t.is_alpha and t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN")):
+        return False
+    if t.lower_ in v.governments or t.lower_ in v.adjectives or date_word(t):
+        return False
+    if t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "shares" and t.head.i == t.i + 1:
+        return True
+    return (
+        t.i >= 2
+        and doc[t.i - 1].lower_ == "in"
+        and doc[t.i - 2].lower_ == "shares"
+        and t.dep_ == "pobj"
+        and not t.is_sent_start
     )
 
 

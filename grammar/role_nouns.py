@@ -320,6 +320,7 @@ def _its(noun: Token, m: Mention, ctx: Context) -> Mention | None:
         for x in ctx.names.mentions
         if noun.sent.start <= x.start < min(m.start, noun.i) and x.kind in ("org", "party")
     ]
+    orgs = [x for x in orgs if not _modifies_body(x, orgs, ctx)]  # "the FTSE 100 group X"
     return orgs[0] if len({x.name for x in orgs}) == 1 else None
 
 
@@ -345,6 +346,7 @@ def join_hyphens(words: list[str]) -> list[str]:
 
 
 _SAID = vocab().cues["speech"]
+_INDICES = vocab().cues["market_indices"]
 _TOLD = frozenset({"tell", "told", "say", "report", "according", "quote", "interview"})
 
 
@@ -352,6 +354,8 @@ def sole_firm(sent: Span, m: Mention, ctx: Context) -> str | None:
     """The one company the sentence names, when it names no other body and is not who the
     person speaks to or who reports it ("told the BBC", "the Times reported")."""
     bodies = [x for x in ctx.mentions_in(sent) if x.kind in ("org", "gov", "party") and x != m]
+    # "the FTSE 100 group X": a name that only modifies another body's name is not a body
+    bodies = [x for x in bodies if not _modifies_body(x, bodies, ctx)]
     if len({x.name for x in bodies}) != 1 or bodies[0].kind != "org":
         return None
     firm = bodies[0]
@@ -362,3 +366,22 @@ def sole_firm(sent: Span, m: Mention, ctx: Context) -> str | None:
     if head.dep_ == "nsubj" and up.lemma_.lower() in _SAID:
         return None
     return firm.name
+
+
+def _modifies_body(x: Mention, bodies: list[Mention], ctx: Context) -> bool:
+    """``x`` is a modifier inside the noun phrase of another body's name, or a stock-market
+    index, which only says where a company is listed."""
+    if x.name.split()[0].lower() in _INDICES:
+        return any(b.name != x.name for b in bodies)
+    root = ctx.doc[x.start : x.end].root
+    if root.dep_ not in ("nmod", "compound"):
+        return False
+    up = root.head
+    for _ in range(4):  # "FTSE" of "the FTSE 100 engineering group X", through "group"
+        head = ctx.names.at(up.i)
+        if head is not None:
+            return head != x and head in bodies
+        if up.dep_ not in ("nmod", "compound") or up.head.i == up.i:
+            return False
+        up = up.head
+    return False
