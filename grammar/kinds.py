@@ -60,6 +60,8 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
             kinds[r.text] = "person"
         elif kinds.get(r.text) in ("org", "place") and _titled(doc, r):
             kinds[r.text] = "person"  # "Governor Bola Tunde": a title names a person
+        elif kinds.get(r.text) in ("org", "place") and _post_before(doc, r, v):
+            kinds[r.text] = "person"  # "its chief executive Ulf X": a post names a person
     # "Mr X" later: the tagger's organisation "Ulf X" is a man
     honoured = {r.text.split()[-1] for r in raw if r.gender and " " not in r.text}
     for r in raw:
@@ -147,6 +149,23 @@ def _apposed_post(doc: Doc, r: RawName, v: Vocab) -> bool:
         and c.i > r.end
         and (c.lower_ in v.post_vocabulary or c.lower_ in _PERSON_NOUNS)
         for c in doc[r.end - 1].children
+    )
+
+
+def _post_before(doc: Doc, r: RawName, v: Vocab) -> bool:
+    """A name of two or three capitalised words right after a post written in lower case
+    ("chief financial officer X Y", "spokesman X Y")."""
+    words = r.text.split()
+    if not 2 <= len(words) <= 3 or words[-1].lower() in _ORG_WORDS or r.start == 0:
+        return False
+    if r.text.lower() in v.governments or not all(w[:1].isupper() for w in words):
+        return False
+    t = doc[r.start - 1]
+    return (
+        t.is_lower
+        and t.pos_ == "NOUN"
+        and t.lower_ not in FIRM_WORDS
+        and (t.lower_ in _OFFICERS or t.lower_ in v.post_vocabulary)
     )
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _ORG_WORDS = vocab().cues["org_words"]
+_OFFICERS = vocab().cues["officer_posts"]
 _PLACE_WORDS = vocab().cues["place_words"]
 _PARTICLES = vocab().cues["name_particles"]
 _LABELS = {"PERSON": "person", "ORG": "org", "GPE": "gpe", "NORP": "norp"}
@@ -345,11 +346,28 @@ def _seat_of(doc: Doc, end: int) -> bool:
     )
 
 
+def _before_officer(doc: Doc, t: Token) -> bool:
+    """A company officer's post in lower case follows the word, then a capitalised name."""
+    for k in range(t.i + 1, min(t.i + 5, len(doc) - 1)):
+        w = doc[k]
+        if not (w.is_alpha and w.is_lower):
+            return False
+        if w.lower_ in _OFFICERS and doc[k + 1].text[:1].isupper() and doc[k + 1].pos_ == "PROPN":
+            return True
+    return False
+
+
 def _traded_word(doc: Doc, t: Token, v: Vocab) -> bool:
     """ "X shares fell", "shares in X": a capitalised word that is the name of a company."""
-    if not (t.is_alpha and t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN")):
+    if not (t.is_alpha and t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN", "ADJ")):
         return False
     if t.lower_ in v.governments or t.lower_ in v.adjectives or date_word(t):
+        return False
+    if _before_officer(doc, t):
+        # "X chief financial officer Y": only a company has officers (an unknown company
+        # opening a sentence is often tagged an adjective)
+        return t.lower_ not in country_words()
+    if t.pos_ == "ADJ":
         return False
     if t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "shares" and t.head.i == t.i + 1:
         return True

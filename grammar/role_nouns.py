@@ -315,10 +315,18 @@ def _titled_holder(after: Mention | None, ctx: Context) -> Mention | None:
 
 def _its(noun: Token, m: Mention, ctx: Context) -> Mention | None:
     """The one organisation named earlier in the sentence that "its" can stand for."""
+    return _its_before(noun.sent.start, min(m.start, noun.i), ctx)
+
+
+def its_org(sent: Span, before: int, ctx: Context) -> str | None:
+    """The name of the one organisation named in ``sent`` before token ``before``."""
+    org = _its_before(sent.start, before, ctx)
+    return org.name if org is not None else None
+
+
+def _its_before(start: int, before: int, ctx: Context) -> Mention | None:
     orgs = [
-        x
-        for x in ctx.names.mentions
-        if noun.sent.start <= x.start < min(m.start, noun.i) and x.kind in ("org", "party")
+        x for x in ctx.names.mentions if start <= x.start < before and x.kind in ("org", "party")
     ]
     orgs = [x for x in orgs if not _modifies_body(x, orgs, ctx)]  # "the FTSE 100 group X"
     return orgs[0] if len({x.name for x in orgs}) == 1 else None
@@ -347,6 +355,10 @@ def join_hyphens(words: list[str]) -> list[str]:
 
 _SAID = vocab().cues["speech"]
 _INDICES = vocab().cues["market_indices"]
+_OTHER_PARTY = (
+    vocab().cues["deny"] | vocab().cues["call_verbs"] | vocab().cues["visit_verbs"]
+    | frozenset({"meet", "sue", "accuse", "blame", "criticise", "criticize", "attack"})
+)  # fmt: skip
 _TOLD = frozenset({"tell", "told", "say", "report", "according", "quote", "interview"})
 
 
@@ -364,6 +376,12 @@ def sole_firm(sent: Span, m: Mention, ctx: Context) -> str | None:
     if up.lemma_.lower() in _TOLD or up.head.lemma_.lower() in _TOLD:
         return None
     if head.dep_ == "nsubj" and up.lemma_.lower() in _SAID:
+        return None
+    # "denied links to X", "talks with X", "sued X", "called X": the company the sentence
+    # names is the other party, not the employer
+    if head.dep_ == "pobj" and up.lower_ in ("to", "with", "against", "from"):
+        return None
+    if head.dep_ == "dobj" and up.lemma_.lower() in _OTHER_PARTY:
         return None
     return firm.name
 

@@ -18,6 +18,7 @@ from deniable.grammar.lexicon import lexicon
 from deniable.grammar.names import Mention
 from deniable.grammar.namewords import CALENDAR_WORDS
 from deniable.grammar.role_nouns import (
+    its_org,
     join_hyphens,
     leader_seat,
     org_for,
@@ -182,7 +183,11 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if name is None and org is None and after is None and _officer(cls, phrase):
             # "chief executive X" in an article about one company, or in a sentence that
             # names one company and no other body
-            name = ctx.names.company or sole_firm(sent, m, ctx)
+            its = k >= sent.start and doc[k].lower_ == "its"
+            # ("its chief executive X": the company named before it in the sentence)
+            name = (its_org(sent, m.start, ctx) if its else None) or (
+                ctx.names.company or sole_firm(sent, m, ctx)
+            )
         if name is None or name == m.name:
             continue
         start = org.start if org is not None else m.start - len(words)
