@@ -296,6 +296,18 @@ def _honorific_name(doc: Doc, t: Token) -> RawName | None:
         return None
     low = t.lower_
     words = [doc[t.i + 1 : end].text]
+    nick = doc[end : end + 4]
+    if (
+        end - t.i == 2
+        and len(nick) == 4
+        and (nick[0].text, nick[2].text) in _NICK_MARKS
+        and nick[1].is_alpha
+        and nick[1].text[:1].isupper()
+        and (_name_word(nick[3]) or (nick[3].is_alpha and nick[3].text[:1].isupper()))
+    ):
+        # "Rep. Randy 'Duke' X": the nickname in quotation marks is no part of the name
+        words = [f"{words[0]} {nick[3].text}"]
+        end += 4
     if f"{low} {words[0]}".lower() in vocab().posts:
         return None  # "Lord Chancellor" is a post, not a lord
     if low in ("lord", "lady", "baroness", "baron") and _seat_of(doc, end):
