@@ -143,7 +143,8 @@ def _claim_before(sent: Span, ctx: Context, deniers: set[str]) -> tuple[list[Men
         if v.lemma_.lower() == "accuse":
             contents = [c for c in v.children if c.dep_ == "prep" and c.lower_ == "of"]
         for c in contents:
-            named = [m for t in c.subtree if (m := ctx.names.at(t.i)) is not None and m.actor]
+            # (as for any claim: not a name in a clause saying when, "before X took office")
+            named = sorted(_depths(c, ctx, set()), key=lambda m: m.start)
             names = {m.name for m in named}
             if not deniers & names:
                 return [], sorted(names)

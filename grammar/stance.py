@@ -380,10 +380,12 @@ def _offence(v: Token) -> set[int]:
 
 def _described(v: Token, sent: Span) -> set[int]:
     """The words of a relative clause about someone ("businessmen who reportedly helped
-    X"), unless the fact is read inside it: a hedge there hedges the description."""
+    X"), or of another clause joined to the fact's ("…, but X was fired for allegedly
+    lying"), unless the fact is read inside it: a hedge there hedges that clause only."""
     out: set[int] = set()
     for t in sent:
-        if t.dep_ == "relcl" and not any(g.i == v.i for g in t.subtree):
+        joined = t.dep_ in ("conj", "advcl", "parataxis") and t.pos_ in ("VERB", "AUX")
+        if (t.dep_ == "relcl" or joined) and not any(g.i == v.i for g in t.subtree):
             out.update(g.i for g in t.subtree)
     return out
 
