@@ -27,6 +27,7 @@ def merge(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:
     older = _denied_elsewhere(older, reading)
     older = _namesakes(older, reading, text)
     older = _no_places(older, reading)
+    older = _unread_names(older, reading, text)
     return _own_side(_narrowed(_merge(older, reading.facts), text))
 
 
@@ -320,6 +321,20 @@ def _other_subject(legacy: list[Fact], reading: Reading) -> list[Fact]:
         )
 
     return [f for f in legacy if not other(f)]
+
+
+def _unread_names(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:
+    """The older reader's role for a capitalised run, written so in ``text``, that the
+    spaCy reader found no name in ("Former Ambassador Denies Discussing Sanctions" of a
+    headline): words of a title-case line, not a person.  (A name from the entity file is
+    its own evidence.)"""
+    words = {w for m in reading.names for w in m.name.split()}
+
+    def unread(name: str) -> bool:
+        parts = name.split()
+        return all(p[:1].isupper() for p in parts) and not set(parts) & words and name in text
+
+    return [f for f in legacy if not (f.pred == "role" and unread(f.args[0]))]
 
 
 def _no_places(legacy: list[Fact], reading: Reading) -> list[Fact]:

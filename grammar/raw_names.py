@@ -191,9 +191,11 @@ def _joined(doc: Doc, v: Vocab) -> list[Span]:
 
 def _people_apart(doc: Doc) -> list[Span]:
     """The tagger's entities, a person's run cut at "and" ("Ozan and Dror" is two people;
-    a company's "Marks and Spencer" stays one)."""
+    a company's "Marks and Spencer" stays one); no run of verbs."""
     out: list[Span] = []
     for ent in doc.ents:
+        if all(t.pos_ == "VERB" for t in ent):
+            continue  # a title-case headline's "Denies Discussing": the verbs, not a name
         cuts = [t.i for t in ent[1:-1] if t.lower_ == "and"] if ent.label_ == "PERSON" else []
         out.extend(Span(doc, a, b, label="PERSON") for a, b in _parts(ent.start, ent.end, cuts))
         if not cuts:

@@ -62,6 +62,8 @@ def org_for(
         if home not in (None, "UK government") and phrase in _SHARED_UK_POSTS:
             return home  # "Education Secretary X" in an American article
         return "UK government"
+    if cls == "gov" and phrase.split()[-1:] and phrase.split()[-1] in _ENVOYS:
+        return None  # "Ambassador X" with no country: whose envoy the text does not say
     if cls == "gov":
         return ctx.names.home
     if cls == "party" and after is None and set(phrase.split()) & _PARTY_OFFICES:
@@ -70,6 +72,7 @@ def org_for(
     return None
 
 
+_ENVOYS = vocab().cues["envoy_posts"]
 _PARTY_OFFICES = frozenset({"leader", "chairman", "chairwoman", "treasurer"})
 # Posts the UK government has that other governments name the same way.
 _SHARED_UK_POSTS = frozenset(
