@@ -21,7 +21,7 @@ from deniable.grammar.vocab import vocab
 
 def merge(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:
     """Both readers' facts for one document whose text is ``text``."""
-    older = _mentioned(_vetoed(_dedupe(_renamed(legacy, reading)), reading), reading)
+    older = _mentioned(_vetoed(_dedupe(_renamed(legacy, reading, text)), reading), reading)
     older = _unresolved(older, reading)
     older = _other_subject(older, reading)
     older = _denied_elsewhere(older, reading)
@@ -163,7 +163,7 @@ _FIRST_NAMES = lexicon().first_names
 _BASED = re.compile(r"[\w.-]+-based (.+)")
 
 
-def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
+def _renamed(facts: list[Fact], reading: Reading, text: str) -> list[Fact]:
     """A name the older reader took with its title ("Labour MP Tom Rusk") is the name the
     spaCy reader found inside it, in the same sentence; a party as written ("Lib Dem") is the
     party's name, a seat of government its government's, a post the reader resolved
@@ -243,6 +243,8 @@ def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
             and not cut[0].split()[1][:1].isupper()
         ):
             return cut[0]  # "Adel" of "Adel al-Jubeir": the older reader stops at "al-"
+        if len(cut) == 1 and " " not in bare and _only_in(bare, cut[0], text):
+            return cut[0]  # "Jo" of "Governor Jo Marr", which the article never writes alone
         longer = [o for o in orgs if o.endswith(f" {name}")]
         return longer[0] if len(longer) == 1 and name not in orgs else name
 
@@ -252,6 +254,12 @@ def _renamed(facts: list[Fact], reading: Reading) -> list[Fact]:
         args = (fix(f.args[0], k, f.pred), fix(f.args[1], k, f.pred))
         out.append(f if args == f.args else replace(f, args=args))
     return out
+
+
+def _only_in(word: str, name: str, text: str) -> bool:
+    """``word`` is written in ``text`` only as the start of ``name``."""
+    found = [m.start() for m in re.finditer(rf"\b{re.escape(word)}\b", text)]
+    return bool(found) and all(text.startswith(name, k) for k in found)
 
 
 def _mentioned(legacy: list[Fact], reading: Reading) -> list[Fact]:

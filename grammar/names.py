@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from deniable.grammar.headlines import headline_names
 from deniable.grammar.home import dominant, home_country
 from deniable.grammar.kinds import leader_by_surname, leader_surnames, name_kinds
 from deniable.grammar.lexicon import lexicon
@@ -86,6 +87,7 @@ def read_names(doc: Doc) -> DocNames:
     """Find, type and resolve every mention of ``doc``."""
     v = vocab()
     raw = lowercase_ministries(doc, spread(doc, raw_mentions(doc, v)), v)
+    raw = headline_names(doc, raw, v)
     kinds = name_kinds(doc, raw, v)
     full = full_names(raw, kinds)
     split = surnames_apart(doc, raw, full)

@@ -196,6 +196,10 @@ def _people_apart(doc: Doc) -> list[Span]:
     for ent in doc.ents:
         if all(t.pos_ == "VERB" for t in ent):
             continue  # a title-case headline's "Denies Discussing": the verbs, not a name
+        quotes = [t.i for t in ent[1:-1] if t.is_quote]
+        if quotes:
+            # 'said on Twitter "AG X should …': a quotation opens inside the tagger's name
+            ent = Span(doc, quotes[-1] + 1, ent.end, label=ent.label_)
         cuts = [t.i for t in ent[1:-1] if t.lower_ == "and"] if ent.label_ == "PERSON" else []
         out.extend(Span(doc, a, b, label="PERSON") for a, b in _parts(ent.start, ent.end, cuts))
         if not cuts:
@@ -423,7 +427,16 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
     # takes the title or the party into the name
     while (
         len(toks) > 1
-        and (kind == "person" or (toks[0].text.isupper() and toks[0].lower_ in v.post_vocabulary))
+        and (
+            kind == "person"
+            or (
+                toks[0].text.isupper()
+                and (
+                    toks[0].lower_ in v.post_vocabulary
+                    or lexicon().titles.match([toks[0].lower_], 0) is not None
+                )
+            )
+        )
         and (
             title_word(toks[0].lower_, v)
             or toks[0].lower_ in v.parties

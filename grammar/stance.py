@@ -81,6 +81,10 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
             rel = "ccomp"
         below = child.dep_
         lemma = cur.lemma_.lower()
+        if rel == "conj" and _quote_closes(cur, child, sent):
+            # 'X wrote "A should resign", and A met B': the parser joined the clause after
+            # the quotation to the quoted one; it is the article's own
+            break
         if rel == "advcl" and any(m.lower_ in ("if", "unless", "whether") for m in child.children):
             return None, ""
         presupposed = presupposed or _presupposed(child)
@@ -158,6 +162,12 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     if modality is Modality.ASSERTED and sent.start in ctx.quoted and c.pred != "denies":
         return Modality.REPORTED, ctx.quoted[sent.start]  # a quotation's inner sentence
     return modality, source
+
+
+def _quote_closes(head: Token, conj: Token, sent: Span) -> bool:
+    """A quotation mark that closes a quotation lies between ``head`` and its conjunct."""
+    marks = [t.i for t in sent if t.is_quote]
+    return any(head.i < k < conj.i and marks.index(k) % 2 == 1 for k in marks)
 
 
 _HEARSAY = frozenset({"allege", "believe", "rumour", "rumor", "think", "suspect", "fear"})

@@ -253,13 +253,13 @@ def test_a_name_the_older_reader_cut_short_takes_the_full_name() -> None:
     reading = Reading(
         (), {}, (Named(0, "UK Independence Party", "UK Independence Party", "party"),)
     )
-    assert _renamed([cut], reading)[0].args == ("Roy Hale", "UK Independence Party")
+    assert _renamed([cut], reading, "")[0].args == ("Roy Hale", "UK Independence Party")
     # two longer names end the same way: which one is meant is not known
     two = (
         *reading.names,
         Named(0, "Scottish Independence Party", "Scottish Independence Party", "org"),
     )
-    assert _renamed([cut], Reading((), {}, two))[0].args == cut.args
+    assert _renamed([cut], Reading((), {}, two), "")[0].args == cut.args
 
 
 def test_a_speaker_in_a_clause_about_the_day_is_no_source() -> None:
@@ -481,3 +481,24 @@ def test_where_someone_goes_is_a_place_not_a_person() -> None:
     reading = read(Document("a.txt", text), split_sentences(text))
     assert [(f.pred, f.args) for f in reading.facts] == [("visited", ("Anna Berg", "Belarus"))]
     assert reading.types["Belarus"] is EntityType.PLACE
+
+
+def test_a_first_name_the_article_never_writes_alone_is_the_full_name() -> None:
+    from deniable.facts.model import Evidence, Fact
+    from deniable.grammar.merge import _renamed
+    from deniable.grammar.reader import Named, Reading
+
+    ev = Evidence("t.txt", 1, 0, 5, "clause:met")
+    cut = Fact("met", ("Jo", "Karl Brandt"), Modality.ASSERTED, ev)
+    names = (
+        Named(1, "Jo Marr", "Jo Marr", "person"),
+        Named(1, "Karl Brandt", "Karl Brandt", "person"),
+    )
+    reading = Reading((), {}, names)
+    assert _renamed([cut], reading, "Governor Jo Marr met Karl Brandt.")[0].args == (
+        "Jo Marr",
+        "Karl Brandt",
+    )
+    # written alone elsewhere, "Jo" may be someone else
+    alone = "Governor Jo Marr met Karl Brandt. Jo left."
+    assert _renamed([cut], reading, alone)[0].args == cut.args

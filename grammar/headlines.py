@@ -1,0 +1,75 @@
+"""Names in a title-case headline, where capitals say nothing: kept as the body writes them.
+
+"Former Ambassador Denies Discussing Sanctions With Flynn" capitalises every word, so the
+tagger's names there ("Denies Discussing", "A Day") are guesses.  A person or company the
+headline names is named again in the article; a run the body never writes is cut to the
+part it does write, or dropped.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from deniable.grammar.kinds import leader_surnames
+from deniable.grammar.raw_names import RawName
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+    from deniable.grammar.vocab import Vocab
+
+_CHECKED = frozenset({"person", "org"})
+
+
+def title_case(sent: Span) -> bool:
+    """Every word longer than three letters is capitalised, and there are several."""
+    long = [t for t in sent if t.is_alpha and len(t.text) > 3]
+    return len(long) >= 3 and all(t.text[:1].isupper() for t in long)
+
+
+def headline_names(doc: Doc, raw: list[RawName], v: Vocab) -> list[RawName]:
+    """``raw`` with each person or company name of a title-case line cut to the words the
+    rest of the article writes, or dropped when it writes none of them."""
+    heads = [s for s in doc.sents if title_case(s)]
+    body = " ".join(s.text for s in doc.sents if not title_case(s))
+    if not heads or len(body.split()) < 20:
+        return raw  # (no body to check against: a caption, a one-line case)
+    spans = [(s.start, s.end) for s in heads]
+    out: list[RawName] = []
+    for r in raw:
+        if r.kind not in _CHECKED or not any(a <= r.start < b for a, b in spans):
+            out.append(r)
+            continue
+        kept = _written(doc, r, body, v)
+        if kept is not None:
+            out.append(kept)
+    return out
+
+
+def _written(doc: Doc, r: RawName, body: str, v: Vocab) -> RawName | None:
+    words = r.text.split()
+    low = r.text.lower()
+    if low in v.leaders or low in leader_surnames() or _in(r.text, body):
+        return r
+    if len(words) != r.end - r.start:
+        return r  # (a name written other than token by token: leave it be)
+    # the longest run of its words the body writes, from either end
+    for n in range(len(words) - 1, 0, -1):
+        for k in (0, len(words) - n):
+            part = words[k : k + n]
+            if _in(" ".join(part), body) and part[0][:1].isupper():
+                start = r.start + k
+                return RawName(start, start + n, doc[start : start + n].text, r.kind, r.gender)
+    return None
+
+
+def _in(text: str, body: str) -> bool:
+    """``text`` is written in ``body`` as whole words."""
+    at = body.find(text)
+    while at >= 0:
+        before = body[at - 1] if at > 0 else " "
+        after = body[at + len(text)] if at + len(text) < len(body) else " "
+        if not before.isalnum() and not after.isalnum():
+            return True
+        at = body.find(text, at + 1)
+    return False
