@@ -411,6 +411,8 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
                 continue
             if c.dep_ == "prep" and t.pos_ == "VERB" and c.lower_ in _WHERE and _a_place(c, ctx):
                 continue  # "received him in the Kremlin": where, not whom
+            if c.dep_ == "dobj" and t.lemma_.lower() in _ENTER and _a_country(c, ctx):
+                continue  # "his father entered Britain illegally": where to, not whom
             if c.dep_ == "prep" and c.lower_ in ("in", "at") and _posted(t, c, ctx):
                 continue  # "its top diplomat in Washington": where they serve, not whom
             if c.dep_ in ("prep", "dative") and c.lower_ == "to" and t.lemma_ in _TELLING:
@@ -462,6 +464,14 @@ def _posted(noun: Token, prep: Token, ctx: Context) -> bool:
     obj = next((g for g in prep.children if g.dep_ == "pobj"), None)
     m = ctx.names.at(obj.i) if obj is not None else None
     return m is not None and m.kind in ("place", "gov")
+
+
+_ENTER = frozenset({"enter", "leave", "flee", "reach", "cross", "visit", "tour"})
+
+
+def _a_country(t: Token, ctx: Context) -> bool:
+    m = ctx.names.at(t.i)
+    return m is not None and m.kind in ("gov", "place")
 
 
 def _a_place(prep: Token, ctx: Context) -> bool:

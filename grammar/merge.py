@@ -292,7 +292,7 @@ def _mentioned(legacy: list[Fact], reading: Reading) -> list[Fact]:
         others = {
             m.name
             for m in in_sentence
-            if described
+            if (described and m.text.lower() not in _PRONOUNS)  # ("… speak to him": not it)
             or (e.start <= m.start < e.end and m.text.lower() in _PRONOUNS and named_before(m))
         }
         return bool(others - set(f.args))

@@ -129,7 +129,12 @@ def resolve_pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) ->
                 last = subj[0]
             else:
                 continue  # two people before and neither the subject: "he" could be either
-        out.append(Mention(t.i, t.i + 1, last.name, "person"))
+        found = Mention(t.i, t.i + 1, last.name, "person")
+        out.append(found)
+        if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT":
+            # "He then joined X. He has been …": a paragraph about one person goes on with
+            # "he" as its subject, so the window runs on from the last "he"
+            people.append(found)
     return out
 
 

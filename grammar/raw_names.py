@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 _ORG_WORDS = vocab().cues["org_words"]
 _OFFICERS = vocab().cues["officer_posts"]
+_GENERIC_ORGS = vocab().cues["generic_orgs"]
 _PLACE_WORDS = vocab().cues["place_words"]
 _PARTICLES = vocab().cues["name_particles"]
 _LABELS = {"PERSON": "person", "ORG": "org", "GPE": "gpe", "NORP": "norp"}
@@ -148,7 +149,8 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
             and t.lower_ in leaders
         ):
             add(RawName(t.i, t.i + 1, t.text, "person"))
-    return out
+    # "The Company also announced": a press release capitalises the word for its company
+    return [r for r in out if not (r.kind == "org" and r.text.lower() in _GENERIC_ORGS)]
 
 
 _PLACE_LABELS = ("GPE", "LOC", "ORG", "FAC")

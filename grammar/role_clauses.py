@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import args, subjects
 from deniable.grammar.kinds import FIRM_WORDS
-from deniable.grammar.role_nouns import post_of, role_noun
+from deniable.grammar.names import Mention
+from deniable.grammar.role_nouns import its_org, post_of, role_noun
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
-
-    from deniable.grammar.names import Mention
 
 _HEAD_VERBS = vocab().cues["head_verbs"]
 _OWN_VERBS = vocab().cues["own_verbs"]
@@ -208,11 +207,22 @@ def _appointed_by(v: Token, ctx: Context) -> Iterator[Candidate]:
     the object is given, of the body named with it or, failing that, of the body that
     appoints (a company's board names its own officers; a person appointing names no body)."""
     people = [m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx) if m.kind == "person"]
+    # ("named X its president": the parser may make X the predicate and the post its
+    # apposition)
+    given = [
+        c for c in v.children if c.dep_ == "oprd" and any(a.dep_ == "appos" for a in c.children)
+    ]
+    people += [m for c in given for m in args(c, ctx) if m.kind == "person" and m not in people]
     nouns = [c for c in v.children if c.dep_ in ("oprd", "xcomp")] + [
         g for c in v.children if c.dep_ == "prep" and c.lower_ == "as" for g in c.children
         if g.dep_ == "pobj"
+    ] + [
+        # "named X its president": the parser may take the post for X's apposition
+        a for c in v.children if c.dep_ in ("dobj", "oprd") for a in c.children
+        if a.dep_ == "appos"
     ]  # fmt: skip
-    appointer = [m for m in subjects(v, ctx) if m.kind in ("org", "party")]
+    appointer = [_board_owner(m, ctx) or m for m in subjects(v, ctx) if m.kind in ("org", "party")]
+    appointer = [m for m in appointer if not _a_board(m)]
     for person in people:
         for noun in nouns:
             found = [
@@ -222,14 +232,42 @@ def _appointed_by(v: Token, ctx: Context) -> Iterator[Candidate]:
             yield from found
             if found or len(appointer) != 1 or noun.pos_ != "NOUN":
                 continue
-            words = [t.text for t in ctx.doc[noun.left_edge.i : noun.i + 1] if t.dep_ != "det"]
+            words = [
+                t.text
+                for t in ctx.doc[noun.left_edge.i : noun.i + 1]
+                if t.dep_ not in ("det", "poss")
+            ]
             post = post_of(words, ctx)
-            if post is not None and post[0] in ("job", "party"):
+            # "X named Y its president": "its" is the body that names
+            its = any(c.dep_ == "poss" and c.lower_ == "its" for c in noun.children)
+            if post is not None and (post[0] in ("job", "party") or its):
                 org = appointer[0]
                 yield Candidate(
                     "role", person.name, org.name, v.i, min(org.start, v.i),
                     noun.i + 1, "role_appointed", role=post[1],
                 )  # fmt: skip
+
+
+def _a_board(m: Mention) -> bool:
+    return m.name.lower().split()[0] in ("board", "boards")
+
+
+def _board_owner(m: Mention, ctx: Context) -> Mention | None:
+    """The company whose board ``m`` is ("its board of directors", "Y's board")."""
+    if not _a_board(m):
+        return None
+    root = ctx.doc[m.start : m.end].root
+    for c in root.children:
+        if c.dep_ != "poss":
+            continue
+        if c.lower_ == "its":
+            name = its_org(root.sent, m.start, ctx) or ctx.names.company
+            # (placed at "its", so the fact stays in this sentence)
+            return Mention(c.i, c.i + 1, name, "org") if name else None
+        owner = ctx.mention(c)
+        if owner is not None and owner.kind == "org":
+            return owner
+    return None
 
 
 def _left(v: Token) -> bool:

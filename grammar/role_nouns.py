@@ -190,7 +190,7 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
             if obj is not None and after is None and c.lower_ == "of":
                 # "head of corporate affairs at X": the portfolio, then the body
                 named = [
-                    ctx.mention(g)
+                    ctx.mention(g) or _firm_named(g, ctx)
                     for p in (*obj.children, *(r for r in noun.rights if r.i > c.i))
                     if p.dep_ == "prep" and p.lower_ in ("at", "for")
                     for g in p.children
@@ -274,6 +274,14 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         role=phrase,
         when="former" if former else "",
     )
+
+
+def _firm_named(obj: Token, ctx: Context) -> Mention | None:
+    """ "the engineering group X": the organisation named beside a word for a firm."""
+    if obj.lower_ not in FIRM_WORDS:
+        return None
+    named = [ctx.mention(a) for a in obj.children if a.dep_ in ("appos", "compound")]
+    return next((x for x in named if x and x.kind in ("org", "party")), None)
 
 
 def _of_tail(noun: Token, ctx: Context) -> Token | None:

@@ -354,18 +354,25 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     for c in more.children
                     if c.dep_ == "attr"
                 ]
-        copulas: list[Token] = []
-        if head.dep_ == "nsubj" and head.head.lemma_ == "be" and not _negated_be(head.head):
-            copulas = [c for c in head.head.children if c.dep_ == "attr"]
-        for noun in copulas:
-            # "X is the Y of Z" is a clause: how it was said is for the stance to decide
-            for cand in role_noun(noun, m, ctx):
-                yield replace(cand, trigger=noun.head.i, pattern="role_copula")
+        yield from _copulas(head, m, ctx)
         for noun in nouns:
             yield from role_noun(noun, m, ctx)
             for conj in noun.conjuncts:
                 if ctx.names.at(conj.i) is None:
                     yield from role_noun(conj, m, ctx)
+    for m in _pronouns(sent, ctx):
+        # "He has been managing director at X since 2014": the pronoun as resolved
+        yield from _copulas(ctx.doc[m.start], m, ctx)
+
+
+def _copulas(head: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
+    """ "X is the Y of Z": the complement of "be" describes its subject."""
+    if head.dep_ != "nsubj" or head.head.lemma_ != "be" or _negated_be(head.head):
+        return
+    for noun in (c for c in head.head.children if c.dep_ == "attr"):
+        # (a clause: how it was said is for the stance to decide)
+        for cand in role_noun(noun, m, ctx):
+            yield replace(cand, trigger=noun.head.i, pattern="role_copula")
 
 
 def _titles_next(noun: Token, ctx: Context) -> bool:
@@ -471,6 +478,18 @@ def _person_at(t: Token, ctx: Context) -> Mention | None:
             if c.dep_ == "appos":
                 m = ctx.mention(c)
     return m if m is not None and m.kind == "person" else None
+
+
+def _pronouns(sent: Span, ctx: Context) -> list[Mention]:
+    """The personal pronouns of ``sent`` resolved to a named person."""
+    return [
+        m
+        for m in ctx.names.mentions
+        if sent.start <= m.start < sent.end
+        and m.kind == "person"
+        and m.end - m.start == 1
+        and ctx.doc[m.start].lower_ in ("he", "she")
+    ]
 
 
 def _people(sent: Span, ctx: Context) -> list[Mention]:

@@ -502,3 +502,20 @@ def test_a_first_name_the_article_never_writes_alone_is_the_full_name() -> None:
     # written alone elsewhere, "Jo" may be someone else
     alone = "Governor Jo Marr met Karl Brandt. Jo left."
     assert _renamed([cut], reading, alone)[0].args == cut.args
+
+
+def test_a_described_role_is_not_undone_by_a_pronoun_in_its_sentence() -> None:
+    from deniable.facts.model import Evidence, Fact
+    from deniable.grammar.merge import _mentioned
+    from deniable.grammar.reader import Named, Reading
+
+    ev = Evidence("t.txt", 3, 0, 40, "role_description")
+    role = Fact("role", ("Ivan Petrov", "Ruritanian government"), Modality.ASSERTED, ev)
+    names = (
+        Named(1, "Ivan Petrov", "Ivan Petrov", "person"),
+        Named(3, "him", "Karl Brandt", "person", 30),
+    )
+    assert _mentioned([role], Reading((), {}, names)) == [role]
+    # a name the sentence writes is whom the description is
+    named = (*names, Named(3, "Karl Brandt", "Karl Brandt", "person", 5))
+    assert _mentioned([role], Reading((), {}, named)) == []
