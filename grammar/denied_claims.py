@@ -388,6 +388,8 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
             # "Conservative criticisms", "Russian claims": a party's or a country's own
             adjective = head.dep_ == "amod" and m.kind in ("party", "gov")
             adjective = adjective and noun.lemma_.lower() in _REPORT_NOUNS
+            # "a US intelligence report": a country's own, through the words between
+            adjective = adjective or (m.kind in ("party", "gov") and _modifies_report(head))
             while head.dep_ in ("compound", "amod", "nmod") and noun.pos_ in ("NOUN", "PROPN"):
                 head, noun = noun, noun.head  # "accusations by U.S. senators": theirs too
             author = adjective or (
@@ -427,6 +429,16 @@ def _depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
 
     walk(root, 0)
     return {m: d for m, d in found.items() if d <= _DEEPEST}
+
+
+def _modifies_report(head: Token) -> bool:
+    """``head`` is a modifier in the noun phrase of a report, claim or allegation."""
+    t = head
+    while t.dep_ in ("compound", "amod", "nmod") and t.head.pos_ in ("NOUN", "PROPN"):
+        t = t.head
+        if t.lemma_.lower() in _REPORT_NOUNS:
+            return True
+    return False
 
 
 _TOPIC = frozenset({"about", "regarding", "concerning", "over", "on"})

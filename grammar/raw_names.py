@@ -385,8 +385,14 @@ def _traded_word(doc: Doc, t: Token, v: Vocab) -> bool:
         return False
     if _before_officer(doc, t):
         # "X chief financial officer Y": only a company has officers (an unknown company
-        # opening a sentence is often tagged an adjective)
-        return t.lower_ not in country_words()
+        # opening a sentence is often tagged an adjective); "Chief executive Y" has none
+        if t.lower_ in country_words() or title_word(t.lower_, v):
+            return False
+        # a sentence's first word is capitalised whatever it is ("Interim chief executive
+        # X"): a name only if the article also writes it so inside a sentence
+        return not t.is_sent_start or any(
+            o.text == t.text and not o.is_sent_start and o.i != t.i for o in doc
+        )
     if t.pos_ == "ADJ":
         return False
     if t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "shares" and t.head.i == t.i + 1:
