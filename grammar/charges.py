@@ -288,6 +288,8 @@ def warrant_issued(sent: Span, ctx: Context) -> Iterator[Candidate]:
             authority = _agent(v, ctx)
         elif n.dep_ == "dobj":
             subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+            if subj is not None and subj.tag_ in ("WP", "WDT") and v.dep_ == "relcl":
+                subj = v.head  # "the judges who issued a warrant"
             authority = _authority(subj, ctx) if subj is not None else None
         else:
             continue
@@ -361,6 +363,16 @@ def _authority(t: Token, ctx: Context) -> str | None:
             None,
         )
         return _authority(inner, ctx) if inner is not None else None
+    body = next(
+        (
+            x
+            for c in t.lefts
+            if c.dep_ in ("compound", "nmod") and (x := ctx.names.at(c.i)) is not None
+        ),
+        None,
+    )
+    if body is not None and body.kind == "org":
+        return body.name  # "the ICC prosecutor", "FBI agents": the body they act for
     if t.lemma_.lower() in ("authority", "government"):
         # "Canadian authorities" are the state's: its government (the guideline's metonym)
         state = next(
