@@ -453,6 +453,9 @@ def _appositive_role(v: View, p: Mention, k: int, hedged: bool) -> None:
     v.absorb(p.start, k, p)
 
 
+_FRONTING = frozenset({"through", "via", "according", "like", "unlike", "with"})
+
+
 def role_description(v: View) -> None:
     """A resolved description states a role: "the Wagner chief", "Head of the group, he"."""
     for d in v.mentions:
@@ -471,7 +474,9 @@ def role_description(v: View) -> None:
         title = v.state.lex.titles.match(v.lows, k + 1) if v.low(k) == "," else None
         skip = title[0] if title and (k + 1) not in v.at else 0
         # "Villar's deputy, Colonel Edgar Reyes": a title before the apposed name
-        if v.low(k) in (",", "(") and (k + 1 + skip) in v.at:
+        fronted = 0 < d.start <= 2 and v.low(0) in _FRONTING
+        if v.low(k) in (",", "(") and (k + 1 + skip) in v.at and not fronted:
+            # ("Through his lawyer, X denied …": X is the sentence's subject, the client)
             named = v.at[k + 1 + skip]
             if named.name and v.state.etype(named.name) == "person":
                 person = named.name
