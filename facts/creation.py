@@ -25,7 +25,9 @@ __all__ = ["create_store"]
 @functools.cache
 def _template() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     """The schema's DDL statements in creation order, and its ``meta`` rows."""
-    db = Database(memory=True)
+    # A scratch copy only read for its DDL: plugins' SQL functions are never called on it,
+    # and their entry-point scan would cost milliseconds.
+    db = Database(memory=True, execute_plugins=False)
     schema.create_schema(db)
     shadow = {row[1] for row in db.execute("PRAGMA table_list").fetchall() if row[2] == "shadow"}
     ddl = tuple(
