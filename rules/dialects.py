@@ -177,38 +177,57 @@ SQLITE = Dialect(
     {"symbol": "TEXT", "number": "INTEGER", "unsigned": "INTEGER", "float": "REAL"},
 )
 
-DUCKDB = Dialect(
-    "duckdb",
-    _target(glot.DuckDB),
-    {"symbol": "VARCHAR", "number": "BIGINT", "unsigned": "BIGINT", "float": "DOUBLE"},
-    int_div=exp.IntDiv,
-    bool_casts=("BIGINT",),
-    cross_join_fixes_order=False,
-    unique_in_table=True,
-    ignore_skips_nulls=False,
-    typed_functions=True,
-    function_ops=frozenset({"bshl"}),
-)
+# DuckDB's and PostgreSQL's sqlglot dialects take 15-20 ms to import, which a
+# `deniable run` on SQLite would spend for nothing: each is built on first use.
+DUCKDB: Dialect
+POSTGRES: Dialect
 
-POSTGRES = Dialect(
-    "postgres",
-    _target(glot.Postgres),
-    # Byte order for symbols, as SQLite compares them, whatever the server's locale.
-    {
-        "symbol": 'TEXT COLLATE "C"',
-        "number": "BIGINT",
-        "unsigned": "BIGINT",
-        "float": "DOUBLE PRECISION",
-    },
-    bool_casts=("INTEGER", "BIGINT"),
-    cross_join_fixes_order=False,
-    ignore_skips_nulls=False,
-    typed_functions=True,
-    # PostgreSQL shifts by the count modulo 64; Soufflé gives 0 from 64 on.
-    function_ops=frozenset({"bshl"}),
-    on_conflict=True,
-    zero_divisor_fails=True,
-)
+
+def _duckdb() -> Dialect:
+    return Dialect(
+        "duckdb",
+        _target(glot.DuckDB),
+        {"symbol": "VARCHAR", "number": "BIGINT", "unsigned": "BIGINT", "float": "DOUBLE"},
+        int_div=exp.IntDiv,
+        bool_casts=("BIGINT",),
+        cross_join_fixes_order=False,
+        unique_in_table=True,
+        ignore_skips_nulls=False,
+        typed_functions=True,
+        function_ops=frozenset({"bshl"}),
+    )
+
+
+def _postgres() -> Dialect:
+    return Dialect(
+        "postgres",
+        _target(glot.Postgres),
+        # Byte order for symbols, as SQLite compares them, whatever the server's locale.
+        {
+            "symbol": 'TEXT COLLATE "C"',
+            "number": "BIGINT",
+            "unsigned": "BIGINT",
+            "float": "DOUBLE PRECISION",
+        },
+        bool_casts=("INTEGER", "BIGINT"),
+        cross_join_fixes_order=False,
+        ignore_skips_nulls=False,
+        typed_functions=True,
+        # PostgreSQL shifts by the count modulo 64; Soufflé gives 0 from 64 on.
+        function_ops=frozenset({"bshl"}),
+        on_conflict=True,
+        zero_divisor_fails=True,
+    )
+
+
+_LAZY = {"DUCKDB": _duckdb, "POSTGRES": _postgres}
+
+
+def __getattr__(name: str) -> Dialect:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    dialect = globals()[name] = _LAZY[name]()
+    return dialect
 
 
 def has_function(op: str) -> bool:
