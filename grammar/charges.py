@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from deniable.grammar.authorities import authority as named_authority
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import after, args, passive, subjects
 from deniable.grammar.names import Mention
@@ -21,9 +22,6 @@ if TYPE_CHECKING:
 _CHARGE_VERBS = vocab().cues["charge_verbs"]
 _AHEAD = vocab().cues["ahead"]
 _ACCUSE = frozenset({"accuse", "charge", "name"})
-
-
-_AUTHORITY_WORDS = vocab().cues["authority_words"]
 
 
 def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
@@ -63,7 +61,7 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if subj is None:
                 # a headline's "Police arrest X": the parser may take the force for a compound
                 subj = next((c for c in v.children if c.dep_ == "compound"), None)
-            authority = _authority(subj, ctx) if subj is not None else None
+            authority = named_authority(subj, ctx) if subj is not None else None
             if authority is None and _headline_passive(v, sent):
                 # a headline's "X charged with fraud": "was" left out
                 people = [m for m in subjects(v, ctx) if m.kind == "person"]
@@ -248,7 +246,7 @@ def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
         authority = None
         if v.lemma_ in _RETURN_VERBS and n.dep_ == "dobj":
             subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
-            authority = _authority(subj, ctx) if subj is not None else None
+            authority = named_authority(subj, ctx) if subj is not None else None
             if n.lemma_ == "charge" and subj is not None and authority is None:
                 continue  # "she brought charges against him": anyone may complain
         elif v.lemma_ in _RETURN_VERBS and n.dep_ == "nsubjpass":
@@ -290,7 +288,7 @@ def warrant_issued(sent: Span, ctx: Context) -> Iterator[Candidate]:
             subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
             if subj is not None and subj.tag_ in ("WP", "WDT") and v.dep_ == "relcl":
                 subj = v.head  # "the judges who issued a warrant"
-            authority = _authority(subj, ctx) if subj is not None else None
+            authority = named_authority(subj, ctx) if subj is not None else None
         else:
             continue
         people = after_prep(n, "for", ctx) + after_prep(v, "for", ctx)
@@ -326,7 +324,7 @@ def _late_agent(v: Token, ctx: Context) -> str | None:
             for t in c.subtree:
                 if t.lower_ == "by" and t.dep_ in ("prep", "agent"):
                     obj = next((g for g in t.children if g.dep_ == "pobj"), None)
-                    if obj is not None and (who := _authority(obj, ctx)):
+                    if obj is not None and (who := named_authority(obj, ctx)):
                         return who
     return None
 
@@ -336,83 +334,8 @@ def _agent(v: Token, ctx: Context) -> str | None:
         if c.dep_ == "agent":
             for g in c.children:
                 if g.dep_ == "pobj":
-                    return _authority(g, ctx)
+                    return named_authority(g, ctx)
     return None
-
-
-def _authority(t: Token, ctx: Context) -> str | None:
-    """An authority named by a noun phrase: a police force, "Swiss prosecutors", a court."""
-    m = ctx.mention(t, speaking=True)
-    if m is not None and m.kind in ("org", "gov"):
-        return m.name
-    if m is not None and m.kind == "person" and _prosecuting_title(m, ctx):
-        return m.name  # "by special counsel X", "by Judge X": the official who charges
-    # "the district attorney" prosecutes; "his attorney" defends
-    attorney = t.lower_ == "attorney" and any(c.lower_ in _ATTORNEY_OFFICES for c in t.lefts)
-    named = t.lemma_.lower() in _AUTHORITY_WORDS or t.lower_ in _AUTHORITY_WORDS
-    if not named and not attorney:
-        # "by a grand jury hearing evidence": the parser made the jury a compound
-        inner = next(
-            (
-                g
-                for c in t.lefts
-                if c.dep_ == "compound"
-                for g in c.subtree
-                if g.dep_ == "compound" and g.lemma_.lower() in _AUTHORITY_WORDS
-            ),
-            None,
-        )
-        return _authority(inner, ctx) if inner is not None else None
-    body = next(
-        (
-            x
-            for c in t.lefts
-            if c.dep_ in ("compound", "nmod") and (x := ctx.names.at(c.i)) is not None
-        ),
-        None,
-    )
-    if body is not None and body.kind == "org":
-        return body.name  # "the ICC prosecutor", "FBI agents": the body they act for
-    if t.lemma_.lower() in ("authority", "government"):
-        # "Canadian authorities" are the state's: its government (the guideline's metonym)
-        state = next(
-            (x for c in t.lefts if (x := ctx.names.at(c.i)) is not None and x.kind == "gov"),
-            None,
-        )
-        if state is not None:
-            return state.name
-    # The phrase as written, without its determiner: "US prosecutors", "a federal grand jury".
-    left = [c for c in t.lefts if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
-    start = min([c.left_edge.i for c in left] + [t.i])
-    kept = [w for w in ctx.doc[start : t.i + 1] if w.dep_ not in ("det", "poss", "punct")]
-    # "Federal prosecutors in X have …": a sentence's capital is no part of the name
-    words = [
-        w.lower_ if w.is_sent_start and w.pos_ != "PROPN" and w.ent_type_ != "NORP" else w.text
-        for w in kept
-    ]
-    # joined as written: "anti-corruption agency" keeps its hyphen
-    text = "".join(word + w.whitespace_ for word, w in zip(words, kept, strict=True)).strip()
-    return text if len(words) > 1 else text.lower()
-
-
-def _prosecuting_title(m: Mention, ctx: Context) -> bool:
-    """The words right before a person's name, here or where the article names them
-    elsewhere, are an authority's post ("special counsel", "federal prosecutor", "Judge")."""
-    return any(_titled_here(x, ctx) for x in ctx.names.mentions if x.name == m.name)
-
-
-def _titled_here(m: Mention, ctx: Context) -> bool:
-    k = m.start - 1
-    words = []
-    while k >= 0 and ctx.doc[k].pos_ in ("NOUN", "PROPN", "ADJ") and ctx.names.at(k) is None:
-        words.append(ctx.doc[k].lower_)
-        k -= 1
-    inside = [w.lower_ for w in ctx.doc[m.start : m.end] if w.ent_type_ != "PERSON"]
-    return any(w.rstrip(".") in _PROSECUTING for w in (*words[:3], *inside))
-
-
-_PROSECUTING = vocab().cues["prosecuting_posts"]
-_ATTORNEY_OFFICES = vocab().cues["attorney_offices"]
 
 
 def _agrees(v: Token) -> bool:
@@ -438,7 +361,7 @@ def _charging(v: Token, ctx: Context) -> str | None:
         who = _agent(v, ctx)
     else:
         subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
-        who = _authority(subj, ctx) if subj is not None and v.pos_ == "VERB" else None
+        who = named_authority(subj, ctx) if subj is not None and v.pos_ == "VERB" else None
     if who is not None:
         return who
     sayers = [c for c in v.children if c.dep_ == "parataxis"]
@@ -447,7 +370,7 @@ def _charging(v: Token, ctx: Context) -> str | None:
     for t in sayers:
         if t.lemma_.lower() in _SAY and t.pos_ == "VERB":
             subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
-            if subj is not None and (who := _authority(subj, ctx)) is not None:
+            if subj is not None and (who := named_authority(subj, ctx)) is not None:
                 return who
     return None
 
@@ -464,7 +387,7 @@ def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
     for t in sent:
         if t.lemma_.lower() in _SAY and t.pos_ == "VERB":
             subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
-            who = _authority(subj, ctx) if subj is not None else None
+            who = named_authority(subj, ctx) if subj is not None else None
             if who is not None:
                 return who
     # An authority named charging someone elsewhere in the article counts only when it is

@@ -65,12 +65,12 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
     # "Mr X" later: the tagger's organisation "Ulf X" is a man
     honoured = {r.text.split()[-1] for r in raw if r.gender and " " not in r.text}
     for r in raw:
-        words = r.text.split()
+        parts = r.text.split()
         if (
             kinds.get(r.text) in ("org", "place")
-            and len(words) in (2, 3)
-            and words[-1] in honoured
-            and words[-1].lower() not in _ORG_WORDS
+            and len(parts) in (2, 3)
+            and parts[-1] in honoured
+            and parts[-1].lower() not in _ORG_WORDS
             and r.text.lower() not in v.governments
         ):
             kinds[r.text] = "person"

@@ -23,9 +23,10 @@ from deniable.grammar.headlines import headline_names
 from deniable.grammar.home import dominant, home_country
 from deniable.grammar.kinds import leader_by_surname, leader_surnames, name_kinds
 from deniable.grammar.lexicon import lexicon
+from deniable.grammar.name_spread import spread
 from deniable.grammar.namewords import ROYAL_TITLES
 from deniable.grammar.pronouns import first_person_mentions, organisation_it, resolve_pronouns
-from deniable.grammar.raw_names import raw_mentions, spread
+from deniable.grammar.raw_names import raw_mentions
 from deniable.grammar.spellings import (
     US_PARTY_CODE,
     acronyms,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span
 
+from deniable.grammar.company_words import acronym, traded_word
 from deniable.grammar.kinds import FIRM_WORDS, leader_surnames
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.namewords import CALENDAR_WORDS, DROPPED_HONORIFICS, KEPT_HONORIFICS
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _ORG_WORDS = vocab().cues["org_words"]
-_OFFICERS = vocab().cues["officer_posts"]
 _GENERIC_ORGS = vocab().cues["generic_orgs"]
 _PLACE_WORDS = vocab().cues["place_words"]
 _PARTICLES = vocab().cues["name_particles"]
@@ -106,12 +106,12 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
         add(RawName(start, end, doc[start:end].text, kind))
     # An acronym the tagger left unnamed ("the boss of PTKL") is an organisation.
     for t in doc:
-        if t.i not in taken and _acronym(t, v):
+        if t.i not in taken and acronym(t, v):
             add(RawName(t.i, t.i + 1, t.text, "org"))
     # So is a capitalised word the tagger missed whose shares trade ("X shares fell",
     # "shares in X"): only a company has shares.
     for t in doc:
-        if t.i not in taken and _traded_word(doc, t, v):
+        if t.i not in taken and traded_word(doc, t, v):
             add(RawName(t.i, t.i + 1, t.text, "org"))
     # So is a name the tagger missed after a noun saying what kind of firm it is
     # ("the internet group Arvato", "the carmaker Velta").
@@ -213,30 +213,6 @@ def _parts(start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
     return list(zip([start, *(c + 1 for c in cuts)], [*cuts, end], strict=True))
 
 
-def spread(doc: Doc, raw: list[RawName]) -> list[RawName]:
-    """An organisation's several-word name found once is that name wherever the article
-    writes it again, though the tagger cut it there ("Cambridge" + "Analytica")."""
-    names = sorted(
-        {tuple(r.text.split()) for r in raw if r.kind == "org" and " " in r.text},
-        key=len,
-        reverse=True,
-    )
-    words = [t.text for t in doc]
-    out = list(raw)
-    for name in names:
-        n = len(name)
-        for i in range(len(words) - n + 1):
-            if tuple(words[i : i + n]) != name:
-                continue
-            inside = [r for r in out if i <= r.start and r.end <= i + n]
-            if any(r.start < i + n and r.end > i and r not in inside for r in out) or any(
-                (r.start, r.end) == (i, i + n) for r in inside
-            ):
-                continue  # already this name, or a name crossing its edge
-            out = [r for r in out if r not in inside] + [RawName(i, i + n, " ".join(name), "org")]
-    return sorted(out, key=lambda r: r.start)
-
-
 _NICK_MARKS = frozenset({("(", ")"), ("‘", "’"), ("'", "'"), ("“", "”"), ('"', '"')})
 
 
@@ -334,23 +310,6 @@ def _honorific_name(doc: Doc, t: Token) -> RawName | None:
     return RawName(t.i, end, text, "person", gender)
 
 
-_NOT_ORGS = vocab().cues["not_org_acronyms"]
-
-
-def _acronym(t: Token, v: Vocab) -> bool:
-    low = t.lower_
-    return (
-        t.pos_ == "PROPN"
-        and t.is_alpha
-        and t.text.isupper()
-        and 3 <= len(t.text) <= 6
-        and low not in _NOT_ORGS
-        and low not in v.post_vocabulary
-        and low not in v.governments
-        and t.text not in vocab().cues["postnominals"]
-    )
-
-
 def _seat_of(doc: Doc, end: int) -> bool:
     """ "of Lairg" after a peer's name: one capitalised place word that is no country and no
     organisation, ending the name."""
@@ -363,46 +322,6 @@ def _seat_of(doc: Doc, end: int) -> bool:
         and place.ent_type_ not in ("ORG", "NORP")
         and place.lower_ not in vocab().governments
         and (after is None or not _name_word(after))
-    )
-
-
-def _before_officer(doc: Doc, t: Token) -> bool:
-    """A company officer's post in lower case follows the word, then a capitalised name."""
-    for k in range(t.i + 1, min(t.i + 5, len(doc) - 1)):
-        w = doc[k]
-        if not (w.is_alpha and w.is_lower):
-            return False
-        if w.lower_ in _OFFICERS and doc[k + 1].text[:1].isupper() and doc[k + 1].pos_ == "PROPN":
-            return True
-    return False
-
-
-def _traded_word(doc: Doc, t: Token, v: Vocab) -> bool:
-    """ "X shares fell", "shares in X": a capitalised word that is the name of a company."""
-    if not (t.is_alpha and t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN", "ADJ")):
-        return False
-    if t.lower_ in v.governments or t.lower_ in v.adjectives or date_word(t):
-        return False
-    if _before_officer(doc, t):
-        # "X chief financial officer Y": only a company has officers (an unknown company
-        # opening a sentence is often tagged an adjective); "Chief executive Y" has none
-        if t.lower_ in country_words() or title_word(t.lower_, v):
-            return False
-        # a sentence's first word is capitalised whatever it is ("Interim chief executive
-        # X"): a name only if the article also writes it so inside a sentence
-        return not t.is_sent_start or any(
-            o.text == t.text and not o.is_sent_start and o.i != t.i for o in doc
-        )
-    if t.pos_ == "ADJ":
-        return False
-    if t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "shares" and t.head.i == t.i + 1:
-        return True
-    return (
-        t.i >= 2
-        and doc[t.i - 1].lower_ == "in"
-        and doc[t.i - 2].lower_ == "shares"
-        and t.dep_ == "pobj"
-        and not t.is_sent_start
     )
 
 

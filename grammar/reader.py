@@ -53,7 +53,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     role_asides.role_party_code,
     role_asides.role_before_comma,
     role_asides.role_party_member,
-    role_phrases.role_founded_by,
+    role_clauses.role_founded_by,
     role_phrases.role_of_description,
     role_clauses.role_verb,
     role_clauses.role_appointed,

@@ -1,5 +1,5 @@
 """Roles read from clauses: "X heads Y", "X, who leads Y", "X served as head of Y", "X was
-appointed chief executive of Y".
+appointed chief executive of Y", "Y was founded by X".
 
 An extractor module.  The person is the clause's subject (through a relative clause), the
 organisation a name the verb takes as its object or the post noun's "of" phrase.  Whether the
@@ -290,3 +290,31 @@ def _passive(v: Token) -> bool:
 
 def _negated(v: Token) -> bool:
     return any(c.dep_ == "neg" or c.lower_ in ("never", "longer") for c in v.children)
+
+
+def role_founded_by(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "Y was founded by X": X is Y's founder."""
+    for t in sent:
+        if t.lemma_ != "found" or t.tag_ != "VBN":
+            continue
+        agent = next((c for c in t.children if c.dep_ == "agent"), None)
+        subj = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+        if agent is None or subj is None:
+            continue
+        pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+        who = _person_at(pobj, ctx) if pobj is not None else None
+        org = ctx.mention(subj)
+        if who is None or org is None or org.kind != "org":
+            continue
+        yield Candidate(
+            "role", who.name, org.name, t.i, subj.i, t.i + 3, "role_founded_by", role="founder"
+        )
+
+
+def _person_at(t: Token, ctx: Context) -> Mention | None:
+    m = ctx.mention(t)
+    if m is None:
+        for c in t.children:
+            if c.dep_ == "appos":
+                m = ctx.mention(c)
+    return m if m is not None and m.kind == "person" else None

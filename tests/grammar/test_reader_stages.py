@@ -245,21 +245,21 @@ def test_the_reader_never_crashes(text: str) -> None:
 
 def test_a_name_the_older_reader_cut_short_takes_the_full_name() -> None:
     from deniable.facts.model import Evidence, Fact
-    from deniable.grammar.merge import _renamed
     from deniable.grammar.reader import Named, Reading
+    from deniable.grammar.renames import renamed
 
     ev = Evidence("t.txt", 1, 0, 5, "role_title")
     cut = Fact("role", ("Roy Hale", "Independence Party"), Modality.ASSERTED, ev)
     reading = Reading(
         (), {}, (Named(0, "UK Independence Party", "UK Independence Party", "party"),)
     )
-    assert _renamed([cut], reading, "")[0].args == ("Roy Hale", "UK Independence Party")
+    assert renamed([cut], reading, "")[0].args == ("Roy Hale", "UK Independence Party")
     # two longer names end the same way: which one is meant is not known
     two = (
         *reading.names,
         Named(0, "Scottish Independence Party", "Scottish Independence Party", "org"),
     )
-    assert _renamed([cut], Reading((), {}, two), "")[0].args == cut.args
+    assert renamed([cut], Reading((), {}, two), "")[0].args == cut.args
 
 
 def test_a_speaker_in_a_clause_about_the_day_is_no_source() -> None:
@@ -368,8 +368,9 @@ def test_a_denied_contact_keeps_its_manner() -> None:
 
 
 def test_an_organisation_named_once_in_full_is_that_name_where_the_tagger_cut_it() -> None:
+    from deniable.grammar.name_spread import spread
     from deniable.grammar.nlp import parse
-    from deniable.grammar.raw_names import RawName, spread
+    from deniable.grammar.raw_names import RawName
 
     doc = parse("Boris Petrov left Harbourline Analytics. Harbourline Analytics grew.")
     # as the tagger cut it the second time: "Harbourline" a place, "Analytics" unnamed
@@ -485,8 +486,8 @@ def test_where_someone_goes_is_a_place_not_a_person() -> None:
 
 def test_a_first_name_the_article_never_writes_alone_is_the_full_name() -> None:
     from deniable.facts.model import Evidence, Fact
-    from deniable.grammar.merge import _renamed
     from deniable.grammar.reader import Named, Reading
+    from deniable.grammar.renames import renamed
 
     ev = Evidence("t.txt", 1, 0, 5, "clause:met")
     cut = Fact("met", ("Jo", "Karl Brandt"), Modality.ASSERTED, ev)
@@ -495,13 +496,13 @@ def test_a_first_name_the_article_never_writes_alone_is_the_full_name() -> None:
         Named(1, "Karl Brandt", "Karl Brandt", "person"),
     )
     reading = Reading((), {}, names)
-    assert _renamed([cut], reading, "Governor Jo Marr met Karl Brandt.")[0].args == (
+    assert renamed([cut], reading, "Governor Jo Marr met Karl Brandt.")[0].args == (
         "Jo Marr",
         "Karl Brandt",
     )
     # written alone elsewhere, "Jo" may be someone else
     alone = "Governor Jo Marr met Karl Brandt. Jo left."
-    assert _renamed([cut], reading, alone)[0].args == cut.args
+    assert renamed([cut], reading, alone)[0].args == cut.args
 
 
 def test_a_described_role_is_not_undone_by_a_pronoun_in_its_sentence() -> None:

@@ -1,0 +1,71 @@
+"""Capitalised words the tagger left unnamed that only an organisation can be: an acronym
+("the boss of PTKL"), a word whose shares trade ("X shares fell", "shares in X"), a word
+before a company officer's post ("X chief financial officer Y")."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from deniable.grammar.vocab import Vocab, vocab
+from deniable.grammar.word_kinds import country_words, date_word, title_word
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_OFFICERS = vocab().cues["officer_posts"]
+_NOT_ORGS = vocab().cues["not_org_acronyms"]
+
+
+def acronym(t: Token, v: Vocab) -> bool:
+    """An upper-case word of three to six letters that is no post, country or postnominal."""
+    low = t.lower_
+    return (
+        t.pos_ == "PROPN"
+        and t.is_alpha
+        and t.text.isupper()
+        and 3 <= len(t.text) <= 6
+        and low not in _NOT_ORGS
+        and low not in v.post_vocabulary
+        and low not in v.governments
+        and t.text not in vocab().cues["postnominals"]
+    )
+
+
+def _before_officer(doc: Doc, t: Token) -> bool:
+    """A company officer's post in lower case follows the word, then a capitalised name."""
+    for k in range(t.i + 1, min(t.i + 5, len(doc) - 1)):
+        w = doc[k]
+        if not (w.is_alpha and w.is_lower):
+            return False
+        if w.lower_ in _OFFICERS and doc[k + 1].text[:1].isupper() and doc[k + 1].pos_ == "PROPN":
+            return True
+    return False
+
+
+def traded_word(doc: Doc, t: Token, v: Vocab) -> bool:
+    """ "X shares fell", "shares in X": a capitalised word that is the name of a company."""
+    if not (t.is_alpha and t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN", "ADJ")):
+        return False
+    if t.lower_ in v.governments or t.lower_ in v.adjectives or date_word(t):
+        return False
+    if _before_officer(doc, t):
+        # "X chief financial officer Y": only a company has officers (an unknown company
+        # opening a sentence is often tagged an adjective); "Chief executive Y" has none
+        if t.lower_ in country_words() or title_word(t.lower_, v):
+            return False
+        # a sentence's first word is capitalised whatever it is ("Interim chief executive
+        # X"): a name only if the article also writes it so inside a sentence
+        return not t.is_sent_start or any(
+            o.text == t.text and not o.is_sent_start and o.i != t.i for o in doc
+        )
+    if t.pos_ == "ADJ":
+        return False
+    if t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "shares" and t.head.i == t.i + 1:
+        return True
+    return (
+        t.i >= 2
+        and doc[t.i - 1].lower_ == "in"
+        and doc[t.i - 2].lower_ == "shares"
+        and t.dep_ == "pobj"
+        and not t.is_sent_start
+    )

@@ -1,0 +1,35 @@
+"""An organisation's several-word name found once is that name wherever the article writes
+it again, though the tagger cut it there ("Cambridge" + "Analytica")."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from deniable.grammar.raw_names import RawName
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+def spread(doc: Doc, raw: list[RawName]) -> list[RawName]:
+    """An organisation's several-word name found once is that name wherever the article
+    writes it again, though the tagger cut it there ("Cambridge" + "Analytica")."""
+    names = sorted(
+        {tuple(r.text.split()) for r in raw if r.kind == "org" and " " in r.text},
+        key=len,
+        reverse=True,
+    )
+    words = [t.text for t in doc]
+    out = list(raw)
+    for name in names:
+        n = len(name)
+        for i in range(len(words) - n + 1):
+            if tuple(words[i : i + n]) != name:
+                continue
+            inside = [r for r in out if i <= r.start and r.end <= i + n]
+            if any(r.start < i + n and r.end > i and r not in inside for r in out) or any(
+                (r.start, r.end) == (i, i + n) for r in inside
+            ):
+                continue  # already this name, or a name crossing its edge
+            out = [r for r in out if r not in inside] + [RawName(i, i + n, " ".join(name), "org")]
+    return sorted(out, key=lambda r: r.start)
