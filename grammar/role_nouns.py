@@ -47,6 +47,12 @@ def org_for(
             return seat_name(org, ctx) or org.name
         if cls == "party" and org.kind == "gov":
             return None  # "British MEP": a nationality, not the party
+        if (
+            cls == "party"
+            and org.kind != "party"
+            and phrase.split()[-1:] in (["mp"], ["msp"], ["mep"])
+        ):
+            return None  # "Tooting MP X": the seat, not a body
         if cls in ("job", "personal") and org.kind == "gov" and adjective(org, ctx):
             return None  # "a Russian journalist": a nationality, not an employer
         if cls in ("uk", "gov") and org.kind == "party":
@@ -66,8 +72,13 @@ def org_for(
         return None  # "Ambassador X" with no country: whose envoy the text does not say
     if cls == "gov":
         return ctx.names.home
-    if cls == "party" and after is None and set(phrase.split()) & _PARTY_OFFICES:
-        # "deputy leader X" in an article about one party; a member ("MEP X") may be any's
+    if (
+        cls == "party"
+        and after is None
+        and (set(phrase.split()) & _PARTY_OFFICES or phrase.startswith("shadow "))
+    ):
+        # "deputy leader X", "shadow chancellor X" in an article about one party; a member
+        # ("MEP X") may be any party's
         return ctx.names.party
     return None
 

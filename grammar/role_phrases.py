@@ -122,8 +122,12 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 words.insert(0, t.text)  # "Secretary of State X", "Chief of Staff X"
             elif org is not None or t.is_punct or t.like_num:
                 break
-            elif t.pos_ not in _ROLE_POS and not (t.tag_ == "VBG" and t.dep_ == "amod"):
-                break  # "founding chairman" keeps its participle
+            elif (
+                t.pos_ not in _ROLE_POS
+                and not (t.tag_ == "VBG" and t.dep_ == "amod")
+                and not (low == "shadow" and words)
+            ):
+                break  # "founding chairman" keeps its participle; "shadow" tagged a verb
             elif low.startswith("ex-"):
                 former = True
                 words.insert(0, t.text[3:])
@@ -331,6 +335,13 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
             nouns.append(head.head)
         elif head.dep_ == "appos" and (up := _post_of(head.head, ctx)) is not None:
             nouns.append(up)  # "the head of Mossad, X": the parser hangs X on "Mossad"
+        if head.dep_ == "conj":
+            # "A and B, the justice secretary,": the parser hangs B's apposition on A
+            nouns += [
+                c
+                for c in head.head.children
+                if c.dep_ == "appos" and c.i > m.end and ctx.names.at(c.i) is None
+            ]
         # An apposition is set off by a comma; without one the noun is the name's title.
         nouns = [
             n
