@@ -1,6 +1,7 @@
 """Capitalised words the tagger left unnamed that only an organisation can be: an acronym
 ("the boss of PTKL"), a word whose shares trade ("X shares fell", "shares in X"), a word
-before a company officer's post ("X chief financial officer Y")."""
+before a company officer's post ("X chief financial officer Y") or after one ("chief executive of
+X")."""
 
 from __future__ import annotations
 
@@ -69,3 +70,13 @@ def traded_word(doc: Doc, t: Token, v: Vocab) -> bool:
         and t.dep_ == "pobj"
         and not t.is_sent_start
     )
+
+
+def officers_company(doc: Doc, t: Token, v: Vocab) -> bool:
+    """ "chief executive of X": a capitalised word whose company officer's post comes first."""
+    if not (t.is_alpha and t.text[:1].isupper() and t.pos_ == "PROPN" and t.dep_ == "pobj"):
+        return False
+    if t.lower_ in v.governments or t.lower_ in country_words() or date_word(t):
+        return False
+    prep = t.head
+    return prep.lower_ == "of" and prep.head.lower_ in _OFFICERS and prep.head.i < t.i

@@ -213,7 +213,13 @@ def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
         if doc[t.i - 1].lower_ != "the" or t.text != low:
             continue
         owners = by_word.get(low, set())
-        if len(owners) == 1:
+        # (only if no other body was named since: "… Compass, the catering group, …
+        # the group's chief economist" is not the Nuclear Group's, five stories back)
+        last = next(
+            (m for m in reversed(names.mentions) if m.start < t.i and m.kind in ("org", "party")),
+            None,
+        )
+        if len(owners) == 1 and (last is None or (last.name, last.kind) in owners):
             name, kind = next(iter(owners))
             added.append(Mention(t.i, t.i + 1, name, kind))
         elif not owners and low in _COMPANY and names.company is not None:
