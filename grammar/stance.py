@@ -152,7 +152,11 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
             modality, source = Modality.REPORTED, said
     offence = _offence(v) if c.pred == "indicted_by" else set()
     offence |= _described(v, sent)
-    if any(t.lower_ in _HEDGES and t.i not in offence for t in sent) or _hedged(v):
+    if (
+        any(t.lower_ in _HEDGES and t.i not in offence for t in sent)
+        or _hedged(v)
+        or _hedged_noun(v)
+    ):
         return Modality.ALLEGED, source
     according = _according(sent, ctx)
     if according and modality is Modality.ASSERTED:
@@ -398,6 +402,16 @@ def _described(v: Token, sent: Span) -> set[int]:
         if (t.dep_ == "relcl" or joined) and not any(g.i == v.i for g in t.subtree):
             out.update(g.i for g in t.subtree)
     return out
+
+
+def _hedged_noun(v: Token) -> bool:
+    """ "his alleged meeting with B", "their reported talks": the event noun is hedged."""
+    return v.pos_ in ("NOUN", "PROPN") and any(
+        c.dep_ == "amod" and c.lower_ in _HEDGE_ADJECTIVES for c in v.children
+    )
+
+
+_HEDGE_ADJECTIVES = vocab().cues["hedge_adjectives"]
 
 
 def _hedged(v: Token) -> bool:
