@@ -90,3 +90,10 @@ REGISTRY: tuple[PredicateSpec, ...] = (
 )
 
 SPECS: dict[str, PredicateSpec] = {s.name: s for s in REGISTRY}
+
+
+def default_type(pred: str, position: int) -> str:
+    """The entity type of an argument nothing else typed: the first its predicate admits
+    there ("org" for a charge's authority, "place" for where a visit went)."""
+    spec = SPECS.get(pred)
+    return spec.args[position][1].split("|")[0] if spec else "person"

@@ -17,6 +17,7 @@ from deniable.facts.model import (
     Fact,
     Sentence,
 )
+from deniable.facts.predicates import default_type
 from deniable.grammar import denials, patterns, roles, roleverbs
 from deniable.grammar.coref import DocState, find_descriptions
 from deniable.grammar.entities import Knowledge
@@ -383,12 +384,17 @@ def _entities(
     facts: list[Fact], state: DocState, types: dict[str, EntityType]
 ) -> tuple[Entity, ...]:
     names = sorted({a for f in facts for a in f.args})
+    # (a name neither reader typed: the first type its argument admits)
+    admitted = {a: default_type(f.pred, k) for f in facts for k, a in enumerate(f.args)}
     out = []
     for n in names:
         known = state.knowledge.entities.get(n)
         if known is not None:
             out.append(known)
         else:
-            kind = types.get(n) or EntityType(state.etype(n))
+            found = state.etype(n)  # ("person" also when the older reader knows nothing)
+            if n not in state.discovered and found == "person":
+                found = admitted[n]
+            kind = types.get(n) or EntityType(found)
             out.append(Entity(n, kind, (), (), known=False))
     return tuple(out)

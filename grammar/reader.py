@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from deniable.facts.model import Document, EntityType, Evidence, Fact, Modality, Sentence
+from deniable.facts.predicates import default_type
 from deniable.grammar import (
     charges,
     clause_calls,
@@ -140,9 +141,10 @@ def read(
     """
     traced, kinds, named, unresolved = _run(document, sentences, progress)
     facts = tuple(_fact(document, t) for t in traced if t.modality is not None)
-    # (a name no mention gave a kind: where one goes is a place, anyone else a person)
+    # (a name no mention gave a kind takes the first its argument admits: an authority is
+    # an organisation, where one goes a place, anyone else a person)
     types = {
-        n: kinds.get(n, EntityType.PLACE if f.pred == "visited" and k == 1 else EntityType.PERSON)
+        n: kinds.get(n, EntityType(default_type(f.pred, k)))
         for f in facts
         for k, n in enumerate(f.args)
     }
