@@ -225,13 +225,25 @@ def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
         definite = v.lemma_ == "plead" and any(
             c.dep_ == "det" and c.lower_ in ("the", "these", "those") for c in n.children
         )
+        brought = _brought_by(n, ctx)  # "faces charges brought by Swiss prosecutors"
         for m in subjects(v, ctx):
             if m.kind == "person":
-                who = _default_authority(v, sent, ctx)
+                who = brought or _default_authority(v, sent, ctx)
                 yield Candidate(
                     "indicted_by", m.name, who, n.i if definite else v.i, sent.start,
                     sent.end, "charges_faced",
                 )  # fmt: skip
+
+
+def _brought_by(charge: Token, ctx: Context) -> str | None:
+    """The authority of "charges brought (filed, laid) by X" (the parser may hang the verb
+    on the offence: "charges of fraud brought by X")."""
+    for c in charge.subtree:
+        if c.dep_ == "acl" and c.lemma_ in _RETURN_VERBS:
+            agent = _agent(c, ctx)
+            if agent is not None:
+                return agent
+    return None
 
 
 _RETURN_VERBS = frozenset({"bring", "file", "hand", "issue", "lay", "return", "unseal"})
