@@ -73,10 +73,18 @@ def traded_word(doc: Doc, t: Token, v: Vocab) -> bool:
 
 
 def officers_company(doc: Doc, t: Token, v: Vocab) -> bool:
-    """ "chief executive of X": a capitalised word whose company officer's post comes first."""
+    """ "chief executive of X", "a fund manager at X": a capitalised word a post is held
+    at (or, with "of", a company officer's post is held of)."""
     if not (t.is_alpha and t.text[:1].isupper() and t.pos_ == "PROPN" and t.dep_ == "pobj"):
         return False
     if t.lower_ in v.governments or t.lower_ in country_words() or date_word(t):
         return False
-    prep = t.head
-    return prep.lower_ == "of" and prep.head.lower_ in _OFFICERS and prep.head.i < t.i
+    prep, post = t.head, t.head.head
+    if post.i > t.i or t.is_sent_start or post.pos_ != "NOUN":
+        return False
+    if prep.lower_ == "of":
+        return post.lower_ in _OFFICERS
+    # ("a fund manager at X" in apposition to a person: where the post is held)
+    return (
+        prep.lower_ in ("at", "with") and post.lower_ in v.post_vocabulary and post.dep_ == "appos"
+    )
