@@ -396,6 +396,9 @@ def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
             for c in t.children:
                 if c.dep_ == "acl" and (who := _agent(c, ctx)):
                     return who
+    probe = _probe_of(v, ctx)
+    if probe is not None:
+        return probe
     for t in sent:
         if t.lemma_.lower() in _SAY and t.pos_ == "VERB":
             subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
@@ -426,9 +429,24 @@ def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
         return "police" if v.lemma_ in ("arrest", "charge") else "prosecutors"
     if forces:
         return forces[0].name
-    if v.lemma_ == "charge" and (in_court or _prosecution(ctx)):
+    if v.lemma_ == "charge" and (
+        in_court or _prosecution(ctx) or ctx.names.home == "US government"
+    ):
         return "prosecutors"  # an article about an indictment: prosecutors bring its charges
     return "police" if v.lemma_ in ("arrest", "charge") else "prosecutors"
+
+
+def _probe_of(v: Token, ctx: Context) -> str | None:
+    """ "charged in special counsel X's investigation": the authority whose inquiry it is."""
+    for c in v.children:
+        if c.dep_ != "prep" or c.lower_ not in ("in", "as"):
+            continue
+        for g in c.subtree:
+            if g.lemma_ in ("investigation", "probe", "inquiry"):
+                for owner in (o for o in g.children if o.dep_ == "poss"):
+                    if (who := named_authority(owner, ctx)) is not None:
+                        return who
+    return None
 
 
 _PROSECUTION = vocab().cues["prosecution_words"]

@@ -436,8 +436,11 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         and doc[end + 1].pos_ == "PROPN"
         and doc[end + 1].text.istitle()
     ):
-        # "Muslim Council of Britain", "Bank of England": the tagger stops at "of"
-        end = _name_end(doc, end + 1, most=3)
+        # "Muslim Council of Britain", "Bank of England": the tagger stops at "of"; not
+        # "the committee of Russia's upper house", whose "of" names another body
+        tail = _name_end(doc, end + 1, most=3)
+        if tail >= len(doc) or doc[tail].lower_ not in ("'s", "’s"):
+            end = tail
     if kind in ("gpe", "org") and end < len(doc) and doc[end].lower_ == "police":
         end += 1  # "West Yorkshire police"
         return RawName(start, end, " ".join(doc[start : end - 1].text.split()) + " Police", "org")

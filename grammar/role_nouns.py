@@ -55,14 +55,16 @@ def org_for(
             return None  # "Tooting MP X": the seat, not a body
         if cls in ("job", "personal") and org.kind == "gov" and adjective(org, ctx):
             return None  # "a Russian journalist": a nationality, not an employer
-        if cls in ("uk", "gov") and org.kind == "party":
+        if cls in ("uk", "us", "gov") and org.kind == "party":
             # "former Tory lord chancellor": the post is the government's, the party his
-            return "UK government" if cls == "uk" else ctx.names.home
+            return _ONLY_ONE.get(cls) or ctx.names.home
         return (seat_name(org, ctx) if org.kind == "gov" else None) or org.name
     if after is not None and after.kind == "gov" and cls in ("gov", "head"):
         return after.name
     if after is not None and after.kind == "place" and cls in ("gov", "head"):
         return None  # "Defence Minister X of Zemlia": a country the lexicon does not know
+    if cls == "us":
+        return "US government"  # "Treasury Secretary X": only Washington has one
     if cls == "uk":
         home = ctx.names.home
         if home not in (None, "UK government") and phrase in _SHARED_UK_POSTS:
@@ -84,6 +86,8 @@ def org_for(
 
 
 _ENVOYS = vocab().cues["envoy_posts"]
+# the one government a post of this class belongs to
+_ONLY_ONE = {"uk": "UK government", "us": "US government"}
 _PARTY_OFFICES = frozenset({"leader", "chairman", "chairwoman", "treasurer"})
 # Posts the UK government has that other governments name the same way.
 _SHARED_UK_POSTS = frozenset(

@@ -230,7 +230,7 @@ def government_post(words: list[str], ctx: Context) -> tuple[str, str] | None:
     """(post as written, its government) when ``words`` are exactly a government's post
     ("home secretary", "attorney general" in an article whose country is known)."""
     post = post_of(words, ctx)
-    if post is None or post[0] not in ("gov", "uk") or post[1] not in ctx.vocab.posts:
+    if post is None or post[0] not in ("gov", "uk", "us") or post[1] not in ctx.vocab.posts:
         return None
     org = org_for(post[0], None, None, ctx)
     return (post[1], org) if org is not None else None

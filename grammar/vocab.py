@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
 #: Post classes of ``posts.txt``.
-POST_CLASSES = ("head", "gov", "uk", "party", "job", "personal")
+POST_CLASSES = ("head", "gov", "uk", "us", "party", "job", "personal")
 
 
 @dataclass(frozen=True, slots=True)
