@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from deniable.facts.model import Modality
+from deniable.grammar.stance import dash_attribution
 from deniable.grammar.view import Candidate, View
 
 _EVENTS = frozenset({"called", "met", "pictured_with"})
@@ -79,6 +80,8 @@ def modality(v: View, c: Candidate) -> tuple[Modality | None, str]:
         if guard is not None:
             return guard, ""
     source = _source(v, c)
+    if source is None and dash_attribution(v.lows):
+        source = ""  # a headline's "A met B - sources"
     if c.hedged or _hedged(v, c):
         return Modality.ALLEGED, source or ""
     if source is not None:

@@ -161,11 +161,26 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     according = _according(sent, ctx)
     if according and modality is Modality.ASSERTED:
         return Modality.REPORTED, according
+    if modality is Modality.ASSERTED and dash_attribution([t.lower_ for t in sent]):
+        return Modality.REPORTED, ""  # a headline's "A met B - sources"
     if modality is Modality.ASSERTED and _quoted_headline(v, sent):
         return Modality.REPORTED, ""  # a headline's "A 'phoned B 50 times'": someone's claim
     if modality is Modality.ASSERTED and sent.start in ctx.quoted and c.pred != "denies":
         return Modality.REPORTED, ctx.quoted[sent.start]  # a quotation's inner sentence
     return modality, source
+
+
+_DASHES = frozenset({"-", "–", "—"})
+_TAGS = frozenset({"sources", "source", "report", "reports", "media", "officials", "witnesses"})
+
+
+def dash_attribution(lows: list[str]) -> bool:
+    """A line ending in a dash and who says so, with no full stop ("A met B - sources",
+    "… – reports"): a headline's attribution."""
+    words = [w for w in lows if w.strip()]
+    while words and words[-1] in ('"', "'", "”", "’"):
+        words.pop()
+    return len(words) >= 3 and words[-2] in _DASHES and words[-1] in _TAGS
 
 
 def _quote_closes(head: Token, conj: Token, sent: Span) -> bool:
