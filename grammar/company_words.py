@@ -88,3 +88,18 @@ def officers_company(doc: Doc, t: Token, v: Vocab) -> bool:
     return (
         prep.lower_ in ("at", "with") and post.lower_ in v.post_vocabulary and post.dep_ == "appos"
     )
+
+
+_BOSSES = _OFFICERS | {"boss", "chief", "founder", "owner"}
+
+
+def boss_of(doc: Doc, t: Token, v: Vocab) -> bool:
+    """ "the X boss", "the X chairman": a capitalised word the parser makes the compound of
+    a company officer's post, after "the"."""
+    if not (t.is_alpha and t.text[:1].isupper() and t.pos_ == "PROPN" and t.dep_ == "compound"):
+        return False
+    if t.i == 0 or doc[t.i - 1].lower_ != "the" or t.is_sent_start:
+        return False
+    if t.lower_ in v.governments or t.lower_ in country_words() or title_word(t.lower_, v):
+        return False
+    return t.head.lower_ in _BOSSES and t.head.i == t.i + 1

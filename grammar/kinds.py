@@ -45,6 +45,14 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
     for r in raw:
         if r.start > 0 and _kind_noun(doc[r.start - 1], r) and not r.gender:
             kinds[r.text] = "org"  # "accountancy firm Grant Thornton": a firm, not a man
+        elif (
+            _kind_after(doc, r)
+            and not r.gender
+            and r.kind in ("person", "org")
+            and r.text.lower() not in v.governments
+            and r.text.lower() not in v.adjectives
+        ):
+            kinds[r.text] = "org"  # "the Velcor group", "the Velcor board": a firm's name
         elif _traded(doc, r) and not r.gender:
             kinds[r.text] = "org"  # "shares in Woolworths": only a company has shares
         elif _officer_of(doc, r) and not r.gender and " " not in r.text:
@@ -211,6 +219,19 @@ def _kind_noun(t: Token, r: RawName) -> bool:
     # the parser hangs either on the other ("the internet group X": X may be its apposition),
     # or splits them when it misreads the clause; a kind of firm right before a name is enough
     return t.i == r.start - 1 or r.start <= t.head.i < r.end
+
+
+def _kind_after(doc: Doc, r: RawName) -> bool:
+    """The name modifies a noun for a firm, its board or its boss right after it ("the X
+    group", "the X boss")."""
+    if r.end >= len(doc) or r.start == 0 or doc[r.start - 1].lower_ != "the":
+        return False
+    nxt = doc[r.end]
+    head = doc[r.end - 1].head
+    return nxt.pos_ == "NOUN" and nxt.lower_ in _AFTER_FIRM and head.i == nxt.i
+
+
+_AFTER_FIRM = FIRM_WORDS | {"board", "boss", "chairman", "chairwoman", "founder", "owner"}
 
 
 _COMPASS = frozenset(

@@ -46,9 +46,10 @@ def role_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
         org = ctx.names.at(objs[0].i)
         if org is None and objs[0].lower_ in ("which", "that") and v.dep_ == "relcl":
             org = ctx.names.at(v.head.i)  # "Y, which X founded in 2009"
-        if org is None and objs[0].lemma_.lower() in FIRM_WORDS:
-            # "runs the online retailer X": the firm's name in apposition to its kind
-            named = [ctx.names.at(c.i) for c in objs[0].children if c.dep_ == "appos"]
+        if org is None and objs[0].lemma_.lower() in FIRM_WORDS | {"board"}:
+            # "runs the online retailer X": the firm's name in apposition to its kind;
+            # "chairs the X board", "runs the X group": the name before it
+            named = [ctx.names.at(c.i) for c in objs[0].children if c.dep_ in ("appos", "compound")]
             org = next((m for m in named if m is not None), None)
         if org is None or org.kind not in (
             ("org",) if post == "owner" else ("org", "gov", "party")

@@ -520,3 +520,14 @@ def test_a_described_role_is_not_undone_by_a_pronoun_in_its_sentence() -> None:
     # a name the sentence writes is whom the description is
     named = (*names, Named(3, "Karl Brandt", "Karl Brandt", "person", 5))
     assert _mentioned([role], Reading((), {}, named)) == []
+
+
+def test_a_nationality_before_a_kind_of_firm_stays_a_country() -> None:
+    from deniable.grammar.names import read_names
+
+    doc = parse("Row\n\nThe rise was rejected, the Argentine newspaper Clarin reported.\n")
+    kinds = {m.name: m.kind for m in read_names(doc).mentions}
+    assert kinds.get("Argentine government") == "gov"
+    doc = parse("Row\n\nRuth Alder, the Velmar boss, said costs were rising.\n")
+    kinds = {m.name: m.kind for m in read_names(doc).mentions}
+    assert kinds.get("Velmar") == "org"
