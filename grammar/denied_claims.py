@@ -66,7 +66,12 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     claim_roots.append(c)
                 elif c.dep_ == "prep":
                     claim_roots += _claim_in_prep(c)
-        roots = [r for r in claim_roots if r.lemma_.lower() not in _NOT_CLAIMS or _has_clause(r)]
+        # ("rejected the offer" is no denial; "denied that X had been offered Y" is one)
+        roots = [
+            r
+            for r in claim_roots
+            if r.lemma_.lower() not in _NOT_CLAIMS or _has_clause(r) or r.pos_ in ("VERB", "AUX")
+        ]
         about = claim_subjects(roots, ctx, {d.name for d in deniers})
         if not about:
             about = _unnamed_body(roots, ctx) or _claimant_met_denier(roots, ctx, deniers)
