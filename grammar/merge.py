@@ -23,7 +23,7 @@ def merge(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:
     """Both readers' facts for one document whose text is ``text``."""
     older = _mentioned(_vetoed(_dedupe(renamed(legacy, reading, text)), reading), reading)
     older = _unresolved(older, reading)
-    older = _other_subject(older, reading)
+    older = _other_subject(older, reading, text)
     older = _denied_elsewhere(older, reading)
     older = _namesakes(older, reading, text)
     older = _no_places(older, reading)
@@ -202,7 +202,7 @@ def _mentioned(legacy: list[Fact], reading: Reading) -> list[Fact]:
 _PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
 
 
-def _other_subject(legacy: list[Fact], reading: Reading) -> list[Fact]:
+def _other_subject(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:
     """The older reader's meeting or call of B with A where the spaCy reader read that
     sentence's meeting or call of B with someone else and none with A: the older reader
     took a name beside the clause ("C, who faces a case involving A, met B") for its
@@ -213,6 +213,13 @@ def _other_subject(legacy: list[Fact], reading: Reading) -> list[Fact]:
             read.setdefault((f.pred, f.evidence.sentence), set()).add(frozenset(f.args))
 
     named = {(m.sentence, m.name) for m in reading.names}
+    words = {w for m in reading.names for w in m.name.split()}
+
+    def seen(k: int, name: str) -> bool:
+        # a name the reader saw there, or words of the text it saw in no name ("Scottish
+        # First" of "Scottish First Minister X"): either way not whom the reader read the
+        # event with (a name from the entity file is not written so, and stays)
+        return (k, name) in named or (name in text and not set(name.split()) & words)
 
     def other(f: Fact) -> bool:
         k = f.evidence.sentence
@@ -223,9 +230,7 @@ def _other_subject(legacy: list[Fact], reading: Reading) -> list[Fact]:
         with_a = any(a in p for p in pairs)
         with_b = any(b in p for p in pairs)
         # one side read with someone else, the other a name the reader saw there
-        return (with_a and not with_b and (k, b) in named) or (
-            with_b and not with_a and (k, a) in named
-        )
+        return (with_a and not with_b and seen(k, b)) or (with_b and not with_a and seen(k, a))
 
     return [f for f in legacy if not other(f)]
 

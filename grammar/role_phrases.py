@@ -37,6 +37,7 @@ _FORMER = vocab().cues["former"]
 _PORTFOLIOS = vocab().cues["portfolios"]
 _ROLE_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 _MEMBER_PREPS = frozenset({"from", "of", "at", "for"})
+_ORDINALS = frozenset({"first", "second", "third"})
 
 
 def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
@@ -120,8 +121,8 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 words.insert(0, t.text)  # "Under-Secretary": the tagger's preposition
             elif low == "of" and org is None and _of_post(doc, k, words, ctx):
                 words.insert(0, t.text)  # "Secretary of State X", "Chief of Staff X"
-            elif org is not None or t.is_punct or t.like_num:
-                break
+            elif org is not None or t.is_punct or (t.like_num and t.lower_ not in _ORDINALS):
+                break  # ("First Minister X": an ordinal of the post)
             elif (
                 t.pos_ not in _ROLE_POS
                 and not (t.tag_ == "VBG" and t.dep_ == "amod")
