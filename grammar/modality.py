@@ -80,8 +80,8 @@ def modality(v: View, c: Candidate) -> tuple[Modality | None, str]:
         if guard is not None:
             return guard, ""
     source = _source(v, c)
-    if source is None and dash_attribution(v.lows):
-        source = ""  # a headline's "A met B - sources"
+    if source is None:
+        source = dash_attribution([t.text for t in v.toks])  # "A met B - sources"
     if c.hedged or _hedged(v, c):
         return Modality.ALLEGED, source or ""
     if source is not None:

@@ -161,8 +161,9 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     according = _according(sent, ctx)
     if according and modality is Modality.ASSERTED:
         return Modality.REPORTED, according
-    if modality is Modality.ASSERTED and dash_attribution([t.lower_ for t in sent]):
-        return Modality.REPORTED, ""  # a headline's "A met B - sources"
+    tagged = dash_attribution([t.text for t in sent]) if modality is Modality.ASSERTED else None
+    if tagged is not None:
+        return Modality.REPORTED, tagged  # a headline's "A met B - sources", "… - Interfax"
     if modality is Modality.ASSERTED and _quoted_headline(v, sent):
         return Modality.REPORTED, ""  # a headline's "A 'phoned B 50 times'": someone's claim
     if modality is Modality.ASSERTED and sent.start in ctx.quoted and c.pred != "denies":
@@ -174,13 +175,19 @@ _DASHES = frozenset({"-", "–", "—"})
 _TAGS = frozenset({"sources", "source", "report", "reports", "media", "officials", "witnesses"})
 
 
-def dash_attribution(lows: list[str]) -> bool:
-    """A line ending in a dash and who says so, with no full stop ("A met B - sources",
-    "… – reports"): a headline's attribution."""
-    words = [w for w in lows if w.strip()]
+def dash_attribution(words: list[str]) -> str | None:
+    """Who a line ending in a dash and a source says it ("A met B - sources", "… -
+    Interfax"): a headline's attribution, "" for nobody named; None for no such line."""
+    words = [w for w in words if w.strip()]
     while words and words[-1] in ('"', "'", "”", "’"):
         words.pop()
-    return len(words) >= 3 and words[-2] in _DASHES and words[-1] in _TAGS
+    if len(words) < 3 or words[-2] not in _DASHES:
+        return None
+    last = words[-1]
+    if last.lower() in _TAGS:
+        return ""
+    # an outlet or agency named after the dash ("… - Interfax", "– Reuters")
+    return last if last[:1].isupper() and last.isalpha() and len(last) > 2 else None
 
 
 def _quote_closes(head: Token, conj: Token, sent: Span) -> bool:
