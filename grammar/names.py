@@ -107,6 +107,9 @@ def read_names(doc: Doc) -> DocNames:
         short_forms.pop(short, None)  # a person's initials are no company's
     genders: dict[str, str] = {}
     out: list[Mention] = []
+    # a surname alone, as first resolved: an article that calls one man "Mr X" goes on
+    # calling him so when it names his father X in full
+    surnamed: dict[str, str] = {}
     for r in raw:
         kind = kinds.get(r.text, r.kind)
         name = r.text
@@ -131,7 +134,13 @@ def read_names(doc: Doc) -> DocNames:
             kind, name = "person", aliases[name]
         if kind == "person":
             royal = r.start > 0 and doc[r.start - 1].lower_ in ROYAL_TITLES
-            name = resolve_person(r, full, out, royal) or name
+            earlier = surnamed.get(r.text)
+            if earlier is not None and any(n == earlier for _p, n in full.get(r.text, [])):
+                name = earlier
+            else:
+                name = resolve_person(r, full, out, royal) or name
+            if " " not in r.text and " " in name and not royal:
+                surnamed.setdefault(r.text, name)
             if name == r.text and " " not in name and name not in full:
                 # "Trump" in an article that never names him in full, nor anyone else
                 # of that name: the one leader of that surname
