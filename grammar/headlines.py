@@ -1,4 +1,5 @@
-"""Names in a title-case headline, where capitals say nothing: kept as the body writes them.
+"""Headlines: names in a title-case line, where capitals say nothing, kept as the body
+writes them; and a line's attribution after a dash ("A met B - sources").
 
 "Former Ambassador Denies Discussing Sanctions With Flynn" capitalises every word, so the
 tagger's names there ("Denies Discussing", "A Day") are guesses.  A person or company the
@@ -81,3 +82,22 @@ def _in(text: str, body: str) -> bool:
             return True
         at = body.find(text, at + 1)
     return False
+
+
+_DASHES = frozenset({"-", "–", "—"})
+_TAGS = frozenset({"sources", "source", "report", "reports", "media", "officials", "witnesses"})
+
+
+def dash_attribution(words: list[str]) -> str | None:
+    """Who a line ending in a dash and a source says it ("A met B - sources", "… -
+    Interfax"): a headline's attribution, "" for nobody named; None for no such line."""
+    words = [w for w in words if w.strip()]
+    while words and words[-1] in ('"', "'", "”", "’"):
+        words.pop()
+    if len(words) < 3 or words[-2] not in _DASHES:
+        return None
+    last = words[-1]
+    if last.lower() in _TAGS:
+        return ""
+    # an outlet or agency named after the dash ("… - Interfax", "– Reuters")
+    return last if last[:1].isupper() and last.isalpha() and len(last) > 2 else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from deniable.facts.model import Modality
-from deniable.grammar.stance import dash_attribution
+from deniable.grammar.headlines import dash_attribution
 from deniable.grammar.view import Candidate, View
 
 _EVENTS = frozenset({"called", "met", "pictured_with"})

@@ -440,9 +440,9 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
     ):
         # "Muslim Council of Britain", "Bank of England": the tagger stops at "of"; not
         # "the committee of Russia's upper house", whose "of" names another body
-        tail = _name_end(doc, end + 1, most=3)
-        if tail >= len(doc) or doc[tail].lower_ not in ("'s", "’s"):
-            end = tail
+        stop = _name_end(doc, end + 1, most=3)
+        if stop >= len(doc) or doc[stop].lower_ not in ("'s", "’s"):
+            end = stop
     if kind in ("gpe", "org") and end < len(doc) and doc[end].lower_ == "police":
         end += 1  # "West Yorkshire police"
         return RawName(start, end, " ".join(doc[start : end - 1].text.split()) + " Police", "org")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from deniable.facts.model import Modality
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.dismissals import brushed_off, named_false
+from deniable.grammar.headlines import dash_attribution
 from deniable.grammar.vocab import vocab, word_forms
 
 if TYPE_CHECKING:
@@ -169,25 +170,6 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     if modality is Modality.ASSERTED and sent.start in ctx.quoted and c.pred != "denies":
         return Modality.REPORTED, ctx.quoted[sent.start]  # a quotation's inner sentence
     return modality, source
-
-
-_DASHES = frozenset({"-", "–", "—"})
-_TAGS = frozenset({"sources", "source", "report", "reports", "media", "officials", "witnesses"})
-
-
-def dash_attribution(words: list[str]) -> str | None:
-    """Who a line ending in a dash and a source says it ("A met B - sources", "… -
-    Interfax"): a headline's attribution, "" for nobody named; None for no such line."""
-    words = [w for w in words if w.strip()]
-    while words and words[-1] in ('"', "'", "”", "’"):
-        words.pop()
-    if len(words) < 3 or words[-2] not in _DASHES:
-        return None
-    last = words[-1]
-    if last.lower() in _TAGS:
-        return ""
-    # an outlet or agency named after the dash ("… - Interfax", "– Reuters")
-    return last if last[:1].isupper() and last.isalpha() and len(last) > 2 else None
 
 
 def _quote_closes(head: Token, conj: Token, sent: Span) -> bool:
