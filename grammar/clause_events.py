@@ -271,6 +271,15 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     yield from pairs(pred, n, a, withs, "in_a_meeting", sent)
                 elif len(a) == 2 and n.head.lower_ == "in":
                     yield from pairs(pred, n, a[:1], a[1:], "in_a_meeting", sent)
+        if n.dep_ == "dobj" and n.head.lower_ == "following" and n.head.dep_ in ("acl", "advcl"):
+            # "at a news conference following talks with B, A said": the parser makes
+            # "following" a verb; the talks are the main clause's subject's
+            holder = n.head.head
+            while holder.pos_ not in ("VERB", "AUX") and holder.head.i != holder.i:
+                holder = holder.head
+            withs = after((n,), ("with",), ctx)
+            if holder.pos_ in ("VERB", "AUX") and withs and not _ahead(n):
+                yield from pairs(pred, n, subjects(holder, ctx), withs, "in_a_meeting", sent)
         if n.dep_ == "pobj" and n.head.lower_ == "in" and n.lemma_ != "meeting":
             # "A is in talks with B"; a headline's "A and B in talks"
             holder = n.head.head
