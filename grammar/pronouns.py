@@ -32,7 +32,15 @@ def _says(doc: Doc, m: Mention, pronoun: Token) -> bool:
     clause = pronoun.head
     while clause.dep_ in ("conj", "aux", "auxpass") and clause.head.i != clause.i:
         clause = clause.head
-    return clause.dep_ == "ccomp" and doc[m.start : m.end].root.head.i == clause.head.i
+    if clause.dep_ != "ccomp":
+        return False
+    said, head = clause.head, doc[m.start : m.end].root.head
+    # ("A played it down and denied he had …": the second verb shares the first's subject)
+    return head.i == said.i or (
+        said.dep_ == "conj"
+        and head.i == said.head.i
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in said.children)
+    )
 
 
 def _said_by_description(pronoun: Token) -> bool:
@@ -102,6 +110,10 @@ def resolve_pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) ->
         ]
         if not prior:
             continue
+        other = _not_its_subject(doc, t, prior, out, sent_of)
+        if other is not None:
+            out.append(Mention(t.i, t.i + 1, other, "person"))
+            continue
         # A subject earlier in the same sentence; else the nearest sentence naming people:
         # its only person, or its first subject.
         same = [m for m in prior if sent_of[m.start] == here and _is_subject(doc, m)]
@@ -136,6 +148,26 @@ def resolve_pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) ->
             # "he" as its subject, so the window runs on from the last "he"
             people.append(found)
     return out
+
+
+def _not_its_subject(
+    doc: Doc, t: Token, prior: list[Mention], resolved: list[Mention], sent_of: dict[int, int]
+) -> str | None:
+    """ "A denied he had met him": an object "him" is never its own clause's subject, so it
+    is the one other person of that gender the sentence names before it, if only one."""
+    if t.lower_ not in ("him", "her") or t.dep_ not in ("dobj", "pobj", "dative"):
+        return None
+    verb = t.head.head if t.dep_ == "pobj" else t.head
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None:
+        return None
+    at = {m.start: m.name for m in (*prior, *resolved)}
+    own = at.get(doc[subj.i : subj.i + 1].root.i) or at.get(subj.left_edge.i)
+    if own is None:
+        return None
+    here = sent_of[t.i]
+    others = {m.name for m in prior if sent_of[m.start] == here and m.name != own}
+    return others.pop() if len(others) == 1 else None
 
 
 def organisation_it(doc: Doc, named: list[Mention]) -> list[Mention]:
