@@ -38,6 +38,7 @@ _PORTFOLIOS = vocab().cues["portfolios"]
 _ROLE_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 _MEMBER_PREPS = frozenset({"from", "of", "at", "for"})
 _ORDINALS = frozenset({"first", "second", "third"})
+_LOWER_HOUSES = {"UK government": "House of Commons", "US government": "House of Representatives"}
 
 
 def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
@@ -185,6 +186,15 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if org is None and after is None and known
             else org_for(cls, org, after, ctx, phrase)
         )
+        if (
+            name is None
+            and org is None
+            and after is None
+            and phrase == "speaker"
+            and words[-1] == "Speaker"
+        ):
+            # "Speaker X": the presiding officer of the article's country's lower house
+            name = _LOWER_HOUSES.get(ctx.names.home or "")
         if name is None and org is None and after is None and _officer(cls, phrase):
             # "chief executive X" in an article about one company, or in a sentence that
             # names one company and no other body
