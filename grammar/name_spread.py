@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 def spread(doc: Doc, raw: list[RawName]) -> list[RawName]:
     """An organisation's several-word name found once is that name wherever the article
-    writes it again, though the tagger cut it there ("Cambridge" + "Analytica")."""
+    writes it again, though the tagger cut it there ("Cambridge" + "Analytica"), or wrote
+    its head word in lower case ("the Butler inquiry" after "the Butler Inquiry")."""
     names = sorted(
         {tuple(r.text.split()) for r in raw if r.kind == "org" and " " in r.text},
         key=len,
@@ -24,7 +25,7 @@ def spread(doc: Doc, raw: list[RawName]) -> list[RawName]:
     for name in names:
         n = len(name)
         for i in range(len(words) - n + 1):
-            if tuple(words[i : i + n]) != name:
+            if tuple(words[i : i + n]) != name and not _lower_head(words[i : i + n], name):
                 continue
             inside = [r for r in out if i <= r.start and r.end <= i + n]
             if any(r.start < i + n and r.end > i and r not in inside for r in out) or any(
@@ -33,3 +34,16 @@ def spread(doc: Doc, raw: list[RawName]) -> list[RawName]:
                 continue  # already this name, or a name crossing its edge
             out = [r for r in out if r not in inside] + [RawName(i, i + n, " ".join(name), "org")]
     return sorted(out, key=lambda r: r.start)
+
+
+_HEADS = frozenset({"inquiry", "committee", "commission", "council"})
+
+
+def _lower_head(words: list[str], name: tuple[str, ...]) -> bool:
+    """``words`` are ``name`` with its last word, a body's head word, in lower case."""
+    return (
+        len(words) == len(name) > 1
+        and name[-1].lower() in _HEADS
+        and words[-1] == name[-1].lower()
+        and tuple(words[:-1]) == name[:-1]
+    )

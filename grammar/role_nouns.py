@@ -319,12 +319,21 @@ def _part_of(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
     for c in noun.children:
         if c.dep_ == "prep" and c.lower_ == "of":
             for g in c.children:
-                body = ctx.mention(g) if g.dep_ == "pobj" else None
+                body = (ctx.mention(g) or _named_before(g, ctx)) if g.dep_ == "pobj" else None
                 if body is not None and body.kind in ("org", "party") and body.name != m.name:
                     yield Candidate(
                         "role", m.name, body.name, m.end - 1, min(noun.i, m.start),
                         max(body.end, m.end), "role_in_apposition", role="member",
                     )  # fmt: skip
+
+
+def _named_before(noun: Token, ctx: Context) -> Mention | None:
+    """ "the Butler inquiry": a body named by the name before its lower-case head word."""
+    if not noun.is_lower:
+        return None
+    named = [ctx.names.at(c.i) for c in noun.children if c.dep_ == "compound"]
+    found = [x for x in named if x is not None and x.kind in ("org", "party")]
+    return found[0] if len(found) == 1 and found[0].name.lower().endswith(noun.lower_) else None
 
 
 def _titled_holder(after: Mention | None, ctx: Context) -> Mention | None:
