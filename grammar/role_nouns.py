@@ -333,7 +333,18 @@ def _named_before(noun: Token, ctx: Context) -> Mention | None:
         return None
     named = [ctx.names.at(c.i) for c in noun.children if c.dep_ == "compound"]
     found = [x for x in named if x is not None and x.kind in ("org", "party")]
-    return found[0] if len(found) == 1 and found[0].name.lower().endswith(noun.lower_) else None
+    if len(found) != 1:
+        return None
+    body = found[0]
+    if body.name.lower().endswith(noun.lower_):
+        return body
+    if noun.lower_ in _BODY_HEADS and body.end == noun.i:
+        # "the Butler inquiry" in an article that never capitalises it: the Butler Inquiry
+        return Mention(body.start, noun.i + 1, f"{body.name} {noun.text.title()}", "org")
+    return None
+
+
+_BODY_HEADS = frozenset({"inquiry", "committee", "commission"})
 
 
 def _titled_holder(after: Mention | None, ctx: Context) -> Mention | None:
