@@ -222,6 +222,10 @@ def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
         if len(owners) == 1 and (last is None or (last.name, last.kind) in owners):
             name, kind = next(iter(owners))
             added.append(Mention(t.i, t.i + 1, name, kind))
+        elif not owners and low in _COMPANY and (called := _called_so(doc, t, names)):
+            # "Reliance Energy, another Reliance Group company, … the company's chief": the
+            # body the sentence itself calls a company
+            added.append(Mention(t.i, t.i + 1, called, "org"))
         elif not owners and low in _COMPANY and names.company is not None:
             # "the company's chairman" in an article about one company
             added.append(Mention(t.i, t.i + 1, names.company, "org"))
@@ -244,6 +248,21 @@ def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
         ):
             added.append(Mention(t.i, t.i + 1, names.home, "gov"))
     return with_added(names, added)
+
+
+def _called_so(doc: Doc, t: Token, names: DocNames) -> str | None:
+    """The one organisation named earlier in ``t``'s sentence with ``t``'s word in
+    apposition ("X, another Y company,")."""
+    found = {
+        m.name
+        for m in names.mentions
+        if t.sent.start <= m.start < t.i
+        and m.kind == "org"
+        and any(
+            c.dep_ == "appos" and c.lower_ == t.lower_ for c in doc[m.start : m.end].root.children
+        )
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def with_added(names: DocNames, added: list[Mention]) -> DocNames:
