@@ -9,6 +9,7 @@ canonical names.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -139,6 +140,22 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     for t in doc:
         # (a headline's "Hartley: …" is often tagged a common noun)
         if t.i not in taken and t.pos_ in ("PROPN", "NOUN") and t.text in surnames:
+            add(RawName(t.i, t.i + 1, t.text, "person"))
+    # So is a first name of one person named in full, where the article's people share a
+    # surname ("Mukesh is chairman and Anil his deputy" of the Ambani brothers).
+    firsts = Counter(
+        r.text.split()[0] for r in out if r.kind == "person" and len(r.text.split()) == 2
+    )
+    shared = len(surnames) < len({r.text for r in out if r.kind == "person" and " " in r.text})
+    for t in doc:
+        if (
+            shared
+            and t.i not in taken
+            and t.pos_ == "PROPN"
+            and firsts.get(t.text) == 1
+            and t.text not in surnames
+            and not t.is_sent_start
+        ):
             add(RawName(t.i, t.i + 1, t.text, "person"))
     # A leader's surname the tagger left unnamed ("Erdogan denies links to …" in a headline).
     leaders = leader_surnames()
