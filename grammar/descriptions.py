@@ -251,16 +251,20 @@ def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
 
 
 def _called_so(doc: Doc, t: Token, names: DocNames) -> str | None:
-    """The one organisation named earlier in ``t``'s sentence with ``t``'s word in
-    apposition ("X, another Y company,")."""
+    """The one organisation named earlier in ``t``'s sentence or the one before with
+    ``t``'s word in apposition ("X, another Y company,", "its flagship company, X,")."""
+    start = t.sent.start
+    if start > 0:
+        start = doc[start - 1].sent.start
+
+    def called(m: Mention) -> bool:
+        root = doc[m.start : m.end].root
+        if root.dep_ == "appos" and root.head.lower_ == t.lower_:
+            return True
+        return any(c.dep_ == "appos" and c.lower_ == t.lower_ for c in root.children)
+
     found = {
-        m.name
-        for m in names.mentions
-        if t.sent.start <= m.start < t.i
-        and m.kind == "org"
-        and any(
-            c.dep_ == "appos" and c.lower_ == t.lower_ for c in doc[m.start : m.end].root.children
-        )
+        m.name for m in names.mentions if start <= m.start < t.i and m.kind == "org" and called(m)
     }
     return found.pop() if len(found) == 1 else None
 
