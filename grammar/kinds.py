@@ -53,6 +53,8 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
             and r.text.lower() not in v.adjectives
         ):
             kinds[r.text] = "org"  # "the Velcor group", "the Velcor board": a firm's name
+        elif _one_of_firms(doc, r) and not r.gender:
+            kinds[r.text] = "org"  # "X, one of his companies,": a company
         elif _traded(doc, r) and not r.gender:
             kinds[r.text] = "org"  # "shares in Woolworths": only a company has shares
         elif _officer_of(doc, r) and not r.gender and " " not in r.text:
@@ -219,6 +221,18 @@ def _kind_noun(t: Token, r: RawName) -> bool:
     # the parser hangs either on the other ("the internet group X": X may be its apposition),
     # or splits them when it misreads the clause; a kind of firm right before a name is enough
     return t.i == r.start - 1 or r.start <= t.head.i < r.end
+
+
+def _one_of_firms(doc: Doc, r: RawName) -> bool:
+    """ "X, one of his companies,": the name is set beside "one of" a plural for firms."""
+    for one in doc[r.end - 1].children:
+        if one.dep_ == "appos" and one.lower_ == "one":
+            for of in one.children:
+                if of.dep_ == "prep" and of.lower_ == "of":
+                    nouns = [g for g in of.children if g.dep_ == "pobj"]
+                    if any(n.lemma_.lower() in FIRM_WORDS for n in nouns):
+                        return True
+    return False
 
 
 def _kind_after(doc: Doc, r: RawName) -> bool:

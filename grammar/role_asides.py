@@ -88,3 +88,29 @@ def role_party_member(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 "role", m.name, party.name, c.i, m.start, c.i + 1, "role_party_member",
                 role="member",
             )  # fmt: skip
+
+
+_HOLDINGS = frozenset({"companies", "firms", "businesses", "holdings", "ventures"})
+
+
+def role_one_of_his(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "Y, one of his companies,": the owner of Y is whoever "his" stands for."""
+    doc = ctx.doc
+    for m in ctx.mentions_in(sent):
+        if m.kind != "org":
+            continue
+        for one in doc[m.start : m.end].root.children:
+            if one.dep_ != "appos" or one.lower_ != "one":
+                continue
+            for of in (c for c in one.children if c.dep_ == "prep" and c.lower_ == "of"):
+                for noun in (g for g in of.children if g.dep_ == "pobj"):
+                    owners = [
+                        x
+                        for c in noun.children
+                        if c.dep_ == "poss" and (x := ctx.names.at(c.i)) is not None
+                    ]
+                    if noun.lower_ in _HOLDINGS and len(owners) == 1 and owners[0].kind == "person":
+                        yield Candidate(
+                            "role", owners[0].name, m.name, one.i, m.start, noun.i + 1,
+                            "role_one_of_his", role="owner",
+                        )  # fmt: skip
