@@ -104,8 +104,13 @@ def _default_db() -> str:
 # --------------------------------------------------------------------------- parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the ``deniable`` command."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Return the argument parser of the ``deniable`` command.
+
+    With ``command``, the parser knows that one subcommand only: what :func:`main` builds
+    once it knows which one ``argv`` names.  All eighteen cost every command 3-4 ms, as
+    argparse looks up its translations and the terminal's width for each option.
+    """
     parser = argparse.ArgumentParser(
         prog="deniable",
         description="A fact database with a Datalog query layer: check what officials "
@@ -119,16 +124,42 @@ def build_parser() -> argparse.ArgumentParser:
     # value parsed before the subcommand's name.
     common = argparse.ArgumentParser(add_help=False)
     global_options(common, default=argparse.SUPPRESS)
+    for name, handler, help_text, arguments in _SUBCOMMANDS:
+        if command is None or name == command:
+            p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+            p.set_defaults(handler=handler)
+            arguments(p)
+    return parser
 
-    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
-        p.set_defaults(handler=handler)
-        return p
 
+def _named_command(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names, if only ``--db PATH`` and ``--debug`` come before it.
+
+    Anything else before it (``-h``, ``--version``, an abbreviation, a mistake) gives
+    ``None``: the whole parser then reads ``argv``, as it always did.
+    """
+    names = {name for name, *_ in _SUBCOMMANDS}
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word in names:
+            return word
+        if word == "--db":
+            i += 2
+        elif word == "--debug" or word.startswith("--db="):
+            i += 1
+        else:
+            return None
+    return None
+
+
+# --------------------------------------------------------------------------- subcommands
+
+
+def _ingest_arguments(p: argparse.ArgumentParser) -> None:
     # The readers' limits, for the defaults in the help (a small import: no spaCy).
     from deniable.grammar import readers
 
-    p = add("ingest", ingest_command, "read articles into the fact store")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     p.add_argument("--entities", metavar="FILE", help="entity file (TOML) to use")
     p.add_argument("--replace", action="store_true", help="re-extract stored documents")
@@ -160,7 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="extract in N processes (default: the number of cores)",
     )
 
-    p = add("derive", derive_command, "evaluate the standard and user rules over the store")
+
+def _derive_arguments(p: argparse.ArgumentParser) -> None:
     rules_option(p)
     engine_option(p)
     p.add_argument(
@@ -179,12 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="derive from scratch, even where the last conclusions could be extended",
     )
 
-    p = add(
-        "review",
-        review_command,
-        "list extracted statements for review; `review confirm ID…`, "
-        "`review reject ID… --reason TEXT`, `review correct ID --arg N VALUE`",
-    )
+
+def _review_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "words",
         nargs="*",
@@ -197,13 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--arg", nargs=2, metavar=("N", "VALUE"), help="correct: argument N (1 or 2)")
     p.add_argument("--by", metavar="NAME", help="who decides (default: $USER)")
 
-    p = add(
-        "entities",
-        entities_command,
-        "list entities (--ambiguous: names that may be different people); "
-        "`entities merge NAME OTHER`, `entities split NAME --doc DOC`, `entities undo ID`, "
-        "`entities decisions`",
-    )
+
+def _entities_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "words",
         nargs="*",
@@ -227,14 +250,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", metavar="TEXT", help="why (kept with the decision)")
     p.add_argument("--by", metavar="NAME", help="who decides (default: $USER)")
 
-    p = add("query", query_command, "answer a query atom, e.g. 'contact(a, b)'")
+
+def _query_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("atom", help="an atom; identifiers are variables, quoted strings constants")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     rules_option(p)
     engine_option(p)
     no_derive_option(p)
 
-    p = add("why", why_command, "explain a derived row as a proof tree down to sentences")
+
+def _why_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("atom", help="an atom naming the row(s) to explain")
     p.add_argument("--limit", type=int, default=10, help="explain at most this many rows")
     p.add_argument(
@@ -252,11 +277,8 @@ def build_parser() -> argparse.ArgumentParser:
     engine_option(p)
     no_derive_option(p)
 
-    p = add(
-        "report",
-        report_command,
-        "a brief for an editor: conclusions in plain words, footnoted to their sources",
-    )
+
+def _report_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "relations",
         nargs="*",
@@ -276,23 +298,22 @@ def build_parser() -> argparse.ArgumentParser:
     rules_option(p)
     no_derive_option(p)
 
-    p = add(
-        "graph",
-        graph_command,
-        "draw who called, met or was pictured with whom, and denials, as SVG, PNG or HTML",
-    )
+
+def _graph_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, metavar="FILE.svg|FILE.png|FILE.html")
     p.add_argument(
         "--format", choices=["svg", "png", "html"], help="default: from --out (png: by Chromium)"
     )
     max_nodes_option(p)
 
-    p = add("repl", repl_command, "interactive shell over the store")
+
+def _repl_arguments(p: argparse.ArgumentParser) -> None:
     rules_option(p)
     engine_option(p)
     no_derive_option(p)
 
-    p = add("export", export_command, "write fact tables for other tools")
+
+def _export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["csv", "tsv", "jsonl", "ftm"], default="csv")
     p.add_argument("--out", default="export", metavar="DIR", help="output folder")
     p.add_argument(
@@ -334,48 +355,129 @@ def build_parser() -> argparse.ArgumentParser:
     rules_option(p)
     no_derive_option(p)
 
-    p = add(
-        "history",
-        history_command,
-        "list the versions of a document: number, hash, when ingested, statements, current",
-    )
+
+def _history_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("doc", metavar="DOC", help="the document's path as ingested (or its end)")
 
-    p = add("restore", restore_command, "make an older version of a document current again")
+
+def _restore_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("doc", metavar="DOC", help="the document's path as ingested (or its end)")
     p.add_argument(
         "--version", type=positive, required=True, metavar="N", help="the version to restore"
     )
 
-    add("gc", gc_command, "delete the versions that are not current, with their statements")
 
-    p = add("check", check_command, "check rule files without running them")
+def _gc_arguments(p: argparse.ArgumentParser) -> None:
+    del p  # no options of its own
+
+
+def _check_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE")
 
-    p = add("run", run_command, "evaluate a standalone program like `souffle -F -D`")
+
+def _run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("program", metavar="PROG.dl")
     p.add_argument("-F", "--facts-dir", default=".", metavar="DIR", help="input .facts folder")
     p.add_argument("-D", "--output-dir", default=".", metavar="DIR", help="output .csv folder")
     engine_option(p)
 
-    p = add(
-        "demo",
-        demo_command,
-        "ingest the seed articles into ./deniable-demo.db (or --db PATH), derive, "
-        "show contradicted denials",
-    )
+
+def _demo_arguments(p: argparse.ArgumentParser) -> None:
     engine_option(p)
 
-    p = add("extract", extract_command, "show the facts one article gives (--trace: and why)")
+
+def _extract_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="an article (.txt, .md or .jsonl)")
     p.add_argument("--sentence", type=int, metavar="N", help="only sentence N (0-based)")
     p.add_argument("--trace", action="store_true", help="names, candidates and decisions")
     p.add_argument("--entities", metavar="FILE", help="entity file (TOML) to use")
 
-    p = add("score", score_command, "score stored facts against gold files (precision, recall, F1)")
+
+def _score_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("gold_dir", metavar="GOLD_DIR")
     p.add_argument("--errors", action="store_true", help="also list false positives and misses")
-    return parser
+
+
+#: Name, handler, help and options of every subcommand, in the order ``--help`` lists them.
+_SUBCOMMANDS: tuple[tuple[str, Handler, str, Callable[[argparse.ArgumentParser], None]], ...] = (
+    ("ingest", ingest_command, "read articles into the fact store", _ingest_arguments),
+    (
+        "derive",
+        derive_command,
+        "evaluate the standard and user rules over the store",
+        _derive_arguments,
+    ),
+    (
+        "review",
+        review_command,
+        "list extracted statements for review; `review confirm ID…`, "
+        "`review reject ID… --reason TEXT`, `review correct ID --arg N VALUE`",
+        _review_arguments,
+    ),
+    (
+        "entities",
+        entities_command,
+        "list entities (--ambiguous: names that may be different people); "
+        "`entities merge NAME OTHER`, `entities split NAME --doc DOC`, `entities undo ID`, "
+        "`entities decisions`",
+        _entities_arguments,
+    ),
+    ("query", query_command, "answer a query atom, e.g. 'contact(a, b)'", _query_arguments),
+    ("why", why_command, "explain a derived row as a proof tree down to sentences", _why_arguments),
+    (
+        "report",
+        report_command,
+        "a brief for an editor: conclusions in plain words, footnoted to their sources",
+        _report_arguments,
+    ),
+    (
+        "graph",
+        graph_command,
+        "draw who called, met or was pictured with whom, and denials, as SVG, PNG or HTML",
+        _graph_arguments,
+    ),
+    ("repl", repl_command, "interactive shell over the store", _repl_arguments),
+    ("export", export_command, "write fact tables for other tools", _export_arguments),
+    (
+        "history",
+        history_command,
+        "list the versions of a document: number, hash, when ingested, statements, current",
+        _history_arguments,
+    ),
+    (
+        "restore",
+        restore_command,
+        "make an older version of a document current again",
+        _restore_arguments,
+    ),
+    (
+        "gc",
+        gc_command,
+        "delete the versions that are not current, with their statements",
+        _gc_arguments,
+    ),
+    ("check", check_command, "check rule files without running them", _check_arguments),
+    ("run", run_command, "evaluate a standalone program like `souffle -F -D`", _run_arguments),
+    (
+        "demo",
+        demo_command,
+        "ingest the seed articles into ./deniable-demo.db (or --db PATH), derive, "
+        "show contradicted denials",
+        _demo_arguments,
+    ),
+    (
+        "extract",
+        extract_command,
+        "show the facts one article gives (--trace: and why)",
+        _extract_arguments,
+    ),
+    (
+        "score",
+        score_command,
+        "score stored facts against gold files (precision, recall, F1)",
+        _score_arguments,
+    ),
+)
 
 
 # --------------------------------------------------------------------------- main
@@ -390,8 +492,9 @@ def _store_file(db: str) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_named_command(words))
+    args = parser.parse_args(words)
     if getattr(args, "handler", None) is None:
         parser.print_help(sys.stderr)
         return 2

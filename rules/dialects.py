@@ -37,8 +37,15 @@ _UDF = {
     "match": "deniable_match",
 }
 
-# The type a cast to each base type names; each target's sqlglot dialect spells it.
-_CAST_TYPES = {"symbol": "TEXT", "number": "BIGINT", "unsigned": "BIGINT", "float": "DOUBLE"}
+# The type a cast to each base type names; each target's sqlglot dialect spells it.  As
+# members, not names: sqlglot parses a type's name each time it builds one from it.
+_CAST_TYPES = {
+    "symbol": exp.DataType.Type.TEXT,
+    "number": exp.DataType.Type.BIGINT,
+    "unsigned": exp.DataType.Type.BIGINT,
+    "float": exp.DataType.Type.DOUBLE,
+}
+_PLAIN_CASTS = frozenset(_CAST_TYPES.values())
 
 
 class UnaryPlus(exp.Unary):
@@ -49,9 +56,20 @@ def _unary_plus_sql(generator: Generator, expression: UnaryPlus) -> str:
     return f"+{generator.sql(expression, 'this')}"
 
 
+def _sqlite_cast_sql(generator: Generator, expression: exp.Cast) -> str:
+    # sqlglot's SQLite cast first builds five date and time types from their names, a
+    # parse each, to spell casts to them as functions: two thirds of rendering a small
+    # statement.  A cast to a base type needs none of it.
+    if expression.to.this in _PLAIN_CASTS:
+        return Generator.cast_sql(generator, expression)
+    return glot.SQLite.Generator.cast_sql(generator, expression)
+
+
 def _target(base: type[glot.Dialect]) -> glot.Dialect:
     """``base`` with :class:`UnaryPlus`, as a dialect instance rendering is given."""
     transforms = {**base.Generator.TRANSFORMS, UnaryPlus: _unary_plus_sql}
+    if base is glot.SQLite:
+        transforms[exp.Cast] = _sqlite_cast_sql
     generator = type("Generator", (base.Generator,), {"TRANSFORMS": transforms})
     return type(f"Deniable{base.__name__}", (base,), {"Generator": generator})()
 
@@ -93,13 +111,16 @@ class Dialect:
     zero_divisor_fails: bool = False
 
     def render(self, expression: exp.Expr) -> str:
-        """The SQL text of ``expression`` in this target.
+        """The SQL text of ``expression`` in this target; ``expression`` is spent (rendering
+        may rewrite it).
 
         >>> POSTGRES.render(exp.Parameter(this=exp.var("p0")))
         '$p0'
         """
         # A construct the target cannot spell is a compiler bug: fail rather than log it.
-        return expression.sql(dialect=self.target, unsupported_level=ErrorLevel.RAISE)
+        # Not a copy: sqlglot's generator may rewrite the tree, but every tree is built
+        # for one statement and dropped once rendered (the copy was a sixth of compiling).
+        return expression.sql(dialect=self.target, unsupported_level=ErrorLevel.RAISE, copy=False)
 
     def skip_existing(self, insert: exp.Insert) -> exp.Insert:
         """``insert`` made to skip the rows already in its table (set semantics)."""
@@ -141,7 +162,7 @@ class Dialect:
 
 def cast_type(typ: str | None) -> exp.DataType:
     """The type a value is cast to as base type ``typ`` (an integer when unknown)."""
-    return exp.DataType.build(_CAST_TYPES.get(typ or "", "BIGINT"))
+    return exp.DataType.build(_CAST_TYPES.get(typ or "", exp.DataType.Type.BIGINT))
 
 
 _TYPE_LETTER = {"symbol": "s", "number": "i", "unsigned": "i", "float": "f"}

@@ -17,12 +17,15 @@ qualified relation names ``a.b``; each is refused with a clear error.
 from __future__ import annotations
 
 import gc
+import os
 import re
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 
 from lark import Lark, Token
+from lark import __version__ as lark_version
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 
 from deniable.errors import DeniableError, Diagnostic, Location, RuleError, caret_context
@@ -127,11 +130,30 @@ def _lark() -> Lark:
         propagate_positions=True,
         maybe_placeholders=True,
         lexer_callbacks={"UNSUPPORTED_DIRECTIVE": _unsupported_directive},
-        # Lark keeps the analysed grammar in a temp-dir file keyed by the grammar's hash:
-        # every `deniable` process after the first starts ~10x faster (a failed write or
-        # a stale file only costs the analysis again).
-        cache=True,
+        # Lark keeps the analysed grammar in a file that holds the grammar's hash: every
+        # `deniable` process after the first starts ~10x faster (a failed write or a
+        # stale file only costs the analysis again).
+        cache=_cache_file(),
     )
+
+
+def _cache_file() -> str | bool:
+    """The file Lark keeps the analysed grammar in: in the user's own cache folder.
+
+    Not Lark's default, a name any user can take first in the shared temporary folder,
+    for a file that is unpickled.  Without a usable cache folder there is no cache.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):  # no home folder, or a relative XDG_CACHE_HOME (ignored)
+        return False
+    folder = Path(base) / "deniable"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return False
+    # One file per Lark and Python version: pickles are not shared between them.
+    major, minor = sys.version_info[:2]
+    return str(folder / f"datalog-lark{lark_version}-py{major}.{minor}.cache")
 
 
 @cache

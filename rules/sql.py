@@ -14,6 +14,8 @@ engines run the text every round.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlglot import exp
 
 from deniable.rules.ast import Clause
@@ -50,6 +52,7 @@ def compile_rule(
     *,
     delta: int | None = None,
     sort: bool = False,
+    keyed: Collection[str] = (),
     dialect: Dialect = SQLITE,
 ) -> Statement:
     """Compile ``clause`` to ``INSERT OR IGNORE INTO head SELECT ...``.
@@ -60,6 +63,8 @@ def compile_rule(
         delta: position of the positive body atom restricted to rowids in ``(dlo, dhi]``.
         sort: insert in key order when the head is plain columns and constants (bulk
             inserts into the unique index are several times faster in order).
+        keyed: input tables with a unique index over all their columns in order; a body
+            of one such atom whose head keeps that order reads the index, unsorted.
         dialect: the SQL target.
     """
     comp = Compiler(schema, clause, dialect=dialect)
@@ -75,8 +80,12 @@ def compile_rule(
     if not clause.head.args:
         query.limit(1, copy=False)
     elif sort and clause.body and all(isinstance(h, (exp.Column, exp.Parameter)) for h in head):
-        # Unary + keeps the planner from picking a worse join order to avoid the sort.
-        query.order_by(*(UnaryPlus(this=h.copy()) for h in head), copy=False)
+        if _in_key_order(head, body, schema, keyed):
+            # One table, no join order to spoil: its key index gives the rows in order.
+            query.order_by(*(h.copy() for h in head), copy=False)
+        else:
+            # Unary + keeps the planner from picking a worse join order to avoid the sort.
+            query.order_by(*(UnaryPlus(this=h.copy()) for h in head), copy=False)
     cols = [*comp.columns(rel, len(clause.head.args)), RULE_COLUMN, HEIGHT_COLUMN]
     target = exp.Schema(this=table(rel), expressions=[identifier(c) for c in cols])
     insert = exp.Insert(this=target, expression=query)
@@ -84,6 +93,18 @@ def compile_rule(
     if clause.head.args:
         dialect.skip_existing(insert)
     return Statement(dialect.render(insert), comp.params)
+
+
+def _in_key_order(head: list[exp.Expr], body: Body, schema: Schema, keyed: Collection[str]) -> bool:
+    """Whether ``head`` is a prefix of the columns, in order, of the one keyed table ``body``
+    reads (so that table's unique index yields the rows already sorted)."""
+    if len(body.atoms) != 1 or len(body.tables) != 1:
+        return False
+    atom, alias = body.atoms[0]
+    if atom.rel not in keyed or atom.rel in schema.derived:
+        return False
+    wanted = [column(alias, c) for c in schema.columns[atom.rel][: len(head)]]
+    return len(head) <= len(wanted) and head == wanted
 
 
 def _provenance(comp: Compiler, clause: Clause, body: Body) -> list[exp.Expr]:

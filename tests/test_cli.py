@@ -84,3 +84,29 @@ def test_db_after_the_subcommand_is_used(tmp_path) -> None:
     result = _run("query", "--db", str(tmp_path / "none.db"), "called(a, b)")
     assert result.returncode == 1
     assert "none.db" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--db", "x.db", "ingest", "DIR", "--jobs", "2"],
+        ["--db=x.db", "--debug", "run", "p.dl", "-F", "facts", "--engine", "duckdb"],
+        ["derive", "--full"],
+        ["--debug", "gc"],
+    ],
+)
+def test_the_one_named_subcommand_parses_as_the_whole_parser(argv: list[str]) -> None:
+    from deniable.cli import _named_command
+
+    named = _named_command(argv)
+    assert named == next(w for w in argv if not w.startswith("-") and w != "x.db")
+    assert vars(build_parser(named).parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv", [[], ["-h", "run"], ["--version"], ["--deb", "run"], ["frobnicate"], ["--db"]]
+)
+def test_anything_else_before_the_subcommand_builds_the_whole_parser(argv: list[str]) -> None:
+    from deniable.cli import _named_command
+
+    assert _named_command(argv) is None

@@ -126,8 +126,9 @@ class SqliteEngine:
                 for ddl in create_table(rel, schema.columns[rel], info.types):
                     db.execute(ddl)
             create_indexes(db, program, {rel: schema.columns[rel] for rel in idb})
+            keyed = keyed_tables(db)
             for stratum in program.strata:
-                _evaluate(db, stratum, schema, limits)
+                _evaluate(db, stratum, schema, limits, keyed)
                 _analyze(db, stratum.relations)
             check_overflow(db, program, schema)
             sizes = {rel: _count(db, rel) for rel in idb}
@@ -276,13 +277,28 @@ def _run(db: Database, stmt: Statement, extra: dict[str, int] | None = None) -> 
         raise EvaluationError(f"SQLite failed while evaluating: {error}") from error
 
 
-def _evaluate(db: Database, stratum: Stratum, schema: Schema, limits: Limits) -> None:
+def keyed_tables(db: Database) -> frozenset[str]:
+    """Tables with the unique key :func:`~deniable.rules.sql.create_table` gives: an index
+    over all their columns in order."""
+    rows = db.conn.execute(
+        "SELECT tbl_name, name FROM sqlite_master WHERE type = 'index'"
+    ).fetchall()
+    return frozenset(rel for rel, name in rows if name == f"{rel}:key")
+
+
+def _evaluate(
+    db: Database,
+    stratum: Stratum,
+    schema: Schema,
+    limits: Limits,
+    keyed: frozenset[str] = frozenset(),
+) -> None:
     rels = stratum.relations
     variants: list[tuple[Statement, str, str]] = []
     for clause in stratum.clauses:
         positions = delta_positions(clause, rels) if stratum.recursive else ()
         if not positions:
-            _run(db, compile_rule(clause, schema, sort=True))
+            _run(db, compile_rule(clause, schema, sort=True, keyed=keyed))
             _check_rows(db, clause.head.rel, limits)
             continue
         positives = [lit for lit in clause.body if isinstance(lit, Atom)]
