@@ -50,7 +50,7 @@ Progress = Callable[[int, int], None]
 EXTRACTORS: tuple[Extractor, ...] = (
     role_phrases.role_before_name,
     role_phrases.role_in_apposition,
-    role_phrases.role_from_org,
+    role_asides.role_from_org,
     role_asides.role_party_code,
     role_asides.role_before_comma,
     role_asides.role_party_member,

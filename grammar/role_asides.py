@@ -1,6 +1,7 @@
 """Roles read from the words set beside a name: an American legislator's party letters
 ("Sen. X (R-Ohio)"), a party's name as a noun ("X, a Republican,"), a country's post set off
-by a comma before the name ("Russian Ambassador to the United States, X,").  Extractors, like
+by a comma before the name ("Russian Ambassador to the United States, X,"), a body ("X, of
+Investec Securities,", "Y, one of his companies,").  Extractors, like
 those of :mod:`~deniable.grammar.role_phrases`: pure functions of a sentence and the document
 context.
 """
@@ -114,3 +115,24 @@ def role_one_of_his(sent: Span, ctx: Context) -> Iterator[Candidate]:
                             "role", owners[0].name, m.name, one.i, m.start, noun.i + 1,
                             "role_one_of_his", role="owner",
                         )  # fmt: skip
+
+
+def role_from_org(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "X, from Human Rights Watch," / "X, of Investec Securities": a member of the org."""
+    doc = ctx.doc
+    for m in _people(sent, ctx):
+        if m.end + 2 >= sent.end or doc[m.end].text != ",":
+            continue
+        if doc[m.end + 1].lower_ not in ("from", "of", "for"):
+            continue
+        org = ctx.names.at(m.end + 2) or (
+            ctx.names.at(m.end + 3) if doc[m.end + 2].lower_ == "the" else None
+        )
+        if org is None or org.kind not in ("org", "party"):
+            continue
+        nxt = doc[org.end] if org.end < len(doc) else None
+        if nxt is not None and nxt.text not in (",", ".", ";", ")") and nxt.pos_ != "VERB":
+            continue
+        yield Candidate(
+            "role", m.name, org.name, m.end - 1, m.start, org.end, "role_from_org", role="member"
+        )

@@ -453,27 +453,6 @@ def _between(noun: Token, m: Mention) -> range:
     return range(m.end, noun.left_edge.i)  # ("A, B's spokesman": B is in the phrase)
 
 
-def role_from_org(sent: Span, ctx: Context) -> Iterator[Candidate]:
-    """ "X, from Human Rights Watch," / "X, of Investec Securities": a member of the org."""
-    doc = ctx.doc
-    for m in _people(sent, ctx):
-        if m.end + 2 >= sent.end or doc[m.end].text != ",":
-            continue
-        if doc[m.end + 1].lower_ not in ("from", "of", "for"):
-            continue
-        org = ctx.names.at(m.end + 2) or (
-            ctx.names.at(m.end + 3) if doc[m.end + 2].lower_ == "the" else None
-        )
-        if org is None or org.kind not in ("org", "party"):
-            continue
-        nxt = doc[org.end] if org.end < len(doc) else None
-        if nxt is not None and nxt.text not in (",", ".", ";", ")") and nxt.pos_ != "VERB":
-            continue
-        yield Candidate(
-            "role", m.name, org.name, m.end - 1, m.start, org.end, "role_from_org", role="member"
-        )
-
-
 def _pronouns(sent: Span, ctx: Context) -> list[Mention]:
     """The personal pronouns of ``sent`` resolved to a named person."""
     return [
