@@ -191,7 +191,10 @@ class DuckdbEngine:
         )
         types = {name: info.types for name, info in program.relations.items()}
         schema = Schema(columns, types, frozenset(program.idb))
-        con = duckdb.connect(":memory:")
+        # Inputs that are all staged are counted here, so a small run starts with the one
+        # thread it will use: a second would only take CPU time from loading them.
+        small = set(inputs) <= set(staged) and _staged_rows(staged, inputs) < PARALLEL_ROWS
+        con = duckdb.connect(":memory:", config={"threads": 1} if small else {})
         try:
             # Soufflé's division by zero yields no row; DuckDB's default is to fail.
             con.execute("SET error_on_division_by_zero = false")
@@ -206,7 +209,7 @@ class DuckdbEngine:
             # Parallel hash tables and merges pay off on large inputs only: below this one
             # thread does the same work with a tenth less CPU, and never waits for a
             # second core that another process holds (twice the wall time on sg then).
-            if rows_in(con, inputs) < PARALLEL_ROWS:
+            if not small and rows_in(con, inputs) < PARALLEL_ROWS:
                 con.execute("SET threads = 1")
             one_query = {
                 stratum.relations[0]
@@ -245,6 +248,11 @@ class DuckdbEngine:
             raise
         held = {rel: columns[rel] for rel in (*program.idb, *staged)}
         return DuckdbTables(con, held), counts
+
+
+def _staged_rows(staged: Mapping[str, list[list[Any]]], inputs: list[str]) -> int:
+    """How many rows the staged ``inputs`` hold at most (before duplicates are dropped)."""
+    return sum(len(staged[rel][0]) for rel in inputs if staged[rel])
 
 
 class DuckdbTables:
