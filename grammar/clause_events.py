@@ -233,6 +233,10 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
         between = after((n,), ("between",), ctx, every=True)
         v = n.head
         held = _counted(n) or n  # "held a series of meetings with B": the series is held
+        if n.dep_ == "conj" and n.head.pos_ == "ADJ" and n.head.dep_ == "dobj":
+            # 'held "candid" and "constructive" talks': quotes lead the parser to take the
+            # first adjective for the object and the noun for its conjunct
+            held = n.head
         if held is not n:
             v = held.head
         if held.dep_ == "dobj" and v.lemma_ in _HOLD_VERBS:

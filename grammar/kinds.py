@@ -13,7 +13,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from deniable.grammar.lexicon import lexicon
-from deniable.grammar.vocab import leader_names, vocab
+from deniable.grammar.vocab import leader_family_names, leader_names, vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -105,7 +105,9 @@ def _titled(doc: Doc, r: RawName) -> bool:
 def leader_surnames() -> frozenset[str]:
     """Surnames that name one leader in leaders.txt ("erdogan"), not two ("bush")."""
     counts = Counter(full.split()[-1] for full in vocab().leaders)
-    return frozenset(name for name, n in counts.items() if n == 1 and len(name) > 3)
+    unique = {name for name, n in counts.items() if n == 1 and len(name) > 3}
+    # a family name written first, as leaders.txt gives it, is known however short
+    return frozenset(unique | set(leader_family_names()))
 
 
 @functools.cache
@@ -113,9 +115,12 @@ def leader_by_surname() -> dict[str, str]:
     """A surname that names one leader in leaders.txt -> that leader's full name."""
     unique = leader_surnames()
     return {
-        full.split()[-1].lower(): full
-        for full in leader_names().values()
-        if full.split()[-1].lower() in unique
+        **{
+            full.split()[-1].lower(): full
+            for full in leader_names().values()
+            if full.split()[-1].lower() in unique
+        },
+        **leader_family_names(),
     }
 
 

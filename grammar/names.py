@@ -153,6 +153,11 @@ def read_names(doc: Doc) -> DocNames:
                 genders.setdefault(name, g)
         elif kind == "org":
             name = short_forms.get(name, name)
+            if name.lower() in v.governments and name[:1].isupper():
+                # "DPRK", or the long name it stands for: a country's government
+                kind, name = "gov", v.governments[name.lower()]
+                out.append(Mention(r.start, r.end, name, kind))
+                continue
             name = national(doc, r, name, v)
             party = v.parties.get(name.lower())
             if party:

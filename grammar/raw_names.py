@@ -492,10 +492,13 @@ def _vocab_mention(doc: Doc, t: Token, v: Vocab, min_words: int) -> RawName | No
     """Parties, metonyms and country words the tagger did not mark ("Tory", "No 10")."""
     if not t.text[:1].isupper():
         return None
-    for n in range(4, min_words - 1, -1):
+    for n in range(6, min_words - 1, -1):
         if t.i + n > len(doc):
             continue
         low = doc[t.i : t.i + n].text.lower()
+        if n >= 3 and low in v.governments:
+            # a country's long official name, which the tagger tends to cut in two
+            return RawName(t.i, t.i + n, v.governments[low], "gov")
         if low in v.parties:
             return RawName(t.i, t.i + n, v.parties[low], "party")
         if low in v.metonyms and low != "the government":

@@ -170,8 +170,23 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         elif t.lower_ not in ("'s", "’s", "the", "a", "an", "his", "her", "its", "their"):
             words.append(t.text)
     of_post = _of_tail(noun, ctx)
+    whose: Mention | None = None
     if of_post is not None:
-        words += ["of", *(g.text for g in of_post.subtree)]  # "the secretary of state"
+        nested = [p for p in of_post.children if p.dep_ == "prep"]
+        skip = {g.i for p in nested for g in p.subtree}
+        # "the secretary of state"
+        words += ["of", *(g.text for g in of_post.subtree if g.i not in skip)]
+        # "minister of foreign affairs of X": X is whose minister
+        whose = next(
+            (
+                x
+                for p in nested
+                if p.lower_ == "of"
+                for g in p.children
+                if g.dep_ == "pobj" and (x := ctx.mention(g)) is not None
+            ),
+            None,
+        )
     # "vice-chairman": the hyphenated parts are separate tokens
     post = post_of(join_hyphens(words), ctx)
     if post is None:
@@ -213,6 +228,8 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
                 ]
                 after = next((x for x in named if x and x.kind in ("org", "party")), None)
             break
+    if after is None and whose is not None:
+        after = whose
     holder = _titled_holder(after, ctx)
     if holder is not None:
         # "X, US special envoy for Iran Y, and …": the post with its country is Y's title
@@ -306,7 +323,11 @@ def _of_tail(noun: Token, ctx: Context) -> Token | None:
             obj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if obj is None or ctx.names.at(obj.i) is not None:
                 return None
-            words = " ".join(g.lower_ for g in obj.subtree if g.lower_ != "the")
+            # ("minister of foreign affairs of X": the portfolio, without whose it is)
+            whose = {g.i for p in obj.children if p.dep_ == "prep" for g in p.subtree}
+            words = " ".join(
+                g.lower_ for g in obj.subtree if g.lower_ != "the" and g.i not in whose
+            )
             posts = ctx.vocab.posts
             if f"{noun.lower_} of {words}" in posts or f"{noun.lower_} of the {words}" in posts:
                 return obj

@@ -178,10 +178,12 @@ def acronyms(doc: Doc, raw: list[RawName], kinds: dict[str, str]) -> dict[str, s
     the initials of a name; "Charter" -> "Charter Communications", its first word."""
     out: dict[str, str] = {}
     for m in re.finditer(
-        r"([A-Z][\w&-]*(?: (?:[A-Z][\w&-]*|&|of|and|for|the))+) ?\(([A-Z][A-Z&]{1,5})\)", doc.text
+        r"([A-Z][\w&-]*(?:['’]s)?(?: (?:[A-Z][\w&-]*(?:['’]s)?|&|of|and|for|the))+) ?"
+        r"\(([A-Z][A-Z&]{1,5})\)",
+        doc.text,
     ):
         long = re.sub(r"^(?:The|the) ", "", m.group(1))
-        out[m.group(2)] = long
+        out[m.group(2)] = _spelled_out(long, m.group(2))
     longs = [r.text for r in raw if kinds.get(r.text) == "org" and len(r.text.split()) > 1]
     for r in raw:
         if r.text in out or not (r.text.isupper() and 2 <= len(r.text) <= 6):
@@ -225,6 +227,16 @@ _FIRM_ENDS = frozenset(
 
 def _firm(name: str) -> bool:
     return name.split()[-1].lower().rstrip(".") in _FIRM_ENDS
+
+
+def _spelled_out(long: str, short: str) -> str:
+    """The words of ``long`` that ``short`` abbreviates: "Minister of Foreign Affairs of
+    the Democratic People's Republic of Korea (DPRK)" defines "DPRK" by its last five."""
+    words = long.split()
+    for k in range(len(words) - 1):
+        if words[k][:1].isupper() and _initials(" ".join(words[k:])) == short:
+            return " ".join(words[k:])
+    return long
 
 
 def _initials(name: str) -> str:

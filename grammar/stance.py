@@ -82,7 +82,7 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
             rel = "ccomp"
         below = child.dep_
         lemma = cur.lemma_.lower()
-        if rel == "conj" and _quote_closes(cur, child, sent):
+        if rel == "conj" and child.pos_ in ("VERB", "AUX") and _quote_closes(cur, child, sent):
             # 'X wrote "A should resign", and A met B': the parser joined the clause after
             # the quotation to the quoted one; it is the article's own
             break

@@ -81,6 +81,12 @@ def vocab() -> Vocab:
         if cls not in POST_CLASSES:
             raise ValueError(f"posts.txt: unknown post class {cls!r}")
         posts.setdefault(phrase.strip(), cls)
+    # (the words of the posts as written: a portfolio alone, "Mining", is no post word)
+    written_posts = frozenset(w for p in posts for w in p.split())
+    # "minister of defence", "minister for energy": a portfolio written after the post
+    for portfolio in sorted(_cues()["portfolios"]):
+        for prep in ("of", "for"):
+            posts.setdefault(f"minister {prep} {portfolio}", "gov")
     metonyms = _aliases("metonyms.txt")
     written = frozenset(metonyms)
     governments: dict[str, str] = {}
@@ -95,7 +101,7 @@ def vocab() -> Vocab:
     return Vocab(
         posts=posts,
         post_words=max(len(p.split()) for p in posts),
-        post_vocabulary=frozenset(w for p in posts for w in p.split()),
+        post_vocabulary=written_posts,
         parties=_aliases("parties.txt"),
         metonyms=metonyms,
         metonyms_file=written,
@@ -126,6 +132,18 @@ def leader_names() -> dict[str, str]:
     return {
         name.lower(): name for line in _lines("leaders.txt") if (name := line.split("|")[0].strip())
     }
+
+
+@functools.cache
+def leader_family_names() -> dict[str, str]:
+    """The name a leader is called by alone where it is not the last ("Xi" of "Xi Jinping"),
+    lower case -> the name as leaders.txt writes it (its fourth field)."""
+    out: dict[str, str] = {}
+    for line in _lines("leaders.txt"):
+        fields = [p.strip() for p in line.split("|")]
+        if len(fields) > 3 and fields[3]:
+            out[fields[3].lower()] = fields[0]
+    return out
 
 
 def _leader_posts() -> dict[str, str]:
