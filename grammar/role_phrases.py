@@ -341,11 +341,13 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
     doc = ctx.doc
     for m in _people(sent, ctx):
         head = _head(m, ctx)
+        served: Mention | None = None
         nouns = [c for c in head.children if c.dep_ == "appos" and ctx.names.at(c.i) is None]
         if head.dep_ == "appos" and ctx.names.at(head.head.i) is None:
             nouns.append(head.head)
         elif head.dep_ == "appos" and (up := _post_of(head.head, ctx)) is not None:
             nouns.append(up)  # "the head of Mossad, X": the parser hangs X on "Mossad"
+            served = ctx.names.at(head.head.i)  # ("an attorney for A, B": A is named between)
         if head.dep_ == "conj":
             # "A and B, the justice secretary,": the parser hangs B's apposition on A
             nouns += [
@@ -358,7 +360,7 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
             n
             for n in nouns
             if any(doc[k].text in (",", "(", "-", "–") for k in _between(n, m))
-            and not _someone_between(n, m, ctx)
+            and not _someone_between(n, m, ctx, served)
             and not _titles_next(n, ctx)
         ]
         # "X, who is a member of Y" and "X is the chief executive of Y": the complement of
@@ -408,12 +410,18 @@ def _post_of(t: Token, ctx: Context) -> Token | None:
     """The noun ``t`` hangs on through "of" when ``t`` names an organisation ("head" in
     "the head of Mossad")."""
     m = ctx.names.at(t.i)
-    if m is None or m.kind not in ("org", "gov", "party") or t.dep_ != "pobj":
+    if m is None or t.dep_ != "pobj":
         return None
     prep = t.head
-    if prep.lower_ != "of" or prep.head.pos_ != "NOUN" or ctx.names.at(prep.head.i) is not None:
+    if prep.head.pos_ != "NOUN" or ctx.names.at(prep.head.i) is not None:
         return None
-    return prep.head
+    if m.kind in ("org", "gov", "party") and prep.lower_ == "of":
+        return prep.head
+    # "an attorney for A, B": the post is one held for a person (which post, the post's
+    # class decides)
+    if m.kind == "person" and prep.lower_ in ("for", "to"):
+        return prep.head
+    return None
 
 
 def _negated_be(v: Token) -> bool:
@@ -437,12 +445,17 @@ def _country_and_post(
     return None
 
 
-def _someone_between(noun: Token, m: Mention, ctx: Context) -> bool:
+def _someone_between(noun: Token, m: Mention, ctx: Context, served: Mention | None) -> bool:
     """Another person named between a post and a name ("the leader of X, A, met B"): the
-    post is A's whatever the parser hung it on."""
+    post is A's whatever the parser hung it on; the person it is held for does not count."""
     for k in _between(noun, m):
         other = ctx.names.at(k)
-        if other is not None and other.kind == "person" and other.name != m.name:
+        if (
+            other is not None
+            and other.kind == "person"
+            and other.name != m.name
+            and other != served
+        ):
             return True
     return False
 
