@@ -96,6 +96,7 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
             doc[start].lower_ in v.parties
             or doc[start].lower_ in v.adjectives
             or lexicon().titles.match([doc[start].lower_], 0) is not None
+            or doc[start].lower_ in v.post_vocabulary  # "Director of Football Ann Lee"
         ):
             start += 1
         words = [w.lower_ for w in doc[start:end]]

@@ -439,6 +439,8 @@ def sole_firm(sent: Span, m: Mention, ctx: Context) -> str | None:
         return None
     firm = bodies[0]
     head = ctx.doc[firm.start : firm.end].root
+    if _titles_another(head, m, ctx):
+        return None
     up = head.head
     if up.lemma_.lower() in _TOLD or up.head.lemma_.lower() in _TOLD:
         return None
@@ -451,6 +453,20 @@ def sole_firm(sent: Span, m: Mention, ctx: Context) -> str | None:
     if head.dep_ == "dobj" and up.lemma_.lower() in _OTHER_PARTY:
         return None
     return firm.name
+
+
+def _titles_another(root: Token, m: Mention, ctx: Context) -> bool:
+    """The name stands in the words before another person's name ("the two-times League
+    winner A and chief executive B"): it describes A, it is not B's employer."""
+    up = root
+    for _ in range(4):
+        if up.dep_ not in ("compound", "nmod", "amod") or up.head.i == up.i:
+            return False
+        up = up.head
+        who = ctx.names.at(up.i)
+        if who is not None:
+            return who.kind == "person" and who.name != m.name
+    return False
 
 
 def _modifies_body(x: Mention, bodies: list[Mention], ctx: Context) -> bool:

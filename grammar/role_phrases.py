@@ -76,6 +76,11 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 ):
                     k = inner.start - 2  # "Russia's ambassador in London X": the posting
                     continue
+                if inner.kind == "place" and words and _club_post(inner, words, ctx):
+                    # "Leeds United chairman X": a club named for its town employs X
+                    org = replace(inner, kind="org")
+                    k = inner.start - 1
+                    continue
                 if inner.kind == "place" and words:
                     # "New York Attorney General X", "Texas Governor X": the state's post,
                     # not the national government's
@@ -269,6 +274,22 @@ def _lone_word(m: Mention, ctx: Context) -> bool:
 
 def _as_org(m: Mention, ctx: Context) -> Mention:
     return Mention(m.start, m.end, m.name, "org")
+
+
+_CLUB_ENDS = vocab().cues["club_ends"]
+
+
+def _club_post(place: Mention, words: list[str], ctx: Context) -> bool:
+    """A place name ending as a club's does ("Manchester City") before a post at a firm."""
+    post = post_of(words, ctx)
+    text = ctx.doc[place.start : place.end].text.split()
+    return (
+        post is not None
+        and post[0] == "job"
+        and len(text) > 1
+        and text[-1].lower() in _CLUB_ENDS
+        and place.name.lower() not in ctx.vocab.governments
+    )
 
 
 def _leading_name(
