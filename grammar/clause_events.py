@@ -103,6 +103,24 @@ def met_in_person(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)
                 if m.kind == "person"
             ]  # fmt: skip
+            meals = [c for c in v.children if c.dep_ == "dobj" and c.lemma_.lower() in _MEALS]
+            # "A hosted a dinner for B": the guest of honour was there
+            people += [m for m in after(tuple(meals), ("for",), ctx) if m.kind == "person"]
+        elif lemma == "visit" and any(c.dep_ == "auxpass" for c in v.children):
+            # "B was visited by A at his home": the visitor and the visited, in person
+            people = [
+                m
+                for c in v.children
+                if c.dep_ == "agent"
+                for g in c.children
+                if g.dep_ == "pobj"
+                for m in args(g, ctx)
+                if m.kind == "person"
+            ]
+            if people:
+                guests = [m for m in subjects(v, ctx) if m.kind == "person"]
+                yield from pairs("met", v, people, guests, "visited_in_person", sent)
+            continue
         elif lemma == "introduce" and any(c.dep_ == "auxpass" for c in v.children):
             people = [m for m in after((v,), ("to",), ctx) if m.kind == "person"]
         elif lemma == "spend" and any(

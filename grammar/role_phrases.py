@@ -147,9 +147,15 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             assert org is not None
             # "X's media assistant Y": a post in X's service, at the seat X leads if any
             staff = post is not None and post[0] in ("job", "party") and staff_post(post[1])
+            # "Putin's envoy X": a government post held under a leader is that government's
+            envoy = leader_government(org.name) if post is not None and post[0] == "gov" else None
+            served: str | None = None
             if post is not None and (post[0] == "personal" or staff) and org.name != m.name:
-                phrase = " ".join(w for w in post[1].split() if w != "other")
                 served = (leader_seat(org, ctx) if staff else None) or org.name
+            elif envoy is not None:
+                served = envoy
+            if post is not None and served is not None:
+                phrase = " ".join(w for w in post[1].split() if w != "other")
                 yield Candidate(
                     "role", m.name, served, m.end - 1, org.start, m.end,
                     "role_for_person", role=phrase,
