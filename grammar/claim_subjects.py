@@ -75,6 +75,15 @@ def depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
             adjective = adjective and noun.lemma_.lower() in _REPORT_NOUNS
             # "a US intelligence report": a country's own, through the words between
             adjective = adjective or (m.kind in ("party", "gov") and _modifies_report(head))
+            # "interfering in the US election": a country that only says which election
+            thing = (
+                m.kind in ("gov", "place")
+                and head.dep_ in ("compound", "amod", "nmod")
+                and noun.pos_ == "NOUN"
+                and noun.lemma_.lower() not in _PEOPLE_NOUNS | _GROUP_NOUNS | {"official"}
+                and noun.lower_ not in ctx.vocab.post_vocabulary
+                and noun.lemma_.lower() not in _REPORT_NOUNS
+            )
             while head.dep_ in ("compound", "amod", "nmod") and noun.pos_ in ("NOUN", "PROPN"):
                 head, noun = noun, noun.head  # "accusations by U.S. senators": theirs too
             author = adjective or (
@@ -89,6 +98,7 @@ def depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
             if (
                 not people_noun
                 and not author
+                and not thing
                 and not _qualifies_person(m, ctx)
                 and depth < found.get(m, 99)
             ):
