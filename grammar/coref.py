@@ -303,10 +303,10 @@ class DocState:
                 c for c, v in base_scores.items() if c != best[1] and v >= base_scores[best[1]]
             ]
             exact = any(r.person == best[1] and r.role == d.role for r in self.roles)
-            if best[1] not in order and (rivals or not exact):
+            if best[1] not in order and (rivals or not exact or sent > 0):
                 # Nobody was named before the description ("Putin's aide" in a headline):
-                # only a post held under that very title, by one person, names them;
-                # anything else would be a guess.
+                # only a post held under that very title, by one person, names them, and
+                # only in the headline; anything else would be a guess.
                 return None
             return best[1]
         if d.role_class == "" and (d.words & _GENERIC_HEADS):

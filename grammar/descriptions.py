@@ -7,6 +7,7 @@ then adds these mentions to a new, read-only :class:`DocNames`.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -42,6 +43,8 @@ def with_descriptions(
         return names
     longest = max(len(p.split()) for p in holders)
     added: list[Mention] = []
+    starts = [s.start for s in doc.sents]
+    first_named = _first_named(starts, names)
     k = 0
     while k < len(doc):
         if doc[k].lower_ not in _DESCRIPTION_DETS or names.at(k + 1) is not None:
@@ -54,7 +57,12 @@ def with_descriptions(
             phrase = doc[k + 1 : end].text.lower()
             who = holders.get(phrase)
             nxt = names.at(end) if end < len(doc) else None
-            if who and (nxt is None or nxt.kind != "person") and doc[end - 1].pos_ != "ADJ":
+            if (
+                who
+                and (nxt is None or nxt.kind != "person")
+                and doc[end - 1].pos_ != "ADJ"
+                and _named_by_then(who, bisect_right(starts, k) - 1, first_named)
+            ):
                 # (only where it acts: "the prime minister's spokesman" says no more)
                 gov = (leads or {}).get(phrase) if _acts(doc[k + 1 : end].root) else None
                 added.append(Mention(k + 1, end, who, "person", (phrase, gov) if gov else None))
@@ -63,6 +71,24 @@ def with_descriptions(
         else:
             k += 1
     return with_added(names, added)
+
+
+def _first_named(starts: list[int], names: DocNames) -> dict[str, int]:
+    """Each person -> the index of the sentence that first names them (``starts``: the
+    sentences' first tokens, in order)."""
+    out: dict[str, int] = {}
+    for m in names.mentions:
+        if m.kind == "person" and m.name not in out:
+            out[m.name] = bisect_right(starts, m.start) - 1
+    return out
+
+
+def _named_by_then(who: str, sentence: int, first_named: dict[str, int]) -> bool:
+    """The holder is named before the description, or in the sentence after it at the
+    latest ("China's foreign minister … Foreign Minister X told him"): a post described
+    long before anyone is named with it may be someone else's."""
+    first = first_named.get(who)
+    return first is None or first <= sentence + 1  # (None: a leader the lexicon supplies)
 
 
 def _acts(head: Token) -> bool:
@@ -78,6 +104,8 @@ def _by_country(doc: Doc, names: DocNames, countries: Mapping[tuple[str, str], s
         return names
     longest = max(len(post.split()) for _gov, post in countries)
     added: list[Mention] = []
+    starts = [s.start for s in doc.sents]
+    first_named = _first_named(starts, names)
     for gov in names.mentions:
         if gov.kind != "gov":
             continue
@@ -95,7 +123,8 @@ def _by_country(doc: Doc, names: DocNames, countries: Mapping[tuple[str, str], s
             named_here = any(
                 m.name == who and sent.start <= m.start < sent.end for m in names.mentions
             )
-            if who and not named_here:
+            here = bisect_right(starts, gov.start) - 1
+            if who and not named_here and _named_by_then(who, here, first_named):
                 added.append(Mention(gov.start, end, who, "person"))
                 break
     if not added:
