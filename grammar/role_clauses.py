@@ -90,26 +90,35 @@ def role_appointed(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if v.pos_ not in ("VERB", "AUX") or _negated(v):
             continue
         nouns: list[Token] = []
-        if lemma == "serve" or _left(v):
+        if lemma in ("serve", "work") or _left(v) or _took_over(v):
             # "served as head of Y"; "resigned as Y's chairman", "stepped down as chief
-            # executive of Y": a post held, now left
-            nouns = [
-                g
-                for c in v.children
-                if c.dep_ == "prep" and c.lower_ == "as"
-                for g in c.children
-                if g.dep_ == "pobj"
-            ]
+            # executive of Y": a post held, now left; "took over as chief executive of Y"
+            nouns = _as_nouns(v)
         elif lemma in _BECOME_VERBS and (lemma == "become" or _passive(v)):
             # "A appointed B head of C" is B's post: only the passive names the holder as
-            # the subject
+            # the subject ("was hired as its finance director" too)
             nouns = [c for c in v.children if c.dep_ in ("oprd", "attr", "xcomp")]
+            nouns += _as_nouns(v)
         elif lemma in _BECOME_VERBS and lemma != "become":
             yield from _appointed_by(v, ctx)
             continue
+        elif lemma in ("replace", "succeed") and not _passive(v):
+            # "A replaced (succeeded) B as chairman of C": A's post, and B's before
+            nouns = _as_nouns(v)
+            if nouns:
+                before = [
+                    m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)
+                    if m.kind == "person"
+                ]  # fmt: skip
+                for person in before:
+                    for noun in nouns:
+                        for cand in role_noun(noun, person, ctx):
+                            yield replace(
+                                cand, trigger=v.i, pattern="role_appointed", when="former"
+                            )
         if not nouns:
             continue
-        when = "former" if (lemma == "serve" and v.tag_ == "VBD") or _left(v) else ""
+        when = "former" if (lemma in ("serve", "work") and v.tag_ == "VBD") or _left(v) else ""
         for person in _persons(v, ctx):
             for noun in nouns:
                 found = False
@@ -272,12 +281,35 @@ def _board_owner(m: Mention, ctx: Context) -> Mention | None:
 
 
 def _left(v: Token) -> bool:
-    """ "resigned", "quit", "stepped down": a post given up."""
+    """ "resigned", "quit", "stepped down", "was ousted": a post given up or taken away."""
     lemma = v.lemma_.lower()
-    if lemma in ("resign", "quit"):
+    if lemma in ("resign", "quit", "retire"):
+        return True
+    if lemma in _REMOVED and _passive(v):
         return True
     return lemma == "step" and any(
         c.dep_ in ("prt", "advmod") and c.lower_ == "down" for c in v.children
+    )
+
+
+_REMOVED = vocab().cues["removed_verbs"]
+
+
+def _as_nouns(v: Token) -> list[Token]:
+    """The nouns of the verb's "as" phrase ("served as head of Y": "head")."""
+    return [
+        g
+        for c in v.children
+        if c.dep_ == "prep" and c.lower_ == "as"
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+
+
+def _took_over(v: Token) -> bool:
+    """ "took over as chief executive": a post taken up."""
+    return v.lemma_.lower() == "take" and any(
+        c.dep_ == "prt" and c.lower_ == "over" for c in v.children
     )
 
 
