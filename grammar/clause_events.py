@@ -106,6 +106,14 @@ def met_in_person(sent: Span, ctx: Context) -> Iterator[Candidate]:
             meals = [c for c in v.children if c.dep_ == "dobj" and c.lemma_.lower() in _MEALS]
             # "A hosted a dinner for B": the guest of honour was there
             people += [m for m in after(tuple(meals), ("for",), ctx) if m.kind == "person"]
+        elif lemma in ("greet", "hug", "embrace") and not any(
+            c.dep_ == "auxpass" for c in v.children
+        ):
+            # "A greeted B at the airport": face to face (an embraced plan has no one)
+            people = [
+                m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)
+                if m.kind == "person"
+            ]  # fmt: skip
         elif lemma == "visit" and any(c.dep_ == "auxpass" for c in v.children):
             # "B was visited by A at his home": the visitor and the visited, in person
             people = [
@@ -277,6 +285,10 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if len(between) > 1 and not _ahead(n):
             for x, y in combinations(between, 2):
                 yield from pairs(pred, n, [x], [y], "meeting_between", sent)
+        paired = _paired_names(n, ctx)
+        if len(paired) == 2 and not _ahead(n):
+            # "the Trump-Putin summit", "the US-China talks": the two who held it
+            yield from pairs(pred, n, paired[:1], paired[1:], "named_pair", sent)
         after_talks = n.head.lower_ in ("after", "following") and n.lemma_ != "discussion"
         if n.dep_ == "pobj" and (
             (n.head.lower_ in ("in", "during", "at") and n.lemma_ == "meeting") or after_talks
@@ -355,6 +367,25 @@ def _medium(n: Token) -> str | None:
 
 def _has_object(v: Token) -> bool:
     return any(c.dep_ in ("dobj", "attr") for c in v.children)
+
+
+def _paired_names(n: Token, ctx: Context) -> list[Mention]:
+    """Two names of one kind joined by a hyphen before the noun ("the A-B summit")."""
+    named: list[Mention] = []
+    for c in n.children:
+        if c.dep_ != "compound":
+            continue
+        for g in c.subtree:
+            m = ctx.names.at(g.i)
+            if m is not None and m not in named:
+                named.append(m)
+    if len(named) != 2 or named[0].kind != named[1].kind:
+        return []
+    x, y = named
+    joined = y.start == x.end + 1 and ctx.doc[x.end].text in ("-", "–")
+    if not joined or x.kind not in ("person", "gov") or x.name == y.name:
+        return []
+    return named
 
 
 def _ahead(n: Token) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from deniable.grammar.kinds import leader_by_surname
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.namewords import KEPT_HONORIFICS
 from deniable.grammar.raw_names import RawName
@@ -289,11 +290,25 @@ def surnames_apart(
     """ "talks with Ozan and Dror": two people's surnames the tagger ran into one name are
     the two people the article named in full."""
     out: list[RawName] = []
+    leaders = leader_by_surname()
     for r in raw:
         cuts = [t.i for t in doc[r.start + 1 : r.end - 1] if t.lower_ == "and"]
         parts = list(zip([r.start, *(c + 1 for c in cuts)], [*cuts, r.end], strict=True))
         if cuts and all(b - a == 1 and doc[a].text in full for a, b in parts):
             out.extend(RawName(a, b, doc[a].text, "person") for a, b in parts)
-        else:
-            out.append(r)
+            continue
+        # "the Trump-Putin summit": two people's surnames joined by a hyphen, where each is
+        # someone the article names in full or a known leader (a double-barrelled surname
+        # is neither)
+        if (
+            r.end - r.start == 3
+            and doc[r.start + 1].text in ("-", "–")
+            and not any(doc[k].whitespace_ for k in (r.start, r.start + 1))
+        ):
+            a, b = doc[r.start].text, doc[r.end - 1].text
+            if a != b and all(w in full or w.lower() in leaders for w in (a, b)):
+                out += [RawName(r.start, r.start + 1, a, "person")]
+                out += [RawName(r.end - 1, r.end, b, "person")]
+                continue
+        out.append(r)
     return out
