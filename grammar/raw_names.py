@@ -356,6 +356,10 @@ def _name_word(t: Token) -> bool:
     )
 
 
+_NOT_IN_A_NAME = vocab().cues["not_in_a_name"]
+_FAITHS = vocab().cues["faiths"]
+
+
 def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
     if any(t.text in (",", ";") for t in ent):
         return None  # "Bellingcat, Prigozhin": two names the tagger ran together
@@ -370,6 +374,13 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         )
     ):
         toks.pop(0)
+    # "a stake in X through Y": the tagger may run two names together over a preposition
+    # (written in lower case: "Stand With Ukraine" is one name)
+    cut = next((k for k, t in enumerate(toks) if k and t.text in _NOT_IN_A_NAME), None)
+    if cut is not None:
+        toks = toks[:cut]
+    if len(toks) == 1 and toks[0].lower_ in _FAITHS:
+        return None  # "a Methodist minister": a faith, not an organisation
     # "Treasurer Lena Brook", "Conservative Graham Brady", "PM Modi": the tagger sometimes
     # takes the title or the party into the name
     while (

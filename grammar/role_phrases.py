@@ -76,6 +76,8 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 ):
                     k = inner.start - 2  # "Russia's ambassador in London X": the posting
                     continue
+                if inner.kind == "gov" and words and _ends_a_name(inner, ctx):
+                    break  # "Seven-Eleven Japan President X": a company's, not Japan's
                 if inner.kind == "place" and words and _club_post(inner, words, ctx):
                     # "Leeds United chairman X": a club named for its town employs X
                     org = replace(inner, kind="org")
@@ -283,6 +285,23 @@ def _as_org(m: Mention, ctx: Context) -> Mention:
 
 
 _CLUB_ENDS = vocab().cues["club_ends"]
+
+
+def _ends_a_name(gov: Mention, ctx: Context) -> bool:
+    """A country word that a capitalised word no mention took runs into ("Seven-Eleven
+    Japan", "Vodafone UK"): the end of a company's name."""
+    k = gov.start - 1
+    if k < 0 or ctx.names.at(k) is not None:
+        return False
+    t = ctx.doc[k]
+    return (
+        t.text[:1].isupper()
+        and t.pos_ == "PROPN"
+        and not t.is_sent_start
+        and t.lower_ not in ctx.vocab.post_vocabulary
+        and lexicon().titles.match([t.lower_], 0) is None
+        and t.lower_ not in _FORMER
+    )
 
 
 def _club_post(place: Mention, words: list[str], ctx: Context) -> bool:

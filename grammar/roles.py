@@ -165,6 +165,17 @@ def _country_adj(v: View, k: int) -> str | None:
     return None
 
 
+def _ends_a_name(v: View, j: int) -> bool:
+    """The country word ends a company's name ("Seven-Eleven Japan President X"): a
+    capitalised word runs into it."""
+    return (
+        j >= 1
+        and v.toks[j - 1].text[:1].isupper()
+        and v.low(j - 1) not in _MODS
+        and (v.low(j - 1) not in v.state.lex.role_words)
+    )
+
+
 def role_title(v: View) -> None:
     """ "Kremlin spokesperson Dmitry Peskov", "Russia's defence minister X", "President X"."""
     for p in list(v.mentions):
@@ -252,10 +263,11 @@ def _title_before(v: View, p: Mention) -> _Title | None:
             and j in v.cover
             and v.cover[j].end == j + 1
             and v.state.etype(v.cover[j].name or "") in ("org",)
+            and not (v.cover[j].kind == "country" and _ends_a_name(v, j))
         ):
             possessor = v.cover[j]
             start = possessor.start
-        elif j >= 0 and _country_adj(v, j):
+        elif j >= 0 and _country_adj(v, j) and not _ends_a_name(v, j):
             country = _country_adj(v, j)
             start = j
         elif j >= 0 and v.low(j) in ("his", "her"):
