@@ -381,6 +381,8 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         toks = toks[:cut]
     if len(toks) == 1 and toks[0].lower_ in _FAITHS:
         return None  # "a Methodist minister": a faith, not an organisation
+    if toks and all(t.lower_ in CALENDAR_WORDS for t in toks):
+        return None  # "last November": the tagger may take a month for a name
     # "Treasurer Lena Brook", "Conservative Graham Brady", "PM Modi": the tagger sometimes
     # takes the title or the party into the name
     while (

@@ -33,10 +33,12 @@ def ends_post(doc: Doc, start: int, low: str, v: Vocab) -> bool:
 
 
 def date_word(t: Token) -> bool:
-    """A weekday, or a month followed by a day ("Fillon March 3"), which ends a name: a
-    month alone may be a surname ("Theresa May")."""
+    """A weekday, a month followed by a day ("Fillon March 3") or tagged as a date, which
+    ends a name: a month alone may be a surname ("Theresa May")."""
     if t.lower_ in _WEEKDAYS:
         return True
+    if t.lower_ in CALENDAR_WORDS and t.ent_type_ == "DATE":
+        return True  # "last November", as the tagger reads it
     nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
     return t.lower_ in CALENDAR_WORDS and nxt is not None and nxt.like_num
 
