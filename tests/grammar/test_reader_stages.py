@@ -84,6 +84,19 @@ def test_acronym_in_brackets() -> None:
     assert names["CFA"] == "Coastal Freight Association"
 
 
+def test_acronym_of_a_long_name_with_a_possessive() -> None:
+    names = _names(
+        "Pak Chol, Minister of Foreign Affairs of the Democratic People's Republic of Korea"
+        " (DPRK), arrived. The DPRK said so."
+    )
+    assert names["DPRK"] == "North Korean government"
+
+
+def test_a_month_the_tagger_dates_is_no_name() -> None:
+    names = _names("Co-op Bank slumped last November after its former chairman Ian Drury quit.")
+    assert "November" not in names
+
+
 def test_description_by_post_needs_one_holder() -> None:
     doc = parse("Treasurer Lena Brook spoke. Later the treasurer denied it.")
     names = with_descriptions(doc, read_names(doc), {"treasurer": "Lena Brook"})
