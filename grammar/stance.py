@@ -281,6 +281,8 @@ def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
     heads = [v]
     if v.dep_ == "pcomp" and v.head.head.pos_ in ("VERB", "AUX"):
         heads.append(v.head.head)  # "will fly home after meeting B": the main verb's modal
+    if _no_memory_of(v):
+        return None  # "has no memory of meeting her", "no recollection of the call"
     if v.pos_ in ("NOUN", "PROPN"):
         if any(d.lower_ == "no" for d in v.children if d.dep_ == "det"):
             return Modality.NEGATED
@@ -319,6 +321,22 @@ def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
     return Modality.ASSERTED
 
 
+_RECALL = vocab().cues["recall_verbs"]
+_MEMORY = vocab().cues["memory_nouns"]
+
+
+def _no_memory_of(v: Token) -> bool:
+    """The trigger is what someone has no memory of ("no recollection of meeting B")."""
+    t = v
+    for _ in range(3):  # (meeting ->) of -> memory
+        if t.dep_ not in ("pobj", "pcomp", "prep") or t.head.i == t.i:
+            return False
+        t = t.head
+        if t.lemma_.lower() in _MEMORY:
+            return any(c.lower_ == "no" for c in t.children) or _negated(t.head)
+    return False
+
+
 def _presupposed(t: Token) -> bool:
     """``t`` is below the object of a verb that presupposes it (a meeting one failed to
     disclose took place), so "did not reveal" or "failed to disclose" above it is no denial."""
@@ -343,6 +361,8 @@ def _purpose(clause: Token, verb: Token) -> bool:
 def _infinitive(head: Token, c: Candidate) -> Modality | None:
     """ "tried to meet" is an attempt; "refused to meet" did not happen; "plans to" not yet."""
     forms = word_forms(head)
+    if forms & _RECALL and _negated(head):
+        return None  # "doesn't remember meeting her": neither confirmed nor denied
     if forms & _ATTEMPT:
         return Modality.ATTEMPTED
     if forms & _REFUSE:
