@@ -221,6 +221,8 @@ def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         if any(c.lower_ in _AHEAD for c in n.children if c.dep_ == "amod"):
             continue  # "faces possible charges": none brought yet
+        if any(c.lower_ == "no" for c in n.children if c.dep_ == "det"):
+            continue  # "faces no charges"
         # "would plead not guilty to the charges": whatever the plea, the charges are there
         definite = v.lemma_ == "plead" and any(
             c.dep_ == "det" and c.lower_ in ("the", "these", "those") for c in n.children

@@ -254,6 +254,13 @@ def all_args(t: Token, ctx: Context) -> list[Mention]:
     return out
 
 
+def neither_nor(v: Token) -> bool:
+    """ "would neither confirm nor deny": the verb is one of a "neither … nor" pair."""
+    if any(c.dep_ in ("preconj", "cc") and c.lower_ in ("neither", "nor") for c in v.children):
+        return True
+    return v.dep_ == "conj" and any(c.lower_ in ("neither", "nor") for c in v.head.children)
+
+
 def passive(v: Token) -> bool:
     """ "was charged", "X charged" (a headline); not "have charged", which is active."""
     deps = {c.dep_ for c in v.children}

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.claim_subjects import claim_subjects, depths
-from deniable.grammar.clause_args import agent_mentions, args, passive, subjects, voiced
+from deniable.grammar.clause_args import (
+    agent_mentions,
+    args,
+    neither_nor,
+    passive,
+    subjects,
+    voiced,
+)
 from deniable.grammar.dismissals import CLAIM_WORDS, brushed_off, named_false
 from deniable.grammar.names import Mention
 from deniable.grammar.vocab import vocab
@@ -39,6 +46,8 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
     for v in sent:
         if v.pos_ != "VERB" or not (v.lemma_ in _DENY_VERBS or brushed_off(v) or named_false(v)):
             continue
+        if neither_nor(v):
+            continue  # "would neither confirm nor deny that …": no denial
         claim_roots: list[Token] = []
         if v.dep_ in ("acl", "relcl") and v.head.pos_ == "NOUN":
             deniers = agent_mentions(v, ctx) or [

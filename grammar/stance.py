@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from deniable.facts.model import Modality
 from deniable.grammar.candidate import Candidate, Context
+from deniable.grammar.clause_args import neither_nor
 from deniable.grammar.dismissals import brushed_off, named_false
 from deniable.grammar.headlines import dash_attribution
 from deniable.grammar.vocab import vocab, word_forms
@@ -101,8 +102,17 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
             if rel in ("nsubjpass", "dobj") and _calls_off(cur):
                 return None, ""  # "the meeting was cancelled", "postponed the talks"
             if lemma in _DENY and rel in ("ccomp", "dobj", "xcomp") and c.pred != "denies":
-                # ("has not denied meeting B" says nothing either way)
-                return (None if _negated(cur) else Modality.NEGATED), ""
+                # ("has not denied meeting B", "would neither confirm nor deny" say nothing
+                # either way)
+                return (None if _negated(cur) or neither_nor(cur) else Modality.NEGATED), ""
+            if (
+                lemma in _CONFIRM
+                and rel in ("ccomp", "dobj")
+                and (_negated(cur) or _declined(cur) or neither_nor(cur))
+            ):
+                return None, ""  # "declined to confirm that A met B", "could not confirm"
+            if lemma == "be" and rel == "prep" and child.lower_ == "among" and _negated(cur):
+                return Modality.NEGATED, ""  # "A was not among those indicted"
             if lemma in _SUSPECT and rel == "ccomp" and not _negated(cur):
                 # "Officials suspect A met B": a suspicion, whoever holds it
                 return Modality.ALLEGED, _speaker(cur, ctx)
@@ -134,6 +144,12 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
         # (a noun the tagger took for a verb still heads a subject: "Media reports about")
         nominal = cur.pos_ == "NOUN" or cur.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
         denying = c.pred == "denies" and child.lemma_.lower() in _DENY
+        if (
+            nominal
+            and rel in ("acl", "ccomp")
+            and any(d.lower_ == "no" for d in cur.children if d.dep_ == "det")
+        ):
+            return None, ""  # "there is no evidence that A met B": nothing either way
         if (
             nominal
             and lemma in _CLAIM_NOUNS
@@ -322,6 +338,14 @@ def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
 
 
 _RECALL = vocab().cues["recall_verbs"]
+_CONFIRM = vocab().cues["confirm_verbs"]
+
+
+def _declined(v: Token) -> bool:
+    """ "declined (refused) to confirm": the verb is what someone would not do."""
+    return v.dep_ == "xcomp" and bool(word_forms(v.head) & _REFUSE)
+
+
 _MEMORY = vocab().cues["memory_nouns"]
 
 
