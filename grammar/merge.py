@@ -28,6 +28,7 @@ def merge(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:
     older = _namesakes(older, reading, text)
     older = _no_places(older, reading)
     older = _unread_names(older, reading, text)
+    older = _inside_a_body(older, reading)
     return _own_side(_narrowed(_merge(older, reading.facts), text))
 
 
@@ -247,6 +248,25 @@ def _unread_names(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]
         return all(p[:1].isupper() for p in parts) and not set(parts) & words and name in text
 
     return [f for f in legacy if not (f.pred == "role" and unread(f.args[0]))]
+
+
+def _inside_a_body(legacy: list[Fact], reading: Reading) -> list[Fact]:
+    """The older reader's fact about a name that, in that sentence, the spaCy reader read
+    only as part of a body's name ("the Ann Lee Foundation's director"): no one of that
+    name is there."""
+    named = {(m.sentence, m.name) for m in reading.names}
+    bodies: dict[int, list[str]] = {}
+    for m in reading.names:
+        if m.kind in ("org", "gov", "party", "place"):
+            bodies.setdefault(m.sentence, []).append(m.name)
+
+    def inside(k: int, name: str) -> bool:
+        if (k, name) in named:
+            return False
+        word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        return any(b != name and word.search(b) for b in bodies.get(k, ()))
+
+    return [f for f in legacy if not any(inside(f.evidence.sentence, a) for a in f.args)]
 
 
 def _no_places(legacy: list[Fact], reading: Reading) -> list[Fact]:

@@ -289,6 +289,8 @@ def _call_refused(sent: Span) -> bool:
             return True
         if t.lemma_ in ("answer", "pick") and _negated(t):
             return True
+        if t.lower_ in ("unanswered", "unreturned"):
+            return True  # "his calls to B went unanswered", "two unanswered calls"
     return False
 
 
