@@ -11,6 +11,7 @@ import functools
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.mentions import Mention
 from deniable.grammar.view import View
+from deniable.grammar.vocab import vocab
 
 _DENY = frozenset(
     [
@@ -113,12 +114,26 @@ def deny_links(v: View) -> None:
         if v.low(j) in _CLAIM_NOUNS and v.low(j + 1) == "that":
             j += 1  # "denied reports that X met Y"
         targets = _that_targets(v, j, denier) or _deny_targets(v, j, denier)
+        if targets and targets[0].start == j and _withheld(v, low, targets[0].end):
+            continue  # "denied B access", "dismissed B from her post": no claim at all
         # The claim: the words before the first target ("links to") and each target's name.
         lead = " ".join(t.text for t in v.toks[j : targets[0].start]) if targets else ""
         that = _that_clause(v, j)
         for t in targets:
             claim = that or f"{lead} {t.surface or t.name}".strip()
             v.add("denies", denier, t.name, _denier_start(v, k), t.end, "deny_links", claim=claim)
+
+
+_WITHHELD = vocab().cues["withheld"]
+
+
+def _withheld(v: View, verb: str, after: int) -> bool:
+    """The denial's object is someone refused something or sent away: "denied B bail",
+    "dismissed B from the board"."""
+    nxt = v.low(after)
+    if nxt in ("a", "an", "the", "any"):
+        nxt = v.low(after + 1)
+    return nxt in _WITHHELD or (verb.startswith("dismiss") and v.low(after) == "from")
 
 
 def _that_targets(v: View, j: int, denier: str) -> list[Mention]:

@@ -41,6 +41,9 @@ _NOT_CLAIMS = vocab().cues["not_claims"]
 _REPORT_NOUNS = vocab().cues["report_nouns"]
 
 
+_WITHHELD = vocab().cues["withheld"]
+
+
 def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A denied/rejected/dismissed claims that B ...", "a claim denied by A"."""
     for v in sent:
@@ -48,6 +51,12 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         if neither_nor(v):
             continue  # "would neither confirm nor deny that …": no denial
+        if any(c.dep_ == "dobj" and c.lemma_.lower() in _WITHHELD for c in v.children):
+            continue  # "denied B access to the files": a refusal to give, not a denial
+        if v.lemma_ == "dismiss" and any(
+            c.dep_ == "prep" and c.lower_ == "from" for c in v.children
+        ):
+            continue  # "dismissed B from her post": sent away
         claim_roots: list[Token] = []
         if v.dep_ in ("acl", "relcl") and v.head.pos_ == "NOUN":
             deniers = agent_mentions(v, ctx) or [
