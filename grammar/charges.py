@@ -31,6 +31,11 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         if v.pos_ not in ("VERB", "ADJ") and not any(c.dep_ == "dobj" for c in v.children):
             continue  # (a "noun" with an object is the tagger's verb: "Police arrest X")
+        if v.lemma_ == "charge" and any(
+            c.dep_ in ("dobj", "npadvmod", "attr") and (c.ent_type_ == "MONEY" or c.like_num)
+            for c in v.children
+        ):
+            continue  # "was charged £50 for the tickets": a price, not an offence
         is_passive = passive(v)
         listed = _those_charged(v, ctx)
         if listed is not None:
