@@ -207,10 +207,15 @@ def _those_charged(v: Token, ctx: Context) -> list[Mention] | None:
     return []
 
 
+# what one pleads to besides charges: "pleaded not guilty to two tax crimes"
+_PLEADED_TO = frozenset({"count", "crime", "offence", "offense"})
+
+
 def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "X denied/faces charges of fraud": X has been charged."""
     for n in sent:
-        if n.lemma_ not in ("charge", "indictment") or n.pos_ != "NOUN":
+        pleaded_to = n.lemma_ in _PLEADED_TO
+        if (n.lemma_ not in ("charge", "indictment") and not pleaded_to) or n.pos_ != "NOUN":
             continue
         while n.dep_ == "conj" and n.head.i != n.i:
             n = n.head  # "pleaded not guilty to conspiracy and other charges"
@@ -219,8 +224,8 @@ def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
             up = v.head.head if v.head.lemma_ == "guilty" else v.head
             if up.lemma_ != "plead":
                 continue
-            v = up  # "pleaded guilty to fraud charges"
-        elif n.dep_ != "dobj":
+            v = up  # "pleaded guilty to fraud charges", "pleaded not guilty to two crimes"
+        elif n.dep_ != "dobj" or pleaded_to:
             continue
         if v.lemma_ not in ("deny", "face", "contest", "plead"):
             continue

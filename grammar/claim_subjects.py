@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 _PEOPLE_NOUNS = vocab().cues["people_nouns"]
 _REPORT_NOUNS = vocab().cues["report_nouns"]
 _GROUP_NOUNS = vocab().cues["group_nouns"]
+_GATHERINGS = vocab().cues["gatherings"] | vocab().cues["meeting_nouns"]
 # Prepositions that say where something happened, when they hang on the claim's verb.
 _WHERE = frozenset({"in", "at", "inside", "outside", "near"})
 _DEEPEST = 4
@@ -76,7 +77,13 @@ def depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
             # "a US intelligence report": a country's own, through the words between
             adjective = adjective or (m.kind in ("party", "gov") and _modifies_report(head))
             # "interfering in the US election": a country that only says which election
-            thing = (
+            # "a Cafe Milano meeting": a name that only says where a gathering was
+            venue = (
+                m.kind in ("org", "place")
+                and head.dep_ in ("compound", "nmod")
+                and noun.lemma_.lower() in _GATHERINGS
+            )
+            thing = venue or (
                 m.kind in ("gov", "place")
                 and head.dep_ in ("compound", "amod", "nmod")
                 and noun.pos_ == "NOUN"

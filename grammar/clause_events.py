@@ -39,6 +39,14 @@ def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if v.pos_ == "VERB" and v.lemma_ in ("chat", "talk", "speak") and _at_gathering(v):
             yield from _chatted(v, sent, ctx)
             continue
+        if v.lower_ in ("dine", "dined", "dines") and (
+            v.pos_ == "VERB" or (v.dep_ == "dobj" and v.head.lemma_ == "do")
+        ):
+            # "A dined with B": at one table ("A did dine with B": the tagger's noun)
+            verb = v if v.pos_ == "VERB" else v.head
+            b = after((v,) if verb is v else (v, verb), ("with",), ctx)
+            yield from pairs("met", v, subjects(verb, ctx), b, "dined_with", sent)
+            continue
         if v.pos_ != "VERB" or v.lemma_ not in ("meet", "discuss", "sit"):
             continue
         if v.lemma_ == "sit":

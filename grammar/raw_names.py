@@ -102,6 +102,8 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
         words = [w.lower_ for w in doc[start:end]]
         if not 2 <= end - start <= 3 or any(i in taken for i in range(start, end)):
             continue
+        if any(w.ent_type_ in _NOT_NAMES for w in doc[start:end]):
+            continue  # "World War II", "Human Rights Act": the tagger knows what it is
         if any(w in v.post_vocabulary or w in v.governments or w in CALENDAR_WORDS for w in words):
             continue
         kind = "org" if words[-1] in _ORG_WORDS else "person"
@@ -357,6 +359,12 @@ def _name_word(t: Token) -> bool:
 
 
 _NOT_IN_A_NAME = vocab().cues["not_in_a_name"]
+# the tagger's labels for what is no one's name (not its WORK_OF_ART, which it also gives
+# to companies it does not know)
+_NOT_NAMES = frozenset(
+    {"EVENT", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL", "LAW",
+     "LANGUAGE"}
+)  # fmt: skip
 _FAITHS = vocab().cues["faiths"]
 
 

@@ -161,6 +161,16 @@ def role_joined(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if v.lemma_.lower() != "join" or v.pos_ != "VERB" or _negated(v):
             continue
         org = next((m for c in v.children if c.dep_ == "dobj" and (m := ctx.names.at(c.i))), None)
+        board = _board_of(v, ctx)
+        if org is None and board is not None:
+            # "joined the board of X", "joined X's board": a board member of X
+            for person in _persons(v, ctx):
+                if person.name != board.name:
+                    yield Candidate(
+                        "role", person.name, board.name, v.i, person.start, board.end,
+                        "role_joined", role="board member",
+                    )  # fmt: skip
+            continue
         if org is None or org.kind not in ("org", "party"):
             continue
         role = "member"
@@ -177,6 +187,29 @@ def role_joined(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 "role", person.name, org.name, v.i, person.start, org.end, "role_joined",
                 role=role,
             )  # fmt: skip
+
+
+def _board_of(v: Token, ctx: Context) -> Mention | None:
+    """The body whose board is the verb's object ("the board of X", "X's board")."""
+    for c in v.children:
+        if c.dep_ != "dobj" or c.lemma_.lower() != "board":
+            continue
+        owners = [ctx.names.at(g.i) for g in c.children if g.dep_ in ("poss", "compound")]
+        owners += [
+            ctx.names.at(g.i)
+            for p in c.children
+            if p.dep_ == "prep" and p.lower_ == "of"
+            for g in p.children
+            if g.dep_ == "pobj"
+        ]
+        named = [
+            ctx.mention(a) for p in c.children if p.dep_ == "prep" and p.lower_ == "of"
+            for g in p.children if g.dep_ == "pobj" for a in g.children if a.dep_ == "appos"
+        ]  # fmt: skip
+        return next(
+            (m for m in (*owners, *named) if m is not None and m.kind in ("org", "party")), None
+        )
+    return None
 
 
 def role_on_board(sent: Span, ctx: Context) -> Iterator[Candidate]:

@@ -59,7 +59,13 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     """The modality of ``c`` and, for reported facts, who reported it."""
     if c.rejected:
         return None, ""
-    if c.pred == "role" and c.pattern not in ("role_copula", "role_verb", "role_appointed"):
+    if c.pred == "role" and c.pattern not in (
+        "role_copula",
+        "role_verb",
+        "role_appointed",
+        "role_joined",
+        "role_on_board",
+    ):
         return Modality.ASSERTED, ""  # a title or apposition is the article's own voice
     if sent.text.rstrip().rstrip("\"'”’)").endswith("?"):
         return None, ""
