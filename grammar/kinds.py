@@ -223,6 +223,8 @@ def _kind_noun(t: Token, r: RawName) -> bool:
     "the broadcaster Y")."""
     if t.pos_ != "NOUN" or t.lower_ not in FIRM_WORDS:
         return False
+    if r.kind == "person" and t.lower_ in vocab().post_vocabulary:
+        return False  # "newspaper publisher X": the tagger's person, and the word a post
     # the parser hangs either on the other ("the internet group X": X may be its apposition),
     # or splits them when it misreads the clause; a kind of firm right before a name is enough
     return t.i == r.start - 1 or r.start <= t.head.i < r.end

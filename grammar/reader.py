@@ -54,6 +54,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     role_asides.role_party_code,
     role_asides.role_before_comma,
     role_asides.role_party_member,
+    role_asides.role_own_party,
     role_asides.role_one_of_his,
     role_clauses.role_founded_by,
     role_phrases.role_of_description,

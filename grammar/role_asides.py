@@ -1,9 +1,9 @@
 """Roles read from the words set beside a name: an American legislator's party letters
 ("Sen. X (R-Ohio)"), a party's name as a noun ("X, a Republican,"), a country's post set off
 by a comma before the name ("Russian Ambassador to the United States, X,"), a body ("X, of
-Investec Securities,", "Y, one of his companies,").  Extractors, like
-those of :mod:`~deniable.grammar.role_phrases`: pure functions of a sentence and the document
-context.
+Investec Securities,", "Y, one of his companies,"), a party called someone's own ("X's
+Likud").  Extractors, like those of :mod:`~deniable.grammar.role_phrases`: pure functions of a
+sentence and the document context.
 """
 
 from __future__ import annotations
@@ -89,6 +89,31 @@ def role_party_member(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 "role", m.name, party.name, c.i, m.start, c.i + 1, "role_party_member",
                 role="member",
             )  # fmt: skip
+
+
+def role_own_party(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "X's Likud party", "X's Labour": a party named as a person's own is theirs."""
+    doc = ctx.doc
+    for party in ctx.mentions_in(sent):
+        # (a party the lexicon lacks still calls itself one: "the Blue and White Party")
+        if party.kind != "party" and not (
+            party.kind == "org" and party.name.split()[-1].lower() == "party"
+        ):
+            continue
+        root = doc[party.start : party.end].root
+        for c in (*root.children, *doc[party.start : party.end]):
+            if c.dep_ != "poss":
+                continue
+            who = ctx.names.at(c.i)
+            if who is None or who.kind != "person" or who.end > party.start:
+                continue
+            if who.end != party.start - 1 or doc[who.end].lower_ not in ("'s", "’s", "'", "’"):
+                continue  # ("X's rival's party": someone else's)
+            yield Candidate(
+                "role", who.name, party.name, party.end - 1, who.start, party.end,
+                "role_own_party", role="member",
+            )  # fmt: skip
+            break
 
 
 _HOLDINGS = frozenset({"companies", "firms", "businesses", "holdings", "ventures"})

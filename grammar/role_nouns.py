@@ -31,6 +31,9 @@ def post_of(words: list[str], ctx: Context) -> tuple[str, str] | None:
     for n in range(min(len(joined), ctx.vocab.post_words), 0, -1):
         phrase = " ".join(joined[-n:])
         cls = ctx.vocab.posts.get(phrase)
+        if cls is None and "-" in phrase:
+            # "Attorney-General": written with a hyphen, the post with a space
+            cls = ctx.vocab.posts.get(phrase.replace("-", " "))
         if cls is not None:
             # The opposition's "shadow chancellor" holds a party post, not a government's.
             return ("party" if joined[0] == "shadow" else cls), " ".join(joined)
