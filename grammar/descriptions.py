@@ -222,6 +222,7 @@ def _definite(head: Token, names: DocNames) -> tuple[int, int] | None:
 
 _ORG_HEADS = vocab().cues["org_heads"]
 _COMPANY = frozenset({"company", "firm", "group"})
+_BODY_HEADS = _ORG_HEADS | _COMPANY
 
 
 def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
@@ -237,7 +238,7 @@ def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
     added: list[Mention] = []
     for t in doc:
         low = t.lower_
-        if low not in _ORG_HEADS | _COMPANY or names.at(t.i) is not None or t.i == 0:
+        if low not in _BODY_HEADS or names.at(t.i) is not None or t.i == 0:
             continue
         if doc[t.i - 1].lower_ != "the" or t.text != low:
             continue

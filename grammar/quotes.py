@@ -8,6 +8,7 @@ elsewhere speaks in the speaker's voice, not the article's: what it states is re
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -96,16 +97,16 @@ def _marks(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _sentence_at(sents: list[Span], char: int) -> int:
-    for k, s in enumerate(sents):
-        if s.start_char <= char < s.end_char:
-            return k
-    return -1
+    k = bisect_right([s.start_char for s in sents], char) - 1
+    return k if k >= 0 and char < sents[k].end_char else -1
 
 
 def _attributed(sents: list[Span], o: int, c: int, speaker: Speaker) -> str | None:
     """A speech verb just after the closing mark in its sentence (`," X said`), else one
     before the opening mark and a colon or comma (`X said: "`)."""
-    for s in sents:
+    # (only the sentences the marks are in, in document order)
+    for k in sorted({_sentence_at(sents, o), _sentence_at(sents, c)} - {-1}):
+        s = sents[k]
         if s.start_char <= c < s.end_char:
             after = [t for t in s if t.idx > c][:_NEAR]
             for t in after:

@@ -52,6 +52,7 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     """Named entities, honorific names and vocabulary names, one per token run."""
     taken: set[int] = set()
     out: list[RawName] = []
+    tokens = list(doc)  # (made once: every pass over ``doc`` would build them anew)
 
     def add(r: RawName | None) -> None:
         if r is None or not r.text.strip() or any(i in taken for i in range(r.start, r.end)):
@@ -61,17 +62,17 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
 
     # Several-word vocabulary names first ("Liberal Democrat" is not the US party), then
     # names after an honorific: the tagger often misses "Lord Falconer" entirely.
-    for t in doc:
+    for t in tokens:
         add(_vocab_mention(doc, t, v, min_words=2))
-    for t in doc:
+    for t in tokens:
         low = t.lower_
         if (low in DROPPED_HONORIFICS or low in KEPT_HONORIFICS) and t.text[:1].isupper():
             add(_honorific_name(doc, t))
     # A known first name and a capitalised word are a person whatever the tagger says.
     first_names = lexicon().first_names
-    for t in doc:
+    for t in tokens:
         add(_nicknamed(doc, t, first_names))
-    for t in doc:
+    for t in tokens:
         if t.lower_ in first_names and t.text[:1].isupper() and t.i + 1 < len(doc):
             end = _two_names(doc, t.i, _name_end(doc, t.i + 1, most=3), first_names)
             if end > t.i + 1:
@@ -80,12 +81,12 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
         kind = _LABELS.get(ent.label_)
         if kind is not None:
             add(_entity(ent, kind, v))
-    for t in doc:
+    for t in tokens:
         if t.i not in taken:
             add(_vocab_mention(doc, t, v, min_words=1))
     # Two or three capitalised proper nouns the tagger left unnamed ("Ivy Lamb") are a name:
     # an organisation if the last word says so, a person otherwise.
-    for t in doc:
+    for t in tokens:
         if t.i in taken or not _name_word(t) or (t.i > 0 and _name_word(doc[t.i - 1])):
             continue
         end = _name_end(doc, t.i, most=4)
@@ -109,19 +110,19 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
         kind = "org" if words[-1] in _ORG_WORDS else "person"
         add(RawName(start, end, doc[start:end].text, kind))
     # An acronym the tagger left unnamed ("the boss of PTKL") is an organisation.
-    for t in doc:
+    for t in tokens:
         if t.i not in taken and acronym(t, v):
             add(RawName(t.i, t.i + 1, t.text, "org"))
     # So is a capitalised word the tagger missed whose shares trade ("X shares fell",
     # "shares in X"): only a company has shares.
-    for t in doc:
+    for t in tokens:
         if t.i not in taken and (
             traded_word(doc, t, v) or officers_company(doc, t, v) or boss_of(doc, t, v)
         ):
             add(RawName(t.i, t.i + 1, t.text, "org"))
     # So is a name the tagger missed after a noun saying what kind of firm it is
     # ("the internet group Arvato", "the carmaker Velta").
-    for t in doc:
+    for t in tokens:
         kind_word = doc[t.i - 1] if t.i > 0 else None
         if (
             t.i not in taken
@@ -140,7 +141,7 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
         for r in out
         if r.kind == "person" and " " in r.text and r.text.split()[-1].lower() not in _ORG_WORDS
     }
-    for t in doc:
+    for t in tokens:
         # (a headline's "Hartley: …" is often tagged a common noun)
         if t.i not in taken and t.pos_ in ("PROPN", "NOUN") and t.text in surnames:
             add(RawName(t.i, t.i + 1, t.text, "person"))
@@ -150,7 +151,7 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
         r.text.split()[0] for r in out if r.kind == "person" and len(r.text.split()) == 2
     )
     shared = len(surnames) < len({r.text for r in out if r.kind == "person" and " " in r.text})
-    for t in doc:
+    for t in tokens:
         if (
             shared
             and t.i not in taken
@@ -162,7 +163,7 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
             add(RawName(t.i, t.i + 1, t.text, "person"))
     # A leader's surname the tagger left unnamed ("Erdogan denies links to …" in a headline).
     leaders = leader_surnames()
-    for t in doc:
+    for t in tokens:
         if (
             t.i not in taken
             and t.pos_ in ("PROPN", "NOUN")
@@ -359,6 +360,8 @@ def _name_word(t: Token) -> bool:
 
 
 _NOT_IN_A_NAME = vocab().cues["not_in_a_name"]
+# first words of countries' long names ("Democratic People's Republic of Korea")
+_LONG_NAME_FIRST = frozenset(k.split()[0] for k in vocab().governments if len(k.split()) > 2)
 # the tagger's labels for what is no one's name (not its WORK_OF_ART, which it also gives
 # to companies it does not know)
 _NOT_NAMES = frozenset(
@@ -514,7 +517,8 @@ def _vocab_mention(doc: Doc, t: Token, v: Vocab, min_words: int) -> RawName | No
     """Parties, metonyms and country words the tagger did not mark ("Tory", "No 10")."""
     if not t.text[:1].isupper():
         return None
-    for n in range(6, min_words - 1, -1):
+    longest = 6 if t.lower_ in _LONG_NAME_FIRST else 4
+    for n in range(longest, min_words - 1, -1):
         if t.i + n > len(doc):
             continue
         low = doc[t.i : t.i + n].text.lower()

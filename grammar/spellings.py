@@ -251,17 +251,22 @@ def person_aliases(doc: Doc, raw: list[RawName], kinds: dict[str, str]) -> dict[
         {r.text for r in raw if kinds.get(r.text) == "person" and " " in r.text}, key=len
     )
     out: dict[str, str] = {}
-    for full in reversed(people):
-        pattern = (
-            re.escape(full)
-            + r"(?:,? (?:also |widely |better |popularly )?(?:known as|nicknamed|dubbed)"
-            + r' ["“]?([A-Z][\w.-]+)["”]?| \(([A-Z][A-Z.]{1,5})\))'
-        )
-        for m in re.finditer(pattern, doc.text):
-            short = m.group(1) or m.group(2)
-            if short and short not in full.split():
+    text = doc.text
+    # (one pass for the cues, then the name each follows: a pattern per person costs a scan
+    # of the whole text per person)
+    for m in _ALIAS_CUE.finditer(text):
+        short = m.group(1) or m.group(2)
+        for full in reversed(people):  # the longest name that ends right there
+            if text.endswith(full, 0, m.start()) and short not in full.split():
                 out.setdefault(short, full)
+                break
     return out
+
+
+_ALIAS_CUE = re.compile(
+    r"(?:,? (?:also |widely |better |popularly )?(?:known as|nicknamed|dubbed)"
+    r' ["“]?([A-Z][\w.-]+)["”]?| \(([A-Z][A-Z.]{1,5})\))'
+)
 
 
 def lone_surnames(
