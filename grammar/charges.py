@@ -56,6 +56,15 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 people = [m for m in subjects(v.head, ctx)]
             if not people:
                 people = _inverted(v, ctx)
+            if v.lemma_ == "charge" and _tasked(v):
+                # "X, charged by Y to investigate the claims": a task given, not a charge;
+                # "*" vetoes the tuple with any authority
+                for m in people:
+                    yield Candidate(
+                        "indicted_by", m.name, "*", v.i, sent.start, sent.end,
+                        "charged_with_a_task", rejected=True,
+                    )  # fmt: skip
+                continue
             has_agent = any(c.dep_ == "agent" for c in v.children)
             authority = _agent(v, ctx) or _late_agent(v, ctx)
             if has_agent and authority is None:
@@ -209,6 +218,18 @@ def _those_charged(v: Token, ctx: Context) -> list[Mention] | None:
 
 # what one pleads to besides charges: "pleaded not guilty to two tax crimes"
 _PLEADED_TO = frozenset({"count", "crime", "offence", "offense"})
+
+
+def _tasked(v: Token) -> bool:
+    """ "charged (by Y) to investigate": an infinitive of the duty given ("charged and
+    bailed to appear in court" is still a charge)."""
+    return any(
+        c.dep_ in ("xcomp", "advcl")
+        and c.pos_ == "VERB"
+        and c.lemma_ not in ("appear", "stand", "face")
+        and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)
+        for c in v.children
+    )
 
 
 def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:

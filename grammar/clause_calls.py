@@ -41,9 +41,12 @@ def called_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 for m in args(c, ctx)
                 if m.kind == "person"
             ]
-        if not b:
-            for c in v.conjuncts:  # "called and texted B"
-                b += [m for g in c.children if g.dep_ == "dobj" for m in args(g, ctx)]
+        if not b and not any(c.dep_ == "dobj" for c in v.children):
+            # "called and texted B" (a conjunct that is itself a call; "left the office and
+            # called ministers 'soft'" gives the office no call)
+            for c in v.conjuncts:
+                if word_forms(c) & _CALL_VERBS:
+                    b += [m for g in c.children if g.dep_ == "dobj" for m in args(g, ctx)]
         found = pairs("called", v, subjects(v, ctx), b, "called_verb", sent)
         if _not_a_call(v, ctx):
             # a veto, so that no less careful reading of the same words takes it for a call
