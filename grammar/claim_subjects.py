@@ -83,13 +83,24 @@ def depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
                 and head.dep_ in ("compound", "nmod")
                 and noun.lemma_.lower() in _GATHERINGS
             )
-            thing = venue or (
+            # "the special representative for Ukraine": what a post serves, not whom
+            portfolio = (
                 m.kind in ("gov", "place")
-                and head.dep_ in ("compound", "amod", "nmod")
-                and noun.pos_ == "NOUN"
-                and noun.lemma_.lower() not in _PEOPLE_NOUNS | _GROUP_NOUNS | {"official"}
-                and noun.lower_ not in ctx.vocab.post_vocabulary
-                and noun.lemma_.lower() not in _REPORT_NOUNS
+                and head.dep_ == "pobj"
+                and noun.lower_ == "for"
+                and noun.head.lower_ in ctx.vocab.post_vocabulary
+            )
+            thing = (
+                venue
+                or portfolio
+                or (
+                    m.kind in ("gov", "place")
+                    and head.dep_ in ("compound", "amod", "nmod")
+                    and noun.pos_ == "NOUN"
+                    and noun.lemma_.lower() not in _PEOPLE_NOUNS | _GROUP_NOUNS | {"official"}
+                    and noun.lower_ not in ctx.vocab.post_vocabulary
+                    and noun.lemma_.lower() not in _REPORT_NOUNS
+                )
             )
             while head.dep_ in ("compound", "amod", "nmod") and noun.pos_ in ("NOUN", "PROPN"):
                 head, noun = noun, noun.head  # "accusations by U.S. senators": theirs too

@@ -360,6 +360,7 @@ def _counted(n: Token) -> Token | None:
 
 
 _AHEAD = vocab().cues["ahead"]
+_PROSPECTS = vocab().cues["prospects"]
 _REMOTE = vocab().cues["remote_words"]
 
 
@@ -397,7 +398,10 @@ def _paired_names(n: Token, ctx: Context) -> list[Mention]:
 
 
 def _ahead(n: Token) -> bool:
-    """ "his planned talks with B", "her meeting with B next week": not held yet."""
+    """ "his planned talks with B", "her meeting with B next week", "the prospect of
+    talks between A and B": not held yet."""
+    if n.dep_ == "pobj" and n.head.lower_ == "of" and n.head.head.lemma_.lower() in _PROSPECTS:
+        return True
     near = [*n.subtree]
     if n.dep_ in ("nsubj", "nsubjpass", "dobj"):
         # "... next week was confirmed": the time may hang on the verb

@@ -97,6 +97,11 @@ def _country_named(state: DocState, org: str, named: set[str]) -> bool:
     return country is not None and country.government in named
 
 
+_ENVOYS = frozenset({"ambassador", "envoy"})
+# posts held for a country other than the holder's ("special representative for Ukraine")
+_SENT = vocab().cues["envoy_posts"] | {"representative"}
+
+
 def org_for_role(
     state: DocState,
     role: str,
@@ -502,9 +507,15 @@ def role_description(v: View) -> None:
             t = v.state.etype(target.name)
             if t == "person":
                 org = v.state.office_of(target.name)
-            elif target.kind == "country" and d.role in ("ambassador", "envoy"):
+            elif target.kind == "country" and d.role.split()[-1] in _ENVOYS:
                 if org == target.name:
                     org = None  # "the ambassador to Moscow" serves some other country
+            elif (
+                target.kind == "country"
+                and d.org in (None, target.name)
+                and d.role.split()[-1] in _SENT
+            ):
+                continue  # "the special representative for Ukraine": some other country's
             else:
                 org = target.name if not (target.kind == "country" and d.org) else d.org
         elif d.owner:

@@ -174,6 +174,10 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
         if said is not None:
             modality, source = Modality.REPORTED, said
     offence = _offence(v) if c.pred == "indicted_by" else set()
+    if c.pred == "denies":
+        # "refuted reports that B was allegedly suspended": the hedge is the claim's, and
+        # the denial itself is no less certain
+        offence |= {t.i for k in v.children if k.dep_ in ("dobj", "ccomp") for t in k.subtree}
     offence |= _described(v, sent)
     if (
         any(t.lower_ in _HEDGES and t.i not in offence for t in sent)
