@@ -116,6 +116,8 @@ def deny_links(v: View) -> None:
         targets = _that_targets(v, j, denier) or _deny_targets(v, j, denier)
         if targets and targets[0].start == j and _withheld(v, low, targets[0].end):
             continue  # "denied B access", "dismissed B from her post": no claim at all
+        if low.startswith("dismiss") and not _dismissed_claim(v, j):
+            continue  # "X dismisses chief executive B": sacks him
         # The claim: the words before the first target ("links to") and each target's name.
         lead = " ".join(t.text for t in v.toks[j : targets[0].start]) if targets else ""
         that = _that_clause(v, j)
@@ -125,6 +127,13 @@ def deny_links(v: View) -> None:
 
 
 _WITHHELD = vocab().cues["withheld"]
+
+
+def _dismissed_claim(v: View, j: int) -> bool:
+    """What is dismissed is something said ("dismissed the claims", "dismissed suggestions
+    that", "dismissed B as a fantasist"), not a person sent away."""
+    words = v.lows[j : j + 8]
+    return "that" in words or "as" in words or any(w in _CLAIM_NOUNS for w in words)
 
 
 def _withheld(v: View, verb: str, after: int) -> bool:

@@ -90,6 +90,8 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
             for r in claim_roots
             if r.lemma_.lower() not in _NOT_CLAIMS or _has_clause(r) or r.pos_ in ("VERB", "AUX")
         ]
+        if v.lemma_ == "dismiss" and _sent_away(v, roots, ctx):
+            continue  # "X dismisses chief executive B": sacks him
         about = claim_subjects(roots, ctx, {d.name for d in deniers})
         if not about:
             about = _unnamed_body(roots, ctx) or _claimant_met_denier(roots, ctx, deniers)
@@ -134,6 +136,18 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
 
 _HEAD_POSTS = frozenset({"leader", "chairman", "chairwoman", "head", "member"})
 _POINTING = frozenset({"the", "these", "those", "such", "this", "that"})
+
+
+def _sent_away(v: Token, roots: list[Token], ctx: Context) -> bool:
+    """What is dismissed is a person ("dismissed B", "dismissed its chief executive"), not
+    something said ("dismissed B as a fantasist" is about what B says)."""
+    if not roots or any(c.dep_ == "prep" and c.lower_ == "as" for c in v.children):
+        return False
+    return all(
+        ((m := ctx.names.at(r.i)) is not None and m.kind == "person")
+        or r.lower_ in ctx.vocab.post_vocabulary
+        for r in roots
+    )
 
 
 def _bare_claim(noun: Token) -> bool:
