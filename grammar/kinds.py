@@ -72,6 +72,8 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
             kinds[r.text] = "person"  # "Governor Bola Tunde": a title names a person
         elif kinds.get(r.text) in ("org", "place") and _post_before(doc, r, v):
             kinds[r.text] = "person"  # "its chief executive Ulf X": a post names a person
+        elif kinds.get(r.text) == "org" and _who_follows(doc, r):
+            kinds[r.text] = "person"  # "Carly X, who was ousted": "who" is said of people
     # "Mr X" later: the tagger's organisation "Ulf X" is a man
     honoured = {r.text.split()[-1] for r in raw if r.gender and " " not in r.text}
     for r in raw:
@@ -184,6 +186,19 @@ def _post_before(doc: Doc, r: RawName, v: Vocab) -> bool:
     )
 
 
+def _who_follows(doc: Doc, r: RawName) -> bool:
+    """ "X, who …": a two- or three-word name set off before "who"."""
+    words = r.text.split()
+    if not 2 <= len(words) <= 3 or words[-1].lower() in _ORG_WORDS:
+        return False
+    return (
+        r.end + 1 < len(doc)
+        and doc[r.end].text == ","
+        and doc[r.end + 1].lower_ == "who"
+        and all(w[:1].isupper() for w in words)
+    )
+
+
 def _traded(doc: Doc, r: RawName) -> bool:
     """ "Shares in X", "a stake in X", "X shares": X is a company."""
     if r.start >= 2 and doc[r.start - 1].lower_ in ("in", "of"):
@@ -196,14 +211,20 @@ _OFFICERS = vocab().cues["officer_posts"]
 
 def _officer_before(doc: Doc, r: RawName, starts: set[int]) -> bool:
     """A company officer's post in lower case between the name and another name ("X chief
-    financial officer Y", "X finance director Y")."""
-    for k in range(r.end, min(r.end + 4, len(doc))):
+    financial officer Y", "X finance director Y", "X's former boss Y")."""
+    possessive = r.end < len(doc) and doc[r.end].lower_ in ("'s", "’s") and " " not in r.text
+    first = r.end + 1 if possessive else r.end
+    for k in range(first, min(first + 4, len(doc))):
         t = doc[k]
         if not (t.is_alpha and t.is_lower):
             return False
-        if t.lower_ in _OFFICERS and k + 1 in starts:
+        # ("Yukos's former boss X": one word, a boss of its own)
+        if (t.lower_ in _OFFICERS or (possessive and t.lower_ in _BOSSES)) and k + 1 in starts:
             return True
     return False
+
+
+_BOSSES = frozenset({"boss", "founder", "owner"})
 
 
 def _officer_of(doc: Doc, r: RawName) -> bool:

@@ -40,6 +40,16 @@ def role_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if lemma not in _HEAD_VERBS | _OWN_VERBS and not founder:
             continue
         post = "owner" if lemma in _OWN_VERBS else founder or "head"
+        if lemma in _HEAD_VERBS and not founder:
+            headed = _headed_by(v, ctx)  # "Gazprom, headed by X", "Y is run by X"
+            if headed is not None:
+                org, people = headed
+                for person in people:
+                    yield Candidate(
+                        "role", person.name, org.name, v.i, org.start, person.end,
+                        "role_verb", role=post, when="former" if v.tag_ == "VBD" else "",
+                    )  # fmt: skip
+                continue
         objs = [c for c in v.children if c.dep_ == "dobj"]
         if len(objs) != 1 or any(c.dep_ == "prep" for c in objs[0].children):
             continue  # "leads the inquiry into Y": an inquiry, not Y
@@ -66,6 +76,29 @@ def role_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     max(org.end, v.i + 1), "role_verb", role=post, when=when,
                     rejected=contest,
                 )  # fmt: skip
+
+
+def _headed_by(v: Token, ctx: Context) -> tuple[Mention, list[Mention]] | None:
+    """The body and the people of a passive "headed (run, led) by X": the body is the
+    noun the participle hangs on or the passive's subject."""
+    people = [
+        m
+        for c in v.children
+        if c.dep_ == "agent"
+        for g in c.children
+        if g.dep_ == "pobj"
+        for m in args(g, ctx)
+        if m.kind == "person"
+    ]
+    if not people:
+        return None
+    if v.dep_ == "acl":
+        org = ctx.names.at(v.head.i)
+    else:
+        org = next((ctx.names.at(c.i) for c in v.children if c.dep_ == "nsubjpass"), None)
+    if org is None or org.kind not in ("org", "party"):
+        return None
+    return org, people
 
 
 def _founding(v: Token) -> str:

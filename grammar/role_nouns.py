@@ -199,6 +199,7 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         return  # "the Ruritanian ambassador": a country the lexicon does not know
     after: Mention | None = None
     serving = False  # "an aide to X", "chief of staff to X": a post held in X's service
+    also: list[Mention] = []  # "the owner of X and Y": the other bodies of the same post
     for c in noun.rights:
         if of_post is not None and c.i < of_post.i:
             continue
@@ -208,6 +209,12 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
             obj = objs[0] if objs else None
             # ("at the law firm X": the parser may give the preposition two objects)
             after = next((x for g in objs if (x := ctx.mention(g)) is not None), None)
+            also = [
+                x
+                for g in objs
+                for k in g.conjuncts
+                if (x := ctx.mention(k)) is not None and x.kind == "org" and x != after
+            ]
             if obj is not None and after is None:
                 # "chief executive of the internet group X": the name is the noun's apposition
                 named = [ctx.mention(a) for a in obj.children if a.dep_ == "appos"]
@@ -298,17 +305,21 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
                 "role_in_apposition",
                 role=phrase,
             )
-    yield Candidate(
-        "role",
-        m.name,
-        name,
-        m.end - 1,
-        min(start, m.start),
-        max(noun.right_edge.i + 1, m.end),
-        "role_in_apposition",
-        role=phrase,
-        when="former" if former else "",
-    )
+    bodies = [name]
+    if after is None and org is not None and org.kind == "org" and name == org.name:
+        bodies += [x.name for x in also if x.name != m.name]
+    for body in bodies:
+        yield Candidate(
+            "role",
+            m.name,
+            body,
+            m.end - 1,
+            min(start, m.start),
+            max(noun.right_edge.i + 1, m.end),
+            "role_in_apposition",
+            role=phrase,
+            when="former" if former else "",
+        )
 
 
 def _firm_named(obj: Token, ctx: Context) -> Mention | None:

@@ -92,6 +92,12 @@ def test_acronym_of_a_long_name_with_a_possessive() -> None:
     assert names["DPRK"] == "North Korean government"
 
 
+def test_who_after_a_name_says_it_is_a_person() -> None:
+    doc = parse("Carly Fiorina, who ran a printer maker for six years, spoke in Boston.")
+    kinds = {m.name: m.kind for m in read_names(doc).mentions}
+    assert kinds["Carly Fiorina"] == "person"
+
+
 def test_a_month_the_tagger_dates_is_no_name() -> None:
     names = _names("Co-op Bank slumped last November after its former chairman Ian Drury quit.")
     assert "November" not in names
