@@ -436,7 +436,14 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
 
 
 def _copulas(head: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
-    """ "X is the Y of Z": the complement of "be" describes its subject."""
+    """ "X is the Y of Z": the complement of "be" describes its subject; "Z's new chief
+    executive is X": the subject describes the complement."""
+    if head.dep_ == "attr" and head.head.lemma_ == "be" and not _negated_be(head.head):
+        for noun in (c for c in head.head.children if c.dep_ == "nsubj"):
+            if ctx.names.at(noun.i) is None:
+                for cand in role_noun(noun, m, ctx):
+                    yield replace(cand, trigger=head.head.i, pattern="role_copula")
+        return
     if head.dep_ != "nsubj" or head.head.lemma_ != "be" or _negated_be(head.head):
         return
     for noun in (c for c in head.head.children if c.dep_ == "attr"):
