@@ -129,6 +129,14 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 words.insert(0, t.text)  # "Under-Secretary": the tagger's preposition
             elif low == "of" and org is None and _of_post(doc, k, words, ctx):
                 words.insert(0, t.text)  # "Secretary of State X", "Chief of Staff X"
+            elif (
+                low == "and"
+                and org is None
+                and words
+                and k > sent.start
+                and " ".join([doc[k - 1].lower_, "and", *words]).lower() in ctx.vocab.posts
+            ):
+                words.insert(0, t.text)  # "Work and Pensions Secretary X"
             elif org is not None or t.is_punct or (t.like_num and t.lower_ not in _ORDINALS):
                 break  # ("First Minister X": an ordinal of the post)
             elif (

@@ -470,6 +470,7 @@ def _appositive_role(v: View, p: Mention, k: int, hedged: bool) -> None:
     v.absorb(p.start, k, p)
 
 
+_SUCCESSION = frozenset({"successor", "predecessor", "replacement"})
 _FRONTING = frozenset({"through", "via", "according", "like", "unlike", "with"})
 
 
@@ -482,6 +483,8 @@ def role_description(v: View) -> None:
             continue
         if any(a < d.start < b for a, b, _h in v.absorbed):
             continue  # already read as another name's apposition
+        if d.words & _SUCCESSION:
+            continue  # "X's successor as home secretary": X is no one's principal here
         person = d.name
         k = d.end
         named = None
