@@ -15,6 +15,7 @@ from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.kinds import FIRM_WORDS, leader_government
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.names import Mention
+from deniable.grammar.sole_firms import modifies_body
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -409,7 +410,7 @@ def _its_before(start: int, before: int, ctx: Context) -> Mention | None:
     orgs = [
         x for x in ctx.names.mentions if start <= x.start < before and x.kind in ("org", "party")
     ]
-    orgs = [x for x in orgs if not _modifies_body(x, orgs, ctx)]  # "the FTSE 100 group X"
+    orgs = [x for x in orgs if not modifies_body(x, orgs, ctx)]  # "the FTSE 100 group X"
     return orgs[0] if len({x.name for x in orgs}) == 1 else None
 
 
@@ -432,71 +433,3 @@ def join_hyphens(words: list[str]) -> list[str]:
         else:
             out.append(w)
     return out
-
-
-_SAID = vocab().cues["speech"]
-_INDICES = vocab().cues["market_indices"]
-_OTHER_PARTY = (
-    vocab().cues["deny"] | vocab().cues["call_verbs"] | vocab().cues["visit_verbs"]
-    | frozenset({"meet", "sue", "accuse", "blame", "criticise", "criticize", "attack"})
-)  # fmt: skip
-_TOLD = frozenset({"tell", "told", "say", "report", "according", "quote", "interview"})
-
-
-def sole_firm(sent: Span, m: Mention, ctx: Context) -> str | None:
-    """The one company the sentence names, when it names no other body and is not who the
-    person speaks to or who reports it ("told the BBC", "the Times reported")."""
-    bodies = [x for x in ctx.mentions_in(sent) if x.kind in ("org", "gov", "party") and x != m]
-    # "the FTSE 100 group X": a name that only modifies another body's name is not a body
-    bodies = [x for x in bodies if not _modifies_body(x, bodies, ctx)]
-    if len({x.name for x in bodies}) != 1 or bodies[0].kind != "org":
-        return None
-    firm = bodies[0]
-    head = ctx.doc[firm.start : firm.end].root
-    if _titles_another(head, m, ctx):
-        return None
-    up = head.head
-    if up.lemma_.lower() in _TOLD or up.head.lemma_.lower() in _TOLD:
-        return None
-    if head.dep_ == "nsubj" and up.lemma_.lower() in _SAID:
-        return None
-    # "denied links to X", "talks with X", "sued X", "called X": the company the sentence
-    # names is the other party, not the employer
-    if head.dep_ == "pobj" and up.lower_ in ("to", "with", "against", "from"):
-        return None
-    if head.dep_ == "dobj" and up.lemma_.lower() in _OTHER_PARTY:
-        return None
-    return firm.name
-
-
-def _titles_another(root: Token, m: Mention, ctx: Context) -> bool:
-    """The name stands in the words before another person's name ("the two-times League
-    winner A and chief executive B"): it describes A, it is not B's employer."""
-    up = root
-    for _ in range(4):
-        if up.dep_ not in ("compound", "nmod", "amod") or up.head.i == up.i:
-            return False
-        up = up.head
-        who = ctx.names.at(up.i)
-        if who is not None:
-            return who.kind == "person" and who.name != m.name
-    return False
-
-
-def _modifies_body(x: Mention, bodies: list[Mention], ctx: Context) -> bool:
-    """``x`` is a modifier inside the noun phrase of another body's name, or a stock-market
-    index, which only says where a company is listed."""
-    if x.name.split()[0].lower() in _INDICES:
-        return any(b.name != x.name for b in bodies)
-    root = ctx.doc[x.start : x.end].root
-    if root.dep_ not in ("nmod", "compound"):
-        return False
-    up = root.head
-    for _ in range(4):  # "FTSE" of "the FTSE 100 engineering group X", through "group"
-        head = ctx.names.at(up.i)
-        if head is not None:
-            return head != x and head in bodies
-        if up.dep_ not in ("nmod", "compound") or up.head.i == up.i:
-            return False
-        up = up.head
-    return False

@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.kinds import leader_government
-from deniable.grammar.lexicon import lexicon
 from deniable.grammar.names import Mention
-from deniable.grammar.namewords import CALENDAR_WORDS
+from deniable.grammar.post_bodies import club_post, ends_a_name, leading_name
 from deniable.grammar.role_nouns import (
     its_org,
     join_hyphens,
@@ -24,10 +23,10 @@ from deniable.grammar.role_nouns import (
     org_for,
     post_of,
     role_noun,
-    sole_firm,
     staff_post,
     unknown_nation,
 )
+from deniable.grammar.sole_firms import sole_firm
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -76,9 +75,9 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 ):
                     k = inner.start - 2  # "Russia's ambassador in London X": the posting
                     continue
-                if inner.kind == "gov" and words and _ends_a_name(inner, ctx):
+                if inner.kind == "gov" and words and ends_a_name(inner, ctx):
                     break  # "Seven-Eleven Japan President X": a company's, not Japan's
-                if inner.kind == "place" and words and _club_post(inner, words, ctx):
+                if inner.kind == "place" and words and club_post(inner, words, ctx):
                     # "Leeds United chairman X": a club named for its town employs X
                     org = replace(inner, kind="org")
                     k = inner.start - 1
@@ -197,7 +196,7 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 continue  # a post of the place named before it: its government is no name here
             if org is None and " ".join(words).lower() not in ctx.vocab.posts:
                 # ("National Security Adviser" is one post, not an adviser of a body)
-                org, phrase = _leading_name(words, phrase, m, ctx)
+                org, phrase = leading_name(words, phrase, m, ctx)
         after = _of_after(m, ctx)
         if after is None and org is None and cls in ("gov", "head") and _of_unknown(m, ctx):
             continue  # "Defence Minister X of Zemlia": not the article's country
@@ -290,84 +289,6 @@ def _lone_word(m: Mention, ctx: Context) -> bool:
 
 def _as_org(m: Mention, ctx: Context) -> Mention:
     return Mention(m.start, m.end, m.name, "org")
-
-
-_CLUB_ENDS = vocab().cues["club_ends"]
-
-
-def _ends_a_name(gov: Mention, ctx: Context) -> bool:
-    """A country word that a capitalised word no mention took runs into ("Seven-Eleven
-    Japan", "Vodafone UK"): the end of a company's name."""
-    k = gov.start - 1
-    if k < 0 or ctx.names.at(k) is not None:
-        return False
-    t = ctx.doc[k]
-    return (
-        t.text[:1].isupper()
-        and t.pos_ == "PROPN"
-        and not t.is_sent_start
-        and t.lower_ not in ctx.vocab.post_vocabulary
-        and lexicon().titles.match([t.lower_], 0) is None
-        and t.lower_ not in _FORMER
-    )
-
-
-def _club_post(place: Mention, words: list[str], ctx: Context) -> bool:
-    """A place name ending as a club's does ("Manchester City") before a post at a firm."""
-    post = post_of(words, ctx)
-    text = ctx.doc[place.start : place.end].text.split()
-    return (
-        post is not None
-        and post[0] == "job"
-        and len(text) > 1
-        and text[-1].lower() in _CLUB_ENDS
-        and place.name.lower() not in ctx.vocab.governments
-    )
-
-
-def _leading_name(
-    words: list[str], phrase: str, m: Mention, ctx: Context
-) -> tuple[Mention | None, str]:
-    """ "Gazprom chairman X": capitalised words before the post that no post contains name
-    the organisation, when the tagger did not."""
-    n = len(words)
-    for cut in range(n - 1, 0, -1):
-        head, tail = words[:cut], words[cut:]
-        if post_of(tail, ctx) is None:
-            continue
-        # Hyphenated words are three tokens ("director", "-", "general").
-        k0 = m.start - sum(2 * w.count("-") + 1 for w in words)
-        plain = all(
-            w[:1].isupper()
-            and w.lower() not in ctx.vocab.post_vocabulary
-            and (w.lower() not in CALENDAR_WORDS or len(head) > 1)
-            and w.lower() not in lexicon().nouns.single
-            and w.lower() not in _PORTFOLIOS
-            for w in head
-        )
-        placed = ctx.doc[k0].i > ctx.doc[k0].sent.start or _capitalised_elsewhere(head[0], ctx)
-        nominal = all(ctx.doc[k0 + j].pos_ in ("PROPN", "NOUN") for j in range(cut))
-        if plain and placed and nominal:
-            org = Mention(k0, k0 + cut, _full_org(" ".join(head), ctx), "org")
-            return org, " ".join(w.lower() for w in tail)
-    return None, phrase
-
-
-def _full_org(short: str, ctx: Context) -> str:
-    """ "Charter" in an article that names "Charter Communications": the one organisation
-    whose name begins with these words."""
-    longs = {
-        m.name
-        for m in ctx.names.mentions
-        if m.kind == "org" and m.name.startswith(short + " ") and m.name != short
-    }
-    return longs.pop() if len(longs) == 1 else short
-
-
-def _capitalised_elsewhere(word: str, ctx: Context) -> bool:
-    """A sentence's first word is capitalised anyway: trust it as a name only if the article
-    capitalises it elsewhere too."""
-    return any(t.text == word and t.i > t.sent.start for t in ctx.doc)
 
 
 def _of_after(m: Mention, ctx: Context) -> Mention | None:

@@ -16,6 +16,12 @@ from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import neither_nor
 from deniable.grammar.dismissals import brushed_off, named_false
 from deniable.grammar.headlines import dash_attribution
+from deniable.grammar.negation import RECALL as _RECALL
+from deniable.grammar.negation import call_refused as _call_refused
+from deniable.grammar.negation import calls_off as _calls_off
+from deniable.grammar.negation import declined as _declined
+from deniable.grammar.negation import negated as _negated
+from deniable.grammar.negation import no_memory_of as _no_memory_of
 from deniable.grammar.vocab import vocab, word_forms
 
 if TYPE_CHECKING:
@@ -25,7 +31,7 @@ _SPEECH = vocab().cues["speech"]
 _DENY = vocab().cues["deny"]
 _ATTEMPT = vocab().cues["attempt"]
 _REFUSE = vocab().cues["refuse"]
-_CANCEL = vocab().cues["cancel"]
+_CONFIRM = vocab().cues["confirm_verbs"]
 _FACTIVE = vocab().cues["factive"]
 _ARRANGE = vocab().cues["arrange"]
 # The infinitive of these says what has not happened yet.
@@ -52,7 +58,6 @@ _CLAIMS_TO = frozenset(
 )
 _FUTURE = ("tomorrow", "next week", "next month", "next year", "later this", "later today")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_NEG = vocab().cues["neg"]
 
 
 def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str]:
@@ -284,26 +289,6 @@ def _before(c: Token, ctx: Context) -> str:
     return ctx.doc[first.i - 1].text if first.i > 0 else ""
 
 
-def _calls_off(v: Token) -> bool:
-    """ "cancelled", "postponed", "called off"."""
-    lemma = v.lemma_.lower()
-    return lemma in _CANCEL or (lemma == "call" and any(c.lower_ == "off" for c in v.children))
-
-
-def _call_refused(sent: Span) -> bool:
-    for t in sent:
-        if t.lemma_ in _REFUSE and any(
-            c.dep_ == "xcomp" and c.lemma_ in ("take", "answer", "accept", "return")
-            for c in t.children
-        ):
-            return True
-        if t.lemma_ in ("answer", "pick") and _negated(t):
-            return True
-        if t.lower_ in ("unanswered", "unreturned"):
-            return True  # "his calls to B went unanswered", "two unanswered calls"
-    return False
-
-
 def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
     """What the trigger's own words say: negation, modals, infinitives, conditions."""
     heads = [v]
@@ -349,30 +334,6 @@ def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
     return Modality.ASSERTED
 
 
-_RECALL = vocab().cues["recall_verbs"]
-_CONFIRM = vocab().cues["confirm_verbs"]
-
-
-def _declined(v: Token) -> bool:
-    """ "declined (refused) to confirm": the verb is what someone would not do."""
-    return v.dep_ == "xcomp" and bool(word_forms(v.head) & _REFUSE)
-
-
-_MEMORY = vocab().cues["memory_nouns"]
-
-
-def _no_memory_of(v: Token) -> bool:
-    """The trigger is what someone has no memory of ("no recollection of meeting B")."""
-    t = v
-    for _ in range(3):  # (meeting ->) of -> memory
-        if t.dep_ not in ("pobj", "pcomp", "prep") or t.head.i == t.i:
-            return False
-        t = t.head
-        if t.lemma_.lower() in _MEMORY:
-            return any(c.lower_ == "no" for c in t.children) or _negated(t.head)
-    return False
-
-
 def _presupposed(t: Token) -> bool:
     """``t`` is below the object of a verb that presupposes it (a meeting one failed to
     disclose took place), so "did not reveal" or "failed to disclose" above it is no denial."""
@@ -406,15 +367,6 @@ def _infinitive(head: Token, c: Candidate) -> Modality | None:
     if forms & _PLAN or head.pos_ == "ADJ":
         return None
     return Modality.ASSERTED
-
-
-def _negated(t: Token) -> bool:
-    """ "did not meet", "never met"; but "did not meet B until 2003" says they met then."""
-    if any(c.lower_ == "until" and c.dep_ in ("prep", "mark", "advmod") for c in t.children):
-        return False
-    if any(g.lower_ == "neither" for c in t.children for g in (c, *c.children)):
-        return True  # "met neither A nor B"
-    return any(c.dep_ == "neg" or (c.lower_ in _NEG and c.dep_ == "advmod") for c in t.children)
 
 
 def _claim_denied(noun: Token) -> bool:
