@@ -43,10 +43,10 @@ def role_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if lemma in _HEAD_VERBS and not founder:
             headed = _headed_by(v, ctx)  # "Gazprom, headed by X", "Y is run by X"
             if headed is not None:
-                org, people = headed
+                body, people = headed
                 for person in people:
                     yield Candidate(
-                        "role", person.name, org.name, v.i, org.start, person.end,
+                        "role", person.name, body.name, v.i, body.start, person.end,
                         "role_verb", role=post, when="former" if v.tag_ == "VBD" else "",
                     )  # fmt: skip
                 continue
