@@ -147,7 +147,7 @@ def args(t: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
         if m is None and x.lower_ in ctx.vocab.post_vocabulary:
             m = _post_holder(x, ctx)
         if m is None and x.lemma_.lower() == "board":
-            m = _board_owner(x, ctx)  # "held talks with the X board": X acts through it
+            m = board_owner(x, ctx)  # "held talks with the X board": X acts through it
         if m is not None and x is not t and not _joined(x):
             continue  # "son of rock star B and C": B names the star, it is no conjunct
         if m is not None and m.kind == "place" and x.dep_ in ("nsubj", "dobj", "pobj"):
@@ -163,10 +163,12 @@ def args(t: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
     return out
 
 
-def _board_owner(x: Token, ctx: Context) -> Mention | None:
-    """The body whose board ``x`` is ("the X board", "X's board", "the board of X")."""
+def board_owner(x: Token, ctx: Context) -> Mention | None:
+    """The body whose board ``x`` is ("the X board", "X's board", "the board of X", "the
+    board of the energy firm X")."""
     owners = [g for g in x.children if g.dep_ in ("compound", "poss")]
-    owners += [g for p in x.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children]
+    objs = [g for p in x.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children]
+    owners += objs + [a for g in objs for a in g.children if a.dep_ == "appos"]
     for g in owners:
         m = ctx.names.at(g.i)
         if m is not None and m.kind in ("org", "party"):

@@ -14,7 +14,16 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
-from deniable.grammar.clause_args import after, args, objects, pairs, subjects, the_two, together
+from deniable.grammar.clause_args import (
+    after,
+    agent_mentions,
+    args,
+    objects,
+    pairs,
+    subjects,
+    the_two,
+    together,
+)
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -124,15 +133,7 @@ def met_in_person(sent: Span, ctx: Context) -> Iterator[Candidate]:
             ]  # fmt: skip
         elif lemma == "visit" and any(c.dep_ == "auxpass" for c in v.children):
             # "B was visited by A at his home": the visitor and the visited, in person
-            people = [
-                m
-                for c in v.children
-                if c.dep_ == "agent"
-                for g in c.children
-                if g.dep_ == "pobj"
-                for m in args(g, ctx)
-                if m.kind == "person"
-            ]
+            people = [m for m in agent_mentions(v, ctx) if m.kind == "person"]
             if people:
                 guests = [m for m in subjects(v, ctx) if m.kind == "person"]
                 yield from pairs("met", v, people, guests, "visited_in_person", sent)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
-from deniable.grammar.clause_args import args, subjects
+from deniable.grammar.clause_args import agent_mentions, args, board_owner, subjects
 from deniable.grammar.kinds import FIRM_WORDS
 from deniable.grammar.names import Mention
 from deniable.grammar.role_nouns import its_org, post_of, role_noun
@@ -81,15 +81,7 @@ def role_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
 def _headed_by(v: Token, ctx: Context) -> tuple[Mention, list[Mention]] | None:
     """The body and the people of a passive "headed (run, led) by X": the body is the
     noun the participle hangs on or the passive's subject."""
-    people = [
-        m
-        for c in v.children
-        if c.dep_ == "agent"
-        for g in c.children
-        if g.dep_ == "pobj"
-        for m in args(g, ctx)
-        if m.kind == "person"
-    ]
+    people = [m for m in agent_mentions(v, ctx) if m.kind == "person"]
     if not people:
         return None
     if v.dep_ == "acl":
@@ -227,21 +219,8 @@ def _board_of(v: Token, ctx: Context) -> Mention | None:
     for c in v.children:
         if c.dep_ != "dobj" or c.lemma_.lower() != "board":
             continue
-        owners = [ctx.names.at(g.i) for g in c.children if g.dep_ in ("poss", "compound")]
-        owners += [
-            ctx.names.at(g.i)
-            for p in c.children
-            if p.dep_ == "prep" and p.lower_ == "of"
-            for g in p.children
-            if g.dep_ == "pobj"
-        ]
-        named = [
-            ctx.mention(a) for p in c.children if p.dep_ == "prep" and p.lower_ == "of"
-            for g in p.children if g.dep_ == "pobj" for a in g.children if a.dep_ == "appos"
-        ]  # fmt: skip
-        return next(
-            (m for m in (*owners, *named) if m is not None and m.kind in ("org", "party")), None
-        )
+        body = board_owner(c, ctx)
+        return body if body is not None and body.kind in ("org", "party") else None
     return None
 
 
