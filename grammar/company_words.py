@@ -43,6 +43,26 @@ def _before_officer(doc: Doc, t: Token) -> bool:
     return False
 
 
+_POST_MODIFIERS = vocab().cues["post_modifiers"] | vocab().cues["former"]
+# (endings of English adjectives and participles; a company's one-word name rarely has them)
+_ADJECTIVE_ENDINGS = ("ed", "ing", "ly", "ous", "ful", "ive", "ic", "less", "ish", "ary", "ant")
+
+
+def _describes_post(t: Token, v: Vocab) -> bool:
+    """A capitalised first word that may be an ordinary word before a post ("Embattled chief
+    executive X"), not a company's name."""
+    low = t.lower_
+    return (
+        len(low) < 3
+        or t.is_stop
+        or not t.is_alpha
+        or low in _POST_MODIFIERS
+        or low in v.post_vocabulary
+        or low in v.adjectives
+        or low.endswith(_ADJECTIVE_ENDINGS)
+    )
+
+
 def traded_word(doc: Doc, t: Token, v: Vocab) -> bool:
     """ "X shares fell", "shares in X": a capitalised word that is the name of a company."""
     if not (t.is_alpha and t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN", "ADJ")):
@@ -55,9 +75,12 @@ def traded_word(doc: Doc, t: Token, v: Vocab) -> bool:
         if t.lower_ in country_words() or title_word(t.lower_, v):
             return False
         # a sentence's first word is capitalised whatever it is ("Interim chief executive
-        # X"): a name only if the article also writes it so inside a sentence
-        return not t.is_sent_start or any(
-            o.text == t.text and not o.is_sent_start and o.i != t.i for o in doc
+        # X"): a name if the article also writes it so inside a sentence, or if it cannot
+        # be an ordinary word describing the post
+        return (
+            not t.is_sent_start
+            or any(o.text == t.text and not o.is_sent_start and o.i != t.i for o in doc)
+            or not _describes_post(t, v)
         )
     if t.pos_ == "ADJ":
         return False
