@@ -194,6 +194,7 @@ def _mentioned(legacy: list[Fact], reading: Reading) -> list[Fact]:
             for m in in_sentence
             if (described and m.text.lower() not in _PRONOUNS)  # ("… speak to him": not it)
             or (e.start <= m.start < e.end and m.text.lower() in _PRONOUNS and named_before(m))
+            or (e.start <= m.start < e.end and _description(m))
         }
         return bool(others - set(f.args))
 
@@ -201,6 +202,16 @@ def _mentioned(legacy: list[Fact], reading: Reading) -> list[Fact]:
 
 
 _PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
+
+
+def _description(m: Named) -> bool:
+    """A mention by a description ("the foreign secretary"), which the reader resolved by
+    the posts the article gives: neither a pronoun nor a part of the name."""
+    words = set(m.text.lower().split())
+    return bool(words & _POST_WORDS) and not words & set(m.name.lower().split())
+
+
+_POST_WORDS = vocab().post_vocabulary
 
 
 def _other_subject(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:
