@@ -103,10 +103,18 @@ def _titled(doc: Doc, r: RawName) -> bool:
     return lexicon().titles.match([t.lower_], 0) is not None
 
 
+_PATRONYMICS = frozenset({"bin", "ibn", "bint", "ben"})
+
+
 @functools.cache
 def leader_surnames() -> frozenset[str]:
     """Surnames that name one leader in leaders.txt ("erdogan"), not two ("bush")."""
-    counts = Counter(full.split()[-1] for full in vocab().leaders)
+    counts = Counter(
+        words[-1]
+        for words in (full.split() for full in vocab().leaders)
+        # ("Mohammed bin Salman": "Salman" is his father, as in "King Salman")
+        if not (len(words) > 2 and words[-2] in _PATRONYMICS)
+    )
     unique = {name for name, n in counts.items() if n == 1 and len(name) > 3}
     # a family name written first, as leaders.txt gives it, is known however short
     return frozenset(unique | set(leader_family_names()))

@@ -174,8 +174,11 @@ def _mentioned(legacy: list[Fact], reading: Reading) -> list[Fact]:
 
     def wrong(f: Fact) -> bool:
         e = f.evidence
-        if not any(a in known and a not in here.get(e.sentence, set()) for a in f.args):
+        absent = [a for a in f.args if a in known and a not in here.get(e.sentence, set())]
+        if not absent:
             return False
+        # ("King Salman" read by the older reader as "Mohammed bin Salman", his son)
+        absent_words = {w for a in absent for w in a.split()}
         # A description's role goes to whoever the sentence names ("the envoy, X");
         # a pronoun to the person the reader resolved it to.
         described = f.pred == "role" and e.pattern == "role_description"
@@ -195,6 +198,7 @@ def _mentioned(legacy: list[Fact], reading: Reading) -> list[Fact]:
             if (described and m.text.lower() not in _PRONOUNS)  # ("… speak to him": not it)
             or (e.start <= m.start < e.end and m.text.lower() in _PRONOUNS and named_before(m))
             or (e.start <= m.start < e.end and _description(m))
+            or (e.start <= m.start < e.end and bool(set(m.text.split()) & absent_words))
         }
         return bool(others - set(f.args))
 

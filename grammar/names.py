@@ -138,7 +138,8 @@ def read_names(doc: Doc) -> DocNames:
             if earlier is not None and any(n == earlier for _p, n in full.get(r.text, [])):
                 name = earlier
             else:
-                name = resolve_person(r, full, out, royal) or name
+                patronym = r.start > 0 and doc[r.start - 1].lower_ in ("bin", "ibn", "bint")
+                name = resolve_person(r, full, out, royal, patronym) or name
             if " " not in r.text and " " in name and not royal:
                 surnamed.setdefault(r.text, name)
             if name == r.text and " " not in name and name not in full:

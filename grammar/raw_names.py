@@ -73,6 +73,8 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     for t in tokens:
         add(_nicknamed(doc, t, first_names))
     for t in tokens:
+        if t.i >= 2 and doc[t.i - 1].text in _PARTICLES and _name_word(doc[t.i - 2]):
+            continue  # "Tamim bin Hamad Al Thani": a father's name inside the name
         if t.lower_ in first_names and t.text[:1].isupper() and t.i + 1 < len(doc):
             end = _two_names(doc, t.i, _name_end(doc, t.i + 1, most=3), first_names)
             if end > t.i + 1:
@@ -87,8 +89,10 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     # Two or three capitalised proper nouns the tagger left unnamed ("Ivy Lamb") are a name:
     # an organisation if the last word says so, a person otherwise.
     for t in tokens:
-        if t.i in taken or not _name_word(t) or (t.i > 0 and _name_word(doc[t.i - 1])):
+        if t.i in taken or not _name_word(t):
             continue
+        if t.i > 0 and _name_word(doc[t.i - 1]) and t.i - 1 not in taken:
+            continue  # (inside a run begun before; "Irish Taoiseach X" begins after a name)
         end = _name_end(doc, t.i, most=4)
         start = t.i
         # "Labour Tom Rusk", "Mayor Ann Cole": a party, a nationality or a title before the
@@ -502,7 +506,8 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         return RawName(start, end, v.metonyms[low], "gov")
     if kind in ("gpe", "norp"):
         gov = v.government(low)
-        if gov and low in country_words():
+        if gov and (low in country_words() or low in v.adjectives):
+            # (the tagger also takes "Kuwaiti" for a place)
             return RawName(start, end, gov, "gov")
         if gov and kind == "norp":
             return RawName(start, end, gov, "gov")
@@ -522,8 +527,11 @@ def _vocab_mention(doc: Doc, t: Token, v: Vocab, min_words: int) -> RawName | No
         if t.i + n > len(doc):
             continue
         low = doc[t.i : t.i + n].text.lower()
-        if n >= 3 and low in v.governments:
-            # a country's long official name, which the tagger tends to cut in two
+        if low in v.governments and (
+            n >= 3 or (n == 1 and t.ent_iob_ == "B" and t.ent_type_ == "PERSON")
+        ):
+            # a country's long official name, which the tagger tends to cut in two, or a
+            # country's word it ran into a person's name ("Qatari Emir Tamim")
             return RawName(t.i, t.i + n, v.governments[low], "gov")
         if low in v.parties:
             return RawName(t.i, t.i + n, v.parties[low], "party")

@@ -37,6 +37,7 @@ _PORTFOLIOS = vocab().cues["portfolios"]
 _ROLE_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 _MEMBER_PREPS = frozenset({"from", "of", "at", "for"})
 _ORDINALS = frozenset({"first", "second", "third"})
+_HONORIFIC_STYLES = frozenset({"sheikh", "sheikha"})
 _LOWER_HOUSES = {"UK government": "House of Commons", "US government": "House of Representatives"}
 
 
@@ -48,6 +49,8 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
         org: Mention | None = None
         former = possessive = for_person = placed = False
         k = m.start - 1
+        if k > sent.start and doc[k].lower_ in _HONORIFIC_STYLES and ctx.names.at(k) is None:
+            k -= 1  # "Emir Sheikh Tamim": the style between the post and the name
         while k >= sent.start:
             t = doc[k]
             low = t.lower_

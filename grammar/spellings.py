@@ -42,6 +42,15 @@ def full_names(raw: list[RawName], kinds: dict[str, str]) -> dict[str, list[tupl
     return out
 
 
+_PATRONYMICS = frozenset({"bin", "ibn", "bint"})
+
+
+def _son_of(name: str, word: str) -> bool:
+    """Whether ``word`` ends ``name`` as a father's name ("Salman" of "Mohammed bin Salman")."""
+    words = name.split()
+    return len(words) > 2 and words[-1] == word and words[-2] in _PATRONYMICS
+
+
 def _bare_surname(word: str) -> str:
     """A surname without the Arabic article joined to it ("al-Sisi" is "Sisi"), or ""."""
     head, dash, rest = word.partition("-")
@@ -51,12 +60,18 @@ def _bare_surname(word: str) -> str:
 
 
 def resolve_person(
-    r: RawName, full: dict[str, list[tuple[int, str]]], done: list[Mention], royal: bool = False
+    r: RawName,
+    full: dict[str, list[tuple[int, str]]],
+    done: list[Mention],
+    royal: bool = False,
+    patronym: bool = False,
 ) -> str:
     """A one-word person name is the full name given for it, when that is not in doubt.
 
     ``royal``: the name follows a royal title ("King Salman"), which takes a first name, so
-    it is never the surname of someone else ("Mohammed bin Salman", his son)."""
+    it is never the surname of someone else ("Mohammed bin Salman", his son).
+    ``patronym``: the name follows "bin" ("bin Salman"); without it, the last word of
+    "Mohammed bin Salman" names his father, not him."""
     words = r.text.split()
     if royal and len(words) == 1:
         given = {n for _pos, n in full.get(words[0], []) if n.split()[0] == words[0]}
@@ -74,13 +89,19 @@ def resolve_person(
         }
         return given.pop() if len(given) == 1 and words[0].lower() == "prince" else ""
     if len(words) == 2:
-        # "Duncan Smith" after "Iain Duncan Smith": a double surname without the first name
-        longer = {n for _pos, n in full.get(words[1], []) if n.endswith(f" {r.text}")}
+        # "Duncan Smith" after "Iain Duncan Smith": a double surname without the first name;
+        # "Bin Salman" opening a sentence after "Mohammed bin Salman"
+        ending = f" {words[0].lower()} {words[1]}" if words[0].lower() in _PATRONYMICS else ""
+        longer = {
+            n
+            for _pos, n in full.get(words[1], [])
+            if n.endswith(f" {r.text}") or (ending and n.endswith(ending))
+        }
         longer.discard(r.text)
         return longer.pop() if len(longer) == 1 else ""
     if len(words) != 1:
         return ""
-    seen = full.get(words[0], [])
+    seen = [(pos, n) for pos, n in full.get(words[0], []) if patronym or not _son_of(n, words[0])]
     candidates = sorted({n for _pos, n in seen})
     if r.gender:
         fn = lexicon().first_names

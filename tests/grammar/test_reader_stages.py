@@ -550,3 +550,12 @@ def test_a_nationality_before_a_kind_of_firm_stays_a_country() -> None:
     doc = parse("Row\n\nRuth Alder, the Velmar boss, said costs were rising.\n")
     kinds = {m.name: m.kind for m in read_names(doc).mentions}
     assert kinds.get("Velmar") == "org"
+
+
+def test_a_fathers_name_in_a_leaders_name_is_not_their_surname() -> None:
+    from deniable.grammar.kinds import leader_by_surname, leader_surnames
+
+    # "Mohammed bin Salman": "Salman" alone is his father, the king
+    assert "salman" not in leader_surnames()
+    assert "salman" not in leader_by_surname()
+    assert leader_by_surname().get("erdogan") == "Recep Tayyip Erdogan"
