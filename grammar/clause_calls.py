@@ -55,12 +55,13 @@ def called_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
             yield from found
 
 
+_IN_CONTACT = frozenset({"be", "remain", "stay", "keep", "get", "come"})
 _MESSAGES = frozenset({"message", "text", "call", "phone call", "sms"})
 
 
 def messages_exchanged(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A and B exchanged text messages", "A exchanged calls with B"; "A was on the phone
-    with B"."""
+    with B", "A was in contact with B"."""
     for v in sent:
         if v.pos_ == "VERB" and v.lemma_ == "exchange":
             objs = [c for c in v.children if c.dep_ == "dobj" and _messages(c)]
@@ -72,12 +73,20 @@ def messages_exchanged(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 yield from pairs("called", v, held, withs, "messages_exchanged", sent)
             else:
                 yield from together("called", v, v, held, "messages_exchanged", sent, ctx)
-        elif v.lower_ in _PHONE and v.dep_ == "pobj" and v.head.lower_ == "on":
+        elif (v.lower_ in _PHONE and v.dep_ == "pobj" and v.head.lower_ == "on") or (
+            # "A had been in (regular) contact with B", as the annotation takes it
+            v.lower_ in ("contact", "touch") and v.dep_ == "pobj" and v.head.lower_ == "in"
+        ):
             holder = v.head.head
             if holder.pos_ not in ("VERB", "AUX"):
                 continue
+            if v.lower_ != "phone" and (
+                holder.lemma_ not in _IN_CONTACT or any(c.dep_ == "dobj" for c in holder.children)
+            ):
+                continue  # "A put B in touch with C": B and C are, not A
             withs = after((v, holder), ("with", "to"), ctx)
-            yield from pairs("called", v, subjects(holder, ctx), withs, "on_the_phone", sent)
+            pattern = "on_the_phone" if v.lower_ in _PHONE else "in_contact"
+            yield from pairs("called", v, subjects(holder, ctx), withs, pattern, sent)
 
 
 def _messages(c: Token) -> bool:
