@@ -255,14 +255,29 @@ def _unread_names(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]
     """The older reader's role for a capitalised run, written so in ``text``, that the
     spaCy reader found no name in ("Former Ambassador Denies Discussing Sanctions" of a
     headline): words of a title-case line, not a person.  (A name from the entity file is
-    its own evidence.)"""
+    its own evidence.)  And its fact about a post the reader found no name for."""
     words = {w for m in reading.names for w in m.name.split()}
 
     def unread(name: str) -> bool:
         parts = name.split()
         return all(p[:1].isupper() for p in parts) and not set(parts) & words and name in text
 
-    return [f for f in legacy if not (f.pred == "role" and unread(f.args[0]))]
+    names = {m.name for m in reading.names}
+
+    def post(name: str) -> bool:
+        # "Nancy Pelosi, the House Speaker, met B": a post, which is no one's name
+        parts = name.split()
+        return (
+            name not in names
+            and parts[-1].lower() in _POST_WORDS
+            and all(p[:1].isupper() for p in parts)
+        )
+
+    return [
+        f
+        for f in legacy
+        if not (f.pred == "role" and unread(f.args[0])) and not any(post(a) for a in f.args)
+    ]
 
 
 def _inside_a_body(legacy: list[Fact], reading: Reading) -> list[Fact]:

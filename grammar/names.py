@@ -16,7 +16,7 @@ extractors.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from deniable.grammar.headlines import headline_names
@@ -43,6 +43,9 @@ from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+
+#: The lower house of a country's parliament, which "the House" and "Speaker X" name.
+LOWER_HOUSES = {"UK government": "House of Commons", "US government": "House of Representatives"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +172,13 @@ def read_names(doc: Doc) -> DocNames:
     out.extend(first_person_mentions(doc, out))
     out.extend(organisation_it(doc, out))
     out.sort(key=lambda m: m.start)
-    by_token = {i: m for m in out for i in range(m.start, m.end)}
     home = home_country(doc, v, out) or dominant(out, "gov")
+    chamber = LOWER_HOUSES.get(home or "")
+    if chamber:
+        # "the House" of an American article is its House of Representatives
+        out = [
+            replace(m, name=chamber) if m.kind == "org" and m.name == "House" else m for m in out
+        ]
+    by_token = {i: m for m in out for i in range(m.start, m.end)}
     company = dominant(out, "org", least=4)
     return DocNames(tuple(out), by_token, home, genders, company, dominant(out, "party", least=4))

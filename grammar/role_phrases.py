@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.kinds import leader_government
-from deniable.grammar.names import Mention
+from deniable.grammar.names import LOWER_HOUSES, Mention
 from deniable.grammar.post_bodies import club_post, ends_a_name, leading_name
 from deniable.grammar.role_nouns import (
     its_org,
@@ -38,7 +38,6 @@ _ROLE_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 _MEMBER_PREPS = frozenset({"from", "of", "at", "for"})
 _ORDINALS = frozenset({"first", "second", "third"})
 _HONORIFIC_STYLES = frozenset({"sheikh", "sheikha"})
-_LOWER_HOUSES = {"UK government": "House of Commons", "US government": "House of Representatives"}
 
 
 def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
@@ -217,7 +216,7 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             and words[-1] == "Speaker"
         ):
             # "Speaker X": the presiding officer of the article's country's lower house
-            name = _LOWER_HOUSES.get(ctx.names.home or "")
+            name = LOWER_HOUSES.get(ctx.names.home or "")
         if name is None and org is None and after is None and _officer(cls, phrase):
             # "chief executive X" in an article about one company, or in a sentence that
             # names one company and no other body

@@ -233,12 +233,15 @@ def acronyms(doc: Doc, raw: list[RawName], kinds: dict[str, str]) -> dict[str, s
             kind != "person" or r.text in people or r.text.lower() in first_names
         ):
             continue
+        if r.text.lower() in _CHAMBERS:
+            continue  # "the House" is the chamber, not its "House Intelligence Committee"
         hits = {n for n in longs if n.split()[0] == r.text}
         if len(hits) == 1:
             out[r.text] = hits.pop()
     return out
 
 
+_CHAMBERS = frozenset({"house", "senate", "congress", "parliament", "assembly", "commons", "lords"})
 _FIRM_ENDS = frozenset(
     {"holdings", "foods", "mining", "inc", "ltd", "plc", "corp", "corporation", "energy",
      "oil", "gas", "motors", "airlines", "capital", "partners", "industries", "enterprises",
