@@ -259,6 +259,10 @@ def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
         elif not owners and low in _COMPANY and names.company is not None:
             # "the company's chairman" in an article about one company
             added.append(Mention(t.i, t.i + 1, names.company, "org"))
+        elif not owners and low in _COMPANY | {"bank"} and (only := _only_body(doc, t, names)):
+            # "the bank's chairman" where the article has named one organisation so far,
+            # in this sentence or the two before
+            added.append(Mention(t.i, t.i + 1, only, "org"))
     for t in doc:
         # "the government" in an article placed in a country is that country's, when the
         # sentence names no other government ("the Argentine government" has its own name)
@@ -278,6 +282,18 @@ def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
         ):
             added.append(Mention(t.i, t.i + 1, names.home, "gov"))
     return with_added(names, added)
+
+
+def _only_body(doc: Doc, t: Token, names: DocNames) -> str | None:
+    """The one organisation the article has named before ``t``, if it was named in ``t``'s
+    sentence or the two before."""
+    before = [m for m in names.mentions if m.start < t.i and m.kind == "org"]
+    if len({m.name for m in before}) != 1:
+        return None
+    sents = list(doc.sents)
+    here = next(k for k, s in enumerate(sents) if s.start <= t.i < s.end)
+    recent = sents[max(0, here - 2)].start
+    return before[0].name if before[-1].start >= recent else None
 
 
 def _called_so(doc: Doc, t: Token, names: DocNames) -> str | None:
