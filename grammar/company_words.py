@@ -1,7 +1,7 @@
 """Capitalised words the tagger left unnamed that only an organisation can be: an acronym
 ("the boss of PTKL"), a word whose shares trade ("X shares fell", "shares in X"), a word
 before a company officer's post ("X chief financial officer Y") or after one ("chief executive of
-X")."""
+X"), or what someone founded ("founded X in 2004")."""
 
 from __future__ import annotations
 
@@ -126,3 +126,23 @@ def boss_of(doc: Doc, t: Token, v: Vocab) -> bool:
     if t.lower_ in v.governments or t.lower_ in country_words() or title_word(t.lower_, v):
         return False
     return t.head.lower_ in _BOSSES and t.head.i == t.i + 1
+
+
+_FOUNDING = frozenset({"found", "co-found", "cofound", "establish"})
+
+
+def founded_word(t: Token, v: Vocab) -> bool:
+    """ "founded X", "X was founded": a capitalised word a verb of founding founded."""
+    if not (t.is_alpha and t.text[:1].isupper() and t.pos_ == "PROPN") or t.is_sent_start:
+        return False
+    if t.lower_ in v.governments or t.lower_ in country_words() or date_word(t):
+        return False
+    return founded(t)
+
+
+def founded(t: Token) -> bool:
+    """Whether ``t`` heads what a verb of founding founded ("founded X", "X was founded")."""
+    verb = t.head
+    return verb.lemma_.lower() in _FOUNDING and (
+        t.dep_ == "dobj" or (t.dep_ == "nsubjpass" and verb.tag_ == "VBN")
+    )

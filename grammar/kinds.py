@@ -12,6 +12,7 @@ import functools
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from deniable.grammar.company_words import founded
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.vocab import leader_family_names, leader_names, vocab
 
@@ -63,6 +64,8 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
             kinds[r.text] = "org"  # "Agfa chief financial officer X": X's company
         elif _family(doc, r, words) and kinds.get(r.text) in ("place", "person", "org"):
             kinds[r.text] = "group"
+        elif not r.gender and " " not in r.text and founded(doc[r.end - 1]):
+            kinds[r.text] = "org"  # "X founded Arvex in 2004": only a body is founded
     for r in raw:
         if kinds.get(r.text) in ("org", "place") and _apposed_post(doc, r, v):
             # "X, the chief executive of Y,", "X, a businessman,": the tagger said org or

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span
 
-from deniable.grammar.company_words import acronym, boss_of, officers_company, traded_word
+from deniable.grammar.company_words import (
+    acronym,
+    boss_of,
+    founded_word,
+    officers_company,
+    traded_word,
+)
 from deniable.grammar.kinds import FIRM_WORDS, leader_surnames
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.namewords import CALENDAR_WORDS, DROPPED_HONORIFICS, KEPT_HONORIFICS
@@ -121,7 +127,10 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     # "shares in X"): only a company has shares.
     for t in tokens:
         if t.i not in taken and (
-            traded_word(doc, t, v) or officers_company(doc, t, v) or boss_of(doc, t, v)
+            traded_word(doc, t, v)
+            or officers_company(doc, t, v)
+            or boss_of(doc, t, v)
+            or founded_word(t, v)
         ):
             add(RawName(t.i, t.i + 1, t.text, "org"))
     # So is a name the tagger missed after a noun saying what kind of firm it is

@@ -109,54 +109,76 @@ def _founding(v: Token) -> str:
 
 def role_appointed(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "X served as head of Y", "X was appointed/named chief executive of Y", "X became
-    chairman of Y"."""
+    chairman of Y"; "…, replacing (succeeding) B": B's post before."""
     for v in sent:
-        lemma = v.lemma_.lower()
-        if v.pos_ not in ("VERB", "AUX") or _negated(v):
-            continue
-        nouns: list[Token] = []
-        if lemma in ("serve", "work") or _left(v) or _took_over(v):
-            # "served as head of Y"; "resigned as Y's chairman", "stepped down as chief
-            # executive of Y": a post held, now left; "took over as chief executive of Y"
-            nouns = _as_nouns(v)
-        elif lemma in _BECOME_VERBS and (lemma == "become" or _passive(v)):
-            # "A appointed B head of C" is B's post: only the passive names the holder as
-            # the subject ("was hired as its finance director" too)
-            nouns = [c for c in v.children if c.dep_ in ("oprd", "attr", "xcomp")]
-            nouns += _as_nouns(v)
-        elif lemma in _BECOME_VERBS and lemma != "become":
-            yield from _appointed_by(v, ctx)
-            continue
-        elif lemma in ("replace", "succeed") and not _passive(v):
-            # "A replaced (succeeded) B as chairman of C": A's post, and B's before
-            nouns = _as_nouns(v)
-            if nouns:
-                before = [
-                    m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)
-                    if m.kind == "person"
-                ]  # fmt: skip
-                for person in before:
-                    for noun in nouns:
-                        for cand in role_noun(noun, person, ctx):
-                            yield replace(
-                                cand, trigger=v.i, pattern="role_appointed", when="former"
-                            )
-        if not nouns:
-            continue
-        when = "former" if (lemma in ("serve", "work") and v.tag_ == "VBD") or _left(v) else ""
-        for person in _persons(v, ctx):
-            for noun in nouns:
-                found = False
-                for cand in role_noun(noun, person, ctx):
-                    found = True
-                    yield replace(
-                        cand,
-                        trigger=v.i,
-                        pattern="role_appointed",
-                        when=cand.when or when,
-                    )
-                if not found:
-                    yield from _post_at(v, noun, person, when, ctx)
+        found = list(_appointed_at(v, ctx))
+        yield from found
+        for b in _predecessors(v, ctx):
+            for c in found:
+                if c.when != "former" and b.name not in (c.a, c.b):
+                    yield replace(c, a=b.name, when="former")
+
+
+def _predecessors(v: Token, ctx: Context) -> list[Mention]:
+    """The people a participle on ``v`` says were replaced ("…, replacing B")."""
+    return [
+        m
+        for c in v.children
+        if c.dep_ in ("advcl", "xcomp", "conj") and c.tag_ == "VBG"
+        and c.lemma_.lower() in ("replace", "succeed")
+        for o in c.children
+        if o.dep_ == "dobj"
+        for m in args(o, ctx)
+        if m.kind == "person"
+    ]  # fmt: skip
+
+
+def _appointed_at(v: Token, ctx: Context) -> Iterator[Candidate]:
+    """The posts ``v`` gives its people."""
+    lemma = v.lemma_.lower()
+    if v.pos_ not in ("VERB", "AUX") or _negated(v):
+        return
+    nouns: list[Token] = []
+    if lemma in ("serve", "work") or _left(v) or _took_over(v):
+        # "served as head of Y"; "resigned as Y's chairman", "stepped down as chief
+        # executive of Y": a post held, now left; "took over as chief executive of Y"
+        nouns = _as_nouns(v)
+    elif lemma in _BECOME_VERBS and (lemma == "become" or _passive(v)):
+        # "A appointed B head of C" is B's post: only the passive names the holder as
+        # the subject ("was hired as its finance director" too)
+        nouns = [c for c in v.children if c.dep_ in ("oprd", "attr", "xcomp")]
+        nouns += _as_nouns(v)
+    elif lemma in _BECOME_VERBS and lemma != "become":
+        yield from _appointed_by(v, ctx)
+        return
+    elif lemma in ("replace", "succeed") and not _passive(v):
+        # "A replaced (succeeded) B as chairman of C": A's post, and B's before
+        nouns = _as_nouns(v)
+        if nouns:
+            before = [
+                m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)
+                if m.kind == "person"
+            ]  # fmt: skip
+            for person in before:
+                for noun in nouns:
+                    for cand in role_noun(noun, person, ctx):
+                        yield replace(cand, trigger=v.i, pattern="role_appointed", when="former")
+    if not nouns:
+        return
+    when = "former" if (lemma in ("serve", "work") and v.tag_ == "VBD") or _left(v) else ""
+    for person in _persons(v, ctx):
+        for noun in nouns:
+            found = False
+            for cand in role_noun(noun, person, ctx):
+                found = True
+                yield replace(
+                    cand,
+                    trigger=v.i,
+                    pattern="role_appointed",
+                    when=cand.when or when,
+                )
+            if not found:
+                yield from _post_at(v, noun, person, when, ctx)
 
 
 def _post_at(
