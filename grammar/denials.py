@@ -348,7 +348,8 @@ def deny_claims(v: View) -> None:
         if denier is None:
             continue
         about = _claim_subjects(v, k, denier)
-        if not about and noun in _REPORT_NOUNS and not pointing:
+        if not about and noun in _REPORT_NOUNS and not pointing and v.low(j + 1) not in _TOPIC:
+            # ("denied allegations of bribery" says what they were: not the reports before)
             about = _reported_parties(v, denier)
         for name in about:
             v.add(
@@ -363,6 +364,11 @@ def deny_claims(v: View) -> None:
 
 
 _REPORT_NOUNS = frozenset(["reports", "report", "claims", "allegations", "accusations"])
+_TOPIC = frozenset(["of", "about", "over", "regarding", "concerning"])
+_FUNCTION_WORDS = frozenset(
+    ["in", "on", "at", "for", "to", "by", "from", "into", "last", "this", "that", "his", "her",
+     "their", "its", "he", "she", "they", "it", "was", "were", "is", "are", "be", "been"]
+)  # fmt: skip
 
 
 def _claim_words(v: View, start: int, end: int) -> str:
@@ -413,6 +419,11 @@ def _claim_subjects(v: View, k: int, denier: str) -> list[str]:
     out: list[str] = []
     if key and key[0] in ("claims", "claim"):
         key = []
+    topic = bool(key) and k + 2 < len(v.lows) and v.lows[k + 2] in _TOPIC
+    # (the claim's own words, not "in" or "2017", find the sentence it comes from)
+    key = [w for w in key if w.isalpha() and w not in _FUNCTION_WORDS]
+    if topic and not key:
+        return out
     if key:
         for sent in reversed(prev):
             toks, mentions = sent
@@ -426,6 +437,8 @@ def _claim_subjects(v: View, k: int, denier: str) -> list[str]:
             if any(w in toks for w in key):
                 names = [m for m in mentions if m.name and m.name != denier]
                 return [names[0].name] if names else []  # type: ignore[list-item]
+    if topic:
+        return out  # "denied allegations of bribery": not whatever was alleged before
     for toks, mentions in list(reversed(prev))[:2]:
         for i, low in enumerate(toks):
             if low not in _ALLEGE:

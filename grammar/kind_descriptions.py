@@ -89,6 +89,8 @@ def _given(doc: Doc, names: DocNames) -> tuple[dict[str, set[str]], dict[str, in
 def _descriptions(doc: Doc, names: DocNames, first: dict[str, int]) -> list[tuple[Token, str]]:
     """Each "the <kind>" after the article first gives that kind, naming no one itself."""
     out: list[tuple[Token, str]] = []
+    if not first:
+        return out
     for t in doc:
         noun = t.lemma_.lower()
         if noun not in first or t.i <= first[noun] or names.at(t.i) is not None:
