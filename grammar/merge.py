@@ -84,8 +84,18 @@ def _merge(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:
         for f in read_facts
         if f.modality.positive and f.pred != "role" and key(f) not in denied
     }
+    # A post in a title or an apposition ("said Kremlin aide X") is the article's own word
+    # whatever clause it stands in: where the reader read it so, the older reader's
+    # attribution of the clause does not hold for it.
+    titled = {key(f) for f in read_facts if f.pred == "role" and f.modality is Modality.ASSERTED}
     out = [
-        f if key(f) not in stance or not f.modality.positive else _restated(f, *stance[key(f)])
+        (
+            replace(f, modality=Modality.ASSERTED, source="")
+            if f.pred == "role" and f.evidence.pattern in _TITLE_PATTERNS and key(f) in titled
+            else f
+        )
+        if key(f) not in stance or not f.modality.positive
+        else _restated(f, *stance[key(f)])
         for f in legacy
         if (key(f) in denied if f.modality.positive is False else key(f) not in denied)
     ]
@@ -101,6 +111,7 @@ def _merge(legacy: list[Fact], read_facts: tuple[Fact, ...]) -> list[Fact]:
     return out
 
 
+_TITLE_PATTERNS = frozenset({"role_title", "role_apposition"})
 _MANNERS = vocab().cues["manner"]
 _MANNER_PHRASES = ("in private", "in secret", "in person", "face to face", "one-on-one")
 

@@ -212,6 +212,12 @@ def _source(v: View, c: Candidate) -> str | None:
         j = k - 1
         while j > 0 and v.lows[j] in _SAY_AUX:
             j -= 1
+        # ", said Kremlin aide X": the speaker follows the verb, not the name before the comma
+        speaker = _inverted_speaker(v, k) if v.lows[k - 1] == "," else None
+        if speaker is not None:
+            if k < c.start and speaker in (c.a, c.b):
+                continue  # (the aide's own title in the speaker's words)
+            return speaker
         speaker = _speaker(v, j)
         if speaker is None and v.toks[j].text[:1].isupper() and v.toks[j].text.isalpha():
             speaker = v.toks[j].text  # "the newspaper Vedomosti reported"
@@ -272,6 +278,22 @@ def _first_mention(v: View, name: str, k: int) -> int | None:
         if m is not None and m.name == name:
             first = m.start
     return first
+
+
+def _inverted_speaker(v: View, k: int) -> str | None:
+    """The name right after "said" at ``k``, past its title ("said presidential aide X")."""
+    titled = _titled(v, k + 1, min(len(v.lows), k + 8))
+    for x in range(k + 1, min(len(v.lows), k + 8)):
+        m = v.cover.get(x)
+        if m is not None and m.kind == "country":
+            continue  # "said Russian presidential aide X"
+        if m is not None and m.start == x and m.name:
+            return m.name if m.kind != "pron" else None
+        text = v.toks[x].text
+        country = v.lows[x] in v.state.lex.country_names
+        if not (text.islower() or x in titled or country or text == "-"):
+            return None
+    return None
 
 
 def _speaker(v: View, k: int) -> str | None:

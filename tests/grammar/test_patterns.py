@@ -171,6 +171,20 @@ def test_speaker_after_an_apposition_is_the_source(knowledge: Knowledge) -> None
     )
 
 
+def test_a_title_in_reported_words_is_the_articles_own(knowledge: Knowledge) -> None:
+    from deniable.facts.model import Document
+    from deniable.grammar.extract import extract
+
+    text = (
+        "Officials proposed a summit of Ann Lee and Tom Rusk, said Russian presidential aide "
+        "Ivo Brandt. Brandt said Danish Prime Minister Karl Moller agreed."
+    )
+    facts = extract(Document("t", text), knowledge).facts
+    sources = {f.args: (f.modality.value, f.source) for f in facts if f.pred == "role"}
+    # a title is the article's own word, whoever speaks the clause it stands in
+    assert sources.get(("Karl Moller", "Danish government")) == ("asserted", "")
+
+
 def test_reported_source_is_named(knowledge: Knowledge, facts, pos) -> None:
     from deniable.facts.model import Document
     from deniable.grammar.extract import extract
