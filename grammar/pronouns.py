@@ -60,6 +60,26 @@ def _said_by_description(pronoun: Token) -> bool:
     )
 
 
+def _clause_by_description(pronoun: Token, named: list[Mention]) -> bool:
+    """``pronoun`` is in a clause whose subject, before it, is a person named only by a
+    description ("the leader", "the minister"): most likely that person's."""
+    if pronoun.dep_ in ("nsubj", "nsubjpass"):
+        return False
+    verb = pronoun.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    at = {i for m in named for i in range(m.start, m.end)}
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass")
+        and c.i < pronoun.i
+        and c.pos_ == "NOUN"
+        and c.i not in at
+        and (c.lower_ in _VOCAB.post_vocabulary or c.lower_ in _PEOPLE)
+        and any(d.lower_ == "the" for d in c.children if d.dep_ == "det")
+        for c in verb.children
+    )
+
+
 def _described_subject(doc: Doc, k: int, named: list[Mention]) -> bool:
     """Sentence ``k`` has a person as its subject by description ("The minister said that
     B's claim was false"): "he" after it may be that person rather than B."""
@@ -114,6 +134,8 @@ def resolve_pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) ->
         if other is not None:
             out.append(Mention(t.i, t.i + 1, other, "person"))
             continue
+        if _clause_by_description(t, named):
+            continue  # "The US leader briefed B on his talks": the leader's, whom no name gives
         # A subject earlier in the same sentence; else the nearest sentence naming people:
         # its only person, or its first subject.
         same = [m for m in prior if sent_of[m.start] == here and _is_subject(doc, m)]
