@@ -291,13 +291,17 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 yield from pairs(
                     pred, n, subjects(r, ctx), after((r,), ("with",), ctx), "held_talks", sent
                 )
-        if len(between) > 1 and not _ahead(n):
+        # (one still to come is read as none, a veto for any less careful reading)
+        ahead = _ahead(n)
+        if len(between) > 1:
             for x, y in combinations(between, 2):
-                yield from pairs(pred, n, [x], [y], "meeting_between", sent)
+                found = pairs(pred, n, [x], [y], "meeting_between", sent)
+                yield from (replace(c, rejected=True) for c in found) if ahead else found
         paired = _paired_names(n, ctx)
-        if len(paired) == 2 and not _ahead(n):
+        if len(paired) == 2:
             # "the Trump-Putin summit", "the US-China talks": the two who held it
-            yield from pairs(pred, n, paired[:1], paired[1:], "named_pair", sent)
+            found = pairs(pred, n, paired[:1], paired[1:], "named_pair", sent)
+            yield from (replace(c, rejected=True) for c in found) if ahead else found
         after_talks = n.head.lower_ in ("after", "following") and n.lemma_ != "discussion"
         if n.dep_ == "pobj" and (
             (n.head.lower_ in ("in", "during", "at") and n.lemma_ == "meeting") or after_talks
