@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 _FORMER = vocab().cues["former"]
+_REMOVED = vocab().cues["removed_verbs"]
 _PORTFOLIOS = vocab().cues["portfolios"]
 _ROLE_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 _MEMBER_PREPS = frozenset({"from", "of", "at", "for"})
@@ -110,6 +111,8 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 low == "-" and k > sent.start and doc[k - 1].lower_ in ("ex", "then")
             ):
                 former = True
+            elif t.tag_ == "VBN" and t.lemma_.lower() in _REMOVED and org is None:
+                former = True  # "ousted chief executive X": a post taken away
             elif (
                 (low in ("'s", "’s") or (t.tag_ == "POS" and low in ("'", "’")))
                 and org is None

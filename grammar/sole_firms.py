@@ -66,11 +66,16 @@ def _titles_another(root: Token, m: Mention, ctx: Context) -> bool:
 
 
 def modifies_body(x: Mention, bodies: list[Mention], ctx: Context) -> bool:
-    """``x`` is a modifier inside the noun phrase of another body's name, or a stock-market
-    index, which only says where a company is listed."""
+    """``x`` is a modifier inside the noun phrase of another body's name, a stock-market
+    index, which only says where a company is listed, or a country's word describing
+    someone or something."""
     if x.name.split()[0].lower() in _INDICES:
         return any(b.name != x.name for b in bodies)
     root = ctx.doc[x.start : x.end].root
+    if x.kind == "gov" and root.dep_ == "amod" and ctx.names.at(root.head.i) is None:
+        return True  # "the British whistleblower": a nationality, no body in the sentence
+    if x.kind == "gov" and root.dep_ == "poss" and ctx.names.at(root.head.i) in bodies:
+        return True  # "Japan's Olympus Corp": where the company is
     if root.dep_ not in ("nmod", "compound"):
         return False
     up = root.head
