@@ -26,7 +26,7 @@ from deniable.grammar.role_nouns import (
     staff_post,
     unknown_nation,
 )
-from deniable.grammar.sole_firms import sole_firm
+from deniable.grammar.sole_firms import sole_firm, spoken_for
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 _FORMER = vocab().cues["former"]
 _REMOVED = vocab().cues["removed_verbs"]
+_SPEAKERS = frozenset({"spokesman", "spokeswoman", "spokesperson"})
 _PORTFOLIOS = vocab().cues["portfolios"]
 _ROLE_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 _MEMBER_PREPS = frozenset({"from", "of", "at", "for"})
@@ -228,6 +229,9 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             name = (its_org(sent, m.start, ctx) if its else None) or (
                 ctx.names.company or sole_firm(sent, m, ctx)
             )
+        if name is None and org is None and after is None and phrase in _SPEAKERS:
+            # "The ministry declined to comment, spokesman X said": the body X speaks for
+            name = spoken_for(m, ctx)
         if name is None or name == m.name:
             continue
         start = org.start if org is not None else m.start - len(words)

@@ -87,3 +87,27 @@ def modifies_body(x: Mention, bodies: list[Mention], ctx: Context) -> bool:
             return False
         up = up.head
     return False
+
+
+_SAYING = frozenset({"say", "add", "tell"})
+_PUBLISHED = frozenset({"report", "write", "publish", "broadcast", "reveal", "quote"})
+
+
+def spoken_for(m: Mention, ctx: Context) -> str | None:
+    """The body whose words ``m`` gives ("The ministry declined to comment, spokesman X
+    said"): the subject of the clause before "X said", when it is an organisation or a
+    government."""
+    root = ctx.doc[m.start : m.end].root
+    verb = root.head
+    if root.dep_ != "nsubj" or verb.lemma_.lower() not in _SAYING:
+        return None
+    for clause in verb.children:
+        if clause.dep_ not in ("ccomp", "parataxis") or clause.i > m.start:
+            continue
+        if clause.lemma_.lower() in _PUBLISHED:
+            continue  # "The BBC reported that …, spokesman X said": an outlet's report
+        for c in clause.children:
+            body = ctx.mention(c) if c.dep_ in ("nsubj", "nsubjpass") else None
+            if body is not None and body.kind in ("org", "gov"):
+                return body.name
+    return None
