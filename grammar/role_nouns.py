@@ -77,7 +77,10 @@ def org_for(
     if cls == "gov" and phrase.split()[-1:] and phrase.split()[-1] in _ENVOYS:
         return None  # "Ambassador X" with no country: whose envoy the text does not say
     if cls == "gov":
-        return ctx.names.home
+        home = ctx.names.home
+        if home is not None and phrase.split()[-2:] in _NOT_HELD.get(home, ()):
+            return None  # "former prime minister X" in an American article: another country's
+        return home
     if (
         cls == "party"
         and after is None
@@ -90,6 +93,11 @@ def org_for(
 
 
 _ENVOYS = vocab().cues["envoy_posts"]
+# posts a government does not have, so that a bare one in its article is another country's
+_NOT_HELD = {
+    "US government": (["prime", "minister"], ["premier"], ["chancellor"], ["pm"]),
+    "UK government": (["president"], ["vice-president"], ["vice", "president"]),
+}
 # the one government a post of this class belongs to
 _ONLY_ONE = {"uk": "UK government", "us": "US government"}
 _PARTY_OFFICES = frozenset({"leader", "chairman", "chairwoman", "treasurer"})
