@@ -43,6 +43,7 @@ def full_names(raw: list[RawName], kinds: dict[str, str]) -> dict[str, list[tupl
 
 
 _PATRONYMICS = frozenset({"bin", "ibn", "bint"})
+_PARTICLES = vocab().cues["name_particles"]
 
 
 def _son_of(name: str, word: str) -> bool:
@@ -88,13 +89,15 @@ def resolve_person(
             if n.split()[0] == words[1] and n != r.text and " " in n
         }
         return given.pop() if len(given) == 1 and words[0].lower() == "prince" else ""
-    if len(words) == 2:
+    if len(words) == 2 or (len(words) == 3 and words[0].lower() in _PARTICLES):
         # "Duncan Smith" after "Iain Duncan Smith": a double surname without the first name;
-        # "Bin Salman" opening a sentence after "Mohammed bin Salman"
-        ending = f" {words[0].lower()} {words[1]}" if words[0].lower() in _PATRONYMICS else ""
+        # "Bin Salman", "Van der Berg" opening a sentence after "Mohammed bin Salman", "Alex
+        # van der Berg"
+        particle = words[0].lower() in _PATRONYMICS | _PARTICLES
+        ending = " " + " ".join([words[0].lower(), *words[1:]]) if particle else ""
         longer = {
             n
-            for _pos, n in full.get(words[1], [])
+            for _pos, n in full.get(words[-1], [])
             if n.endswith(f" {r.text}") or (ending and n.endswith(ending))
         }
         longer.discard(r.text)
