@@ -61,7 +61,11 @@ def with_descriptions(
                 who
                 and (nxt is None or nxt.kind != "person")
                 and doc[end - 1].pos_ != "ADJ"
-                and _named_by_then(who, bisect_right(starts, k) - 1, first_named)
+                and (
+                    # (a leader the lexicon knows holds the post wherever the article names them)
+                    phrase in (leads or {})
+                    or _named_by_then(who, bisect_right(starts, k) - 1, first_named)
+                )
             ):
                 # (only where it acts: "the prime minister's spokesman" says no more)
                 gov = (leads or {}).get(phrase) if _acts(doc[k + 1 : end].root) else None
