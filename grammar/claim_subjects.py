@@ -132,6 +132,8 @@ def depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
                 continue  # "its top diplomat in Washington": where they serve, not whom
             if c.dep_ in ("prep", "dative") and c.lower_ == "to" and t.lemma_ in _TELLING:
                 continue  # "would suggest to China that …": whom it is said to, not of whom
+            if c.dep_ == "prep" and c.lower_ in ("in", "during") and _said_in(c):
+                continue  # "… took place, in a statement to the Post": where it was said
             if c.dep_ == "prep" and c.lower_ in _TOPIC and (_partnered(t) or _partner(t)):
                 continue  # "speaking with B about C": the claim is the talk with B
             # A name inside a predicate noun ("an agent of the FSB") is further from what the
@@ -142,6 +144,17 @@ def depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
 
     walk(root, 0)
     return {m: d for m, d in found.items() if d <= _DEEPEST}
+
+
+_STATEMENTS = frozenset(
+    {"statement", "interview", "email", "e-mail", "letter", "tweet", "briefing", "conference",
+     "remark", "comment", "speech", "testimony", "filing", "post"}
+)  # fmt: skip
+
+
+def _said_in(prep: Token) -> bool:
+    """ "in a statement (an interview, a letter) to X": the words that say the claim."""
+    return any(o.dep_ == "pobj" and o.lemma_.lower() in _STATEMENTS for o in prep.children)
 
 
 def _modifies_report(head: Token) -> bool:

@@ -124,7 +124,9 @@ def _narrowed(facts: list[Fact], text: str) -> list[Fact]:
         if f.modality is Modality.NEGATED and f.pred in ("met", "called") and not f.claim:
             e = f.evidence
             end = text.find(".", e.end)
-            window = text[e.start : end if 0 <= end < e.end + 40 else e.end + 40].lower()
+            # (from a little before the evidence: "no 'second meeting' between A and B")
+            start = max(e.start - 16, text.rfind(".", 0, e.start) + 1, 0)
+            window = text[start : end if 0 <= end < e.end + 40 else e.end + 40].lower()
             words = re.findall(r"[a-z][a-z-]*", window)
             manner = next((w for w in words if w in _MANNERS), None) or next(
                 (p for p in _MANNER_PHRASES if p in window), None

@@ -336,13 +336,24 @@ def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
 
 def _presupposed(t: Token) -> bool:
     """``t`` is below the object of a verb that presupposes it (a meeting one failed to
-    disclose took place), so "did not reveal" or "failed to disclose" above it is no denial."""
+    disclose took place), or is what an account describes, so "did not reveal", "failed to
+    disclose" or "disputed" above it is no denial."""
     for x in (t, *t.ancestors):
         if x.dep_ == "dobj" and x.head.lemma_.lower() in _FACTIVE and x.pos_ in ("NOUN", "PROPN"):
             return True
+        if x.dep_ == "pobj" and x.head.lower_ == "of" and x.head.head.lemma_.lower() in _ACCOUNTS:
+            return True  # "disputed an account of his meeting with B": the meeting was held
         if x.pos_ in ("VERB", "AUX"):
             return False
     return False
+
+
+# what is said of an event already held: disputing it leaves the event standing
+_ACCOUNTS = frozenset(
+    {"account", "readout", "version", "description", "characterisation", "characterization",
+     "transcript", "minutes", "record", "summary", "details", "photo", "photograph", "video",
+     "footage", "recording"}
+)  # fmt: skip
 
 
 def _purpose(clause: Token, verb: Token) -> bool:

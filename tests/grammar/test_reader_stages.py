@@ -384,6 +384,10 @@ def test_a_denied_contact_keeps_its_manner() -> None:
     text = "Ann Cole never met Rick Dunn privately.\nAnn Cole did not meet Rick Dunn.\n"
     claims = [f.claim for f in extract(Document("a.txt", text)).facts if f.pred == "met"]
     assert claims == ["privately", ""]
+    # "no 'second meeting'": the first one stands
+    text = "There was no 'second meeting' between Ann Cole and Rick Dunn, an aide said.\n"
+    claims = [f.claim for f in extract(Document("b.txt", text)).facts if f.pred == "met"]
+    assert claims == ["second"]
 
 
 def test_an_organisation_named_once_in_full_is_that_name_where_the_tagger_cut_it() -> None:
