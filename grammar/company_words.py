@@ -106,7 +106,8 @@ def officers_company(doc: Doc, t: Token, v: Vocab) -> bool:
     if post.i > t.i or t.is_sent_start or post.pos_ != "NOUN":
         return False
     if prep.lower_ == "of":
-        return post.lower_ in _OFFICERS
+        # ("the founder and chief executive of X": the post of either conjunct)
+        return any(p.lower_ in _OFFICERS | {"founder"} for p in (post, *post.conjuncts))
     # ("a fund manager at X" in apposition to a person: where the post is held)
     return (
         prep.lower_ in ("at", "with") and post.lower_ in v.post_vocabulary and post.dep_ == "appos"
@@ -146,3 +147,20 @@ def founded(t: Token) -> bool:
     return verb.lemma_.lower() in _FOUNDING and (
         t.dep_ == "dobj" or (t.dep_ == "nsubjpass" and verb.tag_ == "VBN")
     )
+
+
+def officers_owner(doc: Doc, end: int) -> bool:
+    """ "X's (former) chief executive": the name ending at ``end`` has a company officer,
+    so it is a company; people have no chief executives."""
+    if end >= len(doc) or doc[end].lower_ not in ("'s", "’s"):
+        return False
+    for k in range(end + 1, min(end + 5, len(doc))):
+        w = doc[k]
+        if not (w.is_alpha and w.is_lower) and w.text != "-":
+            return False
+        if w.lower_ in _OFFICERS:
+            # ("chief executive officer", but not "executive assistant")
+            return not (
+                w.dep_ in ("compound", "amod") and w.head.i > k and w.head.lower_ not in _OFFICERS
+            )
+    return False

@@ -12,7 +12,7 @@ import functools
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from deniable.grammar.company_words import founded
+from deniable.grammar.company_words import founded, officers_owner
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.vocab import leader_family_names, leader_names, vocab
 
@@ -66,6 +66,8 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
             kinds[r.text] = "group"
         elif not r.gender and " " not in r.text and founded(doc[r.end - 1]):
             kinds[r.text] = "org"  # "X founded Arvex in 2004": only a body is founded
+        elif not r.gender and " " not in r.text and officers_owner(doc, r.end):
+            kinds[r.text] = "org"  # "Arvex's former chief executive": a company's officer
     for r in raw:
         if kinds.get(r.text) in ("org", "place") and _apposed_post(doc, r, v):
             # "X, the chief executive of Y,", "X, a businessman,": the tagger said org or

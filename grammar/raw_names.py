@@ -234,7 +234,8 @@ def _people_apart(doc: Doc) -> list[Span]:
     for ent in doc.ents:
         if all(t.pos_ == "VERB" for t in ent):
             continue  # a title-case headline's "Denies Discussing": the verbs, not a name
-        quotes = [t.i for t in ent[1:-1] if t.is_quote]
+        # (not a plural's possessive: "the National Farmers' Union")
+        quotes = [t.i for t in ent[1:-1] if t.is_quote and t.tag_ != "POS"]
         if quotes:
             # 'said on Twitter "AG X should …': a quotation opens inside the tagger's name
             ent = Span(doc, quotes[-1] + 1, ent.end, label=ent.label_)
@@ -447,6 +448,13 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         kind = "person"
     # "Mr Brown's International Finance Facility": the possessor ends the name.
     for k, t in enumerate(toks):
+        if (
+            t.text in ("'", "’")
+            and k + 1 < len(toks)
+            and toks[k - 1].lower_.endswith("s")
+            and toks[k + 1].lower_ in _ORG_WORDS
+        ):
+            continue  # "the National Farmers' Union": a plural's possessive inside the name
         if t.text in ("'s", "’s", "'", "(") and k > 0:
             toks = toks[:k]
             break

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
+from deniable.grammar.clause_args import board_owner
 from deniable.grammar.kinds import FIRM_WORDS, leader_government
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.names import Mention
@@ -153,6 +154,16 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         return
     if noun.lemma_.lower() == "part" and not any(c.dep_ == "det" for c in noun.children):
         yield from _part_of(noun, m, ctx)  # "X, who was part of the Butler inquiry"
+        return
+    board = _of_board(noun)
+    if board is not None:
+        # "a member of the board of X": X's board member, whatever the post says of boards
+        owner = board_owner(board, ctx)
+        if owner is not None and owner.name != m.name:
+            yield Candidate(
+                "role", m.name, owner.name, m.end - 1, min(noun.i, m.start),
+                max(owner.end, m.end), "role_in_apposition", role="board member",
+            )  # fmt: skip
         return
     doc = ctx.doc
     left = [c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod", "poss")]
@@ -355,6 +366,18 @@ def _of_tail(noun: Token, ctx: Context) -> Token | None:
             if f"{noun.lower_} of {words}" in posts or f"{noun.lower_} of the {words}" in posts:
                 return obj
             return None
+    return None
+
+
+def _of_board(noun: Token) -> Token | None:
+    """The board of "a member (a director) of the board of X"."""
+    if noun.lemma_.lower() not in ("member", "director"):
+        return None
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for g in c.children:
+                if g.dep_ == "pobj" and g.lemma_.lower() == "board":
+                    return g
     return None
 
 
