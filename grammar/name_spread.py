@@ -21,10 +21,16 @@ def spread(doc: Doc, raw: list[RawName]) -> list[RawName]:
         reverse=True,
     )
     words = [t.text for t in doc]
+    at: dict[str, list[int]] = {}
+    for i, w in enumerate(words):
+        at.setdefault(w, []).append(i)
     out = list(raw)
     for name in names:
         n = len(name)
-        for i in range(len(words) - n + 1):
+        # (only where the name's first word is written)
+        for i in at.get(name[0], ()):
+            if i + n > len(words):
+                continue
             if tuple(words[i : i + n]) != name and not _lower_head(words[i : i + n], name):
                 continue
             inside = [r for r in out if i <= r.start and r.end <= i + n]

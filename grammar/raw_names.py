@@ -537,7 +537,7 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
 
 def _vocab_mention(doc: Doc, t: Token, v: Vocab, min_words: int) -> RawName | None:
     """Parties, metonyms and country words the tagger did not mark ("Tory", "No 10")."""
-    if not t.text[:1].isupper():
+    if not t.text[:1].isupper() or t.lower_ not in _first_words(v):
         return None
     longest = 6 if t.lower_ in _LONG_NAME_FIRST else 4
     for n in range(longest, min_words - 1, -1):
@@ -555,3 +555,18 @@ def _vocab_mention(doc: Doc, t: Token, v: Vocab, min_words: int) -> RawName | No
         if low in v.metonyms and low != "the government":
             return RawName(t.i, t.i + n, v.metonyms[low], "gov")
     return None
+
+
+_FIRSTS: dict[int, frozenset[str]] = {}
+
+
+def _first_words(v: Vocab) -> frozenset[str]:
+    """The first word of every vocabulary name, as the tokenizer splits it (a cheap pre-check;
+    one set per vocabulary)."""
+    hit = _FIRSTS.get(id(v))
+    if hit is None:
+        keys = [*v.governments, *v.parties, *v.metonyms]
+        first = {k.split()[0] for k in keys if k}
+        hit = frozenset(first | {w.split("-")[0] for w in first} | {w.split("'")[0] for w in first})
+        _FIRSTS[id(v)] = hit
+    return hit

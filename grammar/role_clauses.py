@@ -111,7 +111,11 @@ def role_appointed(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "X served as head of Y", "X was appointed/named chief executive of Y", "X became
     chairman of Y"; "…, replacing (succeeding) B": B's post before."""
     for v in sent:
+        if v.pos_ not in ("VERB", "AUX"):
+            continue
         found = list(_appointed_at(v, ctx))
+        if not found:
+            continue
         yield from found
         for b in _predecessors(v, ctx):
             for c in found:
