@@ -213,15 +213,19 @@ def _context(doc: Doc) -> Context:
     home = first.names.home
     govs = {m.name for m in first.names.mentions if m.kind == "gov"}
     by_country: dict[tuple[str, str], set[str]] = {}  # (government, post) -> holders
+    apposed: list[Candidate] = []
     for sent in doc.sents:
+        before_name = list(role_phrases.role_before_name(sent, first))
+        in_apposition = list(role_phrases.role_in_apposition(sent, first))
+        apposed += in_apposition
         for c in (
-            *role_phrases.role_in_apposition(sent, first),
-            *role_phrases.role_before_name(sent, first),
+            *in_apposition,
+            *before_name,
             *role_asides.role_before_comma(sent, first),
         ):
             if c.b in govs and c.when != "former":
                 by_country.setdefault((c.b, c.role), set()).add(c.a)
-        for c in role_phrases.role_before_name(sent, first):
+        for c in before_name:
             held.setdefault(c.role, set()).add(c.a)
             if c.when == "former":
                 elsewhere.add(c.a)  # "former prime minister X" is not "the prime minister" now
@@ -250,9 +254,8 @@ def _context(doc: Doc) -> Context:
     for post, who in held.items():
         for name in who:
             posts_of.setdefault(name, set()).add(post)
-    for sent in doc.sents:
-        for c in role_phrases.role_in_apposition(sent, first):
-            posts_of.setdefault(c.a, set()).add(c.role)
+    for c in apposed:
+        posts_of.setdefault(c.a, set()).add(c.role)
     posted = {name: next(iter(p)) for name, p in posts_of.items() if len(p) == 1}
     posted.update({name: "" for name, p in posts_of.items() if len(p) > 1})
 
