@@ -130,6 +130,12 @@ def resolve_pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) ->
         ]
         if not prior:
             continue
+        if not any(sent_of[m.start] == here and _says(doc, m, t) for m in prior) and any(
+            sent_of[m.start] == here and m.start < t.i and _says(doc, m, t) for m in people
+        ):
+            # "Sen. Lindsey Graham denied that he …": the speaker, whatever the first name
+            # suggested; never someone from the sentences before
+            continue
         other = _not_its_subject(doc, t, prior, out, sent_of)
         if other is not None:
             out.append(Mention(t.i, t.i + 1, other, "person"))

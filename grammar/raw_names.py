@@ -81,6 +81,8 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     for t in tokens:
         if t.i >= 2 and doc[t.i - 1].text in _PARTICLES and _name_word(doc[t.i - 2]):
             continue  # "Tamim bin Hamad Al Thani": a father's name inside the name
+        if t.ent_iob_ == "I" and t.ent_type_ == "PERSON" and _given_name(doc[t.i - 1], v):
+            continue  # "Karine Jean-Pierre": the tagger's name begins at an unknown first name
         if t.lower_ in first_names and t.text[:1].isupper() and t.i + 1 < len(doc):
             end = _two_names(doc, t.i, _name_end(doc, t.i + 1, most=3), first_names)
             if end > t.i + 1:
@@ -359,6 +361,19 @@ def _seat_of(doc: Doc, end: int) -> bool:
         and place.ent_type_ not in ("ORG", "NORP")
         and place.lower_ not in vocab().governments
         and (after is None or not _name_word(after))
+    )
+
+
+def _given_name(t: Token, v: Vocab) -> bool:
+    """``t`` is a capitalised word of a person's name, not a title, party or nationality."""
+    low = t.lower_
+    return (
+        _name_word(t)
+        and not t.is_sent_start  # ("Builder Paul Drew" of a headline: any word is capitalised)
+        and not title_word(low, v)
+        and low not in v.parties
+        and low not in v.adjectives
+        and low not in v.governments
     )
 
 
