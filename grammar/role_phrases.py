@@ -27,6 +27,7 @@ from deniable.grammar.role_nouns import (
     unknown_nation,
 )
 from deniable.grammar.sole_firms import sole_firm, spoken_for
+from deniable.grammar.spellings import US_PARTY_CODE
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -327,6 +328,14 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
         head = _head(m, ctx)
         served: Mention | None = None
         nouns = [c for c in head.children if c.dep_ == "appos" and ctx.names.at(c.i) is None]
+        nouns += [
+            # "X, R-Ohio, the chairman of Y,": the parser hangs the post on the party code
+            g
+            for c in head.children
+            if c.dep_ == "appos" and US_PARTY_CODE.fullmatch(doc[c.left_edge.i : c.i + 1].text)
+            for g in c.children
+            if g.dep_ == "appos" and ctx.names.at(g.i) is None
+        ]
         if head.dep_ == "appos" and ctx.names.at(head.head.i) is None:
             nouns.append(head.head)
         elif head.dep_ == "appos" and (up := _post_of(head.head, ctx)) is not None:
