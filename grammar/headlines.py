@@ -24,14 +24,17 @@ _CHECKED = frozenset({"person", "org"})
 
 def title_case(sent: Span) -> bool:
     """A headline's line: no closing full stop, every word longer than three letters
-    capitalised, several of them, and one a word no name has ("Denies", "With")."""
+    capitalised but for stop words, several of them, and one a word no name has ("Denies",
+    "With")."""
     words = [t for t in sent if not t.is_space]
     if not words or words[-1].text in (".", "!", "?"):
         return False  # ("Welsh Secretary X met First Minister Y." is a sentence of names)
     long = [t for t in words if t.is_alpha and len(t.text) > 3]
+    # (a stop word may stay in lower case: "… Having Sex with Epstein Victim")
+    capital = [t for t in long if not (t.is_stop and t.is_lower)]
     return (
-        len(long) >= 3
-        and all(t.text[:1].isupper() for t in long)
+        len(capital) >= 3
+        and all(t.text[:1].isupper() for t in capital)
         and any(t.pos_ not in ("PROPN", "NOUN", "ADJ") or t.is_stop for t in long)
     )
 

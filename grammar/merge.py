@@ -286,10 +286,18 @@ def _unread_names(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]
             and all(p[:1].isupper() for p in parts)
         )
 
+    people = {m.name for m in reading.names if m.kind == "person"}
+
+    def captioned(f: Fact) -> bool:
+        # "X Denies Having Sex with Y" of a title-case headline is no caption of a photograph
+        return f.evidence.pattern == "caption_with" and not set(f.args) <= people
+
     return [
         f
         for f in legacy
-        if not (f.pred == "role" and unread(f.args[0])) and not any(post(a) for a in f.args)
+        if not (f.pred == "role" and unread(f.args[0]))
+        and not any(post(a) for a in f.args)
+        and not captioned(f)
     ]
 
 
