@@ -224,6 +224,14 @@ def objects(v: Token, ctx: Context) -> list[Mention]:
     nouns += [g for c in v.children if c.dep_ == "prep" and c.lower_ == "with" for g in c.children
               if g.dep_ == "pobj"]  # fmt: skip
     out = [m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)]
+    # ("regrets meeting Epstein in 2010": the parser may take a lone name right after the
+    # verb for a particle or an adverb)
+    out += [
+        m
+        for c in v.children
+        if c.dep_ in ("prt", "advmod", "npadvmod") and c.pos_ == "PROPN" and c.i == v.i + 1
+        for m in args(c, ctx)
+    ]
     out += after((v,), ("with",), ctx)
     plural = tuple(n for n in nouns if n.tag_ == "NNS")
     out += [m for m in after(plural, ("including",), ctx) if m not in out]
