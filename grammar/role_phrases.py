@@ -48,6 +48,7 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
     doc = ctx.doc
     for m in _people(sent, ctx):
         words: list[str] = []
+        portfolio: list[str] = []
         org: Mention | None = None
         former = possessive = for_person = placed = False
         k = m.start - 1
@@ -59,6 +60,17 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             inner = ctx.names.at(k)
             if inner is not None and org is None:
                 text = doc[inner.start : inner.end].text
+                if (
+                    not words
+                    and not portfolio
+                    and inner.start > sent.start + 1
+                    and doc[inner.start - 1].lower_ == "for"
+                    and _for_post(doc, inner.start - 1, text.split(), ctx)
+                ):
+                    # "Minister for Europe X": a place that is the post's portfolio
+                    portfolio = ["for", text]
+                    k = inner.start - 2
+                    continue
                 if " ".join([text, *words]).lower() in ctx.vocab.posts or (
                     words and f"{text} {words[0]}".lower() in ctx.vocab.posts
                 ):
@@ -135,6 +147,10 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 words.insert(0, t.text)  # "Under-Secretary": the tagger's preposition
             elif low == "of" and org is None and _of_post(doc, k, words, ctx):
                 words.insert(0, t.text)  # "Secretary of State X", "Chief of Staff X"
+            elif low == "for" and org is None and not portfolio and _for_post(doc, k, words, ctx):
+                # "Secretary of State for Housing X", "Minister for Europe X": the post,
+                # and its portfolio after "for"
+                portfolio, words = ["for", *words], []
             elif (
                 low == "and"
                 and org is None
@@ -189,7 +205,9 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if post is None:
                 continue
             cls, phrase = post
-            lead = max(sent.start, m.start - len(words))
+            if portfolio:
+                phrase = " ".join([phrase, *portfolio]).lower()
+            lead = max(sent.start, m.start - len(words) - len(portfolio))
             while (
                 lead > sent.start
                 and lead > m.start - len(words) - 3
@@ -197,7 +215,7 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 and ctx.names.at(lead - 1) is None
             ):
                 lead -= 1  # ("Scottish First Minister X": the walk stopped at "First")
-            if org is None and unknown_nation(doc[lead : m.start]):
+            if org is None and unknown_nation(doc[lead : m.start - len(portfolio)]):
                 continue  # "Ruritanian Foreign Minister X": a country the lexicon lacks
             if org is None and placed:
                 continue  # a post of the place named before it: its government is no name here
@@ -255,6 +273,15 @@ def _of_post(doc: Doc, k: int, words: list[str], ctx: Context) -> bool:
         return False
     phrase = f"{doc[k - 1].lower_} of {' '.join(words).lower()}"
     return any(p == phrase or p.endswith(f" {phrase}") for p in _OF_POSTS)
+
+
+def _for_post(doc: Doc, k: int, words: list[str], ctx: Context) -> bool:
+    """ "for" at ``k`` between a government's post and its capitalised portfolio."""
+    if not words or k < 1 or not all(w[:1].isupper() or w in ("and", "-") for w in words):
+        return False
+    before = [doc[j].text for j in range(max(0, k - 4), k)]
+    post = post_of(before, ctx)
+    return post is not None and post[0] in ("gov", "uk", "us") and doc[k - 1].text[:1].isupper()
 
 
 _OF_POSTS = frozenset(p for p in vocab().posts if " of " in p)
