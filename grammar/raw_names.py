@@ -134,6 +134,13 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
             or boss_of(doc, t, v)
             or founded_word(t, v)
         ):
+            town = next((r for r in out if r.end == t.i and r.kind == "place"), None)
+            if town is not None and doc[t.i - 1].dep_ == "compound" and doc[t.i - 1].head == t:
+                # "Dubai Airports chief executive X": the town is part of the company's name
+                out.remove(town)
+                out.append(RawName(town.start, t.i + 1, doc[town.start : t.i + 1].text, "org"))
+                taken.add(t.i)
+                continue
             add(RawName(t.i, t.i + 1, t.text, "org"))
     # So is a name the tagger missed after a noun saying what kind of firm it is
     # ("the internet group Arvato", "the carmaker Velta").
