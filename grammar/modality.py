@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from deniable.facts.model import Modality
 from deniable.grammar.headlines import dash_attribution
+from deniable.grammar.namewords import DROPPED_HONORIFICS
 from deniable.grammar.view import Candidate, View
 
 _EVENTS = frozenset({"called", "met", "pictured_with"})
@@ -192,6 +193,8 @@ def _source(v: View, c: Candidate) -> str | None:
         if v.lows[k + n - 1] in ("to", "by"):
             words: list[str] = []
             for j in range(k + n, min(len(v.lows), k + n + 4)):
+                if not words and (v.lows[j] in DROPPED_HONORIFICS or v.lows[j] == "."):
+                    continue  # ("according to Mr. X's spokesman")
                 if not v.toks[j].text.isalpha() or (v.lows[j] in ("the", "a", "an") and words):
                     break
                 if words and words[-1].islower() and v.toks[j].text[:1].isupper():
@@ -338,6 +341,8 @@ def _mention_near(v: View, k: int, c: Candidate) -> str:
         if j in v.at and v.at[j].name and v.at[j].name not in (c.a, c.b):
             return v.at[j].name or ""
     for j in window:
+        if v.lows[j] in DROPPED_HONORIFICS or v.lows[j].rstrip(".") in DROPPED_HONORIFICS:
+            continue  # "according to Mr. X's spokesman": no source called "Mr"
         if j not in v.cover and v.toks[j].text[:1].isupper() and v.toks[j].text.isalpha():
             run = [v.toks[j].text]
             while j + len(run) < len(v.toks) and v.toks[j + len(run)].text[:1].isupper():

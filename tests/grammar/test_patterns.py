@@ -185,6 +185,15 @@ def test_a_title_in_reported_words_is_the_articles_own(knowledge: Knowledge) -> 
     assert sources.get(("Karl Moller", "Danish government")) == ("asserted", "")
 
 
+def test_an_honorific_is_no_source(knowledge: Knowledge) -> None:
+    from deniable.facts.model import Document
+    from deniable.grammar.extract import extract
+
+    text = "Tom Harlan met Jane Doe in May, according to Mr. Bell's spokesman, Ray Cole."
+    facts = extract(Document("t", text), knowledge).facts
+    assert facts and all(f.source not in ("Mr", "Mr.") for f in facts)
+
+
 def test_reported_source_is_named(knowledge: Knowledge, facts, pos) -> None:
     from deniable.facts.model import Document
     from deniable.grammar.extract import extract

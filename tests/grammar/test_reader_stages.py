@@ -388,6 +388,9 @@ def test_a_denied_contact_keeps_its_manner() -> None:
     text = "There was no 'second meeting' between Ann Cole and Rick Dunn, an aide said.\n"
     claims = [f.claim for f in extract(Document("b.txt", text)).facts if f.pred == "met"]
     assert claims == ["second"]
+    text = "Ann Cole and Rick Dunn never attended any business meeting together.\n"
+    claims = [f.claim for f in extract(Document("c.txt", text)).facts if f.pred == "met"]
+    assert claims == ["business"]
 
 
 def test_an_organisation_named_once_in_full_is_that_name_where_the_tagger_cut_it() -> None:
