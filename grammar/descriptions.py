@@ -263,6 +263,10 @@ def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
         elif not owners and low in _COMPANY and names.company is not None:
             # "the company's chairman" in an article about one company
             added.append(Mention(t.i, t.i + 1, names.company, "org"))
+        elif not owners and low in _COMPANY and (here := _named_here(t, names)):
+            # "Wirecard said that … the company's chief compliance officer, X, would …": the
+            # one organisation its own sentence names before it
+            added.append(Mention(t.i, t.i + 1, here, "org"))
         elif not owners and low in _COMPANY | {"bank"} and (only := _only_body(doc, t, names)):
             # "the bank's chairman" where the article has named one organisation so far,
             # in this sentence or the two before
@@ -286,6 +290,17 @@ def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
         ):
             added.append(Mention(t.i, t.i + 1, names.home, "gov"))
     return with_added(names, added)
+
+
+def _named_here(t: Token, names: DocNames) -> str | None:
+    """The one organisation ``t``'s sentence names before it, when it names no other body."""
+    bodies = {
+        m.name
+        for m in names.mentions
+        if t.sent.start <= m.start < t.sent.end and m.kind in ("org", "gov", "party")
+    }
+    before = {m.name for m in names.mentions if t.sent.start <= m.start < t.i and m.kind == "org"}
+    return next(iter(before)) if len(before) == 1 and bodies == before else None
 
 
 def _only_body(doc: Doc, t: Token, names: DocNames) -> str | None:

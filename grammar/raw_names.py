@@ -149,7 +149,7 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
         if (
             t.i not in taken
             and kind_word is not None
-            and kind_word.lower_ in FIRM_WORDS
+            and kind_word.lower_ in _BODY_KINDS
             and (kind_word.head.i == t.i or t.head.i == kind_word.i)
             and (_name_word(t) or (t.pos_ == "NOUN" and t.text[:1].isupper() and t.is_alpha))
             and not t.is_sent_start
@@ -396,6 +396,8 @@ def _name_word(t: Token) -> bool:
 
 
 _NOT_IN_A_NAME = vocab().cues["not_in_a_name"]
+# nouns that say what kind of body the name after them is ("the regulator Bafin")
+_BODY_KINDS = FIRM_WORDS | {"regulator", "watchdog"}
 # first words of countries' long names ("Democratic People's Republic of Korea")
 _LONG_NAME_FIRST = frozenset(k.split()[0] for k in vocab().governments if len(k.split()) > 2)
 # the tagger's labels for what is no one's name (not its WORK_OF_ART, which it also gives
@@ -468,6 +470,19 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
     ):
         toks.pop(0)
         kind = "person"
+    # "Wirecard COO Jan Marsalek": a post inside the tagger's person ends a company's name
+    # before the person's
+    if kind == "person" and len(toks) >= 3:
+        cut = next(
+            (
+                j
+                for j in range(len(toks) - 2, 0, -1)
+                if title_word(toks[j].lower_, v) and all(_name_word(t) for t in toks[j + 1 :])
+            ),
+            None,
+        )
+        if cut is not None:
+            toks = toks[cut + 1 :]
     # "Mr Brown's International Finance Facility": the possessor ends the name.
     for k, t in enumerate(toks):
         if (
