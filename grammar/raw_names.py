@@ -378,6 +378,7 @@ def _given_name(t: Token, v: Vocab) -> bool:
         _name_word(t)
         and not t.is_sent_start  # ("Builder Paul Drew" of a headline: any word is capitalised)
         and not title_word(low, v)
+        and f"{low.rstrip('.')}." not in DROPPED_HONORIFICS  # ("Lt. Gen Michael Flynn")
         and low not in v.parties
         and low not in v.adjectives
         and low not in v.governments

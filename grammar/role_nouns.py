@@ -81,6 +81,8 @@ def org_for(
         home = ctx.names.home
         if home is not None and phrase.split()[-2:] in _NOT_HELD.get(home, ()):
             return None  # "former prime minister X" in an American article: another country's
+        if home not in _SECRETARIES_OF_STATE and "secretary of state" in phrase:
+            return None  # "Assistant Secretary of State X" in a story from Beijing: Washington's
         return home
     if (
         cls == "party"
@@ -94,6 +96,8 @@ def org_for(
 
 
 _ENVOYS = vocab().cues["envoy_posts"]
+# the governments whose ministers are secretaries of state
+_SECRETARIES_OF_STATE = frozenset({"US government", "UK government"})
 # posts a government does not have, so that a bare one in its article is another country's
 _NOT_HELD = {
     "US government": (["prime", "minister"], ["premier"], ["chancellor"], ["pm"]),
