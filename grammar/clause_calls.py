@@ -113,6 +113,8 @@ def _not_a_call(v: Token, ctx: Context) -> bool:
         if c.dep_ in ("dobj", "npadvmod", "dative", "appos")
         and c.lower_ not in _TIME_NOUNS
         and c.lemma_.lower() != "time"  # "called B 14 times": how often, not a name for B
+        # ("called B in 2021, his third call to a leader": what the call was, after a comma)
+        and not (c.lemma_.lower() in _MESSAGES and _after_comma(c))
     ]
     if v.lemma_ == "call" and (
         len(nominal) > 1
@@ -126,6 +128,12 @@ def _not_a_call(v: Token, ctx: Context) -> bool:
     if v.lemma_ in ("call", "ring") and any(_not_a_phone_call(c) for c in v.children):
         return True
     return v.lemma_ in ("call", "ring") and v.tag_ == "VBN" and "auxpass" in deps
+
+
+def _after_comma(c: Token) -> bool:
+    """The phrase of ``c`` is set off by a comma before it."""
+    first = c.left_edge
+    return first.text == "," or (first.i > 0 and c.doc[first.i - 1].text == ",")
 
 
 def _named_aside(g: Token, ctx: Context) -> bool:

@@ -87,6 +87,11 @@ def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 # "met with X transition officials", "met aides to X": not X
                 for c in pairs("met", v, a, [x], "met_their_people", sent):
                     yield replace(c, rejected=True)
+            # "A met B alongside C": C came with A; whom A met the sentence says is B
+            companions = after((v, *(c for c in v.children if c.dep_ == "dobj")), _ALONG, ctx)
+            companions += after(tuple(t for t in v.subtree if t.lower_ == "with"), _ALONG, ctx)
+            for c in pairs("met", v, a, companions, "met_alongside", sent):
+                yield replace(c, rejected=True)
         else:
             # "discussed X with B": the "with" may hang on the verb or on its object
             b = after((v, *(c for c in v.children if c.dep_ == "dobj")), ("with",), ctx)
@@ -400,6 +405,9 @@ def _paired_names(n: Token, ctx: Context) -> list[Mention]:
     if not joined or x.kind not in ("person", "gov") or x.name == y.name:
         return []
     return named
+
+
+_ALONG = ("alongside", "beside")
 
 
 def _ahead(n: Token) -> bool:
