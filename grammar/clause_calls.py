@@ -105,7 +105,9 @@ def _not_a_call(v: Token, ctx: Context) -> bool:
     """ "called it a farce", "called him to testify", "called Bell the worst minister",
     "called for", "called on X to", "was called"."""
     deps = {c.dep_ for c in v.children if not _call_purpose(c) and not _callee(c, ctx)}
-    if deps & {"oprd", "xcomp", "ccomp", "attr", "acomp"}:
+    # ("called him to testify" summons; "phoned him to protest" is a call with a purpose)
+    clauses = {"xcomp", "ccomp"} if v.lemma_ in ("call", "ring") else set()
+    if deps & ({"oprd", "attr", "acomp"} | clauses):
         return True
     nominal = [
         c

@@ -165,7 +165,11 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     }
     for t in tokens:
         # (a headline's "Hartley: …" is often tagged a common noun)
-        if t.i not in taken and t.pos_ in ("PROPN", "NOUN") and t.text in surnames:
+        if t.i in taken or t.text not in surnames:
+            continue
+        # ("May said …" after "Theresa May": the tagger's modal verb, which it also calls a
+        # person)
+        if t.pos_ in ("PROPN", "NOUN") or (t.pos_ in ("AUX", "VERB") and t.ent_type_ == "PERSON"):
             add(RawName(t.i, t.i + 1, t.text, "person"))
     # So is a first name of one person named in full, where the article's people share a
     # surname ("Mukesh is chairman and Anil his deputy" of the Ambani brothers).
