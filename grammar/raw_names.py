@@ -79,14 +79,15 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     for t in tokens:
         add(_nicknamed(doc, t, first_names))
     for t in tokens:
-        if t.i >= 2 and doc[t.i - 1].text in _PARTICLES and _name_word(doc[t.i - 2]):
+        if not (t.lower_ in first_names and t.text[:1].isupper() and t.i + 1 < len(doc)):
+            continue
+        if t.i >= 2 and tokens[t.i - 1].text in _PARTICLES and _name_word(tokens[t.i - 2]):
             continue  # "Tamim bin Hamad Al Thani": a father's name inside the name
-        if t.ent_iob_ == "I" and t.ent_type_ == "PERSON" and _given_name(doc[t.i - 1], v):
+        if t.ent_iob_ == "I" and t.ent_type_ == "PERSON" and _given_name(tokens[t.i - 1], v):
             continue  # "Karine Jean-Pierre": the tagger's name begins at an unknown first name
-        if t.lower_ in first_names and t.text[:1].isupper() and t.i + 1 < len(doc):
-            end = _two_names(doc, t.i, _name_end(doc, t.i + 1, most=3), first_names)
-            if end > t.i + 1:
-                add(RawName(t.i, end, doc[t.i : end].text, "person", first_names[t.lower_]))
+        end = _two_names(doc, t.i, _name_end(doc, t.i + 1, most=3), first_names)
+        if end > t.i + 1:
+            add(RawName(t.i, end, doc[t.i : end].text, "person", first_names[t.lower_]))
     for ent in _joined(doc, v):
         kind = _LABELS.get(ent.label_)
         if kind is not None:
@@ -99,7 +100,7 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     for t in tokens:
         if t.i in taken or not _name_word(t):
             continue
-        if t.i > 0 and _name_word(doc[t.i - 1]) and t.i - 1 not in taken:
+        if t.i > 0 and _name_word(tokens[t.i - 1]) and t.i - 1 not in taken:
             continue  # (inside a run begun before; "Irish Taoiseach X" begins after a name)
         end = _name_end(doc, t.i, most=4)
         start = t.i
@@ -135,7 +136,11 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
             or founded_word(t, v)
         ):
             town = next((r for r in out if r.end == t.i and r.kind == "place"), None)
-            if town is not None and doc[t.i - 1].dep_ == "compound" and doc[t.i - 1].head == t:
+            if (
+                town is not None
+                and tokens[t.i - 1].dep_ == "compound"
+                and tokens[t.i - 1].head == t
+            ):
                 # "Dubai Airports chief executive X": the town is part of the company's name
                 out.remove(town)
                 out.append(RawName(town.start, t.i + 1, doc[town.start : t.i + 1].text, "org"))
@@ -145,7 +150,7 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     # So is a name the tagger missed after a noun saying what kind of firm it is
     # ("the internet group Arvato", "the carmaker Velta").
     for t in tokens:
-        kind_word = doc[t.i - 1] if t.i > 0 else None
+        kind_word = tokens[t.i - 1] if t.i > 0 else None
         if (
             t.i not in taken
             and kind_word is not None
@@ -581,11 +586,13 @@ def _vocab_mention(doc: Doc, t: Token, v: Vocab, min_words: int) -> RawName | No
     """Parties, metonyms and country words the tagger did not mark ("Tory", "No 10")."""
     if not t.text[:1].isupper() or t.lower_ not in _first_words(v):
         return None
-    longest = 6 if t.lower_ in _LONG_NAME_FIRST else 4
+    longest = min(6 if t.lower_ in _LONG_NAME_FIRST else 4, len(doc) - t.i)
+    # (one span for every length: the shorter names are its prefixes)
+    span = doc[t.i : t.i + longest]
+    text, base = span.text.lower(), t.idx
+    ends = [w.idx + len(w.text) - base for w in span]
     for n in range(longest, min_words - 1, -1):
-        if t.i + n > len(doc):
-            continue
-        low = doc[t.i : t.i + n].text.lower()
+        low = text[: ends[n - 1]]
         if low in v.governments and (
             n >= 3 or (n == 1 and t.ent_iob_ == "B" and t.ent_type_ == "PERSON")
         ):
