@@ -245,7 +245,7 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
                 after = next((x for x in named if x and x.kind in ("org", "gov", "party")), None)
             if obj is not None and after is None:
                 # "the owner of the Clarion newspaper": the name before the kind of firm
-                named = [ctx.mention(g) for g in obj.children if g.dep_ == "compound"]
+                named = [ctx.mention(g) for g in obj.children if g.dep_ in ("compound", "nmod")]
                 after = next((x for x in named if x and x.kind in ("org", "party")), None)
             if obj is not None and after is None and obj.lower_ in FIRM_WORDS:
                 # (or the word right after the firm, wherever the parser hung it)

@@ -248,6 +248,11 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             name = (its_org(sent, m.start, ctx) if its else None) or (
                 ctx.names.company or sole_firm(sent, m, ctx)
             )
+            inside = {
+                x.name for x in ctx.mentions_in(sent) if m.start - len(words) <= x.start < m.start
+            }
+            if name in inside:
+                name = None  # "state Transportation Director X": the portfolio, not a firm
         if name is None and org is None and after is None and phrase in _SPEAKERS:
             # "The ministry declined to comment, spokesman X said": the body X speaks for
             name = spoken_for(m, ctx)
