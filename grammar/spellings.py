@@ -148,6 +148,25 @@ def lowercase_ministries(doc: Doc, raw: list[RawName], v: Vocab) -> list[RawName
     lower case is still that country's ministry, where no name covers its words."""
     taken = {i for r in raw for i in range(r.start, r.end)}
     found = [r for t in doc if (r := _lowercase_ministry(doc, t, v)) is not None]
+    # "foreign ministry spokesman X" after "China's foreign ministry": the one ministry of that
+    # portfolio the article names with its country
+    whose: dict[str, set[str]] = {}
+    for r in [*raw, *found]:
+        words = r.text.split()
+        if r.kind != "org" or len(words) < 2 or words[-1] != "Ministry":
+            continue
+        full = r.text
+        if len(words) == 2 and r.start >= 2 and doc[r.start - 1].lower_ in ("'s", "’s"):
+            gov = v.government(doc[r.start - 2].text)  # "China's foreign ministry"
+            full = f"{gov.removesuffix(' government')} {r.text}" if gov else ""
+        if len(full.split()) >= 3:
+            whose.setdefault(" ".join(words[-2:]).lower(), set()).add(full)
+    for t in doc:
+        if t.lower_ != "ministry" or not t.text.islower() or t.i < 1:
+            continue
+        title = f"{doc[t.i - 1].lower_} ministry"
+        if len(whose.get(title, ())) == 1 and not any(r.start <= t.i - 1 < r.end for r in found):
+            found.append(RawName(t.i - 1, t.i + 1, next(iter(whose[title])), "org"))
     new = [r for r in found if not any(i in taken for i in range(r.start, r.end))]
     return sorted([*raw, *new], key=lambda r: r.start) if new else raw
 
