@@ -195,6 +195,8 @@ def _source(v: View, c: Candidate) -> str | None:
             for j in range(k + n, min(len(v.lows), k + n + 4)):
                 if not words and (v.lows[j] in DROPPED_HONORIFICS or v.lows[j] == "."):
                     continue  # ("according to Mr. X's spokesman")
+                if not words and (v.lows[j] in _SOURCE_MODIFIERS or v.lows[j] in ("a", "an")):
+                    continue  # ("according to a senior Iranian official": not "senior")
                 if not v.toks[j].text.isalpha() or (v.lows[j] in ("the", "a", "an") and words):
                     break
                 if words and words[-1].islower() and v.toks[j].text[:1].isupper():
@@ -252,6 +254,12 @@ _ANONYMOUS = frozenset(
 )  # fmt: skip
 
 _RELATIVES = frozenset(["which", "who", "whom", "whose", "when", "where", "while"])
+
+# words before a source's name or kind that are neither ("a senior Iranian official")
+_SOURCE_MODIFIERS = frozenset(
+    ["senior", "top", "former", "unnamed", "anonymous", "other", "two", "three", "several",
+     "local", "western", "foreign", "high-ranking", "leading", "some"]
+)  # fmt: skip
 
 _INFINITIVES = frozenset(["be", "have", "been", "had", "hold", "own", "run", "lead", "head"])
 

@@ -194,6 +194,20 @@ def test_an_honorific_is_no_source(knowledge: Knowledge) -> None:
     assert facts and all(f.source not in ("Mr", "Mr.") for f in facts)
 
 
+def test_a_sources_modifiers_are_not_its_name(knowledge: Knowledge) -> None:
+    from deniable.facts.model import Document
+    from deniable.grammar.extract import extract
+
+    text = (
+        "Iranian President Karim Sadri refused to take a phone call from US President Tom "
+        "Harlan, Iranian officials said.\n\nHarlan had tried to call Sadri several times, "
+        "according to a senior Iranian official."
+    )
+    facts = extract(Document("t", text), knowledge).facts
+    assert facts and all(f.source.endswith("official") for f in facts if f.source)
+    assert any(f.source for f in facts)
+
+
 def test_reported_source_is_named(knowledge: Knowledge, facts, pos) -> None:
     from deniable.facts.model import Document
     from deniable.grammar.extract import extract
