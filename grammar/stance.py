@@ -200,7 +200,28 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
         return Modality.REPORTED, ""  # a headline's "A 'phoned B 50 times'": someone's claim
     if modality is Modality.ASSERTED and sent.start in ctx.quoted and c.pred != "denies":
         return Modality.REPORTED, ctx.quoted[sent.start]  # a quotation's inner sentence
+    if modality is Modality.ASSERTED and c.pred == "pictured_with":
+        publisher = _published_by(v)
+        if publisher:
+            return Modality.REPORTED, publisher  # "photographs published by X show A with B"
     return modality, source
+
+
+def _published_by(v: Token) -> str:
+    """Who published (obtained, released) the picture that is the subject of ``v``."""
+    for subj in v.children:
+        if subj.dep_ != "nsubj":
+            continue
+        for acl in subj.children:
+            if acl.dep_ != "acl" or acl.tag_ != "VBN":
+                continue
+            for agent in acl.children:
+                if agent.dep_ == "agent":
+                    for by in agent.children:
+                        if by.dep_ == "pobj":
+                            words = [t.text for t in by.subtree if t.dep_ != "det"]
+                            return " ".join(words)
+    return ""
 
 
 def _quote_closes(head: Token, conj: Token, sent: Span) -> bool:
