@@ -137,6 +137,7 @@ def args(t: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
         for c in x.children:
             if c.dep_ == "appos":  # "his counterpart, A, and the leader, B"
                 heads += [g for g in c.conjuncts if g not in heads]
+    heads += [g for g in _counted_apposition(t) if g not in heads]
     for x in heads:
         m = ctx.mention(x, speaking)
         if m is None:
@@ -161,6 +162,27 @@ def args(t: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
         if m is not None and m.actor and m not in out:
             out.append(m)
     return out
+
+
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+
+
+def _counted_apposition(t: Token) -> list[Token]:
+    """ "Two associates of X, A and B,": the parser makes A and B conjuncts of X; that
+    there are as many of them as the noun counts says they are the noun's apposition."""
+    count = next((_COUNTS.get(c.lower_) for c in t.children if c.dep_ == "nummod"), None)
+    if count is None or t.tag_ != "NNS":
+        return []
+    for p in t.children:
+        if p.dep_ != "prep" or p.lower_ != "of":
+            continue
+        for x in p.children:
+            if x.dep_ != "pobj":
+                continue
+            named = list(x.conjuncts)
+            if len(named) == count and x.i + 1 < len(t.doc) and t.doc[x.i + 1].text == ",":
+                return named
+    return []
 
 
 def board_owner(x: Token, ctx: Context) -> Mention | None:
