@@ -190,6 +190,15 @@ def board_owner(x: Token, ctx: Context) -> Mention | None:
     board of the energy firm X")."""
     owners = [g for g in x.children if g.dep_ in ("compound", "poss")]
     objs = [g for p in x.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children]
+    # ("the board of directors of X")
+    objs += [
+        o
+        for g in objs
+        if g.lemma_.lower() == "director"
+        for p in g.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for o in p.children
+    ]
     owners += objs + [a for g in objs for a in g.children if a.dep_ == "appos"]
     for g in owners:
         m = ctx.names.at(g.i)

@@ -286,8 +286,16 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 # "A and B held talks", "the two leaders held a summit"; a meal only
                 # "together" (three people who "had lunch" need not have eaten as one)
                 meal = n.lemma_.lower() in _MEALS
-                if not meal or any(c.lower_ == "together" for c in (*v.children, *n.children)):
-                    yield from together(pred, n, v, holders, "held_talks_together", sent, ctx)
+                # ("A, B and C attended the meeting": someone's meeting, named before, which
+                # they sat in on; whether they met one another the sentence does not say)
+                sat_in = v.lemma_ == "attend" and any(
+                    d.dep_ == "det" and d.lower_ in ("the", "this", "that") for d in n.children
+                )
+                found = together(pred, n, v, holders, "held_talks_together", sent, ctx)
+                if sat_in:
+                    yield from (replace(c, rejected=True) for c in found)
+                elif not meal or any(c.lower_ == "together" for c in (*v.children, *n.children)):
+                    yield from found
             else:
                 yield from pairs(pred, n, holders, withs, "held_talks", sent)
         for r in n.children:

@@ -92,6 +92,17 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
         ):
             kinds[r.text] = "person"
     people = {r.text.split()[-1] for r in raw if kinds.get(r.text) == "person" and " " in r.text}
+    # "Wang" after "Wang Qishan": a family name written first, where the first word is no
+    # one's given name
+    people |= {
+        words[0]
+        for r in raw
+        if kinds.get(r.text) == "person"
+        and len(words := r.text.split()) == 2
+        and words[0].lower() not in lexicon().first_names
+        and words[0][:1].isupper()
+        and not r.gender
+    }
     for text, kind in kinds.items():
         if kind in ("org", "place") and text in people and text.lower() not in v.governments:
             kinds[text] = "person"  # the surname of someone just found to be a person

@@ -161,12 +161,14 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         return
     board = _of_board(noun)
     if board is not None:
-        # "a member of the board of X": X's board member, whatever the post says of boards
+        # "a member of the board of X", "chairman of the board of directors of X": X's
         owner = board_owner(board, ctx)
         if owner is not None and owner.name != m.name:
+            member = noun.lemma_.lower() in ("member", "director")
             yield Candidate(
                 "role", m.name, owner.name, m.end - 1, min(noun.i, m.start),
-                max(owner.end, m.end), "role_in_apposition", role="board member",
+                max(owner.end, m.end), "role_in_apposition",
+                role="board member" if member else noun.lower_,
             )  # fmt: skip
         return
     doc = ctx.doc
@@ -375,7 +377,7 @@ def _of_tail(noun: Token, ctx: Context) -> Token | None:
 
 def _of_board(noun: Token) -> Token | None:
     """The board of "a member (a director) of the board of X"."""
-    if noun.lemma_.lower() not in ("member", "director"):
+    if noun.lemma_.lower() not in ("member", "director", "chairman", "chairwoman", "chair"):
         return None
     for c in noun.children:
         if c.dep_ == "prep" and c.lower_ == "of":
