@@ -110,8 +110,11 @@ def depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
             )
             if author is False and head.dep_ == "pobj" and noun.lower_ == "by":
                 made = noun.head
-                if made.dep_ in ("acl", "relcl") and made.pos_ == "VERB":
-                    made = made.head  # "claims made by X", "the report published by X"
+                # "claims made by X", "the report published by X"; not the claim's own
+                # clause, "claims that she was paid by X"
+                content = any(g.dep_ in ("mark", "nsubj", "nsubjpass") for g in made.children)
+                if made.dep_ in ("acl", "relcl") and made.pos_ == "VERB" and not content:
+                    made = made.head
                 author = made.lemma_.lower() in _REPORT_NOUNS
             if (
                 not people_noun

@@ -348,7 +348,7 @@ def deny_claims(v: View) -> None:
         if denier is None:
             continue
         about = _claim_subjects(v, k, denier)
-        if not about and noun in _REPORT_NOUNS and not pointing and v.low(j + 1) not in _TOPIC:
+        if not about and noun in _REPORT_NOUNS and not pointing and v.low(j + 1) not in _OWN_WORDS:
             # ("denied allegations of bribery" says what they were: not the reports before)
             about = _reported_parties(v, denier)
         for name in about:
@@ -365,6 +365,7 @@ def deny_claims(v: View) -> None:
 
 _REPORT_NOUNS = frozenset(["reports", "report", "claims", "allegations", "accusations"])
 _TOPIC = frozenset(["of", "about", "over", "regarding", "concerning"])
+_OWN_WORDS = _TOPIC | {"by"}
 _FUNCTION_WORDS = frozenset(
     ["in", "on", "at", "for", "to", "by", "from", "into", "last", "this", "that", "his", "her",
      "their", "its", "he", "she", "they", "it", "was", "were", "is", "are", "be", "been"]
@@ -419,7 +420,8 @@ def _claim_subjects(v: View, k: int, denier: str) -> list[str]:
     out: list[str] = []
     if key and key[0] in ("claims", "claim"):
         key = []
-    topic = bool(key) and k + 2 < len(v.lows) and v.lows[k + 2] in _TOPIC
+    # ("allegations of bribery", "allegations by X that …": the claim says what it is)
+    topic = bool(key) and k + 2 < len(v.lows) and v.lows[k + 2] in (*_TOPIC, "by", "that")
     # (the claim's own words, not "in" or "2017", find the sentence it comes from)
     key = [w for w in key if w.isalpha() and w not in _FUNCTION_WORDS]
     if topic and not key:
