@@ -66,6 +66,8 @@ def org_for(
         return (seat_name(org, ctx) if org.kind == "gov" else None) or org.name
     if after is not None and after.kind == "gov" and cls in ("gov", "head"):
         return after.name
+    if after is not None and after.kind in ("org", "party") and cls in ("job", "party"):
+        return after.name  # "analyst X of Lumora Securities"
     if after is not None and after.kind == "place" and cls in ("gov", "head"):
         return None  # "Defence Minister X of Zemlia": a country the lexicon does not know
     if cls == "us":
