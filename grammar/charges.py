@@ -438,6 +438,8 @@ def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
             who = named_authority(subj, ctx) if subj is not None else None
             if who is not None:
                 return who
+    if any(t.lemma_.lower() in ("extradite", "extradition") for t in sent):
+        return "prosecutors"  # "extradited to the US to face charges": that country's, unnamed
     # An authority named charging someone elsewhere in the article counts only when it is
     # the article's one such authority (a second regulator or a foreign court may be the one).
     named = {
