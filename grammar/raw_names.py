@@ -594,7 +594,9 @@ def _vocab_mention(doc: Doc, t: Token, v: Vocab, min_words: int) -> RawName | No
     for n in range(longest, min_words - 1, -1):
         low = text[: ends[n - 1]]
         if low in v.governments and (
-            n >= 3 or (n == 1 and t.ent_iob_ == "B" and t.ent_type_ == "PERSON")
+            n >= 3
+            or (n == 1 and t.ent_iob_ == "B" and t.ent_type_ == "PERSON")
+            or (n == 2 and (low in v.adjectives or low in country_words()))  # "Sri Lankan"
         ):
             # a country's long official name, which the tagger tends to cut in two, or a
             # country's word it ran into a person's name ("Qatari Emir Tamim")
