@@ -91,6 +91,8 @@ def the_two(t: Token, ctx: Context) -> list[Mention]:
     """ "The two men met", "the two did not connect", "both leaders": the two people named
     just before, when there are exactly two (in the sentence so far, else in the nearest of
     the two sentences before that names anyone)."""
+    if t.lower_ == "they" and t.dep_ == "nsubj":
+        return _they_two(t, ctx)
     det = {c.lower_ for c in t.children if c.dep_ in ("det", "predet", "nummod")}
     pair = (t.lower_ in ("two", "pair") and "the" in det) or (
         (t.lower_ in _PAIR_NOUNS or t.lemma_.lower() in _PAIR_NOUNS)
@@ -121,6 +123,29 @@ def the_two(t: Token, ctx: Context) -> list[Mention]:
         if people:
             return []  # someone else named since: "the two" is no longer plain
     return []
+
+
+def _they_two(t: Token, ctx: Context) -> list[Mention]:
+    """ "A and B have known each other for years. They met in 2015": "they" opening the
+    next sentence is the pair the sentence before has as its subject, when it names no one
+    else."""
+    doc = t.doc
+    sent = t.sent
+    if sent.start == 0 or any(
+        sent.start <= m.start < t.i and m.kind == "person" for m in ctx.names.mentions
+    ):
+        return []
+    prev = doc[sent.start - 1].sent
+    people = {
+        m.name
+        for m in ctx.names.mentions
+        if prev.start <= m.start < prev.end and m.kind == "person"
+    }
+    subject = next((c for c in prev.root.children if c.dep_ == "nsubj"), None)
+    if subject is None or len(people) != 2:
+        return []
+    pair = [m for x in (subject, *subject.conjuncts) if (m := ctx.mention(x)) is not None]
+    return pair if len(pair) == 2 and {m.name for m in pair} == people else []
 
 
 def _according_to(t: Token) -> bool:

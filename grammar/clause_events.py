@@ -54,7 +54,13 @@ def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
             # "A dined with B": at one table ("A did dine with B": the tagger's noun)
             verb = v if v.pos_ == "VERB" else v.head
             b = after((v,) if verb is v else (v, verb), ("with",), ctx)
-            yield from pairs("met", v, subjects(verb, ctx), b, "dined_with", sent)
+            a = subjects(verb, ctx)
+            if not b and len(a) > 1 and any(c.lower_ == "together" for c in verb.children):
+                # "A, a banker, and B, a lawyer, dined together"
+                for x, y in combinations(a, 2):
+                    yield from pairs("met", v, [x], [y], "dined_together", sent)
+                continue
+            yield from pairs("met", v, a, b, "dined_with", sent)
             continue
         if v.pos_ != "VERB" or v.lemma_ not in ("meet", "discuss", "sit"):
             continue
