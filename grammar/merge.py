@@ -286,11 +286,10 @@ def _unread_names(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]
             and all(p[:1].isupper() for p in parts)
         )
 
-    people = {m.name for m in reading.names if m.kind == "person"}
-
     def captioned(f: Fact) -> bool:
-        # "X Denies Having Sex with Y" of a title-case headline is no caption of a photograph
-        return f.evidence.pattern == "caption_with" and not set(f.args) <= people
+        # "X Denies Having Sex with Y" of a title-case headline is no caption of a photograph:
+        # its words are no names the reader found
+        return f.evidence.pattern == "caption_with" and not set(f.args) <= names
 
     return [
         f
