@@ -95,12 +95,12 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
     # "Wang" after "Wang Qishan": a family name written first, where the first word is no
     # one's given name
     people |= {
-        words[0]
+        parts[0]
         for r in raw
         if kinds.get(r.text) == "person"
-        and len(words := r.text.split()) == 2
-        and words[0].lower() not in lexicon().first_names
-        and words[0][:1].isupper()
+        and len(parts := r.text.split()) == 2
+        and parts[0].lower() not in lexicon().first_names
+        and parts[0][:1].isupper()
         and not r.gender
     }
     for text, kind in kinds.items():

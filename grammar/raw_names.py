@@ -10,7 +10,6 @@ canonical names.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Span
@@ -24,6 +23,15 @@ from deniable.grammar.company_words import (
 )
 from deniable.grammar.kinds import FIRM_WORDS, leader_surnames
 from deniable.grammar.lexicon import lexicon
+from deniable.grammar.name_runs import (
+    RawName,
+    given_name,
+    honorific_name,
+    name_end,
+    name_word,
+    nicknamed,
+    two_names,
+)
 from deniable.grammar.namewords import CALENDAR_WORDS, DROPPED_HONORIFICS, KEPT_HONORIFICS
 from deniable.grammar.vocab import Vocab, vocab
 from deniable.grammar.word_kinds import country_words, date_word, ends_post, title_word
@@ -40,15 +48,6 @@ _WEEKDAYS = frozenset(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 )
 _SUFFIXES = vocab().cues["suffixes"]
-
-
-@dataclass(slots=True)
-class RawName:
-    start: int
-    end: int
-    text: str
-    kind: str
-    gender: str = ""
 
 
 _PORTFOLIOS = vocab().cues["portfolios"]
@@ -73,19 +72,19 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     for t in tokens:
         low = t.lower_
         if (low in DROPPED_HONORIFICS or low in KEPT_HONORIFICS) and t.text[:1].isupper():
-            add(_honorific_name(doc, t))
+            add(honorific_name(doc, t))
     # A known first name and a capitalised word are a person whatever the tagger says.
     first_names = lexicon().first_names
     for t in tokens:
-        add(_nicknamed(doc, t, first_names))
+        add(nicknamed(doc, t, first_names))
     for t in tokens:
         if not (t.lower_ in first_names and t.text[:1].isupper() and t.i + 1 < len(doc)):
             continue
-        if t.i >= 2 and tokens[t.i - 1].text in _PARTICLES and _name_word(tokens[t.i - 2]):
+        if t.i >= 2 and tokens[t.i - 1].text in _PARTICLES and name_word(tokens[t.i - 2]):
             continue  # "Tamim bin Hamad Al Thani": a father's name inside the name
-        if t.ent_iob_ == "I" and t.ent_type_ == "PERSON" and _given_name(tokens[t.i - 1], v):
+        if t.ent_iob_ == "I" and t.ent_type_ == "PERSON" and given_name(tokens[t.i - 1], v):
             continue  # "Karine Jean-Pierre": the tagger's name begins at an unknown first name
-        end = _two_names(doc, t.i, _name_end(doc, t.i + 1, most=3), first_names)
+        end = two_names(doc, t.i, name_end(doc, t.i + 1, most=3), first_names)
         if end > t.i + 1:
             add(RawName(t.i, end, doc[t.i : end].text, "person", first_names[t.lower_]))
     for ent in _joined(doc, v):
@@ -98,11 +97,11 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     # Two or three capitalised proper nouns the tagger left unnamed ("Ivy Lamb") are a name:
     # an organisation if the last word says so, a person otherwise.
     for t in tokens:
-        if t.i in taken or not _name_word(t):
+        if t.i in taken or not name_word(t):
             continue
-        if t.i > 0 and _name_word(tokens[t.i - 1]) and t.i - 1 not in taken:
+        if t.i > 0 and name_word(tokens[t.i - 1]) and t.i - 1 not in taken:
             continue  # (inside a run begun before; "Irish Taoiseach X" begins after a name)
-        end = _name_end(doc, t.i, most=4)
+        end = name_end(doc, t.i, most=4)
         start = t.i
         # "Labour Tom Rusk", "Mayor Ann Cole": a party, a nationality or a title before the
         # name is not part of it
@@ -156,10 +155,10 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
             and kind_word is not None
             and kind_word.lower_ in _BODY_KINDS
             and (kind_word.head.i == t.i or t.head.i == kind_word.i)
-            and (_name_word(t) or (t.pos_ == "NOUN" and t.text[:1].isupper() and t.is_alpha))
+            and (name_word(t) or (t.pos_ == "NOUN" and t.text[:1].isupper() and t.is_alpha))
             and not t.is_sent_start
         ):
-            end = max(_name_end(doc, t.i, most=3), t.i + 1)
+            end = max(name_end(doc, t.i, most=3), t.i + 1)
             if not any(i in taken for i in range(t.i, end)):
                 add(RawName(t.i, end, doc[t.i : end].text, "org"))
     # A surname the tagger missed once is still the person it names elsewhere in full.
@@ -268,143 +267,6 @@ def _parts(start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
     return list(zip([start, *(c + 1 for c in cuts)], [*cuts, end], strict=True))
 
 
-_NICK_MARKS = frozenset({("(", ")"), ("‘", "’"), ("'", "'"), ("“", "”"), ('"', '"')})
-
-
-def _nicknamed(doc: Doc, t: Token, first_names: dict[str, str]) -> RawName | None:
-    """ "James (Trey) Smith", "Dmitry 'Wagner' Utkin": a nickname in brackets or quotation
-    marks inside a name is no part of it."""
-    if t.lower_ not in first_names or not t.text[:1].isupper():
-        return None
-    words = doc[t.i + 1 : t.i + 5]
-    if len(words) < 4 or (words[0].text, words[2].text) not in _NICK_MARKS:
-        return None
-    nick, last = words[1], words[3]
-    # (the marks say it is a name, whatever the tagger made of its last word)
-    surname = _name_word(last) or (last.is_alpha and last.text[:1].isupper())
-    if not (nick.is_alpha and nick.text[:1].isupper() and surname):
-        return None
-    return RawName(t.i, last.i + 1, f"{t.text} {last.text}", "person", first_names[t.lower_])
-
-
-def _two_names(doc: Doc, start: int, end: int, first_names: dict[str, str]) -> int:
-    """Where a second person's name begins inside a run of name words ("President A B
-    C D", the aide C D named right after A B): at a first name whose name the article also
-    writes on its own more often than the whole run."""
-    for j in range(start + 2, end - 1):
-        if doc[j].lower_ in first_names:
-            right, whole = doc[j:end].text, doc[start:end].text
-            if doc.text.count(right) > doc.text.count(whole):
-                return j
-    return end
-
-
-def _name_end(doc: Doc, i: int, most: int = 5) -> int:
-    """The end of the run of name words from ``i`` ("Kilroy-Silk" is one name)."""
-    end = i
-    words = 0  # hyphens and particles do not count towards ``most``
-    while end < len(doc) and (words < most or not _name_word(doc[end])):
-        t = doc[end]
-        if _name_word(t):
-            words += 1
-        elif not (
-            (t.text == "-" and end + 1 < len(doc) and _name_word(doc[end + 1]))
-            or (
-                # "Mohammed bin Salman", "Ursula von der Leyen", "Abdel Fattah al-Sisi":
-                # particles inside a name
-                end > i
-                and t.text in _PARTICLES
-                and end + 2 < len(doc)
-                and (
-                    _name_word(doc[end + 1])
-                    or doc[end + 1].text in _PARTICLES
-                    or (doc[end + 1].text == "-" and _name_word(doc[end + 2]))
-                )
-            )
-        ):
-            break
-        end += 1
-    while end > i and (doc[end - 1].text in _PARTICLES or doc[end - 1].text == "-"):
-        end -= 1
-    return end
-
-
-def _honorific_name(doc: Doc, t: Token) -> RawName | None:
-    end = _name_end(doc, t.i + 1)
-    if end == t.i + 1:
-        return None
-    low = t.lower_
-    words = [doc[t.i + 1 : end].text]
-    nick = doc[end : end + 4]
-    if (
-        end - t.i == 2
-        and len(nick) == 4
-        and (nick[0].text, nick[2].text) in _NICK_MARKS
-        and nick[1].is_alpha
-        and nick[1].text[:1].isupper()
-        and (_name_word(nick[3]) or (nick[3].is_alpha and nick[3].text[:1].isupper()))
-    ):
-        # "Rep. Randy 'Duke' X": the nickname in quotation marks is no part of the name
-        words = [f"{words[0]} {nick[3].text}"]
-        end += 4
-    if f"{low} {words[0]}".lower() in vocab().posts:
-        return None  # "Lord Chancellor" is a post, not a lord
-    if low in ("lord", "lady", "baroness", "baron") and _seat_of(doc, end):
-        # "Lord Irvine of Lairg": a peer's title names the place he is lord of
-        words.append(doc[end : end + 2].text)
-        end += 2
-    if low == "prince" and t.i > 0 and doc[t.i - 1].lower_ == "crown":
-        # "Crown Prince X" is a post: the name is X alone
-        return RawName(t.i + 1, end, words[0], "person", "m")
-    if low in KEPT_HONORIFICS:
-        text = " ".join([t.text, *words])
-        gender = KEPT_HONORIFICS[low]
-    else:
-        text = " ".join(words)
-        gender = DROPPED_HONORIFICS[low]
-    return RawName(t.i, end, text, "person", gender)
-
-
-def _seat_of(doc: Doc, end: int) -> bool:
-    """ "of Lairg" after a peer's name: one capitalised place word that is no country and no
-    organisation, ending the name."""
-    if end + 1 >= len(doc) or doc[end].lower_ != "of":
-        return False
-    place = doc[end + 1]
-    after = doc[end + 2] if end + 2 < len(doc) else None
-    return (
-        _name_word(place)
-        and place.ent_type_ not in ("ORG", "NORP")
-        and place.lower_ not in vocab().governments
-        and (after is None or not _name_word(after))
-    )
-
-
-def _given_name(t: Token, v: Vocab) -> bool:
-    """``t`` is a capitalised word of a person's name, not a title, party or nationality."""
-    low = t.lower_
-    return (
-        _name_word(t)
-        and not t.is_sent_start  # ("Builder Paul Drew" of a headline: any word is capitalised)
-        and not title_word(low, v)
-        and f"{low.rstrip('.')}." not in DROPPED_HONORIFICS  # ("Lt. Gen Michael Flynn")
-        and low not in v.parties
-        and low not in v.adjectives
-        and low not in v.governments
-    )
-
-
-def _name_word(t: Token) -> bool:
-    return (
-        t.pos_ == "PROPN"
-        and not date_word(t)
-        and t.text[:1].isupper()
-        and t.lower_ not in _SUFFIXES
-        and t.lower_ not in DROPPED_HONORIFICS
-        and not t.is_punct
-    )
-
-
 _NOT_IN_A_NAME = vocab().cues["not_in_a_name"]
 # nouns that say what kind of body the name after them is ("the regulator Bafin")
 _BODY_KINDS = FIRM_WORDS | {"regulator", "watchdog"}
@@ -487,7 +349,7 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
             (
                 j
                 for j in range(len(toks) - 2, 0, -1)
-                if title_word(toks[j].lower_, v) and all(_name_word(t) for t in toks[j + 1 :])
+                if title_word(toks[j].lower_, v) and all(name_word(t) for t in toks[j + 1 :])
             ),
             None,
         )
@@ -550,7 +412,7 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
     ):
         # "Muslim Council of Britain", "Bank of England": the tagger stops at "of"; not
         # "the committee of Russia's upper house", whose "of" names another body
-        stop = _name_end(doc, end + 1, most=3)
+        stop = name_end(doc, end + 1, most=3)
         if stop >= len(doc) or doc[stop].lower_ not in ("'s", "’s"):
             end = stop
     if kind in ("gpe", "org") and end < len(doc) and doc[end].lower_ == "police":

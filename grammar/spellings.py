@@ -94,11 +94,11 @@ def resolve_person(
         # "Bin Salman", "Van der Berg" opening a sentence after "Mohammed bin Salman", "Alex
         # van der Berg"
         particle = words[0].lower() in _PATRONYMICS | _PARTICLES
-        ending = " " + " ".join([words[0].lower(), *words[1:]]) if particle else ""
+        lowered = " " + " ".join([words[0].lower(), *words[1:]]) if particle else ""
         longer = {
             n
             for _pos, n in full.get(words[-1], [])
-            if n.endswith(f" {r.text}") or (ending and n.endswith(ending))
+            if n.endswith(f" {r.text}") or (lowered and n.endswith(lowered))
         }
         longer.discard(r.text)
         return longer.pop() if len(longer) == 1 else ""
