@@ -37,7 +37,8 @@ from deniable.grammar.kind_descriptions import ambiguous_kinds, with_kind_descri
 from deniable.grammar.names import read_names
 from deniable.grammar.nlp import MAX_BLOCK, parse
 from deniable.grammar.quotes import inner_sentences, quotations
-from deniable.grammar.stance import decide, speaker_of
+from deniable.grammar.sources import speaker_of
+from deniable.grammar.stance import decide
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:

@@ -22,6 +22,7 @@ from deniable.grammar.negation import calls_off as _calls_off
 from deniable.grammar.negation import declined as _declined
 from deniable.grammar.negation import negated as _negated
 from deniable.grammar.negation import no_memory_of as _no_memory_of
+from deniable.grammar.sources import according, said_after, speaker
 from deniable.grammar.vocab import vocab, word_forms
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
         if presupposed:
             # "failed to disclose the meetings": only who says so can change how it was said
             if lemma in _SPEECH and rel in ("ccomp", "parataxis") and modality is Modality.ASSERTED:
-                modality, source = Modality.REPORTED, _speaker(cur, ctx)
+                modality, source = Modality.REPORTED, speaker(cur, ctx)
             child, cur = cur, cur.head
             continue
         if cur.pos_ in ("VERB", "AUX"):
@@ -126,7 +127,7 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
                 return Modality.NEGATED, ""  # "A was not among those indicted"
             if lemma in _SUSPECT and rel == "ccomp" and not _negated(cur):
                 # "Officials suspect A met B": a suspicion, whoever holds it
-                return Modality.ALLEGED, _speaker(cur, ctx)
+                return Modality.ALLEGED, speaker(cur, ctx)
             if lemma in _HEARSAY and rel == "ccomp" and _impersonal(cur):
                 return Modality.ALLEGED, ""  # "it is alleged (believed) that A met B"
             fronted = rel == "advcl" and child.i < cur.i and child.tag_ == "VBG"
@@ -138,13 +139,13 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
                 if _negated(cur):
                     return None, ""
                 if modality is Modality.ASSERTED:
-                    modality, source = Modality.REPORTED, _speaker(cur, ctx)
+                    modality, source = Modality.REPORTED, speaker(cur, ctx)
             if rel == "xcomp" and lemma in _CLAIMS_TO:
                 # "A is alleged to have met B" is hedged; "A claimed to have met B" is A's word
                 if any(g.dep_ in ("nsubjpass", "auxpass") for g in cur.children):
                     return Modality.ALLEGED, ""
                 if modality is Modality.ASSERTED:
-                    modality, source = Modality.REPORTED, _speaker(cur, ctx)
+                    modality, source = Modality.REPORTED, speaker(cur, ctx)
                 child, cur = cur, cur.head
                 continue
             if rel == "xcomp":
@@ -175,7 +176,7 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     if c.pred != "denies" and _denied_after(v):
         return None, ""  # "A met B, a claim he denies"
     if modality is Modality.ASSERTED:
-        said = _said_after(v, ctx)
+        said = said_after(v, ctx)
         if said is not None:
             modality, source = Modality.REPORTED, said
     offence = _offence(v) if c.pred == "indicted_by" else set()
@@ -190,9 +191,9 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
         or _hedged_noun(v)
     ):
         return Modality.ALLEGED, source
-    according = _according(sent, ctx)
-    if according and modality is Modality.ASSERTED:
-        return Modality.REPORTED, according
+    named = according(sent, ctx)
+    if named and modality is Modality.ASSERTED:
+        return Modality.REPORTED, named
     tagged = dash_attribution([t.text for t in sent]) if modality is Modality.ASSERTED else None
     if tagged is not None:
         return Modality.REPORTED, tagged  # a headline's "A met B - sources", "… - Interfax"
@@ -200,28 +201,20 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
         return Modality.REPORTED, ""  # a headline's "A 'phoned B 50 times'": someone's claim
     if modality is Modality.ASSERTED and sent.start in ctx.quoted and c.pred != "denies":
         return Modality.REPORTED, ctx.quoted[sent.start]  # a quotation's inner sentence
-    if modality is Modality.ASSERTED and c.pred == "pictured_with":
-        publisher = _published_by(v)
-        if publisher:
-            return Modality.REPORTED, publisher  # "photographs published by X show A with B"
+    if modality is Modality.ASSERTED and c.pred == "pictured_with" and _published(v):
+        return Modality.REPORTED, speaker(v, ctx)  # "photographs published by X show A with B"
     return modality, source
 
 
-def _published_by(v: Token) -> str:
-    """Who published (obtained, released) the picture that is the subject of ``v``."""
-    for subj in v.children:
-        if subj.dep_ != "nsubj":
-            continue
-        for acl in subj.children:
-            if acl.dep_ != "acl" or acl.tag_ != "VBN":
-                continue
-            for agent in acl.children:
-                if agent.dep_ == "agent":
-                    for by in agent.children:
-                        if by.dep_ == "pobj":
-                            words = [t.text for t in by.subtree if t.dep_ != "det"]
-                            return " ".join(words)
-    return ""
+def _published(v: Token) -> bool:
+    """The subject of ``v`` is a picture someone published, obtained or released ("photographs
+    published by X show …")."""
+    return any(
+        acl.dep_ == "acl" and acl.tag_ == "VBN" and any(a.dep_ == "agent" for a in acl.children)
+        for subj in v.children
+        if subj.dep_ == "nsubj"
+        for acl in subj.children
+    )
 
 
 def _quote_closes(head: Token, conj: Token, sent: Span) -> bool:
@@ -264,50 +257,6 @@ def _denied_after(v: Token) -> bool:
                 for r in t.children)
         for t in v.subtree
     )  # fmt: skip
-
-
-def speaker_of(v: Token, ctx: Context) -> str | None:
-    """Who speaks through the speech verb ``v``, or None when it has no subject."""
-    if not any(c.dep_ == "nsubj" for c in v.children):
-        return None
-    return _speaker(v, ctx)
-
-
-def _said_after(v: Token, ctx: Context) -> str | None:
-    """ "A met B, the Post reported": the parser may hang the trailing attribution on the
-    clause it attributes, as a dependent of the verb rather than its head."""
-    for h in (v, *v.ancestors):
-        for c in h.children:
-            if (
-                c.dep_ in ("advcl", "parataxis")
-                and c.i > v.i
-                and c.lemma_.lower() in _SPEECH
-                and _before(c, ctx) in (",", "—", "–")
-                and any(g.dep_ == "nsubj" for g in c.children)
-                and not _negated(c)
-            ):
-                return _speaker(c, ctx)
-    for t in v.subtree:
-        # "A met B, the BBC understands": or on an argument, as its apposition
-        if (
-            t.dep_ == "appos"
-            and t.pos_ == "VERB"
-            and t.i > v.i
-            and t.lemma_.lower() in _SPEECH
-            and all(x.is_punct or x.is_space for x in ctx.doc[t.right_edge.i + 1 : t.sent.end])
-            and _before(t, ctx) in (",", "—", "–")
-            and not _negated(t)
-        ):
-            return _speaker(t, ctx) or None
-    return None
-
-
-def _before(c: Token, ctx: Context) -> str:
-    """The punctuation that opens ``c``'s phrase, or the token just before it."""
-    first = ctx.doc[c.left_edge.i]
-    if first.is_punct:
-        return first.text
-    return ctx.doc[first.i - 1].text if first.i > 0 else ""
 
 
 def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
@@ -462,61 +411,3 @@ def _hedged(v: Token) -> bool:
     """ "is believed to have met", "is suspected of meeting"."""
     h = v.head
     return h.lemma_ in ("believe", "suspect", "think", "rumour", "rumor") and h.tag_ == "VBN"
-
-
-def _speaker(v: Token, ctx: Context) -> str:
-    """Who says it: the name of the speech verb's subject, or its noun phrase as written."""
-    for c in v.children:
-        if c.dep_ == "nsubj":
-            m = ctx.mention(c, speaking=True)
-            if m is not None:
-                return m.name
-            if c.pos_ == "PRON":
-                return ""
-            named = [x for a in c.children if a.dep_ == "appos" and (x := ctx.mention(a))]
-            if named and named[0].kind == "person":
-                return named[0].name  # "One of the men, A, said"
-            # "Emails seen by Reuters show …": the outlet that saw them is the source
-            for acl in c.children:
-                if acl.dep_ == "acl" and acl.tag_ == "VBN":
-                    for agent in acl.children:
-                        if agent.dep_ == "agent":
-                            obj = next((g for g in agent.children if g.dep_ == "pobj"), None)
-                            if obj is None and agent.i + 1 < len(ctx.doc):
-                                obj = ctx.doc[agent.i + 1]  # the parser may lose the object
-                            m = ctx.mention(obj, speaking=True) if obj is not None else None
-                            if m is not None:
-                                return m.name
-            return _as_written(c, ctx)
-    for c in v.children:
-        if c.dep_ == "compound" and (m := ctx.mention(c, speaking=True)) is not None:
-            return m.name  # ", the BBC understands": the parser took the outlet for a compound
-    return ""
-
-
-def _as_written(n: Token, ctx: Context) -> str:
-    """A source's noun phrase as written, up to a clause that qualifies it ("court
-    documents filed on Tuesday" is "court documents")."""
-    end = n.i + 1
-    while end <= n.right_edge.i and ctx.doc[end].dep_ not in ("acl", "relcl", "punct"):
-        end += 1
-    # ("an official who asked not to be named": the clause begins at its "who")
-    clauses = [c.left_edge.i for c in n.children if c.dep_ in ("acl", "relcl") and c.i > n.i]
-    end = min([end, *clauses])
-    words = ctx.doc[n.left_edge.i : end]
-    if {t.lower_ for t in words} <= _ANONYMOUS:
-        return ""  # "reports say": reported, by no one a reader could count as a source
-    return words.text
-
-
-_ANONYMOUS = frozenset({"reports", "report", "media", "the", "some", "it", "several", "many"})
-
-
-def _according(sent: Span, ctx: Context) -> str:
-    for t in sent:
-        if t.lower_ == "according" and t.i + 2 < sent.end and ctx.doc[t.i + 1].lower_ == "to":
-            obj = next((g for g in ctx.doc[t.i + 1].children if g.dep_ == "pobj"), None)
-            if obj is not None:
-                m = ctx.mention(obj, speaking=True)
-                return m.name if m else _as_written(obj, ctx)
-    return ""
