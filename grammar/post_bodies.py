@@ -1,7 +1,8 @@
 """The body a post written before a name belongs to, read from the words around it where
 the tagger named no body: a club named for its town ("Leeds United chairman X"), a company's
 name that ends in a country's ("Seven-Eleven Japan President X"), capitalised words before
-the post ("Gazprom chairman X").
+the post ("Gazprom chairman X"); and how a post is written around the name ("Secretary of
+State X", "Minister for Europe X", "President X of Y", a company officer's post).
 
 Helpers of :func:`deniable.grammar.role_phrases.role_before_name`: pure functions of the
 words and the document context.
@@ -18,6 +19,8 @@ from deniable.grammar.role_nouns import post_of
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from deniable.grammar.candidate import Context
 
 _FORMER = vocab().cues["former"]
@@ -98,3 +101,52 @@ def _capitalised_elsewhere(word: str, ctx: Context) -> bool:
     """A sentence's first word is capitalised anyway: trust it as a name only if the article
     capitalises it elsewhere too."""
     return any(t.text == word and t.i > t.sent.start for t in ctx.doc)
+
+
+def of_post(doc: Doc, k: int, words: list[str], ctx: Context) -> bool:
+    """ "of" at ``k`` inside a post written with it ("secretary of state")."""
+    if not words or k < 1:
+        return False
+    phrase = f"{doc[k - 1].lower_} of {' '.join(words).lower()}"
+    return any(p == phrase or p.endswith(f" {phrase}") for p in _OF_POSTS)
+
+
+def for_post(doc: Doc, k: int, words: list[str], ctx: Context) -> bool:
+    """ "for" at ``k`` between a government's post and its capitalised portfolio."""
+    if not words or k < 1 or not all(w[:1].isupper() or w in ("and", "-") for w in words):
+        return False
+    before = [doc[j].text for j in range(max(0, k - 4), k)]
+    post = post_of(before, ctx)
+    return post is not None and post[0] in ("gov", "uk", "us") and doc[k - 1].text[:1].isupper()
+
+
+_OF_POSTS = frozenset(p for p in vocab().posts if " of " in p)
+
+
+def of_after(m: Mention, ctx: Context) -> Mention | None:
+    """ "President Nestor Kirchner of Argentina": the country after the name."""
+    doc = ctx.doc
+    if m.end + 1 < len(doc) and doc[m.end].lower_ == "of":
+        return ctx.names.at(m.end + 1)
+    return None
+
+
+def of_unknown(m: Mention, ctx: Context) -> bool:
+    """ "X of Zemlia": a proper name after "of" that names no one the reader knows."""
+    doc = ctx.doc
+    k = m.end + 1
+    return (
+        k < len(doc)
+        and doc[m.end].lower_ == "of"
+        and doc[k].pos_ == "PROPN"
+        and ctx.names.at(k) is None
+    )
+
+
+_OFFICERS = vocab().cues["officer_posts"]
+
+
+def officer_post(cls: str, phrase: str) -> bool:
+    """A company officer's post ("chief executive", "finance director")."""
+    # "chairman" is a party's post too; named alone in an article about a company, the firm's
+    return cls in ("job", "party") and phrase.split()[-1] in _OFFICERS

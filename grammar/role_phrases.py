@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.kinds import leader_government
 from deniable.grammar.names import LOWER_HOUSES, Mention
-from deniable.grammar.post_bodies import club_post, ends_a_name, leading_name
+from deniable.grammar.post_bodies import (
+    club_post,
+    ends_a_name,
+    for_post,
+    leading_name,
+    of_after,
+    of_post,
+    of_unknown,
+    officer_post,
+)
 from deniable.grammar.role_nouns import (
     its_org,
     join_hyphens,
@@ -31,7 +40,7 @@ from deniable.grammar.spellings import US_PARTY_CODE
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Span, Token
 
 _FORMER = vocab().cues["former"]
 _REMOVED = vocab().cues["removed_verbs"]
@@ -65,7 +74,7 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     and not portfolio
                     and inner.start > sent.start + 1
                     and doc[inner.start - 1].lower_ == "for"
-                    and _for_post(doc, inner.start - 1, text.split(), ctx)
+                    and for_post(doc, inner.start - 1, text.split(), ctx)
                 ):
                     # "Minister for Europe X": a place that is the post's portfolio
                     portfolio = ["for", text]
@@ -145,9 +154,9 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 words.insert(0, "-")  # "Under-Secretary", "director-general"; not a dateline
             elif org is None and words and words[0] == "-" and t.is_alpha and not t.whitespace_:
                 words.insert(0, t.text)  # "Under-Secretary": the tagger's preposition
-            elif low == "of" and org is None and _of_post(doc, k, words, ctx):
+            elif low == "of" and org is None and of_post(doc, k, words, ctx):
                 words.insert(0, t.text)  # "Secretary of State X", "Chief of Staff X"
-            elif low == "for" and org is None and not portfolio and _for_post(doc, k, words, ctx):
+            elif low == "for" and org is None and not portfolio and for_post(doc, k, words, ctx):
                 # "Secretary of State for Housing X", "Minister for Europe X": the post,
                 # and its portfolio after "for"
                 portfolio, words = ["for", *words], []
@@ -222,8 +231,8 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if org is None and " ".join(words).lower() not in ctx.vocab.posts:
                 # ("National Security Adviser" is one post, not an adviser of a body)
                 org, phrase = leading_name(words, phrase, m, ctx)
-        after = _of_after(m, ctx)
-        if after is None and org is None and cls in ("gov", "head") and _of_unknown(m, ctx):
+        after = of_after(m, ctx)
+        if after is None and org is None and cls in ("gov", "head") and of_unknown(m, ctx):
             continue  # "Defence Minister X of Zemlia": not the article's country
         known = leader_government(m.name) if cls in ("head", "gov") else None
         name = (
@@ -240,7 +249,7 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
         ):
             # "Speaker X": the presiding officer of the article's country's lower house
             name = LOWER_HOUSES.get(ctx.names.home or "")
-        if name is None and org is None and after is None and _officer(cls, phrase):
+        if name is None and org is None and after is None and officer_post(cls, phrase):
             # "chief executive X" in an article about one company, or in a sentence that
             # names one company and no other body
             its = k >= sent.start and doc[k].lower_ == "its"
@@ -270,33 +279,6 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             role=phrase,
             when="former" if former else "",
         )
-
-
-def _of_post(doc: Doc, k: int, words: list[str], ctx: Context) -> bool:
-    """ "of" at ``k`` inside a post written with it ("secretary of state")."""
-    if not words or k < 1:
-        return False
-    phrase = f"{doc[k - 1].lower_} of {' '.join(words).lower()}"
-    return any(p == phrase or p.endswith(f" {phrase}") for p in _OF_POSTS)
-
-
-def _for_post(doc: Doc, k: int, words: list[str], ctx: Context) -> bool:
-    """ "for" at ``k`` between a government's post and its capitalised portfolio."""
-    if not words or k < 1 or not all(w[:1].isupper() or w in ("and", "-") for w in words):
-        return False
-    before = [doc[j].text for j in range(max(0, k - 4), k)]
-    post = post_of(before, ctx)
-    return post is not None and post[0] in ("gov", "uk", "us") and doc[k - 1].text[:1].isupper()
-
-
-_OF_POSTS = frozenset(p for p in vocab().posts if " of " in p)
-_OFFICERS = vocab().cues["officer_posts"]
-
-
-def _officer(cls: str, phrase: str) -> bool:
-    """A company officer's post ("chief executive", "finance director")."""
-    # "chairman" is a party's post too; named alone in an article about a company, the firm's
-    return cls in ("job", "party") and phrase.split()[-1] in _OFFICERS
 
 
 def government_post(words: list[str], ctx: Context) -> tuple[str, str] | None:
@@ -331,26 +313,6 @@ def _lone_word(m: Mention, ctx: Context) -> bool:
 
 def _as_org(m: Mention, ctx: Context) -> Mention:
     return Mention(m.start, m.end, m.name, "org")
-
-
-def _of_after(m: Mention, ctx: Context) -> Mention | None:
-    """ "President Nestor Kirchner of Argentina": the country after the name."""
-    doc = ctx.doc
-    if m.end + 1 < len(doc) and doc[m.end].lower_ == "of":
-        return ctx.names.at(m.end + 1)
-    return None
-
-
-def _of_unknown(m: Mention, ctx: Context) -> bool:
-    """ "X of Zemlia": a proper name after "of" that names no one the reader knows."""
-    doc = ctx.doc
-    k = m.end + 1
-    return (
-        k < len(doc)
-        and doc[m.end].lower_ == "of"
-        and doc[k].pos_ == "PROPN"
-        and ctx.names.at(k) is None
-    )
 
 
 def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
