@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.company_words import founded, officers_owner
 from deniable.grammar.lexicon import lexicon
+from deniable.grammar.namewords import PATRONYMICS
 from deniable.grammar.vocab import leader_family_names, leader_names, vocab
 
 if TYPE_CHECKING:
@@ -119,9 +120,6 @@ def _titled(doc: Doc, r: RawName) -> bool:
     return lexicon().titles.match([t.lower_], 0) is not None
 
 
-_PATRONYMICS = frozenset({"bin", "ibn", "bint", "ben"})
-
-
 @functools.cache
 def leader_surnames() -> frozenset[str]:
     """Surnames that name one leader in leaders.txt ("erdogan"), not two ("bush")."""
@@ -129,7 +127,7 @@ def leader_surnames() -> frozenset[str]:
         words[-1]
         for words in (full.split() for full in vocab().leaders)
         # ("Mohammed bin Salman": "Salman" is his father, as in "King Salman")
-        if not (len(words) > 2 and words[-2] in _PATRONYMICS)
+        if not (len(words) > 2 and words[-2] in PATRONYMICS)
     )
     unique = {name for name, n in counts.items() if n == 1 and len(name) > 3}
     # a family name written first, as leaders.txt gives it, is known however short

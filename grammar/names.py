@@ -24,7 +24,7 @@ from deniable.grammar.home import dominant, home_country
 from deniable.grammar.kinds import leader_by_surname, leader_surnames, name_kinds
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.name_spread import spread
-from deniable.grammar.namewords import ROYAL_TITLES
+from deniable.grammar.namewords import PATRONYMICS, ROYAL_TITLES
 from deniable.grammar.pronouns import first_person_mentions, organisation_it, resolve_pronouns
 from deniable.grammar.raw_names import raw_mentions
 from deniable.grammar.spellings import (
@@ -141,7 +141,7 @@ def read_names(doc: Doc) -> DocNames:
             if earlier is not None and any(n == earlier for _p, n in full.get(r.text, [])):
                 name = earlier
             else:
-                patronym = r.start > 0 and doc[r.start - 1].lower_ in ("bin", "ibn", "bint")
+                patronym = r.start > 0 and doc[r.start - 1].lower_ in PATRONYMICS
                 name = resolve_person(r, full, out, royal, patronym) or name
             if " " not in r.text and " " in name and not royal:
                 surnamed.setdefault(r.text, name)

@@ -371,6 +371,8 @@ DROPPED_HONORIFICS = {
 }
 #: Honorifics that are part of the name a person is known by ("Lord Goldsmith").
 KEPT_HONORIFICS = {"lord": "m", "lady": "f", "baroness": "f", "baron": "m", "prince": "m"}
+#: Words before a father's name inside a name ("Mohammed bin Salman"): what follows is no surname.
+PATRONYMICS = frozenset({"bin", "ibn", "bint", "ben"})
 #: Titles a royal takes before a first name ("King Salman", "Emir Tamim").
 ROYAL_TITLES = frozenset(
     {"king", "queen", "prince", "princess", "emir", "sultan", "sheikh", "sheikha"}

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.kinds import leader_by_surname
 from deniable.grammar.lexicon import lexicon
-from deniable.grammar.namewords import KEPT_HONORIFICS
+from deniable.grammar.namewords import KEPT_HONORIFICS, PATRONYMICS
 from deniable.grammar.raw_names import RawName
 from deniable.grammar.vocab import vocab
 
@@ -42,14 +42,13 @@ def full_names(raw: list[RawName], kinds: dict[str, str]) -> dict[str, list[tupl
     return out
 
 
-_PATRONYMICS = frozenset({"bin", "ibn", "bint"})
 _PARTICLES = vocab().cues["name_particles"]
 
 
 def _son_of(name: str, word: str) -> bool:
     """Whether ``word`` ends ``name`` as a father's name ("Salman" of "Mohammed bin Salman")."""
     words = name.split()
-    return len(words) > 2 and words[-1] == word and words[-2] in _PATRONYMICS
+    return len(words) > 2 and words[-1] == word and words[-2] in PATRONYMICS
 
 
 def _bare_surname(word: str) -> str:
@@ -93,7 +92,7 @@ def resolve_person(
         # "Duncan Smith" after "Iain Duncan Smith": a double surname without the first name;
         # "Bin Salman", "Van der Berg" opening a sentence after "Mohammed bin Salman", "Alex
         # van der Berg"
-        particle = words[0].lower() in _PATRONYMICS | _PARTICLES
+        particle = words[0].lower() in PATRONYMICS | _PARTICLES
         lowered = " " + " ".join([words[0].lower(), *words[1:]]) if particle else ""
         longer = {
             n
