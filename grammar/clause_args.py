@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 
+_CONTROL = vocab().cues["control_verbs"]
+
+
 def subjects(v: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
     """Who does ``v``: its subject, a coordinated verb's subject, or a relative clause's noun."""
     subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -42,6 +45,11 @@ def subjects(v: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
             if more.i > c.i and _joined(more) and more.doc[more.left_edge.i - 1].lower_ == "and":
                 out += [m for m in args(more, ctx, speaking) if m not in out]
         return out
+    if v.dep_ == "xcomp" and v.head.pos_ == "VERB" and v.head.lemma_ in _CONTROL:
+        told = [c for c in v.head.children if c.dep_ == "dobj" and c.i < v.i]
+        if told:
+            # "X told (asked, instructed) B to phone C": B is to phone, not X
+            return [m for c in told for m in args(c, ctx, speaking) if m.kind == "person"]
     if v.dep_ in ("conj", "xcomp", "advcl") and v.head.pos_ in ("VERB", "AUX"):
         return subjects(v.head, ctx, speaking)
     if (

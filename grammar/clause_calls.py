@@ -57,6 +57,7 @@ def called_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
 
 _IN_CONTACT = frozenset({"be", "remain", "stay", "keep", "get", "come"})
 _MESSAGES = frozenset({"message", "text", "call", "phone call", "sms"})
+_COUNT_PREPS = frozenset({"over", "around", "about", "nearly", "almost", "some"})
 
 
 def messages_exchanged(sent: Span, ctx: Context) -> Iterator[Candidate]:
@@ -65,6 +66,15 @@ def messages_exchanged(sent: Span, ctx: Context) -> Iterator[Candidate]:
     for v in sent:
         if v.pos_ == "VERB" and v.lemma_ == "exchange":
             objs = [c for c in v.children if c.dep_ == "dobj" and _messages(c)]
+            # ("exchanged over 900 messages": the parser can take the count's "over" for a
+            # preposition)
+            objs += [
+                g
+                for c in v.children
+                if c.dep_ == "prep" and c.lower_ in _COUNT_PREPS
+                for g in c.children
+                if g.dep_ == "pobj" and _messages(g) and any(n.dep_ == "nummod" for n in g.children)
+            ]
             if not objs:
                 continue
             withs = after((v, *objs), ("with",), ctx)

@@ -101,7 +101,7 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
             break
         if rel == "advcl" and any(m.lower_ in ("if", "unless", "whether") for m in child.children):
             return None, ""
-        presupposed = presupposed or _presupposed(child)
+        presupposed = presupposed or _presupposed(child) or _past_time_clause(child, rel)
         if presupposed:
             # "failed to disclose the meetings": only who says so can change how it was said
             if lemma in _SPEECH and rel in ("ccomp", "parataxis") and modality is Modality.ASSERTED:
@@ -316,6 +316,22 @@ def _presupposed(t: Token) -> bool:
         if x.pos_ in ("VERB", "AUX"):
             return False
     return False
+
+
+def _past_time_clause(t: Token, rel: str) -> bool:
+    """``t`` heads a past clause of time ("when he messaged B", "after they met"): what it
+    says is taken as given by the clause above, so that clause's denial is not its own."""
+    return (
+        rel == "advcl"
+        and t.tag_ == "VBD"
+        and any(
+            (m.dep_ == "advmod" and m.lower_ == "when") or (m.dep_ == "mark" and m.lower_ in _SINCE)
+            for m in t.children
+        )
+    )
+
+
+_SINCE = frozenset({"after", "before", "since", "while", "when"})
 
 
 # what is said of an event already held: disputing it leaves the event standing

@@ -410,6 +410,22 @@ def test_an_organisation_named_once_in_full_is_that_name_where_the_tagger_cut_it
     ]
 
 
+def test_a_person_named_once_in_full_is_that_person_where_a_word_was_taken_for_a_place() -> None:
+    from deniable.grammar.name_spread import spread
+    from deniable.grammar.nlp import parse
+    from deniable.grammar.raw_names import RawName
+
+    doc = parse("Marco Tirana dined with Ann Lee. Marco Tirana resigned.")
+    # as the tagger read it the first time: the surname a capital, the first name nothing
+    raw = [RawName(1, 2, "Tirana", "place"), RawName(4, 6, "Ann Lee", "person")]
+    raw.append(RawName(7, 9, "Marco Tirana", "person"))
+    assert [(r.start, r.end, r.text, r.kind) for r in spread(doc, raw)] == [
+        (0, 2, "Marco Tirana", "person"),
+        (4, 6, "Ann Lee", "person"),
+        (7, 9, "Marco Tirana", "person"),
+    ]
+
+
 # ------------------------------------------------------------------ datelines and quotations
 
 
