@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import after, args, pairs, subjects
+from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -38,6 +39,8 @@ def photographed_together(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if shown:
             # "a photo of A with B": B hangs on the photo or on A
             heads = (n, *(t for t in n.subtree if ctx.names.at(t.i) in shown))
+            # "pictures of A at dinners with B": with whom, at the gathering shown
+            heads += tuple(_gatherings(heads))
             beside = [m for m in _people(after(heads, ("with",), ctx)) if m not in shown]
             beside = beside or _beside(list(heads), shown, ctx)
             if beside:
@@ -51,7 +54,29 @@ def photographed_together(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         who = _people(subjects(v, ctx))
         beside = _people(after((n, v), ("with", "alongside", "beside"), ctx))
-        yield from pairs("pictured_with", n, who, beside, "in_photo_with", sent)
+        if beside:
+            yield from pairs("pictured_with", n, who, beside, "in_photo_with", sent)
+        elif not any(c.lower_ in _APART for c in n.children):
+            # "A and B were seen in the photo", "A and B appear in a picture" (not "in
+            # separate photos")
+            for x, y in combinations(who, 2):
+                yield from pairs("pictured_with", n, [x], [y], "in_photo_together", sent)
+
+
+_GATHERINGS = vocab().cues["gatherings"]
+_APART = frozenset({"separate", "different", "individual", "own", "respective"})
+
+
+def _gatherings(heads: tuple[Token, ...]) -> list[Token]:
+    """The gatherings ("at a dinner") a picture or the people in it are shown at."""
+    return [
+        g
+        for h in heads
+        for p in h.children
+        if p.dep_ == "prep" and p.lower_ == "at"
+        for g in p.children
+        if g.dep_ == "pobj" and g.lemma_.lower() in _GATHERINGS
+    ]
 
 
 _PLACES_IN_PICTURE = frozenset({"left", "right", "centre", "center", "second", "far"})
