@@ -449,12 +449,15 @@ def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
     }
     if len(named) == 1:
         return named.pop()
+    # (a prosecutor's office named elsewhere charges; it is no force that arrests)
+    arrests = v.lemma_ in ("arrest", "detain", "hold")
+    kinds = ("police", "constabulary") if arrests else ("police", "constabulary", "prosecut")
     forces = [
         m
         for m in ctx.names.mentions
         if m.kind == "org"
         and m.start < sent.end + 400
-        and any(w in m.name.lower() for w in ("police", "constabulary", "prosecut"))
+        and any(w in m.name.lower() for w in kinds)
         and not m.name.lower().endswith(("station", "headquarters"))  # a building, no force
     ]
     # "charged in a criminal complaint unsealed in federal court": before a court and with
