@@ -202,8 +202,44 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
             and t.lower_ in leaders
         ):
             add(RawName(t.i, t.i + 1, t.text, "person"))
+    out = _towns_in_names(doc, out, v)
     # "The Company also announced": a press release capitalises the word for its company
     return [r for r in out if not (r.kind == "org" and r.text.lower() in _GENERIC_ORGS)]
+
+
+def _towns_in_names(doc: Doc, out: list[RawName], v: Vocab) -> list[RawName]:
+    """ "Mayor Chokwe Antar Lumumba": a first name the tagger took for a town it knows and
+    this vocabulary does not, right before a person's name it modifies, is part of that
+    name (a known place or country before a name stays one: "Ohio Senator X")."""
+    at = {r.start: r for r in out}
+    merged = False
+    for town in [r for r in out if r.kind == "place" and r.end - r.start == 1]:
+        person = at.get(town.end)
+        t = doc[town.start]
+        if (
+            person is not None
+            and person.kind == "person"
+            and t.dep_ == "compound"
+            and person.start <= t.head.i < person.end
+            and not t.is_sent_start
+            and t.text.istitle()
+            and t.lower_ not in v.governments
+            and t.lower_ not in v.adjectives
+            # (a first name of its own after it: "Mayor Kisumu Tom Rusk" is a place's mayor)
+            and doc[person.start].lower_ not in lexicon().first_names
+        ):
+            out = [r for r in out if r is not town and r is not person]
+            out.append(
+                RawName(
+                    town.start,
+                    person.end,
+                    doc[town.start : person.end].text,
+                    "person",
+                    person.gender,
+                )
+            )
+            merged = True
+    return sorted(out, key=lambda r: r.start) if merged else out
 
 
 _PLACE_LABELS = ("GPE", "LOC", "ORG", "FAC")

@@ -426,6 +426,24 @@ def test_a_person_named_once_in_full_is_that_person_where_a_word_was_taken_for_a
     ]
 
 
+def test_a_first_name_the_tagger_took_for_a_town_is_part_of_the_name_after_it() -> None:
+    from spacy.tokens import Span
+
+    from deniable.grammar.nlp import parse
+    from deniable.grammar.raw_names import raw_mentions
+    from deniable.grammar.vocab import vocab
+
+    doc = parse("The city's leader, Mayor Tete Obote Banda, was indicted on Thursday.")
+    doc.ents = [Span(doc, 6, 7, label="GPE")]  # as the tagger read one article: a town
+    assert [(r.text, r.kind) for r in raw_mentions(doc, vocab())] == [
+        ("Tete Obote Banda", "person")
+    ]
+    # a place this vocabulary knows stays a place
+    doc = parse("The Ohio Obote Banda campaign, led by Ann Lee, was over.")
+    doc.ents = [Span(doc, 1, 2, label="GPE")]
+    assert ("Ohio", "place") in [(r.text, r.kind) for r in raw_mentions(doc, vocab())]
+
+
 # ------------------------------------------------------------------ datelines and quotations
 
 
