@@ -403,12 +403,25 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         if t.text in ("'s", "’s", "'", "(") and k > 0:
             toks = toks[:k]
             break
-    while toks and (
-        toks[-1].is_punct
-        or toks[-1].lower_ in _SUFFIXES
-        or toks[-1].text == "'s"
-        or (kind == "person" and toks[-1].like_num)  # "phoned Rick Dunn 12 times"
-        or (kind == "person" and len(toks) > 1 and date_word(toks[-1]))
+    while (
+        toks
+        and (
+            toks[-1].is_punct
+            or toks[-1].lower_ in _SUFFIXES
+            or toks[-1].text == "'s"
+            or (kind == "person" and toks[-1].like_num)  # "phoned Rick Dunn 12 times"
+            or (kind == "person" and len(toks) > 1 and date_word(toks[-1]))
+            # "the Hinds County district attorney": a post after a place's name is no part of
+            # it (a body's own word is: "Hinds County council")
+            or (
+                kind in ("gpe", "org")
+                and len(toks) > 1
+                and toks[-1].pos_ == "NOUN"
+                and toks[-1].text.islower()
+                and toks[-1].lower_ not in _ORG_WORDS
+                and any(t.text[:1].isupper() for t in toks[:-1])
+            )
+        )
     ):
         toks.pop()
     if not toks:

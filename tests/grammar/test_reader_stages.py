@@ -444,6 +444,28 @@ def test_a_first_name_the_tagger_took_for_a_town_is_part_of_the_name_after_it() 
     assert ("Ohio", "place") in [(r.text, r.kind) for r in raw_mentions(doc, vocab())]
 
 
+def test_a_post_the_tagger_ran_into_a_place_s_name_is_cut_from_it() -> None:
+    from spacy.tokens import Span
+
+    from deniable.grammar.nlp import parse
+    from deniable.grammar.raw_names import raw_mentions
+    from deniable.grammar.vocab import vocab
+
+    doc = parse("The Marlow County district attorney, Ann Lee, faces charges.")
+    doc.ents = [Span(doc, 0, 5, label="GPE"), Span(doc, 6, 8, label="PERSON")]
+    assert sorted((r.text, r.kind) for r in raw_mentions(doc, vocab())) == [
+        ("Ann Lee", "person"),
+        ("Marlow County", "place"),
+    ]
+    # a body's own word stays; a name all in lower case is none
+    doc = parse("The Marlow County council and the secret army met.")
+    doc.ents = [Span(doc, 1, 4, label="ORG"), Span(doc, 6, 8, label="ORG")]
+    assert sorted((r.text, r.kind) for r in raw_mentions(doc, vocab())) == [
+        ("Marlow County council", "org"),
+        ("secret army", "org"),
+    ]
+
+
 # ------------------------------------------------------------------ datelines and quotations
 
 
