@@ -421,6 +421,19 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
                 and toks[-1].lower_ not in _ORG_WORDS
                 and any(t.text[:1].isupper() for t in toks[:-1])
             )
+            # "Environmental Protection Agency Administrator Scott Pruitt": the post before
+            # a name, run into the body's name
+            or (
+                kind == "org"
+                and len(toks) > 1
+                and toks[-1].lower_ in v.post_vocabulary
+                and toks[-1].lower_ not in _ORG_WORDS
+                and toks[-1].i + 1 < len(ent.doc)
+                and ent.doc[toks[-1].i + 1].ent_type_ == "PERSON"
+                # (not a post's own first word: "Solicitor General X")
+                and toks[-2].lower_ not in v.post_vocabulary
+                and not title_word(toks[-2].lower_, v)
+            )
         )
     ):
         toks.pop()

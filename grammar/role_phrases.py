@@ -254,8 +254,15 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             # names one company and no other body
             its = k >= sent.start and doc[k].lower_ == "its"
             # ("its chief executive X": the company named before it in the sentence)
+            # (the article's company only where the sentence names no other firm before
+            # the post: "Lobbying firm W has amended its filings to show that former
+            # chairman X ..." is W's chairman, whatever the article is about)
+            other = any(
+                x.kind == "org" and x.name != ctx.names.company and x.end <= m.start
+                for x in ctx.mentions_in(sent)
+            )
             name = (its_org(sent, m.start, ctx) if its else None) or (
-                ctx.names.company or sole_firm(sent, m, ctx)
+                (ctx.names.company if not other else None) or sole_firm(sent, m, ctx)
             )
             inside = {
                 x.name for x in ctx.mentions_in(sent) if m.start - len(words) <= x.start < m.start
