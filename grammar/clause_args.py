@@ -192,9 +192,32 @@ def args(t: Token, ctx: Context, speaking: bool = False) -> list[Mention]:
                 m = Mention(m.start, m.end, gov, "gov")
             elif not gov:
                 m = Mention(m.start, m.end, m.name, "org")
+        if m is not None and m.kind == "group" and (listed := _listed(x, ctx)):
+            out += [n for n in listed if n not in out]  # "three ministers – A, B and C"
+            continue
         if m is not None and m.actor and m not in out:
             out.append(m)
     return out
+
+
+_DASHES = frozenset({"-", "–", "—", ":"})
+
+
+def _listed(t: Token, ctx: Context) -> list[Mention]:
+    """The people a counted group is listed as after a dash or colon later in the sentence
+    ("three Treasury ministers in total about X - himself, A and B"), as many as it counts
+    or fewer."""
+    count = next((_COUNTS.get(c.lower_) for c in t.children if c.dep_ == "nummod"), None)
+    if count is None:
+        return []
+    sent = t.sent
+    dash = next((w for w in sent if w.i > t.i and w.text in _DASHES), None)
+    if dash is None:
+        return []
+    people = [
+        m for m in ctx.mentions_in(sent) if m.start > dash.i and m.kind == "person" and m.name
+    ]
+    return people if 1 < len(people) <= count else []
 
 
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}

@@ -21,6 +21,8 @@ from deniable.grammar.vocab import vocab, word_forms
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
+    from deniable.grammar.names import Mention
+
 _PHONE = vocab().cues["phone_words"]
 _CALL_VERBS = vocab().cues["call_verbs"]
 _REMOTE = vocab().cues["remote_words"]
@@ -56,7 +58,7 @@ def called_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
 
 
 _IN_CONTACT = frozenset({"be", "remain", "stay", "keep", "get", "come"})
-_MESSAGES = frozenset({"message", "text", "call", "phone call", "sms"})
+_MESSAGES = frozenset({"message", "text", "call", "phone call", "sms", "whatsapp", "whatsapps"})
 _COUNT_PREPS = frozenset({"over", "around", "about", "nearly", "almost", "some"})
 
 
@@ -97,6 +99,84 @@ def messages_exchanged(sent: Span, ctx: Context) -> Iterator[Candidate]:
             withs = after((v, holder), ("with", "to"), ctx)
             pattern = "on_the_phone" if v.lower_ in _PHONE else "in_contact"
             yield from pairs("called", v, subjects(holder, ctx), withs, pattern, sent)
+
+
+def messages_sent(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A sent (two) text messages to B", "A sent B a text", "the texts sent to B by A",
+    "texts from A to B"; "A reached out by telephone to B"."""
+    for n in sent:
+        if n.pos_ not in ("NOUN", "PROPN") or not _messages(n) or not _written(n):
+            continue
+        v = n.head
+        if n.dep_ in ("dobj", "conj") and v.lemma_ == "send" and v.pos_ == "VERB":
+            # "sent two messages to B": to B on the verb or on the messages
+            to = _recipients((v, n), ctx)
+            # ("sent B a text": the parser's dative is the recipient itself)
+            to += [m for c in v.children if c.dep_ == "dative" and c.lower_ != "to"
+                   for m in args(c, ctx)]  # fmt: skip
+            yield from pairs(
+                "called", n, _persons(subjects(v, ctx)), _persons(to), "messages_sent", sent
+            )
+            continue
+        for c in n.children:
+            if c.dep_ == "acl" and c.lemma_ == "send" and c.tag_ == "VBN":
+                # "the texts sent to B by A"
+                to = _recipients((c,), ctx)
+                by = after((c,), ("by",), ctx)
+                by += [m for g in c.children if g.dep_ == "agent" for p in g.children
+                       if p.dep_ == "pobj" for m in args(p, ctx)]  # fmt: skip
+                yield from pairs("called", n, _persons(by), _persons(to), "messages_sent", sent)
+        # "two texts from A to B" (written with no verb)
+        froms = after((n,), ("from",), ctx)
+        tos = _recipients((n,), ctx)
+        if froms and tos:
+            yield from pairs("called", n, _persons(froms), _persons(tos), "messages_from_to", sent)
+    for v in sent:
+        if v.lemma_ == "reach" and any(c.dep_ == "prt" and c.lower_ == "out" for c in v.children):
+            # "A reached out (informally) by telephone to B"
+            by_phone = any(
+                g.lemma_ in _PHONE for c in v.children if c.lower_ == "by" for g in c.children
+            )
+            if by_phone:
+                to = after((v,), ("to",), ctx)
+                yield from pairs("called", v, subjects(v, ctx), to, "reached_by_phone", sent)
+
+
+def _written(n: Token) -> bool:
+    """Messages one types or calls one makes, not a political signal: "texts", "WhatsApp
+    messages", "two messages", not "a clear message to Moscow"."""
+    low = n.lemma_.lower()
+    if low != "message":
+        return low != "call" or n.tag_ == "NNS"
+    if any(c.dep_ == "compound" and c.lower_ in _MEDIA for c in n.children):
+        return True
+    return n.tag_ == "NNS" and not any(c.dep_ == "amod" for c in n.children)
+
+
+_MEDIA = frozenset({"text", "whatsapp", "voice", "sms", "signal", "telegram", "phone"})
+_HANDSETS = frozenset({"phone", "mobile", "cellphone", "handset", "number"})
+
+
+def _persons(found: list[Mention]) -> list[Mention]:
+    return [m for m in found if m.kind == "person"]
+
+
+def _recipients(heads: tuple[Token, ...], ctx: Context) -> list[Mention]:
+    """Whom messages went to: "to B" (a preposition or, for the parser, a dative), "to B's
+    personal phone"."""
+    out: list[Mention] = []
+    for h in heads:
+        for c in h.children:
+            if c.dep_ not in ("prep", "dative") or c.lower_ != "to":
+                continue
+            for g in c.children:
+                if g.dep_ != "pobj":
+                    continue
+                if g.lemma_.lower() in _HANDSETS:
+                    out += [m for o in g.children if o.dep_ == "poss" for m in args(o, ctx)]
+                else:
+                    out += args(g, ctx)
+    return out
 
 
 def _messages(c: Token) -> bool:

@@ -65,6 +65,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     role_clauses.role_on_board,
     clause_calls.called_verb,
     clause_calls.messages_exchanged,
+    clause_calls.messages_sent,
     clause_events.met_in_person,
     clause_calls.calls_made,
     clause_calls.their_call,
