@@ -439,6 +439,13 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         toks.pop()
     if not toks:
         return None
+    if (
+        kind == "person"
+        and len(toks) == 1
+        and toks[0].lower_.removesuffix("s") in v.post_vocabulary
+        and len(toks) < len(ent)
+    ):
+        return None  # "Labour MPs": the party kept apart, what is left is a post, no one
     doc = ent.doc
     start, end = toks[0].i, toks[-1].i + 1
     if kind == "org" and start > 0 and doc[start - 1].lower_ in _WEEKDAYS:

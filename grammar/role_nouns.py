@@ -188,8 +188,11 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         inner = ctx.names.at(k)
         t = doc[k]
         if inner is not None:
-            portfolio = inner.kind == "org" and (
-                doc[inner.start : inner.end].text.lower() in _PORTFOLIOS
+            # ("the Treasury's chief economist": a possessor is the body, not a portfolio)
+            portfolio = (
+                inner.kind == "org"
+                and doc[inner.start : inner.end].text.lower() in _PORTFOLIOS
+                and doc[inner.end].lower_ not in ("'s", "’s")
             )
             if portfolio and inner.start == k and inner.end <= noun.i:
                 words.append(doc[inner.start : inner.end].text)  # "the US Treasury Secretary"
