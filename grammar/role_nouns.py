@@ -60,6 +60,13 @@ def org_for(
             return None  # "Tooting MP X": the seat, not a body
         if cls in ("job", "personal") and org.kind == "gov" and adjective(org, ctx):
             return None  # "a Russian journalist": a nationality, not an employer
+        if (
+            cls == "personal"
+            and org.kind == "gov"
+            and seat_name(org, ctx) is None
+            and not phrase.endswith("attorney")  # ("U.S. Attorney X" is the state's)
+        ):
+            return None  # "United States lawyer X": where one practises, not a client
         if cls in ("uk", "us", "gov") and org.kind == "party":
             # "former Tory lord chancellor": the post is the government's, the party his
             return _ONLY_ONE.get(cls) or ctx.names.home
