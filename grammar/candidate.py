@@ -42,7 +42,8 @@ class Context:
             and t.lower_ in self.vocab.post_vocabulary
         ):
             return nxt  # "Putin and PM Modi spoke": the parser heads the conjunct with the title
-        if t.lemma_.lower() in _SPEAKER_NOUNS:
+        if t.lemma_.lower() in _SPEAKER_NOUNS and not any(c.lower_ in _FORMER for c in t.children):
+            # (an "ex-KGB agent" acts for no one now)
             for c in t.children:
                 inner = None
                 if c.dep_ in ("compound", "poss"):
@@ -73,6 +74,7 @@ class Context:
 
 #: People nouns that speak for the organisation modifying them ("party officials").
 _SPEAKER_NOUNS = vocab().cues["speaker_nouns"]
+_FORMER = frozenset({"ex", "former", "retired", "onetime", "one-time", "erstwhile"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,12 +152,33 @@ def _event_guard(v: View, c: Candidate) -> Modality | None:
         return Modality.ATTEMPTED
     if any(w in _NEG for w in window) and not _later(v, c.end, window):
         return Modality.NEGATED
+    if _said_unreal(v, c.end):
+        return Modality.NEGATED  # "the meeting between A and B was a fabrication"
     for k, w in enumerate(window):
         if w == "may" and v.toks[start + k].text == "May":
             continue  # "in May" is a month
         if w in _MODALS and (k + 1 >= len(window) or window[k + 1] != "have"):
             return Modality.ATTEMPTED  # "may meet", "will call": an intention, not an event
     return None
+
+
+_UNREAL = frozenset(
+    {"fabrication", "fabricated", "fiction", "fictional", "fantasy", "hoax", "imaginary",
+     "invented", "invention", "lie", "myth", "false", "untrue", "fake", "bogus"}
+)  # fmt: skip
+
+
+def _said_unreal(v: View, end: int) -> bool:
+    """The words right after the span call the event unreal: "… was a fabrication"."""
+    after = v.lows[end : end + 5]
+    if not after or after[0] not in ("was", "is", "were", "had", "has"):
+        return False
+    for w in after[1:]:
+        if w in _CLAUSE_BREAK or w == ",":
+            return False
+        if w in _UNREAL:
+            return True
+    return False
 
 
 def _hedged(v: View, c: Candidate) -> bool:

@@ -169,6 +169,13 @@ def resolve_pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) ->
                 last = subj[0]
             else:
                 continue  # two people before and neither the subject: "he" could be either
+        if any(
+            o.name == last.name
+            and sent_of[o.start] == here
+            and _PRONOUNS.get(doc[o.start].lower_, g) != g
+            for o in out
+        ):
+            continue  # "He denies she met B": "she" in his own sentence is not him
         found = Mention(t.i, t.i + 1, last.name, "person")
         out.append(found)
         if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT":

@@ -51,6 +51,9 @@ _CLAIM_NOUNS = {
     "suspicion": Modality.ALLEGED,
 }
 _FALSE = vocab().cues["false"]
+# what an event said to be "a fabrication" or "fictional" is: none at all
+_UNREAL = _FALSE | {"fabrication", "fiction", "fictional", "fantasy", "hoax", "imaginary",
+                    "invention", "lie", "myth"}  # fmt: skip
 _HEDGES = vocab().cues["hedges"]
 _SUSPECT = vocab().cues["suspect_verbs"]
 # Verbs that put an infinitive in someone's mouth: "claimed to have met", "is said to have".
@@ -271,7 +274,20 @@ def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
             return Modality.NEGATED
         if v.dep_ == "dobj" and v.head.lemma_.lower() in _ARRANGE:
             return None  # "helped arrange a meeting between A and B": one still to be held
-        if not _presupposed(v):
+        described = (
+            v.dep_ in ("nsubj", "nsubjpass")
+            and v.head.lemma_ == "be"
+            and any(a.dep_ in ("attr", "acomp") for a in v.head.children)
+        )  # "his meeting with B was not a formal one": what it was, not whether it was
+        if (
+            described
+            and not _negated(v.head)
+            and any(
+                a.dep_ in ("attr", "acomp") and a.lemma_.lower() in _UNREAL for a in v.head.children
+            )
+        ):
+            return Modality.NEGATED  # "the meeting with B was a fabrication"
+        if not _presupposed(v) and not described:
             heads.append(v.head)
         if v.dep_ == "pobj" and v.head.head.pos_ in ("VERB", "AUX"):
             heads.append(v.head.head)  # "will raise it in a meeting with B": the verb's modal
