@@ -261,6 +261,7 @@ def spoke_by_phone(sent: Span, ctx: Context) -> Iterator[Candidate]:
 
 
 _TAKE_CALL = frozenset({"take", "receive", "get", "return", "answer"})
+_TOLD = frozenset({"tell", "assure", "warn", "inform", "urge", "ask", "promise"})
 
 
 def call_from(sent: Span, ctx: Context) -> Iterator[Candidate]:
@@ -287,6 +288,22 @@ def call_from(sent: Span, ctx: Context) -> Iterator[Candidate]:
             and not any(c.lower_ in _REMOTE for c in n.lefts)  # a video call is no phone call
         ):
             withs = after((n,), ("with", "between"), ctx)
+            told = v.head
+            if (
+                not withs
+                and told.lemma_ in _TOLD
+                and not any(
+                    c.dep_ == "prep" and c.lower_ in ("for", "to", "with") for c in n.children
+                )
+            ):
+                # "In a call on Monday, A told B that …": B is who A spoke to
+                withs = [
+                    m
+                    for c in told.children
+                    if c.dep_ in ("dobj", "dative")
+                    for m in args(c, ctx)
+                    if m.kind == "person"
+                ]
             yield from pairs("called", n, subjects(v.head, ctx), withs, "in_a_call_with", sent)
 
 
