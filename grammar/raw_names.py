@@ -127,6 +127,7 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
             add(RawName(t.i, t.i + 1, t.text, "org"))
     # So is a capitalised word the tagger missed whose shares trade ("X shares fell",
     # "shares in X"): only a company has shares.
+    firms: set[str] = set()
     for t in tokens:
         if t.i not in taken and (
             traded_word(doc, t, v)
@@ -146,6 +147,7 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
                 taken.add(t.i)
                 continue
             add(RawName(t.i, t.i + 1, t.text, "org"))
+            firms.add(t.text)
     # So is a name the tagger missed after a noun saying what kind of firm it is
     # ("the internet group Arvato", "the carmaker Velta").
     for t in tokens:
@@ -175,6 +177,16 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
         # person)
         if t.pos_ in ("PROPN", "NOUN") or (t.pos_ in ("AUX", "VERB") and t.ent_type_ == "PERSON"):
             add(RawName(t.i, t.i + 1, t.text, "person"))
+    # So is a one-word company's name found once ("Corvane shares fell"), where the tagger
+    # took it for a common noun elsewhere ("Corvane hired X")
+    for t in tokens:
+        if (
+            t.i not in taken
+            and t.text in firms
+            and t.text.istitle()
+            and t.pos_ in ("PROPN", "NOUN")
+        ):
+            add(RawName(t.i, t.i + 1, t.text, "org"))
     # So is a first name of one person named in full, where the article's people share a
     # surname ("Mukesh is chairman and Anil his deputy" of the Ambani brothers).
     firsts = Counter(

@@ -40,8 +40,9 @@ def role_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if lemma not in _HEAD_VERBS | _OWN_VERBS and not founder:
             continue
         post = "owner" if lemma in _OWN_VERBS else founder or "head"
-        if lemma in _HEAD_VERBS and not founder:
-            headed = _headed_by(v, ctx)  # "Gazprom, headed by X", "Y is run by X"
+        if (lemma in _HEAD_VERBS or lemma in _OWN_VERBS) and not founder:
+            # "Gazprom, headed by X", "Y is run by X", "Y, which is owned by X"
+            headed = _headed_by(v, ctx)
             if headed is not None:
                 body, people = headed
                 for person in people:
@@ -84,10 +85,13 @@ def _headed_by(v: Token, ctx: Context) -> tuple[Mention, list[Mention]] | None:
     people = [m for m in agent_mentions(v, ctx) if m.kind == "person"]
     if not people:
         return None
-    if v.dep_ == "acl":
+    subj = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
+    if v.dep_ == "acl" or (
+        v.dep_ == "relcl" and subj is not None and subj.lower_ in ("which", "that")
+    ):
         org = ctx.names.at(v.head.i)
     else:
-        org = next((ctx.names.at(c.i) for c in v.children if c.dep_ == "nsubjpass"), None)
+        org = ctx.names.at(subj.i) if subj is not None else None
     if org is None or org.kind not in ("org", "party"):
         return None
     return org, people
@@ -167,6 +171,9 @@ def _appointed_at(v: Token, ctx: Context) -> Iterator[Candidate]:
                 for noun in nouns:
                     for cand in role_noun(noun, person, ctx):
                         yield replace(cand, trigger=v.i, pattern="role_appointed", when="former")
+    if not nouns and lemma == "work" and not _left(v):
+        yield from _worked_for(v, ctx)
+        return
     if not nouns:
         return
     when = "former" if (lemma in ("serve", "work") and v.tag_ == "VBD") or _left(v) else ""
@@ -183,6 +190,25 @@ def _appointed_at(v: Token, ctx: Context) -> Iterator[Candidate]:
                 )
             if not found:
                 yield from _post_at(v, noun, person, when, ctx)
+
+
+def _worked_for(v: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "X has worked for (at) Y since 2010": X is Y's employee (former, said in the past
+    tense)."""
+    when = "former" if v.tag_ == "VBD" else ""
+    for c in v.children:
+        if c.dep_ != "prep" or c.lower_ not in ("for", "at"):
+            continue
+        for g in c.children:
+            org = ctx.names.at(g.i) if g.dep_ == "pobj" else None
+            if org is None or org.kind not in ("org", "gov", "party"):
+                continue
+            for person in _persons(v, ctx):
+                if person.name != org.name:
+                    yield Candidate(
+                        "role", person.name, org.name, v.i, min(person.start, v.i), org.end,
+                        "role_appointed", role="employee", when=when,
+                    )  # fmt: skip
 
 
 def _post_at(
@@ -403,6 +429,10 @@ def role_founded_by(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         agent = next((c for c in t.children if c.dep_ == "agent"), None)
         subj = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+        if subj is None and t.dep_ == "acl":
+            subj = t.head  # "Y, founded by X in 1999,"
+        if subj is not None and subj.lower_ in ("which", "that") and t.dep_ == "relcl":
+            subj = t.head  # "Y, which was founded by X"
         if agent is None or subj is None:
             continue
         pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
