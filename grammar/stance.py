@@ -161,10 +161,12 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
         denying = c.pred == "denies" and child.lemma_.lower() in _DENY
         if (
             nominal
-            and rel in ("acl", "ccomp")
+            and (rel in ("acl", "ccomp") or (rel == "relcl" and _no_that(child)))
             and any(d.lower_ == "no" for d in cur.children if d.dep_ == "det")
         ):
-            return None, ""  # "there is no evidence that A met B": nothing either way
+            # "there is no evidence (that) A met B": nothing either way (the parser takes
+            # the clause without "that" for a relative one)
+            return None, ""
         if (
             nominal
             and lemma in _CLAIM_NOUNS
@@ -332,6 +334,14 @@ def _presupposed(t: Token) -> bool:
         if x.pos_ in ("VERB", "AUX"):
             return False
     return False
+
+
+def _no_that(clause: Token) -> bool:
+    """A "relative" clause with no relative word of its own: a content clause whose "that"
+    was left out ("no evidence A met B"), not "no one who met B"."""
+    return not any(
+        c.tag_ in ("WDT", "WP", "WP$", "WRB") or c.lower_ == "that" for c in clause.subtree
+    )
 
 
 def _past_time_clause(t: Token, rel: str) -> bool:
