@@ -77,6 +77,8 @@ def modality(v: View, c: Candidate) -> tuple[Modality | None, str]:
         if denier is not None:
             # "X denied that A met B": the meeting is what X denies, never a positive fact.
             return Modality.NEGATED, denier
+        if _denial_withheld(v, c):
+            return None, ""  # "has not denied meeting B": nothing either way
         guard = _event_guard(v, c)
         if guard is not None:
             return guard, ""
@@ -166,6 +168,22 @@ _UNREAL = frozenset(
     {"fabrication", "fabricated", "fiction", "fictional", "fantasy", "hoax", "imaginary",
      "invented", "invention", "lie", "myth", "false", "untrue", "fake", "bogus"}
 )  # fmt: skip
+
+
+_WITHHELD = _DENY_THAT | {"confirm", "confirmed", "confirms", "deny"}
+
+
+def _denial_withheld(v: View, c: Candidate) -> bool:
+    """The clause's negation belongs to a denial or confirmation before the event: "has not
+    denied meeting B", "would not confirm that A met B"."""
+    start = c.start
+    while start > 0 and v.lows[start - 1] not in _CLAUSE_BREAK:
+        start -= 1
+    window = v.lows[start : c.end]
+    return any(
+        w in _NEG and any(x in _WITHHELD for x in window[k + 1 : k + 3])
+        for k, w in enumerate(window)
+    )
 
 
 def _said_unreal(v: View, end: int) -> bool:

@@ -117,16 +117,33 @@ def said_no_ties(sent: Span, ctx: Context) -> Iterator[Candidate]:
             # ("said she had not spoken to B" is a negated call, and no more than that)
             knows = c.lemma_ == "know" and _never_in_touch(c)
             ties = c.lemma_ == "have" and _no_ties(c)
-            if not (ties or knows or _nothing_to_do_with(c)):
+            unknown = _no_information(c)
+            if not (ties or knows or unknown or _nothing_to_do_with(c)):
                 continue
             holders = {m.name for m in subjects(c, ctx, True)}
+            # ("said it had no information about B": the guideline's denial of knowing of B)
+            party = [
+                m for g in unknown for m in after((g,), ("about", "on", "of"), ctx)
+            ] if unknown else _party(c, ctx)  # fmt: skip
             for d in sorted(speakers & holders):
-                for name in dict.fromkeys(m.name for m in _party(c, ctx)):
+                for name in dict.fromkeys(m.name for m in party):
                     if name != d:
                         yield Candidate(
                             "denies", d, name, v.i, sent.start, sent.end, "said_no_ties",
                             claim=claim_text(c, ctx),
                         )  # fmt: skip
+
+
+def _no_information(c: Token) -> list[Token]:
+    """ "had no information about B", "did not have any information on B": the nouns."""
+    if c.lemma_ != "have":
+        return []
+    nouns = [g for g in c.children if g.dep_ == "dobj" and g.lemma_.lower() in _INFORMATION]
+    negated = any(g.dep_ == "neg" or g.lower_ == "never" for g in c.children)
+    return [n for n in nouns if negated or any(d.lower_ == "no" for d in n.children)]
+
+
+_INFORMATION = frozenset({"information", "knowledge", "details", "record"})
 
 
 def _nothing_to_do_with(c: Token) -> bool:

@@ -386,7 +386,8 @@ def _infinitive(head: Token, c: Candidate) -> Modality | None:
     if forms & _ATTEMPT:
         return Modality.ATTEMPTED
     if forms & _REFUSE:
-        return None if c.pred == "denies" else Modality.NEGATED
+        # ("did not refuse to meet B" says nothing of whether they met)
+        return None if c.pred == "denies" or _negated(head) else Modality.NEGATED
     if forms & _PLAN or head.pos_ == "ADJ":
         return None
     return Modality.ASSERTED

@@ -110,6 +110,9 @@ class _ToCandidates(Transformer):
 
     def vp(self, c: list[Any]) -> dict[str, Any]:
         core = dict(c[-1])
+        if "NEG_AUX" in c[:-1] and core.get("refused"):
+            # "has not denied meeting X", "did not refuse to meet X": nothing either way
+            core["unstated"] = True
         if "NEG_AUX" in c[:-1]:
             core["negated"] = True
         return core
@@ -314,6 +317,8 @@ def _emit(v: View, seq: list[Item], subjects: list[int], vps: list[dict[str, Any
     subj = [seq[s] for s in subjects]
     start = subj[0].start
     for vp in vps:
+        if vp.get("unstated"):
+            continue
         end = seq[vp["last"]].end if vp.get("last", -1) >= 0 else subj[-1].end
         objs = [seq[o] for o in vp["objs"]]
         modality = None
