@@ -158,6 +158,14 @@ def met_in_person(sent: Span, ctx: Context) -> Iterator[Candidate]:
         elif lemma in ("pay", "make"):
             visits = [c for c in v.children if c.dep_ == "dobj" and c.lemma_.lower() == "visit"]
             people = [m for m in after((v, *visits), ("to",), ctx) if m.kind == "person"]
+        elif lemma == "sit" and _at_gathering(v):
+            # "A sat next to (beside, with) B at a dinner": at one table, in person
+            nexts = tuple(c for c in v.children if c.dep_ == "advmod" and c.lower_ == "next")
+            people = [m for m in after(nexts, ("to",), ctx) if m.kind == "person"]
+            people += [
+                m for m in after((v,), ("beside", "with", "alongside"), ctx) if m.kind == "person"
+            ]
+            pattern = "sat_beside"
         elif lemma == "see" and any(c.dep_ == "auxpass" for c in v.children):
             if any(c.lower_ == "together" for c in v.children):
                 together = [m for m in subjects(v, ctx) if m.kind == "person"]

@@ -156,6 +156,14 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 words.insert(0, t.text)  # "Under-Secretary": the tagger's preposition
             elif low == "of" and org is None and of_post(doc, k, words, ctx):
                 words.insert(0, t.text)  # "Secretary of State X", "Chief of Staff X"
+            elif (
+                low == "the"
+                and org is None
+                and k > sent.start
+                and doc[k - 1].lower_ == "of"
+                and of_post(doc, k - 1, [t.text, *words], ctx)
+            ):
+                words.insert(0, t.text)  # "Chancellor of the Exchequer X"
             elif low == "for" and org is None and not portfolio and for_post(doc, k, words, ctx):
                 # "Secretary of State for Housing X", "Minister for Europe X": the post,
                 # and its portfolio after "for"
