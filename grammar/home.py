@@ -40,7 +40,7 @@ def home_country(doc: Doc, v: Vocab, mentions: list[Mention]) -> str | None:
                 break
         i += 1
     # A wire dateline in a capital places the story as firmly as three such words.
-    city = dateline_city(doc)
+    city = dateline_city(doc) or _titled_dateline(doc)
     placed = v.government(city) if city else None
     if placed:
         seen.setdefault(placed, set()).update({"<dateline>", "<dateline 2>", "<dateline 3>"})
@@ -70,6 +70,30 @@ def home_country(doc: Doc, v: Vocab, mentions: list[Mention]) -> str | None:
     return top if len(named) == 1 or named[1][1] < named[0][1] else None
 
 
+def _titled_dateline(doc: Doc) -> str | None:
+    """A dateline written in title case with a colon ("Washington: US President X ..."), at
+    the start of one of the first three paragraphs: the word, which only a capital's name
+    makes a dateline."""
+    paragraphs = 0
+    for t in doc:
+        if t.i and "\n" not in doc[t.i - 1].text and "\n" not in doc[t.i - 1].whitespace_:
+            continue
+        if t.is_space:
+            continue
+        paragraphs += 1
+        if paragraphs > 3:
+            return None
+        if (
+            t.text.istitle()
+            and t.is_alpha
+            and t.i + 2 < len(doc)
+            and doc[t.i + 1].text == ":"
+            and doc[t.i + 2].text[:1].isupper()
+        ):
+            return t.text
+    return None
+
+
 _BARE_TITLES = frozenset({"president", "chancellor", "premier"})
 
 
@@ -86,6 +110,8 @@ def _titled_leader(doc: Doc, v: Vocab, m: Mention) -> str | None:
     elif doc[k].lower_ not in _BARE_TITLES or not doc[k].text[:1].isupper():
         return None
     before = doc[k - 1] if k >= 1 else None
+    if before is not None and before.lower_ in ("'s", "’s") and k >= 2:
+        before = doc[k - 2]  # "China's President X": the country is given
     if before is not None and (
         before.lower_ in ("former", "ex", "late", "-", "then", "vice", "deputy")
         or before.ent_type_ in ("NORP", "GPE")

@@ -90,6 +90,14 @@ def org_for(
         home = ctx.names.home
         if home is not None and phrase.split()[-2:] in _NOT_HELD.get(home, ()):
             return None  # "former prime minister X" in an American article: another country's
+        if (
+            home is None
+            and phrase == "secretary of state"
+            and any(m.name == "US government" for m in ctx.names.mentions)
+        ):
+            # a bare "Secretary of State X" in a story of no one country that names the US:
+            # Britain's are secretaries of state for something
+            return "US government"
         if home not in _SECRETARIES_OF_STATE and "secretary of state" in phrase:
             return None  # "Assistant Secretary of State X" in a story from Beijing: Washington's
         return home
