@@ -166,7 +166,14 @@ def leader_seat(m: Mention, ctx: Context) -> str | None:
 
 def staff_post(phrase: str) -> bool:
     """A post held in someone's service: adviser, aide, spokesman, chief of staff."""
-    return phrase.split()[-1] in _STAFF or phrase.endswith("chief of staff")
+    return (
+        phrase.split()[-1] in _STAFF or phrase.endswith("chief of staff") or campaign_post(phrase)
+    )
+
+
+def campaign_post(phrase: str) -> bool:
+    """ "campaign chairman", "campaign manager": a post in a person's own campaign."""
+    return phrase.startswith("campaign ") and len(phrase.split()) > 1
 
 
 def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
@@ -323,14 +330,15 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
         # the person served, the seat of a leader served ("an adviser to President X" is the
         # Kremlin's), or the seat of government ("an adviser to the Kremlin")
         if after.kind == "person":
-            name = leader_seat(after, ctx) or after.name
+            name = (None if campaign_post(phrase) else leader_seat(after, ctx)) or after.name
         else:
             name = seat_name(after, ctx) or after.name
     elif org is None and after is None and cls == "personal" and owner and owner.kind == "person":
         name = owner.name  # "X, President Y's personal lawyer": a post held for Y
     elif org is None and after is None and staff_post(phrase) and owner and owner.kind == "person":
-        # "X, Trump's spokesman,": in Y's service, at the seat Y leads if any
-        name = leader_seat(owner, ctx) or owner.name
+        # "X, Trump's spokesman,": in Y's service, at the seat Y leads if any (a campaign
+        # is the person's own, not the seat's)
+        name = (None if campaign_post(phrase) else leader_seat(owner, ctx)) or owner.name
     elif org is None and after is None and _unnamed_owner(doc, start, noun.i):
         return  # "the island nation's attorney general": some country, not the article's
     elif org is None and after is None and cls in ("head", "gov") and leader_government(m.name):

@@ -26,6 +26,7 @@ from deniable.grammar.post_bodies import (
     officer_post,
 )
 from deniable.grammar.role_nouns import (
+    campaign_post,
     its_org,
     join_hyphens,
     leader_seat,
@@ -200,7 +201,8 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             envoy = leader_government(org.name) if post is not None and post[0] == "gov" else None
             served: str | None = None
             if post is not None and (post[0] == "personal" or staff) and org.name != m.name:
-                served = (leader_seat(org, ctx) if staff else None) or org.name
+                seat = staff and not campaign_post(post[1])
+                served = (leader_seat(org, ctx) if seat else None) or org.name
             elif envoy is not None:
                 served = envoy
             if post is not None and served is not None:
