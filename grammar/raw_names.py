@@ -507,7 +507,13 @@ def _entity(ent: Span, kind: str, v: Vocab) -> RawName | None:
         return RawName(start, end, v.parties[low], "party")
     for k in range(start + 1, end):
         tail = doc[k:end].text.lower()
-        if tail in v.parties:  # "London UKIP": the party of a place
+        # "London UKIP": the party of a place; not "the Nationalist Congress Party", whose
+        # first word makes it another party
+        named = tail.endswith(" party") and not all(
+            w.ent_type_ in ("GPE", "LOC") or w.lower_ in v.governments or w.lower_ in v.adjectives
+            for w in doc[start:k]
+        )
+        if tail in v.parties and not named:
             return RawName(k, end, v.parties[tail], "party")
     if low in v.metonyms:
         return RawName(start, end, v.metonyms[low], "gov")
@@ -544,11 +550,26 @@ def _vocab_mention(doc: Doc, t: Token, v: Vocab, min_words: int) -> RawName | No
             # a country's long official name, which the tagger tends to cut in two, or a
             # country's word it ran into a person's name ("Qatari Emir Tamim")
             return RawName(t.i, t.i + n, v.governments[low], "gov")
-        if low in v.parties:
+        if low in v.parties and not _inside_a_name(doc, t, v):
             return RawName(t.i, t.i + n, v.parties[low], "party")
         if low in v.metonyms and low != "the government":
             return RawName(t.i, t.i + n, v.metonyms[low], "gov")
     return None
+
+
+def _inside_a_name(doc: Doc, t: Token, v: Vocab) -> bool:
+    """``t`` continues a name the tagger began with a word of its own ("the Nationalist
+    Congress Party"), not a place's or a nation's ("Scottish Labour")."""
+    if t.i == 0 or t.ent_iob_ != "I":
+        return False
+    before = doc[t.i - 1]
+    return (
+        before.text.istitle()
+        and before.ent_type_ == t.ent_type_
+        and before.lower_ not in v.governments
+        and before.lower_ not in v.adjectives
+        and before.lower_ not in v.parties
+    )
 
 
 _FIRSTS: dict[int, frozenset[str]] = {}
