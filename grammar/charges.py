@@ -241,6 +241,14 @@ def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
         while n.dep_ == "conj" and n.head.i != n.i:
             n = n.head  # "pleaded not guilty to conspiracy and other charges"
         v = n.head
+        if (
+            n.dep_ == "pobj"
+            and v.lower_ in ("on", "over")
+            and v.head.lemma_ == "trial"
+            and v.head.head.lemma_ in ("face", "stand")
+        ):
+            # "faces (stands) trial on charges of fraud": charged, and to be tried
+            v, n = v.head.head, v.head
         if n.dep_ == "pobj" and v.lower_ == "to":
             up = v.head.head if v.head.lemma_ == "guilty" else v.head
             if up.lemma_ != "plead":
@@ -248,7 +256,9 @@ def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
             v = up  # "pleaded guilty to fraud charges", "pleaded not guilty to two crimes"
         elif n.dep_ != "dobj" or pleaded_to:
             continue
-        if v.lemma_ not in ("deny", "face", "contest", "plead"):
+        if v.lemma_ not in ("deny", "face", "contest", "plead") and not (
+            v.lemma_ == "stand" and n.lemma_ == "trial"
+        ):
             continue
         if any(c.lower_ in _AHEAD for c in n.children if c.dep_ == "amod"):
             continue  # "faces possible charges": none brought yet
@@ -279,7 +289,10 @@ def _brought_by(charge: Token, ctx: Context) -> str | None:
     return None
 
 
-_RETURN_VERBS = frozenset({"bring", "file", "hand", "issue", "lay", "return", "unseal"})
+_RETURN_VERBS = frozenset(
+    {"announce", "approve", "authorise", "authorize", "bring", "file", "hand", "issue", "lay",
+     "press", "return", "unseal"}
+)  # fmt: skip
 
 
 def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
@@ -296,6 +309,27 @@ def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 continue  # "she brought charges against him": anyone may complain
         elif v.lemma_ in _RETURN_VERBS and n.dep_ == "nsubjpass":
             authority = _agent(v, ctx)
+        elif (
+            n.lemma_ == "indictment"
+            and n.dep_ == "pobj"
+            and v.lower_ == "in"
+            and v.head.lemma_ == "name"
+            and passive(v.head)
+            # ("named in an indictment as an unindicted co-conspirator": a label, no charge)
+            and not any(
+                c.dep_ == "prep" and c.lower_ == "as" for c in (*v.head.children, *n.children)
+            )
+            and not any(t.lower_.startswith("unindicted") for t in v.head.subtree)
+        ):
+            # "X was named in an indictment unsealed in Brooklyn": charged in it
+            who = _default_authority(v.head, sent, ctx)
+            for m in subjects(v.head, ctx):
+                if m.kind in ("person", "group") and m.name != who:
+                    yield Candidate(
+                        "indicted_by", m.name, who, v.head.i, sent.start, sent.end,
+                        "named_in_indictment",
+                    )  # fmt: skip
+            continue
         elif n.lemma_ == "indictment" and n.dep_ == "nsubj" and v.lemma_ in _ACCUSE:
             # "An indictment unsealed on Thursday accuses A and B of …"
             people = [m for g in v.children if g.dep_ == "dobj" for m in args(g, ctx)]
