@@ -64,7 +64,9 @@ def photographed_together(sent: Span, ctx: Context) -> Iterator[Candidate]:
 
 
 _GATHERINGS = vocab().cues["gatherings"]
-_APART = frozenset({"separate", "different", "individual", "own", "respective"})
+_APART = frozenset(
+    {"separate", "separately", "different", "individual", "individually", "own", "respective"}
+)
 
 
 def _gatherings(heads: tuple[Token, ...]) -> list[Token]:
@@ -118,6 +120,8 @@ def picture_shows(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if not _of_a_picture(v) or _shows_none(v):
             continue
         objs = [c for c in v.children if c.dep_ == "dobj"]
+        # ("shows A with her arm around B": the parser may make A a second subject)
+        objs += [c for c in v.children if c.dep_ == "nsubj" and c.i > v.i and not objs]
         # ("shows A shaking hands with B": the parser may make A a clause's subject)
         clauses = [c for c in v.children if c.dep_ == "ccomp" and not objs]
         objs += [g for c in clauses for g in c.children if g.dep_ == "nsubj"]
@@ -125,6 +129,8 @@ def picture_shows(sent: Span, ctx: Context) -> Iterator[Candidate]:
         shown = _people([m for c in objs if c.dep_ != "ccomp" for m in args(c, ctx)])
         # ("shows A shaking hands with B": with B on the participle of A)
         heads = [v, *objs, *(g for c in objs for g in c.children if g.dep_ == "acl")]
+        # ("shows A at a party with B": with whom, at the gathering shown)
+        heads += _gatherings(tuple(heads))
         beside = _beside(heads, shown, ctx)
         if beside:
             yield from pairs("pictured_with", v, shown, beside[:1], "picture_shows", sent)
@@ -139,13 +145,59 @@ _PICTURED = frozenset({"picture", "photograph", "film", "snap"})
 def pictured_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A was pictured with (alongside) B", "A was photographed next to B"."""
     for v in sent:
-        if v.lemma_.lower() not in _PICTURED or v.tag_ != "VBN":
+        on_camera = v.lemma_.lower() in ("capture", "catch") and any(
+            c.dep_ == "prep" and c.lower_ == "on" and any(g.lower_ in _CAMERAS for g in c.children)
+            for c in v.children
+        )  # "A was captured (caught) on camera with B"
+        if (v.lemma_.lower() not in _PICTURED and not on_camera) or v.tag_ != "VBN":
             continue
         if not any(c.dep_ == "auxpass" for c in v.children) and v.dep_ != "acl":
             continue
         who = _people(subjects(v, ctx) if v.dep_ != "acl" else args(v.head, ctx))
         beside = [m for m in _beside([v], who, ctx)]
-        yield from pairs("pictured_with", v, who, beside, "pictured_beside", sent)
+        if beside:
+            yield from pairs("pictured_with", v, who, beside, "pictured_beside", sent)
+        elif v.dep_ != "acl" and not any(c.lower_ in _APART for c in v.subtree):
+            # "A and B were pictured at a dinner", "A and B pictured together"
+            for x, y in combinations(who, 2):
+                yield from pairs("pictured_with", v, [x], [y], "pictured_together", sent)
+
+
+_CAMERAS = frozenset({"camera", "film", "video", "tape", "cctv"})
+
+
+def posed_in_picture(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A posted (took) a selfie with B"; "In the photo, A stands next to B"."""
+    for n in sent:
+        if n.lemma_.lower() not in PICTURE_NOUNS or n.pos_ != "NOUN":
+            continue
+        v = n.head
+        if n.dep_ == "dobj" and v.lemma_.lower() in _TAKE_PICTURE and not after((n,), ("of",), ctx):
+            # "posted a selfie with B": the poster is in it with B
+            beside = _people(after((n, v), ("with", "alongside"), ctx))
+            yield from pairs(
+                "pictured_with", n, _people(subjects(v, ctx)), beside, "selfie_with", sent
+            )
+        elif (
+            n.dep_ == "pobj"
+            and v.lower_ == "in"
+            and v.head.pos_ == "VERB"
+            and v.head.lemma_.lower() in _STANDING
+            and not any(c.lower_ in _APART for c in n.children)
+        ):
+            # "In the photo, A stands next to B"
+            verb = v.head
+            nexts = tuple(c for c in verb.children if c.dep_ == "advmod" and c.lower_ == "next")
+            beside = _people(after(nexts, ("to",), ctx)) + _people(
+                after((verb,), ("beside", "with", "alongside"), ctx)
+            )
+            yield from pairs(
+                "pictured_with", n, _people(subjects(verb, ctx)), beside, "in_photo_beside", sent
+            )
+
+
+_TAKE_PICTURE = frozenset({"post", "take", "share", "publish", "tweet", "upload", "snap"})
+_STANDING = frozenset({"stand", "sit", "smile", "pose", "appear", "laugh", "chat"})
 
 
 def _beside(heads: list[Token], shown: list[Mention], ctx: Context) -> list[Mention]:
@@ -157,6 +209,8 @@ def _beside(heads: list[Token], shown: list[Mention], ctx: Context) -> list[Ment
         for c in h.children:
             if c.dep_ == "prep" and c.lower_ in ("with", "alongside", "beside", "next"):
                 for t in c.subtree:
+                    if t.pos_ == "PRON" and t.dep_ == "poss":
+                        continue  # "with her arm around B": whose arm, not who is beside
                     m = ctx.names.at(t.i)
                     if m is not None and m.kind == "person" and m.name not in names:
                         names.add(m.name)  # ("his arm": his is A, not someone beside A)

@@ -77,6 +77,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     pictures.caption_with,
     pictures.picture_shows,
     pictures.pictured_verb,
+    pictures.posed_in_picture,
     charges.charged,
     charges.charges_faced,
     charges.indictment_returned,
