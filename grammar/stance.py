@@ -390,6 +390,8 @@ def _infinitive(head: Token, c: Candidate) -> Modality | None:
         return None if c.pred == "denies" or _negated(head) else Modality.NEGATED
     if forms & _PLAN or head.pos_ == "ADJ":
         return None
+    if head.lemma_ == "go" and head.tag_ == "VBG":
+        return None  # "was going to meet B": what was to come, not what happened
     return Modality.ASSERTED
 
 
