@@ -266,6 +266,8 @@ def _denied_after(v: Token) -> bool:
 
 def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
     """What the trigger's own words say: negation, modals, infinitives, conditions."""
+    if c.pred == "met" and (_remote(v) or (v.pos_ in ("NOUN", "PROPN") and _remote(v.head))):
+        return None  # "met B virtually", "held talks with B by video link": not in person
     heads = [v]
     if v.dep_ == "pcomp" and v.head.head.pos_ in ("VERB", "AUX"):
         heads.append(v.head.head)  # "will fly home after meeting B": the main verb's modal
@@ -333,6 +335,31 @@ def _presupposed(t: Token) -> bool:
             return True  # "disputed an account of his meeting with B": the meeting was held
         if x.pos_ in ("VERB", "AUX"):
             return False
+    return False
+
+
+_REMOTE = vocab().cues["remote_words"]
+_CLAUSES = frozenset({"ccomp", "advcl", "relcl", "xcomp", "conj", "parataxis", "acl"})
+
+
+def _remote(v: Token) -> bool:
+    """``v`` is done at a distance: "virtually", "online", "in a video call", "by video
+    link", "over Zoom"."""
+    for c in v.children:
+        if c.dep_ in _CLAUSES:
+            continue
+        if any(t.dep_ == "advmod" and t.lower_ in _REMOTE for t in c.subtree):
+            return True  # ("met B virtually on Monday": the parser may hang it on "on")
+        if c.dep_ == "prep" and c.lower_ in ("in", "via", "by", "over", "on", "through"):
+            for g in c.children:
+                if g.dep_ != "pobj":
+                    continue
+                words = {
+                    g.lower_,
+                    *(m.lower_ for m in g.children if m.dep_ in ("compound", "amod")),
+                }
+                if words & _REMOTE:
+                    return True
     return False
 
 
