@@ -68,13 +68,23 @@ def with_descriptions(
                 )
             ):
                 # (only where it acts: "the prime minister's spokesman" says no more)
-                gov = (leads or {}).get(phrase) if _acts(doc[k + 1 : end].root) else None
+                gov = (
+                    (leads or {}).get(phrase)
+                    if _acts(doc[k + 1 : end].root) or _said_to(doc[k + 1 : end].root)
+                    else None
+                )
                 added.append(Mention(k + 1, end, who, "person", (phrase, gov) if gov else None))
                 k = end
                 break
         else:
             k += 1
     return with_added(names, added)
+
+
+def _said_to(head: Token) -> bool:
+    """The phrase is whom something is given or said to ("the advice he gave to the prime
+    minister", "his advice to the PM"): still the one who holds the post."""
+    return head.dep_ == "pobj" and head.head.lower_ == "to"
 
 
 def _first_named(starts: list[int], names: DocNames) -> dict[str, int]:
