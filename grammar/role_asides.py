@@ -18,7 +18,9 @@ from deniable.grammar.spellings import US_PARTY_CODE
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Span, Token
+
+    from deniable.grammar.names import Mention
 
 _POST_WORDS = vocab().post_vocabulary
 
@@ -81,6 +83,13 @@ def role_party_member(sent: Span, ctx: Context) -> Iterator[Candidate]:
             party = ctx.names.at(c.i)
             if c.dep_ != "appos" or party is None or party.kind != "party":
                 continue
+            # "X, a (the top) Republican on the Senate Armed Services Committee": a member
+            # of the committee too
+            for body in _on_a_body(c, ctx):
+                yield Candidate(
+                    "role", m.name, body.name, c.i, m.start, body.end, "role_party_member",
+                    role="member",
+                )  # fmt: skip
             if c.i != party.end - 1 or not any(
                 d.dep_ == "det" and d.lower_ in ("a", "an") for d in c.children
             ):
@@ -89,6 +98,22 @@ def role_party_member(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 "role", m.name, party.name, c.i, m.start, c.i + 1, "role_party_member",
                 role="member",
             )  # fmt: skip
+
+
+def _on_a_body(t: Token, ctx: Context) -> list[Mention]:
+    """The committee, board or panel after "on" ("on the Senate Armed Services Committee")."""
+    out: list[Mention] = []
+    for p in t.children:
+        if p.dep_ != "prep" or p.lower_ != "on":
+            continue
+        for g in p.children:
+            m = ctx.names.at(g.i) if g.dep_ == "pobj" else None
+            if m is not None and m.kind == "org" and m.name.split()[-1].lower() in _BODIES:
+                out.append(m)
+    return out
+
+
+_BODIES = frozenset({"committee", "board", "panel", "council", "commission", "subcommittee"})
 
 
 def role_own_party(sent: Span, ctx: Context) -> Iterator[Candidate]:

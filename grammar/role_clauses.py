@@ -174,6 +174,9 @@ def _appointed_at(v: Token, ctx: Context) -> Iterator[Candidate]:
     if not nouns and lemma == "work" and not _left(v):
         yield from _worked_for(v, ctx)
         return
+    if not nouns and lemma in ("sit", "serve"):
+        yield from _sits_on(v, ctx)
+        return
     if not nouns:
         return
     when = "former" if (lemma in ("serve", "work") and v.tag_ == "VBD") or _left(v) else ""
@@ -190,6 +193,26 @@ def _appointed_at(v: Token, ctx: Context) -> Iterator[Candidate]:
                 )
             if not found:
                 yield from _post_at(v, noun, person, when, ctx)
+
+
+_BODIES = frozenset({"committee", "board", "panel", "council", "commission", "subcommittee"})
+
+
+def _sits_on(v: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "X, who sits (serves) on the House Oversight Committee": a member of it."""
+    when = "former" if v.tag_ == "VBD" else ""
+    for c in v.children:
+        if c.dep_ != "prep" or c.lower_ != "on":
+            continue
+        for g in c.children:
+            body = ctx.names.at(g.i) if g.dep_ == "pobj" else None
+            if body is None or body.kind != "org" or body.name.split()[-1].lower() not in _BODIES:
+                continue
+            for person in _persons(v, ctx):
+                yield Candidate(
+                    "role", person.name, body.name, v.i, min(person.start, v.i), body.end,
+                    "role_appointed", role="member", when=when,
+                )  # fmt: skip
 
 
 def _worked_for(v: Token, ctx: Context) -> Iterator[Candidate]:
