@@ -538,16 +538,16 @@ def test_greetings_and_abbreviated_months_are_no_names() -> None:
 def test_a_nationality_tagged_apart_from_its_ministry_joins_it() -> None:
     from spacy.tokens import Doc, Span
 
-    from deniable.grammar.raw_names import _joined
+    from deniable.grammar.tagged_names import joined_entities
 
     doc = Doc(pipeline().vocab, words=["Norlandic", "Foreign", "Ministry", "spokesman", "said"])
     doc.ents = [Span(doc, 0, 1, label="NORP"), Span(doc, 1, 3, label="ORG")]
-    assert [(e.text, e.label_) for e in _joined(doc, vocab())] == [
+    assert [(e.text, e.label_) for e in joined_entities(doc, vocab())] == [
         ("Norlandic Foreign Ministry", "ORG")
     ]
     doc = Doc(pipeline().vocab, words=["Norlandic", "Foreign", "Office", "said"])
     doc.ents = [Span(doc, 0, 1, label="NORP"), Span(doc, 1, 3, label="ORG")]
-    assert len(_joined(doc, vocab())) == 2  # only a ministry is joined
+    assert len(joined_entities(doc, vocab())) == 2  # only a ministry is joined
 
 
 def test_a_known_leader_under_another_spelling_heads_the_same_government() -> None:
