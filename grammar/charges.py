@@ -12,6 +12,13 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.authorities import authority as named_authority
 from deniable.grammar.candidate import Candidate, Context
+from deniable.grammar.charging_bodies import (
+    after_prep,
+    agent,
+    agrees,
+    default_authority,
+    late_agent,
+)
 from deniable.grammar.clause_args import after, args, passive, subjects
 from deniable.grammar.names import Mention
 from deniable.grammar.vocab import vocab
@@ -42,7 +49,7 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
             people, authority, is_passive = listed, None, True
         elif is_passive:
             people = [m for c in v.children if c.dep_ == "nsubjpass" for m in args(c, ctx)]
-            if not people and v.dep_ == "relcl" and _agrees(v):
+            if not people and v.dep_ == "relcl" and agrees(v):
                 people = subjects(v, ctx)  # "X, who was indicted in 2018, ..."
             if not people and v.dep_ in ("acl", "ROOT") and v.head.i != v.i:
                 people = args(v.head, ctx)
@@ -66,7 +73,7 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     )  # fmt: skip
                 continue
             has_agent = any(c.dep_ == "agent" for c in v.children)
-            authority = _agent(v, ctx) or _late_agent(v, ctx)
+            authority = agent(v, ctx) or late_agent(v, ctx)
             if has_agent and authority is None:
                 continue  # "accused by journalists": not an authority, not a charge
         else:
@@ -96,7 +103,7 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if not people:
             continue
         people += [m for m in _along_with(v, ctx) if m not in people and m.kind == "person"]
-        who = authority or _default_authority(v, sent, ctx)
+        who = authority or default_authority(v, sent, ctx)
         pattern = f"{v.lemma_}_{'passive' if is_passive else 'active'}"
         for m in people:
             if m.name != who:
@@ -271,7 +278,7 @@ def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
         brought = _brought_by(n, ctx)  # "faces charges brought by Swiss prosecutors"
         for m in subjects(v, ctx):
             if m.kind == "person":
-                who = brought or _default_authority(v, sent, ctx)
+                who = brought or default_authority(v, sent, ctx)
                 yield Candidate(
                     "indicted_by", m.name, who, n.i if definite else v.i, sent.start,
                     sent.end, "charges_faced",
@@ -283,9 +290,9 @@ def _brought_by(charge: Token, ctx: Context) -> str | None:
     on the offence: "charges of fraud brought by X")."""
     for c in charge.subtree:
         if c.dep_ == "acl" and c.lemma_ in _RETURN_VERBS:
-            agent = _agent(c, ctx)
-            if agent is not None:
-                return agent
+            who = agent(c, ctx)
+            if who is not None:
+                return who
     return None
 
 
@@ -308,7 +315,7 @@ def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if n.lemma_ == "charge" and subj is not None and authority is None:
                 continue  # "she brought charges against him": anyone may complain
         elif v.lemma_ in _RETURN_VERBS and n.dep_ == "nsubjpass":
-            authority = _agent(v, ctx)
+            authority = agent(v, ctx)
         elif (
             n.lemma_ == "indictment"
             and n.dep_ == "pobj"
@@ -322,7 +329,7 @@ def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
             and not any(t.lower_.startswith("unindicted") for t in v.head.subtree)
         ):
             # "X was named in an indictment unsealed in Brooklyn": charged in it
-            who = _default_authority(v.head, sent, ctx)
+            who = default_authority(v.head, sent, ctx)
             for m in subjects(v.head, ctx):
                 if m.kind in ("person", "group") and m.name != who:
                     yield Candidate(
@@ -333,7 +340,7 @@ def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
         elif n.lemma_ == "indictment" and n.dep_ == "nsubj" and v.lemma_ in _ACCUSE:
             # "An indictment unsealed on Thursday accuses A and B of …"
             people = [m for g in v.children if g.dep_ == "dobj" for m in args(g, ctx)]
-            who = _default_authority(v, sent, ctx)
+            who = default_authority(v, sent, ctx)
             for m in people:
                 if m.kind in ("person", "group"):
                     yield Candidate(
@@ -362,7 +369,7 @@ def warrant_issued(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         v = n.head
         if n.dep_ == "nsubjpass":
-            authority = _agent(v, ctx)
+            authority = agent(v, ctx)
         elif n.dep_ == "dobj":
             subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
             if subj is not None and subj.tag_ in ("WP", "WDT") and v.dep_ == "relcl":
@@ -381,153 +388,3 @@ def warrant_issued(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 yield Candidate(
                     "indicted_by", m.name, who, v.i, sent.start, sent.end, "warrant_issued"
                 )
-
-
-def after_prep(t: Token, prep: str, ctx: Context) -> list[Mention]:
-    """The names after ``prep`` hung on ``t`` ("against X and Y")."""
-    return [
-        m
-        for c in t.children
-        if c.dep_ == "prep" and c.lower_ == prep
-        for g in c.children
-        if g.dep_ == "pobj"
-        for m in args(g, ctx)
-    ]
-
-
-def _late_agent(v: Token, ctx: Context) -> str | None:
-    """ "charged with tax evasion by prosecutors", "indicted on six charges by a grand jury":
-    the parser hangs "by" on the charge."""
-    for c in v.children:
-        if c.dep_ == "prep" and c.lower_ in ("with", "on"):
-            for t in c.subtree:
-                if t.lower_ == "by" and t.dep_ in ("prep", "agent"):
-                    obj = next((g for g in t.children if g.dep_ == "pobj"), None)
-                    if obj is not None and (who := named_authority(obj, ctx)):
-                        return who
-    return None
-
-
-def _agent(v: Token, ctx: Context) -> str | None:
-    for c in v.children:
-        if c.dep_ == "agent":
-            for g in c.children:
-                if g.dep_ == "pobj":
-                    return named_authority(g, ctx)
-    return None
-
-
-def _agrees(v: Token) -> bool:
-    """ "A, who were charged": a plural verb does not hang on one person's name."""
-    plural = any(
-        c.lower_ in ("were", "are", "have") for c in v.children if c.dep_.startswith("aux")
-    )
-    return not (plural and v.head.tag_ in ("NNP", "NN"))
-
-
-# Who indicts: an indictment is a prosecutor's, a jury's or a court's, never an arrest's.
-_INDICTERS = ("prosecut", "attorney", "court", "jury", "justice", "counsel")
-
-
-def _fits(who: str, v: Token) -> bool:
-    return v.lemma_ != "indict" or any(w in who.lower() for w in _INDICTERS)
-
-
-def _charging(v: Token, ctx: Context) -> str | None:
-    """The authority a charge verb names: "charged by X", "X charged Y", "they were
-    charged, police said"."""
-    if v.tag_ == "VBN":
-        who = _agent(v, ctx)
-    else:
-        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
-        who = named_authority(subj, ctx) if subj is not None and v.pos_ == "VERB" else None
-    if who is not None:
-        return who
-    sayers = [c for c in v.children if c.dep_ == "parataxis"]
-    if v.dep_ in ("ccomp", "parataxis"):
-        sayers.append(v.head)
-    for t in sayers:
-        if t.lemma_.lower() in _SAY and t.pos_ == "VERB":
-            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
-            if subj is not None and (who := named_authority(subj, ctx)) is not None:
-                return who
-    return None
-
-
-def _default_authority(v: Token, sent: Span, ctx: Context) -> str:
-    """No agent: the warrant's issuer, the authority that says so ("..., the Justice
-    Department said"), an authority the article names as charging someone, a police force
-    it names, else police or prosecutors."""
-    for t in v.subtree:
-        if t.lemma_ == "warrant":
-            for c in t.children:
-                if c.dep_ == "acl" and (who := _agent(c, ctx)):
-                    return who
-    probe = _probe_of(v, ctx)
-    if probe is not None:
-        return probe
-    for t in sent:
-        if t.lemma_.lower() in _SAY and t.pos_ == "VERB":
-            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
-            who = named_authority(subj, ctx) if subj is not None else None
-            if who is not None:
-                return who
-    if any(t.lemma_.lower() in ("extradite", "extradition") for t in sent):
-        return "prosecutors"  # "extradited to the US to face charges": that country's, unnamed
-    # An authority named charging someone elsewhere in the article counts only when it is
-    # the article's one such authority (a second regulator or a foreign court may be the one).
-    named = {
-        who
-        for t in ctx.doc
-        if t.lemma_ in _CHARGE_VERBS and (who := _charging(t, ctx)) and _fits(who, v)
-    }
-    if len(named) == 1:
-        return named.pop()
-    # (a prosecutor's office named elsewhere charges; it is no force that arrests)
-    arrests = v.lemma_ in ("arrest", "detain", "hold")
-    kinds = ("police", "constabulary") if arrests else ("police", "constabulary", "prosecut")
-    forces = [
-        m
-        for m in ctx.names.mentions
-        if m.kind == "org"
-        and m.start < sent.end + 400
-        and any(w in m.name.lower() for w in kinds)
-        and not m.name.lower().endswith(("station", "headquarters"))  # a building, no force
-    ]
-    # "charged in a criminal complaint unsealed in federal court": before a court and with
-    # no police force named, prosecutors bring the charge
-    in_court = any(t.lemma_.lower() in _COURT_WORDS for t in sent)
-    if named and not (v.lemma_ == "charge" and in_court and not forces):
-        return "police" if v.lemma_ in ("arrest", "charge") else "prosecutors"
-    if forces:
-        return forces[0].name
-    if v.lemma_ == "charge" and (
-        in_court or _prosecution(ctx) or ctx.names.home == "US government"
-    ):
-        return "prosecutors"  # an article about an indictment: prosecutors bring its charges
-    return "police" if v.lemma_ in ("arrest", "charge") else "prosecutors"
-
-
-def _probe_of(v: Token, ctx: Context) -> str | None:
-    """ "charged in special counsel X's investigation": the authority whose inquiry it is."""
-    for c in v.children:
-        if c.dep_ != "prep" or c.lower_ not in ("in", "as"):
-            continue
-        for g in c.subtree:
-            if g.lemma_ in ("investigation", "probe", "inquiry"):
-                for owner in (o for o in g.children if o.dep_ == "poss"):
-                    if (who := named_authority(owner, ctx)) is not None:
-                        return who
-    return None
-
-
-_PROSECUTION = vocab().cues["prosecution_words"]
-# Words that put a charge in a prosecutor's filing, not a police station's ("a criminal
-# complaint", "a federal court"); a magistrates' court hears police charges too.
-_COURT_WORDS = _PROSECUTION | {"complaint", "jury", "federal"}
-_SAY = frozenset({"say", "announce", "confirm", "state"})
-
-
-def _prosecution(ctx: Context) -> bool:
-    """The article speaks of prosecutors, an indictment or a grand jury."""
-    return any(t.lemma_.lower() in _PROSECUTION or t.lower_ in _PROSECUTION for t in ctx.doc)

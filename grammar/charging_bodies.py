@@ -1,0 +1,173 @@
+"""Who brought a charge a sentence reports: the verb's agent ("charged by Swiss
+prosecutors", even one the parser hung late), the authority that says so ("…, the Justice
+Department said"), a warrant's issuer, the one authority the article names charging someone,
+a police force it names, else police or prosecutors.
+
+The helpers of :mod:`deniable.grammar.charges`; pure functions of the parse and the context.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from deniable.grammar.authorities import authority as named_authority
+from deniable.grammar.clause_args import args
+from deniable.grammar.vocab import vocab
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+    from deniable.grammar.candidate import Context
+    from deniable.grammar.names import Mention
+
+_CHARGE_VERBS = vocab().cues["charge_verbs"]
+
+
+def after_prep(t: Token, prep: str, ctx: Context) -> list[Mention]:
+    """The names after ``prep`` hung on ``t`` ("against X and Y")."""
+    return [
+        m
+        for c in t.children
+        if c.dep_ == "prep" and c.lower_ == prep
+        for g in c.children
+        if g.dep_ == "pobj"
+        for m in args(g, ctx)
+    ]
+
+
+def late_agent(v: Token, ctx: Context) -> str | None:
+    """ "charged with tax evasion by prosecutors", "indicted on six charges by a grand jury":
+    the parser hangs "by" on the charge."""
+    for c in v.children:
+        if c.dep_ == "prep" and c.lower_ in ("with", "on"):
+            for t in c.subtree:
+                if t.lower_ == "by" and t.dep_ in ("prep", "agent"):
+                    obj = next((g for g in t.children if g.dep_ == "pobj"), None)
+                    if obj is not None and (who := named_authority(obj, ctx)):
+                        return who
+    return None
+
+
+def agent(v: Token, ctx: Context) -> str | None:
+    for c in v.children:
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return named_authority(g, ctx)
+    return None
+
+
+def agrees(v: Token) -> bool:
+    """ "A, who were charged": a plural verb does not hang on one person's name."""
+    plural = any(
+        c.lower_ in ("were", "are", "have") for c in v.children if c.dep_.startswith("aux")
+    )
+    return not (plural and v.head.tag_ in ("NNP", "NN"))
+
+
+# Who indicts: an indictment is a prosecutor's, a jury's or a court's, never an arrest's.
+_INDICTERS = ("prosecut", "attorney", "court", "jury", "justice", "counsel")
+
+
+def _fits(who: str, v: Token) -> bool:
+    return v.lemma_ != "indict" or any(w in who.lower() for w in _INDICTERS)
+
+
+def charging(v: Token, ctx: Context) -> str | None:
+    """The authority a charge verb names: "charged by X", "X charged Y", "they were
+    charged, police said"."""
+    if v.tag_ == "VBN":
+        who = agent(v, ctx)
+    else:
+        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        who = named_authority(subj, ctx) if subj is not None and v.pos_ == "VERB" else None
+    if who is not None:
+        return who
+    sayers = [c for c in v.children if c.dep_ == "parataxis"]
+    if v.dep_ in ("ccomp", "parataxis"):
+        sayers.append(v.head)
+    for t in sayers:
+        if t.lemma_.lower() in _SAY and t.pos_ == "VERB":
+            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            if subj is not None and (who := named_authority(subj, ctx)) is not None:
+                return who
+    return None
+
+
+def default_authority(v: Token, sent: Span, ctx: Context) -> str:
+    """No agent: the warrant's issuer, the authority that says so ("..., the Justice
+    Department said"), an authority the article names as charging someone, a police force
+    it names, else police or prosecutors."""
+    for t in v.subtree:
+        if t.lemma_ == "warrant":
+            for c in t.children:
+                if c.dep_ == "acl" and (who := agent(c, ctx)):
+                    return who
+    probe = _probe_of(v, ctx)
+    if probe is not None:
+        return probe
+    for t in sent:
+        if t.lemma_.lower() in _SAY and t.pos_ == "VERB":
+            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            who = named_authority(subj, ctx) if subj is not None else None
+            if who is not None:
+                return who
+    if any(t.lemma_.lower() in ("extradite", "extradition") for t in sent):
+        return "prosecutors"  # "extradited to the US to face charges": that country's, unnamed
+    # An authority named charging someone elsewhere in the article counts only when it is
+    # the article's one such authority (a second regulator or a foreign court may be the one).
+    named = {
+        who
+        for t in ctx.doc
+        if t.lemma_ in _CHARGE_VERBS and (who := charging(t, ctx)) and _fits(who, v)
+    }
+    if len(named) == 1:
+        return named.pop()
+    # (a prosecutor's office named elsewhere charges; it is no force that arrests)
+    arrests = v.lemma_ in ("arrest", "detain", "hold")
+    kinds = ("police", "constabulary") if arrests else ("police", "constabulary", "prosecut")
+    forces = [
+        m
+        for m in ctx.names.mentions
+        if m.kind == "org"
+        and m.start < sent.end + 400
+        and any(w in m.name.lower() for w in kinds)
+        and not m.name.lower().endswith(("station", "headquarters"))  # a building, no force
+    ]
+    # "charged in a criminal complaint unsealed in federal court": before a court and with
+    # no police force named, prosecutors bring the charge
+    in_court = any(t.lemma_.lower() in _COURT_WORDS for t in sent)
+    if named and not (v.lemma_ == "charge" and in_court and not forces):
+        return "police" if v.lemma_ in ("arrest", "charge") else "prosecutors"
+    if forces:
+        return forces[0].name
+    if v.lemma_ == "charge" and (
+        in_court or _prosecution(ctx) or ctx.names.home == "US government"
+    ):
+        return "prosecutors"  # an article about an indictment: prosecutors bring its charges
+    return "police" if v.lemma_ in ("arrest", "charge") else "prosecutors"
+
+
+def _probe_of(v: Token, ctx: Context) -> str | None:
+    """ "charged in special counsel X's investigation": the authority whose inquiry it is."""
+    for c in v.children:
+        if c.dep_ != "prep" or c.lower_ not in ("in", "as"):
+            continue
+        for g in c.subtree:
+            if g.lemma_ in ("investigation", "probe", "inquiry"):
+                for owner in (o for o in g.children if o.dep_ == "poss"):
+                    if (who := named_authority(owner, ctx)) is not None:
+                        return who
+    return None
+
+
+_PROSECUTION = vocab().cues["prosecution_words"]
+# Words that put a charge in a prosecutor's filing, not a police station's ("a criminal
+# complaint", "a federal court"); a magistrates' court hears police charges too.
+_COURT_WORDS = _PROSECUTION | {"complaint", "jury", "federal"}
+_SAY = frozenset({"say", "announce", "confirm", "state"})
+
+
+def _prosecution(ctx: Context) -> bool:
+    """The article speaks of prosecutors, an indictment or a grand jury."""
+    return any(t.lemma_.lower() in _PROSECUTION or t.lower_ in _PROSECUTION for t in ctx.doc)
