@@ -21,10 +21,12 @@ from deniable.grammar import (
     clause_events,
     denied_claims,
     pictures,
+    role_appositions,
     role_asides,
     role_clauses,
     role_phrases,
     spoken_denials,
+    visits,
 )
 from deniable.grammar.candidate import Candidate, Context, Extractor
 from deniable.grammar.descriptions import (
@@ -50,7 +52,7 @@ Progress = Callable[[int, int], None]
 #: Every extractor of the reader, in the order their candidates are reported.
 EXTRACTORS: tuple[Extractor, ...] = (
     role_phrases.role_before_name,
-    role_phrases.role_in_apposition,
+    role_appositions.role_in_apposition,
     role_asides.role_from_org,
     role_asides.role_party_code,
     role_asides.role_before_comma,
@@ -88,7 +90,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     spoken_denials.said_false,
     spoken_denials.spokesman_says_never,
     spoken_denials.said_no_ties,
-    clause_events.visited,
+    visits.visited,
 )
 
 _KINDS = {
@@ -219,7 +221,7 @@ def _context(doc: Doc) -> Context:
     apposed: list[Candidate] = []
     for sent in doc.sents:
         before_name = list(role_phrases.role_before_name(sent, first))
-        in_apposition = list(role_phrases.role_in_apposition(sent, first))
+        in_apposition = list(role_appositions.role_in_apposition(sent, first))
         apposed += in_apposition
         for c in (
             *in_apposition,
