@@ -179,6 +179,29 @@ def _recipients(heads: tuple[Token, ...], ctx: Context) -> list[Mention]:
     return out
 
 
+def call_between(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "a (phone) call between A and B", "the call between A, B and C"."""
+    for n in sent:
+        if n.lemma_ != "call" or n.pos_ != "NOUN":
+            continue
+        # (a video call is no phone call: a veto, so that no less careful reading takes it)
+        remote = any(c.lower_ in _REMOTE for c in n.lefts)
+        if remote:
+            # (whatever the tagger made of the names: every one inside "between …")
+            between = [
+                m
+                for p in n.children
+                if p.dep_ == "prep" and p.lower_ == "between"
+                for m in ctx.mentions_in(p.subtree)
+            ]
+        else:
+            between = after((n,), ("between",), ctx, every=True)
+            between = [m for m in between if m.kind == "person"]
+        for x, y in combinations(between, 2):
+            for c in pairs("called", n, [x], [y], "call_between", sent):
+                yield replace(c, rejected=True) if remote else c
+
+
 def _messages(c: Token) -> bool:
     """ "text messages", "dozens of messages", "calls"."""
     if c.lemma_.lower() in _MESSAGES:

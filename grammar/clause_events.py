@@ -17,6 +17,7 @@ from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import (
     after,
     agent_mentions,
+    all_args,
     args,
     objects,
     pairs,
@@ -324,6 +325,25 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
             for x, y in combinations(between, 2):
                 found = pairs(pred, n, [x], [y], "meeting_between", sent)
                 yield from (replace(c, rejected=True) for c in found) if ahead else found
+        # "the meeting involved A, Randox and B", "… took place in April and involved A and
+        # B": the people who took part
+        involving = [
+            w
+            for w in (n.head, *n.head.conjuncts)
+            if w.lemma_ in ("involve", "include")
+            and (w is n.head or not any(c.dep_ in ("nsubj", "nsubjpass") for c in w.children))
+        ]
+        if n.dep_ == "nsubj" and involving and not ahead:
+            took_part = [
+                m
+                for w in involving
+                for c in w.children
+                if c.dep_ == "dobj"
+                for m in all_args(c, ctx)
+                if m.kind == "person"
+            ]
+            for x, y in combinations(took_part, 2):
+                yield from pairs(pred, n, [x], [y], "meeting_involved", sent)
         paired = _paired_names(n, ctx)
         if len(paired) == 2:
             # "the Trump-Putin summit", "the US-China talks": the two who held it

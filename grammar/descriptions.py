@@ -57,6 +57,10 @@ def with_descriptions(
             phrase = doc[k + 1 : end].text.lower()
             who = holders.get(phrase)
             nxt = names.at(end) if end < len(doc) else None
+            root = doc[k + 1 : end].root
+            beside = names.at(root.head.i) if root.dep_ == "appos" else None
+            if beside is not None and beside.kind == "person" and beside.name != who:
+                who = None  # "Lord B - the minister responsible": B, whoever else holds it
             if (
                 who
                 and (nxt is None or nxt.kind != "person")

@@ -68,6 +68,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     clause_calls.called_verb,
     clause_calls.messages_exchanged,
     clause_calls.messages_sent,
+    clause_calls.call_between,
     clause_events.met_in_person,
     clause_calls.calls_made,
     clause_calls.their_call,
