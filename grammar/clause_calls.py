@@ -104,7 +104,10 @@ def messages_exchanged(sent: Span, ctx: Context) -> Iterator[Candidate]:
 def messages_sent(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A sent (two) text messages to B", "A sent B a text", "the texts sent to B by A",
     "texts from A to B"; "A reached out by telephone to B"."""
-    for n in sent:
+    # the message nouns, and the counts they hang on ("dozens of messages")
+    nouns = [t for t in sent if t.lemma_.lower() in _MESSAGES]
+    nouns += [t.head.head for t in nouns if t.dep_ == "pobj" and t.head.lower_ == "of"]
+    for n in dict.fromkeys(nouns):
         if n.pos_ not in ("NOUN", "PROPN") or not _messages(n) or not _written(n):
             continue
         v = n.head
