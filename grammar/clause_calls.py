@@ -104,8 +104,16 @@ def messages_exchanged(sent: Span, ctx: Context) -> Iterator[Candidate]:
 def messages_sent(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A sent (two) text messages to B", "A sent B a text", "the texts sent to B by A",
     "texts from A to B"; "A reached out by telephone to B"."""
-    # the message nouns, and the counts they hang on ("dozens of messages")
-    nouns = [t for t in sent if t.lemma_.lower() in _MESSAGES]
+    # the message nouns, and the counts they hang on ("dozens of messages"); one pass over
+    # the sentence for these and the verbs "reach out"
+    nouns, reached = [], []
+    for t in sent:
+        low = t.lemma_.lower()
+        if low in _MESSAGES:
+            nouns.append(t)
+        elif low == "reach":
+            reached.append(t)
+    yield from _calls_between(nouns, sent, ctx)
     nouns += [t.head.head for t in nouns if t.dep_ == "pobj" and t.head.lower_ == "of"]
     for n in dict.fromkeys(nouns):
         if n.pos_ not in ("NOUN", "PROPN") or not _messages(n) or not _written(n):
@@ -134,8 +142,8 @@ def messages_sent(sent: Span, ctx: Context) -> Iterator[Candidate]:
         tos = _recipients((n,), ctx)
         if froms and tos:
             yield from pairs("called", n, _persons(froms), _persons(tos), "messages_from_to", sent)
-    for v in sent:
-        if v.lemma_ == "reach" and any(c.dep_ == "prt" and c.lower_ == "out" for c in v.children):
+    for v in reached:
+        if any(c.dep_ == "prt" and c.lower_ == "out" for c in v.children):
             # "A reached out (informally) by telephone to B"
             by_phone = any(
                 g.lemma_ in _PHONE for c in v.children if c.lower_ == "by" for g in c.children
@@ -182,9 +190,9 @@ def _recipients(heads: tuple[Token, ...], ctx: Context) -> list[Mention]:
     return out
 
 
-def call_between(sent: Span, ctx: Context) -> Iterator[Candidate]:
+def _calls_between(nouns: list[Token], sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "a (phone) call between A and B", "the call between A, B and C"."""
-    for n in sent:
+    for n in nouns:
         if n.lemma_ != "call" or n.pos_ != "NOUN":
             continue
         # (a video call is no phone call: a veto, so that no less careful reading takes it)

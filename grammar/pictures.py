@@ -35,6 +35,7 @@ def photographed_together(sent: Span, ctx: Context) -> Iterator[Candidate]:
     for n in sent:
         if n.lemma_.lower() not in PICTURE_NOUNS or n.pos_ != "NOUN":
             continue
+        yield from _posed(n, sent, ctx)
         shown = _people(after((n,), ("of",), ctx))
         if shown:
             # "a photo of A with B": B hangs on the photo or on A
@@ -166,34 +167,29 @@ def pictured_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
 _CAMERAS = frozenset({"camera", "film", "video", "tape", "cctv"})
 
 
-def posed_in_picture(sent: Span, ctx: Context) -> Iterator[Candidate]:
+def _posed(n: Token, sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A posted (took) a selfie with B"; "In the photo, A stands next to B"."""
-    for n in sent:
-        if n.lemma_.lower() not in PICTURE_NOUNS or n.pos_ != "NOUN":
-            continue
-        v = n.head
-        if n.dep_ == "dobj" and v.lemma_.lower() in _TAKE_PICTURE and not after((n,), ("of",), ctx):
-            # "posted a selfie with B": the poster is in it with B
-            beside = _people(after((n, v), ("with", "alongside"), ctx))
-            yield from pairs(
-                "pictured_with", n, _people(subjects(v, ctx)), beside, "selfie_with", sent
-            )
-        elif (
-            n.dep_ == "pobj"
-            and v.lower_ == "in"
-            and v.head.pos_ == "VERB"
-            and v.head.lemma_.lower() in _STANDING
-            and not any(c.lower_ in _APART for c in n.children)
-        ):
-            # "In the photo, A stands next to B"
-            verb = v.head
-            nexts = tuple(c for c in verb.children if c.dep_ == "advmod" and c.lower_ == "next")
-            beside = _people(after(nexts, ("to",), ctx)) + _people(
-                after((verb,), ("beside", "with", "alongside"), ctx)
-            )
-            yield from pairs(
-                "pictured_with", n, _people(subjects(verb, ctx)), beside, "in_photo_beside", sent
-            )
+    v = n.head
+    if n.dep_ == "dobj" and v.lemma_.lower() in _TAKE_PICTURE and not after((n,), ("of",), ctx):
+        # "posted a selfie with B": the poster is in it with B
+        beside = _people(after((n, v), ("with", "alongside"), ctx))
+        yield from pairs("pictured_with", n, _people(subjects(v, ctx)), beside, "selfie_with", sent)
+    elif (
+        n.dep_ == "pobj"
+        and v.lower_ == "in"
+        and v.head.pos_ == "VERB"
+        and v.head.lemma_.lower() in _STANDING
+        and not any(c.lower_ in _APART for c in n.children)
+    ):
+        # "In the photo, A stands next to B"
+        verb = v.head
+        nexts = tuple(c for c in verb.children if c.dep_ == "advmod" and c.lower_ == "next")
+        beside = _people(after(nexts, ("to",), ctx)) + _people(
+            after((verb,), ("beside", "with", "alongside"), ctx)
+        )
+        yield from pairs(
+            "pictured_with", n, _people(subjects(verb, ctx)), beside, "in_photo_beside", sent
+        )
 
 
 _TAKE_PICTURE = frozenset({"post", "take", "share", "publish", "tweet", "upload", "snap"})
