@@ -74,6 +74,7 @@ class Context:
 
 #: People nouns that speak for the organisation modifying them ("party officials").
 _SPEAKER_NOUNS = vocab().cues["speaker_nouns"]
+# (not "then" or "outgoing": a then-spokesman spoke for the body then)
 _FORMER = frozenset({"ex", "former", "retired", "onetime", "one-time", "erstwhile"})
 
 

@@ -6,6 +6,7 @@ from deniable.facts.model import Modality
 from deniable.grammar.headlines import dash_attribution
 from deniable.grammar.namewords import DROPPED_HONORIFICS
 from deniable.grammar.view import Candidate, View
+from deniable.grammar.vocab import vocab
 
 _EVENTS = frozenset({"called", "met", "pictured_with"})
 _NEG = frozenset(
@@ -164,10 +165,7 @@ def _event_guard(v: View, c: Candidate) -> Modality | None:
     return None
 
 
-_UNREAL = frozenset(
-    {"fabrication", "fabricated", "fiction", "fictional", "fantasy", "hoax", "imaginary",
-     "invented", "invention", "lie", "myth", "false", "untrue", "fake", "bogus"}
-)  # fmt: skip
+_UNREAL = vocab().cues["unreal"]
 
 
 _WITHHELD = _DENY_THAT | {"confirm", "confirmed", "confirms", "deny"}

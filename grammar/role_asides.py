@@ -113,7 +113,7 @@ def _on_a_body(t: Token, ctx: Context) -> list[Mention]:
     return out
 
 
-_BODIES = frozenset({"committee", "board", "panel", "council", "commission", "subcommittee"})
+_BODIES = vocab().cues["member_bodies"]
 
 
 def role_own_party(sent: Span, ctx: Context) -> Iterator[Candidate]:

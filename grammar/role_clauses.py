@@ -195,7 +195,7 @@ def _appointed_at(v: Token, ctx: Context) -> Iterator[Candidate]:
                 yield from _post_at(v, noun, person, when, ctx)
 
 
-_BODIES = frozenset({"committee", "board", "panel", "council", "commission", "subcommittee"})
+_BODIES = vocab().cues["member_bodies"]
 
 
 def _sits_on(v: Token, ctx: Context) -> Iterator[Candidate]:

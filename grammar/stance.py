@@ -52,8 +52,7 @@ _CLAIM_NOUNS = {
 }
 _FALSE = vocab().cues["false"]
 # what an event said to be "a fabrication" or "fictional" is: none at all
-_UNREAL = _FALSE | {"fabrication", "fiction", "fictional", "fantasy", "hoax", "imaginary",
-                    "invention", "lie", "myth"}  # fmt: skip
+_UNREAL = vocab().cues["unreal"]
 _HEDGES = vocab().cues["hedges"]
 _SUSPECT = vocab().cues["suspect_verbs"]
 # Verbs that put an infinitive in someone's mouth: "claimed to have met", "is said to have".
