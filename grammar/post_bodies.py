@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.names import Mention
 from deniable.grammar.namewords import CALENDAR_WORDS
+from deniable.grammar.portfolios import is_portfolio
 from deniable.grammar.role_nouns import post_of
 from deniable.grammar.vocab import vocab
 
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from deniable.grammar.candidate import Context
 
 _FORMER = vocab().cues["former"]
-_PORTFOLIOS = vocab().cues["portfolios"]
 _CLUB_ENDS = vocab().cues["club_ends"]
 
 
@@ -68,6 +68,8 @@ def leading_name(
         head, tail = words[:cut], words[cut:]
         if post_of(tail, ctx) is None:
             continue
+        if is_portfolio(" ".join(head)):
+            break  # "Public Enterprises Minister X": the post's portfolio, not a body
         # Hyphenated words are three tokens ("director", "-", "general").
         k0 = m.start - sum(2 * w.count("-") + 1 for w in words)
         plain = all(
@@ -75,7 +77,7 @@ def leading_name(
             and w.lower() not in ctx.vocab.post_vocabulary
             and (w.lower() not in CALENDAR_WORDS or len(head) > 1)
             and w.lower() not in lexicon().nouns.single
-            and w.lower() not in _PORTFOLIOS
+            and not is_portfolio(w)
             for w in head
         )
         placed = ctx.doc[k0].i > ctx.doc[k0].sent.start or _capitalised_elsewhere(head[0], ctx)

@@ -16,6 +16,7 @@ from deniable.grammar.clause_args import board_owner
 from deniable.grammar.kinds import FIRM_WORDS, leader_government
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.names import Mention
+from deniable.grammar.portfolios import is_portfolio
 from deniable.grammar.sole_firms import modifies_body
 from deniable.grammar.vocab import vocab
 
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 _FORMER = vocab().cues["former"]
-_PORTFOLIOS = vocab().cues["portfolios"]
 
 
 def post_of(words: list[str], ctx: Context) -> tuple[str, str] | None:
@@ -213,7 +213,7 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
             # ("the Treasury's chief economist": a possessor is the body, not a portfolio)
             portfolio = (
                 inner.kind == "org"
-                and doc[inner.start : inner.end].text.lower() in _PORTFOLIOS
+                and is_portfolio(doc[inner.start : inner.end].text)
                 and doc[inner.end].lower_ not in ("'s", "’s")
             )
             if portfolio and inner.start == k and inner.end <= noun.i:

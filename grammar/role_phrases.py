@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.kinds import leader_government
 from deniable.grammar.names import LOWER_HOUSES, Mention
+from deniable.grammar.portfolios import is_portfolio
 from deniable.grammar.post_bodies import (
     club_post,
     ends_a_name,
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
 _FORMER = vocab().cues["former"]
 _REMOVED = vocab().cues["removed_verbs"]
 _SPEAKERS = frozenset({"spokesman", "spokeswoman", "spokesperson"})
-_PORTFOLIOS = vocab().cues["portfolios"]
 _ROLE_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 _MEMBER_PREPS = frozenset({"from", "of", "at", "for"})
 _ORDINALS = frozenset({"first", "second", "third"})
@@ -123,7 +123,7 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     break
                 if inner.kind == "person" and not _lone_word(inner, ctx):
                     break
-                if text.lower() in _PORTFOLIOS and words:
+                if is_portfolio(text) and words:
                     # "Housing Minister X", "Works and Housing Minister": a portfolio the
                     # tagger took for an organisation is part of the post
                     words = [text, *words]
@@ -166,10 +166,15 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 and of_post(doc, k - 1, [t.text, *words], ctx)
             ):
                 words.insert(0, t.text)  # "Chancellor of the Exchequer X"
-            elif low == "for" and org is None and not portfolio and for_post(doc, k, words, ctx):
-                # "Secretary of State for Housing X", "Minister for Europe X": the post,
-                # and its portfolio after "for"
-                portfolio, words = ["for", *words], []
+            elif (
+                low in ("for", "of")
+                and org is None
+                and not portfolio
+                and for_post(doc, k, words, ctx)
+            ):
+                # "Secretary of State for Housing X", "Minister for Europe X", "Minister of
+                # Public Works X": the post, and its portfolio after "for" or "of"
+                portfolio, words = [low, *words], []
             elif (
                 low == "and"
                 and org is None
