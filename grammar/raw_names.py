@@ -71,6 +71,10 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
         low = t.lower_
         if (low in DROPPED_HONORIFICS or low in KEPT_HONORIFICS) and t.text[:1].isupper():
             add(honorific_name(doc, t))
+    # "the Manhattan District Attorney's Office": a post's office is a body, which the tagger
+    # often leaves unnamed
+    for t in tokens:
+        add(_post_office(doc, t, v))
     # A known first name and a capitalised word are a person whatever the tagger says.
     first_names = lexicon().first_names
     for t in tokens:
@@ -215,6 +219,32 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     out = _towns_in_names(doc, out, v)
     # "The Company also announced": a press release capitalises the word for its company
     return [r for r in out if not (r.kind == "org" and r.text.lower() in _GENERIC_ORGS)]
+
+
+def _post_office(doc: Doc, t: Token, v: Vocab) -> RawName | None:
+    """ "the U.S. Attorney's Office" at its word "Office": the post's capitalised words, the
+    possessive and "Office" (with "for the Southern District of New York" after it)."""
+    k = t.i
+    if t.text != "Office" or k < 2 or doc[k - 1].lower_ not in ("'s", "’s"):
+        return None
+    post = doc[k - 2]
+    if not post.text[:1].isupper() or post.lower_ not in v.post_vocabulary:
+        return None
+    start = k - 2
+    while (
+        start > post.sent.start
+        and doc[start - 1].text[:1].isupper()
+        and not (doc[start - 1].is_sent_start and doc[start - 1].lower_ in ("the", "a"))
+    ):
+        start -= 1
+    end = k + 1
+    if end + 1 < len(doc) and doc[end].lower_ in ("for", "of") and doc[end + 1].lower_ == "the":
+        tail = name_end(doc, end + 2, most=6)
+        while tail < len(doc) - 1 and doc[tail].lower_ == "of" and doc[tail + 1].text[:1].isupper():
+            tail = name_end(doc, tail + 1, most=3)
+        if tail > end + 2:
+            end = tail
+    return RawName(start, end, doc[start:end].text, "org")
 
 
 def _towns_in_names(doc: Doc, out: list[RawName], v: Vocab) -> list[RawName]:
