@@ -104,7 +104,12 @@ def resolve_person(
     if len(words) != 1:
         return ""
     seen = [(pos, n) for pos, n in full.get(words[0], []) if patronym or not _son_of(n, words[0])]
-    candidates = sorted({n for _pos, n in seen})
+    # ("Robert X" and "Bob X" are one person, written as first named)
+    first: dict[str, str] = {}
+    for _pos, n in sorted(seen):
+        first.setdefault(_one_person(n), n)
+    candidates = sorted(set(first.values()))
+    seen = [(pos, first[_one_person(n)]) for pos, n in seen]
     if r.gender:
         fn = lexicon().first_names
         candidates = [n for n in candidates if fn.get(n.split()[0].lower(), r.gender) == r.gender]
@@ -209,8 +214,19 @@ def one_spelling(named: list[Mention]) -> list[Mention]:
     return out
 
 
+_FORMAL = dict(pair.split(":", 1) for pair in vocab().cues["familiar_names"])
+
+
+def _one_person(name: str) -> str:
+    """The key two spellings of one person's full name share."""
+    first, _, rest = name.partition(" ")
+    return f"{_transliterated(first)} {rest.lower()}"
+
+
 def _transliterated(name: str) -> str:
-    low = name.lower().replace("ks", "x").replace("iy", "i").replace("ey", "ei")
+    low = name.lower()
+    low = _FORMAL.get(low, low)  # "Bob" is "Robert"
+    low = low.replace("ks", "x").replace("iy", "i").replace("ey", "ei")
     # Arabic names: "Muhammad", "Mohammad" and "Mohammed" are one name
     low = low.replace("muha", "moha").replace("ammad", "ammed")
     return low[:-1] + "i" if low.endswith("y") else low
