@@ -178,11 +178,16 @@ def met_in_person(sent: Span, ctx: Context) -> Iterator[Candidate]:
 
 
 def _at_gathering(v: Token) -> bool:
-    """ "chatted at a dinner", "talked during the summit": somewhere people are in person."""
+    """ "chatted at a dinner", "talked during the summit", "spoke on the sidelines of the
+    forum", "spoke with B at his office": somewhere people are in person."""
     return any(
         c.dep_ == "prep"
-        and c.lower_ in ("at", "during", "over")
-        and any(g.dep_ == "pobj" and g.lemma_.lower() in _GATHERINGS for g in c.children)
+        and c.lower_ in ("at", "during", "over", "on")
+        and any(
+            g.dep_ == "pobj"
+            and (g.lemma_.lower() in _GATHERINGS or (c.lower_ == "at" and g.lower_ in _VENUES))
+            for g in c.children
+        )
         for c in v.children
     )
 
@@ -207,6 +212,7 @@ def _chatted(v: Token, sent: Span, ctx: Context) -> Iterator[Candidate]:
 
 
 _GATHERINGS = vocab().cues["gatherings"]
+_VENUES = vocab().cues["venues"]
 
 
 _PEOPLE_NOUNS = vocab().cues["people_nouns"] | vocab().cues["agent_nouns"]
