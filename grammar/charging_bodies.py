@@ -94,6 +94,15 @@ def charging(v: Token, ctx: Context) -> str | None:
     return None
 
 
+def _aside(say: Token, v: Token) -> bool:
+    """The speech verb is inside a relative clause the charge is not in ("charges three men
+    who authorities say paid him"): it says something of them, not who charges."""
+    for a in (say, *say.ancestors):
+        if a.dep_ == "relcl":
+            return v not in a.subtree
+    return False
+
+
 def default_authority(v: Token, sent: Span, ctx: Context) -> str:
     """No agent: the warrant's issuer, the authority that says so ("..., the Justice
     Department said"), an authority the article names as charging someone, a police force
@@ -107,7 +116,7 @@ def default_authority(v: Token, sent: Span, ctx: Context) -> str:
     if probe is not None:
         return probe
     for t in sent:
-        if t.lemma_.lower() in _SAY and t.pos_ == "VERB":
+        if t.lemma_.lower() in _SAY and t.pos_ == "VERB" and not _aside(t, v):
             subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
             who = named_authority(subj, ctx) if subj is not None else None
             if who is not None:
