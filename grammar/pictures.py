@@ -208,10 +208,22 @@ def _beside(heads: list[Token], shown: list[Mention], ctx: Context) -> list[Ment
                     if t.pos_ == "PRON" and t.dep_ == "poss":
                         continue  # "with her arm around B": whose arm, not who is beside
                     m = ctx.names.at(t.i)
+                    if m is not None and _modifier(m, ctx):
+                        continue  # "with an X client": the client is beside, not X
                     if m is not None and m.kind == "person" and m.name not in names:
                         names.add(m.name)  # ("his arm": his is A, not someone beside A)
                         out.append(m)
     return out
+
+
+def _modifier(m: Mention, ctx: Context) -> bool:
+    """The name only says whose or which someone is ("an X client", "X's lawyer")."""
+    last = ctx.doc[m.end - 1]
+    return (
+        last.dep_ in ("compound", "nmod", "poss")
+        and last.head.pos_ == "NOUN"
+        and not m.start <= last.head.i < m.end
+    )
 
 
 def _shows_none(v: Token) -> bool:
