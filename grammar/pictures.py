@@ -217,13 +217,18 @@ def _beside(heads: list[Token], shown: list[Mention], ctx: Context) -> list[Ment
 
 
 def _modifier(m: Mention, ctx: Context) -> bool:
-    """The name only says whose or which someone is ("an X client", "X's lawyer")."""
+    """The name only says whose someone is ("an X client", "X's lawyer"); not "around
+    X's waist"."""
     last = ctx.doc[m.end - 1]
     return (
         last.dep_ in ("compound", "nmod", "poss")
         and last.head.pos_ == "NOUN"
+        and last.head.lemma_.lower() in _PEOPLE_NOUNS
         and not m.start <= last.head.i < m.end
     )
+
+
+_PEOPLE_NOUNS = vocab().cues["people_nouns"] | vocab().cues["agent_nouns"]
 
 
 def _shows_none(v: Token) -> bool:
