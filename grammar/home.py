@@ -39,11 +39,12 @@ def home_country(doc: Doc, v: Vocab, mentions: list[Mention]) -> str | None:
                 i += n - 1
                 break
         i += 1
-    # A wire dateline in a capital places the story as firmly as three such words.
+    # A wire dateline in a capital places the story more firmly than the words of another
+    # parliament of the same kind (Ottawa has Tories, MPs and a House of Commons too).
     city = dateline_city(doc) or _titled_dateline(doc)
     placed = v.government(city) if city else None
     if placed:
-        seen.setdefault(placed, set()).update({"<dateline>", "<dateline 2>", "<dateline 3>"})
+        seen.setdefault(placed, set()).update(f"<dateline {k}>" for k in range(9))
     # So does its own leader named by a bare title ("President X", "Prime Minister Y"):
     # a foreign leader is given a country ("Russian President X").
     for m in mentions:
