@@ -88,6 +88,15 @@ def resolve_person(
             if n.split()[0] == words[1] and n != r.text and " " in n
         }
         return given.pop() if len(given) == 1 and words[0].lower() == "prince" else ""
+    if len(words) == 2 and re.fullmatch(r"[A-Z]\.", words[0]):
+        # "J. Smith" after "John Smith"; "M. Côté" (monsieur) after "Marc Côté"
+        initial = {
+            n
+            for _pos, n in full.get(words[1], [])
+            if n.split()[-1] == words[1] and (n[0] == words[0][0] or words[0] == "M.")
+        }
+        initial.discard(r.text)
+        return initial.pop() if len(initial) == 1 else ""
     if len(words) == 2 or (len(words) == 3 and words[0].lower() in _PARTICLES):
         # "Duncan Smith" after "Iain Duncan Smith": a double surname without the first name;
         # "Bin Salman", "Van der Berg" opening a sentence after "Mohammed bin Salman", "Alex
