@@ -274,9 +274,13 @@ def _named_aside(g: Token, ctx: Context) -> bool:
 
 
 def spoke_by_phone(sent: Span, ctx: Context) -> Iterator[Candidate]:
-    """ "A spoke by phone with B", "A talked to B on the phone"."""
+    """ "A spoke by phone with B", "A talked to B on the phone"; "A congratulated B by
+    phone", "A and B exchanged views on the phone": whatever was done by phone."""
     for v in sent:
-        if v.pos_ != "VERB" or v.lemma_ not in ("speak", "talk"):
+        if v.pos_ != "VERB":
+            continue
+        if v.lemma_ not in ("speak", "talk"):
+            yield from _by_phone(v, sent, ctx)
             continue
         # (the parser may take the "by" of "by telephone" for a passive's agent)
         phone = any(t.lemma_ in _PHONE and t.head.dep_ in ("prep", "agent") for t in v.subtree)
@@ -292,6 +296,32 @@ def spoke_by_phone(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 yield from together("called", v, v, [], "spoke_by_phone", sent, ctx)
                 continue  # "the two men spoke by phone"
             yield from pairs("called", v, a, b, "spoke_by_phone", sent)
+
+
+def _by_phone(v: Token, sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A congratulated (thanked, told) B by phone", "A and B discussed it on the phone":
+    the phrase on the verb itself, and people on both ends."""
+    # (the parser may hang the phrase on the object: "exchanged views on the phone",
+    # "congratulated Iran's president-elect, X by phone")
+    objects = [c for c in v.children if c.dep_ == "dobj"]
+    heads = [v, *objects, *(a for o in objects for a in o.children if a.dep_ == "appos")]
+    on_phone = any(
+        c.dep_ in ("prep", "agent")
+        and c.lower_ in ("by", "on", "over", "via")
+        and any(g.dep_ == "pobj" and g.lemma_.lower() in _PHONE for g in c.children)
+        for h in heads
+        for c in h.children
+    )
+    if not on_phone:
+        return
+    a = [m for m in subjects(v, ctx) if m.kind == "person"]
+    objs = [m for c in v.children if c.dep_ in ("dobj", "dative") for m in args(c, ctx)]
+    b = [m for m in [*objs, *after((v,), ("with", "to"), ctx)] if m.kind == "person"]
+    if not b and len(a) > 1:
+        for x, y in combinations(a, 2):
+            yield from pairs("called", v, [x], [y], "by_phone", sent)
+        return
+    yield from pairs("called", v, a, b, "by_phone", sent)
 
 
 _TAKE_CALL = frozenset({"take", "receive", "get", "return", "answer"})

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from deniable.grammar.candidate import Context
 
 _FORMER = vocab().cues["former"]
+_ADDRESS_STYLES = vocab().cues["address_styles"]
 _CLUB_ENDS = vocab().cues["club_ends"]
 
 
@@ -78,6 +79,7 @@ def leading_name(
             and (w.lower() not in CALENDAR_WORDS or len(head) > 1)
             and w.lower() not in lexicon().nouns.single
             and not is_portfolio(w)
+            and w.lower() not in _ADDRESS_STYLES
             for w in head
         )
         placed = ctx.doc[k0].i > ctx.doc[k0].sent.start or _capitalised_elsewhere(head[0], ctx)
