@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 
+def _listed(head: Token) -> bool:
+    """A headline's comma that lists two subjects of a plural verb ("X's prince, British PM
+    discuss trade"): the second is someone else, not the first's post."""
+    return head.dep_ == "nsubj" and head.head.tag_ == "VBP" and head.tag_ in ("NNP", "NN")
+
+
 def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "X, vice-chairman of Y", "X, UKIP's deputy leader", "the chairman of Y, X"."""
     doc = ctx.doc
@@ -55,6 +61,7 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if any(doc[k].text in (",", "(", "-", "–") for k in _between(n, m))
             and not _someone_between(n, m, ctx, served)
             and not _titles_next(n, ctx)
+            and not _listed(head)
         ]
         # "X, who is a member of Y" and "X is the chief executive of Y": the complement of
         # "be" describes X
