@@ -43,7 +43,7 @@ from deniable.grammar.sole_firms import sole_firm, spoken_for
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 _FORMER = vocab().cues["former"]
 _REMOVED = vocab().cues["removed_verbs"]
@@ -183,6 +183,10 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 and " ".join([doc[k - 1].lower_, "and", *words]).lower() in ctx.vocab.posts
             ):
                 words.insert(0, t.text)  # "Work and Pensions Secretary X"
+            elif low == "and" and org is None and words and (two := _first_post(doc, k, ctx)):
+                # "Saudi Crown Prince and Prime Minister X": both posts are the country's
+                org = two
+                break
             elif org is not None or t.is_punct or (t.like_num and t.lower_ not in _ORDINALS):
                 break  # ("First Minister X": an ordinal of the post)
             elif (
@@ -323,6 +327,25 @@ def role_of_description(sent: Span, ctx: Context) -> Iterator[Candidate]:
             yield Candidate(
                 "role", m.name, org, m.end - 1, m.start, m.end, "role_of_description", role=phrase
             )
+
+
+def _first_post(doc: Doc, k: int, ctx: Context) -> Mention | None:
+    """The country of the first of two posts joined by "and" at ``k`` ("Saudi Crown Prince
+    and Prime Minister X"): named right before the first post's capitalised words."""
+    j = k - 1
+    while j > k - 5 and j >= 0 and doc[j].text[:1].isupper() and ctx.names.at(j) is None:
+        j -= 1
+    if j == k - 1 or j < 0:
+        return None
+    post = [doc[i].text for i in range(j + 1, k)]
+    if post_of(post, ctx) is None:
+        return None
+    named = ctx.names.at(j)
+    if named is not None and named.kind == "gov":
+        return named
+    if j >= 1 and doc[j].lower_ in ("'s", "’s") and (owner := ctx.names.at(j - 1)) is not None:
+        return owner if owner.kind == "gov" else None
+    return None
 
 
 def _lone_word(m: Mention, ctx: Context) -> bool:
