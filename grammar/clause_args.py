@@ -244,7 +244,7 @@ def _counted_apposition(t: Token) -> list[Token]:
 def board_owner(x: Token, ctx: Context) -> Mention | None:
     """The body whose board ``x`` is ("the X board", "X's board", "the board of X", "the
     board of the energy firm X")."""
-    owners = [g for g in x.children if g.dep_ in ("compound", "poss")]
+    owners = [g for g in x.children if g.dep_ in ("compound", "poss", "nmod")]
     objs = [g for p in x.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children]
     # ("the board of directors of X")
     objs += [
@@ -263,6 +263,14 @@ def board_owner(x: Token, ctx: Context) -> Mention | None:
         if m is not None and m.kind == "place" and ctx.vocab.government(m.name) is None:
             return Mention(m.start, m.end, m.name, "org")  # only a body has a board
     return None
+
+
+def board_body(m: Mention | None, ctx: Context) -> Mention | None:
+    """The body a board named as a body stands for ("the X Board of Directors" is X's),
+    else ``m``."""
+    if m is None or m.name.lower().split()[0] not in ("board", "boards"):
+        return m
+    return board_owner(ctx.doc[m.start : m.end].root, ctx) or m
 
 
 def _post_holder(x: Token, ctx: Context) -> Mention | None:

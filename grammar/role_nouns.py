@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
-from deniable.grammar.clause_args import board_owner
+from deniable.grammar.clause_args import board_body, board_owner
 from deniable.grammar.kinds import FIRM_WORDS, leader_government
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.names import Mention
@@ -291,8 +291,8 @@ def role_noun(noun: Token, m: Mention, ctx: Context) -> Iterator[Candidate]:
                 ]
                 after = next((x for x in named if x and x.kind in ("org", "party")), None)
             break
-    if after is None and whose is not None:
-        after = whose
+    # ("the chairman of the X Board of Directors": the body whose board it is)
+    after = board_body(after or whose, ctx)
     holder = _titled_holder(after, ctx)
     if holder is not None:
         # "X, US special envoy for Iran Y, and …": the post with its country is Y's title
