@@ -22,7 +22,10 @@ _OTHER_PARTY = (
     vocab().cues["deny"] | vocab().cues["call_verbs"] | vocab().cues["visit_verbs"]
     | frozenset({"meet", "sue", "accuse", "blame", "criticise", "criticize", "attack"})
 )  # fmt: skip
-_TOLD = frozenset({"tell", "told", "say", "report", "according", "quote", "interview"})
+_TOLD = frozenset(
+    {"tell", "told", "say", "report", "according", "quote", "interview", "post", "publish"}
+)
+_MEDIA = vocab().cues["media_nouns"]
 
 
 def sole_firm(sent: Span, m: Mention, ctx: Context) -> str | None:
@@ -40,6 +43,8 @@ def sole_firm(sent: Span, m: Mention, ctx: Context) -> str | None:
     up = head.head
     if up.lemma_.lower() in _TOLD or up.head.lemma_.lower() in _TOLD:
         return None
+    if any(c.dep_ == "compound" and c.lemma_.lower() in _MEDIA for c in head.children):
+        return None  # "posted by the news outlet X": the outlet that reports it
     if head.dep_ == "nsubj" and up.lemma_.lower() in _SAID:
         return None
     # "denied links to X", "talks with X", "sued X", "called X": the company the sentence
