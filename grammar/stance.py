@@ -37,6 +37,7 @@ _FACTIVE = vocab().cues["factive"]
 _ARRANGE = vocab().cues["arrange"]
 # The infinitive of these says what has not happened yet.
 _PLAN = vocab().cues["plan"]
+_PLAN_NOUNS = vocab().cues["plan_nouns"]
 _JOURNEYS = vocab().cues["journeys"]
 _MODALS = vocab().cues["modals"]
 _CLAIM_NOUNS = {
@@ -277,6 +278,12 @@ def _local(v: Token, c: Candidate, sent: Span) -> Modality | None:
             return Modality.NEGATED
         if v.dep_ == "dobj" and v.head.lemma_.lower() in _ARRANGE:
             return None  # "helped arrange a meeting between A and B": one still to be held
+        if (
+            v.dep_ == "pobj"
+            and v.head.lower_ in ("for", "of")
+            and v.head.head.lemma_.lower() in _PLAN_NOUNS
+        ):
+            return None  # "plans for talks between A and B", "a request for a meeting"
         described = (
             v.dep_ in ("nsubj", "nsubjpass")
             and v.head.lemma_ == "be"
