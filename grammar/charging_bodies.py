@@ -90,8 +90,20 @@ def charging(v: Token, ctx: Context) -> str | None:
         if t.lemma_.lower() in _SAY and t.pos_ == "VERB":
             subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
             if subj is not None and (who := named_authority(subj, ctx)) is not None:
-                return who
+                return None if _outlet(subj, who) else who
     return None
+
+
+def _outlet(subj: Token, who: str) -> bool:
+    """The one saying so is a news outlet ("Xinhua news agency said"): it reports the
+    arrest, it made none."""
+    words = who.lower().split()
+    return "news" in words or any(
+        c.dep_ in ("compound", "appos") and c.lemma_.lower() in _MEDIA for c in subj.children
+    )
+
+
+_MEDIA = vocab().cues["media_nouns"]
 
 
 def _aside(say: Token, v: Token) -> bool:
@@ -119,7 +131,7 @@ def default_authority(v: Token, sent: Span, ctx: Context) -> str:
         if t.lemma_.lower() in _SAY and t.pos_ == "VERB" and not _aside(t, v):
             subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
             who = named_authority(subj, ctx) if subj is not None else None
-            if who is not None:
+            if who is not None and subj is not None and not _outlet(subj, who):
                 return who
     if any(t.lemma_.lower() in ("extradite", "extradition") for t in sent):
         return "prosecutors"  # "extradited to the US to face charges": that country's, unnamed
