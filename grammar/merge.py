@@ -232,10 +232,10 @@ _POST_WORDS = vocab().post_vocabulary
 
 
 def _other_subject(legacy: list[Fact], reading: Reading, text: str) -> list[Fact]:
-    """The older reader's meeting or call of B with A where the spaCy reader read that
-    sentence's meeting or call of B with someone else and none with A: the older reader
-    took a name beside the clause ("C, who faces a case involving A, met B") for its
-    subject."""
+    """The older reader's meeting or call of B with A, held or not, where the spaCy reader
+    read that sentence's meeting or call of B with someone else and none with A: the older
+    reader took a name beside the clause ("C, who faces a case involving A, met B"; "C
+    denied a meeting between A and B") for its subject."""
     read: dict[tuple[str, int], set[frozenset[str]]] = {}
     for f in reading.facts:
         if f.pred in ("met", "called"):
@@ -253,7 +253,7 @@ def _other_subject(legacy: list[Fact], reading: Reading, text: str) -> list[Fact
     def other(f: Fact) -> bool:
         k = f.evidence.sentence
         pairs = read.get((f.pred, k))
-        if not pairs or not f.modality.positive or frozenset(f.args) in pairs:
+        if not pairs or frozenset(f.args) in pairs:
             return False
         a, b = f.args
         with_a = any(a in p for p in pairs)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 _PARTICLES = vocab().cues["name_particles"]
 _SUFFIXES = vocab().cues["suffixes"]
+_LEADERS = vocab().leaders
 
 
 @dataclass(slots=True)
@@ -56,6 +57,10 @@ def two_names(doc: Doc, start: int, end: int, first_names: dict[str, str]) -> in
         if doc[j].lower_ in first_names:
             right, whole = doc[j:end].text, doc[start:end].text
             if doc.text.count(right) > doc.text.count(whole):
+                return j
+            # ("Press Secretary of President A B C D": a leader the lexicon knows, then the
+            # one who speaks for them)
+            if doc[start:j].text.lower() in _LEADERS:
                 return j
     return end
 
