@@ -115,13 +115,20 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
         ):
             start += 1
         words = [w.lower_ for w in doc[start:end]]
-        if not 2 <= end - start <= 3 or any(i in taken for i in range(start, end)):
+        body = bool(words) and words[-1] in _ORG_WORDS
+        # ("the Malawi Anti-Corruption Bureau": a body's name may hold its country and a
+        # hyphenated word)
+        size = sum(w != "-" for w in words)
+        if not 2 <= size <= (4 if body else 3) or any(i in taken for i in range(start, end)):
             continue
         if any(w.ent_type_ in NOT_NAMES for w in doc[start:end]):
             continue  # "World War II", "Human Rights Act": the tagger knows what it is
-        if any(w in v.post_vocabulary or w in v.governments or w in CALENDAR_WORDS for w in words):
+        if any(
+            w in v.post_vocabulary or (w in v.governments and not body) or w in CALENDAR_WORDS
+            for w in words
+        ):
             continue
-        kind = "org" if words[-1] in _ORG_WORDS else "person"
+        kind = "org" if body else "person"
         add(RawName(start, end, doc[start:end].text, kind))
     # An acronym the tagger left unnamed ("the boss of PTKL") is an organisation.
     for t in tokens:
