@@ -71,8 +71,15 @@ def leading_name(
             continue
         if is_portfolio(" ".join(head)):
             break  # "Public Enterprises Minister X": the post's portfolio, not a body
-        # Hyphenated words are three tokens ("director", "-", "general").
-        k0 = m.start - sum(2 * w.count("-") + 1 for w in words)
+        # Hyphenated words are three tokens ("director", "-", "general"); a portfolio the
+        # tagger named is several ("Justice and Home Affairs").
+        k0 = m.start - sum(2 * w.count("-") + len(w.split()) for w in words)
+        adjective = cut == 1 and head[0].lower() in ctx.vocab.adjectives and head[0].istitle()
+        gov = ctx.vocab.government(head[0]) if adjective else None
+        if gov is not None:
+            # "Former Mongolian Justice Minister X": the country's post, whatever the tagger
+            # made of its adjective
+            return Mention(k0, k0 + 1, gov, "gov"), " ".join(w.lower() for w in tail)
         plain = all(
             w[:1].isupper()
             and w.lower() not in ctx.vocab.post_vocabulary

@@ -129,6 +129,21 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     words = [text, *words]
                     k = inner.start - 1
                     continue
+                first, _, rest = text.partition(" ")
+                # (a country's name before a ministry names the ministry: "US Treasury")
+                adjective = first.lower() in ctx.vocab.adjectives and not first.isupper()
+                gov = (
+                    ctx.vocab.government(first)
+                    if adjective and words and is_portfolio(rest)
+                    else None
+                )
+                if gov is not None:
+                    # "Mongolian Justice" + "and Home Affairs Minister X": the tagger's body
+                    # is a country and a portfolio
+                    org = Mention(inner.start, inner.start + 1, gov, "gov")
+                    words = [rest, *words]
+                    k = inner.start - 1
+                    continue
                 org = inner if inner.kind != "person" else _as_org(inner, ctx)
                 k = inner.start - 1
                 continue
@@ -180,9 +195,13 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 and org is None
                 and words
                 and k > sent.start
-                and " ".join([doc[k - 1].lower_, "and", *words]).lower() in ctx.vocab.posts
+                and (
+                    " ".join([doc[k - 1].lower_, "and", *words]).lower() in ctx.vocab.posts
+                    or (is_portfolio(doc[k - 1].text) and is_portfolio(words[0]))
+                )
             ):
-                words.insert(0, t.text)  # "Work and Pensions Secretary X"
+                # "Work and Pensions Secretary X", "Justice and Home Affairs Minister Y"
+                words.insert(0, t.text)
             elif low == "and" and org is None and words and (two := _first_post(doc, k, ctx)):
                 # "Saudi Crown Prince and Prime Minister X": both posts are the country's
                 org = two
