@@ -75,11 +75,13 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     not words
                     and not portfolio
                     and inner.start > sent.start + 1
-                    and doc[inner.start - 1].lower_ == "for"
+                    and doc[inner.start - 1].lower_ in ("for", "of")
                     and for_post(doc, inner.start - 1, text.split(), ctx)
+                    and (doc[inner.start - 1].lower_ == "for" or inner.kind == "org")
                 ):
-                    # "Minister for Europe X": a place that is the post's portfolio
-                    portfolio = ["for", text]
+                    # "Minister for Europe X": a place that is the post's portfolio;
+                    # "Minister of Social Affairs X": a portfolio the tagger took for a body
+                    portfolio = [doc[inner.start - 1].lower_, text]
                     k = inner.start - 2
                     continue
                 if " ".join([text, *words]).lower() in ctx.vocab.posts or (
