@@ -139,6 +139,8 @@ def depths(root: Token, ctx: Context, deniers: set[str]) -> dict[Mention, int]:
                 continue  # "… took place, in a statement to the Post": where it was said
             if c.dep_ == "prep" and c.lower_ in _TOPIC and (_partnered(t) or _partner(t)):
                 continue  # "speaking with B about C": the claim is the talk with B
+            if c.dep_ == "appos" and c.pos_ == "NOUN" and _a_person(t, ctx):
+                continue  # "B, the head of X,": who B is, not whom the claim is about
             # A name inside a predicate noun ("an agent of the FSB") is further from what the
             # claim is about than the clause's subject.
             step = 0 if c.dep_ in ("prep", "compound", "case", "det", "conj", "appos") else 1
@@ -223,6 +225,11 @@ def _a_place(prep: Token, ctx: Context) -> bool:
         return False
     seat = lexicon().seat_names.get(ctx.doc[m.start : m.end].text.lower())
     return m.kind == "place" or seat is not None
+
+
+def _a_person(t: Token, ctx: Context) -> bool:
+    m = ctx.names.at(t.i)
+    return m is not None and m.kind == "person"
 
 
 def _qualifies_person(m: Mention, ctx: Context) -> bool:

@@ -165,7 +165,8 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
             t.i not in taken
             and kind_word is not None
             and kind_word.lower_ in _BODY_KINDS
-            and (kind_word.head.i == t.i or t.head.i == kind_word.i)
+            # ("the head of space corporation X": the parser may hang X beside the kind)
+            and (kind_word.head.i == t.i or t.head.i == kind_word.i or t.dep_ == "appos")
             and (name_word(t) or (t.pos_ == "NOUN" and t.text[:1].isupper() and t.is_alpha))
             and not t.is_sent_start
         ):
