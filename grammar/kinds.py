@@ -69,6 +69,8 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
             kinds[r.text] = "org"  # "X founded Arvex in 2004": only a body is founded
         elif not r.gender and " " not in r.text and officers_owner(doc, r.end):
             kinds[r.text] = "org"  # "Arvex's former chief executive": a company's officer
+        elif not r.gender and _owns_a_board(doc, r):
+            kinds[r.text] = "org"  # "Twitter's board", "X's shareholders": only a body's
     for r in raw:
         if kinds.get(r.text) in ("org", "place") and _apposed_post(doc, r, v):
             # "X, the chief executive of Y,", "X, a businessman,": the tagger said org or
@@ -295,6 +297,16 @@ def _kind_after(doc: Doc, r: RawName) -> bool:
     return nxt.pos_ == "NOUN" and nxt.lower_ in _AFTER_FIRM and head.i == nxt.i
 
 
+def _owns_a_board(doc: Doc, r: RawName) -> bool:
+    """The name's possessive holds what only a body has ("X's board", "X's shareholders")."""
+    k = r.end
+    if k + 1 >= len(doc) or doc[k].lower_ not in ("'s", "’s"):
+        return False
+    nxt = doc[k + 1]
+    return nxt.lower_ in _A_BODYS and doc[r.end - 1].head.i == nxt.i
+
+
+_A_BODYS = frozenset({"board", "shareholders", "management", "subsidiary", "headquarters"})
 _AFTER_FIRM = FIRM_WORDS | {"board", "boss", "chairman", "chairwoman", "founder", "owner"}
 
 
