@@ -96,6 +96,21 @@ def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 if c.dep_ != "nsubjpass" or ctx.names.at(c.i) is not None:
                     continue
                 for org in after((c,), ("of", "at", "from"), ctx):
+                    before = ctx.doc[org.start - 1]
+                    if (
+                        org.kind == "person"
+                        and c.lower_ in ctx.vocab.post_vocabulary
+                        and before.dep_ == "compound"
+                        and before.pos_ == "NOUN"
+                        and before.text.islower()
+                    ):
+                        # ("X's head of oil Y was charged": the parser's "of" holds both the
+                        # department and Y; not "the wife of Y")
+                        yield Candidate(
+                            "indicted_by", org.name, default_authority(v, sent, ctx), v.i,
+                            sent.start, sent.end, f"{v.lemma_}_passive",
+                        )  # fmt: skip
+                        continue
                     yield Candidate(
                         "indicted_by", org.name, "*", v.i, sent.start, sent.end,
                         f"{v.lemma_}_people_of", rejected=True,

@@ -129,6 +129,18 @@ def boss_of(doc: Doc, t: Token, v: Vocab) -> bool:
     return t.head.lower_ in _BOSSES and t.head.i == t.i + 1
 
 
+def owns_officer(doc: Doc, t: Token, v: Vocab) -> bool:
+    """ "X's former head of oil Y", "X's chief executive": a capitalised word whose
+    possessive holds a company officer's post."""
+    if not (t.is_alpha and t.text[:1].isupper() and t.pos_ == "PROPN" and t.dep_ == "poss"):
+        return False
+    if t.i + 1 >= len(doc) or doc[t.i + 1].lower_ not in ("'s", "’s"):
+        return False
+    if t.lower_ in v.governments or t.lower_ in country_words() or title_word(t.lower_, v):
+        return False
+    return t.head.lower_ in _BOSSES | {"head"} and t.head.i > t.i
+
+
 _FOUNDING = frozenset({"found", "co-found", "cofound", "establish"})
 
 

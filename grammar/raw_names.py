@@ -17,6 +17,7 @@ from deniable.grammar.company_words import (
     boss_of,
     founded_word,
     officers_company,
+    owns_officer,
     traded_word,
 )
 from deniable.grammar.kinds import FIRM_WORDS, leader_surnames
@@ -142,6 +143,7 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
             traded_word(doc, t, v)
             or officers_company(doc, t, v)
             or boss_of(doc, t, v)
+            or owns_officer(doc, t, v)
             or founded_word(t, v)
         ):
             town = next((r for r in out if r.end == t.i and r.kind == "place"), None)

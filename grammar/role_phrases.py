@@ -61,7 +61,7 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
         words: list[str] = []
         portfolio: list[str] = []
         org: Mention | None = None
-        former = possessive = for_person = placed = False
+        former = possessive = for_person = placed = department = False
         k = m.start - 1
         if k > sent.start and doc[k].lower_ in _HONORIFIC_STYLES and ctx.names.at(k) is None:
             k -= 1  # "Emir Sheikh Tamim": the style between the post and the name
@@ -193,6 +193,17 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 # Public Works X": the post, and its portfolio after "for" or "of"
                 portfolio, words = [low, *words], []
             elif (
+                low == "of"
+                and org is None
+                and not portfolio
+                and 0 < len(words) <= 2
+                and all(w.islower() and w.isalpha() for w in words)
+                and k > sent.start
+                and doc[k - 1].lower_ in ("head", "director", "chief")
+            ):
+                # "X's former head of oil Y": a department's head, the department after "of"
+                portfolio, words, department = [low, *words], [], True
+            elif (
                 low == "and"
                 and org is None
                 and words
@@ -223,6 +234,8 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 words.insert(0, t.text)
             k -= 1
         words = join_hyphens(words)
+        if department and (org is None or org.kind != "org"):
+            continue  # ("Russia's head of military intelligence": a body of its own)
         if for_person:
             post = post_of(words, ctx)
             assert org is not None
