@@ -93,10 +93,13 @@ _TAGS = frozenset({"sources", "source", "report", "reports", "media", "officials
 
 def dash_attribution(words: list[str]) -> str | None:
     """Who a line ending in a dash and a source says it ("A met B - sources", "… -
-    Interfax"): a headline's attribution, "" for nobody named; None for no such line."""
+    Interfax", "A met B: sources"): a headline's attribution, "" for nobody named; None for
+    no such line."""
     words = [w for w in words if w.strip()]
     while words and words[-1] in ('"', "'", "”", "’"):
         words.pop()
+    if len(words) >= 3 and words[-2] == ":" and words[-1].lower() in _TAGS:
+        return ""  # "A and B hold secret talks: sources"
     if len(words) < 3 or words[-2] not in _DASHES:
         return None
     last = words[-1]

@@ -199,7 +199,10 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     named = according(sent, ctx)
     if named and modality is Modality.ASSERTED:
         return Modality.REPORTED, named
-    tagged = dash_attribution([t.text for t in sent]) if modality is Modality.ASSERTED else None
+    line = [t.text for t in sent]
+    if line and line[-1] == ":" and sent.end < len(doc):
+        line.append(doc[sent.end].text)  # ("… meeting: sources": the parser ends it at ":")
+    tagged = dash_attribution(line) if modality is Modality.ASSERTED else None
     if tagged is not None:
         return Modality.REPORTED, tagged  # a headline's "A met B - sources", "… - Interfax"
     if modality is Modality.ASSERTED and _quoted_headline(v, sent):
