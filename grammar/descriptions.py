@@ -317,10 +317,17 @@ def _named_here(t: Token, names: DocNames) -> str | None:
     return next(iter(before)) if len(before) == 1 and bodies == before else None
 
 
+_PUBLIC_BODIES = vocab().cues["public_bodies"]
+
+
 def _only_body(doc: Doc, t: Token, names: DocNames) -> str | None:
     """The one organisation the article has named before ``t``, if it was named in ``t``'s
     sentence or the two before."""
     before = [m for m in names.mentions if m.start < t.i and m.kind == "org"]
+    if t.lower_ in _COMPANY:
+        # ("the company" after "the Serious Fraud Office charged four men of X": not the
+        # office, the court or the agency)
+        before = [m for m in before if m.name.lower().split()[-1] not in _PUBLIC_BODIES]
     if len({m.name for m in before}) != 1:
         return None
     sents = list(doc.sents)
