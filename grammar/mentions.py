@@ -182,6 +182,9 @@ def _known(
     )
 
 
+_CONTINENT_PARTS = frozenset({"north", "south", "central", "latin"})
+
+
 def _country(toks: list[Token], i: int, lex: Lexicon, knowledge: Knowledge) -> Mention | None:
     """A country or capital name, or "<adjective> authorities/government": the state."""
     seat = _seat(toks, i, lex)
@@ -191,6 +194,8 @@ def _country(toks: list[Token], i: int, lex: Lexicon, knowledge: Knowledge) -> M
         return None
     if not toks[i].text[:1].isupper():
         return None
+    if i > 0 and toks[i - 1].low in _CONTINENT_PARTS and toks[i].low in ("america", "american"):
+        return None  # "the North American body": a continent's part, not the United States
     for length in (3, 2, 1):
         phrase = " ".join(t.low for t in toks[i : i + length])
         c = lex.country_names.get(phrase)

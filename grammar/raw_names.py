@@ -293,7 +293,7 @@ def _towns_in_names(doc: Doc, out: list[RawName], v: Vocab) -> list[RawName]:
 
 
 # nouns that say what kind of body the name after them is ("the regulator Bafin")
-_BODY_KINDS = FIRM_WORDS | {"regulator", "watchdog"}
+_BODY_KINDS = FIRM_WORDS | {"regulator", "watchdog", "confederation", "federation"}
 # first words of countries' long names ("Democratic People's Republic of Korea")
 _LONG_NAME_FIRST = frozenset(k.split()[0] for k in vocab().governments if len(k.split()) > 2)
 

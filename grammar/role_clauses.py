@@ -62,6 +62,15 @@ def role_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
             # "chairs the X board", "runs the X group": the name before it
             named = [ctx.names.at(c.i) for c in objs[0].children if c.dep_ in ("appos", "compound")]
             org = next((m for m in named if m is not None), None)
+        if org is None:
+            # "leads the regional body known as X", "runs a firm called X"
+            named = [
+                ctx.names.at(g.i)
+                for c in objs[0].children
+                if c.dep_ == "acl" and c.lemma_.lower() in ("know", "call", "name")
+                for g in c.subtree
+            ]
+            org = next((m for m in named if m is not None), None)
         if org is None or org.kind not in (
             ("org",) if post == "owner" else ("org", "gov", "party")
         ):
@@ -70,7 +79,7 @@ def role_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
         # "leads the Greens by five points": ahead in a race, which says so to the older
         # reader too
         contest = any(t.lemma_.lower() in _CONTEST for t in v.subtree)
-        for person in _persons(v, ctx):
+        for person in _right_before(v, ctx) or _persons(v, ctx):
             if person.name != org.name:
                 yield Candidate(
                     "role", person.name, org.name, v.i, min(person.start, v.i),
@@ -431,6 +440,15 @@ def _took_over(v: Token) -> bool:
     return v.lemma_.lower() == "take" and any(
         c.dep_ == "prt" and c.lower_ == "over" for c in v.children
     )
+
+
+def _right_before(v: Token, ctx: Context) -> list[Mention]:
+    """ "A is president of Y and B leads Z": a joined verb with no subject of its own, the
+    person named right before it, whom the parser hung on Y."""
+    if v.dep_ != "conj" or any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children):
+        return []
+    m = ctx.names.at(v.i - 1) if v.i > 0 else None
+    return [m] if m is not None and m.kind == "person" and ctx.doc[v.i - 1].dep_ == "conj" else []
 
 
 def _persons(v: Token, ctx: Context) -> list[Mention]:
