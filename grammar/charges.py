@@ -234,7 +234,12 @@ def _those_charged(v: Token, ctx: Context) -> list[Mention] | None:
         return [m for c in verb.children if c.dep_ == "dobj" for m in args(c, ctx)]
     if those.dep_ == "pobj" and those.head.lower_ == "among" and verb.head.lemma_ == "be":
         be = verb.head
-        return [m for c in be.children if c.dep_ in ("nsubj", "attr") for m in args(c, ctx)]
+        listed = [m for c in be.children if c.dep_ in ("nsubj", "attr") for m in args(c, ctx)]
+        end = v.right_edge.i + 1
+        if not listed and end < v.sent.end and ctx.doc[end].text == ":":
+            # "two vice presidents were among those arrested: A of X and B of Y"
+            listed = [m for m in ctx.mentions_in(v.sent) if m.start > end and m.kind == "person"]
+        return listed
     return []
 
 
