@@ -109,6 +109,10 @@ def read_names(doc: Doc) -> DocNames:
     for short in aliases:
         short_forms.pop(short, None)  # a person's initials are no company's
     genders: dict[str, str] = {}
+    titled: dict[str, frozenset[str]] = {}
+    for r in raw:
+        if r.gender and " " not in r.text:
+            titled[r.text] = titled.get(r.text, frozenset()) | {r.gender}
     out: list[Mention] = []
     # a surname alone, as first resolved: an article that calls one man "Mr X" goes on
     # calling him so when it names his father X in full
@@ -142,7 +146,8 @@ def read_names(doc: Doc) -> DocNames:
                 name = earlier
             else:
                 patronym = r.start > 0 and doc[r.start - 1].lower_ in PATRONYMICS
-                name = resolve_person(r, full, out, royal, patronym) or name
+                who = resolve_person(r, full, out, royal, patronym, titled.get(r.text, frozenset()))
+                name = who or name
             if " " not in r.text and " " in name and not royal:
                 surnamed.setdefault(r.text, name)
             if name == r.text and " " not in name and name not in full:

@@ -65,13 +65,16 @@ def resolve_person(
     done: list[Mention],
     royal: bool = False,
     patronym: bool = False,
+    titled: frozenset[str] = frozenset(),
 ) -> str:
     """A one-word person name is the full name given for it, when that is not in doubt.
 
     ``royal``: the name follows a royal title ("King Salman"), which takes a first name, so
     it is never the surname of someone else ("Mohammed bin Salman", his son).
     ``patronym``: the name follows "bin" ("bin Salman"); without it, the last word of
-    "Mohammed bin Salman" names his father, not him."""
+    "Mohammed bin Salman" names his father, not him.
+    ``titled``: the genders of the article's "Mr X" and "Mrs X" for this word: a bare "X"
+    in an article with "Mr X" and "Rosemary X", his wife, may be either."""
     words = r.text.split()
     if royal and len(words) == 1:
         given = {n for _pos, n in full.get(words[0], []) if n.split()[0] == words[0]}
@@ -119,9 +122,11 @@ def resolve_person(
         first.setdefault(_one_person(n), n)
     candidates = sorted(set(first.values()))
     seen = [(pos, first[_one_person(n)]) for pos, n in seen]
+    fn = lexicon().first_names
     if r.gender:
-        fn = lexicon().first_names
         candidates = [n for n in candidates if fn.get(n.split()[0].lower(), r.gender) == r.gender]
+    elif titled and any(fn.get(n.split()[0].lower(), "") not in ("", *titled) for n in candidates):
+        return ""  # ("Said" with "Mr Said" and "Rosemary Said": either of them)
     if len(candidates) == 1:
         return candidates[0]
     ending = [n for n in candidates if words[0] in (n.split()[-1], _bare_surname(n.split()[-1]))]
