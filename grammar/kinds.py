@@ -9,6 +9,7 @@ what the lexicons know (a capital is a place, a leader a person).
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -42,7 +43,6 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
             kinds[text] = "place"  # "Kyiv" is a city whatever the tagger says
         elif text.lower() in leader_surnames() or text.lower().replace(".", "") in v.leaders:
             kinds[text] = "person"  # "Trump" is a man whatever the tagger says
-    words = {t.text for t in doc}
     starts = {r.start for r in raw}
     for r in raw:
         if r.start > 0 and _kind_noun(doc[r.start - 1], r) and not r.gender:
@@ -63,7 +63,7 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
             kinds[r.text] = "org"  # "chief executive of Kingfisher": a company's officer
         elif not r.gender and _officer_before(doc, r, starts):
             kinds[r.text] = "org"  # "Agfa chief financial officer X": X's company
-        elif _family(doc, r, words) and kinds.get(r.text) in ("place", "person", "org"):
+        elif _family(doc, r) and kinds.get(r.text) in ("place", "person", "org"):
             kinds[r.text] = "group"
         elif not r.gender and " " not in r.text and founded(doc[r.end - 1]):
             kinds[r.text] = "org"  # "X founded Arvex in 2004": only a body is founded
@@ -165,7 +165,7 @@ def leader_government(name: str) -> str | None:
     return leaders.get(full.lower().replace(".", ""))
 
 
-def _family(doc: Doc, r: RawName, words: set[str]) -> bool:
+def _family(doc: Doc, r: RawName) -> bool:
     """ "the Guptas" in an article that also writes "Gupta": a family, not a place."""
     t = doc[r.start]
     return (
@@ -174,7 +174,7 @@ def _family(doc: Doc, r: RawName, words: set[str]) -> bool:
         and t.text.endswith("s")
         and r.start > 0
         and doc[r.start - 1].lower_ == "the"
-        and t.text[:-1] in words
+        and re.search(rf"\b{re.escape(t.text[:-1])}\b", doc.text) is not None
     )
 
 

@@ -164,6 +164,8 @@ def national(doc: Doc, r: RawName, name: str, v: Vocab) -> str:
 def lowercase_ministries(doc: Doc, raw: list[RawName], v: Vocab) -> list[RawName]:
     """ "China's foreign ministry", "the Russian defence ministry": a ministry written in
     lower case is still that country's ministry, where no name covers its words."""
+    if "ministry" not in doc.text:
+        return raw  # (the common case, without a pass over every token)
     taken = {i for r in raw for i in range(r.start, r.end)}
     found = [r for t in doc if (r := _lowercase_ministry(doc, t, v)) is not None]
     # "foreign ministry spokesman X" after "China's foreign ministry": the one ministry of that
