@@ -294,6 +294,10 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if org is None and after is None and known
             else org_for(cls, org, after, ctx, phrase)
         )
+        if name is None and org is not None and org.kind == "gov" and words == ["leader"]:
+            # "North Korean leader X": the country's leader heads its government (not
+            # "Russian opposition leader Y")
+            name, phrase = org.name, "head"
         if (
             name is None
             and org is None
