@@ -116,6 +116,7 @@ def the_two(t: Token, ctx: Context) -> list[Mention]:
         prev = doc[k].sent
         spans.append((prev.start, prev.end))
         k = prev.start - 1
+    speakers = _speakers_of(t)
     for start, end in spans:
         people: list[Mention] = []
         for m in ctx.names.mentions:
@@ -124,6 +125,7 @@ def the_two(t: Token, ctx: Context) -> list[Mention]:
                 and m.kind == "person"
                 and m.name not in {p.name for p in people}
                 and not _according_to(doc[m.end - 1])
+                and m.start not in speakers
             ):
                 people.append(m)
         if len(people) >= 2:
@@ -131,6 +133,21 @@ def the_two(t: Token, ctx: Context) -> list[Mention]:
         if people:
             return []  # someone else named since: "the two" is no longer plain
     return []
+
+
+def _speakers_of(t: Token) -> set[int]:
+    """The words of whoever says the clause ``t`` is in ("X's spokesman, Y, confirmed that
+    the two men had met"): neither is one of the two."""
+    out: set[int] = set()
+    for a in t.ancestors:
+        if a.pos_ == "VERB" and a.lemma_.lower() in _SPEECH:
+            for c in a.children:
+                if c.dep_ == "nsubj":
+                    out.update(g.i for g in c.subtree)
+    return out
+
+
+_SPEECH = vocab().cues["speech"]
 
 
 def _they_two(t: Token, ctx: Context) -> list[Mention]:
