@@ -70,7 +70,12 @@ _INDICTERS = ("prosecut", "attorney", "court", "jury", "justice", "counsel")
 
 
 def _fits(who: str, v: Token) -> bool:
-    return v.lemma_ != "indict" or any(w in who.lower() for w in _INDICTERS)
+    """The authority named elsewhere can have done this: an indictment is a prosecutor's
+    or a jury's; an arrest is no prosecutor's or court's."""
+    low = who.lower()
+    if v.lemma_ in ("arrest", "detain"):
+        return not any(w in low for w in ("prosecut", "attorney", "court", "justice"))
+    return v.lemma_ != "indict" or any(w in low for w in _INDICTERS)
 
 
 def charging(v: Token, ctx: Context) -> str | None:
