@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy
+
 from deniable.grammar.authorities import authority as named_authority
 from deniable.grammar.clause_args import args
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
     from deniable.grammar.candidate import Context
     from deniable.grammar.names import Mention
@@ -99,6 +101,15 @@ def charging(v: Token, ctx: Context) -> str | None:
     return None
 
 
+def _charge_verbs(doc: Doc) -> list[Token]:
+    """The document's charge verbs, found from its lemma array (a pass making every token
+    would cost more than the rest of this stage)."""
+    strings = doc.vocab.strings
+    wanted = numpy.array([strings[w] for w in _CHARGE_VERBS], dtype="uint64")
+    at = numpy.nonzero(numpy.isin(doc.to_array("LEMMA"), wanted))[0]
+    return [doc[int(i)] for i in at]
+
+
 def _outlet(subj: Token, who: str) -> bool:
     """The one saying so is a news outlet ("Xinhua news agency said"): it reports the
     arrest, it made none."""
@@ -142,11 +153,7 @@ def default_authority(v: Token, sent: Span, ctx: Context) -> str:
         return "prosecutors"  # "extradited to the US to face charges": that country's, unnamed
     # An authority named charging someone elsewhere in the article counts only when it is
     # the article's one such authority (a second regulator or a foreign court may be the one).
-    named = {
-        who
-        for t in ctx.doc
-        if t.lemma_ in _CHARGE_VERBS and (who := charging(t, ctx)) and _fits(who, v)
-    }
+    named = {who for t in _charge_verbs(ctx.doc) if (who := charging(t, ctx)) and _fits(who, v)}
     if len(named) == 1:
         return named.pop()
     # (a prosecutor's office named elsewhere charges; it is no force that arrests)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.descriptions import with_added
 from deniable.grammar.names import DocNames, Mention
+from deniable.grammar.nlp import doc_text
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def _clients(doc: Doc, names: DocNames) -> list[Mention]:
     """ "X's lawyer said his client denied …": "his client" is X, the one person whose
     lawyer the sentence names."""
     out: list[Mention] = []
-    if "client" not in doc.text.lower():
+    if "client" not in doc_text(doc).lower():
         return out  # (most articles have none: a scan of every token costs more)
     for t in doc:
         if t.lemma_.lower() != "client" or t.i < 1 or doc[t.i - 1].lower_ not in ("his", "her"):

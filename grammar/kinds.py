@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from deniable.grammar.company_words import founded, officers_owner
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.namewords import PATRONYMICS
+from deniable.grammar.nlp import doc_text
 from deniable.grammar.vocab import leader_family_names, leader_names, vocab
 
 if TYPE_CHECKING:
@@ -174,7 +175,7 @@ def _family(doc: Doc, r: RawName) -> bool:
         and t.text.endswith("s")
         and r.start > 0
         and doc[r.start - 1].lower_ == "the"
-        and re.search(rf"\b{re.escape(t.text[:-1])}\b", doc.text) is not None
+        and re.search(rf"\b{re.escape(t.text[:-1])}\b", doc_text(doc)) is not None
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from deniable.grammar.namewords import DROPPED_HONORIFICS, KEPT_HONORIFICS
+from deniable.grammar.nlp import doc_text
 from deniable.grammar.vocab import Vocab, vocab
 from deniable.grammar.word_kinds import date_word, title_word
 
@@ -56,7 +57,7 @@ def two_names(doc: Doc, start: int, end: int, first_names: dict[str, str]) -> in
     for j in range(start + 2, end - 1):
         if doc[j].lower_ in first_names:
             right, whole = doc[j:end].text, doc[start:end].text
-            if doc.text.count(right) > doc.text.count(whole):
+            if doc_text(doc).count(right) > doc_text(doc).count(whole):
                 return j
             # ("Press Secretary of President A B C D": a leader the lexicon knows, then the
             # one who speaks for them)

@@ -129,3 +129,12 @@ def pipeline() -> Language:
 def parse(text: str) -> Doc:
     """Run the pipeline over ``text``; character offsets in the result index ``text``."""
     return pipeline()(text)
+
+
+def doc_text(doc: Doc) -> str:
+    """The text of ``doc``, joined once: spaCy joins its tokens anew on every ``doc.text``,
+    a pass over the whole document each time."""
+    text = doc.user_data.get("deniable.text")
+    if text is None:
+        text = doc.user_data["deniable.text"] = doc.text
+    return text

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from deniable.grammar.nlp import doc_text
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def quotations(doc: Doc, speaker: Speaker) -> list[Quotation]:
     sents = list(doc.sents)
     out: list[Quotation] = []
     last: tuple[int, str] | None = None  # (sentence of the last quotation's end, speaker)
-    for o, c in _marks(doc.text):
+    for o, c in _marks(doc_text(doc)):
         who = _attributed(sents, o, c, speaker)
         opened = _sentence_at(sents, o)
         starts = opened >= 0 and sents[opened][0].idx == o

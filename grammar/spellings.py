@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from deniable.grammar.kinds import leader_by_surname
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.namewords import KEPT_HONORIFICS, PATRONYMICS
+from deniable.grammar.nlp import doc_text
 from deniable.grammar.raw_names import RawName
 from deniable.grammar.vocab import vocab
 
@@ -164,7 +165,7 @@ def national(doc: Doc, r: RawName, name: str, v: Vocab) -> str:
 def lowercase_ministries(doc: Doc, raw: list[RawName], v: Vocab) -> list[RawName]:
     """ "China's foreign ministry", "the Russian defence ministry": a ministry written in
     lower case is still that country's ministry, where no name covers its words."""
-    if "ministry" not in doc.text:
+    if "ministry" not in doc_text(doc):
         return raw  # (the common case, without a pass over every token)
     taken = {i for r in raw for i in range(r.start, r.end)}
     found = [r for t in doc if (r := _lowercase_ministry(doc, t, v)) is not None]
@@ -255,7 +256,7 @@ def acronyms(doc: Doc, raw: list[RawName], kinds: dict[str, str]) -> dict[str, s
     for m in re.finditer(
         r"([A-Z][\w&-]*(?:['’]s)?(?: (?:[A-Z][\w&-]*(?:['’]s)?|&|of|and|for|the))+) ?"
         r"\(([A-Z][A-Z&]{1,5})\)",
-        doc.text,
+        doc_text(doc),
     ):
         long = re.sub(r"^(?:The|the) ", "", m.group(1))
         out[m.group(2)] = _spelled_out(long, m.group(2))
@@ -328,7 +329,7 @@ def person_aliases(doc: Doc, raw: list[RawName], kinds: dict[str, str]) -> dict[
         {r.text for r in raw if kinds.get(r.text) == "person" and " " in r.text}, key=len
     )
     out: dict[str, str] = {}
-    text = doc.text
+    text = doc_text(doc)
     # (one pass for the cues, then the name each follows: a pattern per person costs a scan
     # of the whole text per person)
     for m in _ALIAS_CUE.finditer(text):
