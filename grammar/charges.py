@@ -21,6 +21,7 @@ from deniable.grammar.charging_bodies import (
 )
 from deniable.grammar.clause_args import after, args, passive, subjects
 from deniable.grammar.names import Mention
+from deniable.grammar.nlp import span_tokens
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ _ACCUSE = frozenset({"accuse", "charge", "name"})
 
 def charged(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "X was charged/indicted/arrested (by Y)", "police arrested X", "X arrested" (headline)."""
-    for v in sent:
+    for v in span_tokens(sent):
         if v.lemma_ not in _CHARGE_VERBS:
             continue
         if v.pos_ not in ("VERB", "ADJ") and not any(c.dep_ == "dobj" for c in v.children):
@@ -261,7 +262,7 @@ def _tasked(v: Token) -> bool:
 
 def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "X denied/faces charges of fraud": X has been charged."""
-    for n in sent:
+    for n in span_tokens(sent):
         pleaded_to = n.lemma_ in _PLEADED_TO
         if (n.lemma_ not in ("charge", "indictment") and not pleaded_to) or n.pos_ != "NOUN":
             continue
@@ -324,7 +325,7 @@ _RETURN_VERBS = frozenset(
 
 def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A grand jury returned an indictment against X", "an indictment charging X and Y"."""
-    for n in sent:
+    for n in span_tokens(sent):
         if n.lemma_ not in ("indictment", "charge") or n.pos_ != "NOUN":
             continue
         v = n.head
@@ -384,7 +385,7 @@ def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
 def warrant_issued(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "An arrest warrant was issued for X by a court", "a court issued a warrant for the
     arrest of X": the issuer is the authority."""
-    for n in sent:
+    for n in span_tokens(sent):
         if n.lemma_ != "warrant" or n.pos_ != "NOUN" or n.head.lemma_ != "issue":
             continue
         v = n.head

@@ -14,6 +14,7 @@ import numpy
 
 from deniable.grammar.authorities import authority as named_authority
 from deniable.grammar.clause_args import args
+from deniable.grammar.nlp import span_tokens
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -143,13 +144,13 @@ def default_authority(v: Token, sent: Span, ctx: Context) -> str:
     probe = _probe_of(v, ctx)
     if probe is not None:
         return probe
-    for t in sent:
+    for t in span_tokens(sent):
         if t.lemma_.lower() in _SAY and t.pos_ == "VERB" and not _aside(t, v):
             subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
             who = named_authority(subj, ctx) if subj is not None else None
             if who is not None and subj is not None and not _outlet(subj, who):
                 return who
-    if any(t.lemma_.lower() in ("extradite", "extradition") for t in sent):
+    if any(t.lemma_.lower() in ("extradite", "extradition") for t in span_tokens(sent)):
         return "prosecutors"  # "extradited to the US to face charges": that country's, unnamed
     # An authority named charging someone elsewhere in the article counts only when it is
     # the article's one such authority (a second regulator or a foreign court may be the one).
@@ -169,7 +170,7 @@ def default_authority(v: Token, sent: Span, ctx: Context) -> str:
     ]
     # "charged in a criminal complaint unsealed in federal court": before a court and with
     # no police force named, prosecutors bring the charge
-    in_court = any(t.lemma_.lower() in _COURT_WORDS for t in sent)
+    in_court = any(t.lemma_.lower() in _COURT_WORDS for t in span_tokens(sent))
     if named and not (v.lemma_ == "charge" and in_court and not forces):
         return "police" if v.lemma_ in ("arrest", "charge") else "prosecutors"
     if forces:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.names import Mention
+from deniable.grammar.nlp import span_tokens
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -228,7 +229,7 @@ def _listed(t: Token, ctx: Context) -> list[Mention]:
     if count is None:
         return []
     sent = t.sent
-    dash = next((w for w in sent if w.i > t.i and w.text in _DASHES), None)
+    dash = next((w for w in span_tokens(sent) if w.i > t.i and w.text in _DASHES), None)
     if dash is None:
         return []
     people = [

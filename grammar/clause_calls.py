@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import after, args, pairs, subjects, together
+from deniable.grammar.nlp import span_tokens
 from deniable.grammar.vocab import vocab, word_forms
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ _REMOTE = vocab().cues["remote_words"]
 
 def called_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A phoned B", "A called and texted B"; never "called for", "called on", "called it"."""
-    for v in sent:
+    for v in span_tokens(sent):
         if v.pos_ != "VERB" or not word_forms(v) & _CALL_VERBS:
             continue
         b = [m for c in v.children if c.dep_ == "dobj" or _callee(c, ctx) for m in args(c, ctx)]
@@ -65,7 +66,7 @@ _COUNT_PREPS = frozenset({"over", "around", "about", "nearly", "almost", "some"}
 def messages_exchanged(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A and B exchanged text messages", "A exchanged calls with B"; "A was on the phone
     with B", "A was in contact with B"."""
-    for v in sent:
+    for v in span_tokens(sent):
         if v.pos_ == "VERB" and v.lemma_ == "exchange":
             objs = [c for c in v.children if c.dep_ == "dobj" and _messages(c)]
             # ("exchanged over 900 messages": the parser can take the count's "over" for a
@@ -107,7 +108,7 @@ def messages_sent(sent: Span, ctx: Context) -> Iterator[Candidate]:
     # the message nouns, and the counts they hang on ("dozens of messages"); one pass over
     # the sentence for these and the verbs "reach out"
     nouns, reached = [], []
-    for t in sent:
+    for t in span_tokens(sent):
         low = t.lemma_.lower()
         if low in _MESSAGES:
             nouns.append(t)
@@ -276,7 +277,7 @@ def _named_aside(g: Token, ctx: Context) -> bool:
 def spoke_by_phone(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A spoke by phone with B", "A talked to B on the phone"; "A congratulated B by
     phone", "A and B exchanged views on the phone": whatever was done by phone."""
-    for v in sent:
+    for v in span_tokens(sent):
         if v.pos_ != "VERB":
             continue
         if v.lemma_ not in ("speak", "talk"):
@@ -331,7 +332,7 @@ _TOLD = frozenset({"tell", "assure", "warn", "inform", "urge", "ask", "promise"}
 def call_from(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A took/received a call from B"; "A returned B's call"; "In (during) a phone call
     with B, A said …"."""
-    for n in sent:
+    for n in span_tokens(sent):
         if n.lemma_ != "call" or n.pos_ != "NOUN":
             continue
         v = n.head
@@ -411,7 +412,7 @@ def _not_a_phone_call(c: Token) -> bool:
 def their_call(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A and B discussed it during (in) their phone call / a telephone conversation", "A
     discussed it with B in a phone call"."""
-    for n in sent:
+    for n in span_tokens(sent):
         if n.pos_ != "NOUN" or n.lemma_ not in ("call", "conversation") or n.dep_ != "pobj":
             continue
         phone = any(c.lower_ in _PHONE for c in n.lefts)
@@ -447,7 +448,7 @@ def their_call(sent: Span, ctx: Context) -> Iterator[Candidate]:
 
 def calls_made(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A made 99 calls to B", "A had 40 phone conversations with B", "A's calls with B"."""
-    for n in sent:
+    for n in span_tokens(sent):
         owner = [m for c in n.children if c.dep_ == "poss" for m in args(c, ctx)]
         if n.lemma_ == "call" and n.pos_ == "NOUN" and owner:
             to = after((n,), ("to", "with"), ctx)

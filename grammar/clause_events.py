@@ -25,6 +25,7 @@ from deniable.grammar.clause_args import (
     the_two,
     together,
 )
+from deniable.grammar.nlp import span_tokens
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ _MEALS = frozenset({"lunch", "dinner", "supper", "breakfast"})
 
 def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A met B", "A met with B", "A and B met", "A discussed X with B"."""
-    for v in sent:
+    for v in span_tokens(sent):
         if v.pos_ == "VERB" and v.lemma_ in ("shake", "welcome", "receive"):
             yield from _greeted(v, sent, ctx)
             continue
@@ -121,7 +122,7 @@ _SPENT = frozenset({"time", "day", "days", "weekend", "evening", "night", "hours
 def met_in_person(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A hosted B", "A was introduced to B", "A spent the weekend with B", "A paid a visit
     to B", "A and B were seen together": people together in person."""
-    for v in sent:
+    for v in span_tokens(sent):
         if v.pos_ != "VERB":
             continue
         lemma = v.lemma_.lower()
@@ -283,7 +284,7 @@ def _greeted(v: Token, sent: Span, ctx: Context) -> Iterator[Candidate]:
 
 def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A held talks with B", "A began talks with B", "a meeting between A, B and C"."""
-    for n in sent:
+    for n in span_tokens(sent):
         if n.lemma_.lower() not in _MEETING_NOUNS and n.lower_ not in _MEETING_NOUNS:
             continue
         if n.pos_ not in ("NOUN", "PROPN"):

@@ -23,6 +23,7 @@ from deniable.grammar.clause_args import (
 )
 from deniable.grammar.dismissals import CLAIM_WORDS, brushed_off, named_false
 from deniable.grammar.names import Mention
+from deniable.grammar.nlp import span_tokens
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ _WITHHELD = vocab().cues["withheld"]
 
 def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A denied/rejected/dismissed claims that B ...", "a claim denied by A"."""
-    for v in sent:
+    for v in span_tokens(sent):
         if v.pos_ != "VERB" or not (v.lemma_ in _DENY_VERBS or brushed_off(v) or named_false(v)):
             continue
         if neither_nor(v):
@@ -276,7 +277,7 @@ def _points_at(t: Token, ctx: Context, deniers: set[str]) -> bool:
 def denied_part(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A said B played no part in it", "A insisted B had nothing to do with it": A denies
     a claim about B."""
-    for v in sent:
+    for v in span_tokens(sent):
         if v.lemma_ not in _SPEECH or v.pos_ != "VERB":
             continue
         for c in v.children:

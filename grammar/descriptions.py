@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from deniable.grammar.names import DocNames, Mention
+from deniable.grammar.nlp import doc_tokens
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -254,7 +255,7 @@ def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
             for w in m.name.lower().split():
                 by_word.setdefault(w, set()).add((m.name, m.kind))
     added: list[Mention] = []
-    for t in doc:
+    for t in doc_tokens(doc):
         low = t.lower_
         if low not in _BODY_HEADS or names.at(t.i) is not None or t.i == 0:
             continue
@@ -285,7 +286,7 @@ def with_org_descriptions(doc: Doc, names: DocNames) -> DocNames:
             # "the bank's chairman" where the article has named one organisation so far,
             # in this sentence or the two before
             added.append(Mention(t.i, t.i + 1, only, "org"))
-    for t in doc:
+    for t in doc_tokens(doc):
         # "the government" in an article placed in a country is that country's, when the
         # sentence names no other government ("the Argentine government" has its own name)
         if (

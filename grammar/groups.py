@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.descriptions import with_added
 from deniable.grammar.names import DocNames, Mention
+from deniable.grammar.nlp import doc_tokens
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ _ARGUMENT = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos"})
 
 def with_groups(doc: Doc, names: DocNames) -> DocNames:
     """Add a ``group`` mention on the head of each group noun phrase no name covers."""
-    added = [m for t in doc if (m := _group(t, names)) is not None]
+    added = [m for t in doc_tokens(doc) if (m := _group(t, names)) is not None]
     return with_added(names, added)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from deniable.grammar.kinds import leader_surnames
+from deniable.grammar.nlp import span_tokens
 from deniable.grammar.raw_names import RawName
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def title_case(sent: Span) -> bool:
     """A headline's line: no closing full stop, every word longer than three letters
     capitalised but for stop words, several of them, and one a word no name has ("Denies",
     "With")."""
-    words = [t for t in sent if not t.is_space]
+    words = [t for t in span_tokens(sent) if not t.is_space]
     if not words or words[-1].text in (".", "!", "?"):
         return False  # ("Welsh Secretary X met First Minister Y." is a sentence of names)
     long = [t for t in words if t.is_alpha and len(t.text) > 3]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from deniable.grammar.nlp import dateline_city
+from deniable.grammar.nlp import dateline_city, doc_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -28,7 +28,7 @@ def home_country(doc: Doc, v: Vocab, mentions: list[Mention]) -> str | None:
     other (other countries have a House of Commons and Tories too)."""
     # Distinct cues: "the House of Commons" said ten times is one cue.
     seen: dict[str, set[str]] = {}
-    words = [t.lower_ for t in doc]
+    words = [t.lower_ for t in doc_tokens(doc)]
     i = 0
     while i < len(words):
         for n in (3, 2, 1):
@@ -76,7 +76,7 @@ def _titled_dateline(doc: Doc) -> str | None:
     the start of one of the first three paragraphs: the word, which only a capital's name
     makes a dateline."""
     paragraphs = 0
-    for t in doc:
+    for t in doc_tokens(doc):
         if t.i and "\n" not in doc[t.i - 1].text and "\n" not in doc[t.i - 1].whitespace_:
             continue
         if t.is_space:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from deniable.grammar.nlp import doc_tokens
 from deniable.grammar.raw_names import RawName
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ def spread(doc: Doc, raw: list[RawName]) -> list[RawName]:
         if r.kind in ("org", "person") and " " in r.text:
             kinds.setdefault(tuple(r.text.split()), r.kind)
     names = sorted(kinds, key=len, reverse=True)
-    words = [t.text for t in doc]
+    words = [t.text for t in doc_tokens(doc)]
     at: dict[str, list[int]] = {}
     for i, w in enumerate(words):
         at.setdefault(w, []).append(i)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from deniable.grammar.nlp import span_tokens
 from deniable.grammar.vocab import vocab, word_forms
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def calls_off(v: Token) -> bool:
 def call_refused(sent: Span) -> bool:
     """The call did not get through: "refused to take the call", "did not answer",
     "went unanswered"."""
-    for t in sent:
+    for t in span_tokens(sent):
         if t.lemma_ in _REFUSE and any(
             c.dep_ == "xcomp" and c.lemma_ in ("take", "answer", "accept", "return")
             for c in t.children

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from deniable.errors import DeniableError
 
@@ -138,3 +138,17 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["deniable.text"] = doc.text
     return text
+
+
+def doc_tokens(doc: Doc) -> list[Token]:
+    """The tokens of ``doc``, made once: spaCy makes every token anew on each pass over a
+    document, and the stages make a dozen such passes."""
+    tokens = doc.user_data.get("deniable.tokens")
+    if tokens is None:
+        tokens = doc.user_data["deniable.tokens"] = list(doc)
+    return cast("list[Token]", tokens)
+
+
+def span_tokens(span: Span) -> list[Token]:
+    """The tokens of a sentence or any span of a document, from :func:`doc_tokens`."""
+    return doc_tokens(span.doc)[span.start : span.end]

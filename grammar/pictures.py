@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import after, args, pairs, subjects
+from deniable.grammar.nlp import span_tokens
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ _SHOWN_VERBS = frozenset({"appear", "feature", "see", "show", "pose", "stand"})
 def photographed_together(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "photographs of A and B (together)", "a photo of A with B", "A appears in a photo
     with B"."""
-    for n in sent:
+    for n in span_tokens(sent):
         if n.lemma_.lower() not in PICTURE_NOUNS or n.pos_ != "NOUN":
             continue
         yield from _posed(n, sent, ctx)
@@ -88,16 +89,16 @@ _PLACES_IN_PICTURE = frozenset({"left", "right", "centre", "center", "second", "
 def caption_with(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """A caption with no verb that places people in the picture: "A (left) with B at a
     fundraiser"."""
-    if any(t.pos_ in ("VERB", "AUX") for t in sent):
+    if any(t.pos_ in ("VERB", "AUX") for t in span_tokens(sent)):
         return
-    words = [t.lower_ for t in sent]
+    words = [t.lower_ for t in span_tokens(sent)]
     marked = any(
         words[k] == "(" and k + 2 < len(words) and words[k + 1] in _PLACES_IN_PICTURE
         for k in range(len(words))
     )
     if not marked:
         return
-    for t in sent:
+    for t in span_tokens(sent):
         if t.lower_ != "with":
             continue
         before = [m for m in ctx.mentions_in(sent) if m.kind == "person" and m.end <= t.i]
@@ -115,7 +116,7 @@ _DEPICT = frozenset({"show", "depict", "feature", "capture"})
 def picture_shows(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "the photograph showing A with B", "a picture shows A and B", "the photo, which
     shows A with his arm around B": who a picture shows, with whom."""
-    for v in sent:
+    for v in span_tokens(sent):
         if v.lemma_.lower() not in _DEPICT or v.pos_ != "VERB":
             continue
         if not _of_a_picture(v) or _shows_none(v):
@@ -145,7 +146,7 @@ _PICTURED = frozenset({"picture", "photograph", "film", "snap"})
 
 def pictured_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A was pictured with (alongside) B", "A was photographed next to B"."""
-    for v in sent:
+    for v in span_tokens(sent):
         on_camera = v.lemma_.lower() in ("capture", "catch") and any(
             c.dep_ == "prep" and c.lower_ == "on" and any(g.lower_ in _CAMERAS for g in c.children)
             for c in v.children

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from deniable.grammar.lexicon import lexicon
+from deniable.grammar.nlp import doc_tokens, span_tokens
 from deniable.grammar.quotes import first_person, quotations
 from deniable.grammar.vocab import vocab
 
@@ -102,7 +103,7 @@ def _described_subject(doc: Doc, k: int, named: list[Mention]) -> bool:
         and t.i not in at
         and a_person(t.lower_)
         and any(c.lower_ == "the" for c in t.children if c.dep_ == "det")
-        for t in sent
+        for t in span_tokens(sent)
     )
 
 
@@ -114,7 +115,7 @@ def resolve_pronouns(doc: Doc, named: list[Mention], genders: dict[str, str]) ->
     sent_of = {t.i: k for k, s in enumerate(doc.sents) for t in s}
     out: list[Mention] = []
     starts = {m.start: m for m in people}
-    for t in doc:
+    for t in doc_tokens(doc):
         g = _PRONOUNS.get(t.lower_)
         if g is None:
             continue
@@ -212,7 +213,7 @@ def organisation_it(doc: Doc, named: list[Mention]) -> list[Mention]:
 
     at = {i: m for m in named for i in range(m.start, m.end)}
     out: list[Mention] = []
-    for t in doc:
+    for t in doc_tokens(doc):
         if t.lower_ not in ("it", "its") or t.i in at:
             continue
         clause = t.head if t.dep_ in ("nsubj", "nsubjpass") else t.head.head

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from deniable.grammar.nlp import doc_text
+from deniable.grammar.nlp import doc_text, doc_tokens
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def inner_sentences(doc: Doc, quotes: list[Quotation]) -> dict[int, str]:
 
 def first_person(doc: Doc, quotes: list[Quotation]) -> Iterator[tuple[int, str]]:
     """(token, speaker) for each "I", "me", "my" inside an attributed quotation."""
-    for t in doc:
+    for t in doc_tokens(doc):
         if t.lower_ in _FIRST_PERSON and t.text != "i":
             for q in quotes:
                 if q.start < t.idx < q.end:

@@ -32,6 +32,7 @@ from deniable.grammar.name_runs import (
     two_names,
 )
 from deniable.grammar.namewords import CALENDAR_WORDS, DROPPED_HONORIFICS, KEPT_HONORIFICS
+from deniable.grammar.nlp import doc_tokens
 from deniable.grammar.tagged_names import LABELS, NOT_NAMES, entity_name, joined_entities
 from deniable.grammar.vocab import Vocab, vocab
 from deniable.grammar.word_kinds import country_words
@@ -56,7 +57,7 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     """Named entities, honorific names and vocabulary names, one per token run."""
     taken: set[int] = set()
     out: list[RawName] = []
-    tokens = list(doc)  # (made once: every pass over ``doc`` would build them anew)
+    tokens = doc_tokens(doc)  # (made once: every pass over ``doc`` would build them anew)
 
     def add(r: RawName | None) -> None:
         if r is None or not r.text.strip() or any(i in taken for i in range(r.start, r.end)):

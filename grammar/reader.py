@@ -37,7 +37,7 @@ from deniable.grammar.descriptions import (
 from deniable.grammar.groups import with_groups
 from deniable.grammar.kind_descriptions import ambiguous_kinds, with_kind_descriptions
 from deniable.grammar.names import read_names
-from deniable.grammar.nlp import MAX_BLOCK, parse
+from deniable.grammar.nlp import MAX_BLOCK, doc_tokens, parse
 from deniable.grammar.quotes import inner_sentences, quotations
 from deniable.grammar.sources import speaker_of
 from deniable.grammar.stance import decide
@@ -190,7 +190,9 @@ def _run(
             at = offset + doc[m.start].idx
             named.append(Named(k, doc[m.start : m.end].text, m.name, m.kind, at))
         covered = {i for m in ctx.names.mentions for i in range(m.start, m.end)}
-        unresolved += [offset + t.idx for t in doc if t.lower_ in _PERSONAL and t.i not in covered]
+        unresolved += [
+            offset + t.idx for t in doc_tokens(doc) if t.lower_ in _PERSONAL and t.i not in covered
+        ]
         # "the businessman" when the article has called two people that: no one in particular
         unresolved += [offset + doc[i].idx for i in ambiguous_kinds(doc, ctx.names)]
         for sent in doc.sents:

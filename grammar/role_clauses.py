@@ -17,6 +17,7 @@ from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import agent_mentions, args, board_owner, subjects
 from deniable.grammar.kinds import FIRM_WORDS
 from deniable.grammar.names import Mention
+from deniable.grammar.nlp import span_tokens
 from deniable.grammar.role_nouns import its_org, post_of, role_noun
 from deniable.grammar.vocab import vocab
 
@@ -32,7 +33,7 @@ _CONTEST = vocab().cues["contest"]
 def role_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "X heads/leads/chairs/runs Y" and "X, who heads Y": X is Y's head; "X owns Y": its
     owner."""
-    for v in sent:
+    for v in span_tokens(sent):
         lemma = v.lemma_.lower()
         founder = _founding(v)
         if v.pos_ != "VERB" or _negated(v):
@@ -123,7 +124,7 @@ def _founding(v: Token) -> str:
 def role_appointed(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "X served as head of Y", "X was appointed/named chief executive of Y", "X became
     chairman of Y"; "…, replacing (succeeding) B": B's post before."""
-    for v in sent:
+    for v in span_tokens(sent):
         if v.pos_ not in ("VERB", "AUX"):
             continue
         found = list(_appointed_at(v, ctx))
@@ -266,7 +267,7 @@ def _post_at(
 def role_joined(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "X joined Y as a trader", "X joined the Green Party in 1990": a post at Y (the one
     "as" names, else a member's)."""
-    for v in sent:
+    for v in span_tokens(sent):
         if v.lemma_.lower() != "join" or v.pos_ != "VERB" or _negated(v):
             continue
         org = next((m for c in v.children if c.dep_ == "dobj" and (m := ctx.names.at(c.i))), None)
@@ -310,7 +311,7 @@ def _board_of(v: Token, ctx: Context) -> Mention | None:
 
 def role_on_board(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "X sits (serves) on the board of Y", "X is on Y's board": a board member of Y."""
-    for v in sent:
+    for v in span_tokens(sent):
         if v.lemma_.lower() not in ("sit", "serve", "be") or _negated(v):
             continue
         for c in v.children:
@@ -465,7 +466,7 @@ def _negated(v: Token) -> bool:
 
 def role_founded_by(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "Y was founded by X": X is Y's founder."""
-    for t in sent:
+    for t in span_tokens(sent):
         if t.lemma_ != "found" or t.tag_ != "VBN":
             continue
         agent = next((c for c in t.children if c.dep_ == "agent"), None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from deniable.grammar.negation import negated as _negated
+from deniable.grammar.nlp import span_tokens
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ _ANONYMOUS = frozenset({"reports", "report", "media", "the", "some", "it", "seve
 
 def according(sent: Span, ctx: Context) -> str:
     """The source "according to X" names in ``sent``, or "" when none."""
-    for t in sent:
+    for t in span_tokens(sent):
         if t.lower_ == "according" and t.i + 2 < sent.end and ctx.doc[t.i + 1].lower_ == "to":
             obj = next((g for g in ctx.doc[t.i + 1].children if g.dep_ == "pobj"), None)
             if obj is not None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from deniable.grammar.kinds import leader_by_surname
 from deniable.grammar.lexicon import lexicon
 from deniable.grammar.namewords import KEPT_HONORIFICS, PATRONYMICS
-from deniable.grammar.nlp import doc_text
+from deniable.grammar.nlp import doc_text, doc_tokens
 from deniable.grammar.raw_names import RawName
 from deniable.grammar.vocab import vocab
 
@@ -168,7 +168,7 @@ def lowercase_ministries(doc: Doc, raw: list[RawName], v: Vocab) -> list[RawName
     if "ministry" not in doc_text(doc):
         return raw  # (the common case, without a pass over every token)
     taken = {i for r in raw for i in range(r.start, r.end)}
-    found = [r for t in doc if (r := _lowercase_ministry(doc, t, v)) is not None]
+    found = [r for t in doc_tokens(doc) if (r := _lowercase_ministry(doc, t, v)) is not None]
     # "foreign ministry spokesman X" after "China's foreign ministry": the one ministry of that
     # portfolio the article names with its country
     whose: dict[str, set[str]] = {}
@@ -182,7 +182,7 @@ def lowercase_ministries(doc: Doc, raw: list[RawName], v: Vocab) -> list[RawName
             full = f"{gov.removesuffix(' government')} {r.text}" if gov else ""
         if len(full.split()) >= 3:
             whose.setdefault(" ".join(words[-2:]).lower(), set()).add(full)
-    for t in doc:
+    for t in doc_tokens(doc):
         if t.lower_ != "ministry" or not t.text.islower() or t.i < 1:
             continue
         title = f"{doc[t.i - 1].lower_} ministry"
@@ -355,7 +355,7 @@ def lone_surnames(
     taken = {i for r in raw for i in range(r.start, r.end)}
     firsts = {r.start for r in raw}
     out: list[RawName] = []
-    for t in doc:
+    for t in doc_tokens(doc):
         if t.i in taken or t.pos_ != "PROPN" or not t.text[:1].isupper():
             continue
         named = [pos for pos, name in full.get(t.text, []) if name.split()[-1] == t.text]

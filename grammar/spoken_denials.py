@@ -16,6 +16,7 @@ from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import after, args, subjects, voiced
 from deniable.grammar.denied_claims import claim_text
 from deniable.grammar.dismissals import CLAIM_WORDS
+from deniable.grammar.nlp import span_tokens
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ _FALSE = vocab().cues["false"]
 def said_false(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A said the claims that she met B were false": A denies a claim about B, when the
     claim is about A (someone saying a claim about another is false denies nothing)."""
-    for v in sent:
+    for v in span_tokens(sent):
         if v.lemma_ not in _SPEECH or v.pos_ != "VERB":
             continue
         for c in v.children:
@@ -63,7 +64,7 @@ def spokesman_says_never(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "Spokesman A said the minister has never met B", "his lawyer, A, said he never had any
     relationship with B": whoever speaks for someone denies the contact, about the other
     party (the one named after the verb; failing one, its subject)."""
-    for v in sent:
+    for v in span_tokens(sent):
         if v.lemma_ not in _SPEECH or v.pos_ != "VERB":
             continue
         speakers = [d for d in subjects(v, ctx, True) if _speaks_for_someone(d, ctx)]
@@ -107,7 +108,7 @@ def said_no_ties(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A insisted she had no links to B", "A said she did not know B", "A said it had
     nothing to do with B": someone saying they themself have no ties to another denies
     them."""
-    for v in sent:
+    for v in span_tokens(sent):
         if v.lemma_ not in _SPEECH or v.pos_ != "VERB":
             continue
         speakers = {m.name for m in _voice(v, ctx)}

@@ -22,6 +22,7 @@ from deniable.grammar.negation import calls_off as _calls_off
 from deniable.grammar.negation import declined as _declined
 from deniable.grammar.negation import negated as _negated
 from deniable.grammar.negation import no_memory_of as _no_memory_of
+from deniable.grammar.nlp import span_tokens
 from deniable.grammar.sources import according, said_after, speaker
 from deniable.grammar.vocab import vocab, word_forms
 
@@ -191,7 +192,7 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
         offence |= {t.i for k in v.children if k.dep_ in ("dobj", "ccomp") for t in k.subtree}
     offence |= _described(v, sent)
     if (
-        any(t.lower_ in _HEDGES and t.i not in offence for t in sent)
+        any(t.lower_ in _HEDGES and t.i not in offence for t in span_tokens(sent))
         or _hedged(v)
         or _hedged_noun(v)
     ):
@@ -199,7 +200,7 @@ def decide(c: Candidate, sent: Span, ctx: Context) -> tuple[Modality | None, str
     named = according(sent, ctx)
     if named and modality is Modality.ASSERTED:
         return Modality.REPORTED, named
-    line = [t.text for t in sent]
+    line = [t.text for t in span_tokens(sent)]
     if line and line[-1] == ":" and sent.end < len(doc):
         line.append(doc[sent.end].text)  # ("… meeting: sources": the parser ends it at ":")
     tagged = dash_attribution(line) if modality is Modality.ASSERTED else None
@@ -227,7 +228,7 @@ def _published(v: Token) -> bool:
 
 def _quote_closes(head: Token, conj: Token, sent: Span) -> bool:
     """A quotation mark that closes a quotation lies between ``head`` and its conjunct."""
-    marks = [t.i for t in sent if t.is_quote]
+    marks = [t.i for t in span_tokens(sent) if t.is_quote]
     return any(head.i < k < conj.i and marks.index(k) % 2 == 1 for k in marks)
 
 
@@ -247,7 +248,7 @@ _QUOTES = frozenset({"'", "‘", "’", '"', "“", "”"})
 def _quoted_headline(v: Token, sent: Span) -> bool:
     """The verb sits inside quotation marks in a line with no closing full stop (a
     headline), which quotes a claim without saying whose."""
-    words = [t for t in sent if not t.is_space]
+    words = [t for t in span_tokens(sent) if not t.is_space]
     if not words or words[-1].text in (".", "?", "!"):
         return False
     opened = [t.i for t in words if t.text in _QUOTES and t.i < v.i]
@@ -471,7 +472,7 @@ def _described(v: Token, sent: Span) -> set[int]:
     X"), or of another clause joined to the fact's ("…, but X was fired for allegedly
     lying"), unless the fact is read inside it: a hedge there hedges that clause only."""
     out: set[int] = set()
-    for t in sent:
+    for t in span_tokens(sent):
         joined = t.dep_ in ("conj", "advcl", "parataxis") and t.pos_ in ("VERB", "AUX")
         if (t.dep_ == "relcl" or joined) and not any(g.i == v.i for g in t.subtree):
             out.update(g.i for g in t.subtree)

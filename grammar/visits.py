@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.clause_args import subjects
+from deniable.grammar.nlp import span_tokens
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ _TRAVEL_VERBS = vocab().cues["travel_verbs"]
 
 def visited(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A visited Kyiv", "A flew to Minsk", "A toured the Velcor plant"."""
-    for v in sent:
+    for v in span_tokens(sent):
         if v.pos_ != "VERB":
             continue
         if v.lemma_ in _VISIT_VERBS:
