@@ -21,7 +21,7 @@ from deniable.grammar.charging_bodies import (
 )
 from deniable.grammar.clause_args import after, args, passive, subjects
 from deniable.grammar.names import Mention
-from deniable.grammar.nlp import span_tokens
+from deniable.grammar.nlp import doc_tokens, span_tokens
 from deniable.grammar.vocab import vocab
 
 if TYPE_CHECKING:
@@ -290,6 +290,8 @@ def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         if any(c.lower_ in _AHEAD for c in n.children if c.dep_ == "amod"):
             continue  # "faces possible charges": none brought yet
+        if v.lemma_ in ("deny", "contest") and n.lemma_ == "charge" and not _of_the_law(ctx):
+            continue  # "denied the charge, calling it outrageous": a rival's, in a debate
         if any(c.lower_ == "no" for c in n.children if c.dep_ == "det"):
             continue  # "faces no charges"
         # "would plead not guilty to the charges": whatever the plea, the charges are there
@@ -304,6 +306,18 @@ def charges_faced(sent: Span, ctx: Context) -> Iterator[Candidate]:
                     "indicted_by", m.name, who, n.i if definite else v.i, sent.start,
                     sent.end, "charges_faced",
                 )  # fmt: skip
+
+
+def _of_the_law(ctx: Context) -> bool:
+    """The article speaks of the law's charges: police, prosecutors, a court, an arrest or
+    an indictment (not a charge a rival makes in a debate)."""
+    return any(t.lemma_.lower() in _LAW_WORDS for t in doc_tokens(ctx.doc))
+
+
+_LAW_WORDS = vocab().cues["prosecution_words"] | {
+    "police", "court", "arrest", "jury", "trial", "bail", "magistrate", "judge", "plead",
+    "detective", "investigator",
+}  # fmt: skip
 
 
 def _brought_by(charge: Token, ctx: Context) -> str | None:
