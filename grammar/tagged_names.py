@@ -70,38 +70,8 @@ def joined_entities(doc: Doc, v: Vocab) -> list[Span]:
             # "Chinese" + "Foreign Ministry": each country has one, and its name says whose
             out[-1] = Span(doc, prev.start, ent.end, label="ORG")
             continue
-        if (
-            prev is not None
-            and prev.end == ent.start
-            and prev.label_ == "ORG"
-            and prev[-1].lower_ in ("of", "for")
-            and ent.label_ in _PLACE_LABELS
-        ):
-            # "Office for the Southern District of" + "New York": a body's name runs on
-            out[-1] = Span(doc, prev.start, ent.end, label="ORG")
-            continue
-        start = _office_holder(doc, ent)
-        if start < ent.start:
-            # "the US Attorney's Office": the office of a post is one body with it
-            while out and out[-1].start >= start:
-                out.pop()
-            ent = Span(doc, start, ent.end, label="ORG")
         out.append(ent)
     return out
-
-
-def _office_holder(doc: Doc, ent: Span) -> int:
-    """Where "the US Attorney's Office" begins when the tagger began it at "Office": the
-    capitalised words of the post before the possessive."""
-    k = ent.start
-    if ent.label_ != "ORG" or ent[0].lower_ != "office" or k < 2:
-        return k
-    if doc[k - 1].lower_ not in ("'s", "’s") or not doc[k - 2].text[:1].isupper():
-        return k
-    k -= 2
-    while k > ent.sent.start and doc[k - 1].text[:1].isupper() and doc[k - 1].is_alpha:
-        k -= 1
-    return k
 
 
 def _people_apart(doc: Doc) -> list[Span]:
@@ -214,13 +184,6 @@ def entity_name(ent: Span, kind: str, v: Vocab) -> RawName | None:
             and toks[k + 1].lower_ in _ORG_WORDS
         ):
             continue  # "the National Farmers' Union": a plural's possessive inside the name
-        if (
-            t.text in ("'s", "’s")
-            and 0 < k < len(toks) - 1
-            and toks[k + 1].lower_ == "office"
-            and toks[k - 1].text[:1].isupper()
-        ):
-            continue  # "the US Attorney's Office": a post's office is a body of its own
         if t.text in ("'s", "’s", "'", "(") and k > 0:
             toks = toks[:k]
             break
