@@ -36,11 +36,14 @@ def called_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         b = [m for c in v.children if c.dep_ == "dobj" or _callee(c, ctx) for m in args(c, ctx)]
         if not b:
-            # "'phoned B 50 times'": the parser may take the callee for an adverb
+            # "'phoned B 50 times'", "called the businessman B 31 times": the parser may take
+            # the callee for an adverb, right after the verb or after the noun that says
+            # who B is
+            kinds = {c.i for c in v.children if c.dep_ == "dobj" and ctx.names.at(c.i) is None}
             b = [
                 m
                 for c in v.children
-                if c.dep_ == "npadvmod" and c.i == v.i + 1
+                if c.dep_ == "npadvmod" and (c.i == v.i + 1 or c.left_edge.i - 1 in kinds)
                 for m in args(c, ctx)
                 if m.kind == "person"
             ]
@@ -243,6 +246,8 @@ def _not_a_call(v: Token, ctx: Context) -> bool:
         # ("called B in 2021, his third call to a leader": what the call was, after a comma)
         and not (c.lemma_.lower() in _MESSAGES and _after_comma(c))
     ]
+    # ("called the businessman B": the noun that says who B is and B are one callee)
+    nominal = [c for c in nominal if not _described_callee(c, nominal, ctx)]
     if v.lemma_ == "call" and (
         len(nominal) > 1
         or any(
@@ -255,6 +260,19 @@ def _not_a_call(v: Token, ctx: Context) -> bool:
     if v.lemma_ in ("call", "ring") and any(_not_a_phone_call(c) for c in v.children):
         return True
     return v.lemma_ in ("call", "ring") and v.tag_ == "VBN" and "auxpass" in deps
+
+
+def _described_callee(c: Token, nominal: list[Token], ctx: Context) -> bool:
+    """``c`` is a person named right after a common noun that is the verb's object ("the
+    businessman" + "B"), which the parser split in two."""
+    m = ctx.mention(c)
+    before = c.left_edge.i - 1
+    return (
+        c.dep_ == "npadvmod"
+        and m is not None
+        and m.kind == "person"
+        and any(n.i == before and n.dep_ == "dobj" and ctx.names.at(n.i) is None for n in nominal)
+    )
 
 
 def _after_comma(c: Token) -> bool:

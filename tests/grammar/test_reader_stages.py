@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from deniable.facts.model import Document, EntityType, Modality
 from deniable.grammar.candidate import Context
 from deniable.grammar.charges import charged
+from deniable.grammar.clause_calls import called_verb
 from deniable.grammar.clause_events import held_talks, met_verb
 from deniable.grammar.denied_claims import denied
 from deniable.grammar.descriptions import with_antecedents, with_descriptions
@@ -194,6 +195,16 @@ def test_met_verb_and_talks() -> None:
     assert ("met", "Anna Pike", "Ravi Shah") in _cands(met_verb, "Anna Pike met Ravi Shah.")
     talks = _cands(held_talks, "Anna Pike held talks with Ravi Shah in Delhi.")
     assert ("met", "Anna Pike", "Ravi Shah") in talks
+
+
+def test_called_the_kind_of_person_and_the_name() -> None:
+    # the parser hangs the name on the verb as an adverb after "the businessman"
+    text = "Records show that Luis Ferro called the businessman Tomas Albero 31 times."
+    ctx = _ctx(text)
+    got = [c for s in ctx.doc.sents for c in called_verb(s, ctx)]
+    assert [(c.a, c.b, c.rejected) for c in got] == [("Luis Ferro", "Tomas Albero", False)]
+    ctx = _ctx("Ann Lee called Tom Rusk the worst minister in history.")
+    assert all(c.rejected for s in ctx.doc.sents for c in called_verb(s, ctx))
 
 
 def test_charged_passive_with_agent() -> None:
