@@ -288,6 +288,10 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if n.lemma_.lower() not in _MEETING_NOUNS and n.lower_ not in _MEETING_NOUNS:
             continue
         if n.pos_ not in ("NOUN", "PROPN"):
+            if any(c.dep_ == "compound" for c in n.children) and (pred := _medium(n)):
+                # a headline's "A B talks 'make progress'": quotes lead the parser to take
+                # the noun for a verb, but a verb has no compounds
+                yield from _named_talks(pred, n, sent, ctx)
             continue
         pred = _medium(n)
         if pred is None:
@@ -399,11 +403,21 @@ def held_talks(sent: Span, ctx: Context) -> Iterator[Candidate]:
             ahead = _ahead(n)
             for cand in pairs(pred, n, owner, withs, "talks_of", sent):
                 yield replace(cand, rejected=True) if ahead else cand
-        named = [m for c in n.children if c.dep_ in ("compound", "nmod") for m in args(c, ctx)]
-        if len(named) > 1 and n.lemma_ != "meeting":
-            # "Russia WTO talks": the parties to the talks modify the noun
-            for x, y in combinations(named, 2):
-                yield from pairs(pred, n, [x], [y], "named_talks", sent)
+        yield from _named_talks(pred, n, sent, ctx)
+
+
+def _named_talks(pred: str, n: Token, sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "Russia WTO talks": the parties to the talks modify the noun."""
+    mods = [c for c in n.children if c.dep_ in ("compound", "nmod")]
+    # ("Russia WTO talks" may hang "Russia" on "WTO")
+    mods += [g for c in mods for g in c.children if g.dep_ == "compound" and g.i < c.i]
+    named = list({m.name: m for c in mods for m in args(c, ctx)}.values())
+    if len(named) < 2 or n.lemma_ == "meeting":
+        return
+    ahead = _ahead(n)  # "A B talks planned for May" are not held yet
+    for x, y in combinations(named, 2):
+        for cand in pairs(pred, n, [x], [y], "named_talks", sent):
+            yield replace(cand, rejected=True) if ahead else cand
 
 
 _COUNTS = frozenset({"series", "number", "round", "couple", "string", "handful", "dozen"})
