@@ -290,9 +290,26 @@ def acronyms(doc: Doc, raw: list[RawName], kinds: dict[str, str]) -> dict[str, s
         if r.text.lower() in _CHAMBERS:
             continue  # "the House" is the chamber, not its "House Intelligence Committee"
         hits = {n for n in longs if n.split()[0] == r.text}
+        if not hits and kind == "org" and r.text.lower() not in _GENERIC:
+            # "United" after "Manchester United": a club or firm by its last word, when no
+            # other organisation ends in it and the word names no kind of body
+            hits = {n for n in longs if n.split()[-1] == r.text}
         if len(hits) == 1:
             out[r.text] = hits.pop()
     return out
+
+
+_GENERIC = (
+    vocab().cues["public_bodies"]
+    | vocab().cues["company_nouns"]
+    | frozenset(
+        {"group", "holdings", "inc", "ltd", "plc", "corp", "corporation", "partners",
+         "industries", "enterprises", "systems", "resources", "investments", "capital",
+         "party", "union", "association", "federation", "institute", "foundation", "fund",
+         "exchange", "times", "post", "news", "city", "international", "global", "america",
+         "europe", "africa", "asia"}
+    )
+)  # fmt: skip
 
 
 _CHAMBERS = frozenset({"house", "senate", "congress", "parliament", "assembly", "commons", "lords"})
