@@ -154,9 +154,17 @@ def default_authority(v: Token, sent: Span, ctx: Context) -> str:
         return "prosecutors"  # "extradited to the US to face charges": that country's, unnamed
     # An authority named charging someone elsewhere in the article counts only when it is
     # the article's one such authority (a second regulator or a foreign court may be the one).
-    named = {who for t in _charge_verbs(ctx.doc) if (who := charging(t, ctx)) and _fits(who, v)}
+    verbs = _charge_verbs(ctx.doc)
+    named = {who for t in verbs if (who := charging(t, ctx)) and _fits(who, v)}
+    # ("the prosecutor said ... were charged" speaks of the "Belgian prosecutors" named too)
+    named = {w for w in named if not _generic_of(w, named)}
     if len(named) == 1:
         return named.pop()
+    if not named and v.lemma_ in ("arrest", "detain"):
+        # "arrested in the probe" after "arrested as part of the probe by X authorities"
+        probes = {who for t in verbs if (who := _probe_of(t, ctx)) and _fits(who, v)}
+        if len(probes) == 1:
+            return probes.pop()
     # (a prosecutor's office named elsewhere charges; it is no force that arrests)
     arrests = v.lemma_ in ("arrest", "detain", "hold")
     kinds = ("police", "constabulary") if arrests else ("police", "constabulary", "prosecut")
@@ -182,6 +190,14 @@ def default_authority(v: Token, sent: Span, ctx: Context) -> str:
     return "police" if v.lemma_ in ("arrest", "charge") else "prosecutors"
 
 
+def _generic_of(who: str, named: set[str]) -> bool:
+    """ "prosecutor" beside "Belgian prosecutors": the bare word for a body named in full."""
+    if not who.islower() or " " in who:
+        return False
+    stem = who.rstrip("s")
+    return any(o != who and stem in o.lower() for o in named)
+
+
 def _probe_of(v: Token, ctx: Context) -> str | None:
     """ "charged in special counsel X's investigation": the authority whose inquiry it is."""
     for c in v.children:
@@ -192,6 +208,11 @@ def _probe_of(v: Token, ctx: Context) -> str | None:
                 for owner in (o for o in g.children if o.dep_ == "poss"):
                     if (who := named_authority(owner, ctx)) is not None:
                         return who
+                # "arrested as part of the probe by Belgian authorities"
+                for by in (o for o in g.children if o.dep_ == "prep" and o.lower_ == "by"):
+                    for obj in (o for o in by.children if o.dep_ == "pobj"):
+                        if (who := named_authority(obj, ctx)) is not None:
+                            return who
     return None
 
 

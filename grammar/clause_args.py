@@ -336,7 +336,7 @@ def objects(v: Token, ctx: Context) -> list[Mention]:
     nouns = [c for c in v.children if c.dep_ == "dobj"]
     nouns += [g for c in v.children if c.dep_ == "prep" and c.lower_ == "with" for g in c.children
               if g.dep_ == "pobj"]  # fmt: skip
-    out = [m for c in v.children if c.dep_ == "dobj" for m in args(c, ctx)]
+    out = [m for c in v.children if c.dep_ == "dobj" for m in _object_args(c, ctx)]
     # ("regrets meeting Epstein in 2010": the parser may take a lone name right after the
     # verb for a particle or an adverb)
     out += [
@@ -349,6 +349,22 @@ def objects(v: Token, ctx: Context) -> list[Mention]:
     plural = tuple(n for n in nouns if n.tag_ == "NNS")
     out += [m for m in after(plural, ("including",), ctx) if m not in out]
     return out
+
+
+def _object_args(c: Token, ctx: Context) -> list[Mention]:
+    """An object's actors; "met the Secretary-General of X's ruling Y, B": B, where the
+    parser hung the post on Y and B in apposition to Y."""
+    found = args(c, ctx)
+    if len(found) != 1 or found[0].kind not in ("org", "party", "gov"):
+        return found
+    post = any(t.lower_ in ctx.vocab.post_vocabulary for t in c.doc[c.left_edge.i : c.i])
+    people = [
+        m
+        for g in c.children
+        if g.dep_ == "appos" and g.i > c.i
+        and (m := ctx.mention(g)) is not None and m.kind == "person"
+    ]  # fmt: skip
+    return people if post and people else found
 
 
 def after(

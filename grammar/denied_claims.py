@@ -94,6 +94,9 @@ def denied(sent: Span, ctx: Context) -> Iterator[Candidate]:
         if v.lemma_ == "dismiss" and _sent_away(v, roots, ctx):
             continue  # "X dismisses chief executive B": sacks him
         about = claim_subjects(roots, ctx, {d.name for d in deniers})
+        # ("A blames B for the attack, a charge C denies": the charge is about B, not A)
+        accusers = {m.name for r in roots for m in _accusers(r, ctx)}
+        about = [m for m in about if m.name not in accusers]
         if not about:
             about = _unnamed_body(roots, ctx) or _claimant_met_denier(roots, ctx, deniers)
         if not about and deniers and all(_bare_claim(r) for r in roots) and roots:
@@ -186,6 +189,16 @@ def _claim_before(sent: Span, ctx: Context, deniers: set[str]) -> tuple[list[Men
                     others.append(m)
             return others, []
     return [], []
+
+
+_ACCUSE = vocab().cues["speech"] | frozenset({"blame", "accuse", "charge", "hold"})
+
+
+def _accusers(root: Token, ctx: Context) -> list[Mention]:
+    """Who makes the claim a verb root states: the subject of "blames", "accuses"."""
+    if root.pos_ != "VERB" or root.lemma_.lower() not in _ACCUSE:
+        return []
+    return [m for c in root.children if c.dep_ == "nsubj" for m in args(c, ctx)]
 
 
 def _set_off_claim(noun: Token) -> Token:

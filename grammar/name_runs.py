@@ -74,8 +74,12 @@ def name_end(doc: Doc, i: int, most: int = 5) -> int:
         t = doc[end]
         if name_word(t):
             words += 1
+        elif end > i and _syllable(doc, end):
+            end += 2  # "Lee Young-ryeol", "Moon Jae-in": a given name's second syllable
+            continue
         elif not (
-            (t.text == "-" and end + 1 < len(doc) and name_word(doc[end + 1]))
+            # ("Kilroy-Silk"; a spaced dash, as after a dateline's city, joins no name)
+            (_hyphen(doc, end) and end + 1 < len(doc) and name_word(doc[end + 1]))
             or (
                 # "Mohammed bin Salman", "Ursula von der Leyen", "Abdel Fattah al-Sisi":
                 # particles inside a name
@@ -85,7 +89,7 @@ def name_end(doc: Doc, i: int, most: int = 5) -> int:
                 and (
                     name_word(doc[end + 1])
                     or doc[end + 1].text in _PARTICLES
-                    or (doc[end + 1].text == "-" and name_word(doc[end + 2]))
+                    or (_hyphen(doc, end + 1) and name_word(doc[end + 2]))
                 )
             )
         ):
@@ -94,6 +98,32 @@ def name_end(doc: Doc, i: int, most: int = 5) -> int:
     while end > i and (doc[end - 1].text in _PARTICLES or doc[end - 1].text == "-"):
         end -= 1
     return end
+
+
+def _syllable(doc: Doc, k: int) -> bool:
+    """A hyphen and a short lower-case word the tagger puts in the person's name, after a
+    surname and a first syllable ("Kim Jun-seok"); not "a Putin-backed candidate"."""
+    if k + 1 >= len(doc) or not _hyphen(doc, k):
+        return False
+    word = doc[k + 1]
+    return (
+        word.is_alpha
+        and word.is_lower
+        and 1 < len(word) <= 5
+        and word.ent_type_ == "PERSON"
+        and doc[k - 1].ent_type_ == "PERSON"
+        and k >= 2
+        and name_word(doc[k - 2])
+        and not word.lower_.endswith(("ed", "ing", "ly", "er"))
+        and word.lower_ not in _COMPOUND_ENDS
+    )
+
+
+_COMPOUND_ENDS = frozenset({"led", "era", "run", "style", "made", "born", "like", "type", "wing"})
+
+
+def _hyphen(doc: Doc, k: int) -> bool:
+    return doc[k].text == "-" and not doc[k].whitespace_ and not doc[k - 1].whitespace_
 
 
 def honorific_name(doc: Doc, t: Token) -> RawName | None:

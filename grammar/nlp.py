@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import re
 from typing import TYPE_CHECKING, cast
 
 from spacy.attrs import SENT_START
@@ -79,6 +80,8 @@ def _dateline_end(doc: Doc, i: int) -> int | None:
     k = i
     while k < len(doc) and k - i < 4 and doc[k].is_alpha and doc[k].is_upper and len(doc[k]) > 1:
         k += 1
+    if k == i and i:
+        return _titled_dash(doc, i)
     if k == i or not any(len(doc[j]) > 2 for j in range(i, k)):
         return None
     # ", D.C.", ", Calif.", ", Dec 3": a few words of place or date after the city
@@ -105,6 +108,19 @@ def _dateline_end(doc: Doc, i: int) -> int | None:
     return None
 
 
+def _titled_dash(doc: Doc, i: int) -> int | None:
+    """A paragraph opened by a city in title case and a spaced dash ("Cape Town - X said"):
+    where the text starts.  Not in the headline, which has no dateline."""
+    k = i
+    while k < len(doc) and k - i < 3 and doc[k].is_alpha and doc[k].text.istitle():
+        k += 1
+    if k == i or k + 1 >= len(doc) or doc[k].text not in _DASHES:
+        return None
+    if not doc[k - 1].whitespace_ or not doc[k].whitespace_ or "\n" in doc[k].whitespace_:
+        return None
+    return k + 1 if doc[k + 1].text[:1].isupper() else None
+
+
 _DASHES = frozenset({"—", "–", "-", "--", "―"})
 _ENDS = frozenset({".", "!", "?", "...", "…", '"', "”", "'", "’", ")", "]", ":", ";"})
 
@@ -128,7 +144,12 @@ def pipeline() -> Language:
 
 def parse(text: str) -> Doc:
     """Run the pipeline over ``text``; character offsets in the result index ``text``."""
-    return pipeline()(text)
+    # A backtick some wires print for an apostrophe ("Cameron`s", "I`ll") is one, for the
+    # tokenizer; one character for one keeps every offset.
+    return pipeline()(_BACKTICK.sub("'", text) if "`" in text else text)
+
+
+_BACKTICK = re.compile(r"(?<=[A-Za-z])`(?=[A-Za-z])")
 
 
 def doc_text(doc: Doc) -> str:

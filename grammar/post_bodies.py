@@ -17,7 +17,7 @@ from deniable.grammar.names import Mention
 from deniable.grammar.namewords import CALENDAR_WORDS
 from deniable.grammar.portfolios import is_portfolio
 from deniable.grammar.role_nouns import post_of
-from deniable.grammar.vocab import vocab
+from deniable.grammar.vocab import SOLE_POSTS, vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -128,7 +128,7 @@ def for_post(doc: Doc, k: int, words: list[str], ctx: Context) -> bool:
         return False
     before = [doc[j].text for j in range(max(0, k - 4), k)]
     post = post_of(before, ctx)
-    return post is not None and post[0] in ("gov", "uk", "us") and doc[k - 1].text[:1].isupper()
+    return post is not None and post[0] in ("gov", *SOLE_POSTS) and doc[k - 1].text[:1].isupper()
 
 
 _OF_POSTS = frozenset(p for p in vocab().posts if " of " in p)

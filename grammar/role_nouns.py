@@ -18,7 +18,7 @@ from deniable.grammar.lexicon import lexicon
 from deniable.grammar.names import Mention
 from deniable.grammar.portfolios import is_portfolio
 from deniable.grammar.sole_firms import modifies_body
-from deniable.grammar.vocab import vocab
+from deniable.grammar.vocab import SOLE_POSTS, vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -67,9 +67,9 @@ def org_for(
             and not phrase.endswith("attorney")  # ("U.S. Attorney X" is the state's)
         ):
             return None  # "United States lawyer X": where one practises, not a client
-        if cls in ("uk", "us", "gov") and org.kind == "party":
+        if cls in ("gov", *SOLE_POSTS) and org.kind == "party":
             # "former Tory lord chancellor": the post is the government's, the party his
-            return _ONLY_ONE.get(cls) or ctx.names.home
+            return SOLE_POSTS.get(cls) or ctx.names.home
         return (seat_name(org, ctx) if org.kind == "gov" else None) or org.name
     if after is not None and after.kind == "gov" and cls in ("gov", "head"):
         return after.name
@@ -77,8 +77,8 @@ def org_for(
         return after.name  # "analyst X of Lumora Securities"
     if after is not None and after.kind == "place" and cls in ("gov", "head"):
         return None  # "Defence Minister X of Zemlia": a country the lexicon does not know
-    if cls == "us":
-        return "US government"  # "Treasury Secretary X": only Washington has one
+    if cls in ("us", "in"):
+        return SOLE_POSTS[cls]  # "Treasury Secretary X": only Washington has one
     if cls == "uk":
         home = ctx.names.home
         if home not in (None, "UK government") and phrase in _SHARED_UK_POSTS:
@@ -120,8 +120,6 @@ _NOT_HELD = {
     "US government": (["prime", "minister"], ["premier"], ["chancellor"], ["pm"]),
     "UK government": (["president"], ["vice-president"], ["vice", "president"]),
 }
-# the one government a post of this class belongs to
-_ONLY_ONE = {"uk": "UK government", "us": "US government"}
 _PARTY_OFFICES = frozenset({"leader", "chairman", "chairwoman", "treasurer"})
 # Posts the UK government has that other governments name the same way.
 _SHARED_UK_POSTS = frozenset(

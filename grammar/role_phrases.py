@@ -40,7 +40,7 @@ from deniable.grammar.role_nouns import (
     unknown_nation,
 )
 from deniable.grammar.sole_firms import sole_firm, spoken_for
-from deniable.grammar.vocab import vocab
+from deniable.grammar.vocab import SOLE_POSTS, vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -350,7 +350,7 @@ def government_post(words: list[str], ctx: Context) -> tuple[str, str] | None:
     """(post as written, its government) when ``words`` are exactly a government's post
     ("home secretary", "attorney general" in an article whose country is known)."""
     post = post_of(words, ctx)
-    if post is None or post[0] not in ("gov", "uk", "us") or post[1] not in ctx.vocab.posts:
+    if post is None or post[0] not in ("gov", *SOLE_POSTS) or post[1] not in ctx.vocab.posts:
         return None
     org = org_for(post[0], None, None, ctx)
     return (post[1], org) if org is not None else None

@@ -46,6 +46,14 @@ def test_a_line_break_ends_a_sentence() -> None:
     assert next(s.text.strip() for s in doc.sents) == "Minister quits over loans"
 
 
+def test_a_backtick_between_letters_is_an_apostrophe() -> None:
+    text = "The premier`s aide said: `I`ll call back`."
+    doc = parse(text)
+    assert len(doc.text) == len(text)
+    assert "'s" in [t.text for t in doc] and "'ll" in [t.text for t in doc]
+    assert doc.text.index("`I") == text.index("`I")  # an opening quote stays one
+
+
 def test_vocabulary_files_parse() -> None:
     v = vocab()
     assert set(v.posts.values()) <= set(POST_CLASSES)
