@@ -138,6 +138,8 @@ def owns_officer(doc: Doc, t: Token, v: Vocab) -> bool:
         return False
     if t.lower_ in v.governments or t.lower_ in country_words() or title_word(t.lower_, v):
         return False
+    if t.ent_type_ == "PERSON" or (t.i and title_word(doc[t.i - 1].lower_, v)):
+        return False  # "President X's campaign chairman": a person's
     return t.head.lower_ in _BOSSES | {"head"} and t.head.i > t.i
 
 

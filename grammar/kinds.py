@@ -68,7 +68,13 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
             kinds[r.text] = "group"
         elif not r.gender and " " not in r.text and founded(doc[r.end - 1]):
             kinds[r.text] = "org"  # "X founded Arvex in 2004": only a body is founded
-        elif not r.gender and " " not in r.text and officers_owner(doc, r.end):
+        elif (
+            not r.gender
+            and " " not in r.text
+            and officers_owner(doc, r.end)
+            and not _titled(doc, r)  # ("President X's campaign chairman": a man's)
+            and r.text.lower() not in leader_surnames()
+        ):
             kinds[r.text] = "org"  # "Arvex's former chief executive": a company's officer
         elif not r.gender and _owns_a_board(doc, r):
             kinds[r.text] = "org"  # "Twitter's board", "X's shareholders": only a body's
