@@ -303,6 +303,13 @@ def spoke_by_phone(sent: Span, ctx: Context) -> Iterator[Candidate]:
             continue
         # (the parser may take the "by" of "by telephone" for a passive's agent)
         phone = any(t.lemma_ in _PHONE and t.head.dep_ in ("prep", "agent") for t in v.subtree)
+        if not phone and _call_nearby(v, sent, ctx):
+            # "A spoke to B on Tuesday, hours after B's office said there had been no call":
+            # a conversation the story around it makes a call
+            a = [m for m in subjects(v, ctx) if m.kind == "person"]
+            b = [m for m in after((v,), ("with", "to"), ctx) if m.kind == "person"]
+            yield from pairs("called", v, a, b, "spoke_call_nearby", sent)
+            continue
         if phone:
             a = subjects(v, ctx)
             b = after((v,), ("with", "to"), ctx)
@@ -315,6 +322,39 @@ def spoke_by_phone(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 yield from together("called", v, v, [], "spoke_by_phone", sent, ctx)
                 continue  # "the two men spoke by phone"
             yield from pairs("called", v, a, b, "spoke_by_phone", sent)
+
+
+_CALL_WORDS = _PHONE | frozenset({"call", "phone", "ring"})
+
+
+def _call_nearby(v: Token, sent: Span, ctx: Context) -> bool:
+    """A phone call spoken of in the sentence or the one either side, and nothing in the
+    sentence that puts the two in one place ("spoke to B at the summit", "in Paris")."""
+    for c in v.children:
+        if c.dep_ != "prep" or c.lower_ not in _IN_PERSON:
+            continue
+        if c.lower_ == "on" and not any(g.lemma_.lower() in _SIDELINES for g in c.children):
+            continue  # "on Tuesday"
+        if not any(g.ent_type_ in ("DATE", "TIME") for g in c.subtree):
+            return False
+    doc = ctx.doc
+    near = [sent]
+    if sent.start > 0:
+        near.append(doc[sent.start - 1].sent)
+    if sent.end < len(doc):
+        near.append(doc[sent.end].sent)
+    return any(
+        t.lemma_.lower() in _CALL_WORDS and t.pos_ in ("NOUN", "VERB") and t.i != v.i
+        and not (t.lemma_ == "call" and any(c.lower_ in ("for", "on") for c in t.children))
+        for s in near
+        for t in span_tokens(s)
+    )  # fmt: skip
+
+
+# Prepositions that put a conversation somewhere ("at the summit", "in Paris", "during",
+# "on the sidelines"), unless what follows is a date or a time
+_IN_PERSON = frozenset({"at", "in", "during", "on", "over", "inside"})
+_SIDELINES = frozenset({"sideline", "sidelines", "margins", "margin", "fringe", "fringes"})
 
 
 def _by_phone(v: Token, sent: Span, ctx: Context) -> Iterator[Candidate]:

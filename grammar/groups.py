@@ -39,7 +39,10 @@ def _group(t: Token, names: DocNames) -> Mention | None:
         return None
     if t.dep_ not in _ARGUMENT:
         return None
-    mods = [c for c in t.lefts if c.dep_ in ("nummod", "amod", "compound", "nmod")]
+    # (not a verb's "-ing": "the process of releasing activists" names no group)
+    mods = [
+        c for c in t.lefts if c.dep_ in ("nummod", "amod", "compound", "nmod") and c.tag_ != "VBG"
+    ]
     if not mods or any(c.lower_ in _VAGUE for c in t.lefts):
         return None
     if any(c.dep_ in ("det", "predet") and c.lower_ in _DEFINITE for c in t.children):

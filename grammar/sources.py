@@ -39,6 +39,8 @@ def said_after(v: Token, ctx: Context) -> str | None:
                 and c.lemma_.lower() in _SPEECH
                 and _before(c, ctx) in (",", "—", "–")
                 and any(g.dep_ == "nsubj" for g in c.children)
+                # ("…, hours after the Kremlin said …": a clause of time, no attribution)
+                and not any(g.dep_ == "mark" for g in c.children)
                 and not _negated(c)
             ):
                 return speaker(c, ctx)

@@ -46,6 +46,8 @@ def _cases() -> list[Case]:
                     case.must.append((pred, a.strip(), b.strip(), mod))
                 else:
                     case.must_not.append((pred, a.strip(), b.strip(), mod))
+            elif re.match(r"^[+-] \w+\(", line):
+                raise ValueError(f"{path}: not a fact line: {line!r}")  # a typo, not text
             else:
                 case.text.append(line)
     return out
