@@ -171,7 +171,22 @@ def _they_two(t: Token, ctx: Context) -> list[Mention]:
     if subject is None or len(people) != 2:
         return []
     pair = [m for x in (subject, *subject.conjuncts) if (m := ctx.mention(x)) is not None]
-    return pair if len(pair) == 2 and {m.name for m in pair} == people else []
+    if len(pair) == 2 and {m.name for m in pair} == people:
+        return pair
+    # "A is in X, where he is to meet B. They last met in May": the two whose contact the
+    # sentence before speaks of
+    if any(w.lemma_.lower() in _CONTACT_WORDS for w in span_tokens(prev)):
+        return sorted(
+            {m.name: m for m in ctx.names.mentions if prev.start <= m.start < prev.end
+             and m.kind == "person"}.values(),
+            key=lambda m: m.start,
+        )  # fmt: skip
+    return []
+
+
+_CONTACT_WORDS = frozenset(
+    {"meet", "meeting", "talk", "talks", "speak", "call", "phone", "dine", "visit", "summit"}
+)
 
 
 def _according_to(t: Token) -> bool:
