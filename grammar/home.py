@@ -39,6 +39,12 @@ def home_country(doc: Doc, v: Vocab, mentions: list[Mention]) -> str | None:
                 i += n - 1
                 break
         i += 1
+    # Words every Westminster parliament has place a story in Britain only when no word of
+    # another such country is there ("Ontario", "Toronto": the Commons is Ottawa's).
+    if seen.keys() & _WESTMINSTER and "UK government" in seen:
+        seen["UK government"] -= _SHARED_WORDS
+        if not seen["UK government"]:
+            del seen["UK government"]
     # A wire dateline in a capital places the story more firmly than the words of another
     # parliament of the same kind (Ottawa has Tories, MPs and a House of Commons too).
     city = dateline_city(doc) or _titled_dateline(doc)
@@ -69,6 +75,13 @@ def home_country(doc: Doc, v: Vocab, mentions: list[Mention]) -> str | None:
     if not named or named[0][0] != top:
         return None
     return top if len(named) == 1 or named[1][1] < named[0][1] else None
+
+
+_WESTMINSTER = frozenset({"Canadian government", "Australian government", "New Zealand government"})
+_SHARED_WORDS = frozenset(
+    {"mp", "mps", "commons", "house of commons", "tory", "tories", "labour", "labour party",
+     "conservative party"}
+)  # fmt: skip
 
 
 def _titled_dateline(doc: Doc) -> str | None:
