@@ -82,6 +82,8 @@ def role_in_apposition(sent: Span, ctx: Context) -> Iterator[Candidate]:
         for noun in nouns:
             yield from role_noun(noun, m, ctx)
             for conj in noun.conjuncts:
+                if conj.i < noun.i and any(c.dep_ == "poss" for c in noun.children):
+                    continue  # "the founder of X and his nephew, B": B is the nephew only
                 if ctx.names.at(conj.i) is None:
                     yield from role_noun(conj, m, ctx)
     for m in _pronouns(sent, ctx):

@@ -101,6 +101,15 @@ _NOT_IN_A_NAME = vocab().cues["not_in_a_name"]
 _FAITHS = vocab().cues["faiths"]
 
 
+_DESCRIBERS = (
+    vocab().cues["person_nouns"]
+    | vocab().cues["group_nouns"]
+    | vocab().cues["people_nouns"]
+    | frozenset({"industrialist", "businessman", "restaurateur", "politician", "millionaire",
+                 "philanthropist", "activist", "journalist", "tycoon", "billionaire"})
+)  # fmt: skip
+
+
 def entity_name(ent: Span, kind: str, v: Vocab) -> RawName | None:
     if any(t.text in (",", ";") for t in ent):
         return None  # "Bellingcat, Prigozhin": two names the tagger ran together
@@ -113,6 +122,15 @@ def entity_name(ent: Span, kind: str, v: Vocab) -> RawName | None:
             toks[0].is_sent_start
             and toks[0].pos_ in ("ADV", "ADP", "SCONJ", "CCONJ", "DET", "PRON", "VERB", "AUX")
         )
+    ):
+        toks.pop(0)
+    # "Industrialist Gautam X" opening a sentence: a common noun for people, capitalised
+    while (
+        len(toks) > 2
+        and kind == "person"
+        and toks[0].is_sent_start
+        and toks[0].lower_ in _DESCRIBERS
+        and toks[1].text[:1].isupper()
     ):
         toks.pop(0)
     # "a stake in X through Y": the tagger may run two names together over a preposition
@@ -244,6 +262,9 @@ def entity_name(ent: Span, kind: str, v: Vocab) -> RawName | None:
         and not title_word(doc[start - 1].lower_, v)
         and doc[start - 1].lower_ not in v.parties
         and doc[start - 1].lower_ not in v.adjectives
+        # ("Industrialist X has been indicted": a common noun capitalised as the first word)
+        and not (doc[start - 1].is_sent_start and doc[start - 1].pos_ == "NOUN")
+        and doc[start - 1].lower_ not in _DESCRIBERS
         and not (
             # a headline capitalises its words: "Desperate Putin's …" names no Desperate
             # Putin, where the tagger's name is a leader's surname and the word no first name
