@@ -254,7 +254,8 @@ def acronyms(doc: Doc, raw: list[RawName], kinds: dict[str, str]) -> dict[str, s
     the initials of a name; "Charter" -> "Charter Communications", its first word."""
     out: dict[str, str] = {}
     for m in re.finditer(
-        r"([A-Z][\w&-]*(?:['’]s)?(?: (?:[A-Z][\w&-]*(?:['’]s)?|&|of|and|for|the))+) ?"
+        r"([A-Z][\w&-]*(?:['’]s)?(?: (?:[A-Z][\w&-]*(?:['’]s)?|&|of|and|for|the|de|des|du|"
+        r"di|del|der|la|le|von|van))+) ?"
         r"\(([A-Z][A-Z&]{1,5})\)",
         doc_text(doc),
     ):

@@ -110,6 +110,19 @@ _DESCRIBERS = (
 )  # fmt: skip
 
 
+def _post_then_person(doc: Doc, k: int, v: Vocab) -> bool:
+    """A person's name at ``k``, after the rest of a post ("... Executive | Vice President
+    X": the post began inside the tagger's organisation)."""
+    while (
+        k < len(doc)
+        and doc[k].ent_type_ != "PERSON"
+        and doc[k].lower_ in v.post_vocabulary
+        and doc[k].text[:1].isupper()  # (not "and": "Justice and Home Affairs Minister X")
+    ):
+        k += 1
+    return k < len(doc) and doc[k].ent_type_ == "PERSON"
+
+
 def entity_name(ent: Span, kind: str, v: Vocab) -> RawName | None:
     if any(t.text in (",", ";") for t in ent):
         return None  # "Bellingcat, Prigozhin": two names the tagger ran together
@@ -230,8 +243,7 @@ def entity_name(ent: Span, kind: str, v: Vocab) -> RawName | None:
                 and len(toks) > 1
                 and toks[-1].lower_ in v.post_vocabulary
                 and toks[-1].lower_ not in _ORG_WORDS
-                and toks[-1].i + 1 < len(ent.doc)
-                and ent.doc[toks[-1].i + 1].ent_type_ == "PERSON"
+                and _post_then_person(ent.doc, toks[-1].i + 1, v)
                 # (not a post's own first word: "Solicitor General X")
                 and toks[-2].lower_ not in v.post_vocabulary
                 and not title_word(toks[-2].lower_, v)
