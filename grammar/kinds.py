@@ -60,7 +60,7 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
             kinds[r.text] = "org"  # "X, one of his companies,": a company
         elif _traded(doc, r) and not r.gender:
             kinds[r.text] = "org"  # "shares in Woolworths": only a company has shares
-        elif _officer_of(doc, r) and not r.gender and " " not in r.text:
+        elif _officer_of(doc, r) and not r.gender and _no_first_name(doc, r):
             kinds[r.text] = "org"  # "chief executive of Kingfisher": a company's officer
         elif not r.gender and _officer_before(doc, r, starts):
             kinds[r.text] = "org"  # "Agfa chief financial officer X": X's company
@@ -364,3 +364,12 @@ def _vote_kinds(raw: list[RawName]) -> dict[str, str]:
                 kind = "person"
         out[text] = kind
     return out
+
+
+def _no_first_name(doc: Doc, r: RawName) -> bool:
+    """One word, or words right after "of" that open with no first name ("CEO of Azure
+    Power Global"; not "Director of Football A B", a post before a name)."""
+    if " " not in r.text:
+        return True
+    first = r.text.split()[0].lower()
+    return doc[r.start - 1].lower_ == "of" and first not in lexicon().first_names

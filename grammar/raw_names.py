@@ -65,6 +65,10 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
         taken.update(range(r.start, r.end))
         out.append(r)
 
+    # "the Manhattan District Attorney's Office": a post's office is a body, which the tagger
+    # often leaves unnamed (before the country its name may hold: "United States Attorney's")
+    for t in tokens:
+        add(_post_office(doc, t, v))
     # Several-word vocabulary names first ("Liberal Democrat" is not the US party), then
     # names after an honorific: the tagger often misses "Lord Falconer" entirely.
     for t in tokens:
@@ -73,10 +77,6 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
         low = t.lower_
         if (low in DROPPED_HONORIFICS or low in KEPT_HONORIFICS) and t.text[:1].isupper():
             add(honorific_name(doc, t))
-    # "the Manhattan District Attorney's Office": a post's office is a body, which the tagger
-    # often leaves unnamed
-    for t in tokens:
-        add(_post_office(doc, t, v))
     # A known first name and a capitalised word are a person whatever the tagger says.
     first_names = lexicon().first_names
     for t in tokens:
@@ -236,11 +236,13 @@ def _post_office(doc: Doc, t: Token, v: Vocab) -> RawName | None:
     """ "the U.S. Attorney's Office" at its word "Office": the post's capitalised words, the
     possessive and "Office" (with "for the Southern District of New York" after it)."""
     k = t.i
-    if t.text != "Office" or k < 2 or doc[k - 1].lower_ not in ("'s", "’s"):
+    if t.lower_ != "office" or k < 2 or doc[k - 1].lower_ not in ("'s", "’s"):
         return None
     post = doc[k - 2]
     if not post.text[:1].isupper() or post.lower_ not in v.post_vocabulary:
         return None
+    if t.text != "Office" and post.lower_ not in ("attorney", "prosecutor", "general"):
+        return None  # ("the President's office" is his staff; a prosecutor's is a body)
     start = k - 2
     while (
         start > post.sent.start
