@@ -333,7 +333,7 @@ def _brought_by(charge: Token, ctx: Context) -> str | None:
 
 _RETURN_VERBS = frozenset(
     {"announce", "approve", "authorise", "authorize", "bring", "file", "hand", "issue", "lay",
-     "press", "return", "unseal"}
+     "press", "return", "unseal", "present", "level", "lodge", "formalise", "formalize"}
 )  # fmt: skip
 
 

@@ -35,7 +35,7 @@ from deniable.grammar.namewords import CALENDAR_WORDS, DROPPED_HONORIFICS, KEPT_
 from deniable.grammar.nlp import doc_tokens
 from deniable.grammar.tagged_names import LABELS, NOT_NAMES, entity_name, joined_entities
 from deniable.grammar.vocab import Vocab, vocab
-from deniable.grammar.word_kinds import country_words
+from deniable.grammar.word_kinds import country_words, title_word
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -94,7 +94,10 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     for ent in joined_entities(doc, v):
         kind = LABELS.get(ent.label_)
         if kind is not None:
-            add(entity_name(ent, kind, v))
+            r = entity_name(ent, kind, v)
+            add(r)
+            if r is not None and r not in out:
+                add(_before_a_person(doc, r, taken, v))
     for t in tokens:
         if t.i not in taken:
             add(_vocab_mention(doc, t, v, min_words=1))
@@ -230,6 +233,27 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     out = _towns_in_names(doc, out, v)
     # "The Company also announced": a press release capitalises the word for its company
     return [r for r in out if not (r.kind == "org" and r.text.lower() in _GENERIC_ORGS)]
+
+
+def _before_a_person(doc: Doc, r: RawName, taken: set[int], v: Vocab) -> RawName | None:
+    """ "directors of Petrobras Paulo Costa": the tagger ran a body's name into a person's
+    found already; the words before the person are the body."""
+    cut = next((k for k in range(r.start, r.end) if k in taken), None)
+    if cut is None or cut == r.start or any(k not in taken for k in range(cut, r.end)):
+        return None
+    words = doc[r.start : cut]
+    if not all(w.pos_ == "PROPN" and w.text[:1].isupper() for w in words):
+        return None
+    text = words.text
+    low = text.lower()
+    if (
+        low in v.governments
+        or low in v.parties
+        or low in v.adjectives
+        or any(w.lower_ in v.post_vocabulary or title_word(w.lower_, v) for w in words)
+    ):
+        return None  # ("Senator Paulo Costa": a title, which the names stage reads)
+    return RawName(r.start, cut, text, "org")
 
 
 def _post_office(doc: Doc, t: Token, v: Vocab) -> RawName | None:

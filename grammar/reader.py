@@ -53,6 +53,7 @@ Progress = Callable[[int, int], None]
 EXTRACTORS: tuple[Extractor, ...] = (
     role_phrases.role_before_name,
     role_appositions.role_in_apposition,
+    role_appositions.role_post_of_body,
     role_asides.role_from_org,
     role_asides.role_party_code,
     role_asides.role_before_comma,

@@ -1,5 +1,6 @@
 """Roles written beside a name: "X, vice-chairman of Y", "X, UKIP's deputy leader", "the
-chairman of Y, X", "X, who is a member of Y", "X is the chief executive of Y".
+chairman of Y, X", "X, who is a member of Y", "X is the chief executive of Y", "former
+directors of Y A, B and C".
 
 An extractor module beside :mod:`deniable.grammar.role_phrases` (posts written before a name);
 the noun phrase of the post is read by :func:`deniable.grammar.role_nouns.role_noun`.
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from deniable.grammar.candidate import Candidate, Context
 from deniable.grammar.names import Mention
-from deniable.grammar.role_nouns import role_noun
+from deniable.grammar.role_nouns import post_of, role_noun
 from deniable.grammar.role_phrases import _head, _people
 from deniable.grammar.spellings import US_PARTY_CODE
 
@@ -169,3 +170,37 @@ def _pronouns(sent: Span, ctx: Context) -> list[Mention]:
         and m.end - m.start == 1
         and ctx.doc[m.start].lower_ in ("he", "she")
     ]
+
+
+def role_post_of_body(sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "former directors of Y A, B and C", "the chief executive of Y X": a post "of" a
+    body, the name (or the names listed) right after the body's, with no comma between."""
+    doc = ctx.doc
+    for org in ctx.mentions_in(sent):
+        if org.kind not in ("org", "party") or org.start < sent.start + 2:
+            continue
+        if doc[org.start - 1].lower_ != "of" or org.end >= sent.end:
+            continue
+        person = ctx.names.at(org.end)
+        if person is None or person.kind != "person" or person.start != org.end:
+            continue
+        noun = doc[org.start - 2]
+        if noun.pos_ != "NOUN":
+            continue
+        post = post_of([noun.lemma_.lower()], ctx)
+        if post is None or post[0] not in ("job", "head"):
+            continue
+        former = doc[org.start - 3].lower_ in ("former", "ex") if org.start >= 3 else False
+        people = [person]
+        if noun.tag_ == "NNS":
+            # ("directors of Y A, B and C": each listed is one)
+            head = doc[person.end - 1]
+            people += [
+                m for c in head.conjuncts
+                if (m := ctx.names.at(c.i)) is not None and m.kind == "person"
+            ]  # fmt: skip
+        for m in people:
+            yield Candidate(
+                "role", m.name, org.name, noun.i, noun.left_edge.i, m.end, "role_post_of_body",
+                role=noun.lemma_.lower(), when="former" if former else "",
+            )  # fmt: skip
