@@ -83,6 +83,9 @@ def name_kinds(doc: Doc, raw: list[RawName], v: Vocab) -> dict[str, str]:
             # "X, the chief executive of Y,", "X, a businessman,": the tagger said org or
             # place
             kinds[r.text] = "person"
+        elif kinds.get(r.text) == "place" and _post_apposed_before(doc, r, v):
+            # "China's ambassador to the United States, X Y,": the tagger's place is a man
+            kinds[r.text] = "person"
         elif kinds.get(r.text) in ("org", "place") and _titled(doc, r):
             kinds[r.text] = "person"  # "Governor Bola Tunde": a title names a person
         elif kinds.get(r.text) in ("org", "place") and _post_before(doc, r, v):
@@ -198,6 +201,23 @@ def _apposed_post(doc: Doc, r: RawName, v: Vocab) -> bool:
         and (c.lower_ in v.post_vocabulary or c.lower_ in _PERSON_NOUNS)
         for c in doc[r.end - 1].children
     )
+
+
+def _post_apposed_before(doc: Doc, r: RawName, v: Vocab) -> bool:
+    """A name of two or three words set off after a post's phrase ("the ambassador to the
+    United States, X Y"), which no country or town of the vocabulary is."""
+    words = r.text.split()
+    if not 2 <= len(words) <= 3 or r.text.lower() in v.governments or r.start < 2:
+        return False
+    if doc[r.start - 1].text != ",":
+        return False
+    for k in range(r.start - 2, max(-1, r.start - 9), -1):
+        t = doc[k]
+        if t.text in (",", ".", ";", ":"):
+            return False
+        if t.is_lower and t.pos_ == "NOUN":
+            return t.lower_ in v.post_vocabulary
+    return False
 
 
 def _post_before(doc: Doc, r: RawName, v: Vocab) -> bool:

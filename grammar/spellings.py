@@ -8,6 +8,7 @@ and their voted kinds.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from deniable.grammar.kinds import leader_by_surname
@@ -262,6 +263,13 @@ def acronyms(doc: Doc, raw: list[RawName], kinds: dict[str, str]) -> dict[str, s
         long = re.sub(r"^(?:The|the) ", "", m.group(1))
         out[m.group(2)] = _spelled_out(long, m.group(2))
     longs = [r.text for r in raw if kinds.get(r.text) == "org" and len(r.text.split()) > 1]
+    # "X SA, also known as X Group,": one company by two names
+    text = doc_text(doc)
+    for a, b in pairwise(raw):
+        between = text[doc[a.end - 1].idx + len(doc[a.end - 1]) : doc[b.start].idx]
+        if kinds.get(a.text) == "org" and _AKA.fullmatch(between) and b.text != a.text:
+            out.setdefault(b.text, a.text)
+    longs = [n for n in longs if n not in out]
     for r in raw:
         if r.text in out or not (r.text.isupper() and 2 <= len(r.text) <= 6):
             continue
@@ -313,6 +321,7 @@ _GENERIC = (
 )  # fmt: skip
 
 
+_AKA = re.compile(r",? \(?(?:also |better |formerly )?known as (?:the )?")
 _CHAMBERS = frozenset({"house", "senate", "congress", "parliament", "assembly", "commons", "lords"})
 _FIRM_ENDS = frozenset(
     {"holdings", "foods", "mining", "inc", "ltd", "plc", "corp", "corporation", "energy",

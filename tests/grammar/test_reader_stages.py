@@ -54,6 +54,17 @@ def test_a_backtick_between_letters_is_an_apostrophe() -> None:
     assert doc.text.index("`I") == text.index("`I")  # an opening quote stays one
 
 
+def test_a_place_set_off_after_a_post_is_a_person() -> None:
+    from deniable.grammar.kinds import name_kinds
+    from deniable.grammar.raw_names import raw_mentions
+
+    doc = parse(
+        "A report said China's ambassador to the United States, Cui Tiankai, had asked "
+        "Washington to remove an admiral."
+    )
+    assert name_kinds(doc, raw_mentions(doc, vocab()), vocab())["Cui Tiankai"] == "person"
+
+
 def test_vocabulary_files_parse() -> None:
     v = vocab()
     assert set(v.posts.values()) <= set(POST_CLASSES)
