@@ -113,7 +113,7 @@ def messages_sent(sent: Span, ctx: Context) -> Iterator[Candidate]:
     nouns, reached = [], []
     for t in span_tokens(sent):
         low = t.lemma_.lower()
-        if low in _MESSAGES:
+        if low in _MESSAGES or low in ("reply", "response"):
             nouns.append(t)
         elif low == "reach":
             reached.append(t)
@@ -129,6 +129,9 @@ def messages_sent(sent: Span, ctx: Context) -> Iterator[Candidate]:
             # ("sent B a text": the parser's dative is the recipient itself)
             to += [m for c in v.children if c.dep_ == "dative" and c.lower_ != "to"
                    for m in args(c, ctx)]  # fmt: skip
+            # (or a second object before the message: "sent Mr B a text reply")
+            to += [m for c in v.children if c.dep_ == "dobj" and c.i < n.i
+                   for m in args(c, ctx) if m.kind == "person"]  # fmt: skip
             yield from pairs(
                 "called", n, _persons(subjects(v, ctx)), _persons(to), "messages_sent", sent
             )
@@ -218,8 +221,12 @@ def _calls_between(nouns: list[Token], sent: Span, ctx: Context) -> Iterator[Can
 
 
 def _messages(c: Token) -> bool:
-    """ "text messages", "dozens of messages", "calls"."""
+    """ "text messages", "dozens of messages", "calls", "a text reply"."""
     if c.lemma_.lower() in _MESSAGES:
+        return True
+    if c.lemma_.lower() in ("reply", "response") and any(
+        g.dep_ == "compound" and g.lemma_.lower() in _MESSAGES for g in c.children
+    ):
         return True
     return any(
         p.dep_ == "prep" and p.lower_ == "of" and g.lemma_.lower() in _MESSAGES

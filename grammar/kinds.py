@@ -355,6 +355,7 @@ def _vote_kinds(raw: list[RawName]) -> dict[str, str]:
     """One type per name string across the document: the tagger is inconsistent."""
     votes: dict[str, Counter[str]] = {}
     surnames: set[str] = set()
+    honoured = {r.text for r in raw if r.gender}  # ("Mr Hunt" is a man, whatever "hunt" is)
     for r in raw:
         votes.setdefault(r.text, Counter())[r.kind] += 3 if r.gender else 1
         words = r.text.split()
@@ -378,7 +379,12 @@ def _vote_kinds(raw: list[RawName]) -> dict[str, str]:
                 kind = "place"  # "South Florida", "Northern Ireland": a region, no person
             elif text.lower() in _REGIONS:
                 kind = "place"
-            elif words[-1] in _ORG_WORDS or (len(words) == 1 and text.isupper() and len(text) > 1):
+            elif (
+                words[-1] in _ORG_WORDS
+                and (len(words) > 1 or text not in honoured)
+                # ("Jeremy Hunt": a first name and a surname that is also a body's word)
+                and not (kind == "person" and len(words) == 2 and words[0] in lexicon().first_names)
+            ) or (len(words) == 1 and text.isupper() and len(text) > 1):
                 kind = "org"
             elif text in surnames or (len(words) > 1 and words[0] in lexicon().first_names):
                 kind = "person"

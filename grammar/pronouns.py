@@ -195,6 +195,10 @@ def _not_its_subject(
         return None
     verb = t.head.head if t.dep_ == "pobj" else t.head
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    while subj is None and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        # "he had not met B but had exchanged texts with him": the first verb's subject
+        verb = verb.head
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is None:
         return None
     at = {m.start: m.name for m in (*prior, *resolved)}
