@@ -95,6 +95,11 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
         kind = LABELS.get(ent.label_)
         if kind is not None:
             r = entity_name(ent, kind, v)
+            parts = _title_inside(doc, r, v) if r is not None else None
+            if parts is not None:
+                add(parts[0])
+                add(parts[1])
+                continue
             add(r)
             if r is not None and r not in out:
                 add(_before_a_person(doc, r, taken, v))
@@ -233,6 +238,23 @@ def raw_mentions(doc: Doc, v: Vocab) -> list[RawName]:
     out = _towns_in_names(doc, out, v)
     # "The Company also announced": a press release capitalises the word for its company
     return [r for r in out if not (r.kind == "org" and r.text.lower() in _GENERIC_ORGS)]
+
+
+def _title_inside(doc: Doc, r: RawName, v: Vocab) -> tuple[RawName, RawName] | None:
+    """ "Revolutionary Guards General Soleimani": a body, a title and a name the tagger ran
+    into one organisation; the body and the person."""
+    if r.kind != "org" or r.end - r.start < 3:
+        return None
+    for j in range(r.start + 1, r.end - 1):
+        if lexicon().titles.match([doc[j].lower_], 0) is None or not doc[j].text[:1].isupper():
+            continue
+        if doc[r.end - 1].lower_ in _ORG_WORDS:
+            return None  # "Senate Foreign Relations Committee" is one body
+        if all(name_word(doc[k]) for k in range(j + 1, r.end)) and r.end - j - 1 <= 3:
+            body = RawName(r.start, j, doc[r.start : j].text, "org")
+            person = RawName(j + 1, r.end, doc[j + 1 : r.end].text, "person")
+            return body, person
+    return None
 
 
 def _before_a_person(doc: Doc, r: RawName, taken: set[int], v: Vocab) -> RawName | None:

@@ -226,12 +226,15 @@ def one_spelling(named: list[Mention]) -> list[Mention]:
         if m.kind != "person" or len(words) < 2:
             out.append(m)
             continue
-        key = (_transliterated(words[0]), " ".join(words[1:]).lower())
+        # ("Donald J. Trump" is "Donald Trump": a middle initial)
+        rest = [w for w in words[1:-1] if not _INITIAL.fullmatch(w)] + words[-1:]
+        key = (_transliterated(words[0]), " ".join(rest).lower())
         name = first.setdefault(key, m.name)
         out.append(m if name == m.name else Mention(m.start, m.end, name, m.kind, m.post))
     return out
 
 
+_INITIAL = re.compile(r"[A-Z]\.?")
 _FORMAL = dict(pair.split(":", 1) for pair in vocab().cues["familiar_names"])
 
 
