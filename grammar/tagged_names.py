@@ -151,6 +151,10 @@ def entity_name(ent: Span, kind: str, v: Vocab) -> RawName | None:
     cut = next((k for k, t in enumerate(toks) if k and t.text in _NOT_IN_A_NAME), None)
     if cut is not None:
         toks = toks[:cut]
+    # "Salvini denies League Party": a headline's verb in lower case ends the name
+    cut = next((k for k, t in enumerate(toks) if k and t.pos_ == "VERB" and t.is_lower), None)
+    if cut is not None:
+        toks = toks[:cut]
     if len(toks) == 1 and toks[0].lower_ in _FAITHS:
         return None  # "a Methodist minister": a faith, not an organisation
     if toks and all(t.lower_ in CALENDAR_WORDS for t in toks):

@@ -65,6 +65,14 @@ def test_a_place_set_off_after_a_post_is_a_person() -> None:
     assert name_kinds(doc, raw_mentions(doc, vocab()), vocab())["Cui Tiankai"] == "person"
 
 
+def test_a_headline_verb_ends_the_tagger_s_name() -> None:
+    from deniable.grammar.raw_names import raw_mentions
+
+    doc = parse("Conte denies League Party received money from Moscow\n\nHe said so.")
+    names = [r.text for r in raw_mentions(doc, vocab())]
+    assert "Conte denies League Party" not in names and "Conte" in names
+
+
 def test_vocabulary_files_parse() -> None:
     v = vocab()
     assert set(v.posts.values()) <= set(POST_CLASSES)
