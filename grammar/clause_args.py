@@ -418,8 +418,15 @@ def all_args(t: Token, ctx: Context) -> list[Mention]:
     out: list[Mention] = []
     for x in t.subtree:
         m = ctx.names.at(x.i)
-        if m is not None and m.actor and m.kind == "person" and m not in out:
-            out.append(m)
+        if m is None or not m.actor or m.kind != "person" or m in out:
+            continue
+        if x.dep_ == "poss" and x.head.i != x.i:
+            head = ctx.names.at(x.head.i)
+            if (head is not None and head.kind == "person" and head != m) or (
+                head is None and x.head.lower_ in ctx.vocab.post_vocabulary
+            ):
+                continue  # "B's close aide C": C is in the list, B is whose aide he is
+        out.append(m)
     return out
 
 
