@@ -170,6 +170,8 @@ def _object_after(v: View, k: int) -> Mention | None:
             continue
         if v.lows[j] in (".", ",", ";", "and", "but"):
             return None
+        if j > k and v.lows[j] in ("in", "at", "across", "throughout", "from", "into"):
+            return None  # "ran X's practice in Ukraine": where, not whose
         j += 1
         steps += 1
     return None
