@@ -426,14 +426,16 @@ _REMOVED = vocab().cues["removed_verbs"]
 
 
 def _as_nouns(v: Token) -> list[Token]:
-    """The nouns of the verb's "as" phrase ("served as head of Y": "head")."""
-    return [
+    """The nouns of the verb's "as" phrase ("served as head of Y": "head"; "as prime
+    minister of X and president of Y": both)."""
+    nouns = [
         g
         for c in v.children
         if c.dep_ == "prep" and c.lower_ == "as"
         for g in c.children
         if g.dep_ == "pobj"
     ]
+    return nouns + [c for g in nouns for c in g.conjuncts if c.pos_ in ("NOUN", "PROPN")]
 
 
 def _took_over(v: Token) -> bool:
