@@ -64,6 +64,9 @@ def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 continue
             yield from pairs("met", v, a, b, "dined_with", sent)
             continue
+        if v.pos_ == "VERB" and v.lemma_ == "call":
+            yield from _called_on(v, sent, ctx)
+            continue
         if v.pos_ != "VERB" or v.lemma_ not in ("meet", "discuss", "sit"):
             continue
         if v.lemma_ == "sit":
@@ -114,6 +117,28 @@ def met_verb(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 for c in pairs("met", v, [x], [y], "met_separately", sent):
                     yield replace(c, rejected=True)
         yield from pairs("met", v, a, b, f"{v.lemma_}_verb", sent)
+
+
+def _called_on(v: Token, sent: Span, ctx: Context) -> Iterator[Candidate]:
+    """ "A called on Prime Minister B and briefed him": a courtesy call paid in person; not
+    "called on B to resign", an appeal."""
+    if any(c.dep_ in ("xcomp", "ccomp", "dobj") for c in v.children):
+        return
+    if any(c.dep_ == "prep" and c.lower_ == "for" for c in v.children):
+        return
+    hosts = [
+        m
+        for c in v.children
+        if c.dep_ == "prep" and c.lower_ == "on"
+        for g in c.children
+        if g.dep_ == "pobj" and not any(t.lower_ == "to" for t in g.subtree)
+        for m in args(g, ctx)
+        if m.kind == "person"
+    ]
+    nxt = ctx.doc[v.right_edge.i + 1] if v.right_edge.i + 1 < len(ctx.doc) else None
+    if hosts and not (nxt is not None and nxt.lower_ == "to"):
+        guests = [m for m in subjects(v, ctx) if m.kind == "person"]
+        yield from pairs("met", v, guests, hosts, "called_on", sent)
 
 
 _SPENT = frozenset({"time", "day", "days", "weekend", "evening", "night", "hours", "week"})
