@@ -340,6 +340,18 @@ _RETURN_VERBS = frozenset(
 def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
     """ "A grand jury returned an indictment against X", "an indictment charging X and Y"."""
     for n in span_tokens(sent):
+        if _criminal_case(n):
+            # "Swiss prosecutors opened criminal proceedings against X": an authority's only
+            subj = next((c for c in n.head.children if c.dep_ == "nsubj"), None)
+            who = named_authority(subj, ctx) if subj is not None else None
+            people = after_prep(n, "against", ctx) + after_prep(n.head, "against", ctx)
+            for m in people if who else []:
+                if m.kind in ("person", "group") and m.name != who:
+                    yield Candidate(
+                        "indicted_by", m.name, who, n.head.i, sent.start, sent.end,
+                        "criminal_case_opened",
+                    )  # fmt: skip
+            continue
         if n.lemma_ not in ("indictment", "charge") or n.pos_ != "NOUN":
             continue
         v = n.head
@@ -394,6 +406,16 @@ def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 yield Candidate(
                     "indicted_by", m.name, who, v.i, sent.start, sent.end, "indictment_returned"
                 )
+
+
+def _criminal_case(n: Token) -> bool:
+    """ "opened (launched) criminal proceedings (a criminal case) against X"."""
+    return (
+        n.lemma_.lower() in ("proceeding", "proceedings", "case")
+        and n.dep_ == "dobj"
+        and n.head.lemma_.lower() in ("open", "launch", "initiate", "institute", "bring", "file")
+        and any(c.dep_ == "amod" and c.lower_ == "criminal" for c in n.children)
+    )
 
 
 def warrant_issued(sent: Span, ctx: Context) -> Iterator[Candidate]:
