@@ -26,6 +26,7 @@ from deniable.grammar.mentions import Mention, tag
 from deniable.grammar.merge import merge
 from deniable.grammar.modality import modality
 from deniable.grammar.namewords import CALENDAR_WORDS
+from deniable.grammar.principals import spoken_for
 from deniable.grammar.reader import read
 from deniable.grammar.tokens import Token, clean, split_sentences, tokenize
 from deniable.grammar.transform import clauses
@@ -113,7 +114,7 @@ def extract(
                 state.note(s.index, m)
         state.recent_sentences.append((v.lows, v.mentions))
     reading = read(document, sentences, progress)
-    merged = merge(facts, reading, document.text)
+    merged = spoken_for(merge(facts, reading, document.text))
     return Extraction(
         document, tuple(sentences), tuple(merged), _entities(merged, state, reading.types)
     )
