@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy
 
 from deniable.grammar.authorities import authority as named_authority
-from deniable.grammar.clause_args import args
+from deniable.grammar.clause_args import args, passive
 from deniable.grammar.nlp import span_tokens
 from deniable.grammar.vocab import vocab
 
@@ -84,7 +84,7 @@ def _fits(who: str, v: Token) -> bool:
 def charging(v: Token, ctx: Context) -> str | None:
     """The authority a charge verb names: "charged by X", "X charged Y", "they were
     charged, police said"."""
-    if v.tag_ == "VBN":
+    if v.tag_ == "VBN" and passive(v):  # ("has indicted X" is active)
         who = agent(v, ctx)
     else:
         subj = next((c for c in v.children if c.dep_ == "nsubj"), None)

@@ -51,6 +51,22 @@ _SPEAKERS = frozenset({"spokesman", "spokeswoman", "spokesperson"})
 _ROLE_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 _MEMBER_PREPS = frozenset({"from", "of", "at", "for"})
 _ORDINALS = frozenset({"first", "second", "third"})
+_HEADLINE_VERBS = (
+    vocab().cues["charge_verbs"]
+    | vocab().cues["deny"]
+    | vocab().cues["speech"]
+    | frozenset({"meet", "call", "phone", "sack", "fire", "appoint", "name", "quit", "slam"})
+)
+
+
+def _headline_verb(low: str) -> bool:
+    """ "arrests", "denies", "meets": a verb's third person a title-case headline
+    capitalises (the verbs of facts and speech only; "chairs" and "heads" are posts)."""
+    if low.endswith("ies"):
+        return low[:-3] + "y" in _HEADLINE_VERBS
+    return low.endswith("s") and (low[:-1] in _HEADLINE_VERBS or low[:-2] in _HEADLINE_VERBS)
+
+
 _HONORIFIC_STYLES = frozenset({"sheikh", "sheikha"})
 
 
@@ -230,6 +246,8 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             elif low.startswith("ex-"):
                 former = True
                 words.insert(0, t.text[3:])
+            elif _headline_verb(low):
+                break  # "X Arrests Former Governor Y": a title-case headline's verb
             else:
                 words.insert(0, t.text)
             k -= 1
@@ -283,6 +301,8 @@ def role_before_name(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if org is None and placed:
                 continue  # a post of the place named before it: its government is no name here
             if org is None and " ".join(words).lower() not in ctx.vocab.posts:
+                if phrase.split()[-1:] in (["governor"], ["mayor"]):
+                    continue  # "Imo Governor X": a place's post, the place no body
                 # ("National Security Adviser" is one post, not an adviser of a body)
                 org, phrase = leading_name(words, phrase, m, ctx)
         after = of_after(m, ctx)
