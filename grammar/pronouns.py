@@ -36,6 +36,13 @@ def _says(doc: Doc, m: Mention, pronoun: Token) -> bool:
     if clause.dep_ != "ccomp":
         return False
     said, head = clause.head, doc[m.start : m.end].root.head
+    root = doc[m.start : m.end].root
+    if (
+        said.dep_ == "relcl"
+        and said.head.i == root.i
+        and any(c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in said.children)
+    ):
+        return True  # "A, who has confirmed that he had …": A says it
     # ("A played it down and denied he had …": the second verb shares the first's subject)
     return head.i == said.i or (
         said.dep_ == "conj"
