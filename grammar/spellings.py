@@ -142,6 +142,11 @@ def resolve_person(
             others = [p for p, n in before if n != name]
             if not others or r.start - max(others) > 200:
                 return name
+        elif r.start < 30:
+            # a headline's surname before anyone is named in full: the story's first
+            # ("Bolsonaro indicted" over a story that names Jair, then Flavio Bolsonaro)
+            _pos, name = min((pos, n) for pos, n in seen if n in candidates)
+            return name
     return ""
 
 
