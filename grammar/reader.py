@@ -232,6 +232,9 @@ def _context(doc: Doc) -> Context:
         ):
             if c.b in govs and c.when != "former":
                 by_country.setdefault((c.b, c.role), set()).add(c.a)
+                if c.role.lower() in _LEADING_POSTS:
+                    # "the Brazilian leader" after "Brazilian President X"
+                    by_country.setdefault((c.b, "leader"), set()).add(c.a)
         for c in before_name:
             held.setdefault(c.role, set()).add(c.a)
             if c.when == "former":
@@ -284,6 +287,12 @@ def _context(doc: Doc) -> Context:
     ctx = Context(doc, names, first.vocab)
     quotes = quotations(doc, lambda v: speaker_of(v, ctx))
     return replace(ctx, quoted=inner_sentences(doc, quotes))
+
+
+_LEADING_POSTS = frozenset(
+    {"president", "prime minister", "premier", "chancellor", "king", "queen", "emir",
+     "sultan", "crown prince", "supreme leader", "taoiseach"}
+)  # fmt: skip
 
 
 def _titles(ctx: Context) -> dict[str, set[str]]:
