@@ -344,8 +344,10 @@ def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
             # "Swiss prosecutors opened criminal proceedings against X": an authority's only
             subj = next((c for c in n.head.children if c.dep_ == "nsubj"), None)
             who = named_authority(subj, ctx) if subj is not None else None
+            if who is None:
+                continue
             people = after_prep(n, "against", ctx) + after_prep(n.head, "against", ctx)
-            for m in people if who else []:
+            for m in people:
                 if m.kind in ("person", "group") and m.name != who:
                     yield Candidate(
                         "indicted_by", m.name, who, n.head.i, sent.start, sent.end,
