@@ -485,7 +485,7 @@ def role_description(v: View) -> None:
             continue  # already read as another name's apposition
         if d.words & _SUCCESSION:
             continue  # "X's successor as home secretary": X is no one's principal here
-        if v.low(d.end) in ("'s", "’s"):
+        if v.low(d.end) in ("'s", "’s") and "of" in v.lows[d.start : d.end]:
             continue  # "the Secretary-General of Japan's ruling party": the party's post
         person = d.name
         k = d.end
