@@ -347,12 +347,7 @@ def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
             if who is None:
                 continue
             people = after_prep(n, "against", ctx) + after_prep(n.head, "against", ctx)
-            for m in people:
-                if m.kind in ("person", "group") and m.name != who:
-                    yield Candidate(
-                        "indicted_by", m.name, who, n.head.i, sent.start, sent.end,
-                        "criminal_case_opened",
-                    )  # fmt: skip
+            yield from _each_charged(people, who, n.head.i, sent, "criminal_case_opened")
             continue
         if n.lemma_ not in ("indictment", "charge") or n.pos_ != "NOUN":
             continue
@@ -379,12 +374,8 @@ def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
         ):
             # "X was named in an indictment unsealed in Brooklyn": charged in it
             who = default_authority(v.head, sent, ctx)
-            for m in subjects(v.head, ctx):
-                if m.kind in ("person", "group") and m.name != who:
-                    yield Candidate(
-                        "indicted_by", m.name, who, v.head.i, sent.start, sent.end,
-                        "named_in_indictment",
-                    )  # fmt: skip
+            people = subjects(v.head, ctx)
+            yield from _each_charged(people, who, v.head.i, sent, "named_in_indictment")
             continue
         elif n.lemma_ == "indictment" and n.dep_ == "nsubj" and v.lemma_ in _ACCUSE:
             # "An indictment unsealed on Thursday accuses A and B of …"
@@ -408,6 +399,15 @@ def indictment_returned(sent: Span, ctx: Context) -> Iterator[Candidate]:
                 yield Candidate(
                     "indicted_by", m.name, who, v.i, sent.start, sent.end, "indictment_returned"
                 )
+
+
+def _each_charged(
+    people: list[Mention], who: str, trigger: int, sent: Span, pattern: str
+) -> Iterator[Candidate]:
+    """``indicted_by`` for each person or group of ``people`` other than the authority."""
+    for m in people:
+        if m.kind in ("person", "group") and m.name != who:
+            yield Candidate("indicted_by", m.name, who, trigger, sent.start, sent.end, pattern)
 
 
 def _criminal_case(n: Token) -> bool:
