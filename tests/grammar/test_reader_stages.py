@@ -10,7 +10,7 @@ from deniable.facts.model import Document, EntityType, Modality
 from deniable.grammar.candidate import Context
 from deniable.grammar.charges import charged
 from deniable.grammar.clause_calls import called_verb
-from deniable.grammar.clause_events import held_talks, met_verb
+from deniable.grammar.clause_events import met_verb
 from deniable.grammar.denied_claims import denied
 from deniable.grammar.descriptions import with_antecedents, with_descriptions
 from deniable.grammar.home import home_country
@@ -19,6 +19,7 @@ from deniable.grammar.nlp import parse, pipeline
 from deniable.grammar.reader import EXTRACTORS, read, trace
 from deniable.grammar.role_phrases import role_before_name
 from deniable.grammar.stance import decide
+from deniable.grammar.talks import held_talks
 from deniable.grammar.tokens import split_sentences
 from deniable.grammar.vocab import POST_CLASSES, vocab
 
