@@ -77,7 +77,7 @@ def org_for(
         return after.name  # "analyst X of Lumora Securities"
     if after is not None and after.kind == "place" and cls in ("gov", "head"):
         return None  # "Defence Minister X of Zemlia": a country the lexicon does not know
-    if cls in ("us", "in"):
+    if cls in SOLE_POSTS and cls != "uk":
         return SOLE_POSTS[cls]  # "Treasury Secretary X": only Washington has one
     if cls == "uk":
         home = ctx.names.home

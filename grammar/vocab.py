@@ -17,10 +17,15 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
 #: Post classes of ``posts.txt``.
-POST_CLASSES = ("head", "gov", "uk", "us", "in", "party", "job", "personal")
+POST_CLASSES = ("head", "gov", "uk", "us", "in", "ie", "party", "job", "personal")
 #: The post classes of one government's own posts ("home secretary", "external affairs
 #: minister"), and that government.
-SOLE_POSTS = {"uk": "UK government", "us": "US government", "in": "Indian government"}
+SOLE_POSTS = {
+    "uk": "UK government",
+    "us": "US government",
+    "in": "Indian government",
+    "ie": "Irish government",
+}
 
 
 @dataclass(frozen=True, slots=True)
